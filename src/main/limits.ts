@@ -17,3 +17,33 @@ export const syncLimits = {
   /** Snippet length shown in the message list. */
   snippetChars: 200,
 } as const;
+
+/** The outgoing relay (queue, delivery, retries) and the submission server. */
+export const relayLimits = {
+  /** Largest message accepted for submission, in bytes (advertised with SIZE). */
+  maxMessageBytes: 50 * 1024 * 1024,
+  /** Recipients per submitted message. */
+  maxRecipients: 500,
+  /** Header block bytes read from a queued message to check Message-ID/Date and build a DSN. */
+  maxHeaderBytes: 256 * 1024,
+  /** Concurrent outgoing connections to one destination (domain or smarthost). */
+  connectionsPerDestination: 3,
+  /** Destinations delivered to at the same time. */
+  parallelDestinations: 10,
+  /** Messages sent over one outgoing connection before it is closed and a fresh one opened. */
+  messagesPerConnection: 100,
+  /** Concurrent local (mailbox store) deliveries. */
+  parallelLocalDeliveries: 4,
+  /** Outgoing SMTP timeouts, ms. */
+  connectTimeoutMs: 30_000,
+  greetingTimeoutMs: 30_000,
+  socketTimeoutMs: 5 * 60_000,
+  /** DNS lookup timeout, ms, and tries per lookup. */
+  dnsTimeoutMs: 5_000,
+  dnsTries: 2,
+  /** Longest wait between two queue scans when nothing is due sooner, ms. */
+  maxIdleScanMs: 60_000,
+  /** Submission sessions: idle socket timeout, ms, and concurrent clients. */
+  submissionSocketTimeoutMs: 5 * 60_000,
+  submissionMaxClients: 100,
+} as const;

@@ -31,6 +31,11 @@ export const ErrorCodes = {
   BAD_ADDRESS: 'Invalid email address',
   RELAY_DENIED: 'Relaying denied',
   QUOTA: 'Mailbox is full',
+  // Outgoing relay
+  QUEUE_CORRUPT: 'A queued message file is damaged and was moved aside',
+  DELIVERY_DEFERRED: 'Delivery was deferred and will be retried',
+  DELIVERY_FAILED: 'Delivery failed permanently',
+  SENDER_NOT_OWNED: 'The sender address does not belong to the signed-in user',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

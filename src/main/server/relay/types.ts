@@ -18,6 +18,8 @@ export interface QueuedRecipient {
   nextAttemptAt: number;
   /** The host that gave the last reply, for the DSN's Remote-MTA. */
   remoteMta?: string;
+  /** A failure DSN went out for this recipient. */
+  reported?: boolean;
 }
 
 export interface QueueEnvelope {
