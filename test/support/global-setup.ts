@@ -1,13 +1,19 @@
 // Starts the real peers the suites need once for the whole run, and stops what it started.
-import { dovecotRunning, startDovecot, stopDovecot, startSmtpPeer, stopSmtpPeers } from './peers.ts';
+import { addDovecotUserPool, dovecotRunning, startDovecot, stopDovecot, startSmtpPeer, stopSmtpPeers, smtpPeerRunning } from './peers.ts';
 
-export default function setup(): () => void {
+export default async function setup(): Promise<() => void> {
   const startedDovecot = !dovecotRunning();
   if (startedDovecot) startDovecot();
-  startSmtpPeer('accept', ['--lmtp', '127.0.0.1:10024']);
+  // Workers are forked after this runs, so they inherit the pool prefix.
+  const prefix = `u${Date.now().toString(36)}x`;
+  process.env.HEARTH_DOVECOT_POOL = prefix;
+  await addDovecotUserPool(prefix);
+  const startedSmtp = !smtpPeerRunning('accept');
+  if (startedSmtp) startSmtpPeer('accept', ['--lmtp', '127.0.0.1:10024']);
+  // Only what this run started is stopped, so concurrent runs on one machine do not collide.
   return () => {
     if (process.env.HEARTH_KEEP_PEERS) return;
-    stopSmtpPeers();
+    if (startedSmtp) stopSmtpPeers();
     if (startedDovecot) stopDovecot();
   };
 }

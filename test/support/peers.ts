@@ -1,7 +1,6 @@
 // Real third-party peers from ../shared/peers, started once per test run (see global-setup.ts).
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const PEERS_DIR = path.resolve(import.meta.dirname, '../../../shared/peers');
@@ -50,17 +49,51 @@ export function startSmtpPeer(mode: keyof typeof smtpPeers, args: string[] = [])
   execFileSync(path.join(PEERS_DIR, 'start-smtp-sink.sh'), [SMTP_STATE, mode, String(smtpPeers[mode]), ...args], { stdio: 'pipe' });
 }
 
+export function smtpPeerRunning(mode: keyof typeof smtpPeers): boolean {
+  const pidFile = path.join(SMTP_STATE, `smtp-${smtpPeers[mode]}.pid`);
+  if (!existsSync(pidFile)) return false;
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function stopSmtpPeers(): void {
   execFileSync(path.join(PEERS_DIR, 'stop-smtp-sink.sh'), [SMTP_STATE], { stdio: 'pipe' });
 }
 
+/** Users added per test run, so every test file gets mailboxes no other test touches. */
+export const DOVECOT_POOL_SIZE = 400;
+
 /**
- * A fresh Dovecot user with an empty mailbox, so test files never share mail state.
- * Dovecot's passwd-file is re-read when it changes; the home and Maildir are created on first login.
+ * Adds a pool of users for this test run. Dovecot re-reads its passwd-file at most once a
+ * second, so users are added up front (and we wait out that second once) rather than per test.
  */
-export function createDovecotUser(prefix = 't'): { user: string; password: string } {
-  const user = `${prefix}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const password = randomBytes(9).toString('base64url');
-  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${user}:{PLAIN}${password}\n`);
-  return { user, password };
+export async function addDovecotUserPool(prefix: string): Promise<void> {
+  const lines = Array.from({ length: DOVECOT_POOL_SIZE }, (_, i) => `${prefix}${i}:{PLAIN}${poolPassword(prefix, i)}`).join('\n') + '\n';
+  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), lines);
+  await new Promise((r) => setTimeout(r, 1100));
+}
+
+function poolPassword(prefix: string, i: number): string {
+  return `pw-${prefix}-${i}`;
+}
+
+/** A Dovecot user with an empty mailbox, unique across all test files of this run. */
+export function createDovecotUser(_label?: string): { user: string; password: string } {
+  const prefix = process.env.HEARTH_DOVECOT_POOL;
+  if (!prefix) throw new Error('HEARTH_DOVECOT_POOL is not set: run tests through vitest (test/support/global-setup.ts)');
+  const claims = path.join(PEER_STATE, 'claims');
+  mkdirSync(claims, { recursive: true });
+  for (let i = 0; i < DOVECOT_POOL_SIZE; i++) {
+    try {
+      mkdirSync(path.join(claims, `${prefix}${i}`)); // atomic: exactly one caller gets each user
+      return { user: `${prefix}${i}`, password: poolPassword(prefix, i) };
+    } catch {
+      /* taken */
+    }
+  }
+  throw new Error('Dovecot user pool exhausted; raise DOVECOT_POOL_SIZE');
 }

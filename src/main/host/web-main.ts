@@ -1,0 +1,38 @@
+// `npm run web`: runs Hearth's services in plain Node and serves the app to a browser.
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createLogger } from '../log.ts';
+import { defaultDataDir, projectRoot } from '../paths.ts';
+import { FileKeySecretBox } from '../services/secret-box.ts';
+import { startApp } from '../app.ts';
+import { startWebHost } from './web-host.ts';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    port: { type: 'string', default: '5780' },
+    'no-server': { type: 'boolean', default: false },
+  },
+});
+
+const root = projectRoot(import.meta.filename);
+const dataDir = path.resolve(values.data ?? defaultDataDir());
+const log = createLogger({ base: { host: 'web' } });
+const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+const app = await startApp({ dataDir, host: 'web', version, secrets: new FileKeySecretBox(dataDir), log, embeddedServer: !values['no-server'] });
+const host = await startWebHost({ dispatch: app.services.dispatch, events: app.services.events, log, staticDir: path.join(root, 'out/renderer'), port: Number(values.port) });
+
+process.stdout.write(`Hearth is running. Open this address in a browser (it carries this launch's secret):\n\n  ${host.url}\n\nData folder: ${dataDir}\n`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await host.close();
+  await app.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,45 @@
+// Opens an authenticated imapflow connection for an account's incoming settings.
+import { isIP } from 'node:net';
+import { ImapFlow } from 'imapflow';
+import type { IncomingServerInput } from '../../shared/api.ts';
+import { syncLimits } from '../limits.ts';
+import { assertPlaintextAllowed, toNetworkError } from '../net-errors.ts';
+import { probeCertificate } from '../tls-probe.ts';
+
+export type ImapSettings = Omit<IncomingServerInput, 'protocol'> & { protocol?: 'imap' | 'pop3' };
+
+export function createImapClient(s: ImapSettings): ImapFlow {
+  assertPlaintextAllowed(s.host, s.tls);
+  return new ImapFlow({
+    host: s.host,
+    port: s.port,
+    secure: s.tls === 'tls',
+    // 'starttls' must upgrade or fail: never fall back to sending the password in clear.
+    doSTARTTLS: s.tls === 'starttls' ? true : s.tls === 'plain' ? false : undefined,
+    auth: { user: s.user, pass: s.password },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: syncLimits.connectTimeoutMs,
+    greetingTimeout: syncLimits.connectTimeoutMs,
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(s.caCert ? { ca: s.caCert } : {}), ...(isIP(s.host) ? {} : { servername: s.host }) },
+  });
+}
+
+/** Connects and logs in, mapping every failure to a HearthError with a clear message. */
+export async function connectImap(s: ImapSettings): Promise<ImapFlow> {
+  const client = createImapClient(s);
+  // imapflow emits 'error' on socket failures after connect; without a listener that would crash main.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return client;
+  } catch (e) {
+    client.close();
+    const err = toNetworkError(e, s.host, s.port);
+    if (err.code === 'CERT_UNTRUSTED') {
+      const cert = await probeCertificate(s.host, s.port, s.tls === 'starttls' ? 'imap' : null);
+      if (cert) Object.assign(err.detail ?? {}, cert);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,363 @@
+// Main's durable cache of accounts, folders and message summaries, with a change journal.
+// Every row carries the `seq` of its last change (one global counter), and deletions leave a
+// tombstone, so "changes since N" is an indexed range scan and a fresh renderer asking from 0
+// gets a full snapshot. The renderer's IndexedDB is only a mirror of this.
+import { DatabaseSync } from 'node:sqlite';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Account, Change, Mailbox, MessageSummary, SpecialUse } from '../../shared/api.ts';
+import { HearthError } from '../../shared/errors.ts';
+
+const SCHEMA_VERSION = 1;
+
+export interface StoredAccount {
+  id: string;
+  name: string;
+  email: string;
+  /** Account settings without secrets, as JSON. */
+  config: Account['incoming'] & { caCert?: string };
+  outgoing: (NonNullable<Account['outgoing']> & { caCert?: string }) | null;
+  /** Password, sealed by the SecretBox. */
+  sealedPassword: string;
+  sealedSmtpPassword: string | null;
+}
+
+export interface MailboxRow extends Mailbox {
+  uidValidity: number | null;
+  uidNext: number | null;
+  highestModseq: string | null;
+}
+
+export type MessageInput = Omit<MessageSummary, 'id'>;
+
+export class CacheDb {
+  readonly db: DatabaseSync;
+  readonly epoch: string;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new DatabaseSync(path.join(dataDir, 'cache.sqlite'));
+    // WAL + FULL: a row is on disk when the statement returns, and readers never block the writer.
+    this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
+    this.migrate();
+    this.epoch = (this.db.prepare("SELECT value FROM meta WHERE key='epoch'").get() as { value: string }).value;
+  }
+
+  private migrate(): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    const row = this.db.prepare("SELECT value FROM meta WHERE key='schema'").get() as { value: string } | undefined;
+    const version = row ? Number(row.value) : 0;
+    if (version > SCHEMA_VERSION) throw new HearthError('STORAGE', `cache.sqlite is from a newer Hearth (schema ${version})`);
+    if (version < 1) {
+      this.db.exec(`
+        BEGIN;
+        CREATE TABLE accounts (
+          id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, config TEXT NOT NULL, outgoing TEXT,
+          sealed_password TEXT NOT NULL, sealed_smtp_password TEXT, state TEXT NOT NULL DEFAULT 'offline',
+          error TEXT, seq INTEGER NOT NULL, created INTEGER NOT NULL);
+        CREATE TABLE mailboxes (
+          id INTEGER PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+          path TEXT NOT NULL, name TEXT NOT NULL, delimiter TEXT, parent_path TEXT, special_use TEXT,
+          subscribed INTEGER NOT NULL, total INTEGER NOT NULL DEFAULT 0, unseen INTEGER NOT NULL DEFAULT 0,
+          uid_validity INTEGER, uid_next INTEGER, highest_modseq TEXT, seq INTEGER NOT NULL,
+          UNIQUE (account_id, path));
+        CREATE TABLE messages (
+          id INTEGER PRIMARY KEY, account_id TEXT NOT NULL, mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+          uid INTEGER NOT NULL, message_id TEXT, subject TEXT NOT NULL, addrs TEXT NOT NULL, date INTEGER NOT NULL,
+          flags TEXT NOT NULL, size INTEGER NOT NULL, snippet TEXT NOT NULL, has_attachments INTEGER NOT NULL,
+          seq INTEGER NOT NULL, UNIQUE (mailbox_id, uid));
+        CREATE INDEX messages_by_date ON messages (mailbox_id, date DESC);
+        CREATE INDEX messages_seq ON messages (seq);
+        CREATE INDEX mailboxes_seq ON mailboxes (seq);
+        CREATE INDEX accounts_seq ON accounts (seq);
+        CREATE TABLE tombstones (entity TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (entity, id));
+        CREATE INDEX tombstones_seq ON tombstones (seq);
+        INSERT INTO meta (key, value) VALUES ('schema', '1'), ('seq', '0'), ('epoch', '${randomUUID()}');
+        COMMIT;`);
+    }
+  }
+
+  /** Runs `fn` in one transaction; the journal counter moves only if it commits. */
+  transaction<T>(fn: () => T): T {
+    if (this.db.isTransaction) return fn();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  private nextSeq(): number {
+    const row = this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='seq' RETURNING value").get() as { value: string | number };
+    return Number(row.value);
+  }
+
+  lastSeq(): number {
+    return Number((this.db.prepare("SELECT value FROM meta WHERE key='seq'").get() as { value: string }).value);
+  }
+
+  // -------------------------------------------------------------------------------- accounts
+
+  insertAccount(a: StoredAccount): void {
+    this.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO accounts (id, name, email, config, outgoing, sealed_password, sealed_smtp_password, state, seq, created) VALUES (?,?,?,?,?,?,?,'offline',?,?)`)
+        .run(a.id, a.name, a.email, JSON.stringify(a.config), a.outgoing ? JSON.stringify(a.outgoing) : null, a.sealedPassword, a.sealedSmtpPassword, this.nextSeq(), Date.now());
+      this.db.prepare(`DELETE FROM tombstones WHERE entity='account' AND id=?`).run(a.id);
+    });
+  }
+
+  getStoredAccount(id: string): StoredAccount | null {
+    const r = this.db.prepare('SELECT * FROM accounts WHERE id=?').get(id) as Record<string, string> | undefined;
+    if (!r) return null;
+    return {
+      id: r.id!,
+      name: r.name!,
+      email: r.email!,
+      config: JSON.parse(r.config!),
+      outgoing: r.outgoing ? JSON.parse(r.outgoing) : null,
+      sealedPassword: r.sealed_password!,
+      sealedSmtpPassword: r.sealed_smtp_password ?? null,
+    };
+  }
+
+  listAccounts(): Account[] {
+    return (this.db.prepare('SELECT * FROM accounts ORDER BY created').all() as Record<string, unknown>[]).map(rowToAccount);
+  }
+
+  setAccountState(id: string, state: Account['state'], error?: { code: string; message: string }): void {
+    this.transaction(() => {
+      this.db.prepare('UPDATE accounts SET state=?, error=?, seq=? WHERE id=?').run(state, error ? JSON.stringify(error) : null, this.nextSeq(), id);
+    });
+  }
+
+  removeAccount(id: string): boolean {
+    return this.transaction(() => {
+      const mailboxIds = this.db.prepare('SELECT id FROM mailboxes WHERE account_id=?').all(id) as { id: number }[];
+      for (const { id: mbId } of mailboxIds) this.removeMailboxRow(mbId);
+      const res = this.db.prepare('DELETE FROM accounts WHERE id=?').run(id);
+      if (res.changes === 0) return false;
+      this.tombstone('account', id);
+      return true;
+    });
+  }
+
+  private tombstone(entity: 'account' | 'mailbox' | 'message', id: string | number): void {
+    this.db.prepare('INSERT OR REPLACE INTO tombstones (entity, id, seq) VALUES (?,?,?)').run(entity, String(id), this.nextSeq());
+  }
+
+  // -------------------------------------------------------------------------------- mailboxes
+
+  upsertMailbox(m: Omit<Mailbox, 'id'> & { uidValidity?: number | null; uidNext?: number | null }): Mailbox {
+    return this.transaction(() => {
+      const seq = this.nextSeq();
+      const row = this.db
+        .prepare(
+          `INSERT INTO mailboxes (account_id, path, name, delimiter, parent_path, special_use, subscribed, total, unseen, seq)
+           VALUES (?,?,?,?,?,?,?,?,?,?)
+           ON CONFLICT (account_id, path) DO UPDATE SET name=excluded.name, delimiter=excluded.delimiter, parent_path=excluded.parent_path,
+             special_use=excluded.special_use, subscribed=excluded.subscribed, total=excluded.total, unseen=excluded.unseen, seq=excluded.seq
+           RETURNING id`,
+        )
+        .get(m.accountId, m.path, m.name, m.delimiter, m.parentPath, m.specialUse, m.subscribed ? 1 : 0, m.total, m.unseen, seq) as { id: number };
+      return { ...m, id: row.id };
+    });
+  }
+
+  getMailbox(id: number): MailboxRow | null {
+    const r = this.db.prepare('SELECT * FROM mailboxes WHERE id=?').get(id) as Record<string, unknown> | undefined;
+    return r ? rowToMailbox(r) : null;
+  }
+
+  listMailboxes(accountId: string): MailboxRow[] {
+    return (this.db.prepare('SELECT * FROM mailboxes WHERE account_id=? ORDER BY path').all(accountId) as Record<string, unknown>[]).map(rowToMailbox);
+  }
+
+  /** Records the server state a folder was last synced at; not a user-visible change. */
+  setMailboxSyncState(id: number, s: { uidValidity: number | null; uidNext: number | null; highestModseq: string | null }): void {
+    this.db.prepare('UPDATE mailboxes SET uid_validity=?, uid_next=?, highest_modseq=? WHERE id=?').run(s.uidValidity, s.uidNext, s.highestModseq, id);
+  }
+
+  removeMailbox(id: number): void {
+    this.transaction(() => this.removeMailboxRow(id));
+  }
+
+  private removeMailboxRow(id: number): void {
+    // Message tombstones are implied by the mailbox tombstone; the renderer drops children with it.
+    this.db.prepare('DELETE FROM messages WHERE mailbox_id=?').run(id);
+    this.db.prepare('DELETE FROM mailboxes WHERE id=?').run(id);
+    this.tombstone('mailbox', id);
+  }
+
+  /** Drops every cached message of a folder (UIDVALIDITY changed): tombstones each, keeps the folder. */
+  clearMailboxMessages(id: number): void {
+    this.transaction(() => {
+      for (const { id: msgId } of this.db.prepare('SELECT id FROM messages WHERE mailbox_id=?').all(id) as { id: number }[]) this.tombstone('message', msgId);
+      this.db.prepare('DELETE FROM messages WHERE mailbox_id=?').run(id);
+    });
+  }
+
+  // -------------------------------------------------------------------------------- messages
+
+  upsertMessages(list: MessageInput[]): number[] {
+    if (list.length === 0) return [];
+    return this.transaction(() => {
+      const stmt = this.db.prepare(
+        `INSERT INTO messages (account_id, mailbox_id, uid, message_id, subject, addrs, date, flags, size, snippet, has_attachments, seq)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (mailbox_id, uid) DO UPDATE SET message_id=excluded.message_id, subject=excluded.subject, addrs=excluded.addrs,
+           date=excluded.date, flags=excluded.flags, size=excluded.size,
+           snippet=CASE WHEN excluded.snippet <> '' THEN excluded.snippet ELSE messages.snippet END,
+           has_attachments=excluded.has_attachments, seq=excluded.seq
+         RETURNING id`,
+      );
+      return list.map((m) => {
+        const addrs = JSON.stringify({ from: m.from, to: m.to, cc: m.cc });
+        const r = stmt.get(m.accountId, m.mailboxId, m.uid, m.messageId, m.subject, addrs, m.date, JSON.stringify(m.flags), m.size, m.snippet, m.hasAttachments ? 1 : 0, this.nextSeq()) as { id: number };
+        return r.id;
+      });
+    });
+  }
+
+  getMessage(id: number): MessageSummary | null {
+    const r = this.db.prepare('SELECT * FROM messages WHERE id=?').get(id) as Record<string, unknown> | undefined;
+    return r ? rowToMessage(r) : null;
+  }
+
+  pageMessages(mailboxId: number, offset: number, limit: number): { total: number; messages: MessageSummary[] } {
+    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
+    const rows = this.db.prepare('SELECT * FROM messages WHERE mailbox_id=? ORDER BY date DESC, uid DESC LIMIT ? OFFSET ?').all(mailboxId, limit, offset) as Record<string, unknown>[];
+    return { total, messages: rows.map(rowToMessage) };
+  }
+
+  /** UIDs cached for a folder, for diffing against the server. */
+  mailboxUids(mailboxId: number): Map<number, { id: number; flags: string[] }> {
+    const out = new Map<number, { id: number; flags: string[] }>();
+    for (const r of this.db.prepare('SELECT id, uid, flags FROM messages WHERE mailbox_id=?').all(mailboxId) as { id: number; uid: number; flags: string }[]) {
+      out.set(r.uid, { id: r.id, flags: JSON.parse(r.flags) });
+    }
+    return out;
+  }
+
+  setMessageFlags(id: number, flags: string[]): void {
+    this.transaction(() => {
+      this.db.prepare('UPDATE messages SET flags=?, seq=? WHERE id=?').run(JSON.stringify(flags), this.nextSeq(), id);
+    });
+  }
+
+  removeMessages(ids: number[]): void {
+    if (ids.length === 0) return;
+    this.transaction(() => {
+      const del = this.db.prepare('DELETE FROM messages WHERE id=?');
+      for (const id of ids) {
+        del.run(id);
+        this.tombstone('message', id);
+      }
+    });
+  }
+
+  searchMessages(q: { accountId?: string; mailboxId?: number; query: string; limit: number }): MessageSummary[] {
+    const like = `%${q.query.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const where = ["(subject LIKE ?1 ESCAPE '\\' OR addrs LIKE ?1 ESCAPE '\\' OR snippet LIKE ?1 ESCAPE '\\')"];
+    const params: (string | number)[] = [like];
+    if (q.accountId) {
+      params.push(q.accountId);
+      where.push(`account_id = ?${params.length}`);
+    }
+    if (q.mailboxId !== undefined) {
+      params.push(q.mailboxId);
+      where.push(`mailbox_id = ?${params.length}`);
+    }
+    params.push(q.limit);
+    const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY date DESC LIMIT ?${params.length}`;
+    return (this.db.prepare(sql).all(...params) as Record<string, unknown>[]).map(rowToMessage);
+  }
+
+  // -------------------------------------------------------------------------------- journal
+
+  changesSince(sinceSeq: number, limit: number): { changes: Change[]; lastSeq: number; more: boolean } {
+    // Pull up to `limit` of each kind above sinceSeq, merge by seq, cut at `limit`; anything cut
+    // has a higher seq than everything returned, so the next call resumes at the returned lastSeq.
+    const accounts = this.db.prepare('SELECT * FROM accounts WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
+    const mailboxes = this.db.prepare('SELECT * FROM mailboxes WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
+    const messages = this.db.prepare('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
+    const tombs = this.db.prepare('SELECT * FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as { entity: string; id: string; seq: number }[];
+    const all: Change[] = [
+      ...accounts.map((r): Change => ({ kind: 'account', seq: Number(r.seq), account: rowToAccount(r) })),
+      ...mailboxes.map((r): Change => ({ kind: 'mailbox', seq: Number(r.seq), mailbox: rowToMailboxPublic(r) })),
+      ...messages.map((r): Change => ({ kind: 'message', seq: Number(r.seq), message: rowToMessage(r) })),
+      ...tombs.map(
+        (t): Change => ({ kind: 'removed', seq: t.seq, entity: t.entity as 'account' | 'mailbox' | 'message', id: t.entity === 'account' ? t.id : Number(t.id) }),
+      ),
+    ].sort((a, b) => a.seq - b.seq);
+    const more = all.length > limit;
+    const changes = all.slice(0, limit);
+    const lastSeq = more ? changes[changes.length - 1]!.seq : Math.max(sinceSeq, this.lastSeq());
+    return { changes, lastSeq, more };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function rowToAccount(r: Record<string, unknown>): Account {
+  const config = JSON.parse(r.config as string) as Account['incoming'] & { caCert?: string };
+  const { caCert: _ca, ...incoming } = config;
+  const account: Account = { id: r.id as string, name: r.name as string, email: r.email as string, incoming, state: r.state as Account['state'] };
+  if (r.outgoing) {
+    const { caCert: _oca, password: _p, ...outgoing } = JSON.parse(r.outgoing as string) as NonNullable<Account['outgoing']> & { caCert?: string; password?: string };
+    account.outgoing = outgoing;
+  }
+  if (r.error) account.error = JSON.parse(r.error as string);
+  return account;
+}
+
+function rowToMailboxPublic(r: Record<string, unknown>): Mailbox {
+  return {
+    id: Number(r.id),
+    accountId: r.account_id as string,
+    path: r.path as string,
+    name: r.name as string,
+    delimiter: (r.delimiter as string | null) ?? null,
+    parentPath: (r.parent_path as string | null) ?? null,
+    specialUse: (r.special_use as SpecialUse | null) ?? null,
+    subscribed: Boolean(r.subscribed),
+    total: Number(r.total),
+    unseen: Number(r.unseen),
+  };
+}
+
+function rowToMailbox(r: Record<string, unknown>): MailboxRow {
+  return {
+    ...rowToMailboxPublic(r),
+    uidValidity: r.uid_validity == null ? null : Number(r.uid_validity),
+    uidNext: r.uid_next == null ? null : Number(r.uid_next),
+    highestModseq: (r.highest_modseq as string | null) ?? null,
+  };
+}
+
+function rowToMessage(r: Record<string, unknown>): MessageSummary {
+  const addrs = JSON.parse(r.addrs as string) as Pick<MessageSummary, 'from' | 'to' | 'cc'>;
+  return {
+    id: Number(r.id),
+    accountId: r.account_id as string,
+    mailboxId: Number(r.mailbox_id),
+    uid: Number(r.uid),
+    messageId: (r.message_id as string | null) ?? null,
+    subject: r.subject as string,
+    from: addrs.from,
+    to: addrs.to,
+    cc: addrs.cc,
+    date: Number(r.date),
+    flags: JSON.parse(r.flags as string),
+    size: Number(r.size),
+    snippet: r.snippet as string,
+    hasAttachments: Boolean(r.has_attachments),
+  };
+}

@@ -1,0 +1,151 @@
+// The service objects behind the API. Plain Node: the Electron shell and the browser host both
+// construct exactly this and only differ in transport and in how secrets are sealed.
+import { randomUUID } from 'node:crypto';
+import type { Account, AccountInput, ServerStatus } from '../../shared/api.ts';
+import { HearthError } from '../../shared/errors.ts';
+import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
+import { EventBus } from '../api/event-bus.ts';
+import { connectImap, type ImapSettings } from '../imap/connect.ts';
+import { ImapAccount } from '../imap/imap-account.ts';
+import type { Logger } from '../log.ts';
+import { CacheDb } from './cache-db.ts';
+import type { SecretBox } from './secret-box.ts';
+
+export interface HearthServicesOptions {
+  dataDir: string;
+  host: 'electron' | 'web';
+  version: string;
+  secrets: SecretBox;
+  log: Logger;
+  /** How often accounts are re-synced in the background, ms. */
+  pollIntervalMs?: number;
+  /** Reports the embedded household server, when one runs in this process. */
+  serverStatus?: () => ServerStatus;
+}
+
+export class HearthServices {
+  readonly events = new EventBus();
+  readonly cache: CacheDb;
+  readonly dispatch: Dispatch;
+  private readonly accounts = new Map<string, ImapAccount>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly opts: HearthServicesOptions;
+
+  constructor(opts: HearthServicesOptions) {
+    this.opts = opts;
+    this.cache = new CacheDb(opts.dataDir);
+    this.dispatch = createDispatcher(this.handlers(), opts.log);
+  }
+
+  /** Starts background sync of every saved account. */
+  start(): void {
+    for (const a of this.cache.listAccounts()) this.startAccount(a.id);
+  }
+
+  private settingsOf(accountId: string): ImapSettings {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (!stored) throw new HearthError('NOT_FOUND', 'No such account');
+    return { ...stored.config, password: this.opts.secrets.open(stored.sealedPassword) };
+  }
+
+  private startAccount(accountId: string): void {
+    const account = new ImapAccount({ accountId, settings: this.settingsOf(accountId), cache: this.cache, events: this.events, log: this.opts.log.child({ accountId }) });
+    this.accounts.set(accountId, account);
+    const run = () => account.sync().catch(() => {}); // failures are reported through account.state
+    void run();
+    this.timers.set(accountId, setInterval(run, this.opts.pollIntervalMs ?? 120_000).unref());
+  }
+
+  private account(accountId: string): ImapAccount {
+    const a = this.accounts.get(accountId);
+    if (!a) throw new HearthError('NOT_FOUND', 'No such account');
+    return a;
+  }
+
+  async addAccount(input: AccountInput): Promise<Account> {
+    if (input.incoming.protocol !== 'imap') throw new HearthError('INVALID_ARGUMENT', 'incoming.protocol: only IMAP accounts are supported so far', { field: 'incoming.protocol' });
+    // Like Thunderbird: an account is saved only after its server accepted the login.
+    const probe = await connectImap(input.incoming);
+    await probe.logout().catch(() => probe.close());
+    const id = randomUUID();
+    const { password, ...config } = input.incoming;
+    const outgoing = input.outgoing ? (({ password: _p, ...rest }) => rest)(input.outgoing) : null;
+    this.cache.insertAccount({
+      id,
+      name: input.name,
+      email: input.email,
+      config,
+      outgoing,
+      sealedPassword: this.opts.secrets.seal(password),
+      sealedSmtpPassword: input.outgoing?.password ? this.opts.secrets.seal(input.outgoing.password) : null,
+    });
+    this.startAccount(id);
+    this.announce();
+    return this.cache.listAccounts().find((a) => a.id === id)!;
+  }
+
+  async removeAccount(accountId: string): Promise<void> {
+    const a = this.accounts.get(accountId);
+    clearInterval(this.timers.get(accountId));
+    this.timers.delete(accountId);
+    this.accounts.delete(accountId);
+    if (a) await a.close();
+    if (!this.cache.removeAccount(accountId)) throw new HearthError('NOT_FOUND', 'No such account');
+    this.announce();
+  }
+
+  private announce(): void {
+    this.events.emit('sync.changed', { epoch: this.cache.epoch, lastSeq: this.cache.lastSeq() });
+  }
+
+  private handlers(): Handlers {
+    const ok = { ok: true } as const;
+    return {
+      'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir }),
+      'accounts.list': () => this.cache.listAccounts(),
+      'accounts.add': (a) => this.addAccount(a),
+      'accounts.remove': async ({ accountId }) => {
+        await this.removeAccount(accountId);
+        return ok;
+      },
+      'mailboxes.list': ({ accountId }) => {
+        this.account(accountId);
+        return this.cache.listMailboxes(accountId).map(({ uidValidity: _v, uidNext: _n, highestModseq: _m, ...mb }) => mb);
+      },
+      'messages.page': ({ mailboxId, offset, limit }) => {
+        if (!this.cache.getMailbox(mailboxId)) throw new HearthError('NOT_FOUND', 'No such folder');
+        return this.cache.pageMessages(mailboxId, offset, limit);
+      },
+      'messages.body': async ({ messageId }) => {
+        const msg = this.cache.getMessage(messageId);
+        if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
+        return this.account(msg.accountId).body(messageId);
+      },
+      'messages.setFlags': () => {
+        throw new HearthError('INTERNAL', 'Changing flags arrives with the sync engine');
+      },
+      'messages.move': () => {
+        throw new HearthError('INTERNAL', 'Moving messages arrives with the sync engine');
+      },
+      'messages.delete': () => {
+        throw new HearthError('INTERNAL', 'Deleting messages arrives with the sync engine');
+      },
+      'messages.search': (q) => this.cache.searchMessages(q),
+      'sync.now': async ({ accountId }) => {
+        const targets = accountId ? [this.account(accountId)] : [...this.accounts.values()];
+        await Promise.all(targets.map((a) => a.sync()));
+        return ok;
+      },
+      'sync.changes': ({ sinceSeq, limit }) => ({ epoch: this.cache.epoch, ...this.cache.changesSince(sinceSeq, limit) }),
+      'server.status': () => this.opts.serverStatus?.() ?? { running: false, domain: null, listeners: [] },
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers.values()) clearInterval(t);
+    this.timers.clear();
+    await Promise.all([...this.accounts.values()].map((a) => a.close()));
+    this.accounts.clear();
+    this.cache.close();
+  }
+}

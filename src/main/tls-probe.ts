@@ -1,0 +1,68 @@
+// When a server's certificate is refused, Hearth shows the user what it was (subject, issuer,
+// fingerprint, validity) so they can judge it. This opens a separate connection that sends no
+// credentials, completes TLS (directly or after STARTTLS) without verifying, and reads the
+// certificate.
+import net from 'node:net';
+import tls from 'node:tls';
+
+export interface CertificateInfo {
+  subject: string | null;
+  issuer: string | null;
+  altNames: string | null;
+  fingerprint256: string;
+  validFrom: string;
+  validTo: string;
+}
+
+export type StartTlsDialect = 'imap' | 'pop3' | 'smtp';
+
+const STARTTLS: Record<StartTlsDialect, { command: string; ok: RegExp; greeting: RegExp }> = {
+  imap: { greeting: /^\* OK/m, command: 'h1 STARTTLS\r\n', ok: /^h1 OK/m },
+  pop3: { greeting: /^\+OK/m, command: 'STLS\r\n', ok: /^\+OK/m },
+  smtp: { greeting: /^220 /m, command: 'EHLO hearth.invalid\r\nSTARTTLS\r\n', ok: /^220 /m },
+};
+
+export async function probeCertificate(host: string, port: number, startTls: StartTlsDialect | null, timeoutMs = 10_000): Promise<CertificateInfo | null> {
+  const raw = await new Promise<net.Socket | null>((resolve) => {
+    if (!startTls) return resolve(null);
+    const sock = net.connect({ host, port });
+    const dialect = STARTTLS[startTls];
+    let buf = '';
+    let sent = false;
+    sock.setTimeout(timeoutMs, () => sock.destroy());
+    sock.on('error', () => resolve(null));
+    sock.on('close', () => resolve(null));
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (!sent && dialect.greeting.test(buf)) {
+        sent = true;
+        buf = '';
+        sock.write(dialect.command);
+      } else if (sent && dialect.ok.test(buf.split(/\r\n/).filter(Boolean).slice(-1).join('\n') + '\n')) {
+        sock.removeAllListeners('data');
+        sock.removeAllListeners('close');
+        resolve(sock);
+      }
+    });
+  });
+  if (startTls && !raw) return null;
+  return new Promise((resolve) => {
+    const options: tls.ConnectionOptions = { rejectUnauthorized: false, ...(net.isIP(host) ? {} : { servername: host }) };
+    const socket = raw ? tls.connect({ ...options, socket: raw }) : tls.connect({ ...options, host, port });
+    socket.setTimeout(timeoutMs, () => socket.destroy());
+    socket.once('secureConnect', () => {
+      const c = socket.getPeerCertificate();
+      socket.destroy();
+      if (!c || !c.fingerprint256) return resolve(null);
+      resolve({
+        subject: c.subject?.CN ?? null,
+        issuer: c.issuer?.CN ?? null,
+        altNames: c.subjectaltname ?? null,
+        fingerprint256: c.fingerprint256,
+        validFrom: c.valid_from,
+        validTo: c.valid_to,
+      });
+    });
+    socket.once('error', () => resolve(null));
+  });
+}

@@ -1,0 +1,238 @@
+// The API contract: the only seam between the UI and the services. Every method and event is
+// declared once here with a runtime schema; the Electron IPC host and the WebSocket host both
+// validate against it and call the same service objects.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Domain types
+
+export const TlsMode = z.enum(['tls', 'starttls', 'plain']);
+export type TlsMode = z.infer<typeof TlsMode>;
+
+const hostName = z
+  .string()
+  .trim()
+  .min(1, 'Host is required')
+  .max(253)
+  .regex(/^[A-Za-z0-9.:\-[\]_]+$/, 'Host name has invalid characters');
+const port = z.number().int().min(1).max(65535);
+const emailAddress = z
+  .string()
+  .trim()
+  .min(3)
+  .max(320)
+  .regex(/^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+$/, 'Not an email address');
+
+export const IncomingServerInput = z.object({
+  protocol: z.enum(['imap', 'pop3']).default('imap'),
+  host: hostName,
+  port,
+  tls: TlsMode,
+  user: z.string().min(1, 'User name is required').max(320),
+  password: z.string().max(1024),
+  /** PEM of a CA to trust for this server only (e.g. a household server's self-signed cert). */
+  caCert: z.string().max(65536).optional(),
+});
+export type IncomingServerInput = z.infer<typeof IncomingServerInput>;
+
+export const OutgoingServerInput = z.object({
+  host: hostName,
+  port,
+  tls: TlsMode,
+  user: z.string().max(320).optional(),
+  password: z.string().max(1024).optional(),
+  caCert: z.string().max(65536).optional(),
+});
+export type OutgoingServerInput = z.infer<typeof OutgoingServerInput>;
+
+export const AccountInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: emailAddress,
+  incoming: IncomingServerInput,
+  outgoing: OutgoingServerInput.optional(),
+});
+export type AccountInput = z.infer<typeof AccountInput>;
+
+export const AccountState = z.enum(['connecting', 'syncing', 'online', 'offline', 'error']);
+export type AccountState = z.infer<typeof AccountState>;
+
+/** An account as the UI sees it: never with its password. */
+export const Account = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  incoming: IncomingServerInput.omit({ password: true, caCert: true }),
+  outgoing: OutgoingServerInput.omit({ password: true, caCert: true }).optional(),
+  state: AccountState,
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type Account = z.infer<typeof Account>;
+
+export const SpecialUse = z.enum(['inbox', 'sent', 'drafts', 'trash', 'junk', 'archive', 'all', 'flagged']);
+export type SpecialUse = z.infer<typeof SpecialUse>;
+
+export const Mailbox = z.object({
+  id: z.number().int(),
+  accountId: z.string(),
+  path: z.string(),
+  name: z.string(),
+  delimiter: z.string().nullable(),
+  parentPath: z.string().nullable(),
+  specialUse: SpecialUse.nullable(),
+  subscribed: z.boolean(),
+  total: z.number().int(),
+  unseen: z.number().int(),
+});
+export type Mailbox = z.infer<typeof Mailbox>;
+
+export const Address = z.object({ name: z.string(), address: z.string() });
+export type Address = z.infer<typeof Address>;
+
+export const MessageSummary = z.object({
+  id: z.number().int(),
+  accountId: z.string(),
+  mailboxId: z.number().int(),
+  uid: z.number().int(),
+  messageId: z.string().nullable(),
+  subject: z.string(),
+  from: z.array(Address),
+  to: z.array(Address),
+  cc: z.array(Address),
+  /** Sent date (or internal date when the header is missing), ms since epoch. */
+  date: z.number(),
+  flags: z.array(z.string()),
+  size: z.number().int(),
+  snippet: z.string(),
+  hasAttachments: z.boolean(),
+});
+export type MessageSummary = z.infer<typeof MessageSummary>;
+
+export const AttachmentInfo = z.object({
+  partId: z.string(),
+  filename: z.string().nullable(),
+  contentType: z.string(),
+  size: z.number().int(),
+  contentId: z.string().nullable(),
+  inline: z.boolean(),
+});
+export type AttachmentInfo = z.infer<typeof AttachmentInfo>;
+
+export const MessageBody = z.object({
+  id: z.number().int(),
+  /** Untrusted HTML as sent; the renderer sanitises it before showing it. */
+  html: z.string().nullable(),
+  text: z.string().nullable(),
+  attachments: z.array(AttachmentInfo),
+  /** True when the MIME could not be fully parsed; what could be read is still shown. */
+  damaged: z.boolean(),
+});
+export type MessageBody = z.infer<typeof MessageBody>;
+
+/** One change in main's journal; the renderer cache applies these in seq order. */
+export const Change = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('account'), seq: z.number(), account: Account }),
+  z.object({ kind: z.literal('mailbox'), seq: z.number(), mailbox: Mailbox }),
+  z.object({ kind: z.literal('message'), seq: z.number(), message: MessageSummary }),
+  z.object({
+    kind: z.literal('removed'),
+    seq: z.number(),
+    entity: z.enum(['account', 'mailbox', 'message']),
+    id: z.union([z.string(), z.number()]),
+  }),
+]);
+export type Change = z.infer<typeof Change>;
+
+export const SyncProgress = z.object({
+  accountId: z.string(),
+  phase: z.enum(['connecting', 'folders', 'headers', 'bodies', 'idle', 'done']),
+  mailbox: z.string().nullable(),
+  done: z.number().int(),
+  total: z.number().int(),
+});
+export type SyncProgress = z.infer<typeof SyncProgress>;
+
+export const ServerStatus = z.object({
+  running: z.boolean(),
+  domain: z.string().nullable(),
+  listeners: z.array(z.object({ protocol: z.string(), host: z.string(), port: z.number().int() })),
+});
+export type ServerStatus = z.infer<typeof ServerStatus>;
+
+// ---------------------------------------------------------------------------------------------
+// Methods
+
+export interface MethodSpec<A extends z.ZodType, R extends z.ZodType> {
+  args: A;
+  result: R;
+}
+const method = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R): MethodSpec<A, R> => ({ args, result });
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+const accountRef = z.object({ accountId: z.string().min(1) }).strict();
+const messageIds = z.array(z.number().int().nonnegative()).min(1).max(10_000);
+
+export const methods = {
+  'app.info': method(Empty, z.object({ version: z.string(), host: z.enum(['electron', 'web']), dataDir: z.string() })),
+
+  'accounts.list': method(Empty, z.array(Account)),
+  'accounts.add': method(AccountInput.strict(), Account),
+  'accounts.remove': method(accountRef, Ok),
+
+  'mailboxes.list': method(accountRef, z.array(Mailbox)),
+
+  'messages.page': method(
+    z.object({ mailboxId: z.number().int(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.object({ total: z.number().int(), messages: z.array(MessageSummary) }),
+  ),
+  'messages.body': method(z.object({ messageId: z.number().int() }).strict(), MessageBody),
+  'messages.setFlags': method(
+    z.object({ messageIds, add: z.array(z.string().min(1).max(64)).default([]), remove: z.array(z.string().min(1).max(64)).default([]) }).strict(),
+    Ok,
+  ),
+  'messages.move': method(z.object({ messageIds, targetMailboxId: z.number().int() }).strict(), Ok),
+  'messages.delete': method(z.object({ messageIds }).strict(), Ok),
+  'messages.search': method(
+    z.object({ accountId: z.string().optional(), mailboxId: z.number().int().optional(), query: z.string().min(1).max(1000), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.array(MessageSummary),
+  ),
+
+  'sync.now': method(z.object({ accountId: z.string().optional() }).strict(), Ok),
+  /** Changes after `sinceSeq` in journal order. A different `epoch` means main's store was reset: drop the cache. */
+  'sync.changes': method(
+    z.object({ sinceSeq: z.number().int().min(0), limit: z.number().int().min(1).max(5000).default(1000) }).strict(),
+    z.object({ epoch: z.string(), changes: z.array(Change), lastSeq: z.number().int(), more: z.boolean() }),
+  ),
+
+  'server.status': method(Empty, ServerStatus),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type ArgsOf<M extends MethodName> = z.input<Methods[M]['args']>;
+export type ParsedArgsOf<M extends MethodName> = z.output<Methods[M]['args']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+export const methodNames = Object.keys(methods) as MethodName[];
+
+// ---------------------------------------------------------------------------------------------
+// Events (main → UI)
+
+export const events = {
+  /** The journal has changes up to `lastSeq`; the UI pulls them with sync.changes. */
+  'sync.changed': z.object({ epoch: z.string(), lastSeq: z.number().int() }),
+  'sync.progress': SyncProgress,
+  'account.state': z.object({ accountId: z.string(), state: AccountState, error: z.object({ code: z.string(), message: z.string() }).optional() }),
+  /** Something the user should know about that is not an error of their last action. */
+  notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), accountId: z.string().optional() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventOf<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];
+
+/** The client-side view of the API every transport implements. */
+export interface HearthApi {
+  call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+}
