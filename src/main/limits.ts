@@ -18,6 +18,34 @@ export const syncLimits = {
   snippetChars: 200,
 } as const;
 
+/** The household IMAP server (src/main/server/imap). */
+export const imapServerLimits = {
+  /** Longest command line (excluding literals), bytes. RFC 7162 asks for at least 8192. */
+  maxLineBytes: 64 * 1024,
+  /** Largest single literal (APPEND message or string argument), bytes. */
+  maxLiteralBytes: 64 * 1024 * 1024,
+  /** Total literal bytes in one command (multi-append). */
+  maxCommandBytes: 128 * 1024 * 1024,
+  /** Literals per command. */
+  maxLiteralsPerCommand: 1000,
+  /** Nesting depth of parenthesised lists. */
+  maxListDepth: 32,
+  /** Failed LOGIN/AUTHENTICATE attempts before the connection is closed. */
+  maxAuthFailures: 3,
+  /** Consecutive BAD replies before the connection is closed. */
+  maxBadCommands: 50,
+  /** Idle timeout before login, ms. */
+  preAuthIdleMs: 60_000,
+  /** Idle timeout once authenticated, ms (RFC 3501 5.4: at least 30 minutes). */
+  authIdleMs: 30 * 60_000,
+  /** Parsed message structures kept in memory (per server). */
+  structureCacheEntries: 2000,
+  /** Messages whose structure is parsed from a buffer; above this, sections are unavailable beyond headers. */
+  maxParsedMessageBytes: 64 * 1024 * 1024,
+  /** Bytes queued for a slow client before the session pauses reading. */
+  outputHighWaterBytes: 1024 * 1024,
+} as const;
+
 /** The outgoing relay (queue, delivery, retries) and the submission server. */
 export const relayLimits = {
   /** Largest message accepted for submission, in bytes (advertised with SIZE). */

@@ -85,7 +85,7 @@ export function tokenizeCommand(cmd: AssembledCommand): ParsedCommand {
   const first = cmd.fragments[0]!;
   const tag = tagOf(first);
   if (!tag || (first.length > tag.length && first[tag.length] !== SP)) throw new ImapParseError('Invalid tag', null);
-  const cur = new Cursor(cmd, tag);
+  const cur: Cursor = new Cursor(cmd, tag);
   cur.pos = tag.length + 1;
   const nameNode = readNode(cur, 0);
   if (!nameNode || nameNode.type !== 'atom') cur.fail('Missing command');
@@ -147,7 +147,7 @@ function readQuoted(cur: Cursor): StringNode {
   const limit = cur.limit;
   let i = cur.pos + 1;
   const out: number[] = [];
-  let start = i;
+  const start = i;
   let simple = true;
   for (; i < limit; i++) {
     const c = buf[i]!;
@@ -169,7 +169,6 @@ function readQuoted(cur: Cursor): StringNode {
     if (c === 0x0d || c === 0x0a) cur.fail('Line break in quoted string');
     if (!simple) out.push(c);
   }
-  start = 0;
   return cur.fail('Unterminated quoted string');
 }
 

@@ -1,0 +1,109 @@
+// Argument helpers shared by the command files.
+import { decodeMUtf7, encodeMUtf7 } from '../../store/names.ts';
+import { nodeText } from '../protocol/tokenizer.ts';
+import type { ImapNode } from '../protocol/tokenizer.ts';
+import { astring } from '../protocol/response.ts';
+import { parseSequenceSet, resolveSequenceSet } from '../protocol/sequence-set.ts';
+import type { ImapSession } from '../session.ts';
+import type { SelectedMailbox } from '../selected-mailbox.ts';
+import { bad, no } from '../command-types.ts';
+
+/** A mailbox name argument as the store spells it (UTF-8, INBOX upper-cased). */
+export function mailboxArg(session: ImapSession, node: ImapNode | undefined): string {
+  const raw = nodeText(node);
+  if (raw === null) throw bad('Mailbox name expected');
+  let name = session.utf8 ? raw : decodeMUtf7(raw);
+  if (name.toUpperCase() === 'INBOX' || name.toUpperCase().startsWith('INBOX/')) name = 'INBOX' + name.slice(5);
+  return name;
+}
+
+/** A mailbox name for a response (modified UTF-7 unless UTF8=ACCEPT is on). */
+export function mailboxOut(session: ImapSession, name: string): string | Buffer {
+  return astring(session.utf8 ? name : encodeMUtf7(name));
+}
+
+export function textArg(node: ImapNode | undefined, what: string): string {
+  const t = nodeText(node);
+  if (t === null) throw bad(`${what} expected`);
+  return t;
+}
+
+export function requireSelected(session: ImapSession): SelectedMailbox {
+  const sel = session.selected;
+  if (!sel) throw bad('No mailbox selected');
+  return sel;
+}
+
+export interface MessageRef {
+  msn: number;
+  uid: number;
+}
+
+/** The messages a sequence set (MSNs or UIDs) names in the session's view, ascending. */
+export function resolveMessages(sel: SelectedMailbox, setNode: ImapNode | undefined, uid: boolean): MessageRef[] {
+  const text = nodeText(setNode);
+  const ranges = text === null ? null : parseSequenceSet(text);
+  if (!ranges) throw bad('Invalid sequence set');
+  const out: MessageRef[] = [];
+  if (uid) {
+    const resolved = resolveSequenceSet(ranges, sel.maxUid);
+    for (let i = 0; i < sel.uids.length; i++) {
+      const u = sel.uids[i]!;
+      for (const [a, b] of resolved)
+        if (u >= a && u <= b) {
+          out.push({ msn: i + 1, uid: u });
+          break;
+        }
+    }
+    return out;
+  }
+  // "1:*" in an empty mailbox names nothing (as Gmail and Cyrus answer); explicit numbers must exist.
+  const resolved = resolveSequenceSet(ranges, sel.exists);
+  for (const [a, b] of ranges) if ((a !== Infinity && a > sel.exists) || (b !== Infinity && b > sel.exists)) throw bad('Invalid message sequence number');
+  const seen = new Set<number>();
+  for (const [a, b] of resolved)
+    for (let n = a; n <= b; n++)
+      if (!seen.has(n)) {
+        seen.add(n);
+        out.push({ msn: n, uid: sel.uids[n - 1]! });
+      }
+  return out.sort((x, y) => x.msn - y.msn);
+}
+
+/** A flag list "(\Seen $Work)" or a single flag. */
+export function flagsArg(node: ImapNode | undefined): string[] {
+  if (!node) throw bad('Flags expected');
+  const items = node.type === 'list' ? node.items : [node];
+  const flags: string[] = [];
+  for (const it of items) {
+    if (it.type !== 'atom') throw bad('Invalid flag');
+    const f = normaliseFlag(it.value);
+    if (!f) throw bad('Invalid flag');
+    if (!flags.includes(f)) flags.push(f);
+  }
+  return flags;
+}
+
+const SYSTEM = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'];
+
+export function normaliseFlag(f: string): string | null {
+  if (f.startsWith('\\')) {
+    const sys = SYSTEM.find((s) => s.toLowerCase() === f.toLowerCase());
+    return sys ?? null;
+  }
+  if (!/^[\x21\x23\x24\x26\x27\x2b-\x5a\x5e-\x7a\x7c\x7e]+$/.test(f)) return null;
+  return f;
+}
+
+export function numberArg(node: ImapNode | undefined, what: string): number {
+  const t = node?.type === 'atom' ? node.value : null;
+  if (t === null || !/^\d{1,19}$/.test(t)) throw bad(`${what} must be a number`);
+  const n = Number(t);
+  if (!Number.isSafeInteger(n)) throw bad(`${what} out of range`);
+  return n;
+}
+
+export function requireMail(session: ImapSession) {
+  if (!session.mail) throw no('Not logged in');
+  return session.mail;
+}

@@ -1,0 +1,20 @@
+// IDLE (RFC 2177): changes by other sessions are pushed as they happen until the client says DONE.
+import type { CommandSpec } from '../command-types.ts';
+import { bad } from '../command-types.ts';
+
+export const idle: CommandSpec = {
+  states: ['authenticated', 'selected'],
+  async handler({ session }) {
+    session.send(['+ idling\r\n']);
+    session.flushUpdates(true);
+    const sel = session.selected;
+    if (sel) sel.onEvent = () => queueMicrotask(() => session.flushUpdates(true));
+    try {
+      const line = await session.readLine();
+      if (line === null) return;
+      if (line.trim().toUpperCase() !== 'DONE') throw bad('Expected DONE');
+    } finally {
+      if (sel) sel.onEvent = null;
+    }
+  },
+};

@@ -1,0 +1,12 @@
+import type { CommandSpec } from '../command-types.ts';
+import { taggedLine } from '../protocol/response.ts';
+
+export const starttls: CommandSpec = {
+  states: ['notAuthenticated'],
+  async handler({ session, tag }) {
+    if (session.secure) return { status: 'BAD', text: 'TLS is already active' };
+    session.send([taggedLine(tag, 'OK', 'Begin TLS negotiation now')]);
+    await session.upgradeToTls();
+    return { replied: true };
+  },
+};

@@ -1,0 +1,223 @@
+// SEARCH criteria (RFC 3501 6.4.4, RFC 7162 MODSEQ, RFC 5032 OLDER/YOUNGER) into a tree. Pure.
+import type { ImapNode } from './tokenizer.ts';
+import { nodeText } from './tokenizer.ts';
+import { parseSequenceSet } from './sequence-set.ts';
+import type { SeqRange } from './sequence-set.ts';
+import { parseImapDate } from './response.ts';
+
+export type SearchKey =
+  | { op: 'all' }
+  | { op: 'and'; keys: SearchKey[] }
+  | { op: 'or'; a: SearchKey; b: SearchKey }
+  | { op: 'not'; key: SearchKey }
+  | { op: 'seq'; ranges: SeqRange[] }
+  | { op: 'uid'; ranges: SeqRange[] }
+  | { op: 'flag'; flag: string; set: boolean }
+  | { op: 'new' }
+  | { op: 'old' }
+  | { op: 'recent' }
+  | { op: 'date'; field: 'internal' | 'sent'; cmp: 'before' | 'on' | 'since'; date: Date }
+  | { op: 'age'; older: boolean; seconds: number }
+  | { op: 'size'; larger: boolean; size: number }
+  | { op: 'header'; field: string; value: string }
+  | { op: 'body'; value: string }
+  | { op: 'text'; value: string }
+  | { op: 'modseq'; modseq: number };
+
+export class SearchSyntaxError extends Error {
+  override name = 'SearchSyntaxError';
+}
+
+const FLAG_KEYS: Record<string, [string, boolean]> = {
+  ANSWERED: ['\\Answered', true],
+  DELETED: ['\\Deleted', true],
+  DRAFT: ['\\Draft', true],
+  FLAGGED: ['\\Flagged', true],
+  SEEN: ['\\Seen', true],
+  UNANSWERED: ['\\Answered', false],
+  UNDELETED: ['\\Deleted', false],
+  UNDRAFT: ['\\Draft', false],
+  UNFLAGGED: ['\\Flagged', false],
+  UNSEEN: ['\\Seen', false],
+};
+const HEADER_KEYS = ['BCC', 'CC', 'FROM', 'SUBJECT', 'TO'];
+
+export interface ParsedSearch {
+  key: SearchKey;
+  charset: string | null;
+  /** ESEARCH return options (RFC 4731), or null for a plain SEARCH response. */
+  returns: string[] | null;
+}
+
+/** Parse SEARCH arguments: [RETURN (...)] [CHARSET x] criteria... */
+export function parseSearch(args: ImapNode[]): ParsedSearch {
+  let i = 0;
+  let returns: string[] | null = null;
+  let charset: string | null = null;
+  const word = (n: ImapNode | undefined) => (n?.type === 'atom' && !n.section ? n.value.toUpperCase() : '');
+  if (word(args[i]) === 'RETURN') {
+    const r = args[i + 1];
+    if (r?.type !== 'list') throw new SearchSyntaxError('RETURN options expected');
+    returns = r.items.map((x) => word(x));
+    for (const o of returns) if (!['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE'].includes(o)) throw new SearchSyntaxError('Unknown RETURN option');
+    if (!returns.length) returns = ['ALL'];
+    i += 2;
+  }
+  if (word(args[i]) === 'CHARSET') {
+    charset = nodeText(args[i + 1]);
+    if (!charset) throw new SearchSyntaxError('Charset expected');
+    i += 2;
+  }
+  const state = { nodes: args, pos: i, depth: 0 };
+  const keys: SearchKey[] = [];
+  while (state.pos < args.length) keys.push(readKey(state));
+  if (!keys.length) throw new SearchSyntaxError('Search criteria expected');
+  return { key: keys.length === 1 ? keys[0]! : { op: 'and', keys }, charset, returns };
+}
+
+interface State {
+  nodes: ImapNode[];
+  pos: number;
+  depth: number;
+}
+
+function next(s: State): ImapNode {
+  const n = s.nodes[s.pos++];
+  if (!n) throw new SearchSyntaxError('Search criteria incomplete');
+  return n;
+}
+
+function str(s: State): string {
+  const t = nodeText(next(s));
+  if (t === null) throw new SearchSyntaxError('String expected');
+  return t;
+}
+
+function num(s: State): number {
+  const t = str(s);
+  if (!/^\d{1,19}$/.test(t) || !Number.isSafeInteger(Number(t))) throw new SearchSyntaxError('Number expected');
+  return Number(t);
+}
+
+function date(s: State): Date {
+  const d = parseImapDate(str(s), false);
+  if (!d) throw new SearchSyntaxError('Date expected');
+  return d;
+}
+
+function readKey(s: State): SearchKey {
+  if (s.depth > 64) throw new SearchSyntaxError('Search too deeply nested');
+  const n = next(s);
+  if (n.type === 'list') {
+    const inner: State = { nodes: n.items, pos: 0, depth: s.depth + 1 };
+    const keys: SearchKey[] = [];
+    while (inner.pos < n.items.length) keys.push(readKey(inner));
+    if (!keys.length) throw new SearchSyntaxError('Empty search list');
+    return keys.length === 1 ? keys[0]! : { op: 'and', keys };
+  }
+  if (n.type !== 'atom' || n.section) throw new SearchSyntaxError('Search key expected');
+  const k = n.value.toUpperCase();
+  if (FLAG_KEYS[k]) return { op: 'flag', flag: FLAG_KEYS[k]![0], set: FLAG_KEYS[k]![1] };
+  if (HEADER_KEYS.includes(k)) return { op: 'header', field: k.toLowerCase(), value: str(s) };
+  const sub = () => {
+    s.depth++;
+    const r = readKey(s);
+    s.depth--;
+    return r;
+  };
+  switch (k) {
+    case 'ALL':
+      return { op: 'all' };
+    case 'NEW':
+      return { op: 'new' };
+    case 'OLD':
+      return { op: 'old' };
+    case 'RECENT':
+      return { op: 'recent' };
+    case 'KEYWORD':
+    case 'UNKEYWORD':
+      return { op: 'flag', flag: str(s), set: k === 'KEYWORD' };
+    case 'BEFORE':
+    case 'ON':
+    case 'SINCE':
+      return { op: 'date', field: 'internal', cmp: k.toLowerCase() as 'before', date: date(s) };
+    case 'SENTBEFORE':
+    case 'SENTON':
+    case 'SENTSINCE':
+      return { op: 'date', field: 'sent', cmp: k.slice(4).toLowerCase() as 'before', date: date(s) };
+    case 'OLDER':
+    case 'YOUNGER':
+      return { op: 'age', older: k === 'OLDER', seconds: num(s) };
+    case 'LARGER':
+    case 'SMALLER':
+      return { op: 'size', larger: k === 'LARGER', size: num(s) };
+    case 'HEADER': {
+      const field = str(s).toLowerCase();
+      return { op: 'header', field, value: str(s) };
+    }
+    case 'BODY':
+      return { op: 'body', value: str(s) };
+    case 'TEXT':
+      return { op: 'text', value: str(s) };
+    case 'NOT':
+      return { op: 'not', key: sub() };
+    case 'OR': {
+      const a = sub();
+      return { op: 'or', a, b: sub() };
+    }
+    case 'UID': {
+      const ranges = parseSequenceSet(str(s));
+      if (!ranges) throw new SearchSyntaxError('Invalid UID set');
+      return { op: 'uid', ranges };
+    }
+    case 'MODSEQ': {
+      // MODSEQ [entry-name entry-type-req] mod-sequence-valzer
+      const a = s.nodes[s.pos];
+      if (a && a.type === 'string') {
+        s.pos += 2;
+      }
+      return { op: 'modseq', modseq: num(s) };
+    }
+    default: {
+      const ranges = parseSequenceSet(n.value);
+      if (ranges) return { op: 'seq', ranges };
+      throw new SearchSyntaxError(`Unknown search key ${k.slice(0, 30)}`);
+    }
+  }
+}
+
+/** Does the tree need message headers or bodies? */
+export function searchNeeds(key: SearchKey): { headers: boolean; body: boolean; modseq: boolean } {
+  const acc = { headers: false, body: false, modseq: false };
+  const walk = (k: SearchKey) => {
+    switch (k.op) {
+      case 'and':
+        k.keys.forEach(walk);
+        break;
+      case 'or':
+        walk(k.a);
+        walk(k.b);
+        break;
+      case 'not':
+        walk(k.key);
+        break;
+      case 'header':
+        acc.headers = true;
+        break;
+      case 'date':
+        if (k.field === 'sent') acc.headers = true;
+        break;
+      case 'body':
+      case 'text':
+        acc.headers = true;
+        acc.body = true;
+        break;
+      case 'modseq':
+        acc.modseq = true;
+        break;
+      default:
+    }
+  };
+  walk(key);
+  return acc;
+}

@@ -1,0 +1,392 @@
+// One IMAP connection: reads bytes into commands, runs them one at a time through the command
+// map, writes responses in order (streams included), and tells the client about other sessions'
+// changes at the points where that is allowed.
+import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { imapServerLimits } from '../../limits.ts';
+import type { Logger } from '../../log.ts';
+import type { ServerContext } from '../context.ts';
+import type { UserMailStore } from '../store/types.ts';
+import type { User } from '../users/types.ts';
+import { isHearthError } from '../../../shared/errors.ts';
+import { CommandReader } from './protocol/command-reader.ts';
+import type { AssembledCommand } from './protocol/command-reader.ts';
+import { ImapParseError, tokenizeCommand } from './protocol/tokenizer.ts';
+import { taggedLine } from './protocol/response.ts';
+import { CommandError } from './command-types.ts';
+import type { CommandResult, SessionState } from './command-types.ts';
+import { commands } from './commands/index.ts';
+import type { SelectedMailbox } from './selected-mailbox.ts';
+import type { StructureCache } from './message-structure-cache.ts';
+
+/** Response bytes; a stream part must yield exactly `length` bytes (announced in a literal). */
+export type OutputPart = string | Buffer | { stream: Readable; length: number };
+
+export interface SessionShared {
+  ctx: ServerContext;
+  secureContext: SecureContext;
+  structures: StructureCache;
+}
+
+let nextSessionId = 1;
+
+export class ImapSession {
+  readonly id = nextSessionId++;
+  readonly shared: SessionShared;
+  readonly log: Logger;
+  socket: Socket;
+  secure: boolean;
+  state: SessionState = 'notAuthenticated';
+  user: User | null = null;
+  mail: UserMailStore | null = null;
+  selected: SelectedMailbox | null = null;
+  /** Extensions the client turned on with ENABLE (or implicitly, e.g. CONDSTORE by a MODSEQ fetch). */
+  condstore = false;
+  qresync = false;
+  utf8 = false;
+  authFailures = 0;
+  private badCommands = 0;
+  private readonly reader: CommandReader;
+  private queue: AssembledCommand[] = [];
+  private waiters: Array<(c: AssembledCommand | null) => void> = [];
+  private processing = false;
+  private closed = false;
+  private output: Promise<void> = Promise.resolve();
+  /** Set while IDLE runs: flush changes as they come. */
+  idling = false;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+
+  constructor(shared: SessionShared, socket: Socket, secure: boolean) {
+    this.shared = shared;
+    this.socket = socket;
+    this.secure = secure;
+    this.log = shared.ctx.log.child({ imapSession: this.id, remote: socket.remoteAddress });
+    this.reader = new CommandReader(imapServerLimits);
+    this.attach(socket);
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('error', (err) => this.log.debug('imap socket error', { err }));
+    socket.on('close', () => this.shutdown());
+    socket.setTimeout(imapServerLimits.preAuthIdleMs, () => {
+      this.send([`* BYE Idle for too long\r\n`]);
+      void this.output.then(() => socket.end());
+      setTimeout(() => socket.destroy(), 2000).unref();
+    });
+  }
+
+  start(): void {
+    this.send([`* OK [CAPABILITY ${this.capabilities().join(' ')}] Hearth IMAP ready\r\n`]);
+  }
+
+  capabilities(): string[] {
+    const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'LOGIN-REFERRALS', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE'];
+    if (!this.secure) caps.push('STARTTLS');
+    if (this.state === 'notAuthenticated') {
+      caps.push('AUTH=PLAIN');
+      return caps;
+    }
+    caps.push(
+      'UIDPLUS',
+      'MOVE',
+      'UNSELECT',
+      'CHILDREN',
+      'SPECIAL-USE',
+      'LIST-EXTENDED',
+      'LIST-STATUS',
+      'CONDSTORE',
+      'QRESYNC',
+      'ESEARCH',
+      'BINARY',
+      'UTF8=ACCEPT',
+      'MULTIAPPEND',
+      'STATUS=SIZE',
+    );
+    return caps;
+  }
+
+  // ---- input ----
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    let events;
+    try {
+      events = this.reader.push(chunk);
+    } catch (err) {
+      this.fatal(err);
+      return;
+    }
+    for (const ev of events) {
+      if (ev.kind === 'continue') this.send(['+ Ready for literal data\r\n']);
+      else if (ev.kind === 'error') {
+        if (ev.fatal) {
+          this.send([`* BYE ${ev.reason}\r\n`]);
+          this.close();
+          return;
+        }
+        this.enqueue({ error: ev.reason, tag: ev.tag });
+      } else this.enqueue(ev.command);
+    }
+    // Too many commands waiting: stop reading until they are done (a flood cannot grow memory).
+    if (this.queue.length > 100) this.socket.pause();
+  }
+
+  private enqueue(item: AssembledCommand | { error: string; tag: string | null }): void {
+    if ('error' in item) {
+      // Fold reader errors into the command queue so replies stay in order.
+      const text = Buffer.from(`${item.tag ?? '*'} ${'\0'}${item.error}`);
+      this.pushCommand({ fragments: [text], literals: [] });
+      return;
+    }
+    this.pushCommand(item);
+  }
+
+  private pushCommand(cmd: AssembledCommand): void {
+    const w = this.waiters.shift();
+    if (w) w(cmd);
+    else this.queue.push(cmd);
+    if (!this.processing) void this.process();
+  }
+
+  /** The next raw line from the client (SASL responses, IDLE's DONE); null when the connection closes. */
+  readLine(): Promise<string | null> {
+    const next = this.queue.shift();
+    if (next) return Promise.resolve(rawLine(next));
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiters.push((c) => resolve(c ? rawLine(c) : null)));
+  }
+
+  private async process(): Promise<void> {
+    this.processing = true;
+    try {
+      while (!this.closed && this.queue.length) {
+        const cmd = this.queue.shift()!;
+        if (this.queue.length < 50 && this.socket.isPaused()) this.socket.resume();
+        await this.runCommand(cmd);
+      }
+    } catch (err) {
+      this.fatal(err);
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async runCommand(raw: AssembledCommand): Promise<void> {
+    const first = raw.fragments[0]!;
+    const nul = first.indexOf(0);
+    if (nul > 0 && raw.fragments.length === 1) {
+      // A reader error folded in by enqueue().
+      const tag = first.toString('latin1', 0, nul - 1);
+      this.replyBad(tag === '*' ? null : tag, first.toString('latin1', nul + 1));
+      return;
+    }
+    let parsed;
+    try {
+      parsed = tokenizeCommand(raw);
+    } catch (err) {
+      if (err instanceof ImapParseError) {
+        if (first.length === 0) return; // empty lines are ignored
+        this.replyBad(err.tag, err.message);
+        return;
+      }
+      throw err;
+    }
+    const uid = parsed.name.startsWith('UID ');
+    const spec = commands[parsed.name];
+    if (!spec) {
+      this.replyBad(parsed.tag, `Unknown command ${parsed.name.slice(0, 30)}`);
+      return;
+    }
+    if (!spec.states.includes(this.state)) {
+      this.replyBad(parsed.tag, `${parsed.name} is not allowed now`);
+      return;
+    }
+    let result: CommandResult | void;
+    try {
+      result = await spec.handler({ session: this, tag: parsed.tag, name: uid ? parsed.name.slice(4) : parsed.name, uid, args: parsed.args });
+    } catch (err) {
+      if (err instanceof CommandError) result = { status: err.status, text: err.message, ...(err.code ? { code: err.code } : {}) };
+      else if (isHearthError(err)) result = { status: 'NO', ...storeErrorReply(err.code, err.message) };
+      else {
+        this.log.error('imap command failed', { command: parsed.name, err });
+        result = { status: 'NO', code: 'SERVERBUG', text: 'Internal error' };
+      }
+    }
+    if (this.closed) return;
+    const status = result?.status ?? 'OK';
+    if (status === 'BAD') this.noteBad();
+    else this.badCommands = 0;
+    // Untagged updates for other sessions' changes before the tagged reply.
+    if (this.selected && this.state === 'selected') {
+      const allow = spec.allowExpunge !== false || uid;
+      this.flushUpdates(allow);
+    }
+    if (!result?.replied) this.send([taggedLine(parsed.tag, status, result?.text ?? `${parsed.name} completed`, result?.code)]);
+    if (this.state === 'logout') this.close();
+  }
+
+  private replyBad(tag: string | null, text: string): void {
+    this.send([taggedLine(tag ?? '*', 'BAD', text)]);
+    this.noteBad();
+  }
+
+  private noteBad(): void {
+    if (++this.badCommands >= imapServerLimits.maxBadCommands) {
+      this.send(['* BYE Too many invalid commands\r\n']);
+      this.close();
+    }
+  }
+
+  /** Send untagged EXISTS/EXPUNGE/FETCH for changes by others. */
+  flushUpdates(allowExpunge: boolean): void {
+    const sel = this.selected;
+    if (!sel) return;
+    const lines = sel.drain(allowExpunge, { condstore: this.condstore, qresync: this.qresync });
+    if (sel.gone) {
+      this.send([...lines, '* BYE The selected mailbox was deleted or renamed\r\n']);
+      this.close();
+      return;
+    }
+    if (lines.length) this.send(lines);
+  }
+
+  // ---- output ----
+
+  /** Queue response parts; they are written in order. Resolves when written. */
+  send(parts: OutputPart[]): Promise<void> {
+    const socket = this.socket;
+    const run = async (): Promise<void> => {
+      if (socket.destroyed) return;
+      for (const p of parts) {
+        if (typeof p === 'string' || Buffer.isBuffer(p)) {
+          if (!socket.write(p)) await waitDrain(socket);
+        } else {
+          // The literal's length is already announced: keep the stream of bytes in step even if
+          // the file ends early or fails (pad with spaces) or is longer (cut).
+          let left = p.length;
+          try {
+            for await (const chunk of p.stream) {
+              if (socket.destroyed || left <= 0) break;
+              const c = (chunk as Buffer).length > left ? (chunk as Buffer).subarray(0, left) : (chunk as Buffer);
+              left -= c.length;
+              if (!socket.write(c)) await waitDrain(socket);
+            }
+          } catch (err) {
+            this.log.warn('imap message stream failed', { err });
+          } finally {
+            p.stream.destroy();
+          }
+          if (left > 0 && !socket.destroyed) socket.write(Buffer.alloc(left, 0x20));
+        }
+      }
+    };
+    this.output = this.output.then(run).catch((err) => {
+      this.log.warn('imap write failed', { err });
+      socket.destroy();
+    });
+    return this.output;
+  }
+
+  /** Await everything queued so far. */
+  flushOutput(): Promise<void> {
+    return this.output;
+  }
+
+  // ---- state changes ----
+
+  authenticated(user: User, mail: UserMailStore): void {
+    this.user = user;
+    this.mail = mail;
+    this.state = 'authenticated';
+    this.socket.setTimeout(imapServerLimits.authIdleMs);
+    this.log.info('imap login', { user: user.address });
+  }
+
+  deselect(): void {
+    if (this.selected) this.selected.close();
+    this.selected = null;
+    if (this.state === 'selected') this.state = 'authenticated';
+  }
+
+  /** STARTTLS: after the OK is written, wrap the socket; bytes the client sent early are dropped. */
+  async upgradeToTls(): Promise<void> {
+    await this.flushOutput();
+    const plain = this.socket;
+    plain.removeListener('data', this.onData);
+    plain.removeAllListeners('timeout');
+    this.queue = [];
+    const tls = new TLSSocket(plain, { isServer: true, secureContext: this.shared.secureContext });
+    this.socket = tls;
+    this.secure = true;
+    tls.on('data', this.onData);
+    tls.on('error', (err) => {
+      this.log.debug('imap tls error', { err });
+      this.close();
+    });
+    tls.setTimeout(imapServerLimits.preAuthIdleMs, () => this.close());
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const socket = this.socket;
+    void this.output.finally(() => {
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
+    });
+    this.shutdown();
+  }
+
+  private shutdown(): void {
+    this.closed = true;
+    this.deselect();
+    for (const w of this.waiters.splice(0)) w(null);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private fatal(err: unknown): void {
+    this.log.error('imap session failed', { err });
+    this.send(['* BYE Internal server error\r\n']);
+    this.close();
+  }
+}
+
+function rawLine(c: AssembledCommand): string {
+  return c.fragments.map((f) => f.toString('utf8')).join('');
+}
+
+function waitDrain(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
+function storeErrorReply(code: string, message: string): { code?: string; text: string } {
+  switch (code) {
+    case 'MAILBOX_NOT_FOUND':
+      return { code: 'NONEXISTENT', text: message };
+    case 'MAILBOX_EXISTS':
+      return { code: 'ALREADYEXISTS', text: message };
+    case 'MESSAGE_GONE':
+      return { code: 'EXPUNGEISSUED', text: message };
+    case 'DISK_FULL':
+    case 'QUOTA':
+      return { code: 'OVERQUOTA', text: message };
+    case 'INVALID_ARGUMENT':
+      return { code: 'CANNOT', text: message };
+    default:
+      return { code: 'SERVERBUG', text: 'Storage error' };
+  }
+}
