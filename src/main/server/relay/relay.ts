@@ -1,0 +1,568 @@
+// The outgoing relay: accepts messages into the on-disk queue, then delivers each recipient
+// locally (mailbox store) or remotely (MX hosts or the smarthost), retries deferrals on the retry
+// policy, bounces permanent failures and expiries with a DSN, and offers queue control.
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
+import type { Logger } from '../../log.ts';
+import { silentLogger } from '../../log.ts';
+import { relayLimits } from '../../limits.ts';
+import { HearthError } from '../../../shared/errors.ts';
+import { MessageQueue, newQueueId } from './queue.ts';
+import type { WrittenBody } from './queue.ts';
+import { createResolver, domainOf, routeDomain } from './router.ts';
+import type { RouteHost } from './router.ts';
+import { deliverToDestination, kindOf, statusOf } from './delivery.ts';
+import type { DeliveryJob, RecipientOutcome } from './delivery.ts';
+import { defaultRetryPolicy, hasExpired, needsDelayWarning, nextAttemptAt } from './retry.ts';
+import type { RetryPolicy } from './retry.ts';
+import { buildDsn, hasHeader, headerBlockOf, rfc5322Date } from './dsn.ts';
+import type { DsnRecipient } from './dsn.ts';
+import { dkimSignatureFor } from './dkim.ts';
+import type { DkimKey } from './dkim.ts';
+import { systemClock } from './types.ts';
+import type { Clock, LocalDelivery, MxResolver, QueueEnvelope, QueuedRecipient, SmarthostOptions } from './types.ts';
+
+export interface RelayOptions {
+  dataDir: string;
+  /** Our host name: EHLO, Received, Message-ID, Reporting-MTA. */
+  hostname: string;
+  /** Domain of MAILER-DAEMON@ in DSNs (the household's primary domain); defaults to hostname. */
+  postmasterDomain?: string;
+  log?: Logger;
+  clock?: Clock;
+  resolver?: MxResolver;
+  /** SMTP port of remote MX hosts (25). */
+  smtpPort?: number;
+  /** Per MX host name port override (tests). */
+  portOverrides?: Record<string, number>;
+  smarthost?: SmarthostOptions;
+  retry?: Partial<RetryPolicy>;
+  /** Local recipients; without it every recipient is delivered remotely. */
+  local?: LocalDelivery;
+  /** Sign messages whose From domain is this key's domain. */
+  dkim?: DkimKey;
+  /** Deliver on timers by itself (default). Tests with an injected clock call runDue() instead. */
+  autoRun?: boolean;
+  connectionsPerDestination?: number;
+  /** Reuse one connection for several messages (default true; false for the benchmark's baseline). */
+  reuseConnections?: boolean;
+  random?: () => number;
+}
+
+export interface SubmitTrace {
+  /** Authenticated submitter (Received "authenticated user"). */
+  authUser?: string;
+  clientAddress?: string;
+  helo?: string;
+  /** ESMTPSA / ESMTPS / ESMTP... */
+  protocol?: string;
+}
+
+export interface SubmitInput {
+  from: string;
+  recipients: string[];
+  body: Readable | Buffer;
+  trace?: SubmitTrace;
+  /** Checked once the body is written, before it is queued (e.g. the SMTP size limit). */
+  refuse?: () => HearthError | null;
+}
+
+export interface QueueListItem {
+  id: string;
+  from: string;
+  createdAt: number;
+  size: number;
+  submittedBy?: string;
+  recipients: Array<Pick<QueuedRecipient, 'address' | 'state' | 'attempts' | 'lastReply' | 'nextAttemptAt'>>;
+}
+
+type ResolvedEntry = { env: QueueEnvelope; chain: Promise<void> };
+
+export class Relay {
+  readonly queue: MessageQueue;
+  private readonly opts: RelayOptions;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly resolver: MxResolver;
+  private readonly policy: RetryPolicy;
+  private readonly entries = new Map<string, ResolvedEntry>();
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(opts: RelayOptions) {
+    this.opts = opts;
+    this.log = (opts.log ?? silentLogger).child({ component: 'relay' });
+    this.clock = opts.clock ?? systemClock;
+    this.resolver = opts.resolver ?? createResolver();
+    this.policy = { ...defaultRetryPolicy, ...opts.retry };
+    this.queue = new MessageQueue(opts.dataDir, this.log);
+  }
+
+  /** Loads the queue (moving damaged files aside) and starts delivering what is due. */
+  async start(): Promise<void> {
+    for (const env of await this.queue.load()) this.entries.set(env.id, { env, chain: Promise.resolve() });
+    this.log.info('relay: queue loaded', { messages: this.entries.size });
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    await Promise.all([...this.entries.values()].map((e) => e.chain));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Queues a message durably: when this resolves the body and envelope are fsynced and renamed
+   * into the queue directory (the caller may answer 250). Adds Received, and Message-ID/Date when
+   * missing, as prepended headers, and a DKIM signature for the household domain.
+   */
+  async submit(input: SubmitInput): Promise<QueueEnvelope> {
+    if (!input.recipients.length) throw new HearthError('INVALID_ARGUMENT', 'no recipients');
+    const body = await this.queue.writeBody(toStream(input.body), relayLimits.maxMessageBytes);
+    try {
+      const refusal = input.refuse?.();
+      if (refusal) throw refusal;
+      return await this.commitBody(body, input.from, input.recipients, input.trace, false);
+    } catch (err) {
+      await this.queue.discardBody(body);
+      throw err;
+    }
+  }
+
+  private async commitBody(body: WrittenBody, from: string, recipients: string[], trace: SubmitTrace | undefined, isDsn: boolean): Promise<QueueEnvelope> {
+    const now = this.clock.now();
+    const id = body.id;
+    const headerBlock = headerBlockOf(await readStart(body.tmpPath, relayLimits.maxHeaderBytes));
+    let prepend = '';
+    if (trace) prepend += receivedHeader(this.opts.hostname, id, trace, recipients, now);
+    if (!hasHeader(headerBlock, 'message-id')) prepend += `Message-ID: <${id}.${randomBytes(4).toString('hex')}@${this.opts.hostname}>\r\n`;
+    if (!hasHeader(headerBlock, 'date')) prepend += `Date: ${rfc5322Date(now)}\r\n`;
+    const key = this.opts.dkim;
+    if (key && fromHeaderDomain(headerBlock) === key.domain) {
+      const whole = Readable.from(
+        (async function* () {
+          yield Buffer.from(prepend);
+          yield* createReadStream(body.tmpPath);
+        })(),
+      );
+      prepend = (await dkimSignatureFor(key, whole, new Date(now))) + prepend;
+    }
+    const env: QueueEnvelope = {
+      version: 1,
+      id,
+      from,
+      recipients: dedupe(recipients).map((address) => ({ address, state: 'pending', attempts: 0, nextAttemptAt: now })),
+      createdAt: now,
+      prepend,
+      bodySize: body.size,
+      bodySha256: body.sha256,
+    };
+    if (trace?.authUser) env.submittedBy = trace.authUser;
+    if (trace?.clientAddress) env.clientAddress = trace.clientAddress;
+    if (isDsn) env.isDsn = true;
+    await this.queue.commit(body, env);
+    this.entries.set(id, { env, chain: Promise.resolve() });
+    this.log.info('relay: queued', { id, from, recipients: env.recipients.length, size: body.size, submittedBy: env.submittedBy });
+    this.kick();
+    return env;
+  }
+
+  /** Schedules a delivery round soon (autoRun), or does nothing (tests drive runDue). */
+  kick(): void {
+    if (this.opts.autoRun === false || this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runDue();
+    }, 0);
+  }
+
+  /** Delivers everything due now; resolves when the round (and any round asked for meanwhile) is done. */
+  runDue(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.rerun = false;
+          await this.round();
+        } while (this.rerun && !this.stopped);
+      } catch (err) {
+        this.log.error('relay: delivery round failed', { error: err as Error });
+      }
+    })().finally(() => {
+      this.running = null;
+      this.scheduleNext();
+    });
+    return this.running;
+  }
+
+  private scheduleNext(): void {
+    if (this.opts.autoRun === false || this.stopped) return;
+    let next = Infinity;
+    for (const { env } of this.entries.values()) {
+      for (const r of env.recipients) if (r.state === 'pending' || r.state === 'deferred') next = Math.min(next, r.nextAttemptAt);
+    }
+    const wait = Math.min(Math.max(next - this.clock.now(), 0), relayLimits.maxIdleScanMs);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runDue();
+    }, wait);
+    this.timer.unref();
+  }
+
+  /** Epoch ms of the earliest pending attempt, or null when nothing waits (tests advance clocks to it). */
+  nextDue(): number | null {
+    let next = Infinity;
+    for (const { env } of this.entries.values()) {
+      for (const r of env.recipients) if (r.state === 'pending' || r.state === 'deferred') next = Math.min(next, r.nextAttemptAt);
+    }
+    return next === Infinity ? null : next;
+  }
+
+  private async round(): Promise<void> {
+    const now = this.clock.now();
+    const localTasks: Array<{ entry: ResolvedEntry; rcpt: QueuedRecipient }> = [];
+    // destination key -> (entry id -> recipients)
+    const remote = new Map<string, Map<string, { entry: ResolvedEntry; rcpts: QueuedRecipient[] }>>();
+    const touched = new Set<ResolvedEntry>();
+    for (const entry of this.entries.values()) {
+      for (const rcpt of entry.env.recipients) {
+        if ((rcpt.state !== 'pending' && rcpt.state !== 'deferred') || rcpt.nextAttemptAt > now) continue;
+        touched.add(entry);
+        if (this.opts.local && (await this.opts.local.isLocal(rcpt.address))) {
+          localTasks.push({ entry, rcpt });
+          continue;
+        }
+        const dest = this.opts.smarthost ? '@smarthost' : domainOf(rcpt.address);
+        let byEntry = remote.get(dest);
+        if (!byEntry) remote.set(dest, (byEntry = new Map()));
+        let group = byEntry.get(entry.env.id);
+        if (!group) byEntry.set(entry.env.id, (group = { entry, rcpts: [] }));
+        group.rcpts.push(rcpt);
+      }
+    }
+    if (!touched.size) return;
+
+    const localRun = runLimited(localTasks, relayLimits.parallelLocalDeliveries, async ({ entry, rcpt }) => {
+      if (!this.entries.has(entry.env.id)) return;
+      const result = await this.opts.local!.deliver(rcpt.address, entry.env.from, () => this.queue.openMessage(entry.env), this.queue.messageSize(entry.env)).catch(
+        (err: Error) => ({ ok: false as const, permanent: false, reply: `451 4.3.0 Local delivery failed: ${err.message}` }),
+      );
+      const reply = result.ok ? '250 2.0.0 Delivered to local mailbox' : result.reply;
+      this.apply(entry, [{ address: rcpt.address, kind: result.ok ? 'delivered' : kindOf(reply), reply, status: statusOf(reply) }]);
+      await this.persist(entry);
+    });
+    const remoteRun = runLimited([...remote.entries()], relayLimits.parallelDestinations, async ([dest, byEntry]) => {
+      await this.deliverRemote(dest, [...byEntry.values()]);
+    });
+    await Promise.all([localRun, remoteRun]);
+    for (const entry of touched) await this.finish(entry);
+  }
+
+  private async deliverRemote(dest: string, groups: Array<{ entry: ResolvedEntry; rcpts: QueuedRecipient[] }>): Promise<void> {
+    const jobs: DeliveryJob[] = [];
+    const byJob = new Map<DeliveryJob, ResolvedEntry>();
+    for (const { entry, rcpts } of groups) {
+      const job: DeliveryJob = {
+        id: entry.env.id,
+        from: entry.env.from,
+        recipients: rcpts.map((r) => r.address),
+        size: this.queue.messageSize(entry.env),
+        open: () => this.queue.openMessage(entry.env),
+      };
+      jobs.push(job);
+      byJob.set(job, entry);
+    }
+    const onResult = async (job: DeliveryJob, outcomes: RecipientOutcome[]) => {
+      const entry = byJob.get(job)!;
+      this.apply(entry, outcomes);
+      for (const o of outcomes) this.log.info('relay: delivery attempt', { id: job.id, rcpt: o.address, result: o.kind, reply: o.reply, host: o.remoteMta });
+      await this.persist(entry);
+    };
+    let hosts: RouteHost[];
+    const sh = this.opts.smarthost;
+    if (sh) {
+      const route = await routeHostOnly(sh.host, sh.port, this.resolver);
+      if (!route.ok) {
+        for (const job of jobs) await onResult(job, job.recipients.map((address) => ({ address, kind: 'deferred', reply: route.reply, status: statusOf(route.reply) })));
+        return;
+      }
+      hosts = route.hosts;
+    } else {
+      const route = await routeDomain(dest, {
+        resolver: this.resolver,
+        port: this.opts.smtpPort ?? 25,
+        ...(this.opts.portOverrides ? { portOverrides: this.opts.portOverrides } : {}),
+        ...(this.opts.random ? { random: this.opts.random } : {}),
+      });
+      if (!route.ok) {
+        const kind = route.permanent ? 'failed' : 'deferred';
+        for (const job of jobs) await onResult(job, job.recipients.map((address) => ({ address, kind, reply: route.reply, status: route.status })));
+        return;
+      }
+      hosts = route.hosts;
+    }
+    await deliverToDestination(
+      hosts,
+      jobs,
+      {
+        hostname: this.opts.hostname,
+        log: this.log,
+        connections: this.opts.connectionsPerDestination ?? relayLimits.connectionsPerDestination,
+        reuse: this.opts.reuseConnections ?? true,
+        requireTls: sh ? (sh.requireTls ?? true) : false,
+        verifyCert: sh ? (sh.requireTls ?? true) : false,
+        ...(sh?.ca ? { ca: sh.ca } : {}),
+        ...(sh?.user ? { auth: { user: sh.user, pass: sh.password ?? '' } } : {}),
+      },
+      onResult,
+    );
+  }
+
+  /** Records outcomes on the recipients: delivered, failed, or deferred with the next attempt time (or expired). */
+  private apply(entry: ResolvedEntry, outcomes: RecipientOutcome[]): void {
+    const now = this.clock.now();
+    for (const o of outcomes) {
+      const r = entry.env.recipients.find((x) => x.address === o.address && (x.state === 'pending' || x.state === 'deferred'));
+      if (!r) continue;
+      r.attempts++;
+      r.lastAttemptAt = now;
+      r.lastReply = o.reply;
+      r.status = o.status;
+      if (o.remoteMta) r.remoteMta = o.remoteMta;
+      else delete r.remoteMta;
+      if (o.kind === 'delivered') r.state = 'delivered';
+      else if (o.kind === 'failed') r.state = 'failed';
+      else if (hasExpired(this.policy, entry.env.createdAt, now)) {
+        r.state = 'failed';
+        r.status = '5.4.7';
+        r.lastReply = `Gave up after ${Math.round((now - entry.env.createdAt) / 3_600_000)} hours; last reply: ${o.reply}`;
+      } else {
+        r.state = 'deferred';
+        // The last try happens when the message expires, not a whole interval later.
+        r.nextAttemptAt = Math.min(nextAttemptAt(this.policy, r.attempts, now), entry.env.createdAt + this.policy.giveUpAfterMs);
+      }
+    }
+  }
+
+  /** Writes the entry's state; writes of one entry are serialised so the newest state wins. */
+  private persist(entry: ResolvedEntry): Promise<void> {
+    const run = entry.chain.then(async () => {
+      if (this.entries.get(entry.env.id) !== entry) return;
+      await this.queue.update(entry.env);
+    });
+    entry.chain = run.catch((err: Error) => this.log.error('relay: could not save queue state', { id: entry.env.id, error: err }));
+    return entry.chain;
+  }
+
+  /** After a round: bounces new failures, warns about long delays, removes finished messages. */
+  private async finish(entry: ResolvedEntry): Promise<void> {
+    if (this.entries.get(entry.env.id) !== entry) return;
+    const env = entry.env;
+    const now = this.clock.now();
+    const newlyFailed = env.recipients.filter((r) => r.state === 'failed' && !reported(r));
+    if (newlyFailed.length) {
+      await this.bounce(env, newlyFailed.map((r) => dsnRecipient(r, 'failed')));
+      for (const r of newlyFailed) markReported(r);
+    }
+    const deferred = env.recipients.filter((r) => r.state === 'deferred');
+    if (deferred.length && needsDelayWarning(this.policy, env.createdAt, now, env.delayWarned ?? false)) {
+      await this.bounce(env, deferred.map((r) => ({ ...dsnRecipient(r, 'delayed'), willRetryUntil: env.createdAt + this.policy.giveUpAfterMs })));
+      env.delayWarned = true;
+    }
+    if (env.recipients.every((r) => r.state === 'delivered' || r.state === 'failed')) {
+      await entry.chain;
+      this.entries.delete(env.id);
+      await this.queue.remove(env.id);
+      this.log.info('relay: message done', {
+        id: env.id,
+        delivered: env.recipients.filter((r) => r.state === 'delivered').length,
+        failed: env.recipients.filter((r) => r.state === 'failed').length,
+      });
+    } else {
+      await this.persist(entry);
+    }
+  }
+
+  /** Queues a DSN to the message's sender; never for the null sender or for a DSN. */
+  private async bounce(env: QueueEnvelope, recipients: DsnRecipient[]): Promise<void> {
+    if (env.from === '' || env.isDsn) {
+      this.log.warn('relay: not bouncing a message with the null sender', { id: env.id, recipients: recipients.map((r) => r.address) });
+      return;
+    }
+    const start = await readStart(this.queue.bodyPath(env.id), relayLimits.maxHeaderBytes).catch(() => Buffer.alloc(0));
+    const originalHeaders = env.prepend + headerBlockOf(start);
+    const dsn = buildDsn({
+      reportingMta: this.opts.hostname,
+      fromAddress: `MAILER-DAEMON@${this.opts.postmasterDomain ?? this.opts.hostname}`,
+      to: env.from,
+      queueId: env.id,
+      arrivalDate: env.createdAt,
+      recipients,
+      originalHeaders,
+      now: this.clock.now(),
+    });
+    const body = await this.queue.writeBody(toStream(dsn));
+    const q = await this.commitBody(body, '', [env.from], undefined, true);
+    this.log.info('relay: DSN queued', { id: env.id, dsn: q.id, to: env.from, action: recipients[0]?.action, recipients: recipients.map((r) => r.address) });
+  }
+
+  // ---- queue control (for the app's API and `hearth queue`) ----
+
+  list(): QueueListItem[] {
+    return [...this.entries.values()].map(({ env }) => {
+      const item: QueueListItem = {
+        id: env.id,
+        from: env.from,
+        createdAt: env.createdAt,
+        size: this.queue.messageSize(env),
+        recipients: env.recipients.map((r) => {
+          const o: QueueListItem['recipients'][number] = { address: r.address, state: r.state, attempts: r.attempts, nextAttemptAt: r.nextAttemptAt };
+          if (r.lastReply !== undefined) o.lastReply = r.lastReply;
+          return o;
+        }),
+      };
+      if (env.submittedBy) item.submittedBy = env.submittedBy;
+      return item;
+    });
+  }
+
+  /** Makes waiting recipients due now (all messages, or one); returns how many recipients. */
+  async retryNow(id?: string): Promise<number> {
+    const now = this.clock.now();
+    let n = 0;
+    for (const entry of this.entries.values()) {
+      if (id && entry.env.id !== id) continue;
+      for (const r of entry.env.recipients) {
+        if (r.state === 'deferred' || r.state === 'pending') {
+          r.nextAttemptAt = now;
+          n++;
+        }
+      }
+      await this.persist(entry);
+    }
+    if (id && !this.entries.has(id)) throw new HearthError('NOT_FOUND', `no queued message ${id}`);
+    this.log.info('relay: retry requested', { id: id ?? '*', recipients: n });
+    this.kick();
+    return n;
+  }
+
+  /** Removes a message from the queue; with `bounce` its sender gets a DSN saying why. */
+  async delete(id: string, reason: string, opts: { bounce?: boolean } = {}): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) throw new HearthError('NOT_FOUND', `no queued message ${id}`);
+    const waiting = entry.env.recipients.filter((r) => r.state === 'pending' || r.state === 'deferred');
+    if (opts.bounce && waiting.length) {
+      await this.bounce(
+        entry.env,
+        waiting.map((r) => ({ address: r.address, action: 'failed', status: '5.3.0', diagnostic: `Removed from the queue by the administrator: ${reason}` })),
+      );
+    }
+    await entry.chain;
+    this.entries.delete(id);
+    await this.queue.remove(id);
+    this.log.warn('relay: message deleted from queue', { id, reason, from: entry.env.from, waiting: waiting.map((r) => r.address) });
+  }
+}
+
+function reported(r: QueuedRecipient): boolean {
+  return r.reported === true;
+}
+
+function markReported(r: QueuedRecipient): void {
+  r.reported = true;
+}
+
+function dsnRecipient(r: QueuedRecipient, action: 'failed' | 'delayed'): DsnRecipient {
+  const d: DsnRecipient = { address: r.address, action, status: r.status ?? (action === 'failed' ? '5.0.0' : '4.0.0') };
+  if (action === 'failed' && !d.status.startsWith('5')) d.status = '5' + d.status.slice(1);
+  if (r.lastReply) d.diagnostic = r.lastReply;
+  if (r.remoteMta) d.remoteMta = r.remoteMta;
+  if (r.lastAttemptAt) d.lastAttemptAt = r.lastAttemptAt;
+  return d;
+}
+
+function dedupe(list: string[]): string[] {
+  const seen = new Set<string>();
+  return list.filter((a) => {
+    const k = a.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function toStream(body: Readable | Buffer): Readable | AsyncIterable<Buffer> {
+  if (Buffer.isBuffer(body)) return (async function* () { yield body; })();
+  return body;
+}
+
+async function readStart(file: string, max: number): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    const { bytesRead } = await fh.read(buf, 0, max, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The domain of the (first) From header address, lower-cased, or ''. */
+export function fromHeaderDomain(headerBlock: string): string {
+  const m = /^from[ \t]*:((?:.*)(?:\r?\n[ \t].*)*)/im.exec(headerBlock);
+  if (!m) return '';
+  const v = m[1]!;
+  const angle = /<[^>@]*@([^>\s]+)>/.exec(v);
+  const bare = /[^\s<>"@,;:]+@([^\s<>",;:]+)/.exec(v);
+  return (angle?.[1] ?? bare?.[1] ?? '').toLowerCase();
+}
+
+function receivedHeader(hostname: string, id: string, t: SubmitTrace, recipients: string[], now: number): string {
+  const from = `from ${sanitize(t.helo || 'unknown')} (${t.clientAddress ? `[${t.clientAddress}]` : 'unknown'})`;
+  const auth = t.authUser ? `\r\n\t(authenticated user ${sanitize(t.authUser)})` : '';
+  const forPart = recipients.length === 1 ? `\r\n\tfor <${sanitize(recipients[0]!)}>` : '';
+  return `Received: ${from}${auth}\r\n\tby ${hostname} (Hearth) with ${t.protocol ?? 'ESMTPSA'} id ${id}${forPart};\r\n\t${rfc5322Date(now)}\r\n`;
+}
+
+function sanitize(s: string): string {
+  return s.replace(/[^\x21-\x7e]/g, '?').slice(0, 200);
+}
+
+async function routeHostOnly(host: string, port: number, resolver: MxResolver): Promise<{ ok: true; hosts: RouteHost[] } | { ok: false; reply: string }> {
+  if (isIP(host)) return { ok: true, hosts: [{ name: host, addresses: [host], port }] };
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  if (!addresses.length) return { ok: false, reply: `451 4.4.3 Smarthost ${host} could not be resolved` };
+  return { ok: true, hosts: [{ name: host, addresses, port }] };
+}
+
+/** Runs `fn` over items with at most `limit` at a time. */
+async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  const worker = async () => {
+    while (i < items.length) await fn(items[i++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export { newQueueId };
