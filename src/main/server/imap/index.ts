@@ -27,7 +27,7 @@ export async function startImapServer(ctx: ServerContext, opts: ListenOptions): 
   };
 
   const server: net.Server = opts.implicitTls
-    ? tls.createServer({ secureContext, minVersion: 'TLSv1.2' }, (s) => onSocket(s, true))
+    ? tls.createServer({ key: ctx.tls.key, cert: ctx.tls.cert, minVersion: 'TLSv1.2' }, (s) => onSocket(s, true))
     : net.createServer((s) => onSocket(s, false));
   server.on('tlsClientError', (err) => log.debug('imap tls handshake failed', { err }));
   server.on('error', (err) => log.error('imap listener error', { err }));

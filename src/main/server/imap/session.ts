@@ -312,12 +312,14 @@ export class ImapSession {
   }
 
   /** STARTTLS: after the OK is written, wrap the socket; bytes the client sent early are dropped. */
-  async upgradeToTls(): Promise<void> {
-    await this.flushOutput();
+  async upgradeToTls(okLine: string): Promise<void> {
     const plain = this.socket;
+    // Stop reading plaintext before the OK goes out: the next bytes are the TLS handshake.
     plain.removeListener('data', this.onData);
     plain.removeAllListeners('timeout');
+    plain.pause();
     this.queue = [];
+    await this.send([okLine]);
     const tls = new TLSSocket(plain, { isServer: true, secureContext: this.shared.secureContext });
     this.socket = tls;
     this.secure = true;

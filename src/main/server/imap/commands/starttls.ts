@@ -5,8 +5,7 @@ export const starttls: CommandSpec = {
   states: ['notAuthenticated'],
   async handler({ session, tag }) {
     if (session.secure) return { status: 'BAD', text: 'TLS is already active' };
-    session.send([taggedLine(tag, 'OK', 'Begin TLS negotiation now')]);
-    await session.upgradeToTls();
+    await session.upgradeToTls(taggedLine(tag, 'OK', 'Begin TLS negotiation now'));
     return { replied: true };
   },
 };
