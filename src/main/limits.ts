@@ -75,3 +75,17 @@ export const relayLimits = {
   submissionSocketTimeoutMs: 5 * 60_000,
   submissionMaxClients: 100,
 } as const;
+
+/** The POP3 client library (src/main/pop3). */
+export const pop3ClientLimits = {
+  /** TCP connect + TLS handshake + greeting, ms. */
+  connectTimeoutMs: 15_000,
+  /** Longest silence while a command waits for (more of) its reply, ms. */
+  commandTimeoutMs: 60_000,
+  /** Longest status or scan line accepted from a server, bytes. */
+  maxLineBytes: 64 * 1024,
+  /** Largest multi-line reply collected in memory (CAPA, LIST, UIDL, TOP), bytes. RETR is streamed. */
+  maxCollectedBytes: 16 * 1024 * 1024,
+  /** Commands sent ahead of their replies when the server offers PIPELINING. */
+  pipelineWindow: 64,
+} as const;
