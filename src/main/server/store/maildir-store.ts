@@ -266,7 +266,7 @@ export class MaildirStore implements MailStore {
 
   async ensureSpool(): Promise<void> {
     this.spoolReady ??= (async () => {
-      await mkdir(this.spoolDir, { recursive: true });
+      await mkdir(this.spoolDir, { recursive: true, mode: 0o700 });
       // Nobody writes to the spool before the store is up: leftovers are from a crash.
       for (const f of await readdir(this.spoolDir)) await rm(path.join(this.spoolDir, f), { force: true, recursive: true });
     })();
@@ -367,7 +367,8 @@ export class UserStore implements UserMailStore {
   static async open(store: MaildirStore, address: string, dir: string): Promise<UserStore> {
     const u = new UserStore(store, address, dir);
     try {
-      await mkdir(path.join(u.maildir, 'tmp'), { recursive: true });
+      await mkdir(u.dir, { recursive: true, mode: 0o700 });
+      await mkdir(path.join(u.maildir, 'tmp'), { recursive: true, mode: 0o700 });
       await mkdir(path.join(u.maildir, 'new'), { recursive: true });
       await mkdir(path.join(u.maildir, 'cur'), { recursive: true });
       u.openDb();

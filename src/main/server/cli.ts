@@ -1,0 +1,330 @@
+// `hearth`: the household server's command line.
+//
+//   hearth serve [--data DIR] [--host ADDR] [--domain NAME] [--hostname NAME] [--demo]
+//                [--smtp-port N] [--imap-port N] [--imaps-port N] [--pop3-port N] [--pop3s-port N]
+//                [--submission-port N] [--submissions-port N]          (N = 0: ephemeral, "off": not started)
+//   hearth user add ADDRESS [--password P | stdin] [--name NAME]
+//   hearth user list | passwd ADDRESS [--password P | stdin] | remove ADDRESS [--delete-mail]
+//   hearth domain add NAME | list
+//   hearth alias set ALIAS TARGET... | remove ALIAS | list
+//   hearth catchall set DOMAIN ADDRESS | clear DOMAIN
+//   hearth demo [--password P]
+//
+// Every command takes --data DIR (default $HEARTH_DATA or ./.hearth-data).
+// `serve` prints one line per listener ("listening smtp 127.0.0.1:2525") on standard output and
+// logs JSON lines on standard error; SIGTERM or SIGINT shut it down cleanly (exit 0).
+
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { isHearthError } from '../../shared/errors.ts';
+import { createLogger } from '../log.ts';
+import {
+  addDomain,
+  addUser,
+  loadOrCreateConfig,
+  readConfigSync,
+  removeUser,
+  setAlias,
+  setCatchAll,
+  setPassword,
+} from './users/config.ts';
+import { DEFAULT_PORTS, ensureDemoMailbox, startHouseholdServer, type ListenerName } from './household-server.ts';
+import { MaildirStore } from './store/maildir-store.ts';
+
+class UsageError extends Error {}
+
+const USAGE = `Usage: hearth <command> [options]
+
+Commands:
+  serve                         run the household mail server
+  user add ADDRESS              add a user (password from --password or standard input)
+  user list                     list users
+  user passwd ADDRESS           change a password (--password or standard input)
+  user remove ADDRESS           remove a user (--delete-mail also deletes the mailbox)
+  domain add NAME | list        local domains
+  alias set ALIAS TARGET...     deliver ALIAS to local users; alias remove ALIAS; alias list
+  catchall set DOMAIN ADDRESS   unknown addresses of DOMAIN go to ADDRESS; catchall clear DOMAIN
+  demo                          create demo@<domain> with welcome mail (once)
+
+Common options:
+  --data DIR                    data folder (default $HEARTH_DATA or ./.hearth-data)
+
+serve options:
+  --host ADDR                   listen address (default 127.0.0.1)
+  --domain NAME                 primary local domain on first run (default home.arpa)
+  --hostname NAME               name in greetings and Received headers
+  --demo                        create the demo mailbox on a fresh data folder
+  --<listener>-port N           ${Object.entries(DEFAULT_PORTS)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}; 0 = any free port, off = not started
+`;
+
+function dataDirOf(v: string | undefined): string {
+  return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
+}
+
+async function readSecretFromStdin(what: string): Promise<string> {
+  if (process.stdin.isTTY) {
+    process.stderr.write(`${what}: `);
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) {
+    chunks.push(c as Buffer);
+    if (process.stdin.isTTY && Buffer.concat(chunks).includes(10)) break;
+  }
+  const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  if (!line) throw new UsageError(`No ${what.toLowerCase()} given (use --password or standard input)`);
+  return line;
+}
+
+function parsePort(name: string, v: string | undefined): number | null | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'off' || v === 'none' || v === '-') return null;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--${name}-port: not a port number: ${v}`);
+  return Number(v);
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const portOpts = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((k) => [`${k}-port`, { type: 'string' as const }]));
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      host: { type: 'string' },
+      domain: { type: 'string' },
+      hostname: { type: 'string' },
+      demo: { type: 'boolean' },
+      'demo-password': { type: 'string' },
+      ...portOpts,
+    },
+    allowPositionals: false,
+  });
+  const v = values as Record<string, string | boolean | undefined>;
+  const ports: Partial<Record<ListenerName, number | null>> = {};
+  for (const k of Object.keys(DEFAULT_PORTS) as ListenerName[]) {
+    const p = parsePort(k, v[`${k}-port`] as string | undefined);
+    if (p !== undefined) ports[k] = p;
+  }
+  const log = createLogger({ base: { svc: 'hearth' } });
+  const server = await startHouseholdServer({
+    dataDir: dataDirOf(v.data as string | undefined),
+    ...(v.host ? { host: v.host as string } : {}),
+    ...(v.domain ? { domain: v.domain as string } : {}),
+    ...(v.hostname ? { hostname: v.hostname as string } : {}),
+    ...(v.demo ? { demo: v['demo-password'] ? { password: v['demo-password'] as string } : true } : {}),
+    ports,
+    log,
+  });
+  if (server.demo?.created) process.stdout.write(`demo user ${server.demo.address} password ${server.demo.password}\n`);
+  for (const l of server.listeners) {
+    const host = l.host.includes(':') ? `[${l.host}]` : l.host;
+    process.stdout.write(`listening ${l.name} ${host}:${l.port}\n`);
+  }
+  process.stdout.write(`ready ${server.dataDir}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log.info('shutting down', { signal: sig });
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  const timer = setTimeout(() => {
+    log.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, 15_000);
+  timer.unref();
+  await server.close();
+  log.info('stopped');
+  return 0;
+}
+
+async function user(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      'delete-mail': { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  const [sub, address, ...rest] = positionals;
+  const dataDir = dataDirOf(values.data);
+  if (rest.length) throw new UsageError(`Unexpected arguments: ${rest.join(' ')}`);
+  switch (sub) {
+    case 'add': {
+      if (!address) throw new UsageError('user add needs an ADDRESS');
+      const password = values.password ?? (await readSecretFromStdin('Password'));
+      const u = await addUser(dataDir, address, password, values.name ? { displayName: values.name } : {});
+      const store = new MaildirStore({ root: path.join(dataDir, 'mail') });
+      try {
+        await store.ensureUser(u.address);
+      } finally {
+        await store.close();
+      }
+      process.stdout.write(`added ${u.address}\n`);
+      return 0;
+    }
+    case 'list': {
+      if (address) throw new UsageError('user list takes no ADDRESS');
+      const cfg = readConfigSync(dataDir);
+      for (const u of cfg?.users ?? []) process.stdout.write(u.displayName ? `${u.address}\t${u.displayName}\n` : `${u.address}\n`);
+      return 0;
+    }
+    case 'passwd': {
+      if (!address) throw new UsageError('user passwd needs an ADDRESS');
+      if (!readConfigSync(dataDir)?.users.some((u) => u.address === address.trim().toLowerCase())) {
+        throw Object.assign(new Error(`No such user: ${address}`), { exitCode: 1 });
+      }
+      const password = values.password ?? (await readSecretFromStdin('New password'));
+      await setPassword(dataDir, address, password);
+      process.stdout.write(`password changed for ${address.trim().toLowerCase()}\n`);
+      return 0;
+    }
+    case 'remove': {
+      if (!address) throw new UsageError('user remove needs an ADDRESS');
+      await removeUser(dataDir, address);
+      if (values['delete-mail']) {
+        const store = new MaildirStore({ root: path.join(dataDir, 'mail') });
+        await store.deleteUser(address);
+        await store.close();
+      }
+      process.stdout.write(`removed ${address.trim().toLowerCase()}${values['delete-mail'] ? ' and its mail' : ' (mail kept)'}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(sub ? `Unknown user command: ${sub}` : 'user needs a command: add, list, passwd, remove');
+  }
+}
+
+async function domain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { data: { type: 'string' } }, allowPositionals: true });
+  const [sub, name] = positionals;
+  const dataDir = dataDirOf(values.data);
+  if (sub === 'add' && name) {
+    await addDomain(dataDir, name);
+    process.stdout.write(`added domain ${name.toLowerCase()}\n`);
+    return 0;
+  }
+  if (sub === 'list') {
+    const cfg = readConfigSync(dataDir) ?? (await loadOrCreateConfig(dataDir));
+    for (const d of cfg.domains) process.stdout.write(`${d}\n`);
+    return 0;
+  }
+  throw new UsageError('domain add NAME | domain list');
+}
+
+async function alias(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { data: { type: 'string' } }, allowPositionals: true });
+  const [sub, name, ...targets] = positionals;
+  const dataDir = dataDirOf(values.data);
+  if (sub === 'set' && name && targets.length) {
+    await setAlias(dataDir, name, targets);
+    process.stdout.write(`alias ${name.toLowerCase()} -> ${targets.map((t) => t.toLowerCase()).join(', ')}\n`);
+    return 0;
+  }
+  if (sub === 'remove' && name) {
+    await setAlias(dataDir, name, []);
+    process.stdout.write(`removed alias ${name.toLowerCase()}\n`);
+    return 0;
+  }
+  if (sub === 'list') {
+    const cfg = readConfigSync(dataDir);
+    for (const [a, t] of Object.entries(cfg?.aliases ?? {})) process.stdout.write(`${a}\t${t.join(', ')}\n`);
+    for (const [d, t] of Object.entries(cfg?.catchAll ?? {})) process.stdout.write(`*@${d}\t${t}\n`);
+    return 0;
+  }
+  throw new UsageError('alias set ALIAS TARGET... | alias remove ALIAS | alias list');
+}
+
+async function catchall(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { data: { type: 'string' } }, allowPositionals: true });
+  const [sub, d, target] = positionals;
+  const dataDir = dataDirOf(values.data);
+  if (sub === 'set' && d && target) {
+    await setCatchAll(dataDir, d, target);
+    process.stdout.write(`catch-all for ${d.toLowerCase()} -> ${target.toLowerCase()}\n`);
+    return 0;
+  }
+  if (sub === 'clear' && d) {
+    await setCatchAll(dataDir, d, null);
+    process.stdout.write(`catch-all for ${d.toLowerCase()} cleared\n`);
+    return 0;
+  }
+  throw new UsageError('catchall set DOMAIN ADDRESS | catchall clear DOMAIN');
+}
+
+async function demo(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, password: { type: 'string' } } });
+  const r = await ensureDemoMailbox(dataDirOf(values.data), values.password ? { password: values.password } : {});
+  process.stdout.write(r.created ? `created ${r.address} password ${r.password}\n` : `${r.address} already exists\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'serve':
+        return await serve(rest);
+      case 'user':
+        return await user(rest);
+      case 'domain':
+        return await domain(rest);
+      case 'alias':
+        return await alias(rest);
+      case 'catchall':
+        return await catchall(rest);
+      case 'demo':
+        return await demo(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command: ${cmd}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`hearth: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isHearthError(e)) {
+      process.stderr.write(`hearth: ${e.message}\n`);
+      return 1;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      process.stderr.write(`hearth: cannot listen: ${(e as Error).message}\n`);
+      return 1;
+    }
+    process.stderr.write(`hearth: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = (() => {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  const self = path.resolve(import.meta.filename);
+  const a = path.resolve(arg);
+  return a === self || a.endsWith(path.join('bin', 'hearth.js')) || path.basename(a) === 'hearth';
+})();
+
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+      // `serve` has closed its listeners and store; don't wait on stray timers of libraries
+      if (process.argv[2] === 'serve') setImmediate(() => process.exit(code));
+    },
+    (e) => {
+      process.stderr.write(`hearth: ${(e as Error)?.message ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

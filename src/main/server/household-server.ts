@@ -1,0 +1,299 @@
+// The household server, in-process: one data folder, one mail store, one user directory, and the
+// listeners (inbound SMTP, IMAP, IMAPS, POP3, POP3S, submission, submissions). Used by
+// `hearth serve` (cli.ts) and by the desktop app.
+//
+// Data folder layout:
+//   server.json   domains, users (scrypt), aliases, catch-alls (users/config.ts)
+//   mail/         Maildir++ folders and indexes (store/maildir-store.ts)
+//   tls/          self-signed certificate and key, when the household has none of its own (tls.ts)
+//   queue/        the outgoing relay's queue (relay/)
+
+import { mkdirSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Logger } from '../log.ts';
+import { createLogger } from '../log.ts';
+import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
+import type { MailStore } from './store/types.ts';
+import { MaildirStore } from './store/maildir-store.ts';
+import { ConfigUserDirectory } from './users/directory.ts';
+import { addUser, loadOrCreateConfig, normaliseAddress, readConfigSync, DEFAULT_DOMAIN } from './users/config.ts';
+import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
+import { startInboundSmtp, isLoopbackHost, type DnsResolver, type InboundHooks } from './smtp/inbound.ts';
+// Protocol listeners written on top of the store interface. Each exports start*Server(ctx, opts).
+import { startImapServer } from './imap/index.ts';
+// POP3: not written yet (src/main/server/pop3/index.ts). When it exists, import it here:
+//   import { startPop3Server } from './pop3/index.ts';
+// and set `pop3`/`pop3s` in `starters` below to startPop3Server.
+const startPop3Server: Starter | null = null;
+import { startSubmissionServer } from './submission/index.ts';
+import { Relay, type RelayOptions } from './relay/relay.ts';
+import { storeLocalDelivery } from './relay/local.ts';
+
+export type ListenerName = 'smtp' | 'imap' | 'imaps' | 'pop3' | 'pop3s' | 'submission' | 'submissions';
+
+/** Default ports: non-privileged, loopback. (A real MX uses 25/143/993/110/995/587/465.) */
+export const DEFAULT_PORTS: Record<ListenerName, number> = {
+  smtp: 2525,
+  imap: 1143,
+  imaps: 1993,
+  pop3: 1110,
+  pop3s: 1995,
+  submission: 1587,
+  submissions: 1465,
+};
+
+const IMPLICIT_TLS: Record<ListenerName, boolean> = {
+  smtp: false,
+  imap: false,
+  imaps: true,
+  pop3: false,
+  pop3s: true,
+  submission: false,
+  submissions: true,
+};
+
+export interface HouseholdServerOptions {
+  dataDir: string;
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Primary local domain on first run (default home.arpa, RFC 8375). */
+  domain?: string;
+  /** Host name in greetings and Received headers; default "localhost" on loopback, else the OS host name. */
+  hostname?: string;
+  /** Port per listener; 0 = ephemeral; null = do not start it. Missing = the default port. */
+  ports?: Partial<Record<ListenerName, number | null>>;
+  /** DNS resolver for SPF/DKIM/DMARC of inbound mail (see smtp/inbound.ts). */
+  resolver?: DnsResolver | null;
+  /** Force SPF/DKIM/DMARC checks on or off. */
+  verifyAuthentication?: boolean;
+  /** Largest inbound message, bytes. */
+  maxMessageBytes?: number;
+  log?: Logger;
+  /** Extra recipient policy / relay hooks for inbound SMTP. */
+  smtpHooks?: InboundHooks;
+  /** Options passed to the outgoing relay (smarthost, resolver, ...). */
+  relay?: Partial<RelayOptions>;
+  /** Create demo@<domain> with welcome mail on a fresh data folder. */
+  demo?: boolean | { password?: string };
+}
+
+export interface ListenerInfo {
+  name: ListenerName;
+  host: string;
+  port: number;
+  implicitTls: boolean;
+}
+
+export interface RunningHouseholdServer {
+  dataDir: string;
+  hostname: string;
+  store: MailStore;
+  users: ConfigUserDirectory;
+  tls: TlsMaterial;
+  listeners: ListenerInfo[];
+  /** Set when `demo` was asked for. */
+  demo?: DemoMailbox;
+  close(): Promise<void>;
+}
+
+type Starter = (ctx: ServerContext, opts: ListenOptions) => Promise<RunningListener>;
+
+export async function startHouseholdServer(options: HouseholdServerOptions): Promise<RunningHouseholdServer> {
+  const dataDir = path.resolve(options.dataDir);
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? createLogger({ base: { svc: 'hearth-server' } });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const config = await loadOrCreateConfig(dataDir, options.domain ?? DEFAULT_DOMAIN);
+  const loopback = isLoopbackHost(host);
+  const hostname = options.hostname ?? (loopback ? 'localhost' : osHostname());
+  const addresses = ['127.0.0.1', '::1'];
+  if (isIP(host) && host !== '0.0.0.0' && host !== '::') addresses.push(host);
+  const tlsMaterial = await loadOrCreateTls({
+    dataDir,
+    hostnames: [hostname, 'localhost', ...config.domains.map((d) => `mail.${d}`)],
+    addresses,
+    ...(config.tls ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile } : {}),
+  });
+  const store = new MaildirStore({ root: path.join(dataDir, 'mail'), hostname, log: log.child({ svc: 'store' }) });
+  const users = new ConfigUserDirectory(dataDir, config);
+  await users.refresh();
+  const ctx: ServerContext = { store, users, log, tls: { key: tlsMaterial.key, cert: tlsMaterial.cert }, hostname };
+
+  let demo: DemoMailbox | undefined;
+  if (options.demo) {
+    demo = await ensureDemoMailbox(dataDir, { store, ...(typeof options.demo === 'object' ? options.demo : {}) });
+    await users.refresh();
+  }
+
+  const relay = new Relay({
+    dataDir,
+    hostname,
+    postmasterDomain: config.domains[0],
+    log,
+    local: storeLocalDelivery(store, users),
+    ...options.relay,
+  });
+
+  const running: Array<{ info: ListenerInfo; listener: RunningListener }> = [];
+  let relayStarted = false;
+  const closeAll = async () => {
+    for (const r of running.splice(0).reverse()) await r.listener.close().catch((e) => log.warn('listener close failed', { err: e, listener: r.info.name }));
+    if (relayStarted) await relay.stop().catch((e) => log.warn('relay stop failed', { err: e }));
+    await store.close();
+  };
+
+  const starters: Record<ListenerName, Starter | null> = {
+    smtp: (c, o) =>
+      startInboundSmtp(c, {
+        ...o,
+        resolver: options.resolver ?? null,
+        ...(options.verifyAuthentication !== undefined ? { verifyAuthentication: options.verifyAuthentication } : {}),
+        ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : config.maxMessageBytes ? { maxMessageBytes: config.maxMessageBytes } : {}),
+        ...(options.smtpHooks ? { hooks: options.smtpHooks } : {}),
+      }),
+    imap: startImapServer,
+    imaps: startImapServer,
+    pop3: startPop3Server,
+    pop3s: startPop3Server,
+    submission: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
+    submissions: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
+  };
+
+  try {
+    const wantsRelay = (['submission', 'submissions'] as const).some((n) => options.ports?.[n] !== null);
+    if (wantsRelay) {
+      await relay.start();
+      relayStarted = true;
+    }
+    for (const name of Object.keys(DEFAULT_PORTS) as ListenerName[]) {
+      const port = options.ports?.[name] === undefined ? DEFAULT_PORTS[name] : options.ports[name];
+      if (port === null || port === undefined) continue;
+      const start = starters[name];
+      if (!start) {
+        log.warn('listener not available in this build', { listener: name });
+        continue;
+      }
+      const opts: ListenOptions = { host, port, implicitTls: IMPLICIT_TLS[name] };
+      const listener = await start(ctx, opts);
+      running.push({ info: { name, host, port: listener.port, implicitTls: opts.implicitTls }, listener });
+      log.info('listening', { listener: name, host, port: listener.port });
+    }
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    dataDir,
+    hostname,
+    store,
+    users,
+    tls: tlsMaterial,
+    listeners: running.map((r) => r.info),
+    ...(demo ? { demo } : {}),
+    close: () => (closing ??= closeAll()),
+  };
+}
+
+// ---- demo mailbox ------------------------------------------------------------------------------
+
+export interface DemoMailbox {
+  address: string;
+  /** The password when the user was created now (generated or given); null when it already existed. */
+  password: string | null;
+  created: boolean;
+}
+
+function compose(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    new MailComposer(mail).compile().build((err, msg) => (err ? reject(err) : resolve(Buffer.from(msg.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')))),
+  );
+}
+
+/** The welcome messages, as real RFC 5322 messages. */
+export async function welcomeMessages(address: string, domain: string): Promise<Buffer[]> {
+  const hearth = `Hearth <postmaster@${domain}>`;
+  const base = Date.now() - 3 * 3600 * 1000;
+  const welcome = await compose({
+    from: hearth,
+    to: address,
+    subject: 'Welcome to your household mail server',
+    date: new Date(base),
+    messageId: `<welcome.${randomBytes(6).toString('hex')}@${domain}>`,
+    text:
+      `Hello!\n\nThis mailbox lives on your own computer, served by Hearth.\n\n` +
+      `- Read it with any mail program over IMAP or POP3.\n- Mail sent to ${address} lands here.\n- Folders: Inbox, Sent, Drafts, Trash, Junk and Archive.\n\n` +
+      `Enjoy,\nHearth\n`,
+    html:
+      `<!doctype html><html><body><h1>Welcome to Hearth</h1><p>This mailbox lives on your own computer, served by <b>Hearth</b>.</p>` +
+      `<ul><li>Read it with any mail program over IMAP or POP3.</li><li>Mail sent to <code>${address}</code> lands here.</li>` +
+      `<li>Folders: Inbox, Sent, Drafts, Trash, Junk and Archive.</li></ul><p>Enjoy,<br>Hearth</p></body></html>`,
+  });
+  const attachment = await compose({
+    from: `Sam Baker <sam@${domain}>`,
+    to: address,
+    subject: 'Shopping list for the weekend',
+    date: new Date(base + 3600 * 1000),
+    messageId: `<list.${randomBytes(6).toString('hex')}@${domain}>`,
+    text: 'Here is the list we talked about — the CSV opens in any spreadsheet.\n\nSam\n',
+    attachments: [
+      {
+        filename: 'shopping-list.csv',
+        contentType: 'text/csv',
+        content: 'item,quantity,shop\nbread,1,bakery\napples,6,market\ncoffee,1,grocer\nmilk,2,grocer\n',
+      },
+    ],
+  });
+  const firstId = `<dinner.${randomBytes(6).toString('hex')}@${domain}>`;
+  const first = await compose({
+    from: `Alex Rivera <alex@${domain}>`,
+    to: address,
+    subject: 'Dinner on Sunday?',
+    date: new Date(base + 2 * 3600 * 1000),
+    messageId: firstId,
+    text: 'Shall we have dinner together on Sunday? I can cook.\n\nAlex\n',
+  });
+  const reply = await compose({
+    from: `Alex Rivera <alex@${domain}>`,
+    to: address,
+    subject: 'Re: Dinner on Sunday?',
+    date: new Date(base + 2.5 * 3600 * 1000),
+    messageId: `<dinner-re.${randomBytes(6).toString('hex')}@${domain}>`,
+    inReplyTo: firstId,
+    references: [firstId],
+    text: 'Seven o\'clock works for me. I will bring dessert.\n\n> Shall we have dinner together on Sunday? I can cook.\n\nAlex\n',
+  });
+  return [welcome, attachment, first, reply];
+}
+
+/**
+ * On a fresh data folder: create demo@<primary domain> (password given or generated) and deliver a
+ * few welcome messages through the normal delivery path. Idempotent: if the user exists, nothing
+ * is changed and `password` is null.
+ */
+export async function ensureDemoMailbox(dataDir: string, opts: { password?: string; store?: MailStore; domain?: string } = {}): Promise<DemoMailbox> {
+  const cfg = await loadOrCreateConfig(dataDir, opts.domain);
+  const domain = cfg.domains[0] ?? DEFAULT_DOMAIN;
+  const address = normaliseAddress(`demo@${domain}`);
+  if ((readConfigSync(dataDir) ?? cfg).users.some((u) => u.address === address)) return { address, password: null, created: false };
+  const password = opts.password ?? randomBytes(12).toString('base64url');
+  await addUser(dataDir, address, password, { displayName: 'Demo' });
+  const store = opts.store ?? new MaildirStore({ root: path.join(dataDir, 'mail') });
+  try {
+    await store.ensureUser(address);
+    for (const raw of await welcomeMessages(address, domain)) {
+      const d = store.beginDelivery();
+      d.addRecipient(address);
+      await d.body(Buffer.concat([Buffer.from(`Return-Path: <postmaster@${domain}>\r\n`), raw]));
+      await d.commit();
+    }
+  } finally {
+    if (!opts.store) await store.close();
+  }
+  return { address, password, created: true };
+}

@@ -1,0 +1,389 @@
+// Inbound SMTP (the household's MX): accepts mail for local users and delivers it into the mail
+// store, with `smtp-server`.
+//
+// - Recipients: local domains only. Unknown local user -> 550 5.1.1; a foreign domain -> 554 5.7.1
+//   relay denied, unless a recipient hook (the relay engineer's `onRcptTo`) takes it.
+// - SIZE, STARTTLS (TLS 1.2 minimum), 8BITMIME, SMTPUTF8, PIPELINING, ENHANCEDSTATUSCODES.
+// - A Received header, and SPF/DKIM/DMARC verified with mailauth into Authentication-Results.
+//   The DNS resolver is injectable; with none configured and a loopback-only listener, no DNS
+//   query leaves the machine: the checks are skipped and the header says `none`.
+// - 250 only after the message is durable in every recipient's mailbox (store Delivery.commit).
+// - smtp-server's reverse DNS lookup of the client is disabled (a DNS query off the machine), and
+//   its fixed 100 ms "early talker" pause before the greeting is removed.
+
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { authenticate as mailauthAuthenticate } from 'mailauth';
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { once } from 'node:events';
+import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
+import { MIN_TLS_VERSION } from '../tls.ts';
+
+/** Limits of the inbound SMTP server. */
+export const inboundSmtpLimits = {
+  /** Largest message accepted (SIZE), bytes. */
+  maxMessageBytes: 50 * 1024 * 1024,
+  /** Recipients per message. */
+  maxRecipients: 100,
+  /** Simultaneous connections. */
+  maxClients: 200,
+  /** Idle connection timeout, ms. */
+  socketTimeoutMs: 5 * 60 * 1000,
+  /** Time allowed for SPF/DKIM/DMARC checks before giving up on them (header says temperror), ms. */
+  authCheckTimeoutMs: 20_000,
+} as const;
+
+/** A mailauth-compatible DNS resolver: like dns.promises.resolve(name, rrtype). */
+export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
+
+export interface RcptContext {
+  /** The address as given in RCPT TO (case kept). */
+  address: string;
+  /** The authenticated user's address, or null. */
+  authenticatedUser: string | null;
+  remoteAddress: string;
+  mailFrom: string;
+  session: SMTPServerSession;
+}
+
+/** What to do with one recipient. */
+export type RcptDecision =
+  | { action: 'local'; users: string[] }
+  | { action: 'relay' }
+  | { action: 'reject'; code: number; message: string };
+
+export interface RelayedMessage {
+  from: string;
+  recipients: string[];
+  authenticatedUser: string | null;
+  /** The message as it will be sent on, with this server's Received header on top. */
+  raw: Buffer;
+  session: SMTPServerSession;
+}
+
+export interface InboundHooks {
+  /** Consulted for every RCPT TO before the built-in policy; return null to fall through to it. */
+  onRcptTo?(rcpt: RcptContext): Promise<RcptDecision | null>;
+  /** Takes the message for recipients the hook decided to relay; must be durable (queued) before it resolves. */
+  relay?(msg: RelayedMessage): Promise<void>;
+}
+
+export interface InboundSmtpOptions extends ListenOptions {
+  maxMessageBytes?: number;
+  /**
+   * DNS resolver for SPF/DKIM/DMARC. When absent: checks run with the system resolver only if the
+   * listener is not loopback-only; on loopback they are skipped (`Authentication-Results: host; none`).
+   */
+  resolver?: DnsResolver | null;
+  /** Override: force the checks on (needs a resolver or a non-loopback listener) or off. */
+  verifyAuthentication?: boolean;
+  hooks?: InboundHooks;
+  /** Offer AUTH (PLAIN, LOGIN). Default true; plaintext AUTH only on loopback, otherwise after STARTTLS. */
+  allowAuth?: boolean;
+}
+
+export interface RunningSmtpListener extends RunningListener {
+  server: SMTPServer;
+}
+
+interface Route {
+  kind: 'local' | 'relay';
+  rcpt: string;
+  users: string[];
+}
+
+class SmtpError extends Error {
+  responseCode: number;
+  constructor(code: number, message: string) {
+    super(message);
+    this.responseCode = code;
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
+
+function rfc5322Date(d = new Date()): string {
+  // e.g. "Mon, 23 Nov 2026 19:13:11 +0000"
+  return d.toUTCString().replace(/GMT$/, '+0000');
+}
+
+function localDomainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = at < 0 ? '' : address.slice(at + 1).replace(/\.$/, '');
+  return (domainToASCII(domain) || domain).toLowerCase();
+}
+
+/** Drops everything past `max` bytes (the SMTP reply will be 552); counts what it saw. */
+class Limiter extends Transform {
+  bytes = 0;
+  private readonly max: number;
+  constructor(max: number) {
+    super();
+    this.max = max;
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    const before = this.bytes;
+    this.bytes += chunk.length;
+    if (before >= this.max) return cb();
+    cb(null, this.bytes > this.max ? chunk.subarray(0, this.max - before) : chunk);
+  }
+}
+
+export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOptions): Promise<RunningSmtpListener> {
+  const log = ctx.log.child({ svc: 'smtp' });
+  const maxBytes = opts.maxMessageBytes ?? inboundSmtpLimits.maxMessageBytes;
+  const loopbackOnly = isLoopbackHost(opts.host);
+  const verify = opts.verifyAuthentication ?? (!!opts.resolver || !loopbackOnly);
+  const resolver = opts.resolver ?? undefined;
+  if (verify && !resolver && loopbackOnly) log.warn('authentication checks enabled on a loopback listener with the system resolver');
+  const routes = new WeakMap<SMTPServerSession, Route[]>();
+  const hooks = opts.hooks ?? {};
+
+  const decide = async (address: SMTPServerAddress, session: SMTPServerSession): Promise<Route> => {
+    const rcpt = address.address;
+    const user = typeof session.user === 'string' ? session.user : null;
+    if (hooks.onRcptTo) {
+      const d = await hooks.onRcptTo({
+        address: rcpt,
+        authenticatedUser: user,
+        remoteAddress: session.remoteAddress,
+        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        session,
+      });
+      if (d) {
+        if (d.action === 'reject') throw new SmtpError(d.code, d.message);
+        if (d.action === 'relay') {
+          if (!hooks.relay) throw new SmtpError(451, '4.3.0 Relay is not available');
+          return { kind: 'relay', rcpt, users: [] };
+        }
+        return { kind: 'local', rcpt, users: d.users };
+      }
+    }
+    const domain = localDomainOf(rcpt);
+    if (!ctx.users.isLocalDomain(domain)) {
+      // make sure a domain added by `hearth domain add` is seen
+      await ctx.users.resolveRecipient(`postmaster@${domain}`);
+      if (!ctx.users.isLocalDomain(domain)) throw new SmtpError(554, '5.7.1 Relay access denied');
+    }
+    const users = await ctx.users.resolveRecipient(`${rcpt.slice(0, rcpt.lastIndexOf('@'))}@${domain}`);
+    if (!users || users.length === 0) throw new SmtpError(550, '5.1.1 No such user here');
+    return { kind: 'local', rcpt, users };
+  };
+
+  const onData = async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> => {
+    const list = routes.get(session) ?? [];
+    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const locals = [...new Set(list.filter((r) => r.kind === 'local').flatMap((r) => r.users))];
+    const relayRcpts = list.filter((r) => r.kind === 'relay').map((r) => r.rcpt);
+    const id = randomBytes(8).toString('hex');
+    const utf8 = (session.envelope as { smtpUtf8?: boolean }).smtpUtf8 === true;
+    const proto = (utf8 ? 'UTF8' : '') + (session.transmissionType || 'SMTP');
+    const helo = (session.hostNameAppearsAs || '').replace(/[^\x21-\x7e]/g, '').slice(0, 255) || 'unknown';
+    const remote = session.remoteAddress;
+    const single = list.length === 1 ? `\r\n\tfor <${list[0]!.rcpt}>` : '';
+    const tlsInfo = session.secure && (session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions
+      ? ` (${(session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions!.version ?? 'TLS'} ${(session as { tlsOptions?: { name?: string } }).tlsOptions!.name ?? ''})`.replace(' )', ')')
+      : '';
+    const received =
+      `Received: from ${helo} ([${remote}])\r\n\tby ${ctx.hostname} (Hearth) with ${proto}${tlsInfo} id ${id}${single};\r\n\t${rfc5322Date()}\r\n`;
+    const returnPath = `Return-Path: <${mailFrom}>\r\n`;
+
+    const limiter = new Limiter(maxBytes);
+    stream.on('error', (e) => limiter.destroy(e));
+    stream.pipe(limiter);
+    const needBuffer = verify || relayRcpts.length > 0;
+
+    if (!needBuffer) {
+      const authResults = `Authentication-Results: ${ctx.hostname}; none\r\n`;
+      const head = Buffer.from(returnPath + authResults + received, 'utf8');
+      const delivery = ctx.store.beginDelivery();
+      try {
+        for (const u of locals) delivery.addRecipient(u);
+        await delivery.body(Readable.from((async function* () {
+          yield head;
+          for await (const c of limiter) yield c as Buffer;
+        })()));
+        if (stream.sizeExceeded || limiter.bytes > maxBytes) {
+          await delivery.abort();
+          throw new SmtpError(552, `5.3.4 Message too big (limit ${maxBytes} bytes)`);
+        }
+        const copies = await delivery.commit();
+        log.info('delivered', { id, from: mailFrom, to: locals, size: limiter.bytes, uids: copies.map((c) => `${c.address}:${c.uid}`) });
+      } catch (e) {
+        await delivery.abort().catch(() => {});
+        throw e;
+      }
+      return `2.0.0 Ok: queued as ${id}`;
+    }
+
+    const chunks: Buffer[] = [];
+    for await (const c of limiter) chunks.push(c as Buffer);
+    if (stream.sizeExceeded || limiter.bytes > maxBytes) throw new SmtpError(552, `5.3.4 Message too big (limit ${maxBytes} bytes)`);
+    const raw = Buffer.concat(chunks);
+    let authHeaders = `Authentication-Results: ${ctx.hostname}; none\r\n`;
+    if (verify) {
+      try {
+        const res = await Promise.race([
+          mailauthAuthenticate(raw, {
+            ip: remote,
+            helo,
+            sender: mailFrom,
+            mta: ctx.hostname,
+            resolver: resolver as never,
+            disableArc: false,
+            disableBimi: true,
+          }),
+          new Promise<never>((_, rej) => setTimeout(() => rej(new Error('authentication checks timed out')), inboundSmtpLimits.authCheckTimeoutMs).unref()),
+        ]);
+        authHeaders = res.headers;
+      } catch (e) {
+        log.warn('authentication checks failed', { id, err: e });
+        authHeaders = `Authentication-Results: ${ctx.hostname}; spf=temperror; dkim=temperror; dmarc=temperror\r\n`;
+      }
+    }
+    if (relayRcpts.length > 0) {
+      await hooks.relay!({
+        from: mailFrom,
+        recipients: relayRcpts,
+        authenticatedUser: typeof session.user === 'string' ? session.user : null,
+        raw: Buffer.concat([Buffer.from(received, 'utf8'), raw]),
+        session,
+      });
+    }
+    if (locals.length > 0) {
+      const delivery = ctx.store.beginDelivery();
+      try {
+        for (const u of locals) delivery.addRecipient(u);
+        await delivery.body(Buffer.concat([Buffer.from(returnPath + authHeaders + received, 'utf8'), raw]));
+        const copies = await delivery.commit();
+        log.info('delivered', { id, from: mailFrom, to: locals, size: raw.length, uids: copies.map((c) => `${c.address}:${c.uid}`) });
+      } catch (e) {
+        await delivery.abort().catch(() => {});
+        throw e;
+      }
+    }
+    return `2.0.0 Ok: queued as ${id}`;
+  };
+
+  const allowAuth = opts.allowAuth ?? true;
+  const server = new SMTPServer({
+    name: ctx.hostname,
+    banner: 'Hearth ESMTP',
+    secure: opts.implicitTls,
+    key: ctx.tls.key,
+    cert: ctx.tls.cert,
+    minVersion: MIN_TLS_VERSION,
+    size: maxBytes,
+    authOptional: true,
+    disabledCommands: allowAuth ? [] : ['AUTH'],
+    allowInsecureAuth: loopbackOnly,
+    authMethods: ['PLAIN', 'LOGIN'],
+    disableReverseLookup: true,
+    maxClients: inboundSmtpLimits.maxClients,
+    socketTimeout: inboundSmtpLimits.socketTimeoutMs,
+    logger: false,
+    closeTimeout: 3000,
+    onAuth(auth, session, cb) {
+      if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return cb(new Error('Unsupported authentication mechanism'));
+      ctx.users
+        .authenticate(auth.username ?? '', auth.password ?? '')
+        .then((u) => {
+          if (!u) {
+            log.warn('authentication failed', { remote: session.remoteAddress, user: auth.username });
+            return cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+          }
+          cb(null, { user: u.address });
+        })
+        .catch((e) => cb(e as Error));
+    },
+    onMailFrom(_address, session, cb) {
+      routes.set(session, []);
+      cb();
+    },
+    onRcptTo(address, session, cb) {
+      const list = routes.get(session) ?? [];
+      if (list.length >= inboundSmtpLimits.maxRecipients) return cb(new SmtpError(452, '4.5.3 Too many recipients'));
+      decide(address, session)
+        .then((r) => {
+          list.push(r);
+          routes.set(session, list);
+          cb();
+        })
+        .catch((e: unknown) => {
+          if (e instanceof SmtpError) return cb(e);
+          log.error('recipient check failed', { err: e });
+          cb(new SmtpError(451, '4.3.0 Temporary failure, try again later'));
+        });
+    },
+    onData(stream, session, cb) {
+      onData(stream, session)
+        .then((msg) => cb(null, msg))
+        .catch(async (e: unknown) => {
+          // make sure the rest of the message is read before answering
+          if (!stream.readableEnded) {
+            stream.resume();
+            await once(stream, 'end').catch(() => {});
+          }
+          if (e instanceof SmtpError) return cb(e);
+          const code = (e as { code?: string })?.code;
+          log.error('delivery failed', { err: e });
+          if (code === 'DISK_FULL') return cb(new SmtpError(452, '4.3.1 Insufficient system storage'));
+          cb(new SmtpError(451, '4.3.0 Local delivery failed, try again later'));
+        });
+    },
+  });
+
+  // Remove smtp-server's fixed 100 ms pause before the greeting (its "early talker" check):
+  // greet as soon as the socket is set up. Mirrors SMTPConnection.init() minus the timer.
+  const connections = server.connections as Set<unknown>;
+  const add = connections.add.bind(connections);
+  connections.add = (conn: unknown) => {
+    const c = conn as {
+      init?: () => void;
+      _setListeners?: (cb: () => void) => void;
+      connectionReady?: () => void;
+      send?: (code: number, msg: string, cmd?: unknown) => void;
+      name?: string;
+    };
+    if (typeof c._setListeners === 'function' && typeof c.connectionReady === 'function') {
+      c.init = () =>
+        c._setListeners!(() => {
+          if (connections.size > inboundSmtpLimits.maxClients) return c.send!(421, `${c.name} Too many connected clients, try again in a moment`, false);
+          c.connectionReady!();
+        });
+    }
+    return add(conn);
+  };
+  server.on('error', (e) => log.warn('smtp connection error', { err: e }));
+
+  await new Promise<void>((resolve, reject) => {
+    const onErr = (e: Error) => reject(e);
+    server.server.once('error', onErr);
+    server.listen(opts.port, opts.host, () => {
+      server.server.off('error', onErr);
+      resolve();
+    });
+  });
+  const addr = server.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  log.info('smtp listening', { host: opts.host, port, implicitTls: opts.implicitTls, authChecks: verify });
+  return {
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The StartListener-shaped entry point (inbound SMTP with default options). */
+export function startSmtpServer(ctx: ServerContext, opts: ListenOptions & Partial<InboundSmtpOptions>): Promise<RunningSmtpListener> {
+  return startInboundSmtp(ctx, opts);
+}
