@@ -48,14 +48,15 @@ export function dkimTxtValue(key: DkimKey): string {
 
 /** The DKIM-Signature header (ending in CRLF) for a whole message, or '' when none was made. */
 export async function dkimSignatureFor(key: DkimKey, message: Readable | Buffer, signTime?: Date): Promise<string> {
-  const result = await dkimSign(message, {
+  const signature = {
     signingDomain: key.domain,
     selector: key.selector,
     privateKey: key.privateKeyPem,
     canonicalization: 'relaxed/relaxed',
     algorithm: 'rsa-sha256',
-    ...(signTime ? { signTime } : {}),
-  });
+  };
+  // mailauth reads the keys from signatureData; the top level carries the shared options.
+  const result = await dkimSign(message, { ...signature, signatureData: [signature], ...(signTime ? { signTime } : {}) });
   if (result.errors?.length) throw new Error(`DKIM signing failed: ${JSON.stringify(result.errors).slice(0, 300)}`);
   return result.signatures;
 }
