@@ -114,3 +114,38 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/** A TCP proxy that records what clients send (plaintext sessions only), for transcript fixtures. */
+export async function startRecordingProxy(targetPort: number): Promise<{ port: number; recorded(): Buffer; close(): Promise<void> }> {
+  const chunks: Buffer[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    client.on('data', (d: Buffer) => {
+      chunks.push(Buffer.from(d));
+      upstream.write(d);
+    });
+    upstream.pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end);
+    upstream.on('close', end);
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    recorded: () => Buffer.concat(chunks),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

@@ -61,10 +61,10 @@ describe('imapflow against the Hearth IMAP server', () => {
     await c.connect();
     await c.mailboxCreate('Work');
     const files = ['rfc-000.eml', 'rfc-001.eml', 'thirdparty-000.eml', 'legacy-000.eml'];
-    const appended = [];
-    for (const f of files) appended.push(await c.append('Work', eml(f), ['\\Flagged']));
-    expect(appended.map((a) => a && a.uid)).toEqual([1, 2, 3, 4]);
-    expect(appended[0]!.uidValidity).toBeGreaterThan(0);
+    const appended: Array<{ uid?: number; uidValidity?: bigint | number }> = [];
+    for (const f of files) appended.push((await c.append('Work', eml(f), ['\\Flagged'])) as { uid?: number; uidValidity?: bigint });
+    expect(appended.map((a) => a.uid)).toEqual([1, 2, 3, 4]);
+    expect(Number(appended[0]!.uidValidity)).toBeGreaterThan(0);
 
     const box = await c.mailboxOpen('Work');
     expect(box.exists).toBe(4);
@@ -86,7 +86,7 @@ describe('imapflow against the Hearth IMAP server', () => {
     expect(peek && peek.flags!.has('\\Seen')).toBe(false);
     const { content } = await c.download('2');
     const chunks: Buffer[] = [];
-    for await (const ch of content) chunks.push(ch as Buffer);
+    for await (const ch of content!) chunks.push(ch as Buffer);
     expect(Buffer.concat(chunks).length).toBeGreaterThan(0);
     const after = await c.fetchOne('2', { flags: true, uid: true });
     expect(after && after.flags!.has('\\Seen')).toBe(false);
@@ -115,7 +115,7 @@ describe('imapflow against the Hearth IMAP server', () => {
     await c.messageDelete('4', { uid: true });
     const left = await c.fetchAll('1:*', { uid: true });
     expect(left.map((m) => m.uid)).toEqual([1, 2]);
-    const archive = await c.status('Archive', { messages: true, unseen: true });
+    const archive = (await c.status('Archive', { messages: true, unseen: true })) as { messages: number; unseen: number };
     expect(archive.messages).toBe(2);
     expect(archive.unseen).toBe(1);
     await c.logout();
@@ -170,7 +170,7 @@ describe('QRESYNC resync (raw protocol)', () => {
     await c.connect();
     await c.mailboxCreate('Q');
     for (const f of ['rfc-000.eml', 'rfc-001.eml', 'rfc-003.eml', 'rfc-004.eml']) await c.append('Q', eml(f));
-    const st = await c.status('Q', { uidValidity: true, highestModseq: true });
+    const st = (await c.status('Q', { uidValidity: true, highestModseq: true })) as { uidValidity: bigint; highestModseq: bigint };
     const modseq = st.highestModseq!;
     await c.mailboxOpen('Q');
     await c.messageDelete('2', { uid: true });
