@@ -1,0 +1,88 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import net from 'node:net';
+import tls from 'node:tls';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
+import { startHouseholdServer, ensureDemoMailbox, type RunningHouseholdServer } from '../../../src/main/server/household-server.ts';
+import { MaildirStore } from '../../../src/main/server/store/maildir-store.ts';
+import { silentLogger } from '../../../src/main/log.ts';
+import { tempDir } from './helpers.ts';
+
+process.env.HEARTH_SCRYPT_LN = '10';
+
+function greeting(port: number, implicitTls: boolean, ca: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s: net.Socket = implicitTls
+      ? tls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', minVersion: 'TLSv1.2' })
+      : net.connect(port, '127.0.0.1');
+    s.setEncoding('utf8');
+    s.once('data', (d: string) => {
+      resolve(d);
+      s.destroy();
+    });
+    s.once('error', reject);
+    setTimeout(() => reject(new Error('no greeting')), 5000).unref();
+  });
+}
+
+let server: RunningHouseholdServer | undefined;
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('HouseholdServer', () => {
+  it('starts every available listener on ephemeral ports with the demo mailbox, and closes', async () => {
+    const dataDir = tempDir('hearth-household-');
+    server = await startHouseholdServer({
+      dataDir,
+      ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 },
+      demo: { password: 'demo-pass' },
+      log: silentLogger,
+    });
+    expect(server.demo).toEqual({ address: 'demo@home.arpa', password: 'demo-pass', created: true });
+    const names = server.listeners.map((l) => l.name);
+    expect(names).toEqual(expect.arrayContaining(['smtp', 'imap', 'imaps', 'submission', 'submissions']));
+    for (const l of server.listeners) {
+      expect(l.port).toBeGreaterThan(0);
+      const g = await greeting(l.port, l.implicitTls, server.tls.cert);
+      expect(g).toMatch(l.name.startsWith('imap') ? /^\* OK/ : l.name.startsWith('pop3') ? /^\+OK/ : /^220 /);
+    }
+    // the demo messages are readable over IMAP
+    const imap = server.listeners.find((l) => l.name === 'imaps')!;
+    const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: true, tls: { ca: server.tls.cert, servername: 'localhost' }, auth: { user: 'demo@home.arpa', pass: 'demo-pass' }, logger: false });
+    await client.connect();
+    const status = await client.status('INBOX', { messages: true, unseen: true });
+    expect(status.messages).toBe(4);
+    const list = await client.list();
+    expect(list.map((m) => m.path)).toEqual(expect.arrayContaining(['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk', 'Archive']));
+    await client.logout();
+    await server.close();
+    server = undefined;
+  });
+
+  it('ensureDemoMailbox: welcome, attachment and a two-message thread, delivered once', async () => {
+    const dataDir = tempDir('hearth-demo-');
+    const first = await ensureDemoMailbox(dataDir);
+    expect(first.created).toBe(true);
+    expect(first.password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const again = await ensureDemoMailbox(dataDir);
+    expect(again).toEqual({ address: 'demo@home.arpa', password: null, created: false });
+    const store = new MaildirStore({ root: path.join(dataDir, 'mail') });
+    try {
+      const inbox = await (await store.user('demo@home.arpa')).openMailbox('INBOX');
+      const list = await inbox.listMessages();
+      expect(list).toHaveLength(4);
+      const parsed = await Promise.all(list.map(async (m) => simpleParser(await inbox.readMessageBuffer(m.uid))));
+      expect(parsed[0]!.subject).toBe('Welcome to your household mail server');
+      expect(parsed[0]!.html).toContain('<h1>Welcome to Hearth</h1>');
+      expect(parsed[0]!.text).toContain('served by Hearth');
+      expect(parsed[1]!.attachments.map((a) => a.filename)).toEqual(['shopping-list.csv']);
+      expect(parsed[3]!.subject).toBe('Re: Dinner on Sunday?');
+      expect(parsed[3]!.inReplyTo).toBe(parsed[2]!.messageId);
+      expect(parsed[3]!.references).toEqual(parsed[2]!.messageId);
+    } finally {
+      await store.close();
+    }
+  });
+});
