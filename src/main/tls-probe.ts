@@ -55,8 +55,8 @@ export async function probeCertificate(host: string, port: number, startTls: Sta
       socket.destroy();
       if (!c || !c.fingerprint256) return resolve(null);
       resolve({
-        subject: c.subject?.CN ?? null,
-        issuer: c.issuer?.CN ?? null,
+        subject: firstOf(c.subject?.CN),
+        issuer: firstOf(c.issuer?.CN),
         altNames: c.subjectaltname ?? null,
         fingerprint256: c.fingerprint256,
         validFrom: c.valid_from,
@@ -65,4 +65,8 @@ export async function probeCertificate(host: string, port: number, startTls: Sta
     });
     socket.once('error', () => resolve(null));
   });
+}
+
+function firstOf(v: string | string[] | undefined): string | null {
+  return (Array.isArray(v) ? v[0] : v) ?? null;
 }

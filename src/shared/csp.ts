@@ -12,6 +12,7 @@ export const CONTENT_SECURITY_POLICY = [
   "connect-src 'self'",
   "frame-src 'self' about: blob:",
   "child-src 'self' about: blob:",
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -1,5 +1,6 @@
 // Starts the real peers the suites need once for the whole run, and stops what it started.
-import { addDovecotUserPool, dovecotRunning, startDovecot, stopDovecot, startSmtpPeer, stopSmtpPeers, smtpPeerRunning } from './peers.ts';
+import { connect } from 'node:net';
+import { addDovecotUserPool, dovecotRunning, startDovecot, stopDovecot, startSmtpPeer, stopSmtpPeers, smtpPeerRunning, smtpPeers } from './peers.ts';
 
 export default async function setup(): Promise<() => void> {
   const startedDovecot = !dovecotRunning();
@@ -8,7 +9,7 @@ export default async function setup(): Promise<() => void> {
   const prefix = `u${Date.now().toString(36)}x`;
   process.env.HEARTH_DOVECOT_POOL = prefix;
   await addDovecotUserPool(prefix);
-  const startedSmtp = !smtpPeerRunning('accept');
+  const startedSmtp = !smtpPeerRunning('accept') && !(await portOpen(smtpPeers.accept));
   if (startedSmtp) startSmtpPeer('accept', ['--lmtp', '127.0.0.1:10024']);
   // Only what this run started is stopped, so concurrent runs on one machine do not collide.
   return () => {
@@ -16,4 +17,14 @@ export default async function setup(): Promise<() => void> {
     if (startedSmtp) stopSmtpPeers();
     if (startedDovecot) stopDovecot();
   };
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
 }

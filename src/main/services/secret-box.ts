@@ -2,7 +2,7 @@
 // (the OS keychain); the Node host seals them with AES-256-GCM under a random key kept in
 // `<data>/secret.key` (mode 0600) — see README "Where passwords are kept".
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, openSync, readFileSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, writeSync, fsyncSync, closeSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { HearthError } from '../../shared/errors.ts';
 
@@ -18,6 +18,7 @@ export class FileKeySecretBox implements SecretBox {
   private readonly key: Buffer;
 
   constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const keyPath = path.join(dataDir, 'secret.key');
     if (!existsSync(keyPath)) writeKeyFile(keyPath, randomBytes(32));
     this.key = readFileSync(keyPath);

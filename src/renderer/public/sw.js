@@ -1,0 +1,43 @@
+// App-shell cache for the browser host: network first (so a new build is picked up at once),
+// the cached copy when the host is down. Only same-origin GETs of the app itself are cached.
+const CACHE = 'hearth-shell-v1';
+
+// Precache the page and every script and stylesheet it names (their names carry build hashes).
+async function precache() {
+  const cache = await caches.open(CACHE);
+  const res = await fetch('./index.html', { cache: 'no-store' });
+  const html = await res.clone().text();
+  await cache.put('./index.html', res);
+  const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !/^[a-z]+:/i.test(u));
+  await cache.addAll([...new Set(assets)]);
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname === '/api') return;
+  event.respondWith(
+    fetch(req)
+      .then((res) => {
+        if (res.ok) {
+          const copy = res.clone();
+          void caches.open(CACHE).then((c) => c.put(req.mode === 'navigate' ? './index.html' : req, copy));
+        }
+        return res;
+      })
+      .catch(async () => (await caches.match(req.mode === 'navigate' ? './index.html' : req)) ?? Response.error()),
+  );
+});

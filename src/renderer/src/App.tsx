@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Account, Mailbox, MessageSummary, SyncProgress } from '../../shared/api.ts';
+import type { ConnectionState, Transport } from './api/transport.ts';
+import type { HearthDb } from './db.ts';
+import { useLive } from './use-live.ts';
+import { FolderPane } from './components/FolderPane.tsx';
+import { MessageList } from './components/MessageList.tsx';
+import { Reader } from './components/Reader.tsx';
+import { AccountDialog } from './components/AccountDialog.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+
+export interface AppProps {
+  api: Transport;
+  db: HearthDb;
+}
+
+export function App({ api, db }: AppProps) {
+  const [connection, setConnection] = useState<ConnectionState>(api.state());
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [mailboxId, setMailboxId] = useState<number | null>(null);
+  const [messageId, setMessageId] = useState<number | null>(null);
+  const [showAddAccount, setShowAddAccount] = useState(false);
+
+  useEffect(() => {
+    const off = api.onState(setConnection);
+    setConnection(api.state()); // it may have changed between the first render and this effect
+    return off;
+  }, [api]);
+  useEffect(() => api.on('sync.progress', setProgress), [api]);
+  useEffect(() => api.on('notice', (n) => setNotice(n.message)), [api]);
+
+  const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
+  const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
+  const messages = useLive<MessageSummary[]>(
+    () => (mailboxId === null ? Promise.resolve([]) : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().limit(1000).toArray()),
+    [db, mailboxId],
+    [],
+  );
+
+  // Land in the first account's inbox once it is known.
+  useEffect(() => {
+    if (mailboxId !== null && mailboxes.some((m) => m.id === mailboxId)) return;
+    const inbox = mailboxes.find((m) => m.specialUse === 'inbox') ?? mailboxes[0];
+    setMailboxId(inbox ? inbox.id : null);
+  }, [mailboxes, mailboxId]);
+
+  const selected = useMemo(() => messages.find((m) => m.id === messageId) ?? null, [messages, messageId]);
+
+  const move = useCallback(
+    (delta: number) => {
+      if (messages.length === 0) return;
+      const i = messages.findIndex((m) => m.id === messageId);
+      const next = messages[Math.max(0, Math.min(messages.length - 1, i < 0 ? 0 : i + delta))];
+      if (next) setMessageId(next.id);
+    },
+    [messages, messageId],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+      if (e.key === 'j' || e.key === 'ArrowDown') move(1);
+      else if (e.key === 'k' || e.key === 'ArrowUp') move(-1);
+      else if (e.key === 'Escape') setMessageId(null);
+      else if (e.key === 'r' && !e.ctrlKey && !e.metaKey) void api.call('sync.now', {}).catch(() => {});
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [move, api]);
+
+  const currentMailbox = mailboxes.find((m) => m.id === mailboxId) ?? null;
+
+  return (
+    <div className="app">
+      <header className="toolbar">
+        <span className="brand">Hearth</span>
+        <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
+          Add account
+        </button>
+        <button type="button" title="Check for new mail (r)" onClick={() => void api.call('sync.now', {}).catch((e: Error) => setNotice(e.message))} disabled={connection !== 'online'}>
+          Get mail
+        </button>
+      </header>
+      <div className="panes">
+        <FolderPane accounts={accounts} mailboxes={mailboxes} selectedId={mailboxId} onSelect={(id) => { setMailboxId(id); setMessageId(null); }} />
+        <MessageList mailbox={currentMailbox} messages={messages} selectedId={messageId} onSelect={setMessageId} />
+        <Reader api={api} db={db} message={selected} online={connection === 'online'} />
+      </div>
+      <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
+      {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}
+      {accounts.length === 0 && connection !== 'online' && (
+        <div className="empty-state">Hearth’s background service is not reachable and nothing is cached yet.</div>
+      )}
+    </div>
+  );
+}

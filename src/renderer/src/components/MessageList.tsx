@@ -1,0 +1,41 @@
+import type { Mailbox, MessageSummary } from '../../../shared/api.ts';
+import { displayAddress, listDate } from '../format.ts';
+
+interface Props {
+  mailbox: Mailbox | null;
+  messages: MessageSummary[];
+  selectedId: number | null;
+  onSelect(id: number): void;
+}
+
+export function MessageList({ mailbox, messages, selectedId, onSelect }: Props) {
+  const outgoing = mailbox?.specialUse === 'sent' || mailbox?.specialUse === 'drafts';
+  return (
+    <section className="list" aria-label="Messages">
+      <header className="list-header">
+        <h1>{mailbox?.name ?? 'No folder'}</h1>
+        <span className="muted">{messages.length} messages</span>
+      </header>
+      <ol className="messages">
+        {messages.map((m) => {
+          const unread = !m.flags.includes('\\Seen');
+          return (
+            <li key={m.id}>
+              <button type="button" className={`message${m.id === selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`} onClick={() => onSelect(m.id)} data-testid="message-row">
+                <span className="from">{outgoing ? `To: ${displayAddress(m.to)}` : displayAddress(m.from)}</span>
+                <time className="date" dateTime={new Date(m.date).toISOString()}>{listDate(m.date)}</time>
+                <span className="subject">
+                  {m.flags.includes('\\Flagged') && <span className="flag" aria-label="Flagged">★ </span>}
+                  {m.subject || '(no subject)'}
+                  {m.hasAttachments && <span className="clip" aria-label="Has attachments"> 📎</span>}
+                </span>
+                <span className="snippet">{m.snippet}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+      {messages.length === 0 && <p className="muted empty">No messages here.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'react';
+import type { MessageBody, MessageSummary } from '../../../shared/api.ts';
+import type { Transport } from '../api/transport.ts';
+import type { HearthDb } from '../db.ts';
+import { fullAddressList } from '../format.ts';
+import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
+
+interface Props {
+  api: Transport;
+  db: HearthDb;
+  message: MessageSummary | null;
+  online: boolean;
+}
+
+const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+
+export function Reader({ api, db, message, online }: Props) {
+  const [body, setBody] = useState<MessageBody | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [allowRemote, setAllowRemote] = useState(false);
+
+  useEffect(() => {
+    setBody(null);
+    setError(null);
+    setAllowRemote(false);
+    if (!message) return;
+    let cancelled = false;
+    (async () => {
+      // Cached bodies make read mail readable offline; fetch from main otherwise.
+      const cached = await db.bodies.get(message.id);
+      if (cached) {
+        if (!cancelled) setBody(cached);
+        return;
+      }
+      try {
+        const fetched = await api.call('messages.body', { messageId: message.id });
+        await db.bodies.put({ ...fetched, fetchedAt: Date.now() });
+        if (!cancelled) setBody(fetched);
+      } catch (e) {
+        if (!cancelled) setError(e instanceof Error ? e.message : String(e));
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [api, db, message?.id, online]);
+
+  if (!message) return <article className="reader empty muted">Select a message to read it.</article>;
+
+  let doc = '';
+  let blocked = 0;
+  if (body) {
+    if (body.html) {
+      const s = sanitizeMessageHtml(body.html, { allowRemote });
+      doc = messageDocument(s.html, allowRemote, prefersDark());
+      blocked = s.blockedRemote;
+    } else doc = messageDocument(textToHtml(body.text ?? ''), false, prefersDark());
+  }
+
+  return (
+    <article className="reader" aria-label="Message">
+      <header className="reader-header">
+        <h1 data-testid="reader-subject">{message.subject || '(no subject)'}</h1>
+        <div className="meta">
+          <div><span className="label">From</span> {fullAddressList(message.from)}</div>
+          {message.to.length > 0 && <div><span className="label">To</span> {fullAddressList(message.to)}</div>}
+          {message.cc.length > 0 && <div><span className="label">Cc</span> {fullAddressList(message.cc)}</div>}
+          <div><span className="label">Date</span> {new Date(message.date).toLocaleString()}</div>
+        </div>
+      </header>
+      {blocked > 0 && !allowRemote && (
+        <div className="remote-banner">
+          Hearth blocked {blocked} remote {blocked === 1 ? 'resource' : 'resources'} in this message to protect your privacy.{' '}
+          <button type="button" onClick={() => setAllowRemote(true)}>Load remote content</button>
+        </div>
+      )}
+      {body?.damaged && <div className="remote-banner">This message is damaged; Hearth shows what it could read.</div>}
+      {error && <div className="error" role="alert">{error}</div>}
+      {body && body.attachments.filter((a) => !a.inline).length > 0 && (
+        <ul className="attachments">
+          {body.attachments.filter((a) => !a.inline).map((a) => (
+            <li key={a.partId}>📎 {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span></li>
+          ))}
+        </ul>
+      )}
+      {body ? (
+        // No allow-scripts and no allow-same-origin: the message runs nothing and reaches nothing.
+        <iframe className="body-frame" title="Message body" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={doc} data-testid="body-frame" />
+      ) : (
+        !error && <p className="muted">Loading…</p>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Account, SyncProgress } from '../../../shared/api.ts';
+import type { ConnectionState } from '../api/transport.ts';
+
+interface Props {
+  connection: ConnectionState;
+  progress: SyncProgress | null;
+  notice: string | null;
+  accounts: Account[];
+  onDismiss(): void;
+}
+
+export function StatusBar({ connection, progress, notice, accounts, onDismiss }: Props) {
+  const syncing = progress && progress.phase !== 'done' && progress.phase !== 'idle';
+  const failing = accounts.filter((a) => a.state === 'error' || a.state === 'offline');
+  return (
+    <footer className="status" role="status">
+      <span className={`dot ${connection}`} aria-hidden="true" />
+      <span data-testid="connection">{connection === 'online' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Offline — showing cached mail'}</span>
+      {syncing && (
+        <span className="progress">
+          {progress.phase === 'headers' ? `Syncing ${progress.mailbox ?? ''}: ${progress.done} / ${progress.total}` : progress.phase === 'folders' ? 'Syncing folders…' : 'Connecting to server…'}
+          {progress.total > 0 && <progress max={progress.total} value={progress.done} />}
+        </span>
+      )}
+      {failing.map((a) => (
+        <span key={a.id} className="warn">
+          {a.name}: {a.error?.message ?? a.state}
+        </span>
+      ))}
+      {notice && (
+        <span className="notice">
+          {notice} <button type="button" onClick={onDismiss} aria-label="Dismiss">×</button>
+        </span>
+      )}
+    </footer>
+  );
+}

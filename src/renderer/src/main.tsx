@@ -1,0 +1,23 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createTransport } from './api/transport.ts';
+import { HearthDb } from './db.ts';
+import { CacheSync } from './cache-sync.ts';
+import { App } from './App.tsx';
+import './styles.css';
+
+const api = createTransport();
+const db = new HearthDb();
+new CacheSync(db, api).start();
+
+// In the browser host the app shell is cached by a service worker, so a reload works while the
+// host is down and cached mail stays readable. Electron loads it from disk and needs none.
+if (api.kind === 'web' && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('./sw.js').catch(() => {});
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App api={api} db={db} />
+  </StrictMode>,
+);

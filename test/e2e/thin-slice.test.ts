@@ -1,0 +1,124 @@
+// The foundation's thin slice, end to end: the browser host in a child process, the built
+// renderer in Debian's Chromium, a real Dovecot. Adding an IMAP account shows its folders and
+// INBOX from IndexedDB; with the host stopped, a reload still shows them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Browser work on a loaded 2-core machine can take seconds; these are not timing assertions.
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { createDovecotUser, dovecot } from '../support/peers.ts';
+import { deliverToDovecot, rfc822, corpusMessage } from '../support/mail-fixtures.ts';
+
+const SHOTS = path.join(ROOT, 'test-results');
+let browser: Browser;
+let host: HostProcess | null = null;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await host?.stop();
+  await browser?.close();
+});
+
+describe('thin slice in Chromium against Dovecot', () => {
+  it('adds an IMAP account, lists folders and INBOX, and reads them offline after the host stops', async () => {
+    const { user, password } = createDovecotUser();
+    await deliverToDovecot(user, [
+      rfc822({ from: 'Grace Hopper <grace@example.test>', to: `${user}@example.test`, subject: 'Compiler notes', body: 'The notes are attached in spirit.', date: new Date('2026-10-02T09:30:00Z') }),
+      rfc822({ from: 'Alan Turing <alan@example.test>', to: `${user}@example.test`, subject: 'Tea at four?', body: 'Bring the biscuits.', date: new Date('2026-11-20T16:00:00Z') }),
+      corpusMessage('legacy-003.eml'),
+    ]);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
+    host = await startHostProcess(['--data', dataDir, '--port', '0', '--no-server']);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    await page.goto(host.url);
+    await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+    // The secret is moved out of the address bar.
+    expect(new URL(page.url()).hash).toBe('');
+
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByLabel('Your name').fill('Test User');
+    await page.getByLabel('Email address').fill(`${user}@example.test`);
+    await page.getByLabel('Server').fill('127.0.0.1');
+    await page.getByLabel('Security').selectOption('starttls');
+    await page.getByLabel('Port').fill(String(dovecot.imapPort));
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password').fill(password);
+    await page.getByText('Trust a certificate').click();
+    await page.getByLabel('CA certificate (PEM)').fill(readFileSync(dovecot.caCertPath, 'utf8'));
+    await page.getByRole('button', { name: 'Add account', exact: true }).last().click();
+    await poll(() => page.getByRole('dialog').count()).toBe(0);
+
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    for (const name of ['Inbox', 'Sent', 'Drafts', 'Trash', 'Junk']) await poll(() => folders.getByText(name, { exact: true }).count()).toBe(1);
+    const rows = page.getByTestId('message-row');
+    await poll(() => rows.count()).toBe(3);
+    const listText = await page.getByRole('region', { name: 'Messages' }).textContent();
+    expect(listText).toContain('Alan Turing');
+    expect(listText).toContain('Tea at four?');
+    expect(listText).toContain('Grace Hopper');
+    // An ISO-8859-1 encoded-word subject from the corpus, decoded.
+    expect(listText).toContain('Die Hasen und die Frösche');
+    // Newest first.
+    expect(await rows.first().textContent()).toContain('Tea at four?');
+
+    await rows.first().click();
+    await poll(() => page.getByTestId('reader-subject').textContent()).toBe('Tea at four?');
+    const frame = page.frameLocator('[data-testid="body-frame"]');
+    await poll(() => frame.locator('body').textContent()).toContain('Bring the biscuits.');
+    await page.screenshot({ path: path.join(SHOTS, 'thin-slice-online.png') });
+
+    // Offline: the host goes away; the reload is served by the service worker and the data by IndexedDB.
+    await host.stop();
+    host = null;
+    await page.reload();
+    await poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
+    await poll(() => page.getByTestId('message-row').count()).toBe(3);
+    for (const name of ['Inbox', 'Sent', 'Drafts', 'Trash', 'Junk']) await poll(() => page.getByRole('navigation', { name: 'Folders' }).getByText(name, { exact: true }).count()).toBe(1);
+    // The message read before is readable offline too.
+    await page.getByTestId('message-row').first().click();
+    await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('body').textContent()).toContain('Bring the biscuits.');
+    await page.screenshot({ path: path.join(SHOTS, 'thin-slice-offline.png') });
+    expect(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a clear message for a wrong password and keeps the dialog open', async () => {
+    const { user } = createDovecotUser();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
+    const h = await startHostProcess(['--data', dataDir, '--port', '0', '--no-server']);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(h.url);
+      await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+      await page.getByRole('button', { name: 'Add account' }).click();
+      await page.getByLabel('Email address').fill(`${user}@example.test`);
+      await page.getByLabel('Server').fill('127.0.0.1');
+      await page.getByLabel('Security').selectOption('plain');
+      await page.getByLabel('Port').fill(String(dovecot.imapPort));
+      await page.getByLabel('User name').fill(user);
+      await page.getByLabel('Password').fill('not-the-password');
+      await page.getByRole('button', { name: 'Add account', exact: true }).last().click();
+      await poll(() => page.getByTestId('account-error').textContent()).toContain('rejected the user name or password');
+      expect(await page.getByRole('dialog').count()).toBe(1);
+      await page.screenshot({ path: path.join(SHOTS, 'wrong-password.png') });
+    } finally {
+      await context.close();
+      await h.stop();
+    }
+  });
+});
