@@ -7,7 +7,6 @@ export function useLive<T>(query: () => Promise<T> | T, deps: DependencyList, in
   useEffect(() => {
     const sub = liveQuery(query).subscribe({ next: setValue, error: () => {} });
     return () => sub.unsubscribe();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return value;
 }

@@ -1,0 +1,77 @@
+// The renderer's mirror against main's real journal (CacheDb in a temp folder), through a
+// transport stand-in that calls the real dispatcher, with fake-indexeddb under dexie.
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CacheDb } from '../../src/main/services/cache-db.ts';
+import { HearthDb } from '../../src/renderer/src/db.ts';
+import { CacheSync } from '../../src/renderer/src/cache-sync.ts';
+import type { Transport } from '../../src/renderer/src/api/transport.ts';
+import type { ArgsOf, MethodName, ResultOf } from '../../src/shared/api.ts';
+
+function transportFor(cache: () => CacheDb): Transport {
+  return {
+    kind: 'web',
+    state: () => 'online',
+    onState: () => () => {},
+    on: () => () => {},
+    async call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
+      if (method !== 'sync.changes') throw new Error(method);
+      const a = args as { sinceSeq: number; limit?: number };
+      const c = cache();
+      return { epoch: c.epoch, ...c.changesSince(a.sinceSeq, a.limit ?? 1000) } as ResultOf<M>;
+    },
+  };
+}
+
+function seed(cache: CacheDb, n: number) {
+  cache.insertAccount({ id: 'acc', name: 'A', email: 'a@x.test', config: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u' }, outgoing: null, sealedPassword: 'x', sealedSmtpPassword: null });
+  const inbox = cache.upsertMailbox({ accountId: 'acc', path: 'INBOX', name: 'Inbox', delimiter: '/', parentPath: null, specialUse: 'inbox', subscribed: true, total: n, unseen: 0 });
+  const ids = cache.upsertMessages(
+    Array.from({ length: n }, (_, i) => ({ accountId: 'acc', mailboxId: inbox.id, uid: i + 1, messageId: null, subject: `m${i}`, from: [], to: [], cc: [], date: i, flags: [], size: 1, snippet: '', hasAttachments: false })),
+  );
+  return { inbox, ids };
+}
+
+describe('CacheSync', () => {
+  it('mirrors the journal in pages, applies removals, and resumes from its cursor', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-mirror-'));
+    const cache = new CacheDb(dir);
+    const { inbox, ids } = seed(cache, 2500);
+    const db = new HearthDb(`t-${Math.random()}`);
+    const sync = new CacheSync(db, transportFor(() => cache));
+    await sync.pull();
+    expect(await db.messages.where('mailboxId').equals(inbox.id).count()).toBe(2500);
+    expect(await db.accounts.count()).toBe(1);
+
+    cache.removeMessages(ids.slice(0, 10));
+    cache.setMessageFlags(ids[20]!, ['\\Seen']);
+    await sync.pull();
+    expect(await db.messages.count()).toBe(2490);
+    expect((await db.messages.get(ids[20]!))?.flags).toEqual(['\\Seen']);
+
+    cache.removeMailbox(inbox.id);
+    await sync.pull();
+    expect(await db.messages.count()).toBe(0);
+    expect(await db.mailboxes.count()).toBe(0);
+    cache.close();
+  });
+
+  it('starts over when main’s store was recreated (new epoch)', async () => {
+    const dirA = mkdtempSync(path.join(os.tmpdir(), 'hearth-mirror-'));
+    let cache = new CacheDb(dirA);
+    seed(cache, 5);
+    const db = new HearthDb(`t-${Math.random()}`);
+    const sync = new CacheSync(db, transportFor(() => cache));
+    await sync.pull();
+    expect(await db.messages.count()).toBe(5);
+    cache.close();
+    cache = new CacheDb(mkdtempSync(path.join(os.tmpdir(), 'hearth-mirror-')));
+    seed(cache, 3);
+    await sync.pull();
+    expect(await db.messages.count()).toBe(3);
+    cache.close();
+  });
+});
