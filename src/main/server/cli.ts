@@ -28,10 +28,23 @@ import {
   setCatchAll,
   setPassword,
 } from './users/config.ts';
-import { DEFAULT_PORTS, ensureDemoMailbox, startHouseholdServer, type ListenerName } from './household-server.ts';
+// household-server.ts (and with it every protocol listener) is loaded only by `serve` and `demo`,
+// so the user commands stay quick and work whatever state the listeners are in.
+import type { ListenerName } from './household-server.ts';
 import { MaildirStore } from './store/maildir-store.ts';
 
 class UsageError extends Error {}
+
+/** Default ports, as in household-server.ts (kept here so `hearth help` does not load the listeners). */
+const DEFAULT_PORTS: Record<ListenerName, number> = {
+  smtp: 2525,
+  imap: 1143,
+  imaps: 1993,
+  pop3: 1110,
+  pop3s: 1995,
+  submission: 1587,
+  submissions: 1465,
+};
 
 const USAGE = `Usage: hearth <command> [options]
 
@@ -106,6 +119,7 @@ async function serve(argv: string[]): Promise<number> {
     if (p !== undefined) ports[k] = p;
   }
   const log = createLogger({ base: { svc: 'hearth' } });
+  const { startHouseholdServer } = await import('./household-server.ts');
   const server = await startHouseholdServer({
     dataDir: dataDirOf(v.data as string | undefined),
     ...(v.host ? { host: v.host as string } : {}),
@@ -258,6 +272,7 @@ async function catchall(argv: string[]): Promise<number> {
 
 async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, password: { type: 'string' } } });
+  const { ensureDemoMailbox } = await import('./household-server.ts');
   const r = await ensureDemoMailbox(dataDirOf(values.data), values.password ? { password: values.password } : {});
   process.stdout.write(r.created ? `created ${r.address} password ${r.password}\n` : `${r.address} already exists\n`);
   return 0;

@@ -53,7 +53,7 @@ describe('HouseholdServer', () => {
     const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: true, tls: { ca: server.tls.cert, servername: 'localhost' }, auth: { user: 'demo@home.arpa', pass: 'demo-pass' }, logger: false });
     await client.connect();
     const status = await client.status('INBOX', { messages: true, unseen: true });
-    expect(status.messages).toBe(4);
+    expect(status && status.messages).toBe(4);
     const list = await client.list();
     expect(list.map((m) => m.path)).toEqual(expect.arrayContaining(['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk', 'Archive']));
     await client.logout();

@@ -185,3 +185,12 @@ describe('hearth serve', () => {
     }
   });
 });
+
+describe('hearth defaults', () => {
+  it('the CLI and the server agree on default ports', async () => {
+    const { DEFAULT_PORTS } = await import('../../../../src/main/server/household-server.ts');
+    const help = await hearth(['help']);
+    expect(help.code).toBe(0);
+    for (const [name, port] of Object.entries(DEFAULT_PORTS)) expect(help.stdout).toContain(`${name} ${port}`);
+  });
+});

@@ -56,7 +56,7 @@ describe('Dovecot reads the Maildir', () => {
         lock.release();
       }
       const drafts = await client.status('Entwürfe/2024', { messages: true });
-      expect(drafts.messages).toBe(1);
+      expect(drafts && drafts.messages).toBe(1);
     } finally {
       await client.logout();
     }
