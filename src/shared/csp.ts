@@ -7,7 +7,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https:",
+  "img-src 'self' data: blob: https: http:",
   "font-src 'self' data:",
   "connect-src 'self'",
   "frame-src 'self' about: blob:",
@@ -21,6 +21,6 @@ export const CONTENT_SECURITY_POLICY = [
 
 /** Policy of the frame that shows one message: nothing may load unless remote content is allowed. */
 export function messageFramePolicy(allowRemote: boolean): string {
-  const img = allowRemote ? "img-src data: cid: https:" : 'img-src data:';
+  const img = allowRemote ? 'img-src data: https: http:' : 'img-src data:';
   return ["default-src 'none'", "style-src 'unsafe-inline'", img, "font-src data:", "script-src 'none'", "form-action 'none'"].join('; ');
 }

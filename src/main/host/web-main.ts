@@ -13,6 +13,8 @@ const { values } = parseArgs({
     data: { type: 'string' },
     port: { type: 'string', default: '5780' },
     'no-server': { type: 'boolean', default: false },
+    // The embedded server takes free ports instead of its standard ones (tests, several instances).
+    'ephemeral-server-ports': { type: 'boolean', default: false },
   },
 });
 
@@ -21,7 +23,13 @@ const dataDir = path.resolve(values.data ?? defaultDataDir());
 const log = createLogger({ base: { host: 'web' } });
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-const app = await startApp({ dataDir, host: 'web', version, secrets: new FileKeySecretBox(dataDir), log, embeddedServer: !values['no-server'] });
+const app = await startApp({ dataDir, host: 'web', version, secrets: new FileKeySecretBox(dataDir), log, embeddedServer: !values['no-server'],
+  ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 } } : {}),
+});
+if (app.server) {
+  for (const l of app.server.listeners) process.stdout.write(`household server: ${l.name} on ${l.host}:${l.port}\n`);
+  if (app.server.demo?.created) process.stdout.write(`demo mailbox: ${app.server.demo.address} (added as your first account)\n`);
+}
 const host = await startWebHost({ dispatch: app.services.dispatch, events: app.services.events, log, staticDir: path.join(root, 'out/renderer'), port: Number(values.port) });
 
 process.stdout.write(`Hearth is running. Open this address in a browser (it carries this launch's secret):\n\n  ${host.url}\n\nData folder: ${dataDir}\n`);

@@ -221,6 +221,72 @@ export class ImapAccount {
     return parseMessageBody(messageId, source);
   }
 
+  /** Groups cached messages by folder, so each folder is opened once. */
+  private byMailbox(messageIds: number[]): Map<number, { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[] }[] }> {
+    const out = new Map<number, { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[] }[] }>();
+    for (const id of messageIds) {
+      const m = this.d.cache.getMessage(id);
+      if (!m) continue;
+      const mailbox = this.d.cache.getMailbox(m.mailboxId);
+      if (!mailbox) continue;
+      const g = out.get(mailbox.id) ?? { mailbox, messages: [] };
+      g.messages.push({ id, uid: m.uid, flags: m.flags });
+      out.set(mailbox.id, g);
+    }
+    return out;
+  }
+
+  private async withMailbox<T>(path: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.connection().catch((e: unknown) => {
+      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
+    });
+    const lock = await client.getMailboxLock(path);
+    try {
+      return await fn(client);
+    } catch (e) {
+      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
+    } finally {
+      lock.release();
+    }
+  }
+
+  async setFlags(messageIds: number[], add: string[], remove: string[]): Promise<void> {
+    for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
+      const uids = messages.map((m) => m.uid);
+      await this.withMailbox(mailbox.path, async (client) => {
+        if (add.length) await client.messageFlagsAdd(uids, add, { uid: true });
+        if (remove.length) await client.messageFlagsRemove(uids, remove, { uid: true });
+      });
+      for (const m of messages) this.d.cache.setMessageFlags(m.id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
+    }
+    this.announce();
+  }
+
+  async move(messageIds: number[], target: MailboxRow): Promise<void> {
+    for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
+      if (mailbox.id === target.id) continue;
+      await this.withMailbox(mailbox.path, (client) => client.messageMove(messages.map((m) => m.uid), target.path, { uid: true }));
+      this.d.cache.removeMessages(messages.map((m) => m.id));
+    }
+    this.announce();
+    // The target folder's copies (with their new UIDs) arrive with its next sync.
+    void this.sync().catch(() => {});
+  }
+
+  /** Moves to Trash, like every mail program; in Trash (or with no Trash) it deletes for good. */
+  async delete(messageIds: number[]): Promise<void> {
+    const trash = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'trash');
+    for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
+      if (trash && mailbox.id !== trash.id) {
+        await this.move(messages.map((m) => m.id), trash);
+        continue;
+      }
+      await this.withMailbox(mailbox.path, (client) => client.messageDelete(messages.map((m) => m.uid), { uid: true }));
+      this.d.cache.removeMessages(messages.map((m) => m.id));
+    }
+    this.announce();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const c = this.client;

@@ -112,6 +112,12 @@ export class CacheDb {
     });
   }
 
+  updateAccountConfig(id: string, config: StoredAccount['config']): void {
+    this.transaction(() => {
+      this.db.prepare('UPDATE accounts SET config=?, seq=? WHERE id=?').run(JSON.stringify(config), this.nextSeq(), id);
+    });
+  }
+
   getStoredAccount(id: string): StoredAccount | null {
     const r = this.db.prepare('SELECT * FROM accounts WHERE id=?').get(id) as Record<string, string> | undefined;
     if (!r) return null;

@@ -30,6 +30,7 @@ export class HearthServices {
   private readonly accounts = new Map<string, ImapAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
+  private started = false;
 
   constructor(opts: HearthServicesOptions) {
     this.opts = opts;
@@ -39,7 +40,8 @@ export class HearthServices {
 
   /** Starts background sync of every saved account. */
   start(): void {
-    for (const a of this.cache.listAccounts()) this.startAccount(a.id);
+    this.started = true;
+    for (const a of this.cache.listAccounts()) if (!this.accounts.has(a.id)) this.startAccount(a.id);
   }
 
   private settingsOf(accountId: string): ImapSettings {
@@ -67,6 +69,11 @@ export class HearthServices {
     // Like Thunderbird: an account is saved only after its server accepted the login.
     const probe = await connectImap(input.incoming);
     await probe.logout().catch(() => probe.close());
+    return this.addAccountUnchecked(input);
+  }
+
+  /** Saves an account without a login probe: for accounts Hearth set up itself (the embedded server's demo). */
+  addAccountUnchecked(input: AccountInput): Account {
     const id = randomUUID();
     const { password, ...config } = input.incoming;
     const outgoing = input.outgoing ? (({ password: _p, ...rest }) => rest)(input.outgoing) : null;
@@ -79,9 +86,17 @@ export class HearthServices {
       sealedPassword: this.opts.secrets.seal(password),
       sealedSmtpPassword: input.outgoing?.password ? this.opts.secrets.seal(input.outgoing.password) : null,
     });
-    this.startAccount(id);
+    if (this.started) this.startAccount(id);
     this.announce();
     return this.cache.listAccounts().find((a) => a.id === id)!;
+  }
+
+  /** Points an account at a new host/port (and CA), e.g. when the embedded server moved ports. */
+  updateIncomingEndpoint(accountId: string, host: string, port: number, caCert?: string): void {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (!stored) return;
+    if (stored.config.host === host && stored.config.port === port && (caCert === undefined || stored.config.caCert === caCert)) return;
+    this.cache.updateAccountConfig(accountId, { ...stored.config, host, port, ...(caCert !== undefined ? { caCert } : {}) });
   }
 
   async removeAccount(accountId: string): Promise<void> {
@@ -92,6 +107,16 @@ export class HearthServices {
     if (a) await a.close();
     if (!this.cache.removeAccount(accountId)) throw new HearthError('NOT_FOUND', 'No such account');
     this.announce();
+  }
+
+  private groupByAccount(messageIds: number[]): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const id of messageIds) {
+      const m = this.cache.getMessage(id);
+      if (!m) throw new HearthError('NOT_FOUND', `No such message: ${id}`, { field: 'messageIds' });
+      out.set(m.accountId, [...(out.get(m.accountId) ?? []), id]);
+    }
+    return out;
   }
 
   private announce(): void {
@@ -121,14 +146,22 @@ export class HearthServices {
         if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
         return this.account(msg.accountId).body(messageId);
       },
-      'messages.setFlags': () => {
-        throw new HearthError('INTERNAL', 'Changing flags arrives with the sync engine');
+      'messages.setFlags': async ({ messageIds, add, remove }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) await this.account(accountId).setFlags(ids, add, remove);
+        return ok;
       },
-      'messages.move': () => {
-        throw new HearthError('INTERNAL', 'Moving messages arrives with the sync engine');
+      'messages.move': async ({ messageIds, targetMailboxId }) => {
+        const target = this.cache.getMailbox(targetMailboxId);
+        if (!target) throw new HearthError('NOT_FOUND', 'No such folder', { field: 'targetMailboxId' });
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+          if (accountId !== target.accountId) throw new HearthError('INVALID_ARGUMENT', 'Moving between accounts is not supported yet', { field: 'targetMailboxId' });
+          await this.account(accountId).move(ids, target);
+        }
+        return ok;
       },
-      'messages.delete': () => {
-        throw new HearthError('INTERNAL', 'Deleting messages arrives with the sync engine');
+      'messages.delete': async ({ messageIds }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) await this.account(accountId).delete(ids);
+        return ok;
       },
       'messages.search': (q) => this.cache.searchMessages(q),
       'sync.now': async ({ accountId }) => {

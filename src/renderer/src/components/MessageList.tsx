@@ -1,5 +1,6 @@
 import type { Mailbox, MessageSummary } from '../../../shared/api.ts';
 import { displayAddress, listDate } from '../format.ts';
+import { PaperclipIcon } from './icons.tsx';
 
 interface Props {
   mailbox: Mailbox | null;
@@ -27,7 +28,7 @@ export function MessageList({ mailbox, messages, selectedId, onSelect }: Props) 
                 <span className="subject">
                   {m.flags.includes('\\Flagged') && <span className="flag" aria-label="Flagged">★ </span>}
                   {m.subject || '(no subject)'}
-                  {m.hasAttachments && <span className="clip" aria-label="Has attachments"> 📎</span>}
+                  {m.hasAttachments && <PaperclipIcon />}
                 </span>
                 <span className="snippet">{m.snippet}</span>
               </button>

@@ -3,6 +3,7 @@ import type { MessageBody, MessageSummary } from '../../../shared/api.ts';
 import type { Transport } from '../api/transport.ts';
 import type { HearthDb } from '../db.ts';
 import { fullAddressList } from '../format.ts';
+import { PaperclipIcon } from './icons.tsx';
 import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
 
 interface Props {
@@ -79,7 +80,7 @@ export function Reader({ api, db, message, online }: Props) {
       {body && body.attachments.filter((a) => !a.inline).length > 0 && (
         <ul className="attachments">
           {body.attachments.filter((a) => !a.inline).map((a) => (
-            <li key={a.partId}>📎 {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span></li>
+            <li key={a.partId}><PaperclipIcon /> {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span></li>
           ))}
         </ul>
       )}

@@ -1,0 +1,50 @@
+// `npm run web` on a fresh data folder: the embedded household server starts with a demo
+// mailbox, added as the first account, so the newcomer sees mail at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+
+const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000 });
+let browser: Browser;
+let host: HostProcess | null = null;
+
+beforeAll(async () => {
+  mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await host?.stop();
+  await browser?.close();
+});
+
+describe('embedded default', () => {
+  it('shows the demo mailbox of the embedded household server on first start, and again after a restart', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-embedded-'));
+    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports']);
+    expect(host.output()).toContain('demo mailbox: demo@home.arpa');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await poll(() => page.getByTestId('message-row').count()).toBe(4);
+    const list = await page.getByRole('region', { name: 'Messages' }).textContent();
+    for (const s of ['Welcome to your household mail server', 'Shopping list for the weekend', 'Dinner on Sunday?', 'Re: Dinner on Sunday?']) expect(list).toContain(s);
+    await page.getByText('Welcome to your household mail server').click();
+    await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('h1').textContent()).toBe('Welcome to Hearth');
+    await page.screenshot({ path: path.join(ROOT, 'test-results/embedded-default.png') });
+    await context.close();
+
+    // A second start on the same folder keeps one demo account and syncs again (ports may differ).
+    await host.stop();
+    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports']);
+    expect(host.output()).not.toContain('demo mailbox:');
+    const page2 = await (await browser.newContext()).newPage();
+    await page2.goto(host.url);
+    await poll(() => page2.getByTestId('message-row').count()).toBe(4);
+    await poll(() => page2.getByRole('navigation', { name: 'Folders' }).locator('h2').count()).toBe(1);
+    await poll(() => page2.getByTestId('connection').textContent()).toBe('Connected');
+  });
+});
