@@ -6,7 +6,7 @@ import type { MessageMeta } from '../../store/types.ts';
 import { parseSearch, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
 import type { SearchKey } from '../protocol/search-query.ts';
 import { inSequenceSet, resolveSequenceSet, formatSequenceSet } from '../protocol/sequence-set.ts';
-import { decodeCharset, decodeEncodedWords, decodeTransfer, headerValue, parseMessageStructure, transferEncoding } from '../protocol/mime-structure.ts';
+import { decodeCharset, decodeEncodedWords, decodeTransfer, headerText, headerValue, param, parseMessageStructure, transferEncoding } from '../protocol/mime-structure.ts';
 import type { MimePart } from '../protocol/mime-structure.ts';
 import { quote } from '../protocol/response.ts';
 import { requireSelected } from './helpers.ts';
@@ -33,9 +33,9 @@ function sentDate(c: Candidate): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-function headerText(c: Candidate, field: string): string[] {
+function headerValues(c: Candidate, field: string): string[] {
   if (!c.structure) return [];
-  return c.structure.headers.filter(([k]) => k === field).map(([, v]) => decodeEncodedWords(v));
+  return c.structure.headers.filter(([k]) => k === field).map(([, v]) => decodeEncodedWords(headerText(v)));
 }
 
 /** Decoded text of the message's text parts (for BODY/TEXT). */
@@ -45,14 +45,14 @@ function bodyText(c: Candidate): string {
   const out: string[] = [];
   const walk = (p: MimePart) => {
     if (p.message) {
-      out.push(p.message.headers.map(([k, v]) => `${k}: ${decodeEncodedWords(v)}`).join('\n'));
+      out.push(p.message.headers.map(([k, v]) => `${k}: ${decodeEncodedWords(headerText(v))}`).join('\n'));
       walk(p.message);
       return;
     }
     if (p.children.length) return p.children.forEach(walk);
     if (p.contentType.type !== 'text') return;
     const decoded = decodeTransfer(raw.subarray(p.bodyStart, p.end), transferEncoding(p)) ?? raw.subarray(p.bodyStart, p.end);
-    let text = decodeCharset(decoded, p.contentType.params.find(([k]) => k === 'charset')?.[1]);
+    let text = decodeCharset(decoded, param(p.contentType, 'charset'));
     if (p.contentType.subtype === 'html') text = text.replace(/<[^>]*>/g, ' ');
     out.push(text);
   };
@@ -98,7 +98,7 @@ function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number
     case 'size':
       return key.larger ? c.meta.size > key.size : c.meta.size < key.size;
     case 'header': {
-      const values = headerText(c, key.field);
+      const values = headerValues(c, key.field);
       if (!key.value) return values.length > 0;
       const needle = fold(key.value);
       return values.some((v) => fold(v).includes(needle));
@@ -107,7 +107,7 @@ function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number
       return bodyText(c).includes(fold(key.value));
     case 'text': {
       const needle = fold(key.value);
-      const headers = c.structure ? c.structure.headers.map(([k, v]) => `${k}: ${decodeEncodedWords(v)}`).join('\n') : '';
+      const headers = c.structure ? c.structure.headers.map(([k, v]) => `${k}: ${decodeEncodedWords(headerText(v))}`).join('\n') : '';
       return fold(headers).includes(needle) || bodyText(c).includes(needle);
     }
     case 'modseq':

@@ -5,9 +5,18 @@ import addressparser from 'nodemailer/lib/addressparser';
 import type { ImapValue } from './response.ts';
 
 export interface ContentType {
+  /** Lower-cased, for decisions. */
   type: string;
   subtype: string;
+  /** As written in the message, for BODYSTRUCTURE (Dovecot keeps the case too). */
+  rawType: string;
+  rawSubtype: string;
+  /** [name as written, value]; look names up case-insensitively. */
   params: Array<[string, string]>;
+}
+
+export function param(ct: ContentType, name: string): string | undefined {
+  return ct.params.find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
 export interface MimePart {
@@ -15,7 +24,7 @@ export interface MimePart {
   headerStart: number;
   bodyStart: number;
   end: number;
-  /** Header fields in order: lower-cased name, raw unfolded value (latin1-decoded bytes kept as UTF-8 text). */
+  /** Header fields in order: lower-cased name, unfolded value as a binary (latin1) string of the raw bytes. */
   headers: Array<[string, string]>;
   contentType: ContentType;
   /** Lines of the body. */
@@ -34,21 +43,21 @@ export function parseMessageStructure(buf: Buffer): MimePart {
 }
 
 function defaultType(parent: ContentType | null): ContentType {
-  if (parent && parent.type === 'multipart' && parent.subtype === 'digest') return { type: 'message', subtype: 'rfc822', params: [] };
-  return { type: 'text', subtype: 'plain', params: [['charset', 'us-ascii']] };
+  if (parent && parent.type === 'multipart' && parent.subtype === 'digest') return { type: 'message', subtype: 'rfc822', rawType: 'message', rawSubtype: 'rfc822', params: [] };
+  return { type: 'text', subtype: 'plain', rawType: 'text', rawSubtype: 'plain', params: [['charset', 'us-ascii']] };
 }
 
 function parsePart(buf: Buffer, start: number, end: number, parent: ContentType | null, depth: number, counter: { parts: number }): MimePart {
   counter.parts++;
   const bodyStart = findBodyStart(buf, start, end);
-  const headers = parseHeaderBlock(buf.toString('utf8', start, bodyStart));
+  const headers = parseHeaderBlock(buf.toString('latin1', start, bodyStart));
   const ctRaw = headerValue(headers, 'content-type');
   let contentType = ctRaw ? parseContentType(ctRaw) : null;
   if (!contentType) contentType = defaultType(parent);
   const part: MimePart = { headerStart: start, bodyStart, end, headers, contentType, lines: countLines(buf, bodyStart, end), children: [], message: null };
   if (depth >= MAX_DEPTH || counter.parts >= MAX_PARTS) return part;
   if (contentType.type === 'multipart') {
-    const boundary = contentType.params.find(([k]) => k === 'boundary')?.[1];
+    const boundary = param(contentType, 'boundary');
     if (boundary) {
       for (const [s, e] of splitMultipart(buf, bodyStart, end, boundary)) {
         if (counter.parts >= MAX_PARTS) break;
@@ -57,7 +66,7 @@ function parsePart(buf: Buffer, start: number, end: number, parent: ContentType 
     }
     if (!part.children.length) {
       // A multipart without parts is not representable in BODYSTRUCTURE; treat it as text.
-      part.contentType = { type: 'text', subtype: 'plain', params: [['charset', 'us-ascii']] };
+      part.contentType = defaultType(null);
     }
   } else if (contentType.type === 'message' && (contentType.subtype === 'rfc822' || contentType.subtype === 'global')) {
     const enc = (headerValue(headers, 'content-transfer-encoding') ?? '').trim().toLowerCase();
@@ -81,6 +90,7 @@ function findBodyStart(buf: Buffer, start: number, end: number): number {
   return end;
 }
 
+/** Line count as Dovecot reports it: the number of line ends in the body. */
 function countLines(buf: Buffer, start: number, end: number): number {
   let n = 0;
   let i = start;
@@ -90,7 +100,6 @@ function countLines(buf: Buffer, start: number, end: number): number {
     n++;
     i = lf + 1;
   }
-  if (i < end) n++;
   return n;
 }
 
@@ -148,7 +157,7 @@ export function parseContentType(value: string): ContentType | null {
   const [main, params] = splitParams(value);
   const m = /^([^\s/;]+)\s*\/\s*([^\s;]+)$/.exec(main.trim());
   if (!m) return null;
-  return { type: m[1]!.toLowerCase(), subtype: m[2]!.toLowerCase(), params };
+  return { type: m[1]!.toLowerCase(), subtype: m[2]!.toLowerCase(), rawType: m[1]!, rawSubtype: m[2]!, params };
 }
 
 function splitParams(value: string): [string, Array<[string, string]>] {
@@ -174,9 +183,12 @@ function splitParams(value: string): [string, Array<[string, string]>] {
   for (const p of pieces.slice(1)) {
     const eq = p.indexOf('=');
     if (eq <= 0) continue;
-    const key = p.slice(0, eq).trim().toLowerCase();
+    const key = p.slice(0, eq).trim();
     let val = p.slice(eq + 1).trim();
-    if (val.startsWith('"')) val = val.replace(/^"|"$/g, '').replace(/\\(.)/g, '$1');
+    if (val.startsWith('"')) {
+      const m = /^"((?:[^"\\]|\\.)*)"?/.exec(val);
+      val = (m ? m[1]! : val.slice(1)).replace(/\\(.)/g, '$1');
+    } else val = val.split(/\s/)[0]!; // a token ends at white space (what follows is junk)
     if (key) params.push([key, val]);
   }
   return [pieces[0] ?? '', params];
@@ -184,8 +196,15 @@ function splitParams(value: string): [string, Array<[string, string]>] {
 
 // ---- ENVELOPE / BODYSTRUCTURE ----
 
-function nstring(v: string | null): string | null {
-  return v === null || v === '' ? null : v;
+/** A header-derived string: the raw bytes, quoted when 7-bit, as a literal when not (like Dovecot). */
+function nstring(v: string | null): string | Buffer | null {
+  if (v === null || v === '') return null;
+  return /[^\x00-\x7e]/.test(v) ? Buffer.from(v, 'latin1') : v;
+}
+
+/** A binary (latin1) header string as text, for searching. */
+export function headerText(v: string): string {
+  return Buffer.from(v, 'latin1').toString('utf8');
 }
 
 function addressList(value: string | null): ImapValue {
@@ -198,10 +217,12 @@ function addressList(value: string | null): ImapValue {
   }
   const out: ImapValue[] = [];
   const one = (name: string, address: string): ImapValue => {
+    // Like Dovecot: a bare word is a mailbox, and a missing domain is spelled MISSING_DOMAIN.
+    if (!address) return [null, null, nstring(name) ?? '', 'MISSING_DOMAIN'];
     const at = address.lastIndexOf('@');
     const mailbox = at < 0 ? address : address.slice(0, at);
-    const host = at < 0 ? null : address.slice(at + 1);
-    return [nstring(name), null, nstring(mailbox) ?? (host ? '' : null), host];
+    const host = at < 0 || at === address.length - 1 ? 'MISSING_DOMAIN' : address.slice(at + 1);
+    return [nstring(name), null, nstring(mailbox) ?? '', nstring(host)];
   };
   for (const a of parsed) {
     if ('group' in a && a.group) {
@@ -213,7 +234,8 @@ function addressList(value: string | null): ImapValue {
       out.push(one(a.name, a.address ?? ''));
     }
   }
-  return out.length ? out : null;
+  // env-from = "(" 1*address ")": addresses follow each other without spaces.
+  return out.length ? [{ concat: out }] : null;
 }
 
 export function envelope(part: MimePart): ImapValue {
@@ -238,7 +260,7 @@ export function envelope(part: MimePart): ImapValue {
 function paramList(params: Array<[string, string]>): ImapValue {
   if (!params.length) return null;
   const out: ImapValue[] = [];
-  for (const [k, v] of params) out.push(k.toUpperCase(), v);
+  for (const [k, v] of params) out.push(nstring(k) ?? '', nstring(v) ?? '');
   return out;
 }
 
@@ -248,7 +270,7 @@ function disposition(h: ReadonlyArray<[string, string]>): ImapValue {
   const [main, params] = splitParams(v);
   const kind = main.trim();
   if (!kind) return null;
-  return [kind.toUpperCase(), paramList(params)];
+  return [nstring(kind), paramList(params)];
 }
 
 function language(h: ReadonlyArray<[string, string]>): ImapValue {
@@ -263,16 +285,19 @@ export function bodyStructure(part: MimePart, extensible: boolean): ImapValue {
   const h = part.headers;
   const ct = part.contentType;
   if (ct.type === 'multipart' && part.children.length) {
-    const out: ImapValue[] = part.children.map((c) => bodyStructure(c, extensible));
-    out.push(ct.subtype.toUpperCase());
+    // body-type-mpart = 1*body SP media-subtype: the parts are not separated by spaces.
+    const out: ImapValue[] = [{ concat: part.children.map((c) => bodyStructure(c, extensible)) }];
+    out.push(nstring(ct.rawSubtype) ?? '');
     if (extensible) out.push(paramList(ct.params), disposition(h), language(h), nstring(headerValue(h, 'content-location')));
     return out;
   }
-  const encoding = (headerValue(h, 'content-transfer-encoding') ?? '7bit').trim().toUpperCase() || '7BIT';
+  const encoding = (headerValue(h, 'content-transfer-encoding') ?? '7bit').trim() || '7bit';
+  // Like Dovecot: text parts without a charset are us-ascii (RFC 2045 5.2).
+  const params = ct.type === 'text' && param(ct, 'charset') === undefined ? [['charset', 'us-ascii'] as [string, string], ...ct.params] : ct.params;
   const out: ImapValue[] = [
-    ct.type.toUpperCase(),
-    ct.subtype.toUpperCase(),
-    paramList(ct.params),
+    nstring(ct.rawType) ?? '',
+    nstring(ct.rawSubtype) ?? '',
+    paramList(params),
     nstring(headerValue(h, 'content-id')),
     nstring(headerValue(h, 'content-description')),
     encoding,
@@ -298,7 +323,8 @@ export interface SectionRange {
 /** Find a part by its numeric path ("1.2" -> [1,2]). Null when it does not exist. */
 export function findPart(root: MimePart, path: readonly number[]): MimePart | null {
   let cur: MimePart = root;
-  for (const n of path) {
+  for (let step = 0; step < path.length; step++) {
+    const n = path[step]!;
     // A message/rfc822 part's numbering continues into the message it carries.
     const container: MimePart = cur.message ?? cur;
     if (container.contentType.type === 'multipart' && container.children.length) {
@@ -306,8 +332,9 @@ export function findPart(root: MimePart, path: readonly number[]): MimePart | nu
       if (!next) return null;
       cur = next;
     } else {
-      // Non-multipart: part 1 is the body itself.
-      if (n !== 1) return null;
+      // A non-multipart part's only sub-part is itself ("1"), as Dovecot answers; but a
+      // non-multipart message has just "1", no "1.1".
+      if (n !== 1 || (step > 0 && container === root)) return null;
       cur = container;
     }
   }

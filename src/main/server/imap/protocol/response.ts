@@ -5,7 +5,11 @@
 export interface Atom {
   atom: string;
 }
-export type ImapValue = null | number | bigint | string | Atom | Buffer | ImapValue[];
+/** Values written one after another without separators (multipart bodies: "(...)(...)"). */
+export interface Concat {
+  concat: ImapValue[];
+}
+export type ImapValue = null | number | bigint | string | Atom | Concat | Buffer | ImapValue[];
 
 export const atom = (text: string): Atom => ({ atom: text });
 
@@ -49,6 +53,8 @@ export function serialize(value: ImapValue, out: (string | Buffer)[], utf8 = tru
       serialize(v, out, utf8);
     });
     out.push(')');
+  } else if ('concat' in value) {
+    for (const v of value.concat) serialize(v, out, utf8);
   } else out.push(value.atom);
 }
 
