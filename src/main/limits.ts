@@ -89,3 +89,17 @@ export const pop3ClientLimits = {
   /** Commands sent ahead of their replies when the server offers PIPELINING. */
   pipelineWindow: 64,
 } as const;
+
+/** The household POP3 server (src/main/server/pop3). */
+export const pop3ServerLimits = {
+  /** Longest command line accepted, CRLF included (RFC 2449 says 255; AUTH PLAIN responses need more). */
+  maxLineBytes: 2048,
+  /** RFC 1939 autologout: at least 10 minutes of inactivity. */
+  idleTimeoutMs: 10 * 60_000,
+  /** Pause before answering a failed login, ms (slows password guessing). */
+  authFailureDelayMs: 300,
+  /** Failed logins allowed in one session before it is closed. */
+  maxAuthFailures: 5,
+  /** Pipelined command lines buffered before the server stops reading the socket. */
+  maxQueuedLines: 256,
+} as const;
