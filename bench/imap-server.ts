@@ -1,0 +1,172 @@
+// IMAP server benchmark: the same imapflow program, N parallel sessions doing APPEND, SELECT +
+// FETCH flags/envelopes, FETCH bodies, STORE and EXPUNGE, against our server and against Dovecot
+// (../shared/peers), loaded with the same messages (../shared/bench/gen-corpus.py), in one run.
+//
+//   node bench/imap-server.ts            BENCH_MESSAGES=600 BENCH_SESSIONS=4 BENCH_ROUNDS=3
+//
+// Prints msg/s per phase for each server and the ratio Hearth / Dovecot (> 1: Hearth faster).
+// Not a test: numbers on a shared 2-vCPU machine are noisy; compare ratios from one run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { MaildirStore } from '../src/main/server/store/maildir-store.ts';
+import { ConfigUserDirectory } from '../src/main/server/users/directory.ts';
+import { addUser, loadOrCreateConfig } from '../src/main/server/users/config.ts';
+import { startImapServer } from '../src/main/server/imap/index.ts';
+import { silentLogger } from '../src/main/log.ts';
+import { appendFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot, stopDovecot } from '../test/support/peers.ts';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const GEN = path.resolve(import.meta.dirname, '../../shared/bench/gen-corpus.py');
+
+interface Target {
+  name: string;
+  port: number;
+  user: string;
+  pass: string;
+}
+
+type Phase = 'append' | 'fetchEnvelope' | 'fetchBody' | 'store' | 'expunge';
+const PHASES: Phase[] = ['append', 'fetchEnvelope', 'fetchBody', 'store', 'expunge'];
+
+function corpus(): Buffer[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-corpus-'));
+  execFileSync('/usr/bin/python3', [GEN, dir, String(MESSAGES), '7'], { stdio: 'pipe' });
+  const cur = path.join(dir, 'cur');
+  // IMAP messages have CRLF line ends; both servers get the same bytes.
+  const out = readdirSync(cur)
+    .sort()
+    .map((f) => Buffer.from(readFileSync(path.join(cur, f), 'latin1').replace(/\r?\n/g, '\r\n'), 'latin1'));
+  rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+function client(t: Target): ImapFlow {
+  return new ImapFlow({ host: '127.0.0.1', port: t.port, secure: false, doSTARTTLS: false, auth: { user: t.user, pass: t.pass }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
+}
+
+async function load(t: Target, messages: Buffer[]): Promise<void> {
+  const c = client(t);
+  await c.connect();
+  // Load INBOX with a few parallel connections to save time; not measured.
+  const extra = await Promise.all([1, 2, 3].map(async () => {
+    const x = client(t);
+    await x.connect();
+    return x;
+  }));
+  const all = [c, ...extra];
+  await Promise.all(all.map(async (cl, i) => {
+    for (let j = i; j < messages.length; j += all.length) await cl.append('INBOX', messages[j]!, j % 5 ? ['\\Seen'] : []);
+  }));
+  for (let i = 0; i < SESSIONS; i++) await c.mailboxCreate(`Bench${i}`).catch(() => {});
+  await Promise.all(all.map((x) => x.logout()));
+}
+
+/** One round: every session runs the phases in step; returns msg/s per phase. */
+async function round(t: Target, messages: Buffer[]): Promise<Record<Phase, number>> {
+  const clients = await Promise.all(Array.from({ length: SESSIONS }, async () => {
+    const c = client(t);
+    await c.connect();
+    return c;
+  }));
+  const result = {} as Record<Phase, number>;
+  const timed = async (phase: Phase, work: (c: ImapFlow, i: number) => Promise<number>) => {
+    const t0 = performance.now();
+    const counts = await Promise.all(clients.map((c, i) => work(c, i)));
+    const secs = (performance.now() - t0) / 1000;
+    result[phase] = counts.reduce((a, b) => a + b, 0) / secs;
+  };
+  const perSession = Math.max(1, Math.floor(50 / SESSIONS));
+  await timed('append', async (c, i) => {
+    for (let j = 0; j < perSession; j++) await c.append(`Bench${i}`, messages[(i * perSession + j) % messages.length]!);
+    return perSession;
+  });
+  await timed('fetchEnvelope', async (c) => {
+    await c.mailboxOpen('INBOX');
+    const got = await c.fetchAll('1:*', { uid: true, flags: true, envelope: true, size: true });
+    return got.length;
+  });
+  const slice = Math.max(1, Math.floor(messages.length / SESSIONS));
+  await timed('fetchBody', async (c, i) => {
+    let n = 0;
+    for await (const m of c.fetch(`${i * slice + 1}:${(i + 1) * slice}`, { uid: true, source: true })) if (m.source) n++;
+    return n;
+  });
+  await timed('store', async (c, i) => {
+    const range = `${i * slice + 1}:${(i + 1) * slice}`;
+    await c.messageFlagsAdd(range, ['$Bench']);
+    await c.messageFlagsRemove(range, ['$Bench']);
+    return slice * 2;
+  });
+  await timed('expunge', async (c, i) => {
+    await c.mailboxOpen(`Bench${i}`);
+    await c.messageDelete('1:*');
+    return perSession;
+  });
+  await Promise.all(clients.map((c) => c.logout()));
+  return result;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const messages = corpus();
+  const bytes = messages.reduce((a, m) => a + m.length, 0);
+  console.log(`corpus: ${messages.length} messages, ${(bytes / 1048576).toFixed(1)} MiB; ${SESSIONS} sessions; ${ROUNDS} rounds`);
+
+  // Ours: MaildirStore + config users in a temp folder.
+  const dir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-imap-'));
+  await loadOrCreateConfig(dir, 'home.arpa');
+  await addUser(dir, 'bench@home.arpa', 'bench-password');
+  const store = new MaildirStore({ root: path.join(dir, 'mail'), hostname: 'bench' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem')], { stdio: 'pipe' });
+  const listener = await startImapServer(
+    { store, users: new ConfigUserDirectory(dir), log: silentLogger, tls: { key: readFileSync(path.join(dir, 'k.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'c.pem'), 'utf8') }, hostname: 'localhost' },
+    { host: '127.0.0.1', port: 0, implicitTls: false },
+  );
+  const startedDovecot = !dovecotRunning();
+  if (startedDovecot) startDovecot();
+  // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
+  const du = { user: `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
+  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${du.user}:{PLAIN}${du.password}\n`);
+  await new Promise((r) => setTimeout(r, 1100));
+  const targets: Target[] = [
+    { name: 'hearth', port: listener.port, user: 'bench@home.arpa', pass: 'bench-password' },
+    { name: 'dovecot', port: dovecot.imapPort, user: du.user, pass: du.password },
+  ];
+  try {
+    for (const t of targets) {
+      const t0 = performance.now();
+      await load(t, messages);
+      console.log(`${t.name}: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const runs: Record<string, Array<Record<Phase, number>>> = { hearth: [], dovecot: [] };
+    // Alternate servers each round so neither always runs on a warmer machine.
+    for (let r = 0; r < ROUNDS; r++) for (const t of r % 2 ? [...targets].reverse() : targets) runs[t.name]!.push(await round(t, messages));
+    console.log('\nmsg/s (median of rounds)      hearth     dovecot   hearth/dovecot');
+    let logSum = 0;
+    for (const p of PHASES) {
+      const h = median(runs.hearth!.map((x) => x[p]));
+      const d = median(runs.dovecot!.map((x) => x[p]));
+      logSum += Math.log(h / d);
+      console.log(`${p.padEnd(26)} ${h.toFixed(0).padStart(10)} ${d.toFixed(0).padStart(11)} ${(h / d).toFixed(2).padStart(16)}`);
+    }
+    console.log(`${'geometric mean ratio'.padEnd(49)} ${Math.exp(logSum / PHASES.length).toFixed(2).padStart(16)}`);
+  } finally {
+    await listener.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (startedDovecot) stopDovecot();
+  }
+}
+
+await main();
