@@ -1,30 +1,56 @@
 // Parsed MIME structures (offsets and header values, never bodies) of recently used messages,
 // shared by all sessions of a server. Keyed by user, mailbox, UIDVALIDITY and UID, which never
-// name two different messages.
+// name two different messages. Concurrent loads of one message share one read.
 import type { MailboxHandle, MessageMeta } from '../store/types.ts';
-import { parseMessageStructure } from './protocol/mime-structure.ts';
+import { parseHeaderOnly, parseMessageStructure } from './protocol/mime-structure.ts';
 import type { MimePart } from './protocol/mime-structure.ts';
 
+/** How much of a message is read to find the end of its header when only the header is needed. */
+const HEADER_PROBE_BYTES = 64 * 1024;
+
 export class StructureCache {
-  private readonly entries = new Map<string, MimePart>();
+  private readonly entries = new Map<string, Promise<MimePart>>();
   private readonly max: number;
 
   constructor(maxEntries: number) {
     this.max = maxEntries;
   }
 
-  async get(user: string, handle: MailboxHandle, meta: MessageMeta): Promise<MimePart> {
-    const key = `${user}\0${handle.name}\0${handle.uidValidity}\0${meta.uid}\0${meta.size}`;
+  private key(user: string, handle: MailboxHandle, meta: MessageMeta, kind: 'full' | 'header'): string {
+    return `${kind}\0${user}\0${handle.name}\0${handle.uidValidity}\0${meta.uid}\0${meta.size}`;
+  }
+
+  private remember(key: string, load: () => Promise<MimePart>): Promise<MimePart> {
     const hit = this.entries.get(key);
     if (hit) {
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit;
     }
-    const buf = await handle.readMessageBuffer(meta.uid);
-    const part = parseMessageStructure(buf);
-    this.entries.set(key, part);
+    const p = load();
+    this.entries.set(key, p);
+    // A failed load (message gone) is not kept.
+    p.catch(() => this.entries.delete(key));
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-    return part;
+    return p;
+  }
+
+  /** The whole structure (BODYSTRUCTURE, sections). */
+  get(user: string, handle: MailboxHandle, meta: MessageMeta): Promise<MimePart> {
+    return this.remember(this.key(user, handle, meta, 'full'), async () => parseMessageStructure(await handle.readMessageBuffer(meta.uid)));
+  }
+
+  /** The top-level header only (ENVELOPE, BODY[HEADER...]); reads just the start of the file. */
+  getHeader(user: string, handle: MailboxHandle, meta: MessageMeta): Promise<MimePart> {
+    const full = this.entries.get(this.key(user, handle, meta, 'full'));
+    if (full) return full;
+    if (meta.size <= HEADER_PROBE_BYTES) return this.get(user, handle, meta);
+    return this.remember(this.key(user, handle, meta, 'header'), async () => {
+      const stream = await handle.readMessage(meta.uid, { start: 0, end: HEADER_PROBE_BYTES });
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      const part = parseHeaderOnly(Buffer.concat(chunks), meta.size);
+      return part ?? parseMessageStructure(await handle.readMessageBuffer(meta.uid));
+    });
   }
 }

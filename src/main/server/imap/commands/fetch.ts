@@ -4,7 +4,7 @@ import type { CommandContext, CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
 import type { MessageMeta } from '../../store/types.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
-import { atom, formatInternalDate, serialize } from '../protocol/response.ts';
+import { atom, formatInternalDate, serialize, serializeToBuffer } from '../protocol/response.ts';
 import type { ImapValue } from '../protocol/response.ts';
 import { bodyStructure, decodeTransfer, envelope, sectionRange, transferEncoding } from '../protocol/mime-structure.ts';
 import type { MimePart, SectionSpecifier } from '../protocol/mime-structure.ts';
@@ -125,14 +125,25 @@ export function parseFetchItems(node: ImapNode | undefined): FetchItem[] {
   return items;
 }
 
-function needsStructure(items: readonly FetchItem[]): boolean {
-  return items.some(
-    (i) =>
-      (i.kind === 'simple' && (i.name === 'ENVELOPE' || i.name === 'BODY' || i.name === 'BODYSTRUCTURE')) ||
-      i.kind === 'binarysize' ||
-      (i.kind === 'section' && !(i.spec.kind === 'all' && !i.path.length)),
-  );
+/** How much of the message structure the items need: none, the top header, or all of it. */
+function structureNeed(items: readonly FetchItem[]): 'none' | 'header' | 'full' {
+  let need: 'none' | 'header' | 'full' = 'none';
+  for (const i of items) {
+    if (i.kind === 'simple') {
+      if (i.name === 'BODY' || i.name === 'BODYSTRUCTURE') return 'full';
+      if (i.name === 'ENVELOPE') need = 'header';
+    } else if (i.kind === 'binarysize') return 'full';
+    else if (i.spec.kind === 'all' && !i.path.length) continue;
+    else if (!i.path.length && (i.spec.kind === 'header' || i.spec.kind === 'fields')) need = 'header';
+    else return 'full';
+  }
+  return need;
 }
+
+/** Sections up to this size are read into memory (one read) instead of streamed. */
+const BUFFER_SECTION_BYTES = 256 * 1024;
+/** Messages prepared ahead of the one being written (files opened, structures parsed). */
+const PREFETCH = 16;
 
 async function readRange(session: ImapSession, uid: number, start: number, end: number): Promise<Buffer> {
   if (end <= start) return Buffer.alloc(0);
@@ -186,6 +197,10 @@ async function sectionParts(session: ImapSession, meta: MessageMeta, structure: 
   const from = start + offset;
   const to = from + length;
   if (length === 0) return [literalHeader(0, false)];
+  if (length <= BUFFER_SECTION_BYTES) {
+    const bytes = !item.path.length && item.spec.kind === 'all' && !item.partial ? await handle.readMessageBuffer(meta.uid) : await readRange(session, meta.uid, from, to);
+    return [literalHeader(bytes.length, false), bytes];
+  }
   // Open the file now so a concurrent expunge cannot pull it away after the size is announced.
   const stream = await handle.readMessage(meta.uid, { start: from, end: to });
   return [literalHeader(length, false), { stream: stream, length }];
@@ -242,39 +257,28 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
     }
   }
   const msnByUid = new Map<number, MessageRef>(refs.map((r) => [r.uid, r]));
-  const structureNeeded = needsStructure(items);
+  const need = structureNeed(items);
   const user = session.user!.address;
-  let batch: OutputPart[] = [];
-  let batchBytes = 0;
-  let missing = 0;
-  for (const meta of metas) {
-    if (session.isClosed) return;
+
+  /** One message's response parts, or null when it was expunged meanwhile. */
+  const build = async (meta: MessageMeta): Promise<OutputPart[] | null> => {
     const ref = msnByUid.get(meta.uid);
-    if (!ref) continue;
-    let structure: MimePart | null = null;
-    if (structureNeeded) {
-      try {
-        structure = await session.shared.structures.get(user, sel.handle, meta);
-      } catch (err) {
-        if ((err as { code?: string }).code === 'MESSAGE_GONE') {
-          missing++;
-          continue;
-        }
-        throw err;
-      }
-    }
+    if (!ref) return null;
     const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
-    let hasStream = false;
-    let first = true;
-    const push = (label: string, value: ImapValue) => {
-      out.push(first ? label + ' ' : ' ' + label + ' ');
-      first = false;
-      const parts: (string | Buffer)[] = [];
-      serialize(value, parts, session.utf8);
-      out.push(...parts);
-    };
-    const includeFlags = seenChanged.has(meta.uid) && !items.some((i) => i.kind === 'simple' && i.name === 'FLAGS');
     try {
+      const structure =
+        need === 'full' ? await session.shared.structures.get(user, sel.handle, meta) : need === 'header' ? await session.shared.structures.getHeader(user, sel.handle, meta) : null;
+      let first = true;
+      const label = (text: string) => {
+        out.push(first ? text + ' ' : ' ' + text + ' ');
+        first = false;
+      };
+      const push = (name: string, value: ImapValue) => {
+        label(name);
+        const parts: (string | Buffer)[] = [];
+        serialize(value, parts, session.utf8);
+        out.push(...parts);
+      };
       for (const item of items) {
         if (item.kind === 'simple') {
           switch (item.name) {
@@ -294,13 +298,16 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
               push('MODSEQ', [meta.modseq]);
               break;
             case 'ENVELOPE':
-              push('ENVELOPE', envelope(structure!));
+              label('ENVELOPE');
+              out.push(memo(structure!, 'envelope', () => envelope(structure!)));
               break;
             case 'BODY':
-              push('BODY', bodyStructure(structure!, false));
+              label('BODY');
+              out.push(memo(structure!, 'body', () => bodyStructure(structure!, false)));
               break;
             case 'BODYSTRUCTURE':
-              push('BODYSTRUCTURE', bodyStructure(structure!, true));
+              label('BODYSTRUCTURE');
+              out.push(memo(structure!, 'bodystructure', () => bodyStructure(structure!, true)));
               break;
           }
         } else if (item.kind === 'binarysize') {
@@ -315,38 +322,78 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
         } else {
           const parts = await sectionParts(session, meta, structure, item);
           if (!parts) throw no('No such part or part cannot be decoded', 'UNKNOWN-CTE');
-          const label =
+          label(
             item.label === 'BODY' || item.label === 'BINARY'
               ? `${item.label}[${item.sectionText}]${item.partial ? `<${item.partial.start}>` : ''}`
-              : item.label;
-          out.push(first ? label + ' ' : ' ' + label + ' ');
-          first = false;
+              : item.label,
+          );
           out.push(...parts);
-          if (parts.some((p) => typeof p === 'object' && !Buffer.isBuffer(p))) hasStream = true;
         }
       }
+      if (seenChanged.has(meta.uid) && !items.some((i) => i.kind === 'simple' && i.name === 'FLAGS')) push('FLAGS', flagList(meta.flags));
+      out.push(')\r\n');
+      return out;
     } catch (err) {
+      releaseStreams(out);
       // The message went away between listing and reading: leave it out.
-      if ((err as { code?: string }).code === 'MESSAGE_GONE') {
-        for (const p of out) if (typeof p === 'object' && !Buffer.isBuffer(p)) p.stream.destroy();
+      if ((err as { code?: string }).code === 'MESSAGE_GONE') return null;
+      throw err;
+    }
+  };
+
+  // Prepare a few messages ahead (open files, parse structures) while earlier ones are written.
+  const pending: Array<Promise<OutputPart[] | null | { error: unknown }>> = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < PREFETCH && next < metas.length) pending.push(build(metas[next++]!).catch((error: unknown) => ({ error })));
+  };
+  let batch: OutputPart[] = [];
+  let batchBytes = 0;
+  let missing = 0;
+  try {
+    fill();
+    while (pending.length) {
+      const built = await pending.shift()!;
+      fill();
+      if (built && 'error' in built) throw built.error;
+      if (!built) {
         missing++;
         continue;
       }
-      for (const p of out) if (typeof p === 'object' && !Buffer.isBuffer(p)) p.stream.destroy();
-      throw err;
+      if (session.isClosed) {
+        releaseStreams(built);
+        continue;
+      }
+      let hasStream = false;
+      for (const p of built) {
+        if (typeof p === 'string' || Buffer.isBuffer(p)) batchBytes += p.length;
+        else hasStream = true;
+      }
+      batch.push(...built);
+      if (hasStream || batchBytes > 256 * 1024) {
+        await session.send(batch);
+        batch = [];
+        batchBytes = 0;
+      }
     }
-    if (includeFlags) push('FLAGS', flagList(meta.flags));
-    out.push(')\r\n');
-    batch.push(...out);
-    for (const p of out) batchBytes += typeof p === 'string' || Buffer.isBuffer(p) ? p.length : 0;
-    if (hasStream || batchBytes > 256 * 1024) {
-      await session.send(batch);
-      batch = [];
-      batchBytes = 0;
-    }
+  } finally {
+    // On an error, close whatever was opened ahead.
+    for (const p of pending.splice(0)) void p.then((b) => b && !('error' in b) && releaseStreams(b));
   }
   if (batch.length) session.send(batch);
   if (missing) return { text: 'Some messages were expunged and are not shown' };
+}
+
+/** Serialised ENVELOPE/BODY/BODYSTRUCTURE per cached structure (they never change). */
+const serialised = new WeakMap<MimePart, Partial<Record<'envelope' | 'body' | 'bodystructure', Buffer>>>();
+function memo(part: MimePart, kind: 'envelope' | 'body' | 'bodystructure', make: () => ImapValue): Buffer {
+  let m = serialised.get(part);
+  if (!m) serialised.set(part, (m = {}));
+  return (m[kind] ??= serializeToBuffer(make()));
+}
+
+function releaseStreams(parts: readonly OutputPart[]): void {
+  for (const p of parts) if (typeof p === 'object' && !Buffer.isBuffer(p)) p.stream.destroy();
 }
 
 export const fetch: CommandSpec = {

@@ -75,6 +75,18 @@ function parsePart(buf: Buffer, start: number, end: number, parent: ContentType 
   return part;
 }
 
+/**
+ * Only the top-level header, from the first bytes of a message of `size` bytes; null when the
+ * header does not end within `head`. Children are not parsed (ENVELOPE and header sections only).
+ */
+export function parseHeaderOnly(head: Buffer, size: number): MimePart | null {
+  const bodyStart = findBodyStart(head, 0, head.length);
+  if (bodyStart >= head.length && head.length < size) return null;
+  const headers = parseHeaderBlock(head.toString('latin1', 0, bodyStart));
+  const ct = headerValue(headers, 'content-type');
+  return { headerStart: 0, bodyStart, end: size, headers, contentType: (ct && parseContentType(ct)) || defaultType(null), lines: 0, children: [], message: null };
+}
+
 /** Offset just after the blank line ending the header (or end when there is none). */
 function findBodyStart(buf: Buffer, start: number, end: number): number {
   if (start < end && (buf[start] === 0x0a || (buf[start] === 0x0d && buf[start + 1] === 0x0a))) return start + (buf[start] === 0x0a ? 1 : 2);
