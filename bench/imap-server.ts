@@ -6,16 +6,11 @@
 //
 // Prints msg/s per phase for each server and the ratio Hearth / Dovecot (> 1: Hearth faster).
 // Not a test: numbers on a shared 2-vCPU machine are noisy; compare ratios from one run.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { MaildirStore } from '../src/main/server/store/maildir-store.ts';
-import { ConfigUserDirectory } from '../src/main/server/users/directory.ts';
-import { addUser, loadOrCreateConfig } from '../src/main/server/users/config.ts';
-import { startImapServer } from '../src/main/server/imap/index.ts';
-import { silentLogger } from '../src/main/log.ts';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot, stopDovecot } from '../test/support/peers.ts';
@@ -23,6 +18,7 @@ import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot, stopDovecot } fro
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CLI = path.resolve(import.meta.dirname, '../src/main/server/cli.ts');
 const GEN = path.resolve(import.meta.dirname, '../../shared/bench/gen-corpus.py');
 
 interface Target {
@@ -123,16 +119,22 @@ async function main(): Promise<void> {
   const bytes = messages.reduce((a, m) => a + m.length, 0);
   console.log(`corpus: ${messages.length} messages, ${(bytes / 1048576).toFixed(1)} MiB; ${SESSIONS} sessions; ${ROUNDS} rounds`);
 
-  // Ours: MaildirStore + config users in a temp folder.
+  // Ours: `hearth serve` in its own process (as deployed; Dovecot runs in its own processes too),
+  // with only the IMAP listener.
   const dir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-imap-'));
-  await loadOrCreateConfig(dir, 'home.arpa');
-  await addUser(dir, 'bench@home.arpa', 'bench-password');
-  const store = new MaildirStore({ root: path.join(dir, 'mail'), hostname: 'bench' });
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem')], { stdio: 'pipe' });
-  const listener = await startImapServer(
-    { store, users: new ConfigUserDirectory(dir), log: silentLogger, tls: { key: readFileSync(path.join(dir, 'k.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'c.pem'), 'utf8') }, hostname: 'localhost' },
-    { host: '127.0.0.1', port: 0, implicitTls: false },
-  );
+  execFileSync(process.execPath, [CLI, 'user', 'add', 'bench@home.arpa', '--data', dir, '--password', 'bench-password'], { stdio: 'pipe' });
+  const off = ['smtp', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']);
+  const server = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--imap-port', '0', ...off], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEARTH_LOG_LEVEL: 'warn' } });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening imap [^:\s]+:(\d+)/.exec(out);
+      if (m && out.includes('ready ')) resolve(Number(m[1]));
+    });
+    server.once('exit', (code) => reject(new Error(`hearth serve exited with ${code}`)));
+  });
+  const listener = { port, close: async () => { server.kill('SIGTERM'); await new Promise((r) => server.once('exit', r)); } };
   const startedDovecot = !dovecotRunning();
   if (startedDovecot) startDovecot();
   // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
@@ -163,7 +165,6 @@ async function main(): Promise<void> {
     console.log(`${'geometric mean ratio'.padEnd(49)} ${Math.exp(logSum / PHASES.length).toFixed(2).padStart(16)}`);
   } finally {
     await listener.close();
-    await store.close();
     rmSync(dir, { recursive: true, force: true });
     if (startedDovecot) stopDovecot();
   }

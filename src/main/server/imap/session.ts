@@ -260,10 +260,24 @@ export class ImapSession {
     const socket = this.socket;
     const run = async (): Promise<void> => {
       if (socket.destroyed) return;
+      // Runs of buffered parts go out as one writev.
+      let corked = false;
+      const uncork = () => {
+        if (corked) socket.uncork();
+        corked = false;
+      };
       for (const p of parts) {
         if (typeof p === 'string' || Buffer.isBuffer(p)) {
-          if (!socket.write(p)) await waitDrain(socket);
+          if (!corked) {
+            socket.cork();
+            corked = true;
+          }
+          if (!socket.write(p)) {
+            uncork();
+            await waitDrain(socket);
+          }
         } else {
+          uncork();
           // The literal's length is already announced: keep the stream of bytes in step even if
           // the file ends early or fails (pad with spaces) or is longer (cut).
           let left = p.length;
@@ -282,6 +296,7 @@ export class ImapSession {
           if (left > 0 && !socket.destroyed) socket.write(Buffer.alloc(left, 0x20));
         }
       }
+      uncork();
     };
     this.output = this.output.then(run).catch((err) => {
       this.log.warn('imap write failed', { err });
