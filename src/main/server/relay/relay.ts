@@ -2,8 +2,10 @@
 // locally (mailbox store) or remotely (MX hosts or the smarthost), retries deferrals on the retry
 // policy, bounces permanent failures and expiries with a DSN, and offers queue control.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Logger } from '../../log.ts';
@@ -20,7 +22,7 @@ import { defaultRetryPolicy, hasExpired, needsDelayWarning, nextAttemptAt } from
 import type { RetryPolicy } from './retry.ts';
 import { buildDsn, hasHeader, headerBlockOf, rfc5322Date } from './dsn.ts';
 import type { DsnRecipient } from './dsn.ts';
-import { dkimSignatureFor } from './dkim.ts';
+import { dkimSignatureFor, loadOrCreateDkimKey } from './dkim.ts';
 import type { DkimKey } from './dkim.ts';
 import { systemClock } from './types.ts';
 import type { Clock, LocalDelivery, MxResolver, QueueEnvelope, QueuedRecipient, SmarthostOptions } from './types.ts';
@@ -42,14 +44,19 @@ export interface RelayOptions {
   retry?: Partial<RetryPolicy>;
   /** Local recipients; without it every recipient is delivered remotely. */
   local?: LocalDelivery;
-  /** Sign messages whose From domain is this key's domain. */
-  dkim?: DkimKey;
+  /**
+   * Sign messages whose From domain is the key's domain. 'auto' (default): the postmasterDomain's
+   * key from DATA/dkim, generated on first start; null: no signing.
+   */
+  dkim?: DkimKey | 'auto' | null;
   /** Deliver on timers by itself (default). Tests with an injected clock call runDue() instead. */
   autoRun?: boolean;
   connectionsPerDestination?: number;
   /** Reuse one connection for several messages (default true; false for the benchmark's baseline). */
   reuseConnections?: boolean;
   random?: () => number;
+  /** Accept queue control requests from `hearth queue` in another process (default true). */
+  control?: boolean;
 }
 
 export interface SubmitTrace {
@@ -93,6 +100,8 @@ export class Relay {
   private rerun = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private dkimKey: DkimKey | null = null;
+  private controlWatcher: FSWatcher | null = null;
 
   constructor(opts: RelayOptions) {
     this.opts = opts;
@@ -105,8 +114,13 @@ export class Relay {
 
   /** Loads the queue (moving damaged files aside) and starts delivering what is due. */
   async start(): Promise<void> {
+    const dkim = this.opts.dkim === undefined ? 'auto' : this.opts.dkim;
+    if (dkim === 'auto') {
+      if (this.opts.postmasterDomain) this.dkimKey = await loadOrCreateDkimKey(this.opts.dataDir, this.opts.postmasterDomain);
+    } else this.dkimKey = dkim;
     for (const env of await this.queue.load()) this.entries.set(env.id, { env, chain: Promise.resolve() });
-    this.log.info('relay: queue loaded', { messages: this.entries.size });
+    this.log.info('relay: queue loaded', { messages: this.entries.size, dkim: this.dkimKey?.domain });
+    if (this.opts.control !== false) await this.startControl();
     this.kick();
   }
 
@@ -114,8 +128,48 @@ export class Relay {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.controlWatcher?.close();
+    this.controlWatcher = null;
     await this.running;
     await Promise.all([...this.entries.values()].map((e) => e.chain));
+    if (this.opts.control !== false) await rm(this.pidFile(), { force: true });
+  }
+
+  private pidFile(): string {
+    return path.join(this.queue.dir, 'relay.pid');
+  }
+
+  /**
+   * `hearth queue retry|delete` from another process: requests are JSON files dropped into
+   * queue/control/, answered with a .done file. The pid file tells the CLI a relay is running.
+   */
+  private async startControl(): Promise<void> {
+    const dir = controlDir(this.opts.dataDir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(this.pidFile(), String(process.pid), { mode: 0o600 });
+    let busy = Promise.resolve();
+    const scan = () => {
+      busy = busy.then(() => this.processControl(dir)).catch((err: Error) => this.log.error('relay: control request failed', { error: err }));
+    };
+    this.controlWatcher = watch(dir, () => scan());
+    this.controlWatcher.on('error', () => {});
+    scan();
+  }
+
+  private async processControl(dir: string): Promise<void> {
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.req.json')) continue;
+      const file = path.join(dir, name);
+      let req: ControlRequest;
+      try {
+        req = JSON.parse(await readFile(file, 'utf8')) as ControlRequest;
+      } catch {
+        continue; // still being written; the rename that completes it triggers another scan
+      }
+      await rm(file, { force: true });
+      const result = await runControlRequest(this, req);
+      await writeFile(file.replace(/\.req\.json$/, '.done.json'), JSON.stringify(result), { mode: 0o600 });
+    }
   }
 
   get size(): number {
@@ -148,7 +202,7 @@ export class Relay {
     if (trace) prepend += receivedHeader(this.opts.hostname, id, trace, recipients, now);
     if (!hasHeader(headerBlock, 'message-id')) prepend += `Message-ID: <${id}.${randomBytes(4).toString('hex')}@${this.opts.hostname}>\r\n`;
     if (!hasHeader(headerBlock, 'date')) prepend += `Date: ${rfc5322Date(now)}\r\n`;
-    const key = this.opts.dkim;
+    const key = this.dkimKey;
     if (key && fromHeaderDomain(headerBlock) === key.domain) {
       const whole = Readable.from(
         (async function* () {
@@ -566,3 +620,24 @@ async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise
 }
 
 export { newQueueId };
+
+export function controlDir(dataDir: string): string {
+  return path.join(dataDir, 'queue', 'control');
+}
+
+export type ControlRequest = { op: 'retry'; id?: string } | { op: 'delete'; id: string; reason: string; bounce?: boolean };
+export type ControlResult = { ok: true; recipients?: number } | { ok: false; code: string; message: string };
+
+export async function runControlRequest(relay: Relay, req: ControlRequest): Promise<ControlResult> {
+  try {
+    if (req.op === 'retry') return { ok: true, recipients: await relay.retryNow(req.id) };
+    if (req.op === 'delete') {
+      await relay.delete(req.id, req.reason, { bounce: req.bounce === true });
+      return { ok: true };
+    }
+    return { ok: false, code: 'INVALID_ARGUMENT', message: 'unknown queue operation' };
+  } catch (err) {
+    const e = err as HearthError;
+    return { ok: false, code: e.code ?? 'INTERNAL', message: e.message };
+  }
+}

@@ -249,7 +249,7 @@ describe('Relay against SMTP peers', () => {
     await drain(relay, clock);
     const bob = mailboxes.messages('bob@home.test');
     expect(bob).toHaveLength(1);
-    expect(bob[0]!.toString()).toMatch(/^Return-Path: <alice@home\.test>\r\nReceived: from laptop \(\[127\.0\.0\.1\]\)\r\n\t\(authenticated user alice@home\.test\)/);
+    expect(bob[0]!.toString()).toMatch(/^Return-Path: <alice@home\.test>\r\nDKIM-Signature: [^]*?\r\nReceived: from laptop \(\[127\.0\.0\.1\]\)\r\n\t\(authenticated user alice@home\.test\)/);
     const reports = await Promise.all(mailboxes.messages('alice@home.test').map(parseReport));
     expect(reports).toHaveLength(1);
     expect(reports[0]!.status).toMatch(/^Final-Recipient: rfc822; ghost@home\.test$/m);

@@ -1,0 +1,204 @@
+// The relay's part of the `hearth` command line:
+//   hearth queue list [--json] | retry [ID] | delete ID [--reason TEXT] [--bounce]   (--data DIR)
+//   hearth dns [--hostname NAME] [--domain NAME]                                       (--data DIR)
+//   hearth serve ... [--smarthost HOST:PORT [--smarthost-user U --smarthost-password P] [--smarthost-ca FILE]]
+//                    [--resolver HOST:PORT] [--relay-port N]
+// cli.ts (the server's CLI) registers these through relayCliCommands and relayServeOptions.
+import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Relay, controlDir, runControlRequest } from './relay.ts';
+import type { ControlRequest, ControlResult, RelayOptions } from './relay.ts';
+import { MessageQueue } from './queue.ts';
+import { createResolver } from './router.ts';
+import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
+import { readConfigSync } from '../users/config.ts';
+
+function dataDirOf(v: string | undefined): string {
+  return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
+}
+
+function hostPort(flag: string, v: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(v);
+  if (!m || Number(m[2]) > 65535) throw Object.assign(new Error(`--${flag}: expected HOST:PORT, got ${v}`), { usage: true });
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+/** Options `hearth serve` accepts for the relay (spread into its parseArgs options). */
+export const relayServeOptions = {
+  smarthost: { type: 'string' },
+  'smarthost-user': { type: 'string' },
+  'smarthost-password': { type: 'string' },
+  'smarthost-ca': { type: 'string' },
+  resolver: { type: 'string' },
+  'relay-port': { type: 'string' },
+} as const;
+
+export const relayServeUsage = `  --smarthost HOST:PORT         send all non-local mail through this server (STARTTLS required)
+  --smarthost-user U, --smarthost-password P   its login; --smarthost-ca FILE  CA to trust for it
+  --resolver HOST:PORT          DNS server for MX/A lookups (default: the system's)
+  --relay-port N                SMTP port of remote servers (default 25)
+`;
+
+/** Relay options from `hearth serve`'s parsed values. */
+export function relayOptionsFromArgs(values: Record<string, unknown>): Partial<RelayOptions> {
+  const out: Partial<RelayOptions> = {};
+  if (typeof values.smarthost === 'string') {
+    const { host, port } = hostPort('smarthost', values.smarthost);
+    out.smarthost = { host, port };
+    if (typeof values['smarthost-user'] === 'string') out.smarthost.user = values['smarthost-user'];
+    if (typeof values['smarthost-password'] === 'string') out.smarthost.password = values['smarthost-password'];
+    if (typeof values['smarthost-ca'] === 'string') out.smarthost.ca = readFileSync(values['smarthost-ca']);
+  }
+  if (typeof values.resolver === 'string') {
+    const { host, port } = hostPort('resolver', values.resolver);
+    out.resolver = createResolver(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+  }
+  if (typeof values['relay-port'] === 'string') {
+    const p = Number(values['relay-port']);
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw Object.assign(new Error(`--relay-port: not a port: ${values['relay-port']}`), { usage: true });
+    out.smtpPort = p;
+  }
+  return out;
+}
+
+function relayRunning(dataDir: string): boolean {
+  const pidFile = path.join(dataDir, 'queue', 'relay.pid');
+  if (!existsSync(pidFile)) return false;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a queue operation in the running server (through queue/control/), or directly when none runs. */
+export async function queueControl(dataDir: string, req: ControlRequest, timeoutMs = 15_000): Promise<ControlResult> {
+  if (relayRunning(dataDir)) {
+    const dir = controlDir(dataDir);
+    const name = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const tmp = path.join(dir, `${name}.tmp`);
+    await writeFile(tmp, JSON.stringify(req), { mode: 0o600 });
+    await rename(tmp, path.join(dir, `${name}.req.json`));
+    const done = path.join(dir, `${name}.done.json`);
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      try {
+        const result = JSON.parse(await readFile(done, 'utf8')) as ControlResult;
+        await rm(done, { force: true });
+        return result;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    await rm(path.join(dir, `${name}.req.json`), { force: true });
+    return { ok: false, code: 'TIMEOUT', message: 'the running server did not answer the queue request' };
+  }
+  const cfg = readConfigSync(dataDir);
+  const relay = new Relay({ dataDir, hostname: 'localhost', ...(cfg?.domains[0] ? { postmasterDomain: cfg.domains[0] } : {}), autoRun: false, control: false, dkim: null });
+  await relay.start();
+  try {
+    return await runControlRequest(relay, req);
+  } finally {
+    await relay.stop();
+  }
+}
+
+function age(ms: number): string {
+  const m = Math.round(ms / 60_000);
+  return m < 120 ? `${m}m` : m < 48 * 60 ? `${Math.round(m / 60)}h` : `${Math.round(m / 1440)}d`;
+}
+
+async function queueCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { data: { type: 'string' }, reason: { type: 'string' }, bounce: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const [sub, id, ...rest] = positionals;
+  const dataDir = dataDirOf(values.data);
+  if (rest.length) throw Object.assign(new Error(`Unexpected arguments: ${rest.join(' ')}`), { usage: true });
+  switch (sub) {
+    case 'list': {
+      // Read-only: straight from the files, whether or not a server runs.
+      const q = new MessageQueue(dataDir);
+      const items = [];
+      if (existsSync(q.dir)) {
+        for (const name of (await readdir(q.dir)).filter((n) => n.endsWith('.json')).sort()) {
+          try {
+            items.push(JSON.parse(await readFile(path.join(q.dir, name), 'utf8')));
+          } catch {
+            /* being rewritten or damaged; the server moves damaged files aside */
+          }
+        }
+      }
+      const corrupt = await q.listCorrupt();
+      if (values.json) {
+        process.stdout.write(JSON.stringify({ messages: items, corrupt }, null, 2) + '\n');
+        return 0;
+      }
+      const now = Date.now();
+      for (const env of items) {
+        process.stdout.write(`${env.id}  ${age(now - env.createdAt)} old  ${env.bodySize} bytes  from <${env.from}>${env.submittedBy ? ` (by ${env.submittedBy})` : ''}\n`);
+        for (const r of env.recipients) {
+          const when = r.state === 'pending' || r.state === 'deferred' ? `, next try in ${age(Math.max(0, r.nextAttemptAt - now))}` : '';
+          process.stdout.write(`    <${r.address}>  ${r.state}, ${r.attempts} attempt(s)${when}${r.lastReply ? `: ${r.lastReply}` : ''}\n`);
+        }
+      }
+      for (const c of corrupt) process.stdout.write(`${c}  DAMAGED (moved to queue/corrupt/, see ${c}.reason.txt)\n`);
+      if (!items.length && !corrupt.length) process.stdout.write('queue is empty\n');
+      return 0;
+    }
+    case 'retry': {
+      const r = await queueControl(dataDir, id ? { op: 'retry', id } : { op: 'retry' });
+      if (!r.ok) {
+        process.stderr.write(`hearth: ${r.message}\n`);
+        return 1;
+      }
+      process.stdout.write(`retrying ${r.recipients ?? 0} recipient(s)${id ? ` of ${id}` : ''}\n`);
+      return 0;
+    }
+    case 'delete': {
+      if (!id) throw Object.assign(new Error('queue delete needs an ID'), { usage: true });
+      const reason = values.reason ?? 'deleted by the administrator';
+      const r = await queueControl(dataDir, { op: 'delete', id, reason, bounce: values.bounce === true });
+      if (!r.ok) {
+        process.stderr.write(`hearth: ${r.message}\n`);
+        return 1;
+      }
+      process.stdout.write(`deleted ${id}${values.bounce ? ' (sender notified)' : ''}: ${reason}\n`);
+      return 0;
+    }
+    default:
+      throw Object.assign(new Error('queue list | queue retry [ID] | queue delete ID [--reason TEXT] [--bounce]'), { usage: true });
+  }
+}
+
+async function dnsCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' } } });
+  const dataDir = dataDirOf(values.data);
+  const domain = values.domain ?? readConfigSync(dataDir)?.domains[0];
+  if (!domain) throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
+  const key = await loadOrCreateDkimKey(dataDir, domain);
+  const mailHost = values.hostname ?? `mail.${domain}`;
+  process.stdout.write(`; DNS records to publish for ${domain} (mail host ${mailHost})\n`);
+  process.stdout.write(formatZone(recordsToPublish(key, mailHost)));
+  return 0;
+}
+
+/** Subcommands the relay adds to `hearth`. Errors with `usage: true` are usage errors (exit 2). */
+export const relayCliCommands: Record<string, (argv: string[]) => Promise<number>> = {
+  queue: queueCommand,
+  dns: dnsCommand,
+};
+
+export const relayCliUsage = `  queue list [--json]           outgoing queue: messages, recipients, last replies, damaged files
+  queue retry [ID]              try waiting recipients now (all, or one message)
+  queue delete ID [--reason T] [--bounce]   remove a message (--bounce tells the sender why)
+  dns [--hostname H] [--domain D]           DNS records to publish (MX, SPF, DKIM, DMARC)
+`;
