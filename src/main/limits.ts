@@ -40,10 +40,10 @@ export const imapServerLimits = {
   authIdleMs: 30 * 60_000,
   /** Parsed message structures kept in memory (per server). */
   structureCacheEntries: 2000,
-  /** Messages whose structure is parsed from a buffer; above this, sections are unavailable beyond headers. */
+  /** Largest message whose MIME structure is parsed (read into memory once); larger ones show as one part. */
   maxParsedMessageBytes: 64 * 1024 * 1024,
-  /** Bytes queued for a slow client before the session pauses reading. */
-  outputHighWaterBytes: 1024 * 1024,
+  /** Response bytes queued for a client that does not read before it is disconnected. */
+  maxOutputBacklogBytes: 64 * 1024 * 1024,
 } as const;
 
 /** The outgoing relay (queue, delivery, retries) and the submission server. */

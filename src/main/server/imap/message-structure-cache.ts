@@ -12,8 +12,11 @@ export class StructureCache {
   private readonly entries = new Map<string, Promise<MimePart>>();
   private readonly max: number;
 
-  constructor(maxEntries: number) {
+  private readonly maxParsedBytes: number;
+
+  constructor(maxEntries: number, maxParsedBytes: number) {
     this.max = maxEntries;
+    this.maxParsedBytes = maxParsedBytes;
   }
 
   private key(user: string, handle: MailboxHandle, meta: MessageMeta, kind: 'full' | 'header'): string {
@@ -35,8 +38,12 @@ export class StructureCache {
     return p;
   }
 
-  /** The whole structure (BODYSTRUCTURE, sections). */
+  /**
+   * The whole structure (BODYSTRUCTURE, sections). Messages larger than maxParsedBytes are not
+   * read into memory: they get their top header only (one part, no sub-parts).
+   */
   get(user: string, handle: MailboxHandle, meta: MessageMeta): Promise<MimePart> {
+    if (meta.size > this.maxParsedBytes) return this.headerOnly(user, handle, meta);
     return this.remember(this.key(user, handle, meta, 'full'), async () => parseMessageStructure(await handle.readMessageBuffer(meta.uid)));
   }
 
@@ -45,12 +52,17 @@ export class StructureCache {
     const full = this.entries.get(this.key(user, handle, meta, 'full'));
     if (full) return full;
     if (meta.size <= HEADER_PROBE_BYTES) return this.get(user, handle, meta);
+    return this.headerOnly(user, handle, meta);
+  }
+
+  private headerOnly(user: string, handle: MailboxHandle, meta: MessageMeta): Promise<MimePart> {
     return this.remember(this.key(user, handle, meta, 'header'), async () => {
       const stream = await handle.readMessage(meta.uid, { start: 0, end: HEADER_PROBE_BYTES });
       const chunks: Buffer[] = [];
       for await (const c of stream) chunks.push(c as Buffer);
-      const part = parseHeaderOnly(Buffer.concat(chunks), meta.size);
-      return part ?? parseMessageStructure(await handle.readMessageBuffer(meta.uid));
+      const head = Buffer.concat(chunks);
+      // A header longer than the probe: treat the probe as the header (bounded memory).
+      return parseHeaderOnly(head, meta.size) ?? parseHeaderOnly(head, meta.size, true)!;
     });
   }
 }

@@ -50,6 +50,9 @@ export class ImapSession {
   private badCommands = 0;
   private readonly reader: CommandReader;
   private queue: AssembledCommand[] = [];
+  private queuedBytes = 0;
+  /** Response bytes handed to send() and not yet written to the socket. */
+  private pendingOutputBytes = 0;
   private waiters: Array<(c: AssembledCommand | null) => void> = [];
   private processing = false;
   private closed = false;
@@ -130,8 +133,9 @@ export class ImapSession {
         this.enqueue({ error: ev.reason, tag: ev.tag });
       } else this.enqueue(ev.command);
     }
-    // Too many commands waiting: stop reading until they are done (a flood cannot grow memory).
-    if (this.queue.length > 100) this.socket.pause();
+    // Too many commands (or literal bytes) waiting: stop reading until they are done, so a
+    // pipelining client cannot grow our memory.
+    if (this.queue.length > 100 || this.queuedBytes > imapServerLimits.maxCommandBytes) this.socket.pause();
   }
 
   private enqueue(item: AssembledCommand | { error: string; tag: string | null }): void {
@@ -147,14 +151,20 @@ export class ImapSession {
   private pushCommand(cmd: AssembledCommand): void {
     const w = this.waiters.shift();
     if (w) w(cmd);
-    else this.queue.push(cmd);
+    else {
+      this.queue.push(cmd);
+      this.queuedBytes += commandBytes(cmd);
+    }
     if (!this.processing) void this.process();
   }
 
   /** The next raw line from the client (SASL responses, IDLE's DONE); null when the connection closes. */
   readLine(): Promise<string | null> {
     const next = this.queue.shift();
-    if (next) return Promise.resolve(rawLine(next));
+    if (next) {
+      this.queuedBytes -= commandBytes(next);
+      return Promise.resolve(rawLine(next));
+    }
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => this.waiters.push((c) => resolve(c ? rawLine(c) : null)));
   }
@@ -164,7 +174,8 @@ export class ImapSession {
     try {
       while (!this.closed && this.queue.length) {
         const cmd = this.queue.shift()!;
-        if (this.queue.length < 50 && this.socket.isPaused()) this.socket.resume();
+        this.queuedBytes -= commandBytes(cmd);
+        if (this.queue.length < 50 && this.queuedBytes < imapServerLimits.maxCommandBytes / 2 && this.socket.isPaused()) this.socket.resume();
         await this.runCommand(cmd);
       }
     } catch (err) {
@@ -258,6 +269,15 @@ export class ImapSession {
   /** Queue response parts; they are written in order. Resolves when written. */
   send(parts: OutputPart[]): Promise<void> {
     const socket = this.socket;
+    let bytes = 0;
+    for (const p of parts) if (typeof p === 'string' || Buffer.isBuffer(p)) bytes += p.length;
+    // A client that stops reading while changes keep coming (IDLE) is dropped, not buffered for.
+    if (this.pendingOutputBytes + socket.writableLength > imapServerLimits.maxOutputBacklogBytes) {
+      this.log.warn('imap client not reading; closing', { backlog: this.pendingOutputBytes + socket.writableLength });
+      socket.destroy();
+      return this.output;
+    }
+    this.pendingOutputBytes += bytes;
     const run = async (): Promise<void> => {
       if (socket.destroyed) return;
       // Runs of buffered parts go out as one writev.
@@ -298,7 +318,7 @@ export class ImapSession {
       }
       uncork();
     };
-    this.output = this.output.then(run).catch((err) => {
+    this.output = this.output.then(run).finally(() => (this.pendingOutputBytes -= bytes)).catch((err) => {
       this.log.warn('imap write failed', { err });
       socket.destroy();
     });
@@ -372,6 +392,13 @@ export class ImapSession {
     this.send(['* BYE Internal server error\r\n']);
     this.close();
   }
+}
+
+function commandBytes(c: AssembledCommand): number {
+  let n = 0;
+  for (const f of c.fragments) n += f.length;
+  for (const l of c.literals) n += l.length;
+  return n;
 }
 
 function rawLine(c: AssembledCommand): string {

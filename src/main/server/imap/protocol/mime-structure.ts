@@ -79,12 +79,16 @@ function parsePart(buf: Buffer, start: number, end: number, parent: ContentType 
  * Only the top-level header, from the first bytes of a message of `size` bytes; null when the
  * header does not end within `head`. Children are not parsed (ENVELOPE and header sections only).
  */
-export function parseHeaderOnly(head: Buffer, size: number): MimePart | null {
-  const bodyStart = findBodyStart(head, 0, head.length);
-  if (bodyStart >= head.length && head.length < size) return null;
+export function parseHeaderOnly(head: Buffer, size: number, truncated = false): MimePart | null {
+  // truncated: the header is known to be longer than `head`; take what there is.
+  const bodyStart = truncated ? head.length : findBodyStart(head, 0, head.length);
+  if (!truncated && bodyStart >= head.length && head.length < size) return null;
   const headers = parseHeaderBlock(head.toString('latin1', 0, bodyStart));
-  const ct = headerValue(headers, 'content-type');
-  return { headerStart: 0, bodyStart, end: size, headers, contentType: (ct && parseContentType(ct)) || defaultType(null), lines: 0, children: [], message: null };
+  const ctValue = headerValue(headers, 'content-type');
+  let contentType = (ctValue && parseContentType(ctValue)) || defaultType(null);
+  // Without its parts a multipart cannot be described; show it as one opaque part.
+  if (contentType.type === 'multipart' || contentType.type === 'message') contentType = { type: 'application', subtype: 'octet-stream', rawType: 'application', rawSubtype: 'octet-stream', params: [] };
+  return { headerStart: 0, bodyStart, end: size, headers, contentType, lines: 0, children: [], message: null };
 }
 
 /** Offset just after the blank line ending the header (or end when there is none). */
