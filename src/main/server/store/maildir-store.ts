@@ -73,7 +73,15 @@ interface MailboxRow {
   uidvalidity: number;
   uidnext: number;
   highest_modseq: number;
+  uid_reserved: number;
+  modseq_reserved: number;
 }
+
+/**
+ * UIDs and MODSEQs handed to deliveries are reserved durably in blocks of this size, so delivery
+ * commits (one per batch) need no fsync of their own; see UserStore.flush.
+ */
+const RESERVE_BLOCK = 128;
 
 interface MessageRow {
   uid: number;
@@ -99,7 +107,9 @@ CREATE TABLE IF NOT EXISTS mailboxes(
   subscribed INTEGER NOT NULL DEFAULT 1,
   uidvalidity INTEGER NOT NULL,
   uidnext INTEGER NOT NULL DEFAULT 1,
-  highest_modseq INTEGER NOT NULL DEFAULT 1
+  highest_modseq INTEGER NOT NULL DEFAULT 1,
+  uid_reserved INTEGER NOT NULL DEFAULT 0,
+  modseq_reserved INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS messages(
   mailbox_id INTEGER NOT NULL,
@@ -391,6 +401,17 @@ export class UserStore implements UserMailStore {
     this.db = new DatabaseSync(path.join(this.dir, 'hearth-index.sqlite'));
     this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA busy_timeout=5000;');
     this.db.exec(SCHEMA);
+    const cols = (this.db.prepare('PRAGMA table_info(mailboxes)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (!cols.includes('uid_reserved')) this.db.exec('ALTER TABLE mailboxes ADD COLUMN uid_reserved INTEGER NOT NULL DEFAULT 0');
+    if (!cols.includes('modseq_reserved')) this.db.exec('ALTER TABLE mailboxes ADD COLUMN modseq_reserved INTEGER NOT NULL DEFAULT 0');
+    // After an unclean stop, delivery commits made without fsync may be lost: never hand out
+    // again a UID or MODSEQ that may have been announced (they were all below the reservations).
+    const bumped = this.db
+      .prepare(
+        'UPDATE mailboxes SET uidnext = max(uidnext, uid_reserved), highest_modseq = max(highest_modseq, modseq_reserved) WHERE uid_reserved > uidnext OR modseq_reserved > highest_modseq',
+      )
+      .run();
+    if (Number(bumped.changes) > 0) this.store.log.warn('index was not closed cleanly; UIDNEXT moved past the reserved UIDs', { user: this.address, mailboxes: Number(bumped.changes) });
     const p = (s: string) => this.db.prepare(s);
     this.st = {
       mailboxByName: p('SELECT * FROM mailboxes WHERE name = ?'),
@@ -421,6 +442,12 @@ export class UserStore implements UserMailStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    try {
+      // a clean stop gives back the unused reservations
+      this.db?.exec('UPDATE mailboxes SET uid_reserved = uidnext, modseq_reserved = highest_modseq');
+    } catch {
+      /* closing anyway */
+    }
     try {
       this.db?.close();
     } catch {
@@ -853,6 +880,15 @@ export class UserStore implements UserMailStore {
     });
   }
 
+  /**
+   * Record queued deliveries/appends in one transaction. Their files are already fsynced into
+   * new/ or cur/, so the message itself is durable: if this commit were lost in a power failure,
+   * reconcile() would find the files and give them new UIDs. What must not be lost is the UIDs and
+   * MODSEQs announced from it: those come from blocks reserved by an fsynced (synchronous=FULL)
+   * commit, and reopening after an unclean stop moves UIDNEXT/HIGHESTMODSEQ past the reservation.
+   * So this commit runs with synchronous=NORMAL (no fsync on the event loop), unless a message
+   * carries keywords, which only the index holds.
+   */
   private flush(): void {
     this.flushScheduled = false;
     const jobs = this.pending;
@@ -861,25 +897,48 @@ export class UserStore implements UserMailStore {
     const results: Array<{ uidValidity: number; uid: number } | Error> = [];
     const perMailbox = new Map<number, { row: MailboxRow; uids: number[]; modseq: number; origin?: unknown }>();
     try {
-      this.tx(() => {
-        for (const j of jobs) {
-          const mb = this.row(j.mailbox);
-          if (!mb) {
-            results.push(new HearthError('MAILBOX_NOT_FOUND', `No such folder: ${j.mailbox}`));
-            continue;
+      // 1. make sure each mailbox has enough reserved UIDs/MODSEQs (durable, rarely needed)
+      const need = new Map<string, number>();
+      for (const j of jobs) need.set(j.mailbox, (need.get(j.mailbox) ?? 0) + 1);
+      const short = [...need].map(([name, n]) => ({ mb: this.row(name), n })).filter(({ mb, n }) => mb && (mb.uidnext + n > mb.uid_reserved || mb.highest_modseq + 1 > mb.modseq_reserved));
+      if (short.length > 0) {
+        this.tx(() => {
+          for (const { mb, n } of short) {
+            this.db
+              .prepare('UPDATE mailboxes SET uid_reserved = ?, modseq_reserved = ? WHERE id = ?')
+              .run(mb!.uidnext + n + RESERVE_BLOCK, mb!.highest_modseq + 1 + RESERVE_BLOCK, mb!.id);
           }
-          let acc = perMailbox.get(mb.id);
-          if (!acc) {
-            acc = { row: { ...mb }, uids: [], modseq: mb.highest_modseq + 1, origin: j.origin };
-            perMailbox.set(mb.id, acc);
+        });
+      }
+      // 2. the inserts
+      const durable = jobs.some((j) => j.flags.some((f) => !f.startsWith('\\')));
+      if (!durable) this.db.exec('PRAGMA synchronous=NORMAL');
+      try {
+        this.tx(() => {
+          for (const j of jobs) {
+            const mb = this.row(j.mailbox);
+            if (!mb) {
+              results.push(new HearthError('MAILBOX_NOT_FOUND', `No such folder: ${j.mailbox}`));
+              continue;
+            }
+            let acc = perMailbox.get(mb.id);
+            if (!acc) {
+              acc = { row: { ...mb }, uids: [], modseq: mb.highest_modseq + 1, origin: j.origin };
+              perMailbox.set(mb.id, acc);
+            }
+            const uid = acc.row.uidnext++;
+            this.st.insertMessage.run(mb.id, uid, j.base, j.inCur ? 1 : 0, flagsToString(j.flags), acc.modseq, j.size, j.internalDate);
+            acc.uids.push(uid);
+            results.push({ uidValidity: mb.uidvalidity, uid });
           }
-          const uid = acc.row.uidnext++;
-          this.st.insertMessage.run(mb.id, uid, j.base, j.inCur ? 1 : 0, flagsToString(j.flags), acc.modseq, j.size, j.internalDate);
-          acc.uids.push(uid);
-          results.push({ uidValidity: mb.uidvalidity, uid });
-        }
-        for (const acc of perMailbox.values()) this.st.updateUidnext.run(acc.row.uidnext, acc.modseq, acc.row.id);
-      });
+          for (const acc of perMailbox.values()) {
+            if (acc.row.uidnext > acc.row.uid_reserved || acc.modseq > acc.row.modseq_reserved) throw new Error('UID reservation exceeded');
+            this.st.updateUidnext.run(acc.row.uidnext, acc.modseq, acc.row.id);
+          }
+        });
+      } finally {
+        if (!durable) this.db.exec('PRAGMA synchronous=FULL');
+      }
     } catch (e) {
       const err = storageError(e);
       for (const j of jobs) j.reject(err);
@@ -1275,7 +1334,8 @@ export async function writeDurably(file: string, content: Readable | Buffer): Pr
         size += batchLen;
       }
     }
-    await fh.sync();
+    // fdatasync: the data and the size; the timestamps are not needed to read the message back
+    await fh.datasync();
     await fh.close();
   } catch (e) {
     await fh.close().catch(() => {});

@@ -305,6 +305,38 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
     expect(c!.uid).toBeGreaterThan(Math.max(...uids));
   });
 
+  it('after an unclean stop that lost a delivery commit, no announced UID is reused', async () => {
+    const root = path.join(tempDir(), 'mail');
+    const a = new MaildirStore({ root, hostname: 'a' }); // never closed cleanly: the "crashed" process
+    for (const m of msgs.slice(0, 3)) await deliver(a, [ALICE], m.raw);
+    const ua = await a.user(ALICE);
+    // the commit that recorded UIDs 2 and 3 never reached the disk
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(path.join(ua.dir, 'hearth-index.sqlite'));
+    db.exec("DELETE FROM messages WHERE uid IN (2, 3); UPDATE mailboxes SET uidnext = 2, highest_modseq = 2 WHERE name = 'INBOX'");
+    db.close();
+    const b = newStore(root);
+    const inbox = await (await b.user(ALICE)).openMailbox('INBOX');
+    const uids = (await inbox.listMessages()).map((m) => m.uid);
+    expect(uids).toHaveLength(3); // the two messages are back (their files were durable)...
+    expect(uids[0]).toBe(1);
+    expect(uids[1]).toBeGreaterThan(3); // ...under UIDs above anything announced before
+    const st = await inbox.status();
+    expect(st.highestModseq).toBeGreaterThan(3);
+    const bodies = await Promise.all(uids.map((u) => inbox.readMessageBuffer(u)));
+    expect(bodies.map((x) => x.length).sort()).toEqual(msgs.slice(0, 3).map((m) => m.raw.length).sort());
+  });
+
+  it('a clean restart leaves no UID gap', async () => {
+    const root = path.join(tempDir(), 'mail');
+    let store = newStore(root);
+    await deliver(store, [ALICE], msgs[0]!.raw);
+    await store.close();
+    store = newStore(root);
+    const [c] = await deliver(store, [ALICE], msgs[1]!.raw);
+    expect(c!.uid).toBe(2);
+  });
+
   it('rebuilds a deleted index from the Maildir: mail and flags are there, UIDVALIDITY greater', async () => {
     const root = path.join(tempDir(), 'mail');
     let store = newStore(root);
