@@ -25,10 +25,7 @@ import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
 import { startInboundSmtp, isLoopbackHost, type DnsResolver, type InboundHooks } from './smtp/inbound.ts';
 // Protocol listeners written on top of the store interface. Each exports start*Server(ctx, opts).
 import { startImapServer } from './imap/index.ts';
-// POP3: not written yet (src/main/server/pop3/index.ts). When it exists, import it here:
-//   import { startPop3Server } from './pop3/index.ts';
-// and set `pop3`/`pop3s` in `starters` below to startPop3Server.
-const startPop3Server: Starter | null = null;
+import { startPop3Server } from './pop3/index.ts';
 import { startSubmissionServer } from './submission/index.ts';
 import { Relay, type RelayOptions } from './relay/relay.ts';
 import { storeLocalDelivery } from './relay/local.ts';
@@ -157,8 +154,8 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
       }),
     imap: startImapServer,
     imaps: startImapServer,
-    pop3: startPop3Server,
-    pop3s: startPop3Server,
+    pop3: (c, o) => startPop3Server(c, o),
+    pop3s: (c, o) => startPop3Server(c, o),
     submission: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
     submissions: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
   };

@@ -7,7 +7,12 @@ import { simpleParser } from 'mailparser';
 import { startHouseholdServer, ensureDemoMailbox, type RunningHouseholdServer } from '../../../src/main/server/household-server.ts';
 import { MaildirStore } from '../../../src/main/server/store/maildir-store.ts';
 import { silentLogger } from '../../../src/main/log.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import nodemailer from 'nodemailer';
 import { tempDir } from './helpers.ts';
+
+const run = promisify(execFile);
 
 process.env.HEARTH_SCRYPT_LN = '10';
 
@@ -42,7 +47,7 @@ describe('HouseholdServer', () => {
     });
     expect(server.demo).toEqual({ address: 'demo@home.arpa', password: 'demo-pass', created: true });
     const names = server.listeners.map((l) => l.name);
-    expect(names).toEqual(expect.arrayContaining(['smtp', 'imap', 'imaps', 'submission', 'submissions']));
+    expect(names).toEqual(['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions']);
     for (const l of server.listeners) {
       expect(l.port).toBeGreaterThan(0);
       const g = await greeting(l.port, l.implicitTls, server.tls.cert);
@@ -57,6 +62,23 @@ describe('HouseholdServer', () => {
     const list = await client.list();
     expect(list.map((m) => m.path)).toEqual(expect.arrayContaining(['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk', 'Archive']));
     await client.logout();
+
+    // POP3 over implicit TLS with curl: the same four messages
+    const pop3s = server.listeners.find((l) => l.name === 'pop3s')!;
+    const { stdout } = await run('curl', ['-sS', '--cacert', server.tls.certFile, '--resolve', `localhost:${pop3s.port}:127.0.0.1`, `pop3s://localhost:${pop3s.port}/`, '-u', 'demo@home.arpa:demo-pass'], { timeout: 15_000 });
+    expect(stdout.trim().split(/\r?\n/)).toHaveLength(4);
+
+    // authenticated submission to a local user goes through the relay's local delivery into the store
+    const sub = server.listeners.find((l) => l.name === 'submissions')!;
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: sub.port, secure: true, tls: { ca: server.tls.cert, servername: 'localhost' }, auth: { user: 'demo@home.arpa', pass: 'demo-pass' } });
+    await t.sendMail({ from: 'demo@home.arpa', to: 'demo@home.arpa', subject: 'note to self', text: 'hi me' });
+    t.close();
+    const inbox = await (await server.store.user('demo@home.arpa')).openMailbox('INBOX');
+    const deadline = Date.now() + 10_000;
+    while ((await inbox.status()).messages < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const last = (await inbox.listMessages()).at(-1)!;
+    expect((await inbox.readMessageBuffer(last.uid)).toString()).toContain('Subject: note to self');
+
     await server.close();
     server = undefined;
   });
