@@ -2,6 +2,7 @@
 // or the smarthost) over a few reused connections, with opportunistic STARTTLS, and reports the
 // remote reply for every recipient.
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../log.ts';
 import { relayLimits } from '../../limits.ts';
@@ -95,11 +96,11 @@ class Session {
       host: address,
       port: host.port,
       name: opts.hostname,
-      servername: host.name,
+      ...(isIP(host.name) ? {} : { servername: host.name }),
       secure: false,
       requireTLS: opts.requireTls ?? false,
       opportunisticTLS: !opts.requireTls,
-      tls: { rejectUnauthorized: opts.verifyCert ?? false, servername: host.name, ...(opts.ca ? { ca: opts.ca } : {}) },
+      tls: { rejectUnauthorized: opts.verifyCert ?? false, ...(isIP(host.name) ? {} : { servername: host.name }), ...(opts.ca ? { ca: opts.ca } : {}) },
       connectionTimeout: relayLimits.connectTimeoutMs,
       greetingTimeout: relayLimits.greetingTimeoutMs,
       socketTimeout: relayLimits.socketTimeoutMs,
@@ -225,10 +226,10 @@ async function connectAny(hosts: RouteHost[], opts: DestinationOptions): Promise
         const err = e as SmtpError;
         opts.log.info('relay: connection failed', { host: host.name, address, port: host.port, error: err.message, response: err.response });
         if (err.response && err.responseCode) {
+          // A refused greeting or login (a wrong smarthost password) is a problem of the
+          // connection, not of the message: the mail waits in the queue (as a 4xx) until fixed.
           reply = oneLine(err.response);
-          // A 5xx greeting or refused login from a smarthost fails the message; from one MX of
-          // several it only means trying the next.
-          permanent = err.responseCode >= 500 && hosts.length === 1 && host.addresses.length === 1;
+          permanent = false;
         } else {
           reply = networkReply(err, `connection to ${host.name}[${address}]:${host.port} failed`);
           permanent = false;
