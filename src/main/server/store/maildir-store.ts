@@ -1454,14 +1454,21 @@ class MaildirDelivery implements Delivery {
             }
             return Promise.all(
               placed.map(async (p) => {
-                const r = await u.enqueueInsert({
-                  mailbox: p.target.mailbox,
-                  base,
-                  inCur: p.inCur,
-                  flags: p.target.flags,
-                  size: this.size,
-                  internalDate: this.internalDate.getTime(),
-                });
+                let r;
+                try {
+                  r = await u.enqueueInsert({
+                    mailbox: p.target.mailbox,
+                    base,
+                    inCur: p.inCur,
+                    flags: p.target.flags,
+                    size: this.size,
+                    internalDate: this.internalDate.getTime(),
+                  });
+                } catch (e) {
+                  // not recorded: take the file back so a restart does not deliver it after all
+                  await unlink(p.file).catch(() => {});
+                  throw e;
+                }
                 return { address, mailbox: p.target.mailbox, uidValidity: r.uidValidity, uid: r.uid } satisfies DeliveredCopy;
               }),
             );
