@@ -9,6 +9,7 @@
 //   hearth alias set ALIAS TARGET... | remove ALIAS | list
 //   hearth catchall set DOMAIN ADDRESS | clear DOMAIN
 //   hearth demo [--password P]
+//   hearth dovecot-export          (server stopped) write dovecot-uidlist/dovecot-keywords for Dovecot
 //
 // Every command takes --data DIR (default $HEARTH_DATA or ./.hearth-data).
 // `serve` prints one line per listener ("listening smtp 127.0.0.1:2525") on standard output and
@@ -58,6 +59,7 @@ Commands:
   alias set ALIAS TARGET...     deliver ALIAS to local users; alias remove ALIAS; alias list
   catchall set DOMAIN ADDRESS   unknown addresses of DOMAIN go to ADDRESS; catchall clear DOMAIN
   demo                          create demo@<domain> with welcome mail (once)
+  dovecot-export                with the server stopped: keep UIDs and keywords for Dovecot
 
 Common options:
   --data DIR                    data folder (default $HEARTH_DATA or ./.hearth-data)
@@ -119,6 +121,15 @@ async function serve(argv: string[]): Promise<number> {
     if (p !== undefined) ports[k] = p;
   }
   const log = createLogger({ base: { svc: 'hearth' } });
+  // Handle SIGTERM/SIGINT from the start: a signal during start-up stops the server once it is up.
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log.info('shutting down', { signal: sig });
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
   const { startHouseholdServer } = await import('./household-server.ts');
   const server = await startHouseholdServer({
     dataDir: dataDirOf(v.data as string | undefined),
@@ -135,14 +146,7 @@ async function serve(argv: string[]): Promise<number> {
     process.stdout.write(`listening ${l.name} ${host}:${l.port}\n`);
   }
   process.stdout.write(`ready ${server.dataDir}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log.info('shutting down', { signal: sig });
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await stopRequested;
   const timer = setTimeout(() => {
     log.error('shutdown took too long; exiting');
     process.exit(1);
@@ -278,6 +282,21 @@ async function demo(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function dovecotExport(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' } } });
+  const store = new MaildirStore({ root: path.join(dataDirOf(values.data), 'mail') });
+  try {
+    for (const address of await store.listStoredUsers()) {
+      const u = await store.user(address);
+      const r = await u.exportForDovecot();
+      process.stdout.write(`${address}: ${r.mailboxes} mailboxes, ${r.messages} messages\n`);
+    }
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -294,6 +313,8 @@ export async function main(argv: string[]): Promise<number> {
         return await catchall(rest);
       case 'demo':
         return await demo(rest);
+      case 'dovecot-export':
+        return await dovecotExport(rest);
       case undefined:
       case 'help':
       case '--help':

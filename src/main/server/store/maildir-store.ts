@@ -300,6 +300,18 @@ export class MaildirStore implements MailStore {
     await this.user(address);
   }
 
+  /** The addresses that have mail folders under the root. */
+  async listStoredUsers(): Promise<string[]> {
+    const out: string[] = [];
+    for (const d of await readdir(this.root, { withFileTypes: true }).catch(() => [])) {
+      if (!d.isDirectory() || d.name === 'tmp') continue;
+      for (const u of await readdir(path.join(this.root, d.name), { withFileTypes: true }).catch(() => [])) {
+        if (u.isDirectory()) out.push(`${u.name}@${d.name}`);
+      }
+    }
+    return out.sort();
+  }
+
   async deleteUser(address: string): Promise<void> {
     const [local, domain] = addressParts(address);
     const key = `${local}@${domain}`;
@@ -1198,6 +1210,39 @@ export class UserStore implements UserMailStore {
       return { uidValidity: destNow.uidvalidity, mapping: out.mapping, expunged: out.expunged };
     };
     return alreadyLocked ? run() : this.lock.read(run);
+  }
+
+  /**
+   * Write Dovecot's own index files next to the messages, for a household moving to Dovecot
+   * (docs/server.md): dovecot-uidlist (our UIDVALIDITY, UIDNEXT and UIDs, so clients need not
+   * resynchronise) and dovecot-keywords (the first 26 keywords of each mailbox, as letters a-z in
+   * the file names). Run with the server stopped, as the last step: Hearth puts the file names back
+   * to system flags only the next time it opens the mailbox.
+   */
+  async exportForDovecot(): Promise<{ mailboxes: number; messages: number }> {
+    let messages = 0;
+    const rows = this.st.mailboxes.all() as unknown as MailboxRow[];
+    await this.drain();
+    for (const mb of rows) {
+      const dir = this.folderPath(mb);
+      const msgs = this.st.messages.all(mb.id) as unknown as MessageRow[];
+      const keywords: string[] = [];
+      for (const m of msgs) for (const f of flagsFromString(m.flags)) if (!f.startsWith('\\') && !keywords.includes(f) && keywords.length < 26) keywords.push(f);
+      await atomicWriteFile(path.join(dir, 'dovecot-keywords'), keywords.map((k, i) => `${i} ${k}\n`).join(''), 0o600);
+      const letterOf = new Map(keywords.map((k, i) => [k, String.fromCharCode(97 + i)]));
+      for (const m of msgs) {
+        const flags = flagsFromString(m.flags);
+        const kw = flags.map((f) => letterOf.get(f)).filter((x): x is string => !!x).sort().join('');
+        if (!kw) continue;
+        const from = (await this.locate(mb, m.base)) ?? this.filePath(mb, m);
+        await rename(from, path.join(dir, 'cur', `${m.base}${INFO_SEP}2,${flagsToInfo(flags)}${kw}`)).catch(() => {});
+      }
+      const guid = randomBytes(16).toString('hex');
+      const lines = [`3 V${mb.uidvalidity} N${mb.uidnext} G${guid}`, ...msgs.map((m) => `${m.uid} :${m.base}`)];
+      await atomicWriteFile(path.join(dir, 'dovecot-uidlist'), lines.join('\n') + '\n', 0o600);
+      messages += msgs.length;
+    }
+    return { mailboxes: rows.length, messages };
   }
 
   changesSinceOp(mb: MailboxRow, modseq: number): ChangesSince {

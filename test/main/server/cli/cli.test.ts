@@ -191,6 +191,17 @@ describe('hearth serve', () => {
   });
 });
 
+describe('hearth dovecot-export', () => {
+  it('writes dovecot-uidlist and dovecot-keywords for every user', async () => {
+    const data = tempDir('hearth-export-');
+    await hearth(['user', 'add', 'alice@home.arpa', '--data', data, '--password', 'a']);
+    const r = await hearth(['dovecot-export', '--data', data]);
+    expect(r).toMatchObject({ code: 0, stdout: 'alice@home.arpa: 6 mailboxes, 0 messages\n' });
+    const uidlist = readFileSync(path.join(data, 'mail/home.arpa/alice/Maildir/.Sent/dovecot-uidlist'), 'utf8');
+    expect(uidlist).toMatch(/^3 V\d+ N1 G[0-9a-f]{32}\n$/);
+  });
+});
+
 describe('hearth defaults', () => {
   it('the CLI and the server agree on default ports', async () => {
     const { DEFAULT_PORTS } = await import('../../../../src/main/server/household-server.ts');

@@ -61,4 +61,45 @@ describe('Dovecot reads the Maildir', () => {
       await client.logout();
     }
   });
+
+  it('after `dovecot-export`, Dovecot keeps our UIDVALIDITY, UIDs and keywords', async () => {
+    const msgs = corpusMessages(4);
+    const store = new MaildirStore({ root: path.join(tempDir(), 'mail'), hostname: 'hearth.test' });
+    const u = await store.user('bob@home.arpa');
+    for (const m of msgs) {
+      const d = store.beginDelivery();
+      d.addRecipient('bob@home.arpa');
+      await d.body(m.raw);
+      await d.commit();
+    }
+    const inbox = await u.openMailbox('INBOX');
+    await inbox.remove([2]);
+    await inbox.setFlags([3], { mode: 'add', flags: ['\\Seen', '$Forwarded', 'Family'] });
+    const uidValidity = inbox.uidValidity;
+    expect(await store.listStoredUsers()).toEqual(['bob@home.arpa']);
+    expect(await u.exportForDovecot()).toMatchObject({ messages: 3 });
+    await store.close();
+
+    const { user, password } = createDovecotUser('hearthx');
+    const home = path.join(DOVECOT_STATE, 'mail', user);
+    mkdirSync(home, { recursive: true });
+    cpSync(u.maildir, path.join(home, 'Maildir'), { recursive: true });
+    execFileSync('chown', ['-R', 'mail:mail', home]);
+    const client = new ImapFlow({ host: dovecot.host, port: dovecot.imapPort, secure: false, auth: { user, pass: password }, logger: false, tls: { rejectUnauthorized: false } });
+    await client.connect();
+    try {
+      const mb = await client.mailboxOpen('INBOX');
+      expect(Number(mb.uidValidity)).toBe(uidValidity);
+      expect(Number(mb.uidNext)).toBe(5);
+      const seen: Array<[number, string[]]> = [];
+      for await (const m of client.fetch('1:*', { uid: true, flags: true })) seen.push([m.uid, [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort()]);
+      expect(seen).toEqual([
+        [1, []],
+        [3, ['$Forwarded', 'Family', '\\Seen']],
+        [4, []],
+      ]);
+    } finally {
+      await client.logout();
+    }
+  });
 });
