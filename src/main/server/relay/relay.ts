@@ -299,6 +299,8 @@ export class Relay {
     const remote = new Map<string, Map<string, { entry: ResolvedEntry; rcpts: QueuedRecipient[] }>>();
     const touched = new Set<ResolvedEntry>();
     for (const entry of this.entries.values()) {
+      // Finished before a crash cut off the clean-up: bounce what is unreported, then remove.
+      if (entry.env.recipients.every((r) => r.state === 'delivered' || r.state === 'failed')) touched.add(entry);
       for (const rcpt of entry.env.recipients) {
         if ((rcpt.state !== 'pending' && rcpt.state !== 'deferred') || rcpt.nextAttemptAt > now) continue;
         touched.add(entry);

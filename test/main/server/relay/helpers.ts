@@ -165,13 +165,19 @@ export function startPeer(name: string, mode: 'accept' | 'tempfail' | 'reject' |
     spool,
     log,
     stop: () => execFileSync(path.join(PEERS_DIR, 'stop-smtp-sink.sh'), [state, String(port)], { stdio: 'pipe' }),
-    received: () =>
-      existsSync(spool)
-        ? readdirSync(spool)
-            .filter((n) => n.endsWith('.eml'))
-            .sort()
-            .map((n) => ({ eml: readFileSync(path.join(spool, n)), env: JSON.parse(readFileSync(path.join(spool, n.replace(/\.eml$/, '.json')), 'utf8')) }))
-        : [],
+    received: () => {
+      if (!existsSync(spool)) return [];
+      const out = [];
+      for (const n of readdirSync(spool).filter((f) => f.endsWith('.eml')).sort()) {
+        try {
+          // the peer writes .eml then .json; a message whose .json is not complete yet is skipped
+          out.push({ eml: readFileSync(path.join(spool, n)), env: JSON.parse(readFileSync(path.join(spool, n.replace(/\.eml$/, '.json')), 'utf8')) });
+        } catch {
+          continue;
+        }
+      }
+      return out;
+    },
     events: () =>
       existsSync(log)
         ? readFileSync(log, 'utf8')
