@@ -90,6 +90,8 @@ export interface RunningHouseholdServer {
   hostname: string;
   store: MailStore;
   users: ConfigUserDirectory;
+  /** The outgoing relay (queue of submitted mail). */
+  relay: Relay;
   tls: TlsMaterial;
   listeners: ListenerInfo[];
   /** Set when `demo` was asked for. */
@@ -143,6 +145,24 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     await store.close();
   };
 
+  // Inbound SMTP: users who authenticate may send to other domains through the relay (like
+  // Postfix's permit_sasl_authenticated); everyone else gets mail for local users only.
+  const smtpHooks: InboundHooks = options.smtpHooks ?? {
+    async onRcptTo(r) {
+      const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
+      if (r.authenticatedUser && !users.isLocalDomain(domain)) return { action: 'relay' };
+      return null;
+    },
+    async relay(m) {
+      await relay.submit({
+        from: m.from,
+        recipients: m.recipients,
+        body: m.raw,
+        trace: { ...(m.authenticatedUser ? { authUser: m.authenticatedUser } : {}), clientAddress: m.trace.clientAddress, helo: m.trace.helo, protocol: m.trace.protocol },
+      });
+    },
+  };
+
   const starters: Record<ListenerName, Starter | null> = {
     smtp: (c, o) =>
       startInboundSmtp(c, {
@@ -150,7 +170,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
         resolver: options.resolver ?? null,
         ...(options.verifyAuthentication !== undefined ? { verifyAuthentication: options.verifyAuthentication } : {}),
         ...(options.maxMessageBytes ? { maxMessageBytes: options.maxMessageBytes } : config.maxMessageBytes ? { maxMessageBytes: config.maxMessageBytes } : {}),
-        ...(options.smtpHooks ? { hooks: options.smtpHooks } : {}),
+        hooks: smtpHooks,
       }),
     imap: startImapServer,
     imaps: startImapServer,
@@ -161,7 +181,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   };
 
   try {
-    const wantsRelay = (['submission', 'submissions'] as const).some((n) => options.ports?.[n] !== null);
+    const wantsRelay = (['smtp', 'submission', 'submissions'] as const).some((n) => options.ports?.[n] !== null);
     if (wantsRelay) {
       await relay.start();
       relayStarted = true;
@@ -190,6 +210,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     hostname,
     store,
     users,
+    relay,
     tls: tlsMaterial,
     listeners: running.map((r) => r.info),
     ...(demo ? { demo } : {}),

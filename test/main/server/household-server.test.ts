@@ -31,6 +31,14 @@ function greeting(port: number, implicitTls: boolean, ca: string): Promise<strin
   });
 }
 
+async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
 let server: RunningHouseholdServer | undefined;
 afterAll(async () => {
   await server?.close();
@@ -44,6 +52,15 @@ describe('HouseholdServer', () => {
       ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 },
       demo: { password: 'demo-pass' },
       log: silentLogger,
+      // remote mail goes to a closed loopback port (deferred, retried later): nothing leaves this machine
+      relay: {
+        resolver: {
+          resolveMx: async () => [{ exchange: 'mx.example.com', priority: 10 }],
+          resolve4: async () => ['127.0.0.1'],
+          resolve6: async () => [],
+        },
+        portOverrides: { 'mx.example.com': await closedPort() },
+      },
     });
     expect(server.demo).toEqual({ address: 'demo@home.arpa', password: 'demo-pass', created: true });
     const names = server.listeners.map((l) => l.name);
@@ -78,6 +95,21 @@ describe('HouseholdServer', () => {
     while ((await inbox.status()).messages < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const last = (await inbox.listMessages()).at(-1)!;
     expect((await inbox.readMessageBuffer(last.uid)).toString()).toContain('Subject: note to self');
+
+    // port 25 style: an authenticated user may relay; anyone else may not
+    const smtpPort = server.listeners.find((l) => l.name === 'smtp')!.port;
+    const anon = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, tls: { ca: server.tls.cert, servername: 'localhost' } });
+    await expect(anon.sendMail({ from: 'x@example.org', to: 'someone@example.com', subject: 'no', text: 'no' })).rejects.toThrow(/554 5\.7\.1/);
+    anon.close();
+    const authed = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, tls: { ca: server.tls.cert, servername: 'localhost' }, auth: { user: 'demo@home.arpa', pass: 'demo-pass' } });
+    const queuedBefore = server.relay.size;
+    const info = await authed.sendMail({ from: 'demo@home.arpa', to: ['someone@example.com', 'demo@home.arpa'], subject: 'out and in', text: 'both' });
+    authed.close();
+    expect(info.accepted).toEqual(['someone@example.com', 'demo@home.arpa']);
+    expect(server.relay.size).toBe(queuedBefore + 1); // waiting for example.com
+    expect((await inbox.readMessageBuffer((await inbox.listMessages()).at(-1)!.uid)).toString()).toContain('Subject: out and in');
+    const queued = server.relay.list().flatMap((q) => q.recipients.map((r) => r.address));
+    expect(queued).toContain('someone@example.com');
 
     await server.close();
     server = undefined;

@@ -58,8 +58,12 @@ export interface RelayedMessage {
   from: string;
   recipients: string[];
   authenticatedUser: string | null;
-  /** The message as it will be sent on, with this server's Received header on top. */
+  /** The message as received (no header added). */
   raw: Buffer;
+  /** The Received header this server puts on locally delivered copies (CRLF-terminated), for relays that want it. */
+  received: string;
+  /** Client details for the relay's own Received header. */
+  trace: { clientAddress: string; helo: string; protocol: string };
   session: SMTPServerSession;
 }
 
@@ -252,7 +256,9 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
         from: mailFrom,
         recipients: relayRcpts,
         authenticatedUser: typeof session.user === 'string' ? session.user : null,
-        raw: Buffer.concat([Buffer.from(received, 'utf8'), raw]),
+        raw,
+        received,
+        trace: { clientAddress: remote, helo, protocol: proto },
         session,
       });
     }
