@@ -33,6 +33,7 @@ import {
 // so the user commands stay quick and work whatever state the listeners are in.
 import type { ListenerName } from './household-server.ts';
 import { MaildirStore } from './store/maildir-store.ts';
+import { relayCommandsUsage, relayServeUsage } from './relay/cli-usage.ts';
 
 class UsageError extends Error {}
 
@@ -60,7 +61,7 @@ Commands:
   catchall set DOMAIN ADDRESS   unknown addresses of DOMAIN go to ADDRESS; catchall clear DOMAIN
   demo                          create demo@<domain> with welcome mail (once)
   dovecot-export                with the server stopped: keep UIDs and keywords for Dovecot
-
+${relayCommandsUsage}
 Common options:
   --data DIR                    data folder (default $HEARTH_DATA or ./.hearth-data)
 
@@ -72,7 +73,7 @@ serve options:
   --<listener>-port N           ${Object.entries(DEFAULT_PORTS)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}; 0 = any free port, off = not started
-`;
+${relayServeUsage}`;
 
 function dataDirOf(v: string | undefined): string {
   return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
@@ -101,6 +102,7 @@ function parsePort(name: string, v: string | undefined): number | null | undefin
 
 async function serve(argv: string[]): Promise<number> {
   const portOpts = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((k) => [`${k}-port`, { type: 'string' as const }]));
+  const relayCli = await import('./relay/cli.ts');
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -111,6 +113,7 @@ async function serve(argv: string[]): Promise<number> {
       demo: { type: 'boolean' },
       'demo-password': { type: 'string' },
       ...portOpts,
+      ...relayCli.relayServeOptions,
     },
     allowPositionals: false,
   });
@@ -138,6 +141,7 @@ async function serve(argv: string[]): Promise<number> {
     ...(v.hostname ? { hostname: v.hostname as string } : {}),
     ...(v.demo ? { demo: v['demo-password'] ? { password: v['demo-password'] as string } : true } : {}),
     ports,
+    relay: relayCli.relayOptionsFromArgs(v),
     log,
   });
   if (server.demo?.created) process.stdout.write(`demo user ${server.demo.address} password ${server.demo.password}\n`);
@@ -315,6 +319,9 @@ export async function main(argv: string[]): Promise<number> {
         return await demo(rest);
       case 'dovecot-export':
         return await dovecotExport(rest);
+      case 'queue':
+      case 'dns':
+        return await (await import('./relay/cli.ts')).relayCliCommands[cmd](rest);
       case undefined:
       case 'help':
       case '--help':

@@ -15,6 +15,8 @@ import { MessageQueue } from './queue.ts';
 import { createResolver } from './router.ts';
 import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
 import { readConfigSync } from '../users/config.ts';
+import { relayCommandsUsage } from './cli-usage.ts';
+import type { RELAY_COMMANDS } from './cli-usage.ts';
 
 function dataDirOf(v: string | undefined): string {
   return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
@@ -35,12 +37,6 @@ export const relayServeOptions = {
   resolver: { type: 'string' },
   'relay-port': { type: 'string' },
 } as const;
-
-export const relayServeUsage = `  --smarthost HOST:PORT         send all non-local mail through this server (STARTTLS required)
-  --smarthost-user U, --smarthost-password P   its login; --smarthost-ca FILE  CA to trust for it
-  --resolver HOST:PORT          DNS server for MX/A lookups (default: the system's)
-  --relay-port N                SMTP port of remote servers (default 25)
-`;
 
 /** Relay options from `hearth serve`'s parsed values. */
 export function relayOptionsFromArgs(values: Record<string, unknown>): Partial<RelayOptions> {
@@ -191,14 +187,22 @@ async function dnsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Subcommands the relay adds to `hearth`. Errors with `usage: true` are usage errors (exit 2). */
-export const relayCliCommands: Record<string, (argv: string[]) => Promise<number>> = {
-  queue: queueCommand,
-  dns: dnsCommand,
-};
+function usageWrapped(fn: (argv: string[]) => Promise<number>): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    try {
+      return await fn(argv);
+    } catch (e) {
+      if ((e as { usage?: boolean }).usage || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        process.stderr.write(`hearth: ${(e as Error).message}\n\n${relayCommandsUsage}`);
+        return 2;
+      }
+      throw e;
+    }
+  };
+}
 
-export const relayCliUsage = `  queue list [--json]           outgoing queue: messages, recipients, last replies, damaged files
-  queue retry [ID]              try waiting recipients now (all, or one message)
-  queue delete ID [--reason T] [--bounce]   remove a message (--bounce tells the sender why)
-  dns [--hostname H] [--domain D]           DNS records to publish (MX, SPF, DKIM, DMARC)
-`;
+/** Subcommands the relay adds to `hearth` (see cli-usage.ts for their help text). */
+export const relayCliCommands: Record<(typeof RELAY_COMMANDS)[number], (argv: string[]) => Promise<number>> = {
+  queue: usageWrapped(queueCommand),
+  dns: usageWrapped(dnsCommand),
+};

@@ -1,0 +1,16 @@
+// The relay's commands and `serve` options as the `hearth` help shows them. Kept apart from
+// relay/cli.ts so that `hearth help` and the user commands do not load the relay.
+
+export const RELAY_COMMANDS = ['queue', 'dns'] as const;
+
+export const relayCommandsUsage = `  queue list [--json]           outgoing queue: messages, recipients, last replies, damaged files
+  queue retry [ID]              try waiting recipients now (all, or one message)
+  queue delete ID [--reason TEXT] [--bounce]   remove a message (--bounce tells the sender why)
+  dns [--hostname H] [--domain D]   DNS records to publish (MX, SPF, DKIM, DMARC)
+`;
+
+export const relayServeUsage = `  --smarthost HOST:PORT         send all non-local mail through this server (STARTTLS required)
+  --smarthost-user U --smarthost-password P   its login (--smarthost-ca FILE: CA to trust)
+  --resolver HOST:PORT          DNS server for MX/A lookups (default: the system's)
+  --relay-port N                SMTP port of remote mail servers (default 25)
+`;

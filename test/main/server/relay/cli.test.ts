@@ -1,0 +1,110 @@
+// `hearth serve` with the relay options, end to end as separate processes: swaks submits, the
+// relay finds the MX through a DNS server on loopback (--resolver), delivers to an aiosmtpd peer
+// (--relay-port), and `hearth queue list|retry|delete` and `hearth dns` work against the running server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startDnsServer } from './dns-server.ts';
+import { startPeer, tempDir, waitFor } from './helpers.ts';
+import type { SmtpPeer } from './helpers.ts';
+
+const run = promisify(execFile);
+const HEARTH = path.resolve(import.meta.dirname, '../../../../bin/hearth.js');
+let peer: SmtpPeer;
+let dns: Awaited<ReturnType<typeof startDnsServer>>;
+let server: ChildProcess;
+let submissionPort = 0;
+let stderr = '';
+const data = tempDir('cli');
+
+function hearth(...args: string[]) {
+  return run(process.execPath, [HEARTH, ...args, '--data', data], { encoding: 'utf8' });
+}
+
+function swaks(args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const c = spawn('swaks', ['--server', `127.0.0.1:${submissionPort}`, '-tls', '-a', 'PLAIN', '-au', 'alice@home.arpa', '-ap', 'pw-alice-123', '--from', 'alice@home.arpa', ...args]);
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => (out += d));
+    c.stderr.on('data', (d: Buffer) => (out += d));
+    c.on('close', () => resolve(out));
+  });
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+beforeAll(async () => {
+  // 451 at DATA once per (sender, recipients), then 250
+  peer = startPeer('cli', 'flaky', 10051, ['--flaky-n', '1', '--spool', '/tmp/hearth-peers/relay-cli/spool']);
+  dns = await startDnsServer({ mx: { 'far.test': [{ priority: 10, exchange: 'mx.far.test' }] }, a: { 'mx.far.test': ['127.0.0.1'] } });
+  await hearth('user', 'add', 'alice@home.arpa', '--password', 'pw-alice-123');
+  server = spawn(
+    process.execPath,
+    [HEARTH, 'serve', '--data', data, '--hostname', 'mail.home.arpa', ...['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']), '--submission-port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--relay-port', String(peer.port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  server.stdout!.on('data', (d: Buffer) => (out += d));
+  server.stderr!.on('data', (d: Buffer) => (stderr += d));
+  await waitFor(() => /^ready /m.test(out), 30_000, `hearth serve (${stderr.slice(-500)})`);
+  submissionPort = Number(/^listening submission 127\.0\.0\.1:(\d+)$/m.exec(out)![1]);
+});
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+  await dns?.close();
+  peer?.stop();
+});
+
+describe('hearth serve with the relay, and hearth queue / dns', () => {
+  it('relays through the MX found by --resolver, lists the deferral, retries on request', async () => {
+    const out = await swaks(['--to', 'friend@far.test', '--h-Subject', 'cli relay']);
+    const id = /250 2\.0\.0 Ok: queued as (\S+)/.exec(out)![1]!;
+    expect(dns.queries).toContain('15 far.test'); // MX over UDP to our server, nothing else
+    await waitFor(async () => (await hearth('queue', 'list')).stdout.includes('451 4.3.0 Try again'), 15_000, 'deferral listed');
+    const listed = (await hearth('queue', 'list')).stdout;
+    expect(listed).toContain(`${id}`);
+    expect(listed).toMatch(/<friend@far\.test>  deferred, 1 attempt\(s\), next try in \d+m: 451 4\.3\.0 Try again/);
+    const json = JSON.parse((await hearth('queue', 'list', '--json')).stdout);
+    expect(json.messages[0]).toMatchObject({ id, from: 'alice@home.arpa', recipients: [{ address: 'friend@far.test', state: 'deferred', attempts: 1 }] });
+
+    const retry = await hearth('queue', 'retry', id);
+    expect(retry.stdout).toBe(`retrying 1 recipient(s) of ${id}\n`);
+    await waitFor(() => peer.received().some((r) => r.eml.includes('Subject: cli relay')), 15_000, 'delivery after retry');
+    await waitFor(async () => (await hearth('queue', 'list')).stdout === 'queue is empty\n', 15_000, 'queue empty');
+    const got = peer.received().find((r) => r.eml.includes('Subject: cli relay'))!;
+    expect(got.eml.toString()).toMatch(/^DKIM-Signature: .*d=home\.arpa;/m);
+  });
+
+  it('deletes a message with a reason and bounces it to the sender', async () => {
+    const out = await swaks(['--to', 'other@far.test', '--h-Subject', 'to be deleted']);
+    const id = /queued as (\S+)/.exec(out)![1]!;
+    await waitFor(async () => (await hearth('queue', 'list')).stdout.includes(id), 15_000, 'queued');
+    await waitFor(async () => /deferred, 1 attempt/.test((await hearth('queue', 'list')).stdout), 15_000, 'deferred');
+    const del = await hearth('queue', 'delete', id, '--reason', 'sent by mistake', '--bounce');
+    expect(del.stdout).toBe(`deleted ${id} (sender notified): sent by mistake\n`);
+    await expect(hearth('queue', 'delete', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`no queued message ${id}`) });
+    // the DSN lands in alice's mailbox on disk
+    const mailDir = path.join(data, 'mail');
+    await waitFor(() => allFiles(mailDir).some((f) => statSync(f).size < 1e6 && readFileSync(f, 'latin1').includes('Removed from the queue by the administrator: sent by mistake')), 15_000, 'DSN delivered');
+    expect(peer.received().some((r) => r.eml.includes('Subject: to be deleted'))).toBe(false);
+  });
+
+  it('prints the DNS records with the DKIM key the server signs with', async () => {
+    const { stdout } = await hearth('dns');
+    expect(stdout).toContain('home.arpa.\tIN\tMX\t10 mail.home.arpa.');
+    expect(stdout).toMatch(/^hearth\._domainkey\.home\.arpa\.\tIN\tTXT\t"v=DKIM1; k=rsa; p=/m);
+    expect(stdout).toMatch(/^_dmarc\.home\.arpa\.\tIN\tTXT\t"v=DMARC1;/m);
+    const { stdout: usage, code } = await hearth('queue', 'nonsense').catch((e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stderr, code: e.code }));
+    expect(code).toBe(2);
+    expect(usage).toContain('queue list [--json]');
+  });
+});
