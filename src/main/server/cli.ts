@@ -19,16 +19,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { isHearthError } from '../../shared/errors.ts';
 import { createLogger } from '../log.ts';
-import {
-  addDomain,
-  addUser,
-  loadOrCreateConfig,
-  readConfigSync,
-  removeUser,
-  setAlias,
-  setCatchAll,
-  setPassword,
-} from './users/config.ts';
+import { addDomain, addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, setCatchAll, setPassword } from './users/config.ts';
 // household-server.ts (and with it every protocol listener) is loaded only by `serve` and `demo`,
 // so the user commands stay quick and work whatever state the listeners are in.
 import type { ListenerName } from './household-server.ts';

@@ -158,7 +158,12 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
         from: m.from,
         recipients: m.recipients,
         body: m.raw,
-        trace: { ...(m.authenticatedUser ? { authUser: m.authenticatedUser } : {}), clientAddress: m.trace.clientAddress, helo: m.trace.helo, protocol: m.trace.protocol },
+        trace: {
+          ...(m.authenticatedUser ? { authUser: m.authenticatedUser } : {}),
+          clientAddress: m.trace.clientAddress,
+          helo: m.trace.helo,
+          protocol: m.trace.protocol,
+        },
       });
     },
   };
@@ -229,7 +234,9 @@ export interface DemoMailbox {
 
 function compose(mail: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    new MailComposer(mail).compile().build((err, msg) => (err ? reject(err) : resolve(Buffer.from(msg.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')))),
+    new MailComposer(mail)
+      .compile()
+      .build((err, msg) => (err ? reject(err) : resolve(Buffer.from(msg.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')))),
   );
 }
 
@@ -284,7 +291,7 @@ export async function welcomeMessages(address: string, domain: string): Promise<
     messageId: `<dinner-re.${randomBytes(6).toString('hex')}@${domain}>`,
     inReplyTo: firstId,
     references: [firstId],
-    text: 'Seven o\'clock works for me. I will bring dessert.\n\n> Shall we have dinner together on Sunday? I can cook.\n\nAlex\n',
+    text: "Seven o'clock works for me. I will bring dessert.\n\n> Shall we have dinner together on Sunday? I can cook.\n\nAlex\n",
   });
   return [welcome, attachment, first, reply];
 }

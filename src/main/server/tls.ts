@@ -128,7 +128,10 @@ export function generateSelfSigned(opts: SelfSignedOptions): { key: string; cert
   const tbs = seq(ctx(0, integer(Buffer.from([2]))), integer(serial), sha256Rsa, name, seq(time(notBefore), time(notAfter)), name, spki, ctx(3, extensions));
   const signature = sign('sha256', tbs, privateKey);
   const der = seq(tbs, sha256Rsa, bitString(signature));
-  const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  const cert = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
   return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, cert };
 }
 

@@ -72,7 +72,14 @@ describe('HouseholdServer', () => {
     }
     // the demo messages are readable over IMAP
     const imap = server.listeners.find((l) => l.name === 'imaps')!;
-    const client = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: true, tls: { ca: server.tls.cert, servername: 'localhost' }, auth: { user: 'demo@home.arpa', pass: 'demo-pass' }, logger: false });
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: imap.port,
+      secure: true,
+      tls: { ca: server.tls.cert, servername: 'localhost' },
+      auth: { user: 'demo@home.arpa', pass: 'demo-pass' },
+      logger: false,
+    });
     await client.connect();
     const status = await client.status('INBOX', { messages: true, unseen: true });
     expect(status && status.messages).toBe(4);
@@ -82,12 +89,31 @@ describe('HouseholdServer', () => {
 
     // POP3 over implicit TLS with curl: the same four messages
     const pop3s = server.listeners.find((l) => l.name === 'pop3s')!;
-    const { stdout } = await run('curl', ['-sS', '--cacert', server.tls.certFile, '--resolve', `localhost:${pop3s.port}:127.0.0.1`, `pop3s://localhost:${pop3s.port}/`, '-u', 'demo@home.arpa:demo-pass'], { timeout: 15_000 });
+    const { stdout } = await run(
+      'curl',
+      [
+        '-sS',
+        '--cacert',
+        server.tls.certFile,
+        '--resolve',
+        `localhost:${pop3s.port}:127.0.0.1`,
+        `pop3s://localhost:${pop3s.port}/`,
+        '-u',
+        'demo@home.arpa:demo-pass',
+      ],
+      { timeout: 15_000 },
+    );
     expect(stdout.trim().split(/\r?\n/)).toHaveLength(4);
 
     // authenticated submission to a local user goes through the relay's local delivery into the store
     const sub = server.listeners.find((l) => l.name === 'submissions')!;
-    const t = nodemailer.createTransport({ host: '127.0.0.1', port: sub.port, secure: true, tls: { ca: server.tls.cert, servername: 'localhost' }, auth: { user: 'demo@home.arpa', pass: 'demo-pass' } });
+    const t = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: sub.port,
+      secure: true,
+      tls: { ca: server.tls.cert, servername: 'localhost' },
+      auth: { user: 'demo@home.arpa', pass: 'demo-pass' },
+    });
     await t.sendMail({ from: 'demo@home.arpa', to: 'demo@home.arpa', subject: 'note to self', text: 'hi me' });
     t.close();
     const inbox = await (await server.store.user('demo@home.arpa')).openMailbox('INBOX');
@@ -101,7 +127,13 @@ describe('HouseholdServer', () => {
     const anon = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, tls: { ca: server.tls.cert, servername: 'localhost' } });
     await expect(anon.sendMail({ from: 'x@example.org', to: 'someone@example.com', subject: 'no', text: 'no' })).rejects.toThrow(/554 5\.7\.1/);
     anon.close();
-    const authed = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, tls: { ca: server.tls.cert, servername: 'localhost' }, auth: { user: 'demo@home.arpa', pass: 'demo-pass' } });
+    const authed = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtpPort,
+      secure: false,
+      tls: { ca: server.tls.cert, servername: 'localhost' },
+      auth: { user: 'demo@home.arpa', pass: 'demo-pass' },
+    });
     const queuedBefore = server.relay.size;
     const info = await authed.sendMail({ from: 'demo@home.arpa', to: ['someone@example.com', 'demo@home.arpa'], subject: 'out and in', text: 'both' });
     authed.close();

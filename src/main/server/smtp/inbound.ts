@@ -49,10 +49,7 @@ export interface RcptContext {
 }
 
 /** What to do with one recipient. */
-export type RcptDecision =
-  | { action: 'local'; users: string[] }
-  | { action: 'relay' }
-  | { action: 'reject'; code: number; message: string };
+export type RcptDecision = { action: 'local'; users: string[] } | { action: 'relay' } | { action: 'reject'; code: number; message: string };
 
 export interface RelayedMessage {
   from: string;
@@ -191,11 +188,14 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
     const helo = (session.hostNameAppearsAs || '').replace(/[^\x21-\x7e]/g, '').slice(0, 255) || 'unknown';
     const remote = session.remoteAddress;
     const single = list.length === 1 ? `\r\n\tfor <${list[0]!.rcpt}>` : '';
-    const tlsInfo = session.secure && (session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions
-      ? ` (${(session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions!.version ?? 'TLS'} ${(session as { tlsOptions?: { name?: string } }).tlsOptions!.name ?? ''})`.replace(' )', ')')
-      : '';
-    const received =
-      `Received: from ${helo} ([${remote}])\r\n\tby ${ctx.hostname} (Hearth) with ${proto}${tlsInfo} id ${id}${single};\r\n\t${rfc5322Date()}\r\n`;
+    const tlsInfo =
+      session.secure && (session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions
+        ? ` (${(session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions!.version ?? 'TLS'} ${(session as { tlsOptions?: { name?: string } }).tlsOptions!.name ?? ''})`.replace(
+            ' )',
+            ')',
+          )
+        : '';
+    const received = `Received: from ${helo} ([${remote}])\r\n\tby ${ctx.hostname} (Hearth) with ${proto}${tlsInfo} id ${id}${single};\r\n\t${rfc5322Date()}\r\n`;
     const returnPath = `Return-Path: <${mailFrom}>\r\n`;
 
     const limiter = new Limiter(maxBytes);
@@ -209,10 +209,14 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
       const delivery = ctx.store.beginDelivery();
       try {
         for (const u of locals) delivery.addRecipient(u);
-        await delivery.body(Readable.from((async function* () {
-          yield head;
-          for await (const c of limiter) yield c as Buffer;
-        })()));
+        await delivery.body(
+          Readable.from(
+            (async function* () {
+              yield head;
+              for await (const c of limiter) yield c as Buffer;
+            })(),
+          ),
+        );
         if (stream.sizeExceeded || limiter.bytes > maxBytes) {
           await delivery.abort();
           throw new SmtpError(552, `5.3.4 Message too big (limit ${maxBytes} bytes)`);

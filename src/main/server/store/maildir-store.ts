@@ -20,7 +20,7 @@
 
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { EventEmitter } from 'node:events';
-import { createReadStream, constants as fsConstants } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, link, unlink, stat, readFile, utimes, copyFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
@@ -423,7 +423,8 @@ export class UserStore implements UserMailStore {
         'UPDATE mailboxes SET uidnext = max(uidnext, uid_reserved), highest_modseq = max(highest_modseq, modseq_reserved) WHERE uid_reserved > uidnext OR modseq_reserved > highest_modseq',
       )
       .run();
-    if (Number(bumped.changes) > 0) this.store.log.warn('index was not closed cleanly; UIDNEXT moved past the reserved UIDs', { user: this.address, mailboxes: Number(bumped.changes) });
+    if (Number(bumped.changes) > 0)
+      this.store.log.warn('index was not closed cleanly; UIDNEXT moved past the reserved UIDs', { user: this.address, mailboxes: Number(bumped.changes) });
     const p = (s: string) => this.db.prepare(s);
     this.st = {
       mailboxByName: p('SELECT * FROM mailboxes WHERE name = ?'),
@@ -691,9 +692,12 @@ export class UserStore implements UserMailStore {
     fresh.sort((a, b) => a.mtime - b.mtime || (a.base < b.base ? -1 : 1));
     const added = this.tx(() => {
       const cur = this.rowById(mb.id)!;
-      let modseq = cur.highest_modseq + 1;
+      const modseq = cur.highest_modseq + 1;
       let uidnext = cur.uidnext;
-      for (const r of gone) this.st.insertVanished.run(mb.id, r.uid, modseq, r.base), this.st.deleteMessage.run(mb.id, r.uid);
+      for (const r of gone) {
+        this.st.insertVanished.run(mb.id, r.uid, modseq, r.base);
+        this.st.deleteMessage.run(mb.id, r.uid);
+      }
       const uids: number[] = [];
       for (const f of fresh) {
         const flags = f.info !== null ? infoToFlags(f.info) : [];
@@ -701,7 +705,6 @@ export class UserStore implements UserMailStore {
         uids.push(uidnext++);
       }
       this.st.updateUidnext.run(uidnext, modseq, mb.id);
-      modseq++;
       return uids;
     });
     if (gone.length || added.length) {
@@ -713,9 +716,7 @@ export class UserStore implements UserMailStore {
 
   async listMailboxes(): Promise<MailboxListEntry[]> {
     const rows = this.st.mailboxes.all() as unknown as MailboxRow[];
-    const counts = new Map(
-      (this.st.counts.all() as Array<{ mailbox_id: number; n: number; bytes: number; unseen: number }>).map((c) => [c.mailbox_id, c]),
-    );
+    const counts = new Map((this.st.counts.all() as Array<{ mailbox_id: number; n: number; bytes: number; unseen: number }>).map((c) => [c.mailbox_id, c]));
     const names = rows.map((r) => r.name);
     const out = rows.map((r) => ({
       ...this.statusOf(r, counts.get(r.id) ?? { n: 0, bytes: 0, unseen: 0 }),
@@ -796,7 +797,7 @@ export class UserStore implements UserMailStore {
   async renameMailbox(from: string, to: string): Promise<void> {
     const a = normaliseMailboxName(from);
     const b = normaliseMailboxName(to);
-    if (b === 'INBOX' || b.startsWith('INBOX/') && a === 'INBOX') throw new HearthError('INVALID_ARGUMENT', 'Cannot rename to INBOX', { field: 'mailbox' });
+    if (b === 'INBOX' || (b.startsWith('INBOX/') && a === 'INBOX')) throw new HearthError('INVALID_ARGUMENT', 'Cannot rename to INBOX', { field: 'mailbox' });
     if (a === b) throw new HearthError('MAILBOX_EXISTS', `Folder exists: ${b}`);
     if (b.startsWith(a + '/')) throw new HearthError('INVALID_ARGUMENT', 'Cannot move a folder into itself', { field: 'mailbox' });
     await this.lock.write(async () => {
@@ -912,7 +913,9 @@ export class UserStore implements UserMailStore {
       // 1. make sure each mailbox has enough reserved UIDs/MODSEQs (durable, rarely needed)
       const need = new Map<string, number>();
       for (const j of jobs) need.set(j.mailbox, (need.get(j.mailbox) ?? 0) + 1);
-      const short = [...need].map(([name, n]) => ({ mb: this.row(name), n })).filter(({ mb, n }) => mb && (mb.uidnext + n > mb.uid_reserved || mb.highest_modseq + 1 > mb.modseq_reserved));
+      const short = [...need]
+        .map(([name, n]) => ({ mb: this.row(name), n }))
+        .filter(({ mb, n }) => mb && (mb.uidnext + n > mb.uid_reserved || mb.highest_modseq + 1 > mb.modseq_reserved));
       if (short.length > 0) {
         this.tx(() => {
           for (const { mb, n } of short) {
@@ -1227,12 +1230,17 @@ export class UserStore implements UserMailStore {
       const dir = this.folderPath(mb);
       const msgs = this.st.messages.all(mb.id) as unknown as MessageRow[];
       const keywords: string[] = [];
-      for (const m of msgs) for (const f of flagsFromString(m.flags)) if (!f.startsWith('\\') && !keywords.includes(f) && keywords.length < 26) keywords.push(f);
+      for (const m of msgs)
+        for (const f of flagsFromString(m.flags)) if (!f.startsWith('\\') && !keywords.includes(f) && keywords.length < 26) keywords.push(f);
       await atomicWriteFile(path.join(dir, 'dovecot-keywords'), keywords.map((k, i) => `${i} ${k}\n`).join(''), 0o600);
       const letterOf = new Map(keywords.map((k, i) => [k, String.fromCharCode(97 + i)]));
       for (const m of msgs) {
         const flags = flagsFromString(m.flags);
-        const kw = flags.map((f) => letterOf.get(f)).filter((x): x is string => !!x).sort().join('');
+        const kw = flags
+          .map((f) => letterOf.get(f))
+          .filter((x): x is string => !!x)
+          .sort()
+          .join('');
         if (!kw) continue;
         const from = (await this.locate(mb, m.base)) ?? this.filePath(mb, m);
         await rename(from, path.join(dir, 'cur', `${m.base}${INFO_SEP}2,${flagsToInfo(flags)}${kw}`)).catch(() => {});

@@ -40,7 +40,8 @@ export function normaliseMailboxName(name: string): string {
   if (typeof name !== 'string') throw new HearthError('INVALID_ARGUMENT', 'Mailbox name must be a string', { field: 'mailbox' });
   let n = name.normalize('NFC');
   while (n.endsWith('/')) n = n.slice(0, -1);
-  if (n === '' || n.startsWith('/') || n.includes('//')) throw new HearthError('INVALID_ARGUMENT', `Invalid mailbox name: ${JSON.stringify(name)}`, { field: 'mailbox' });
+  if (n === '' || n.startsWith('/') || n.includes('//'))
+    throw new HearthError('INVALID_ARGUMENT', `Invalid mailbox name: ${JSON.stringify(name)}`, { field: 'mailbox' });
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(n)) throw new HearthError('INVALID_ARGUMENT', 'Mailbox names cannot contain control characters', { field: 'mailbox' });
   if (n.length > 512) throw new HearthError('INVALID_ARGUMENT', 'Mailbox name too long', { field: 'mailbox' });

@@ -39,7 +39,10 @@ export type ServerConfig = z.infer<typeof ConfigSchema>;
 export type ConfigUser = z.infer<typeof UserSchema>;
 
 export function normaliseAddress(address: string): string {
-  const a = String(address ?? '').trim().normalize('NFC').toLowerCase();
+  const a = String(address ?? '')
+    .trim()
+    .normalize('NFC')
+    .toLowerCase();
   const at = a.lastIndexOf('@');
   // eslint-disable-next-line no-control-regex
   if (at <= 0 || at === a.length - 1 || /[\s/\\\0<>(),;:"[\]\x00-\x1f]/.test(a) || a.length > 254) {
@@ -51,7 +54,10 @@ export function normaliseAddress(address: string): string {
 }
 
 export function normaliseDomain(domain: string): string {
-  const d = String(domain ?? '').trim().toLowerCase().replace(/\.$/, '');
+  const d = String(domain ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/\.$/, '');
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(d)) {
     throw new HearthError('INVALID_ARGUMENT', `Invalid domain: ${JSON.stringify(domain)}`, { field: 'domain' });
   }
@@ -86,7 +92,11 @@ export function readConfigSync(dataDir: string): ServerConfig | null {
     throw new HearthError('INVALID_ARGUMENT', `${file} is not valid JSON: ${(e as Error).message}`);
   }
   const parsed = ConfigSchema.safeParse(json);
-  if (!parsed.success) throw new HearthError('INVALID_ARGUMENT', `${file} is not a valid server configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new HearthError(
+      'INVALID_ARGUMENT',
+      `${file} is not a valid server configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -126,7 +136,12 @@ export async function addUser(dataDir: string, address: string, password: string
   const a = normaliseAddress(address);
   if (!password) throw new HearthError('INVALID_ARGUMENT', 'Password must not be empty', { field: 'password' });
   const cfg = await loadOrCreateConfig(dataDir);
-  if (!isLocal(cfg, a)) throw new HearthError('INVALID_ARGUMENT', `${domainOf(a)} is not a local domain (local: ${cfg.domains.join(', ')}); add it with: hearth domain add ${domainOf(a)}`, { field: 'address' });
+  if (!isLocal(cfg, a))
+    throw new HearthError(
+      'INVALID_ARGUMENT',
+      `${domainOf(a)} is not a local domain (local: ${cfg.domains.join(', ')}); add it with: hearth domain add ${domainOf(a)}`,
+      { field: 'address' },
+    );
   if (cfg.users.some((u) => u.address === a)) throw new HearthError('INVALID_ARGUMENT', `User ${a} already exists`, { field: 'address' });
   if (cfg.aliases[a]) throw new HearthError('INVALID_ARGUMENT', `${a} is an alias`, { field: 'address' });
   const user: ConfigUser = { address: a, passwordHash: await hashPassword(password), created: new Date().toISOString() };

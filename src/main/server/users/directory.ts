@@ -39,7 +39,10 @@ export class ConfigUserDirectory implements UserDirectory {
 
   async authenticate(address: string, password: string): Promise<User | null> {
     const cfg = await this.refresh();
-    const a = String(address ?? '').trim().toLowerCase().normalize('NFC');
+    const a = String(address ?? '')
+      .trim()
+      .toLowerCase()
+      .normalize('NFC');
     const u = cfg.users.find((x) => x.address === a);
     const ok = await verifyPassword(String(password ?? ''), u ? u.passwordHash : await dummyPasswordHash());
     return u && ok ? toUser(u) : null;
@@ -47,7 +50,10 @@ export class ConfigUserDirectory implements UserDirectory {
 
   async resolveRecipient(address: string): Promise<string[] | null> {
     const cfg = await this.refresh();
-    const a = String(address ?? '').trim().toLowerCase().normalize('NFC');
+    const a = String(address ?? '')
+      .trim()
+      .toLowerCase()
+      .normalize('NFC');
     const at = a.lastIndexOf('@');
     if (at <= 0) return null;
     const domain = a.slice(at + 1);
@@ -82,7 +88,12 @@ export class ConfigUserDirectory implements UserDirectory {
   }
 
   isLocalDomain(domain: string): boolean {
-    return this.cfg.domains.includes(String(domain ?? '').trim().toLowerCase().replace(/\.$/, ''));
+    return this.cfg.domains.includes(
+      String(domain ?? '')
+        .trim()
+        .toLowerCase()
+        .replace(/\.$/, ''),
+    );
   }
 
   localDomains(): string[] {
@@ -91,7 +102,9 @@ export class ConfigUserDirectory implements UserDirectory {
 
   async getUser(address: string): Promise<User | null> {
     const cfg = await this.refresh();
-    const a = String(address ?? '').trim().toLowerCase();
+    const a = String(address ?? '')
+      .trim()
+      .toLowerCase();
     const u = cfg.users.find((x) => x.address === a);
     return u ? toUser(u) : null;
   }

@@ -35,7 +35,22 @@ afterEach(() => {
 });
 
 function serve(dataDir: string, extra: string[] = []): Promise<Served> {
-  const ports = ['--smtp-port', '0', '--imap-port', '0', '--imaps-port', 'off', '--pop3-port', 'off', '--pop3s-port', 'off', '--submission-port', 'off', '--submissions-port', 'off'];
+  const ports = [
+    '--smtp-port',
+    '0',
+    '--imap-port',
+    '0',
+    '--imaps-port',
+    'off',
+    '--pop3-port',
+    'off',
+    '--pop3s-port',
+    'off',
+    '--submission-port',
+    'off',
+    '--submissions-port',
+    'off',
+  ];
   const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, ...ports, ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -60,7 +75,10 @@ function serve(dataDir: string, extra: string[] = []): Promise<Served> {
 describe('hearth user', () => {
   it('add, list, passwd, remove, with clear errors and exit codes', async () => {
     const data = tempDir('hearth-cli-');
-    expect(await hearth(['user', 'add', 'Alice@Home.Arpa', '--data', data, '--password', 'pw-one'])).toMatchObject({ code: 0, stdout: 'added alice@home.arpa\n' });
+    expect(await hearth(['user', 'add', 'Alice@Home.Arpa', '--data', data, '--password', 'pw-one'])).toMatchObject({
+      code: 0,
+      stdout: 'added alice@home.arpa\n',
+    });
     expect(await hearth(['user', 'add', 'bob@home.arpa', '--data', data, '--name', 'Bob'], 'from-stdin\n')).toMatchObject({ code: 0 });
     const list = await hearth(['user', 'list', '--data', data]);
     expect(list).toMatchObject({ code: 0, stdout: 'alice@home.arpa\nbob@home.arpa\tBob\n' });
@@ -139,7 +157,25 @@ describe('hearth serve', () => {
   it('a port already in use is a clear error with a non-zero exit', async () => {
     const data = tempDir('hearth-serve-');
     const s = await serve(data);
-    const r = await hearth(['serve', '--data', data, '--smtp-port', String(s.ports.smtp), '--imap-port', 'off', '--imaps-port', 'off', '--pop3-port', 'off', '--pop3s-port', 'off', '--submission-port', 'off', '--submissions-port', 'off']);
+    const r = await hearth([
+      'serve',
+      '--data',
+      data,
+      '--smtp-port',
+      String(s.ports.smtp),
+      '--imap-port',
+      'off',
+      '--imaps-port',
+      'off',
+      '--pop3-port',
+      'off',
+      '--pop3s-port',
+      'off',
+      '--submission-port',
+      'off',
+      '--submissions-port',
+      'off',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot listen/);
     s.child.kill('SIGTERM');
@@ -181,7 +217,9 @@ describe('hearth serve', () => {
         const stored = await inbox.readMessageBuffer(list[i]!.uid);
         const raw = m.raw.toString('latin1').endsWith('\r\n') ? m.raw : Buffer.concat([m.raw, Buffer.from('\r\n')]);
         expect(stored.subarray(stored.length - raw.length).equals(raw)).toBe(true);
-        expect(stored.subarray(0, stored.length - raw.length).toString()).toMatch(/^Return-Path: <sender@example\.org>\r\nAuthentication-Results: localhost; none\r\nReceived: from crash\.test/);
+        expect(stored.subarray(0, stored.length - raw.length).toString()).toMatch(
+          /^Return-Path: <sender@example\.org>\r\nAuthentication-Results: localhost; none\r\nReceived: from crash\.test/,
+        );
       }
     } finally {
       await store.close();

@@ -123,7 +123,20 @@ describe('inbound SMTP with swaks', () => {
   });
 
   it('STARTTLS with the generated certificate (TLS 1.2+), verified by swaks', async () => {
-    const r = await swaksFull(smtp.port, ['-tls', '--tls-verify', '--tls-ca-path', certFile, '--tls-sni', 'localhost', '--from', 'a@example.org', '--to', 'bob@home.arpa', '--h-Subject', 'over tls']);
+    const r = await swaksFull(smtp.port, [
+      '-tls',
+      '--tls-verify',
+      '--tls-ca-path',
+      certFile,
+      '--tls-sni',
+      'localhost',
+      '--from',
+      'a@example.org',
+      '--to',
+      'bob@home.arpa',
+      '--h-Subject',
+      'over tls',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/TLS started with cipher TLSv1\.[23]/);
     const msg = await lastMessage('bob@home.arpa');
@@ -218,7 +231,20 @@ describe('inbound SMTP: SMTPUTF8, aliases, nodemailer, corpus', () => {
       fc.asyncProperty(
         fc.oneof(
           fc.string({ maxLength: 200 }),
-          fc.constantFrom('MAIL FROM:<', 'RCPT TO:<>', 'DATA', 'BDAT 10', 'AUTH PLAIN', 'EHLO', 'HELO x', 'RSET', 'VRFY a', 'STARTTLS x', 'MAIL FROM:<a@b> SIZE=-1', 'RCPT TO:<a@home.arpa> NOTIFY=X'),
+          fc.constantFrom(
+            'MAIL FROM:<',
+            'RCPT TO:<>',
+            'DATA',
+            'BDAT 10',
+            'AUTH PLAIN',
+            'EHLO',
+            'HELO x',
+            'RSET',
+            'VRFY a',
+            'STARTTLS x',
+            'MAIL FROM:<a@b> SIZE=-1',
+            'RCPT TO:<a@home.arpa> NOTIFY=X',
+          ),
           fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a).toString('latin1')),
         ),
         async (line) => {
@@ -259,7 +285,16 @@ describe('inbound SMTP: SPF/DKIM/DMARC with an injected resolver', () => {
     };
     const checked = await startInboundSmtp(ctx, { host: '127.0.0.1', port: 0, implicitTls: false, resolver });
     try {
-      const r = await swaksFull(checked.port, ['--from', 'news@example.org', '--to', 'alice@home.arpa', '--h-From', 'News <news@example.org>', '--h-Subject', 'authenticated']);
+      const r = await swaksFull(checked.port, [
+        '--from',
+        'news@example.org',
+        '--to',
+        'alice@home.arpa',
+        '--h-From',
+        'News <news@example.org>',
+        '--h-Subject',
+        'authenticated',
+      ]);
       expect(r.code).toBe(0);
       const msg = await lastMessage('alice@home.arpa');
       const head = msg.split('\r\n\r\n')[0]!;
@@ -269,7 +304,18 @@ describe('inbound SMTP: SPF/DKIM/DMARC with an injected resolver', () => {
       expect(head).toMatch(/dkim=none/);
       expect(queries).toContain('TXT example.org');
       // a sender whose SPF fails
-      const r2 = await swaksFull(checked.port, ['--from', 'x@example.org', '--to', 'alice@home.arpa', '--h-From', 'x@example.org', '--h-Subject', 'spoofed', '--local-interface', '127.0.0.2']);
+      const r2 = await swaksFull(checked.port, [
+        '--from',
+        'x@example.org',
+        '--to',
+        'alice@home.arpa',
+        '--h-From',
+        'x@example.org',
+        '--h-Subject',
+        'spoofed',
+        '--local-interface',
+        '127.0.0.2',
+      ]);
       expect(r2.code).toBe(0);
       const msg2 = await lastMessage('alice@home.arpa');
       expect(msg2).toMatch(/spf=fail/);

@@ -35,7 +35,14 @@ describe('Dovecot reads the Maildir', () => {
     cpSync(u.maildir, path.join(home, 'Maildir'), { recursive: true });
     execFileSync('chown', ['-R', 'mail:mail', home]);
 
-    const client = new ImapFlow({ host: dovecot.host, port: dovecot.imapPort, secure: false, auth: { user, pass: password }, logger: false, tls: { rejectUnauthorized: false } });
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.imapPort,
+      secure: false,
+      auth: { user, pass: password },
+      logger: false,
+      tls: { rejectUnauthorized: false },
+    });
     await client.connect();
     try {
       const paths = (await client.list()).map((m) => m.path);
@@ -85,7 +92,14 @@ describe('Dovecot reads the Maildir', () => {
     mkdirSync(home, { recursive: true });
     cpSync(u.maildir, path.join(home, 'Maildir'), { recursive: true });
     execFileSync('chown', ['-R', 'mail:mail', home]);
-    const client = new ImapFlow({ host: dovecot.host, port: dovecot.imapPort, secure: false, auth: { user, pass: password }, logger: false, tls: { rejectUnauthorized: false } });
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.imapPort,
+      secure: false,
+      auth: { user, pass: password },
+      logger: false,
+      tls: { rejectUnauthorized: false },
+    });
     await client.connect();
     try {
       const mb = await client.mailboxOpen('INBOX');

@@ -42,7 +42,8 @@ describe('MaildirStore: layout', () => {
       ['Trash', '\\Trash'],
     ]);
     const md = path.join(store.root, 'home.arpa', 'alice', 'Maildir');
-    for (const d of ['cur', 'new', 'tmp', '.Sent/cur', '.Drafts/new', '.Trash/tmp', '.Junk/cur', '.Archive/cur']) expect(existsSync(path.join(md, d))).toBe(true);
+    for (const d of ['cur', 'new', 'tmp', '.Sent/cur', '.Drafts/new', '.Trash/tmp', '.Junk/cur', '.Archive/cur'])
+      expect(existsSync(path.join(md, d))).toBe(true);
     expect(existsSync(path.join(md, '.Sent', 'maildirfolder'))).toBe(true);
   });
 
@@ -191,10 +192,19 @@ describe('MaildirStore: flags, modseq, copy, move, expunge', () => {
     await inbox.setFlags([2], { mode: 'add', flags: ['\\Answered'] });
     const c = await inbox.copy([1, 2, 99], 'Archive');
     const archive = await u.openMailbox('Archive');
-    expect(c).toEqual({ uidValidity: archive.uidValidity, mapping: [[1, 1], [2, 2]] });
+    expect(c).toEqual({
+      uidValidity: archive.uidValidity,
+      mapping: [
+        [1, 1],
+        [2, 2],
+      ],
+    });
     expect((await archive.listMessages()).map((m) => m.flags)).toEqual([[], ['\\Answered']]);
     const m = await inbox.move([[2, 3]], 'Trash');
-    expect(m.mapping).toEqual([[2, 1], [3, 2]]);
+    expect(m.mapping).toEqual([
+      [2, 1],
+      [3, 2],
+    ]);
     expect(m.expunged).toEqual([2, 3]);
     expect((await inbox.listMessages()).map((x) => x.uid)).toEqual([1]);
     const trash = await u.openMailbox('Trash');
@@ -324,7 +334,12 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
     const st = await inbox.status();
     expect(st.highestModseq).toBeGreaterThan(3);
     const bodies = await Promise.all(uids.map((u) => inbox.readMessageBuffer(u)));
-    expect(bodies.map((x) => x.length).sort()).toEqual(msgs.slice(0, 3).map((m) => m.raw.length).sort());
+    expect(bodies.map((x) => x.length).sort()).toEqual(
+      msgs
+        .slice(0, 3)
+        .map((m) => m.raw.length)
+        .sort(),
+    );
   });
 
   it('a clean restart leaves no UID gap', async () => {
@@ -365,7 +380,11 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
       expect(bySubject.get(raw)).toEqual(b.flags.filter((f) => f.startsWith('\\')));
     }
     expect((await u.listMailboxes()).map((m) => [m.name, m.specialUse])).toEqual(
-      expect.arrayContaining([['Sent', '\\Sent'], ['Receipts/2024', null], ['Trash', '\\Trash']]),
+      expect.arrayContaining([
+        ['Sent', '\\Sent'],
+        ['Receipts/2024', null],
+        ['Trash', '\\Trash'],
+      ]),
     );
     expect(await (await u.openMailbox('Receipts/2024')).listMessages()).toEqual([expect.objectContaining({ flags: ['\\Seen'] })]);
     expect(readFileSync(path.join(u.dir, 'hearth-uidvalidity'), 'utf8').trim()).toMatch(/^\d+$/);
