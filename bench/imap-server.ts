@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot, stopDovecot } from '../test/support/peers.ts';
+import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
@@ -135,8 +135,8 @@ async function main(): Promise<void> {
     server.once('exit', (code) => reject(new Error(`hearth serve exited with ${code}`)));
   });
   const listener = { port, close: async () => { server.kill('SIGTERM'); await new Promise((r) => server.once('exit', r)); } };
-  const startedDovecot = !dovecotRunning();
-  if (startedDovecot) startDovecot();
+  // The Dovecot peer is shared with test runs: start it if needed, never stop it.
+  if (!dovecotRunning()) startDovecot();
   // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
   const du = { user: `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
   appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${du.user}:{PLAIN}${du.password}\n`);
@@ -166,7 +166,6 @@ async function main(): Promise<void> {
   } finally {
     await listener.close();
     rmSync(dir, { recursive: true, force: true });
-    if (startedDovecot) stopDovecot();
   }
 }
 
