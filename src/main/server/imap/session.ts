@@ -86,7 +86,7 @@ export class ImapSession {
   }
 
   capabilities(): string[] {
-    const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'LOGIN-REFERRALS', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE'];
+    const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE'];
     if (!this.secure) caps.push('STARTTLS');
     if (this.state === 'notAuthenticated') {
       caps.push('AUTH=PLAIN');
@@ -98,6 +98,7 @@ export class ImapSession {
       'UNSELECT',
       'CHILDREN',
       'SPECIAL-USE',
+      'CREATE-SPECIAL-USE',
       'LIST-EXTENDED',
       'LIST-STATUS',
       'CONDSTORE',

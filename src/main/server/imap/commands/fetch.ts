@@ -341,6 +341,50 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
     }
   };
 
+  // Metadata only (FLAGS, UID, MODSEQ, sizes, dates): no file is read, so no need to go async
+  // per message.
+  if (need === 'none' && items.every((i) => i.kind === 'simple')) {
+    let lines: Buffer[] = [];
+    let bytes = 0;
+    const withFlags = (uid: number) => seenChanged.has(uid) && !items.some((i) => i.kind === 'simple' && i.name === 'FLAGS');
+    for (const meta of metas) {
+      const ref = msnByUid.get(meta.uid);
+      if (!ref) continue;
+      const values: ImapValue[] = [];
+      for (const item of items as Array<{ kind: 'simple'; name: SimpleItem }>) {
+        switch (item.name) {
+          case 'UID':
+            values.push(atom('UID'), meta.uid);
+            break;
+          case 'FLAGS':
+            values.push(atom('FLAGS'), flagList(meta.flags));
+            break;
+          case 'INTERNALDATE':
+            values.push(atom('INTERNALDATE'), formatInternalDate(meta.internalDate));
+            break;
+          case 'RFC822.SIZE':
+            values.push(atom('RFC822.SIZE'), meta.size);
+            break;
+          case 'MODSEQ':
+            values.push(atom('MODSEQ'), [meta.modseq]);
+            break;
+          default:
+        }
+      }
+      if (withFlags(meta.uid)) values.push(atom('FLAGS'), flagList(meta.flags));
+      const line = Buffer.from(`* ${ref.msn} FETCH ${serializeToBuffer(values).toString('latin1')}\r\n`, 'latin1');
+      lines.push(line);
+      bytes += line.length;
+      if (bytes > 256 * 1024) {
+        await session.send([Buffer.concat(lines)]);
+        lines = [];
+        bytes = 0;
+      }
+    }
+    if (lines.length) session.send([Buffer.concat(lines)]);
+    return;
+  }
+
   // Prepare a few messages ahead (open files, parse structures) while earlier ones are written.
   const pending: Array<Promise<OutputPart[] | null | { error: unknown }>> = [];
   let next = 0;
