@@ -73,6 +73,33 @@ print(json.dumps(out))
   });
 });
 
+describe('imapflow through a recording proxy', () => {
+  it('runs a typical client session (ENABLE, LIST, SELECT, FETCH, STORE, IDLE) and keeps the transcript', async () => {
+    const { ImapFlow } = await import('imapflow');
+    const proxy = await startRecordingProxy(srv.plain.port);
+    const c = new ImapFlow({ host: '127.0.0.1', port: proxy.port, secure: false, doSTARTTLS: false, auth: { user: srv.user, pass: srv.password }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
+    await c.connect();
+    const boxes = await c.list({ statusQuery: { messages: true, unseen: true } });
+    expect(boxes.find((b) => b.path === 'INBOX')?.status?.messages).toBeGreaterThan(0);
+    const lock = await c.getMailboxLock('INBOX');
+    try {
+      const msgs = await c.fetchAll('1:*', { uid: true, flags: true, envelope: true, bodyStructure: true, internalDate: true, size: true, headers: ['subject'] });
+      expect(msgs.length).toBeGreaterThan(0);
+      await c.messageFlagsAdd({ uid: `${msgs[0]!.uid}` }, ['$Label1'], { uid: true });
+      const found = await c.search({ keyword: '$Label1' }, { uid: true });
+      expect(found).toEqual([msgs[0]!.uid]);
+    } finally {
+      lock.release();
+    }
+    await c.logout();
+    const sent = proxy.recorded().toString('latin1');
+    expect(sent).toMatch(/ENABLE/);
+    expect(sent).toMatch(/UID SEARCH|SEARCH/);
+    saveTranscript('imapflow', proxy.recorded());
+    await proxy.close();
+  });
+});
+
 describe('mbsync', () => {
   it('syncs a mailbox both ways', async () => {
     const proxy = await startRecordingProxy(srv.plain.port);

@@ -181,8 +181,21 @@ describe('recorded client transcripts', () => {
       const r = new CommandReader(imapServerLimits);
       const data = readFileSync(path.join(dir, f));
       const events = r.push(data);
-      const cmds = commandsOf(events);
       expect(events.filter((e) => e.kind === 'error')).toEqual([]);
+      const cmds: ParsedCommand[] = [];
+      let saslNext = false;
+      for (const e of events) {
+        if (e.kind !== 'command') continue;
+        // The line after "AUTHENTICATE PLAIN" (without initial response) is SASL data, not a command.
+        if (saslNext) {
+          saslNext = false;
+          expect(e.command.fragments[0]!.toString()).toMatch(/^[A-Za-z0-9+/=]+$/);
+          continue;
+        }
+        const c = tokenizeCommand(e.command);
+        saslNext = c.name === 'AUTHENTICATE' && c.args.length === 1;
+        cmds.push(c);
+      }
       expect(cmds.length).toBeGreaterThan(3);
       for (const c of cmds) expect(c.tag.length).toBeGreaterThan(0);
     });
