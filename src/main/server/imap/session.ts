@@ -48,7 +48,7 @@ export class ImapSession {
   utf8 = false;
   authFailures = 0;
   private badCommands = 0;
-  private readonly reader: CommandReader;
+  private reader: CommandReader;
   private queue: AssembledCommand[] = [];
   private queuedBytes = 0;
   /** Response bytes handed to send() and not yet written to the socket. */
@@ -117,13 +117,16 @@ export class ImapSession {
   private receive(chunk: Buffer): void {
     if (this.closed) return;
     let events;
+    const reader = this.reader;
     try {
-      events = this.reader.push(chunk);
+      events = reader.push(chunk);
     } catch (err) {
       this.fatal(err);
       return;
     }
     for (const ev of events) {
+      // STARTTLS replaced the reader: the rest of this plaintext chunk must not be executed.
+      if (this.reader !== reader) return;
       if (ev.kind === 'continue') this.send(['+ Ready for literal data\r\n']);
       else if (ev.kind === 'error') {
         if (ev.fatal) {
@@ -354,7 +357,10 @@ export class ImapSession {
     plain.removeListener('data', this.onData);
     plain.removeAllListeners('timeout');
     plain.pause();
+    // Anything the client sent after STARTTLS in plaintext is dropped (RFC 3501 11.1 / CVE-2011-0411 style injection).
     this.queue = [];
+    this.queuedBytes = 0;
+    this.reader = new CommandReader(imapServerLimits);
     await this.send([okLine]);
     const tls = new TLSSocket(plain, { isServer: true, secureContext: this.shared.secureContext });
     this.socket = tls;

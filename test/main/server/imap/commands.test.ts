@@ -248,3 +248,35 @@ describe('authentication attempts', () => {
     x.close();
   });
 });
+
+describe('STARTTLS', () => {
+  it('drops commands pipelined in plaintext after STARTTLS', async () => {
+    const tls = await import('node:tls');
+    const x = await RawClient.connect(srv.plain.port);
+    await x.until(/\* OK/);
+    x.socket.removeAllListeners('data');
+    const okLine = new Promise<string>((resolve) => {
+      let buf = '';
+      x.socket.on('data', (d: string) => {
+        buf += d;
+        if (/s1 OK[^\r]*\r\n/.test(buf)) resolve(buf);
+      });
+    });
+    x.write('s1 STARTTLS\r\ns2 NOOP\r\n');
+    expect(await okLine).not.toMatch(/s2/);
+    x.socket.removeAllListeners('data');
+    const secure = tls.connect({ socket: x.socket, ca: [readFileSync(srv.certPath)], servername: 'localhost' });
+    await new Promise<void>((r, j) => {
+      secure.once('secureConnect', () => r());
+      secure.once('error', j);
+    });
+    let got = '';
+    secure.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    secure.write('s3 CAPABILITY\r\n');
+    for (let i = 0; i < 50 && !/s3 OK/.test(got); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(got).toMatch(/\* CAPABILITY [^\r]*AUTH=PLAIN/);
+    expect(got).not.toMatch(/STARTTLS/);
+    expect(got).not.toMatch(/s2 /);
+    secure.destroy();
+  });
+});
