@@ -317,6 +317,17 @@ export class Relay {
       }
     }
     if (!touched.size) return;
+    // Tasks left per message in this round: the last one to finish bounces/removes at once, so a
+    // delivered message leaves the queue without another state write.
+    const tasksLeft = new Map<ResolvedEntry, number>();
+    for (const { entry } of localTasks) tasksLeft.set(entry, (tasksLeft.get(entry) ?? 0) + 1);
+    for (const byEntry of remote.values()) for (const { entry } of byEntry.values()) tasksLeft.set(entry, (tasksLeft.get(entry) ?? 0) + 1);
+    this.taskDone = async (entry: ResolvedEntry) => {
+      const left = (tasksLeft.get(entry) ?? 1) - 1;
+      tasksLeft.set(entry, left);
+      if (left > 0) await this.persist(entry);
+      else await this.finish(entry);
+    };
 
     const localRun = runLimited(localTasks, relayLimits.parallelLocalDeliveries, async ({ entry, rcpt }) => {
       if (!this.entries.has(entry.env.id)) return;
@@ -325,14 +336,17 @@ export class Relay {
       );
       const reply = result.ok ? '250 2.0.0 Delivered to local mailbox' : result.reply;
       this.apply(entry, [{ address: rcpt.address, kind: result.ok ? 'delivered' : kindOf(reply), reply, status: statusOf(reply) }]);
-      await this.persist(entry);
+      await this.taskDone(entry);
     });
     const remoteRun = runLimited([...remote.entries()], relayLimits.parallelDestinations, async ([dest, byEntry]) => {
       await this.deliverRemote(dest, [...byEntry.values()]);
     });
     await Promise.all([localRun, remoteRun]);
-    for (const entry of touched) await this.finish(entry);
+    // Messages with no task this round (finished before a crash cut off their clean-up).
+    for (const entry of touched) if (!tasksLeft.has(entry)) await this.finish(entry);
   }
+
+  private taskDone: (entry: ResolvedEntry) => Promise<void> = async () => {};
 
   private async deliverRemote(dest: string, groups: Array<{ entry: ResolvedEntry; rcpts: QueuedRecipient[] }>): Promise<void> {
     const jobs: DeliveryJob[] = [];
@@ -352,7 +366,7 @@ export class Relay {
       const entry = byJob.get(job)!;
       this.apply(entry, outcomes);
       for (const o of outcomes) this.log.info('relay: delivery attempt', { id: job.id, rcpt: o.address, result: o.kind, reply: o.reply, host: o.remoteMta });
-      await this.persist(entry);
+      await this.taskDone(entry);
     };
     let hosts: RouteHost[];
     const sh = this.opts.smarthost;
