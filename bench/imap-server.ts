@@ -44,33 +44,46 @@ function corpus(): Buffer[] {
 }
 
 function client(t: Target): ImapFlow {
-  return new ImapFlow({ host: '127.0.0.1', port: t.port, secure: false, doSTARTTLS: false, auth: { user: t.user, pass: t.pass }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
+  return new ImapFlow({
+    host: '127.0.0.1',
+    port: t.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: t.user, pass: t.pass },
+    logger: false,
+  } as ConstructorParameters<typeof ImapFlow>[0]);
 }
 
 async function load(t: Target, messages: Buffer[]): Promise<void> {
   const c = client(t);
   await c.connect();
   // Load INBOX with a few parallel connections to save time; not measured.
-  const extra = await Promise.all([1, 2, 3].map(async () => {
-    const x = client(t);
-    await x.connect();
-    return x;
-  }));
+  const extra = await Promise.all(
+    [1, 2, 3].map(async () => {
+      const x = client(t);
+      await x.connect();
+      return x;
+    }),
+  );
   const all = [c, ...extra];
-  await Promise.all(all.map(async (cl, i) => {
-    for (let j = i; j < messages.length; j += all.length) await cl.append('INBOX', messages[j]!, j % 5 ? ['\\Seen'] : []);
-  }));
+  await Promise.all(
+    all.map(async (cl, i) => {
+      for (let j = i; j < messages.length; j += all.length) await cl.append('INBOX', messages[j]!, j % 5 ? ['\\Seen'] : []);
+    }),
+  );
   for (let i = 0; i < SESSIONS; i++) await c.mailboxCreate(`Bench${i}`).catch(() => {});
   await Promise.all(all.map((x) => x.logout()));
 }
 
 /** One round: every session runs the phases in step; returns msg/s per phase. */
 async function round(t: Target, messages: Buffer[]): Promise<Record<Phase, number>> {
-  const clients = await Promise.all(Array.from({ length: SESSIONS }, async () => {
-    const c = client(t);
-    await c.connect();
-    return c;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: SESSIONS }, async () => {
+      const c = client(t);
+      await c.connect();
+      return c;
+    }),
+  );
   const result = {} as Record<Phase, number>;
   const timed = async (phase: Phase, work: (c: ImapFlow, i: number) => Promise<number>) => {
     const t0 = performance.now();
@@ -124,7 +137,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-imap-'));
   execFileSync(process.execPath, [CLI, 'user', 'add', 'bench@home.arpa', '--data', dir, '--password', 'bench-password'], { stdio: 'pipe' });
   const off = ['smtp', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']);
-  const server = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--imap-port', '0', ...off], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, HEARTH_LOG_LEVEL: 'warn' } });
+  const server = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--imap-port', '0', ...off], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, HEARTH_LOG_LEVEL: 'warn' },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (d: Buffer) => {
@@ -134,7 +150,13 @@ async function main(): Promise<void> {
     });
     server.once('exit', (code) => reject(new Error(`hearth serve exited with ${code}`)));
   });
-  const listener = { port, close: async () => { server.kill('SIGTERM'); await new Promise((r) => server.once('exit', r)); } };
+  const listener = {
+    port,
+    close: async () => {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    },
+  };
   // The Dovecot peer is shared with test runs: start it if needed, never stop it.
   if (!dovecotRunning()) startDovecot();
   // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
@@ -162,7 +184,11 @@ async function main(): Promise<void> {
       logSum += Math.log(h / d);
       console.log(`${p.padEnd(26)} ${h.toFixed(0).padStart(10)} ${d.toFixed(0).padStart(11)} ${(h / d).toFixed(2).padStart(16)}`);
     }
-    console.log(`${'geometric mean ratio'.padEnd(49)} ${Math.exp(logSum / PHASES.length).toFixed(2).padStart(16)}`);
+    console.log(
+      `${'geometric mean ratio'.padEnd(49)} ${Math.exp(logSum / PHASES.length)
+        .toFixed(2)
+        .padStart(16)}`,
+    );
   } finally {
     await listener.close();
     rmSync(dir, { recursive: true, force: true });

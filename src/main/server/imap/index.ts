@@ -9,7 +9,11 @@ import { StructureCache } from './message-structure-cache.ts';
 
 export async function startImapServer(ctx: ServerContext, opts: ListenOptions): Promise<RunningListener> {
   const secureContext = tls.createSecureContext({ key: ctx.tls.key, cert: ctx.tls.cert, minVersion: 'TLSv1.2' });
-  const shared: SessionShared = { ctx, secureContext, structures: new StructureCache(imapServerLimits.structureCacheEntries, imapServerLimits.maxParsedMessageBytes) };
+  const shared: SessionShared = {
+    ctx,
+    secureContext,
+    structures: new StructureCache(imapServerLimits.structureCacheEntries, imapServerLimits.maxParsedMessageBytes),
+  };
   const sessions = new Set<ImapSession>();
   const log = ctx.log.child({ listener: 'imap', implicitTls: opts.implicitTls });
 

@@ -322,10 +322,13 @@ export class ImapSession {
       }
       uncork();
     };
-    this.output = this.output.then(run).finally(() => (this.pendingOutputBytes -= bytes)).catch((err) => {
-      this.log.warn('imap write failed', { err });
-      socket.destroy();
-    });
+    this.output = this.output
+      .then(run)
+      .finally(() => (this.pendingOutputBytes -= bytes))
+      .catch((err) => {
+        this.log.warn('imap write failed', { err });
+        socket.destroy();
+      });
     return this.output;
   }
 

@@ -77,13 +77,28 @@ describe('imapflow through a recording proxy', () => {
   it('runs a typical client session (ENABLE, LIST, SELECT, FETCH, STORE, IDLE) and keeps the transcript', async () => {
     const { ImapFlow } = await import('imapflow');
     const proxy = await startRecordingProxy(srv.plain.port);
-    const c = new ImapFlow({ host: '127.0.0.1', port: proxy.port, secure: false, doSTARTTLS: false, auth: { user: srv.user, pass: srv.password }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
+    const c = new ImapFlow({
+      host: '127.0.0.1',
+      port: proxy.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: srv.user, pass: srv.password },
+      logger: false,
+    } as ConstructorParameters<typeof ImapFlow>[0]);
     await c.connect();
     const boxes = await c.list({ statusQuery: { messages: true, unseen: true } });
     expect(boxes.find((b) => b.path === 'INBOX')?.status?.messages).toBeGreaterThan(0);
     const lock = await c.getMailboxLock('INBOX');
     try {
-      const msgs = await c.fetchAll('1:*', { uid: true, flags: true, envelope: true, bodyStructure: true, internalDate: true, size: true, headers: ['subject'] });
+      const msgs = await c.fetchAll('1:*', {
+        uid: true,
+        flags: true,
+        envelope: true,
+        bodyStructure: true,
+        internalDate: true,
+        size: true,
+        headers: ['subject'],
+      });
       expect(msgs.length).toBeGreaterThan(0);
       await c.messageFlagsAdd({ uid: `${msgs[0]!.uid}` }, ['$Label1'], { uid: true });
       const found = await c.search({ keyword: '$Label1' }, { uid: true });
@@ -137,7 +152,10 @@ SyncState *
     const mail = await srv.store.user(srv.user);
     const before = (await mail.status('INBOX')).messages;
     await run('mbsync', ['-c', rc, '-a'], { env: { ...process.env, HOME: dir } });
-    const curNew = (box: string) => ['cur', 'new'].flatMap((d) => (existsSync(path.join(local, box, d)) ? readdirSync(path.join(local, box, d)).map((f) => path.join(local, box, d, f)) : []));
+    const curNew = (box: string) =>
+      ['cur', 'new'].flatMap((d) =>
+        existsSync(path.join(local, box, d)) ? readdirSync(path.join(local, box, d)).map((f) => path.join(local, box, d, f)) : [],
+      );
     const pulled = curNew('INBOX');
     expect(pulled).toHaveLength(before);
     // A message written locally goes up; a local \Seen flag goes up too.
@@ -154,7 +172,10 @@ SyncState *
     expect(metas.filter((m) => m.flags.includes('\\Flagged'))).toHaveLength(1);
     const newest = metas[metas.length - 1]!;
     // mbsync sends CRLF line ends (IMAP requires them) and adds its X-TUID header; otherwise the same.
-    const stored = (await box.readMessageBuffer(newest.uid)).toString('latin1').replace(/\r\n/g, '\n').replace(/^X-TUID: .*\n/m, '');
+    const stored = (await box.readMessageBuffer(newest.uid))
+      .toString('latin1')
+      .replace(/\r\n/g, '\n')
+      .replace(/^X-TUID: .*\n/m, '');
     expect(stored).toBe(localMsg.toString('latin1'));
     // And a server-side change comes down: delete on the server, sync, gone locally.
     await box.setFlags([newest.uid], { mode: 'add', flags: ['\\Deleted'] });

@@ -18,7 +18,12 @@ async function append(box: string, msg: Buffer, extra = ''): Promise<string> {
 }
 
 beforeAll(async () => {
-  srv = await startTestServer({ users: [['alice@home.arpa', 'alice-secret-pw'], ['bob@home.arpa', 'bob-secret-pw']] });
+  srv = await startTestServer({
+    users: [
+      ['alice@home.arpa', 'alice-secret-pw'],
+      ['bob@home.arpa', 'bob-secret-pw'],
+    ],
+  });
   c = await RawClient.connect(srv.plain.port);
   await c.until(/\* OK/);
 });
@@ -84,7 +89,7 @@ describe('authenticated', () => {
     expect(await c.cmd('e8', 'UNSUBSCRIBE Projects/2027')).toMatch(/e8 OK/);
     expect(await c.cmd('e9', 'LSUB "" "Projects/*"')).not.toMatch(/2027/);
     expect(await c.cmd('e10', 'CREATE "Gr&APw-&AN8-e"')).toMatch(/e10 OK/);
-    expect(await c.cmd("e11", 'LIST "" "Gr*"')).toMatch(/"\/" Gr&APwA3w-e\r\n/); // re-encoded canonically
+    expect(await c.cmd('e11', 'LIST "" "Gr*"')).toMatch(/"\/" Gr&APwA3w-e\r\n/); // re-encoded canonically
     expect(await c.cmd('e12', 'DELETE Projects/2027')).toMatch(/e12 OK/);
     expect(await c.cmd('e13', 'DELETE INBOX')).toMatch(/e13 NO/);
     expect(await c.cmd('e14', 'STATUS Nope (MESSAGES)')).toMatch(/e14 NO \[NONEXISTENT\]/);
@@ -200,7 +205,7 @@ describe('selected', () => {
     expect(await c.cmd('l8', 'FETCH 1 FLAGS')).toMatch(/l8 BAD/);
   });
 
-  it('IDLE pushes another session\'s APPEND, ends on DONE', async () => {
+  it("IDLE pushes another session's APPEND, ends on DONE", async () => {
     await c.cmd('m1', 'SELECT INBOX');
     c.write('m2 IDLE\r\n');
     await c.until(/^\+ idling/m);
@@ -229,7 +234,11 @@ describe('selected', () => {
     const want = parsed.attachments[0]!.content;
     expect(r).toMatch(new RegExp(`BINARY.SIZE\\[1\\] ${want.length} BINARY\\[1\\] ~?\\{${want.length}\\}\r\n`));
     const at = Buffer.from(r, 'latin1').indexOf(`{${want.length}}\r\n`) + `{${want.length}}\r\n`.length;
-    expect(Buffer.from(r, 'latin1').subarray(at, at + want.length).equals(want)).toBe(true);
+    expect(
+      Buffer.from(r, 'latin1')
+        .subarray(at, at + want.length)
+        .equals(want),
+    ).toBe(true);
   });
 
   it('LOGOUT says BYE and closes', async () => {

@@ -54,7 +54,11 @@ describe('two sessions on one mailbox', () => {
     const sel = await b.cmd('s', 'SELECT Race');
     expect(sel).toMatch(/\* 60 EXISTS/);
     const uidList = await b.cmd('u', 'UID SEARCH ALL');
-    view.uids = uidList.match(/\* SEARCH ([\d ]+)/)![1]!.trim().split(' ').map(Number);
+    view.uids = uidList
+      .match(/\* SEARCH ([\d ]+)/)![1]!
+      .trim()
+      .split(' ')
+      .map(Number);
 
     for (let round = 0; round < 5; round++) {
       // A deletes a few messages spread over the mailbox while B fetches everything.
@@ -77,7 +81,12 @@ describe('two sessions on one mailbox', () => {
       const noop = await b.cmd(`n${round}`, 'NOOP');
       expect(view.apply(noop)).toBe(victims.length);
       const check = await b.cmd(`c${round}`, 'UID SEARCH ALL');
-      const serverUids = check.match(/\* SEARCH([\d ]*)/)![1]!.trim().split(' ').filter(Boolean).map(Number);
+      const serverUids = check
+        .match(/\* SEARCH([\d ]*)/)![1]!
+        .trim()
+        .split(' ')
+        .filter(Boolean)
+        .map(Number);
       expect(view.uids).toEqual(serverUids);
       for (const v of victims) expect(view.uids).not.toContain(v);
     }

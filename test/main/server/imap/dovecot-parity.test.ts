@@ -8,7 +8,9 @@ import { createDovecotUser, dovecot } from '../../../support/peers.ts';
 import { startTestServer, RawClient, CORPUS } from './harness.ts';
 import type { TestServer } from './harness.ts';
 
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.eml')).sort();
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.eml'))
+  .sort();
 // IMAP messages have CRLF line ends; both servers get the same CRLF bytes.
 const crlf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 
@@ -76,7 +78,8 @@ describe('parity with Dovecot on the MIME corpus', () => {
 
   const itemSets = {
     structure: '(RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY)',
-    sections: '(BODY.PEEK[1] BODY.PEEK[1.MIME] BODY.PEEK[2] BODY.PEEK[1.1] BODY.PEEK[TEXT] BODY.PEEK[HEADER] BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BODY.PEEK[HEADER.FIELDS.NOT (SUBJECT FROM RECEIVED)])',
+    sections:
+      '(BODY.PEEK[1] BODY.PEEK[1.MIME] BODY.PEEK[2] BODY.PEEK[1.1] BODY.PEEK[TEXT] BODY.PEEK[HEADER] BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BODY.PEEK[HEADER.FIELDS.NOT (SUBJECT FROM RECEIVED)])',
     nested: '(BODY.PEEK[2.1] BODY.PEEK[2.HEADER] BODY.PEEK[2.TEXT] BODY.PEEK[1.2] BODY.PEEK[3] BODY.PEEK[2.1.MIME] BODY.PEEK[1]<2.10> BODY.PEEK[]<0.100>)',
   };
   for (const [name, items] of Object.entries(itemSets)) {

@@ -38,7 +38,14 @@ function serve(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 async function login(port: number): Promise<ImapFlow> {
-  const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user: 'dana@home.arpa', pass: 'dana-password-1' }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
+  const c = new ImapFlow({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: 'dana@home.arpa', pass: 'dana-password-1' },
+    logger: false,
+  } as ConstructorParameters<typeof ImapFlow>[0]);
   await c.connect();
   return c;
 }

@@ -16,7 +16,42 @@ const limits = { maxLineBytes: 512, maxLiteralBytes: 2048, maxCommandBytes: 4096
 
 // Inputs that look like IMAP: tags, verbs, atoms, quoted strings, literals, brackets, parens.
 const token = fc.oneof(
-  fc.constantFrom('a1', 'UID', 'FETCH', 'SEARCH', 'STORE', 'LIST', 'SELECT', 'APPEND', 'BODY[', 'BODY.PEEK[', ']', '(', ')', '{', '}', '"', '\\', '*', '%', '1:*', '<0.5>', 'HEADER.FIELDS', 'NOT', 'OR', 'CHARSET', 'UTF-8', '{3}', '{2+}', '~{1}', 'NIL', ' ', '\r\n', '\n', '\r'),
+  fc.constantFrom(
+    'a1',
+    'UID',
+    'FETCH',
+    'SEARCH',
+    'STORE',
+    'LIST',
+    'SELECT',
+    'APPEND',
+    'BODY[',
+    'BODY.PEEK[',
+    ']',
+    '(',
+    ')',
+    '{',
+    '}',
+    '"',
+    '\\',
+    '*',
+    '%',
+    '1:*',
+    '<0.5>',
+    'HEADER.FIELDS',
+    'NOT',
+    'OR',
+    'CHARSET',
+    'UTF-8',
+    '{3}',
+    '{2+}',
+    '~{1}',
+    'NIL',
+    ' ',
+    '\r\n',
+    '\n',
+    '\r',
+  ),
   fc.string({ maxLength: 12 }),
   fc.uint8Array({ maxLength: 16 }).map((a) => Buffer.from(a).toString('latin1')),
 );
@@ -59,7 +94,17 @@ describe('parser fuzz', () => {
     const mimeish = fc
       .array(
         fc.oneof(
-          fc.constantFrom('Content-Type: multipart/mixed; boundary=b\r\n', '--b\r\n', '--b--\r\n', '\r\n', 'Content-Type: message/rfc822\r\n', 'Subject: x\r\n', 'From: "a" <a@b>, group: c@d;\r\n', ' folded\r\n', 'Content-Transfer-Encoding: base64\r\n'),
+          fc.constantFrom(
+            'Content-Type: multipart/mixed; boundary=b\r\n',
+            '--b\r\n',
+            '--b--\r\n',
+            '\r\n',
+            'Content-Type: message/rfc822\r\n',
+            'Subject: x\r\n',
+            'From: "a" <a@b>, group: c@d;\r\n',
+            ' folded\r\n',
+            'Content-Transfer-Encoding: base64\r\n',
+          ),
           fc.string({ maxLength: 20 }),
         ),
         { maxLength: 40 },
@@ -100,7 +145,10 @@ describe('live session fuzz', () => {
         // would rightly wait for the literal), no LOGOUT.
         const text = lines
           .map((l) => {
-            let t = l.toString('latin1').replace(/[\r\n]/g, ' ').replace(/logout|idle|authenticate/gi, 'x');
+            let t = l
+              .toString('latin1')
+              .replace(/[\r\n]/g, ' ')
+              .replace(/logout|idle|authenticate/gi, 'x');
             while (/\{\d*\+?\}?\s*$/.test(t)) t = t.replace(/\{\d*\+?\}?\s*$/, '');
             return t;
           })

@@ -50,8 +50,18 @@ describe('imapflow against the Hearth IMAP server', () => {
   });
 
   it('rejects a wrong password with AUTHENTICATIONFAILED', async () => {
-    const c = new ImapFlow({ host: '127.0.0.1', port: srv.plain.port, secure: false, doSTARTTLS: false, auth: { user: srv.user, pass: 'wrong' }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
-    const err = await c.connect().then(() => null, (e: unknown) => e as { authenticationFailed?: boolean; serverResponseCode?: string });
+    const c = new ImapFlow({
+      host: '127.0.0.1',
+      port: srv.plain.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: srv.user, pass: 'wrong' },
+      logger: false,
+    } as ConstructorParameters<typeof ImapFlow>[0]);
+    const err = await c.connect().then(
+      () => null,
+      (e: unknown) => e as { authenticationFailed?: boolean; serverResponseCode?: string },
+    );
     expect(err).not.toBeNull();
     expect(err!.authenticationFailed || err!.serverResponseCode === 'AUTHENTICATIONFAILED').toBeTruthy();
   });
@@ -93,7 +103,10 @@ describe('imapflow against the Hearth IMAP server', () => {
     await c.messageFlagsAdd('2', ['\\Seen']);
 
     // SEARCH by header, body text and flags.
-    const subjWord = String(parsed.subject ?? '').split(/\s+/).find((w) => w.length > 3) ?? '';
+    const subjWord =
+      String(parsed.subject ?? '')
+        .split(/\s+/)
+        .find((w) => w.length > 3) ?? '';
     const bySubject = await c.search({ subject: subjWord }, { uid: true });
     expect(bySubject).toContain(1);
     expect(await c.search({ seen: true }, { uid: true })).toEqual([2]);
@@ -108,7 +121,10 @@ describe('imapflow against the Hearth IMAP server', () => {
 
     // COPY with COPYUID, MOVE, EXPUNGE
     const copied = await c.messageCopy('1:2', 'Archive', { uid: true });
-    expect(copied && copied.uidMap && [...copied.uidMap.entries()]).toEqual([[1, 1], [2, 2]]);
+    expect(copied && copied.uidMap && [...copied.uidMap.entries()]).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
     const moved = await c.messageMove('3', 'Trash', { uid: true });
     expect(moved && moved.uidMap && [...moved.uidMap.entries()]).toEqual([[3, 1]]);
     expect(c.mailbox && (c.mailbox as { exists: number }).exists).toBe(3);

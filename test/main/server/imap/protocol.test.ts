@@ -83,7 +83,13 @@ describe('tokenizer', () => {
     expect(c.name).toBe('LIST');
     expect(c.args.map((a) => nodeText(a))).toEqual(['', 'Foo "bar" \\ baz']);
     const s = parseLine('a STORE 1:3,5 +FLAGS.SILENT (\\Seen $Forwarded)');
-    expect(s.args[2]).toEqual({ type: 'list', items: [{ type: 'atom', value: '\\Seen' }, { type: 'atom', value: '$Forwarded' }] });
+    expect(s.args[2]).toEqual({
+      type: 'list',
+      items: [
+        { type: 'atom', value: '\\Seen' },
+        { type: 'atom', value: '$Forwarded' },
+      ],
+    });
   });
 
   it('merges UID with its command', () => {
@@ -98,7 +104,13 @@ describe('tokenizer', () => {
     expect(list.items[0]).toMatchObject({ type: 'atom', value: 'BODY.PEEK', partial: { start: 10, length: 200 } });
     expect(list.items[0]!.section).toEqual([
       { type: 'atom', value: '1.2.HEADER.FIELDS' },
-      { type: 'list', items: [{ type: 'atom', value: 'From' }, { type: 'string', value: Buffer.from('To'), literal: false }] },
+      {
+        type: 'list',
+        items: [
+          { type: 'atom', value: 'From' },
+          { type: 'string', value: Buffer.from('To'), literal: false },
+        ],
+      },
     ]);
     expect(list.items[2]).toEqual({ type: 'atom', value: 'BODY', section: [] });
     const items = parseFetchItems(c.args[1]);
@@ -127,7 +139,11 @@ describe('tokenizer', () => {
 
 describe('sequence sets', () => {
   it('parses, resolves * and formats', () => {
-    expect(parseSequenceSet('1:3,5,7:*')).toEqual([[1, 3], [5, 5], [7, Infinity]]);
+    expect(parseSequenceSet('1:3,5,7:*')).toEqual([
+      [1, 3],
+      [5, 5],
+      [7, Infinity],
+    ]);
     expect(resolveSequenceSet(parseSequenceSet('4:*')!, 2)).toEqual([[2, 4]]);
     expect(parseSequenceSet('0')).toBeNull();
     expect(parseSequenceSet('1,,2')).toBeNull();
@@ -161,7 +177,17 @@ describe('search query', () => {
     expect(q.key).toMatchObject({
       op: 'and',
       keys: [
-        { op: 'or', a: { op: 'and', keys: [{ op: 'header', field: 'from', value: 'bob' }, { op: 'date', field: 'internal', cmp: 'since' }] }, b: { op: 'not', key: { op: 'flag', flag: '\\Seen', set: true } } },
+        {
+          op: 'or',
+          a: {
+            op: 'and',
+            keys: [
+              { op: 'header', field: 'from', value: 'bob' },
+              { op: 'date', field: 'internal', cmp: 'since' },
+            ],
+          },
+          b: { op: 'not', key: { op: 'flag', flag: '\\Seen', set: true } },
+        },
         { op: 'modseq', modseq: 620 },
         { op: 'seq', ranges: [[1, 5]] },
       ],

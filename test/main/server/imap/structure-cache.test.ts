@@ -21,7 +21,11 @@ describe('StructureCache', () => {
   it('parses big messages by header only, small ones fully, and shares concurrent loads', async () => {
     const mail = await store.user('carol@home.arpa');
     const small = readFileSync(path.join(CORPUS, 'rfc-000.eml'));
-    const big = Buffer.concat([Buffer.from('Subject: big one\r\nFrom: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\n'), Buffer.alloc(200_000, 'a'), Buffer.from('\r\n--x--\r\n')]);
+    const big = Buffer.concat([
+      Buffer.from('Subject: big one\r\nFrom: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\n'),
+      Buffer.alloc(200_000, 'a'),
+      Buffer.from('\r\n--x--\r\n'),
+    ]);
     const s1 = await mail.append('INBOX', small);
     const s2 = await mail.append('INBOX', big);
     const box = await mail.openMailbox('INBOX');

@@ -116,10 +116,30 @@ export function parseFetchItems(node: ImapNode | undefined): FetchItem[] {
     }
     if (n.partial) throw bad('Invalid FETCH item');
     if (SIMPLE.has(name)) items.push({ kind: 'simple', name: name as SimpleItem });
-    else if (name === 'RFC822') items.push({ kind: 'section', label: 'RFC822', binary: false, setsSeen: true, path: [], spec: { kind: 'all' }, sectionText: '', partial: null });
+    else if (name === 'RFC822')
+      items.push({ kind: 'section', label: 'RFC822', binary: false, setsSeen: true, path: [], spec: { kind: 'all' }, sectionText: '', partial: null });
     else if (name === 'RFC822.HEADER')
-      items.push({ kind: 'section', label: 'RFC822.HEADER', binary: false, setsSeen: false, path: [], spec: { kind: 'header' }, sectionText: 'HEADER', partial: null });
-    else if (name === 'RFC822.TEXT') items.push({ kind: 'section', label: 'RFC822.TEXT', binary: false, setsSeen: true, path: [], spec: { kind: 'text' }, sectionText: 'TEXT', partial: null });
+      items.push({
+        kind: 'section',
+        label: 'RFC822.HEADER',
+        binary: false,
+        setsSeen: false,
+        path: [],
+        spec: { kind: 'header' },
+        sectionText: 'HEADER',
+        partial: null,
+      });
+    else if (name === 'RFC822.TEXT')
+      items.push({
+        kind: 'section',
+        label: 'RFC822.TEXT',
+        binary: false,
+        setsSeen: true,
+        path: [],
+        spec: { kind: 'text' },
+        sectionText: 'TEXT',
+        partial: null,
+      });
     else throw bad(`Unknown FETCH item ${name.slice(0, 30)}`);
   }
   return items;
@@ -198,7 +218,8 @@ async function sectionParts(session: ImapSession, meta: MessageMeta, structure: 
   const to = from + length;
   if (length === 0) return [literalHeader(0, false)];
   if (length <= BUFFER_SECTION_BYTES) {
-    const bytes = !item.path.length && item.spec.kind === 'all' && !item.partial ? await handle.readMessageBuffer(meta.uid) : await readRange(session, meta.uid, from, to);
+    const bytes =
+      !item.path.length && item.spec.kind === 'all' && !item.partial ? await handle.readMessageBuffer(meta.uid) : await readRange(session, meta.uid, from, to);
     return [literalHeader(bytes.length, false), bytes];
   }
   // Open the file now so a concurrent expunge cannot pull it away after the size is announced.
@@ -267,7 +288,11 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
     const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
     try {
       const structure =
-        need === 'full' ? await session.shared.structures.get(user, sel.handle, meta) : need === 'header' ? await session.shared.structures.getHeader(user, sel.handle, meta) : null;
+        need === 'full'
+          ? await session.shared.structures.get(user, sel.handle, meta)
+          : need === 'header'
+            ? await session.shared.structures.getHeader(user, sel.handle, meta)
+            : null;
       let first = true;
       const label = (text: string) => {
         out.push(first ? text + ' ' : ' ' + text + ' ');

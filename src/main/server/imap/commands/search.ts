@@ -6,7 +6,16 @@ import type { MessageMeta } from '../../store/types.ts';
 import { parseSearch, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
 import type { SearchKey } from '../protocol/search-query.ts';
 import { inSequenceSet, resolveSequenceSet, formatSequenceSet } from '../protocol/sequence-set.ts';
-import { decodeCharset, decodeEncodedWords, decodeTransfer, headerText, headerValue, param, parseMessageStructure, transferEncoding } from '../protocol/mime-structure.ts';
+import {
+  decodeCharset,
+  decodeEncodedWords,
+  decodeTransfer,
+  headerText,
+  headerValue,
+  param,
+  parseMessageStructure,
+  transferEncoding,
+} from '../protocol/mime-structure.ts';
 import type { MimePart } from '../protocol/mime-structure.ts';
 import { quote } from '../protocol/response.ts';
 import { requireSelected } from './helpers.ts';

@@ -43,7 +43,8 @@ export function parseMessageStructure(buf: Buffer): MimePart {
 }
 
 function defaultType(parent: ContentType | null): ContentType {
-  if (parent && parent.type === 'multipart' && parent.subtype === 'digest') return { type: 'message', subtype: 'rfc822', rawType: 'message', rawSubtype: 'rfc822', params: [] };
+  if (parent && parent.type === 'multipart' && parent.subtype === 'digest')
+    return { type: 'message', subtype: 'rfc822', rawType: 'message', rawSubtype: 'rfc822', params: [] };
   return { type: 'text', subtype: 'plain', rawType: 'text', rawSubtype: 'plain', params: [['charset', 'us-ascii']] };
 }
 
@@ -87,7 +88,8 @@ export function parseHeaderOnly(head: Buffer, size: number, truncated = false): 
   const ctValue = headerValue(headers, 'content-type');
   let contentType = (ctValue && parseContentType(ctValue)) || defaultType(null);
   // Without its parts a multipart cannot be described; show it as one opaque part.
-  if (contentType.type === 'multipart' || contentType.type === 'message') contentType = { type: 'application', subtype: 'octet-stream', rawType: 'application', rawSubtype: 'octet-stream', params: [] };
+  if (contentType.type === 'multipart' || contentType.type === 'message')
+    contentType = { type: 'application', subtype: 'octet-stream', rawType: 'application', rawSubtype: 'octet-stream', params: [] };
   return { headerStart: 0, bodyStart, end: size, headers, contentType, lines: 0, children: [], message: null };
 }
 
@@ -215,7 +217,7 @@ function splitParams(value: string): [string, Array<[string, string]>] {
 /** A header-derived string: the raw bytes, quoted when 7-bit, as a literal when not (like Dovecot). */
 function nstring(v: string | null): string | Buffer | null {
   if (v === null || v === '') return null;
-  return /[^\x00-\x7e]/.test(v) ? Buffer.from(v, 'latin1') : v;
+  return /[^\t\x20-\x7e]/.test(v) ? Buffer.from(v, 'latin1') : v;
 }
 
 /** A binary (latin1) header string as text, for searching. */
@@ -243,7 +245,7 @@ function addressList(value: string | null): ImapValue {
   for (const a of parsed) {
     if ('group' in a && a.group) {
       out.push([null, null, a.name || '', null]);
-      for (const g of a.group) out.push(one(g.name ?? "", g.address ?? ""));
+      for (const g of a.group) out.push(one(g.name ?? '', g.address ?? ''));
       out.push([null, null, null, null]);
     } else if ('address' in a) {
       if (!a.address && !a.name) continue;
@@ -357,12 +359,7 @@ export function findPart(root: MimePart, path: readonly number[]): MimePart | nu
   return cur;
 }
 
-export type SectionSpecifier =
-  | { kind: 'all' }
-  | { kind: 'header' }
-  | { kind: 'text' }
-  | { kind: 'mime' }
-  | { kind: 'fields'; fields: string[]; not: boolean };
+export type SectionSpecifier = { kind: 'all' } | { kind: 'header' } | { kind: 'text' } | { kind: 'mime' } | { kind: 'fields'; fields: string[]; not: boolean };
 
 /**
  * Byte range of a section. path [] + header/text refer to the top message; path + header/text
@@ -439,7 +436,10 @@ export function decodeTransfer(body: Buffer, encoding: string): Buffer | null {
 }
 
 export function decodeQuotedPrintable(body: Buffer): Buffer {
-  const s = body.toString('latin1').replace(/[ \t]+(\r?\n)/g, '$1').replace(/=\r?\n/g, '');
+  const s = body
+    .toString('latin1')
+    .replace(/[ \t]+(\r?\n)/g, '$1')
+    .replace(/=\r?\n/g, '');
   const out = Buffer.alloc(s.length);
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -467,10 +467,7 @@ export function decodeEncodedWords(value: string): string {
     .replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)/g, '$1')
     .replace(/=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g, (_m, charset: string, enc: string, text: string) => {
       const cs = charset.split('*')[0];
-      const bytes =
-        enc.toUpperCase() === 'B'
-          ? Buffer.from(text, 'base64')
-          : decodeQuotedPrintable(Buffer.from(text.replace(/_/g, ' '), 'latin1'));
+      const bytes = enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(Buffer.from(text.replace(/_/g, ' '), 'latin1'));
       return decodeCharset(bytes, cs);
     });
 }

@@ -94,9 +94,7 @@ export function formatInternalDate(d: Date): string {
 
 /** Parse an RFC 3501 date-time ("17-Jul-1996 02:44:25 -0700") or date ("1-Feb-1994"). */
 export function parseImapDate(s: string, withTime: boolean): Date | null {
-  const m = withTime
-    ? /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(s)
-    : /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/.exec(s);
+  const m = withTime ? /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(s) : /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/.exec(s);
   if (!m) return null;
   const mon = MONTHS.findIndex((x) => x.toLowerCase() === m[2]!.toLowerCase());
   if (mon < 0) return null;

@@ -18,7 +18,7 @@ export function parseSequenceSet(text: string): SeqRange[] | null {
     const [a, b] = part.split(':') as [string, string | undefined];
     const x = a === '*' ? STAR : Number(a);
     const y = b === undefined ? x : b === '*' ? STAR : Number(b);
-    if (x === 0 || y === 0 || x > 0xffffffff && x !== STAR || y > 0xffffffff && y !== STAR) return null;
+    if (x === 0 || y === 0 || (x > 0xffffffff && x !== STAR) || (y > 0xffffffff && y !== STAR)) return null;
     out.push(x <= y ? [x, y] : [y, x]);
   }
   return out;
