@@ -22,7 +22,11 @@ export async function startImapServer(ctx: ServerContext, opts: ListenOptions): 
       socket.setNoDelay(true);
       const session = new ImapSession(shared, socket, secure);
       sessions.add(session);
-      socket.once('close', () => sessions.delete(session));
+      log.debug('imap connection', { session: session.id, remote: socket.remoteAddress });
+      socket.once('close', () => {
+        sessions.delete(session);
+        log.debug('imap connection closed', { session: session.id });
+      });
       session.start();
     } catch (err) {
       log.error('imap connection setup failed', { err });

@@ -430,8 +430,9 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
         continue;
       }
       if (session.isClosed) {
+        // The client went away: stop opening files (the finally below closes those opened ahead).
         releaseStreams(built);
-        continue;
+        break;
       }
       let hasStream = false;
       for (const p of built) {

@@ -146,6 +146,7 @@ export const search: CommandSpec = {
     const now = Date.now();
     const found: Array<{ msn: number; uid: number; modseq: number }> = [];
     for (const meta of metas) {
+      if (session.isClosed) return;
       const msn = sel.msnOf(meta.uid);
       if (!msn) continue;
       const c: Candidate = { msn, meta, structure: null, raw: null, bodyText: null };
