@@ -35,6 +35,16 @@ function foldSafe(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').trim();
 }
 
+/** RFC 6533 utf-8-addr-xtext: an internationalised address inside an ASCII delivery-status part. */
+export function utf8AddrXtext(address: string): string {
+  let out = '';
+  for (const ch of address) {
+    const cp = ch.codePointAt(0)!;
+    out += cp < 0x21 || cp > 0x7e || ch === '\\' || ch === '+' || ch === '=' ? `\\x{${cp.toString(16).toUpperCase()}}` : ch;
+  }
+  return out;
+}
+
 export function isAsciiOnly(s: string): boolean {
   return /^[\x00-\x7f]*$/.test(s);
 }
@@ -92,8 +102,8 @@ export function buildDsn(input: DsnInput): Buffer {
     `Arrival-Date: ${rfc5322Date(input.arrivalDate)}`,
   );
   for (const r of input.recipients) {
-    const utf8 = !isAsciiOnly(r.address);
-    lines.push('', `Final-Recipient: ${utf8 ? 'utf-8' : 'rfc822'}; ${r.address}`, `Action: ${r.action}`, `Status: ${r.status}`);
+    const finalRecipient = isAsciiOnly(r.address) ? `rfc822; ${r.address}` : `utf-8; ${utf8AddrXtext(r.address)}`;
+    lines.push('', `Final-Recipient: ${finalRecipient}`, `Action: ${r.action}`, `Status: ${r.status}`);
     if (r.remoteMta) lines.push(`Remote-MTA: dns; ${r.remoteMta}`);
     if (r.diagnostic) lines.push(`Diagnostic-Code: smtp; ${foldSafe(r.diagnostic)}`);
     if (r.lastAttemptAt) lines.push(`Last-Attempt-Date: ${rfc5322Date(r.lastAttemptAt)}`);

@@ -223,8 +223,8 @@ out["partTypes"] = [m.get_content_type()] + [p.get_content_type() for p in m.get
 for part in m.get_payload():
     if part.get_content_type() == "message/delivery-status":
         blocks = part.get_payload()
-        out["perMessage"] = {k: v for k, v in blocks[0].items()}
-        out["recipients"] = [{k: v for k, v in b.items()} for b in blocks[1:]]
+        out["perMessage"] = {k: str(v) for k, v in blocks[0].items()}
+        out["recipients"] = [{k: str(v) for k, v in b.items()} for b in blocks[1:]]
     if part.get_content_type() == "text/rfc822-headers":
         out["originalHeaders"] = part.get_payload(decode=True).decode("utf-8", "replace")
 print(json.dumps(out))
