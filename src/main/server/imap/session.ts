@@ -397,6 +397,11 @@ export class ImapSession {
     return this.closed;
   }
 
+  /** End the session after an internal error (logged; the client gets BYE). */
+  fail(err: unknown): void {
+    this.fatal(err);
+  }
+
   private fatal(err: unknown): void {
     this.log.error('imap session failed', { err });
     this.send(['* BYE Internal server error\r\n']);

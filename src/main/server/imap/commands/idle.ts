@@ -8,7 +8,16 @@ export const idle: CommandSpec = {
     session.send(['+ idling\r\n']);
     session.flushUpdates(true);
     const sel = session.selected;
-    if (sel) sel.onEvent = () => queueMicrotask(() => session.flushUpdates(true));
+    if (sel)
+      sel.onEvent = () =>
+        queueMicrotask(() => {
+          // Runs outside the command's try/catch: an error here must end this session only.
+          try {
+            session.flushUpdates(true);
+          } catch (err) {
+            session.fail(err);
+          }
+        });
     try {
       const line = await session.readLine();
       if (line === null) return;
