@@ -138,6 +138,13 @@ export class SelectedMailbox {
     return this.removeUids(present).map((msn) => Buffer.from(`* ${msn} EXPUNGE\r\n`));
   }
 
+  /** The highest MODSEQ known, including events not yet drained (our own changes among them). */
+  latestModseq(): number {
+    let m = this.highestModseq;
+    for (const ev of this.events) if (ev.type !== 'gone' && ev.highestModseq > m) m = ev.highestModseq;
+    return m;
+  }
+
   hasPendingExpunge(): boolean {
     return this.pendingExpunge.size > 0;
   }

@@ -190,6 +190,9 @@ describe('selected', () => {
     const ue = await c.cmd('k9', 'UID EXPUNGE 3');
     expect(ue).toMatch(/\* 2 EXPUNGE\r\n/);
     expect(ue).not.toMatch(/\* 1 EXPUNGE/);
+    // With CONDSTORE on, EXPUNGE reports the mailbox's new HIGHESTMODSEQ.
+    const hms = /k9 OK \[HIGHESTMODSEQ (\d+)\]/.exec(ue)![1];
+    expect(await c.cmd('k9s', 'STATUS INBOX (HIGHESTMODSEQ)')).toMatch(new RegExp(`HIGHESTMODSEQ ${hms}\\)`));
     expect(await c.cmd('k10', 'UID SEARCH ALL')).toMatch(/\* SEARCH 1\r\n/);
   });
 

@@ -19,9 +19,7 @@ export const expunge: CommandSpec = {
     }
     const lines = sel.announceExpunge(removed, { condstore: session.condstore, qresync: session.qresync });
     if (lines.length) session.send(lines);
-    if (session.condstore) {
-      const st = await sel.handle.status();
-      return { code: `HIGHESTMODSEQ ${st.highestModseq}`, text: 'EXPUNGE completed' };
-    }
+    // RFC 7162 3.1.10: the new HIGHESTMODSEQ (the store's expunge event carries it).
+    if (session.condstore) return { code: `HIGHESTMODSEQ ${sel.latestModseq()}`, text: 'EXPUNGE completed' };
   },
 };
