@@ -17,6 +17,7 @@ let peer: SmtpPeer;
 let dns: Awaited<ReturnType<typeof startDnsServer>>;
 let server: ChildProcess;
 let submissionPort = 0;
+let smtpPort = 0;
 let stderr = '';
 const data = tempDir('cli');
 
@@ -24,9 +25,10 @@ function hearth(...args: string[]) {
   return run(process.execPath, [HEARTH, ...args, '--data', data], { encoding: 'utf8' });
 }
 
-function swaks(args: string[]): Promise<string> {
+function swaks(args: string[], raw = false): Promise<string> {
   return new Promise((resolve) => {
-    const c = spawn('swaks', ['--server', `127.0.0.1:${submissionPort}`, '-tls', '-a', 'PLAIN', '-au', 'alice@home.arpa', '-ap', 'pw-alice-123', '--from', 'alice@home.arpa', ...args]);
+    const login = ['--server', `127.0.0.1:${submissionPort}`, '-tls', '-a', 'PLAIN', '-au', 'alice@home.arpa', '-ap', 'pw-alice-123', '--from', 'alice@home.arpa'];
+    const c = spawn('swaks', raw ? args : [...login, ...args]);
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d));
     c.stderr.on('data', (d: Buffer) => (out += d));
@@ -45,7 +47,7 @@ beforeAll(async () => {
   await hearth('user', 'add', 'alice@home.arpa', '--password', 'pw-alice-123');
   server = spawn(
     process.execPath,
-    [HEARTH, 'serve', '--data', data, '--hostname', 'mail.home.arpa', ...['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']), '--submission-port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--relay-port', String(peer.port)],
+    [HEARTH, 'serve', '--data', data, '--hostname', 'mail.home.arpa', ...['imap', 'imaps', 'pop3', 'pop3s', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']), '--submission-port', '0', '--smtp-port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--relay-port', String(peer.port)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -53,6 +55,7 @@ beforeAll(async () => {
   server.stderr!.on('data', (d: Buffer) => (stderr += d));
   await waitFor(() => /^ready /m.test(out), 30_000, `hearth serve (${stderr.slice(-500)})`);
   submissionPort = Number(/^listening submission 127\.0\.0\.1:(\d+)$/m.exec(out)![1]);
+  smtpPort = Number(/^listening smtp 127\.0\.0\.1:(\d+)$/m.exec(out)![1]);
 });
 
 afterAll(async () => {
@@ -96,6 +99,18 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
     const mailDir = path.join(data, 'mail');
     await waitFor(() => allFiles(mailDir).some((f) => statSync(f).size < 1e6 && readFileSync(f, 'latin1').includes('Removed from the queue by the administrator: sent by mistake')), 15_000, 'DSN delivered');
     expect(peer.received().some((r) => r.eml.includes('Subject: to be deleted'))).toBe(false);
+  });
+
+  it('is no open relay on any port: unauthenticated mail to a foreign domain is refused (swaks)', async () => {
+    for (const port of [smtpPort, submissionPort]) {
+      const out = await swaks(['--server', `127.0.0.1:${port}`, '--from', 'someone@elsewhere.test', '--to', 'victim@far.test', '--h-Subject', 'open relay probe'], true);
+      expect(out).toMatch(/<\*\* 5\d\d /);
+      expect(out).not.toMatch(/<- {1,2}250 .*queued/i);
+    }
+    // and nothing of it reached the remote domain's server
+    await new Promise((r) => setTimeout(r, 300));
+    expect(peer.received().some((r) => r.eml.includes('open relay probe'))).toBe(false);
+    expect((await hearth('queue', 'list')).stdout).toBe('queue is empty\n');
   });
 
   it('prints the DNS records with the DKIM key the server signs with', async () => {
