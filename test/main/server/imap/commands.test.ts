@@ -244,6 +244,20 @@ describe('selected', () => {
     ).toBe(true);
   });
 
+  it('APPEND accepts a literal8 (~{n}) with NUL bytes, and BINARY returns it as literal8', async () => {
+    const msg = Buffer.concat([
+      Buffer.from('Subject: nul\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n'),
+      Buffer.from([1, 0, 2, 0, 3]),
+    ]);
+    c.write(`q1 APPEND Archive ~{${msg.length}+}\r\n`);
+    c.write(msg);
+    c.write('\r\n');
+    expect(await c.until(/q1 (OK|NO|BAD).*\r\n/)).toMatch(/q1 OK \[APPENDUID/);
+    await c.cmd('q2', 'SELECT Archive');
+    const r = await c.cmd('q3', 'FETCH * (BINARY.PEEK[1] RFC822.SIZE)');
+    expect(r).toMatch(/BINARY\[1\] ~\{5\}\r\n\x01\x00\x02\x00\x03 RFC822.SIZE/);
+  });
+
   it('LOGOUT says BYE and closes', async () => {
     const r = await c.cmd('z1', 'LOGOUT');
     expect(r).toMatch(/\* BYE[^\r]*\r\nz1 OK/);
