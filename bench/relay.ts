@@ -107,7 +107,10 @@ async function runHearth(reuse: boolean): Promise<{ total: number; submit: numbe
   });
   await relay.start();
   const tls = generateSelfSigned({ hostnames: ['localhost'], addresses: ['127.0.0.1'] });
-  const listener = await startSubmissionServer({ store, users, log: silentLogger, tls, hostname: 'mail.home.test', relay }, { host: '127.0.0.1', port: 0, implicitTls: false });
+  const listener = await startSubmissionServer(
+    { store, users, log: silentLogger, tls, hostname: 'mail.home.test', relay },
+    { host: '127.0.0.1', port: 0, implicitTls: false },
+  );
   const base = peerAccepted();
   const t0 = Date.now();
   await submitAll({ port: listener.port, auth: { user: 'alice@home.test', pass: 'bench-password' } });
@@ -130,7 +133,16 @@ async function runHearthDeliveryOnly(reuse: boolean): Promise<number> {
       throw Object.assign(new Error('ENODATA'), { code: 'ENODATA' });
     },
   };
-  const relay = new Relay({ dataDir: dir, hostname: 'mail.home.test', resolver, portOverrides: { 'mx.far.test': PEER_PORT }, reuseConnections: reuse, autoRun: false, dkim: null, log: silentLogger });
+  const relay = new Relay({
+    dataDir: dir,
+    hostname: 'mail.home.test',
+    resolver,
+    portOverrides: { 'mx.far.test': PEER_PORT },
+    reuseConnections: reuse,
+    autoRun: false,
+    dkim: null,
+    log: silentLogger,
+  });
   await relay.start();
   for (let i = 0; i < N; i++) await relay.submit({ from: 'alice@home.test', recipients: [`r${i % 50}@far.test`], body: Buffer.from(message(i)) });
   const base = peerAccepted();
@@ -166,7 +178,9 @@ execFileSync(path.join(PEERS, 'stop-smtp-sink.sh'), [STATE, String(PEER_PORT)], 
 rmSync(peerLog, { force: true });
 execFileSync(path.join(PEERS, 'start-smtp-sink.sh'), [STATE, 'accept', String(PEER_PORT)], { stdio: 'ignore' });
 try {
-  console.log(`relay benchmark: ${N} messages of ${message(0).length} bytes, ${CLIENT_CONNECTIONS} submitting connections, aiosmtpd accept peer on ${PEER_PORT}`);
+  console.log(
+    `relay benchmark: ${N} messages of ${message(0).length} bytes, ${CLIENT_CONNECTIONS} submitting connections, aiosmtpd accept peer on ${PEER_PORT}`,
+  );
   const reuse = await runHearth(true);
   console.log(`hearth, connection reuse:      ${reuse.total.toFixed(0)} msg/s end to end (submission alone ${reuse.submit.toFixed(0)} msg/s)`);
   const single = await runHearth(false);

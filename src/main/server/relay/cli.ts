@@ -96,7 +96,14 @@ export async function queueControl(dataDir: string, req: ControlRequest, timeout
     return { ok: false, code: 'TIMEOUT', message: 'the running server did not answer the queue request' };
   }
   const cfg = readConfigSync(dataDir);
-  const relay = new Relay({ dataDir, hostname: 'localhost', ...(cfg?.domains[0] ? { postmasterDomain: cfg.domains[0] } : {}), autoRun: false, control: false, dkim: null });
+  const relay = new Relay({
+    dataDir,
+    hostname: 'localhost',
+    ...(cfg?.domains[0] ? { postmasterDomain: cfg.domains[0] } : {}),
+    autoRun: false,
+    control: false,
+    dkim: null,
+  });
   await relay.start();
   try {
     return await runControlRequest(relay, req);
@@ -140,7 +147,9 @@ async function queueCommand(argv: string[]): Promise<number> {
       }
       const now = Date.now();
       for (const env of items) {
-        process.stdout.write(`${env.id}  ${age(now - env.createdAt)} old  ${env.bodySize} bytes  from <${env.from}>${env.submittedBy ? ` (by ${env.submittedBy})` : ''}\n`);
+        process.stdout.write(
+          `${env.id}  ${age(now - env.createdAt)} old  ${env.bodySize} bytes  from <${env.from}>${env.submittedBy ? ` (by ${env.submittedBy})` : ''}\n`,
+        );
         for (const r of env.recipients) {
           const when = r.state === 'pending' || r.state === 'deferred' ? `, next try in ${age(Math.max(0, r.nextAttemptAt - now))}` : '';
           process.stdout.write(`    <${r.address}>  ${r.state}, ${r.attempts} attempt(s)${when}${r.lastReply ? `: ${r.lastReply}` : ''}\n`);

@@ -255,7 +255,10 @@ export async function deliverToDestination(
   let unreachable: { reply: string; permanent: boolean } | null = null;
   const failAll = async (job: DeliveryJob, reply: string, permanent: boolean) => {
     const r = permanent && reply.startsWith('5') ? reply : reply.startsWith('5') ? '4' + reply.slice(1) : reply;
-    await onResult(job, job.recipients.map((a) => outcome(a, r)));
+    await onResult(
+      job,
+      job.recipients.map((a) => outcome(a, r)),
+    );
   };
   const worker = async () => {
     let session: Session | undefined;

@@ -82,7 +82,5 @@ export function recordsToPublish(key: DkimKey, mailHost: string): DnsRecord[] {
 
 export function formatZone(records: DnsRecord[]): string {
   const quote = (v: string) => (v.match(/.{1,255}/g) ?? ['']).map((c) => `"${c}"`).join(' ');
-  return records
-    .map((r) => `; ${r.why}\n${r.name}.\tIN\t${r.type}\t${r.type === 'TXT' ? quote(r.value) : r.value}`)
-    .join('\n') + '\n';
+  return records.map((r) => `; ${r.why}\n${r.name}.\tIN\t${r.type}\t${r.type === 'TXT' ? quote(r.value) : r.value}`).join('\n') + '\n';
 }

@@ -46,7 +46,7 @@ export function utf8AddrXtext(address: string): string {
 }
 
 export function isAsciiOnly(s: string): boolean {
-  return /^[\x00-\x7f]*$/.test(s);
+  return /^\p{ASCII}*$/u.test(s);
 }
 
 export function buildDsn(input: DsnInput): Buffer {

@@ -331,9 +331,9 @@ export class Relay {
 
     const localRun = runLimited(localTasks, relayLimits.parallelLocalDeliveries, async ({ entry, rcpt }) => {
       if (!this.entries.has(entry.env.id)) return;
-      const result = await this.opts.local!.deliver(rcpt.address, entry.env.from, () => this.queue.openMessage(entry.env), this.queue.messageSize(entry.env)).catch(
-        (err: Error) => ({ ok: false as const, permanent: false, reply: `451 4.3.0 Local delivery failed: ${err.message}` }),
-      );
+      const result = await this.opts
+        .local!.deliver(rcpt.address, entry.env.from, () => this.queue.openMessage(entry.env), this.queue.messageSize(entry.env))
+        .catch((err: Error) => ({ ok: false as const, permanent: false, reply: `451 4.3.0 Local delivery failed: ${err.message}` }));
       const reply = result.ok ? '250 2.0.0 Delivered to local mailbox' : result.reply;
       this.apply(entry, [{ address: rcpt.address, kind: result.ok ? 'delivered' : kindOf(reply), reply, status: statusOf(reply) }]);
       await this.taskDone(entry);
@@ -373,7 +373,11 @@ export class Relay {
     if (sh) {
       const route = await routeHostOnly(sh.host, sh.port, this.resolver);
       if (!route.ok) {
-        for (const job of jobs) await onResult(job, job.recipients.map((address) => ({ address, kind: 'deferred', reply: route.reply, status: statusOf(route.reply) })));
+        for (const job of jobs)
+          await onResult(
+            job,
+            job.recipients.map((address) => ({ address, kind: 'deferred', reply: route.reply, status: statusOf(route.reply) })),
+          );
         return;
       }
       hosts = route.hosts;
@@ -386,7 +390,11 @@ export class Relay {
       });
       if (!route.ok) {
         const kind = route.permanent ? 'failed' : 'deferred';
-        for (const job of jobs) await onResult(job, job.recipients.map((address) => ({ address, kind, reply: route.reply, status: route.status })));
+        for (const job of jobs)
+          await onResult(
+            job,
+            job.recipients.map((address) => ({ address, kind, reply: route.reply, status: route.status })),
+          );
         return;
       }
       hosts = route.hosts;
@@ -451,12 +459,18 @@ export class Relay {
     const now = this.clock.now();
     const newlyFailed = env.recipients.filter((r) => r.state === 'failed' && !reported(r));
     if (newlyFailed.length) {
-      await this.bounce(env, newlyFailed.map((r) => dsnRecipient(r, 'failed')));
+      await this.bounce(
+        env,
+        newlyFailed.map((r) => dsnRecipient(r, 'failed')),
+      );
       for (const r of newlyFailed) markReported(r);
     }
     const deferred = env.recipients.filter((r) => r.state === 'deferred');
     if (deferred.length && needsDelayWarning(this.policy, env.createdAt, now, env.delayWarned ?? false)) {
-      await this.bounce(env, deferred.map((r) => ({ ...dsnRecipient(r, 'delayed'), willRetryUntil: env.createdAt + this.policy.giveUpAfterMs })));
+      await this.bounce(
+        env,
+        deferred.map((r) => ({ ...dsnRecipient(r, 'delayed'), willRetryUntil: env.createdAt + this.policy.giveUpAfterMs })),
+      );
       env.delayWarned = true;
     }
     if (env.recipients.every((r) => r.state === 'delivered' || r.state === 'failed')) {
@@ -582,7 +596,10 @@ function dedupe(list: string[]): string[] {
 }
 
 function toStream(body: Readable | Buffer): Readable | AsyncIterable<Buffer> {
-  if (Buffer.isBuffer(body)) return (async function* () { yield body; })();
+  if (Buffer.isBuffer(body))
+    return (async function* () {
+      yield body;
+    })();
   return body;
 }
 

@@ -92,7 +92,12 @@ export async function routeDomain(domain: string, opts: RouterOptions): Promise<
   }
   if (hosts.length) return { ok: true, hosts };
   if (lastError && !isNoData(lastError)) {
-    return { ok: false, permanent: false, status: '4.4.3', reply: `451 4.4.3 Address lookup for ${targets.join(', ')} failed (${dnsCode(lastError) || 'error'})` };
+    return {
+      ok: false,
+      permanent: false,
+      status: '4.4.3',
+      reply: `451 4.4.3 Address lookup for ${targets.join(', ')} failed (${dnsCode(lastError) || 'error'})`,
+    };
   }
   if (!mx.length) {
     return { ok: false, permanent: true, status: '5.1.2', reply: `550 5.1.2 Domain ${domain} has no MX and no address records` };

@@ -27,7 +27,19 @@ function hearth(...args: string[]) {
 
 function swaks(args: string[], raw = false): Promise<string> {
   return new Promise((resolve) => {
-    const login = ['--server', `127.0.0.1:${submissionPort}`, '-tls', '-a', 'PLAIN', '-au', 'alice@home.arpa', '-ap', 'pw-alice-123', '--from', 'alice@home.arpa'];
+    const login = [
+      '--server',
+      `127.0.0.1:${submissionPort}`,
+      '-tls',
+      '-a',
+      'PLAIN',
+      '-au',
+      'alice@home.arpa',
+      '-ap',
+      'pw-alice-123',
+      '--from',
+      'alice@home.arpa',
+    ];
     const c = spawn('swaks', raw ? args : [...login, ...args]);
     let out = '';
     c.stdout.on('data', (d: Buffer) => (out += d));
@@ -47,7 +59,23 @@ beforeAll(async () => {
   await hearth('user', 'add', 'alice@home.arpa', '--password', 'pw-alice-123');
   server = spawn(
     process.execPath,
-    [HEARTH, 'serve', '--data', data, '--hostname', 'mail.home.arpa', ...['imap', 'imaps', 'pop3', 'pop3s', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']), '--submission-port', '0', '--smtp-port', '0', '--resolver', `127.0.0.1:${dns.port}`, '--relay-port', String(peer.port)],
+    [
+      HEARTH,
+      'serve',
+      '--data',
+      data,
+      '--hostname',
+      'mail.home.arpa',
+      ...['imap', 'imaps', 'pop3', 'pop3s', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']),
+      '--submission-port',
+      '0',
+      '--smtp-port',
+      '0',
+      '--resolver',
+      `127.0.0.1:${dns.port}`,
+      '--relay-port',
+      String(peer.port),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -75,7 +103,7 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
     await waitFor(async () => (await hearth('queue', 'list')).stdout.includes('451 4.3.0 Try again'), 15_000, 'deferral listed');
     const listed = (await hearth('queue', 'list')).stdout;
     expect(listed).toContain(`${id}`);
-    expect(listed).toMatch(/<friend@far\.test>  deferred, 1 attempt\(s\), next try in \d+m: 451 4\.3\.0 Try again/);
+    expect(listed).toMatch(/<friend@far\.test> {2}deferred, 1 attempt\(s\), next try in \d+m: 451 4\.3\.0 Try again/);
     const json = JSON.parse((await hearth('queue', 'list', '--json')).stdout);
     expect(json.messages[0]).toMatchObject({ id, from: 'alice@home.arpa', recipients: [{ address: 'friend@far.test', state: 'deferred', attempts: 1 }] });
 
@@ -97,13 +125,23 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
     await expect(hearth('queue', 'delete', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`no queued message ${id}`) });
     // the DSN lands in alice's mailbox on disk
     const mailDir = path.join(data, 'mail');
-    await waitFor(() => allFiles(mailDir).some((f) => statSync(f).size < 1e6 && readFileSync(f, 'latin1').includes('Removed from the queue by the administrator: sent by mistake')), 15_000, 'DSN delivered');
+    await waitFor(
+      () =>
+        allFiles(mailDir).some(
+          (f) => statSync(f).size < 1e6 && readFileSync(f, 'latin1').includes('Removed from the queue by the administrator: sent by mistake'),
+        ),
+      15_000,
+      'DSN delivered',
+    );
     expect(peer.received().some((r) => r.eml.includes('Subject: to be deleted'))).toBe(false);
   });
 
   it('is no open relay on any port: unauthenticated mail to a foreign domain is refused (swaks)', async () => {
     for (const port of [smtpPort, submissionPort]) {
-      const out = await swaks(['--server', `127.0.0.1:${port}`, '--from', 'someone@elsewhere.test', '--to', 'victim@far.test', '--h-Subject', 'open relay probe'], true);
+      const out = await swaks(
+        ['--server', `127.0.0.1:${port}`, '--from', 'someone@elsewhere.test', '--to', 'victim@far.test', '--h-Subject', 'open relay probe'],
+        true,
+      );
       expect(out).toMatch(/<\*\* 5\d\d /);
       expect(out).not.toMatch(/<- {1,2}250 .*queued/i);
     }

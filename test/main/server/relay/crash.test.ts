@@ -16,7 +16,10 @@ beforeAll(() => {
 afterAll(() => peer?.stop());
 
 function runChild(dataDir: string, count: number, env: Record<string, string> = {}): { child: ChildProcess; lines: string[] } {
-  const child = spawn(process.execPath, [CHILD, dataDir, String(peer.port), String(count)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [CHILD, dataDir, String(peer.port), String(count)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const lines: string[] = [];
   let buf = '';
   child.stdout!.on('data', (d: Buffer) => {

@@ -49,14 +49,32 @@ describe('DKIM', () => {
     const txtName = `hearth._domainkey.home.test`;
     dns.txt.set(txtName, [[dkimTxtValue(key)]]);
     const clock = new ManualClock(Date.now());
-    const relay = new Relay({ dataDir: dir, hostname: 'mail.home.test', clock, resolver: dns, portOverrides: { 'mx.far.test': peer.port }, dkim: key, autoRun: false });
+    const relay = new Relay({
+      dataDir: dir,
+      hostname: 'mail.home.test',
+      clock,
+      resolver: dns,
+      portOverrides: { 'mx.far.test': peer.port },
+      dkim: key,
+      autoRun: false,
+    });
     await relay.start();
     const body = Buffer.from(
       'From: Alice <alice@home.test>\r\nTo: Far <x@far.test>\r\nSubject:  Spaces   and\r\n\tfolding \r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nline one  \r\n\r\n\r\n',
     );
-    await relay.submit({ from: 'alice@home.test', recipients: ['x@far.test'], body, trace: { authUser: 'alice@home.test', clientAddress: '127.0.0.1', helo: 'pc' } });
+    await relay.submit({
+      from: 'alice@home.test',
+      recipients: ['x@far.test'],
+      body,
+      trace: { authUser: 'alice@home.test', clientAddress: '127.0.0.1', helo: 'pc' },
+    });
     // a real multi-part message from the corpus, with its From rewritten to the household domain
-    const real = Buffer.from(corpus('legacy-000.eml').toString('latin1').replace(/^From: .*$/m, 'From: "Alice" <alice@home.test>'), 'latin1');
+    const real = Buffer.from(
+      corpus('legacy-000.eml')
+        .toString('latin1')
+        .replace(/^From: .*$/m, 'From: "Alice" <alice@home.test>'),
+      'latin1',
+    );
     await relay.submit({ from: 'alice@home.test', recipients: ['y@far.test'], body: real });
     // not our domain in From: no signature
     await relay.submit({ from: 'alice@home.test', recipients: ['z@far.test'], body: corpus('legacy-001.eml') });

@@ -19,7 +19,13 @@ describe('DSN builder', () => {
     const raw = buildDsn({
       ...base,
       recipients: [
-        { address: 'x@far.test', action: 'delayed', status: '4.4.1', diagnostic: '451 4.4.1 connection refused', willRetryUntil: base.arrivalDate + 5 * 86_400_000 },
+        {
+          address: 'x@far.test',
+          action: 'delayed',
+          status: '4.4.1',
+          diagnostic: '451 4.4.1 connection refused',
+          willRetryUntil: base.arrivalDate + 5 * 86_400_000,
+        },
         { address: 'jörg@müller.test', action: 'delayed', status: '4.3.0' },
       ],
     });
@@ -39,7 +45,12 @@ describe('DSN builder', () => {
     expect(mail.subject).toBe('Delayed Mail (still being retried)');
     expect(mail.headers.get('auto-submitted')).toBe('auto-replied');
     // every line ends in CRLF and none is longer than 998 octets
-    expect(raw.toString('latin1').split('\r\n').every((l) => !l.includes('\n') && Buffer.byteLength(l) <= 998)).toBe(true);
+    expect(
+      raw
+        .toString('latin1')
+        .split('\r\n')
+        .every((l) => !l.includes('\n') && Buffer.byteLength(l) <= 998),
+    ).toBe(true);
   });
 
   it('reads header blocks and dates', () => {

@@ -168,7 +168,9 @@ export function startPeer(name: string, mode: 'accept' | 'tempfail' | 'reject' |
     received: () => {
       if (!existsSync(spool)) return [];
       const out = [];
-      for (const n of readdirSync(spool).filter((f) => f.endsWith('.eml')).sort()) {
+      for (const n of readdirSync(spool)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()) {
         try {
           // the peer writes .eml then .json; a message whose .json is not complete yet is skipped
           out.push({ eml: readFileSync(path.join(spool, n)), env: JSON.parse(readFileSync(path.join(spool, n.replace(/\.eml$/, '.json')), 'utf8')) });

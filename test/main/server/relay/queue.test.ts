@@ -7,7 +7,11 @@ import { createLogger } from '../../../../src/main/log.ts';
 import { corpus, tempDir } from './helpers.ts';
 
 async function enqueue(q: MessageQueue, body: Buffer, rcpts = ['bob@remote.test']): Promise<QueueEnvelope> {
-  const written = await q.writeBody((async function* () { yield body; })());
+  const written = await q.writeBody(
+    (async function* () {
+      yield body;
+    })(),
+  );
   const env: QueueEnvelope = {
     version: 1,
     id: written.id,
@@ -91,7 +95,11 @@ describe('MessageQueue', () => {
     const q = new MessageQueue(dir);
     await q.init();
     const a = await enqueue(q, corpus('legacy-009.eml'));
-    const written = await q.writeBody((async function* () { yield Buffer.from('Subject: half\r\n\r\nx\r\n'); })());
+    const written = await q.writeBody(
+      (async function* () {
+        yield Buffer.from('Subject: half\r\n\r\nx\r\n');
+      })(),
+    );
     writeFileSync(path.join(dir, 'queue', 'orphan-1.eml'), 'Subject: orphan\r\n\r\n');
     const loaded = await q.load();
     expect(loaded.map((e) => e.id)).toEqual([a.id]);
@@ -103,7 +111,14 @@ describe('MessageQueue', () => {
     const dir = tempDir('queue');
     const q = new MessageQueue(dir);
     await q.init();
-    await expect(q.writeBody((async function* () { yield Buffer.alloc(2000, 65); })(), 1000)).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+    await expect(
+      q.writeBody(
+        (async function* () {
+          yield Buffer.alloc(2000, 65);
+        })(),
+        1000,
+      ),
+    ).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
     expect(readdirSync(path.join(dir, 'queue/tmp'))).toEqual([]);
   });
 });

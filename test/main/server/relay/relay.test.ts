@@ -69,12 +69,20 @@ async function parseReport(raw: Buffer) {
   const ct = mail.headers.get('content-type') as { value: string; params: Record<string, string> };
   const dsn = parseDsnWithPython(raw);
   // one "Field: value" line per field of the per-message and per-recipient blocks, for matching
-  const status = [dsn.perMessage, ...dsn.recipients].map((b) => Object.entries(b).map(([k, v]) => `${k}: ${v}`).join('\n')).join('\n\n');
+  const status = [dsn.perMessage, ...dsn.recipients]
+    .map((b) =>
+      Object.entries(b)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\n'),
+    )
+    .join('\n\n');
   return { mail, ct, dsn, status, headers: dsn.originalHeaders };
 }
 
 function message(subject: string, from = 'alice@home.test', to = 'someone@accept.test'): Buffer {
-  return Buffer.from(`From: Alice <${from}>\r\nTo: <${to}>\r\nSubject: ${subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello ${subject}\r\n.leading dot line\r\n`);
+  return Buffer.from(
+    `From: Alice <${from}>\r\nTo: <${to}>\r\nSubject: ${subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nHello ${subject}\r\n.leading dot line\r\n`,
+  );
 }
 
 describe('Relay against SMTP peers', () => {
@@ -118,7 +126,6 @@ describe('Relay against SMTP peers', () => {
   it('defers on 451 and delivers exactly once after retries (flaky peer)', async () => {
     const { relay, clock } = makeRelay();
     await relay.start();
-    const before = flaky.received().length;
     const env = await relay.submit({ from: 'alice@home.test', recipients: ['x@flaky.test'], body: message('flaky') });
     await drain(relay, clock);
     let item = relay.list().find((i) => i.id === env.id)!;
@@ -133,11 +140,11 @@ describe('Relay against SMTP peers', () => {
     await drain(relay, clock);
     expect(relay.list().find((i) => i.id === env.id)).toBeUndefined();
     const dataEvents = flaky.events().filter((e) => e.ev === 'data' && (e.rcpts as string[]).includes('x@flaky.test'));
-    expect(dataEvents.map((e) => e.reply === '250' ? '250' : String(e.reply).slice(0, 3))).toEqual(['451', '451', '250']);
+    expect(dataEvents.map((e) => (e.reply === '250' ? '250' : String(e.reply).slice(0, 3)))).toEqual(['451', '451', '250']);
     await relay.stop();
   });
 
-  it('bounces a rejected message: the DSN lands in the sender\'s local mailbox as a delivery report', async () => {
+  it("bounces a rejected message: the DSN lands in the sender's local mailbox as a delivery report", async () => {
     const { relay, clock, mailboxes } = makeRelay();
     await relay.start();
     await relay.submit({ from: 'alice@home.test', recipients: ['x@reject.test'], body: message('rejected one', 'alice@home.test', 'x@reject.test') });
@@ -187,7 +194,11 @@ describe('Relay against SMTP peers', () => {
     const { relay, clock, mailboxes } = makeRelay();
     await relay.start();
     const start = clock.now();
-    const env = await relay.submit({ from: 'alice@home.test', recipients: ['late@tempfail.test'], body: message('patience', 'alice@home.test', 'late@tempfail.test') });
+    const env = await relay.submit({
+      from: 'alice@home.test',
+      recipients: ['late@tempfail.test'],
+      body: message('patience', 'alice@home.test', 'late@tempfail.test'),
+    });
     const attemptTimes: number[] = [];
     for (let i = 0; i < 500 && relay.list().some((x) => x.id === env.id); i++) {
       const before = relay.list().find((x) => x.id === env.id)?.recipients[0]?.attempts ?? 0;
@@ -245,11 +256,18 @@ describe('Relay against SMTP peers', () => {
   it('delivers local recipients into the mailbox store and bounces unknown local users', async () => {
     const { relay, clock, mailboxes } = makeRelay();
     await relay.start();
-    await relay.submit({ from: 'alice@home.test', recipients: ['bob@home.test', 'ghost@home.test'], body: message('local', 'alice@home.test', 'bob@home.test'), trace: { authUser: 'alice@home.test', clientAddress: '127.0.0.1', helo: 'laptop' } });
+    await relay.submit({
+      from: 'alice@home.test',
+      recipients: ['bob@home.test', 'ghost@home.test'],
+      body: message('local', 'alice@home.test', 'bob@home.test'),
+      trace: { authUser: 'alice@home.test', clientAddress: '127.0.0.1', helo: 'laptop' },
+    });
     await drain(relay, clock);
     const bob = mailboxes.messages('bob@home.test');
     expect(bob).toHaveLength(1);
-    expect(bob[0]!.toString()).toMatch(/^Return-Path: <alice@home\.test>\r\nDKIM-Signature: [^]*?\r\nReceived: from laptop \(\[127\.0\.0\.1\]\)\r\n\t\(authenticated user alice@home\.test\)/);
+    expect(bob[0]!.toString()).toMatch(
+      /^Return-Path: <alice@home\.test>\r\nDKIM-Signature: [^]*?\r\nReceived: from laptop \(\[127\.0\.0\.1\]\)\r\n\t\(authenticated user alice@home\.test\)/,
+    );
     const reports = await Promise.all(mailboxes.messages('alice@home.test').map(parseReport));
     expect(reports).toHaveLength(1);
     expect(reports[0]!.status).toMatch(/^Final-Recipient: rfc822; ghost@home\.test$/m);

@@ -32,7 +32,12 @@ describe('routeDomain', () => {
     const seen = new Set<string>();
     let i = 0;
     const rand = () => [0.9, 0.1, 0.5, 0.1, 0.9, 0.5][i++ % 6]!;
-    for (let k = 0; k < 2; k++) seen.add(orderMx(recs, rand).map((r) => r.exchange).join(','));
+    for (let k = 0; k < 2; k++)
+      seen.add(
+        orderMx(recs, rand)
+          .map((r) => r.exchange)
+          .join(','),
+      );
     expect(seen).toEqual(new Set(['c,b,a', 'c,a,b']));
   });
 

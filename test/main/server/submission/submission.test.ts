@@ -106,21 +106,62 @@ describe('submission server', () => {
   });
 
   it('refuses AUTH without TLS when plain-text AUTH is not allowed', async () => {
-    const r = await swaks(['--port', String(starttls.port), '-a', 'PLAIN', '-au', 'alice@home.test', '-ap', PW.alice, '--from', 'alice@home.test', '--to', 'x@far.test']);
+    const r = await swaks([
+      '--port',
+      String(starttls.port),
+      '-a',
+      'PLAIN',
+      '-au',
+      'alice@home.test',
+      '-ap',
+      PW.alice,
+      '--from',
+      'alice@home.test',
+      '--to',
+      'x@far.test',
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(/<\*\* 538 .*(STARTTLS|Encryption required)/);
     expect(r.out).not.toMatch(/235 /);
   });
 
   it('refuses an authenticated user sending as another user', async () => {
-    const r = await swaks(['--port', String(starttls.port), ...tlsArgs, '-a', 'PLAIN', '-au', 'alice@home.test', '-ap', PW.alice, '--from', 'bob@home.test', '--to', 'x@far.test']);
+    const r = await swaks([
+      '--port',
+      String(starttls.port),
+      ...tlsArgs,
+      '-a',
+      'PLAIN',
+      '-au',
+      'alice@home.test',
+      '-ap',
+      PW.alice,
+      '--from',
+      'bob@home.test',
+      '--to',
+      'x@far.test',
+    ]);
     expect(r.out).toMatch(/235 /);
     expect(r.out).toMatch(/<~\* 553 5\.7\.1 Sender address <bob@home\.test> does not belong to alice@home\.test/);
     expect(r.code).toBe(23);
   });
 
   it('refuses a wrong password', async () => {
-    const r = await swaks(['--port', String(starttls.port), ...tlsArgs, '-a', 'LOGIN', '-au', 'alice@home.test', '-ap', 'wrong', '--from', 'alice@home.test', '--to', 'x@far.test']);
+    const r = await swaks([
+      '--port',
+      String(starttls.port),
+      ...tlsArgs,
+      '-a',
+      'LOGIN',
+      '-au',
+      'alice@home.test',
+      '-ap',
+      'wrong',
+      '--from',
+      'alice@home.test',
+      '--to',
+      'x@far.test',
+    ]);
     expect(r.out).toMatch(/<~\* 535 5\.7\.8/);
     expect(r.code).not.toBe(0);
   });
@@ -128,15 +169,36 @@ describe('submission server', () => {
   it('relays authenticated mail over STARTTLS with a Received trace, Message-ID/Date added and a DKIM signature', async () => {
     const before = accept.received().length;
     const data = 'From: Alice <alice@home.test>\r\nTo: <far1@far.test>\r\nSubject: via swaks\r\n\r\nBody line\r\n';
-    const r = await swaks(['--port', String(starttls.port), ...tlsArgs, '-a', 'PLAIN', '-au', 'alice@home.test', '-ap', PW.alice, '--from', 'alice@home.test', '--to', 'far1@far.test', '--data', '-'], data);
-    expect(r.out).toMatch(/<~  250 2\.0\.0 Ok: queued as \S+/);
+    const r = await swaks(
+      [
+        '--port',
+        String(starttls.port),
+        ...tlsArgs,
+        '-a',
+        'PLAIN',
+        '-au',
+        'alice@home.test',
+        '-ap',
+        PW.alice,
+        '--from',
+        'alice@home.test',
+        '--to',
+        'far1@far.test',
+        '--data',
+        '-',
+      ],
+      data,
+    );
+    expect(r.out).toMatch(/<~ {2}250 2\.0\.0 Ok: queued as \S+/);
     expect(r.code).toBe(0);
     await waitFor(() => accept.received().length > before, 15_000, 'relayed message');
     const got = accept.received().slice(before);
     expect(got).toHaveLength(1);
     const text = got[0]!.eml.toString();
     expect(text).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=home\.test;\r\n h=[^;]+; q=dns\/txt; s=hearth;/);
-    expect(text).toMatch(/^Received: from \S+ \(\[127\.0\.0\.1\]\)\r\n\t\(authenticated user alice@home\.test\)\r\n\tby mail\.home\.test \(Hearth\) with ESMTPSA id /m);
+    expect(text).toMatch(
+      /^Received: from \S+ \(\[127\.0\.0\.1\]\)\r\n\t\(authenticated user alice@home\.test\)\r\n\tby mail\.home\.test \(Hearth\) with ESMTPSA id /m,
+    );
     expect(text).toMatch(/^Message-ID: <[^>]+@mail\.home\.test>$/m);
     expect(text).toMatch(/^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/m);
     // swaks ends the DATA with one more CRLF of its own; the content is otherwise as sent
@@ -147,7 +209,31 @@ describe('submission server', () => {
   it('keeps an existing Message-ID and Date, and accepts an alias of the user as sender (implicit TLS)', async () => {
     const before = accept.received().length;
     const eml = corpus('legacy-003.eml');
-    const r = await swaks(['--port', String(implicit.port), '-tlsc', '--tls-verify', '--tls-ca-path', CA, '--tls-sni', 'localhost', '-a', 'LOGIN', '-au', 'bob@home.test', '-ap', PW.bob, '--from', 'family@home.test', '--to', 'far2@far.test', '--data', '-'], eml.toString('latin1'));
+    const r = await swaks(
+      [
+        '--port',
+        String(implicit.port),
+        '-tlsc',
+        '--tls-verify',
+        '--tls-ca-path',
+        CA,
+        '--tls-sni',
+        'localhost',
+        '-a',
+        'LOGIN',
+        '-au',
+        'bob@home.test',
+        '-ap',
+        PW.bob,
+        '--from',
+        'family@home.test',
+        '--to',
+        'far2@far.test',
+        '--data',
+        '-',
+      ],
+      eml.toString('latin1'),
+    );
     expect(r.out).toMatch(/250 2\.0\.0 Ok: queued/);
     await waitFor(() => accept.received().length > before, 15_000, 'relayed message');
     const got = accept.received().slice(before)[0]!;
@@ -187,15 +273,44 @@ describe('submission server', () => {
 
   it('allows plain-text AUTH from loopback only where configured', async () => {
     const before = accept.received().length;
-    const r = await swaks(['--port', String(plainLoopback.port), '-a', 'PLAIN', '-au', 'bob@home.test', '-ap', PW.bob, '--from', 'bob@home.test', '--to', 'far3@far.test']);
+    const r = await swaks([
+      '--port',
+      String(plainLoopback.port),
+      '-a',
+      'PLAIN',
+      '-au',
+      'bob@home.test',
+      '-ap',
+      PW.bob,
+      '--from',
+      'bob@home.test',
+      '--to',
+      'far3@far.test',
+    ]);
     expect(r.out).toMatch(/235 /);
     expect(r.code).toBe(0);
     await waitFor(() => accept.received().length > before, 15_000, 'relayed message');
     expect(accept.received().slice(before)[0]!.eml.toString()).toMatch(/with ESMTPA id/);
   });
 
-  it('returns a DSN to the sender\'s INBOX when the remote server rejects the recipient', async () => {
-    const r = await swaks(['--port', String(starttls.port), ...tlsArgs, '-a', 'PLAIN', '-au', 'alice@home.test', '-ap', PW.alice, '--from', 'alice@home.test', '--to', 'nobody@refuse.test', '--h-Subject', 'will bounce']);
+  it("returns a DSN to the sender's INBOX when the remote server rejects the recipient", async () => {
+    const r = await swaks([
+      '--port',
+      String(starttls.port),
+      ...tlsArgs,
+      '-a',
+      'PLAIN',
+      '-au',
+      'alice@home.test',
+      '-ap',
+      PW.alice,
+      '--from',
+      'alice@home.test',
+      '--to',
+      'nobody@refuse.test',
+      '--h-Subject',
+      'will bounce',
+    ]);
     expect(r.code).toBe(0);
     const find = async () => (await inbox('alice@home.test')).find((m) => m.includes('report-type=delivery-status'));
     await waitFor(async () => !!(await find()), 15_000, 'DSN');
