@@ -9,7 +9,11 @@ let seq = 0;
 
 /** Writes each message as its own file in new/ (in order), then hands the tree to uid mail. */
 export function putIntoDovecotMaildir(user: string, messages: Buffer[]): void {
-  const maildir = dovecot.maildir(user);
+  putIntoDovecotMaildirAt(dovecot.maildir(user), messages);
+}
+
+/** The same for a Maildir given by path (a private Dovecot instance). */
+export function putIntoDovecotMaildirAt(maildir: string, messages: Buffer[]): void {
   for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(maildir, sub), { recursive: true });
   const base = Math.floor(Date.now() / 1000);
   for (const m of messages) {
