@@ -96,8 +96,10 @@ export class Relay {
   private readonly resolver: MxResolver;
   private readonly policy: RetryPolicy;
   private readonly entries = new Map<string, ResolvedEntry>();
-  private running: Promise<void> | null = null;
-  private rerun = false;
+  /** Delivery rounds under way, and the messages and destinations they are working on. */
+  private readonly rounds = new Set<Promise<void>>();
+  private readonly busyEntries = new Set<string>();
+  private readonly busyDestinations = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private dkimKey: DkimKey | null = null;
@@ -130,7 +132,7 @@ export class Relay {
     this.timer = null;
     this.controlWatcher?.close();
     this.controlWatcher = null;
-    await this.running;
+    while (this.rounds.size) await Promise.all([...this.rounds]);
     await Promise.all([...this.entries.values()].map((e) => e.chain));
     if (this.opts.control !== false) await rm(this.pidFile(), { force: true });
   }
@@ -235,10 +237,6 @@ export class Relay {
   /** Schedules a delivery round soon (autoRun), or does nothing (tests drive runDue). */
   kick(): void {
     if (this.opts.autoRun === false || this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -246,35 +244,43 @@ export class Relay {
     }, 0);
   }
 
-  /** Delivers everything due now; resolves when the round (and any round asked for meanwhile) is done. */
+  /**
+   * Delivers what is due now and not already under way; resolves when this round is done.
+   * Rounds may overlap: a message or a destination that an earlier round is still working on is
+   * left to it, so one slow destination never holds up the others, and mail for a destination
+   * that is being delivered to waits and then goes out over that destination's next connections.
+   */
   runDue(): Promise<void> {
-    if (this.running) {
-      this.rerun = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.rerun = false;
-          await this.round();
-        } while (this.rerun && !this.stopped);
-      } catch (err) {
-        this.log.error('relay: delivery round failed', { error: err as Error });
+    const round = this.round()
+      .catch((err: Error) => this.log.error('relay: delivery round failed', { error: err }))
+      .finally(() => {
+        this.rounds.delete(round);
+        this.scheduleNext();
+      });
+    this.rounds.add(round);
+    return round;
+  }
+
+  private destinationOf(address: string): string {
+    return this.opts.smarthost ? '@smarthost' : domainOf(address);
+  }
+
+  /** Earliest attempt among recipients no round is working on (busy ones trigger a round when done). */
+  private nextIdleDue(): number {
+    let next = Infinity;
+    for (const { env } of this.entries.values()) {
+      if (this.busyEntries.has(env.id)) continue;
+      for (const r of env.recipients) {
+        if ((r.state === 'pending' || r.state === 'deferred') && !this.busyDestinations.has(this.destinationOf(r.address)))
+          next = Math.min(next, r.nextAttemptAt);
       }
-    })().finally(() => {
-      this.running = null;
-      this.scheduleNext();
-    });
-    return this.running;
+    }
+    return next;
   }
 
   private scheduleNext(): void {
     if (this.opts.autoRun === false || this.stopped) return;
-    let next = Infinity;
-    for (const { env } of this.entries.values()) {
-      for (const r of env.recipients) if (r.state === 'pending' || r.state === 'deferred') next = Math.min(next, r.nextAttemptAt);
-    }
-    const wait = Math.min(Math.max(next - this.clock.now(), 0), relayLimits.maxIdleScanMs);
+    const wait = Math.min(Math.max(this.nextIdleDue() - this.clock.now(), 0), relayLimits.maxIdleScanMs);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -299,16 +305,19 @@ export class Relay {
     const remote = new Map<string, Map<string, { entry: ResolvedEntry; rcpts: QueuedRecipient[] }>>();
     const touched = new Set<ResolvedEntry>();
     for (const entry of this.entries.values()) {
+      if (this.busyEntries.has(entry.env.id)) continue;
       // Finished before a crash cut off the clean-up: bounce what is unreported, then remove.
       if (entry.env.recipients.every((r) => r.state === 'delivered' || r.state === 'failed')) touched.add(entry);
       for (const rcpt of entry.env.recipients) {
         if ((rcpt.state !== 'pending' && rcpt.state !== 'deferred') || rcpt.nextAttemptAt > now) continue;
-        touched.add(entry);
         if (this.opts.local && (await this.opts.local.isLocal(rcpt.address))) {
+          touched.add(entry);
           localTasks.push({ entry, rcpt });
           continue;
         }
-        const dest = this.opts.smarthost ? '@smarthost' : domainOf(rcpt.address);
+        const dest = this.destinationOf(rcpt.address);
+        if (this.busyDestinations.has(dest)) continue;
+        touched.add(entry);
         let byEntry = remote.get(dest);
         if (!byEntry) remote.set(dest, (byEntry = new Map()));
         let group = byEntry.get(entry.env.id);
@@ -317,38 +326,61 @@ export class Relay {
       }
     }
     if (!touched.size) return;
+    for (const entry of touched) this.busyEntries.add(entry.env.id);
+    for (const dest of remote.keys()) this.busyDestinations.add(dest);
     // Tasks left per message in this round: the last one to finish bounces/removes at once, so a
     // delivered message leaves the queue without another state write.
     const tasksLeft = new Map<ResolvedEntry, number>();
     for (const { entry } of localTasks) tasksLeft.set(entry, (tasksLeft.get(entry) ?? 0) + 1);
     for (const byEntry of remote.values()) for (const { entry } of byEntry.values()) tasksLeft.set(entry, (tasksLeft.get(entry) ?? 0) + 1);
-    this.taskDone = async (entry: ResolvedEntry) => {
+    // Released early (when done) so a later round may take them; the finally below must then
+    // leave them alone, since that later round may have claimed them again.
+    const released = new Set<ResolvedEntry>();
+    const releasedDestinations = new Set<string>();
+    const taskDone = async (entry: ResolvedEntry) => {
       const left = (tasksLeft.get(entry) ?? 1) - 1;
       tasksLeft.set(entry, left);
       if (left > 0) await this.persist(entry);
-      else await this.finish(entry);
+      else {
+        await this.finish(entry);
+        released.add(entry);
+        this.busyEntries.delete(entry.env.id);
+      }
     };
-
-    const localRun = runLimited(localTasks, relayLimits.parallelLocalDeliveries, async ({ entry, rcpt }) => {
-      if (!this.entries.has(entry.env.id)) return;
-      const result = await this.opts
-        .local!.deliver(rcpt.address, entry.env.from, () => this.queue.openMessage(entry.env), this.queue.messageSize(entry.env))
-        .catch((err: Error) => ({ ok: false as const, permanent: false, reply: `451 4.3.0 Local delivery failed: ${err.message}` }));
-      const reply = result.ok ? '250 2.0.0 Delivered to local mailbox' : result.reply;
-      this.apply(entry, [{ address: rcpt.address, kind: result.ok ? 'delivered' : kindOf(reply), reply, status: statusOf(reply) }]);
-      await this.taskDone(entry);
-    });
-    const remoteRun = runLimited([...remote.entries()], relayLimits.parallelDestinations, async ([dest, byEntry]) => {
-      await this.deliverRemote(dest, [...byEntry.values()]);
-    });
-    await Promise.all([localRun, remoteRun]);
-    // Messages with no task this round (finished before a crash cut off their clean-up).
-    for (const entry of touched) if (!tasksLeft.has(entry)) await this.finish(entry);
+    try {
+      const localRun = runLimited(localTasks, relayLimits.parallelLocalDeliveries, async ({ entry, rcpt }) => {
+        if (!this.entries.has(entry.env.id)) return taskDone(entry);
+        const result = await this.opts
+          .local!.deliver(rcpt.address, entry.env.from, () => this.queue.openMessage(entry.env), this.queue.messageSize(entry.env))
+          .catch((err: Error) => ({ ok: false as const, permanent: false, reply: `451 4.3.0 Local delivery failed: ${err.message}` }));
+        const reply = result.ok ? '250 2.0.0 Delivered to local mailbox' : result.reply;
+        this.apply(entry, [{ address: rcpt.address, kind: result.ok ? 'delivered' : kindOf(reply), reply, status: statusOf(reply) }]);
+        await taskDone(entry);
+      });
+      const remoteRun = runLimited([...remote.entries()], relayLimits.parallelDestinations, async ([dest, byEntry]) => {
+        try {
+          await this.deliverRemote(dest, [...byEntry.values()], taskDone);
+        } finally {
+          releasedDestinations.add(dest);
+          this.busyDestinations.delete(dest);
+          // mail for this destination that arrived meanwhile goes now, not when the round ends
+          this.kick();
+        }
+      });
+      await Promise.all([localRun, remoteRun]);
+      // Messages with no task this round (finished before a crash cut off their clean-up).
+      for (const entry of touched) if (!tasksLeft.has(entry)) await this.finish(entry);
+    } finally {
+      for (const entry of touched) if (!released.has(entry)) this.busyEntries.delete(entry.env.id);
+      for (const dest of remote.keys()) if (!releasedDestinations.has(dest)) this.busyDestinations.delete(dest);
+    }
   }
 
-  private taskDone: (entry: ResolvedEntry) => Promise<void> = async () => {};
-
-  private async deliverRemote(dest: string, groups: Array<{ entry: ResolvedEntry; rcpts: QueuedRecipient[] }>): Promise<void> {
+  private async deliverRemote(
+    dest: string,
+    groups: Array<{ entry: ResolvedEntry; rcpts: QueuedRecipient[] }>,
+    taskDone: (entry: ResolvedEntry) => Promise<void>,
+  ): Promise<void> {
     const jobs: DeliveryJob[] = [];
     const byJob = new Map<DeliveryJob, ResolvedEntry>();
     for (const { entry, rcpts } of groups) {
@@ -366,7 +398,7 @@ export class Relay {
       const entry = byJob.get(job)!;
       this.apply(entry, outcomes);
       for (const o of outcomes) this.log.info('relay: delivery attempt', { id: job.id, rcpt: o.address, result: o.kind, reply: o.reply, host: o.remoteMta });
-      await this.taskDone(entry);
+      await taskDone(entry);
     };
     let hosts: RouteHost[];
     const sh = this.opts.smarthost;

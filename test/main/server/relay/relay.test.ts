@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { Relay } from '../../../../src/main/server/relay/relay.ts';
 import type { RelayOptions } from '../../../../src/main/server/relay/relay.ts';
-import { FakeResolver, FolderMailboxes, ManualClock, corpus, parseDsnWithPython, startPeer, tempDir } from './helpers.ts';
+import { FakeResolver, FolderMailboxes, ManualClock, corpus, parseDsnWithPython, startPeer, tempDir, waitFor } from './helpers.ts';
 import type { SmtpPeer } from './helpers.ts';
 
 const HOUR = 3_600_000;
-let accept: SmtpPeer, tempfail: SmtpPeer, reject: SmtpPeer, flaky: SmtpPeer, mixed: SmtpPeer;
+let accept: SmtpPeer, tempfail: SmtpPeer, reject: SmtpPeer, flaky: SmtpPeer, mixed: SmtpPeer, slow: SmtpPeer;
 const dns = new FakeResolver();
 const ports: Record<string, number> = {};
 
@@ -18,12 +18,14 @@ beforeAll(() => {
   reject = startPeer('reject', 'reject', 10042, ['--fail-at', 'data']);
   flaky = startPeer('flaky', 'flaky', 10043, ['--flaky-n', '2']);
   mixed = startPeer('mixed', 'accept', 10044, ['--reject-rcpt', '^nobody@']);
+  slow = startPeer('slow', 'accept', 10054, ['--delay', '4']);
   for (const [domain, peer] of [
     ['accept.test', accept],
     ['tempfail.test', tempfail],
     ['reject.test', reject],
     ['flaky.test', flaky],
     ['mixed.test', mixed],
+    ['slow.test', slow],
   ] as const) {
     dns.addDomain(domain);
     ports[`mx.${domain}`] = peer.port;
@@ -34,7 +36,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const p of [accept, tempfail, reject, flaky, mixed]) p?.stop();
+  for (const p of [accept, tempfail, reject, flaky, mixed, slow]) p?.stop();
 });
 
 function makeRelay(extra: Partial<RelayOptions> = {}) {
@@ -108,6 +110,22 @@ describe('Relay against SMTP peers', () => {
     expect(first.eml.toString()).toMatch(/^Message-ID: <[^>]+@mail\.home\.test>\r\n/m);
     expect(a.id).toBeTruthy();
     expect(relay.size).toBe(0);
+    await relay.stop();
+  });
+
+  it('does not hold other destinations up behind a slow one (automatic delivery)', async () => {
+    const { relay } = makeRelay({ clock: { now: () => Date.now() }, autoRun: true });
+    await relay.start();
+    await relay.submit({ from: 'alice@home.test', recipients: ['x@slow.test'], body: message('slow one') });
+    // let the first round start on the slow destination (its peer answers DATA after 4 s)
+    await new Promise((r) => setTimeout(r, 500));
+    const before = accept.received().length;
+    await relay.submit({ from: 'alice@home.test', recipients: ['y@accept.test'], body: message('fast one') });
+    await waitFor(() => accept.received().length > before, 10_000, 'fast delivery');
+    // the slow peer has not answered the DATA yet: the fast message did not wait for it
+    expect(slow.received()).toHaveLength(0);
+    await waitFor(() => slow.received().length === 1, 20_000, 'slow delivery');
+    await waitFor(() => relay.size === 0, 5_000, 'queue empty');
     await relay.stop();
   });
 
