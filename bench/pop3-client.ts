@@ -85,7 +85,7 @@ function getmail(): number {
   } catch (e) {
     const { status, stdout, stderr } = e as { status?: number; stdout?: string; stderr?: string };
     const tail = (s?: string) => (s ?? '').trim().split('\n').slice(-5).join('\n');
-    throw new Error(`getmail failed (exit ${status}):\n${tail(stdout)}\n${tail(stderr)}`);
+    throw new Error(`getmail failed (exit ${status}):\n${tail(stdout)}\n${tail(stderr)}`, { cause: e });
   }
   const seconds = (performance.now() - start) / 1000;
   const got = readdirSync(path.join(md, 'new')).length;

@@ -2,5 +2,7 @@
 import { createHash } from 'node:crypto';
 
 export function apopDigest(timestamp: string, password: string): string {
-  return createHash('md5').update(timestamp + password, 'utf8').digest('hex');
+  return createHash('md5')
+    .update(timestamp + password, 'utf8')
+    .digest('hex');
 }

@@ -151,9 +151,7 @@ export class Pop3Client {
     }
     const connectTimeoutMs = opts.connectTimeoutMs ?? pop3ClientLimits.connectTimeoutMs;
     const socket =
-      opts.security === 'tls'
-        ? tls.connect({ host: opts.host, port: opts.port, ...tlsOptions(opts) })
-        : net.connect({ host: opts.host, port: opts.port });
+      opts.security === 'tls' ? tls.connect({ host: opts.host, port: opts.port, ...tlsOptions(opts) }) : net.connect({ host: opts.host, port: opts.port });
     const client = new Pop3Client(opts, socket);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -522,15 +520,17 @@ export class Pop3Client {
   }
 
   private newBodyStream(): Readable {
-    return new Readable({
-      highWaterMark: 256 * 1024,
-      read: () => {
-        if (this.pausedForConsumer) {
-          this.pausedForConsumer = false;
-          this.socket.resume();
-        }
-      },
-    });
+    const resume = () => {
+      if (this.pausedForConsumer) {
+        this.pausedForConsumer = false;
+        this.socket.resume();
+      }
+    };
+    const stream = new Readable({ highWaterMark: 256 * 1024, read: resume });
+    // A consumer that gives up (destroy) must not leave the connection paused: the rest of the
+    // message is then read and dropped, and later replies still arrive.
+    stream.on('close', resume);
+    return stream;
   }
 
   /** Ends the session: every waiting command and an unfinished RETR stream get `err`. */

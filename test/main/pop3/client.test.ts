@@ -173,11 +173,7 @@ describe('POP3 client against Dovecot', () => {
 
 describe('POP3 client UIDL, TOP, DELE and RSET against Dovecot', () => {
   const account = createDovecotUser('popd');
-  const msgs = [
-    simpleMessage('a', ['alpha 1', 'alpha 2', 'alpha 3']),
-    simpleMessage('b', ['beta 1', '.beta 2', 'beta 3']),
-    simpleMessage('c', ['gamma 1']),
-  ];
+  const msgs = [simpleMessage('a', ['alpha 1', 'alpha 2', 'alpha 3']), simpleMessage('b', ['beta 1', '.beta 2', 'beta 3']), simpleMessage('c', ['gamma 1'])];
   beforeAll(() => putIntoDovecotMaildir(account.user, msgs));
 
   it('UIDL ids are unique and stable across sessions, TOP gives headers plus n lines', async () => {

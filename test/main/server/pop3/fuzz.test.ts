@@ -44,16 +44,29 @@ describe('POP3 server fuzz', () => {
     const [alice, pw] = srv.users[0]!;
     const randomLine = fc.oneof(
       fc.string({ maxLength: 80, unit: 'binary' }).map((s) => s.replace(/[\r\n]/g, '')),
-      fc.tuple(fc.constantFrom(...VERBS), fc.array(fc.oneof(fc.nat(5).map(String), fc.string({ maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, ''))), { maxLength: 3 })).map(
-        ([v, a]) => [v, ...a].join(' '),
-      ),
+      fc
+        .tuple(
+          fc.constantFrom(...VERBS),
+          fc.array(
+            fc.oneof(
+              fc.nat(5).map(String),
+              fc.string({ maxLength: 12 }).map((s) => s.replace(/[\r\n]/g, '')),
+            ),
+            { maxLength: 3 },
+          ),
+        )
+        .map(([v, a]) => [v, ...a].join(' ')),
       fc.constant('X'.repeat(3000)),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(randomLine, { maxLength: 25 }), fc.boolean(), async (lines, loggedIn) => {
         // AUTH PLAIN without argument waits for a continuation line; the next random line is it.
         const prelude = loggedIn ? [`USER ${alice}`, `PASS ${pw}`] : [];
-        const out = await exchange(srv.plain.port, prelude, lines.filter((l) => !/^\s*(STLS|QUIT)\b/i.test(l)));
+        const out = await exchange(
+          srv.plain.port,
+          prelude,
+          lines.filter((l) => !/^\s*(STLS|QUIT)\b/i.test(l)),
+        );
         expect(out.startsWith('+OK')).toBe(true);
         // The session reached our QUIT (the last reply is its answer), or was closed for too many failed logins.
         expect(out).toMatch(/(\+OK Bye[^\r\n]*|-ERR \[AUTH\][^\r\n]*too many attempts)\r\n$/);

@@ -34,7 +34,7 @@ export async function startPop3TestServer(opts: { users?: Array<[string, string]
   const dir = mkdtempSync(path.join(tmpdir(), 'hearth-pop3-'));
   const users = opts.users ?? [
     ['alice@home.arpa', 'alice-secret-pw'],
-    ['bob@home.arpa', 'bob secret with spaces'],
+    ['bob@home.arpa', 'bob secret  with spaces'],
   ];
   await loadOrCreateConfig(dir, 'home.arpa');
   for (const [u, p] of users) await addUser(dir, u, p);
@@ -43,7 +43,23 @@ export async function startPop3TestServer(opts: { users?: Array<[string, string]
   const certPath = path.join(dir, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyPath, '-out', certPath],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+    ],
     { stdio: 'pipe' },
   );
   const log = process.env.HEARTH_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger;

@@ -14,7 +14,10 @@ describe('POP3 deletions seen over IMAP', () => {
   beforeAll(async () => {
     srv = await startPop3TestServer();
     imap = await startImapServer(srv.ctx, { host: '127.0.0.1', port: 0, implicitTls: false });
-    await srv.deliver(srv.users[0]![0], ['keep me', 'delete me', 'drop me'].map((s) => Buffer.from(`Subject: ${s}\r\n\r\n${s}\r\n`)));
+    await srv.deliver(
+      srv.users[0]![0],
+      ['keep me', 'delete me', 'drop me'].map((s) => Buffer.from(`Subject: ${s}\r\n\r\n${s}\r\n`)),
+    );
   });
   afterAll(async () => {
     await imap?.close();
@@ -23,7 +26,14 @@ describe('POP3 deletions seen over IMAP', () => {
 
   async function imapSubjects(): Promise<string[]> {
     const [user, pass] = srv.users[0]!;
-    const c = new ImapFlow({ host: '127.0.0.1', port: imap.port, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false } as ConstructorParameters<typeof ImapFlow>[0]);
+    const c = new ImapFlow({
+      host: '127.0.0.1',
+      port: imap.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user, pass },
+      logger: false,
+    } as ConstructorParameters<typeof ImapFlow>[0]);
     await c.connect();
     try {
       await c.mailboxOpen('INBOX');

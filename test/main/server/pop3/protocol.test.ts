@@ -28,7 +28,9 @@ describe('command line parser', () => {
   it('splits verb and arguments, verbs case-insensitive', () => {
     expect(parseCommandLine('retr 1')).toEqual({ ok: true, command: { verb: 'RETR', args: ['1'] } });
     expect(parseCommandLine('TOP 1 10 ')).toEqual({ ok: true, command: { verb: 'TOP', args: ['1', '10'] } });
-    expect(parseCommandLine('PASS a b  c')).toMatchObject({ ok: false });
+    expect(parseCommandLine('LIST 1  2')).toMatchObject({ ok: false });
+    expect(parseCommandLine('PASS a b  c ')).toEqual({ ok: true, command: { verb: 'PASS', args: ['a b  c '] } });
+    expect(parseCommandLine('PASS')).toEqual({ ok: true, command: { verb: 'PASS', args: [] } });
     expect(parseCommandLine('')).toMatchObject({ ok: false });
     expect(parseCommandLine('RE\0TR')).toMatchObject({ ok: false });
     expect(parseCommandLine('X1 2')).toMatchObject({ ok: false });

@@ -56,10 +56,16 @@ describe('household POP3 server with the Hearth POP3 client', () => {
   let plainOpts: Pop3ClientOptions;
   let starttls: Pop3ClientOptions;
   let implicitTls: Pop3ClientOptions;
-  const names = readdirSync(CORPUS).filter((n) => n.endsWith('.eml')).sort().slice(0, 30);
+  const names = readdirSync(CORPUS)
+    .filter((n) => n.endsWith('.eml'))
+    .sort()
+    .slice(0, 30);
   const stored = names.map((n) => corpus(n));
   const dotted = Buffer.from('Subject: dots\r\n\r\n.\r\n..\r\n.x\r\nend.\r\n');
-  const big = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), ...Array.from({ length: 120_000 }, (_, i) => Buffer.from((i % 50 === 0 ? '.' : '') + randomBytes(48).toString('base64') + '\r\n'))]);
+  const big = Buffer.concat([
+    Buffer.from('Subject: big\r\n\r\n'),
+    ...Array.from({ length: 120_000 }, (_, i) => Buffer.from((i % 50 === 0 ? '.' : '') + randomBytes(48).toString('base64') + '\r\n')),
+  ]);
   let alice: string;
   let alicePw: string;
 
@@ -128,6 +134,12 @@ describe('household POP3 server with the Hearth POP3 client', () => {
     expect(hash.digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
     const all = await Promise.all(stored.map((_, i) => c.retrBuffer(i + 1)));
     all.forEach((b, i) => expect(b.equals(asRetrieved(stored[i]!))).toBe(true));
+    // Giving up on a message half way leaves the session usable.
+    const abandoned = await c.retr(stored.length + 2);
+    await new Promise<void>((resolve) => abandoned.once('data', () => resolve()));
+    abandoned.destroy();
+    await c.noop();
+    expect((await c.retrBuffer(stored.length + 1)).equals(dotted)).toBe(true);
     await c.quit();
   });
 
@@ -181,7 +193,10 @@ describe('POP3 DELE, RSET, QUIT and dropped connections against the store', () =
     srv = await startPop3TestServer();
     [alice, pw] = srv.users[0]!;
     opts = { host: '127.0.0.1', port: srv.plain.port, security: 'none' };
-    await srv.deliver(alice, ['one', 'two', 'three', 'four'].map((s) => Buffer.from(`Subject: ${s}\r\n\r\n${s}\r\n`)));
+    await srv.deliver(
+      alice,
+      ['one', 'two', 'three', 'four'].map((s) => Buffer.from(`Subject: ${s}\r\n\r\n${s}\r\n`)),
+    );
   });
   afterAll(async () => {
     await srv?.close();

@@ -13,10 +13,13 @@ export type ParsedLine = { ok: true; command: Pop3Command } | { ok: false; error
 /** Parses one command line (without CRLF). Never throws. */
 export function parseCommandLine(line: string): ParsedLine {
   if (line.length === 0) return { ok: false, error: 'Empty command' };
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (/[\x00-\x08\x0a-\x1f\x7f]/.test(line)) return { ok: false, error: 'Control characters in command' };
   const parts = line.split(' ');
   const keyword = parts[0]!;
   if (!/^[A-Za-z]{3,4}$/.test(keyword)) return { ok: false, error: 'Unknown command' };
+  // PASS takes the rest of the line as is: a password may contain (even repeated) spaces.
+  if (keyword.toUpperCase() === 'PASS' && line.length > 5) return { ok: true, command: { verb: 'PASS', args: [line.slice(5)] } };
   // Tolerate trailing spaces some clients send, but not empty arguments in the middle.
   while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   const args = parts.slice(1);
