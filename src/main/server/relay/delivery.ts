@@ -254,10 +254,13 @@ export async function deliverToDestination(
   let next = 0;
   let unreachable: { reply: string; permanent: boolean } | null = null;
   const failAll = async (job: DeliveryJob, reply: string, permanent: boolean) => {
-    const r = permanent && reply.startsWith('5') ? reply : reply.startsWith('5') ? '4' + reply.slice(1) : reply;
+    // The server's reply is kept as it was; a 5xx at connection level (refused greeting or
+    // login) still only defers the message, with a 4.x.x status.
+    const status = statusOf(reply);
+    const deferredStatus = status.startsWith('5') ? '4' + status.slice(1) : status;
     await onResult(
       job,
-      job.recipients.map((a) => outcome(a, r)),
+      job.recipients.map((address): RecipientOutcome => (permanent ? outcome(address, reply) : { address, kind: 'deferred', reply, status: deferredStatus })),
     );
   };
   const worker = async () => {

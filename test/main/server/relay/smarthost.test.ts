@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Relay } from '../../../../src/main/server/relay/relay.ts';
+import { startSubmissionServer } from '../../../../src/main/server/submission/index.ts';
+import { MaildirStore } from '../../../../src/main/server/store/maildir-store.ts';
+import { silentLogger } from '../../../../src/main/log.ts';
 import { DOVECOT_STATE, dovecot } from '../../../support/peers.ts';
-import { FakeResolver, ManualClock, startPeer, tempDir } from './helpers.ts';
+import { FakeResolver, ManualClock, TestUsers, startPeer, tempDir } from './helpers.ts';
 import type { SmtpPeer } from './helpers.ts';
 
 let tlsPeer: SmtpPeer, plainPeer: SmtpPeer;
@@ -50,7 +53,7 @@ describe('smarthost', () => {
     await relay.stop();
   });
 
-  // (A refused login is not tested against aiosmtpd: its peer leaves a failed AUTH unanswered.)
+  // (A refused login is tested against Hearth below: the aiosmtpd peer leaves a failed AUTH unanswered.)
   it('keeps mail queued when the smarthost does not offer STARTTLS', async () => {
     for (const [peer, password] of [[plainPeer, 'relaypass']] as const) {
       const { relay } = relayVia(peer.port, password);
@@ -65,6 +68,62 @@ describe('smarthost', () => {
       expect(peer.events().some((e) => e.ev === 'auth')).toBe(false); // the password never went out in clear
       expect(peer.received().length).toBe(before);
       await relay.stop();
+    }
+  });
+
+  it('relays to another Hearth as smarthost; a refused login (535) keeps the mail queued', async () => {
+    // the smarthost: Hearth's own submission server, whose relay only queues
+    const upstreamDir = tempDir('smarthost-upstream');
+    const upstream = new Relay({ dataDir: upstreamDir, hostname: 'upstream.test', autoRun: false, dkim: null, control: false });
+    await upstream.start();
+    const store = new MaildirStore({ root: path.join(upstreamDir, 'mail') });
+    const users = new TestUsers(['home.test'], { 'alice@home.test': 'right-password' });
+    const tls = { key: readFileSync(path.join(DOVECOT_STATE, 'ssl/key.pem'), 'utf8'), cert: readFileSync(dovecot.caCertPath, 'utf8') };
+    const listener = await startSubmissionServer(
+      { store, users, log: silentLogger, tls, hostname: 'upstream.test', relay: upstream },
+      { host: '127.0.0.1', port: 0, implicitTls: false },
+    );
+    try {
+      for (const [password, expected] of [
+        ['wrong-password', 'deferred'],
+        ['right-password', 'sent'],
+      ] as const) {
+        const clock = new ManualClock();
+        const resolver = new FakeResolver();
+        resolver.a.set('localhost', ['127.0.0.1']);
+        const relay = new Relay({
+          dataDir: tempDir('smarthost-client'),
+          hostname: 'laptop.home.test',
+          clock,
+          resolver,
+          smarthost: { host: 'localhost', port: listener.port, user: 'alice@home.test', password, ca: readFileSync(dovecot.caCertPath) },
+          autoRun: false,
+          dkim: null,
+        });
+        await relay.start();
+        const env = await relay.submit({
+          from: 'alice@home.test',
+          recipients: ['friend@far.example'],
+          body: Buffer.from(`Subject: ${password}\r\n\r\nhi\r\n`),
+        });
+        await relay.runDue();
+        if (expected === 'deferred') {
+          const r = relay.list().find((i) => i.id === env.id)!.recipients[0]!;
+          expect(r).toMatchObject({ state: 'deferred', attempts: 1 });
+          expect(r.lastReply).toMatch(/^535 5\.7\.8 Authentication credentials invalid/);
+          expect(upstream.size).toBe(0);
+        } else {
+          expect(relay.size).toBe(0);
+          expect(upstream.list().map((i) => [i.from, i.submittedBy, i.recipients[0]!.address])).toEqual([
+            ['alice@home.test', 'alice@home.test', 'friend@far.example'],
+          ]);
+        }
+        await relay.stop();
+      }
+    } finally {
+      await listener.close();
+      await upstream.stop();
+      await store.close();
     }
   });
 });
