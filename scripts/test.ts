@@ -18,12 +18,18 @@ if (build.status !== 0) {
 const report = path.join(results, 'vitest.json');
 rmSync(report, { force: true });
 const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
-const run = spawnSync(bin('vitest'), args, { cwd: root, stdio: 'inherit' });
+// A watchdog: a hung suite must still end the run with a summary line, well inside CI's budget.
+const run = spawnSync(bin('vitest'), args, { cwd: root, stdio: 'inherit', timeout: 40 * 60_000, killSignal: 'SIGKILL' });
+if (run.error || run.signal) console.log(`vitest did not finish: ${run.error?.message ?? run.signal}`);
 
 let passed = 0;
 let failed = 0;
 if (existsSync(report)) {
-  const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: { status: string; assertionResults: unknown[] }[] };
+  const json = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    testResults: { status: string; assertionResults: unknown[] }[];
+  };
   passed = json.numPassedTests;
   failed = json.numFailedTests;
   // A file that failed to load has no test results but must count as a failure.

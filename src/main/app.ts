@@ -68,7 +68,15 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       const account = services.addAccountUnchecked({
         name: 'Demo (this computer)',
         email: server.demo.address,
-        incoming: { protocol: 'imap', host: '127.0.0.1', port: imaps.port, tls: 'tls', user: server.demo.address, password: server.demo.password, caCert: server.tls.cert },
+        incoming: {
+          protocol: 'imap',
+          host: '127.0.0.1',
+          port: imaps.port,
+          tls: 'tls',
+          user: server.demo.address,
+          password: server.demo.password,
+          caCert: server.tls.cert,
+        },
       });
       state.demoAccountId = account.id;
       writeFileAtomic(statePath, JSON.stringify(state));

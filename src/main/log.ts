@@ -29,7 +29,7 @@ export function redact(value: unknown, depth = 0): unknown {
 }
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
-  const min = levelRank[opts.level ?? ((process.env.HEARTH_LOG_LEVEL as LogLevel | undefined) ?? 'info')] ?? 20;
+  const min = levelRank[opts.level ?? (process.env.HEARTH_LOG_LEVEL as LogLevel | undefined) ?? 'info'] ?? 20;
   const write = opts.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const base = opts.base ?? {};
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
@@ -46,4 +46,4 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 }
 
 /** A logger that drops everything; for tests and libraries that were given none. */
-export const silentLogger: Logger = createLogger({ write: () => {} , level: 'error' });
+export const silentLogger: Logger = createLogger({ write: () => {}, level: 'error' });

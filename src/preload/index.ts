@@ -4,7 +4,9 @@ import { contextBridge, ipcRenderer } from 'electron';
 import { methodNames } from '../shared/api.ts';
 import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL, type BridgeMethods, type HearthBridge } from '../shared/bridge.ts';
 
-const methods = Object.fromEntries(methodNames.map((name) => [name, (args: unknown) => ipcRenderer.invoke(IPC_CALL_PREFIX + name, args)])) as unknown as BridgeMethods;
+const methods = Object.fromEntries(
+  methodNames.map((name) => [name, (args: unknown) => ipcRenderer.invoke(IPC_CALL_PREFIX + name, args)]),
+) as unknown as BridgeMethods;
 
 const bridge: HearthBridge = {
   methods,

@@ -193,7 +193,14 @@ export const methods = {
   'messages.move': method(z.object({ messageIds, targetMailboxId: z.number().int() }).strict(), Ok),
   'messages.delete': method(z.object({ messageIds }).strict(), Ok),
   'messages.search': method(
-    z.object({ accountId: z.string().optional(), mailboxId: z.number().int().optional(), query: z.string().min(1).max(1000), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z
+      .object({
+        accountId: z.string().optional(),
+        mailboxId: z.number().int().optional(),
+        query: z.string().min(1).max(1000),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
     z.array(MessageSummary),
   ),
 

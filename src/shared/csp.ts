@@ -22,5 +22,5 @@ export const CONTENT_SECURITY_POLICY = [
 /** Policy of the frame that shows one message: nothing may load unless remote content is allowed. */
 export function messageFramePolicy(allowRemote: boolean): string {
   const img = allowRemote ? 'img-src data: https: http:' : 'img-src data:';
-  return ["default-src 'none'", "style-src 'unsafe-inline'", img, "font-src data:", "script-src 'none'", "form-action 'none'"].join('; ');
+  return ["default-src 'none'", "style-src 'unsafe-inline'", img, 'font-src data:', "script-src 'none'", "form-action 'none'"].join('; ');
 }

@@ -31,7 +31,8 @@ describe('embedded default', () => {
     await page.goto(host.url);
     await poll(() => page.getByTestId('message-row').count()).toBe(4);
     const list = await page.getByRole('region', { name: 'Messages' }).textContent();
-    for (const s of ['Welcome to your household mail server', 'Shopping list for the weekend', 'Dinner on Sunday?', 'Re: Dinner on Sunday?']) expect(list).toContain(s);
+    for (const s of ['Welcome to your household mail server', 'Shopping list for the weekend', 'Dinner on Sunday?', 'Re: Dinner on Sunday?'])
+      expect(list).toContain(s);
     await page.getByText('Welcome to your household mail server').click();
     await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('h1').textContent()).toBe('Welcome to Hearth');
     await page.screenshot({ path: path.join(ROOT, 'test-results/embedded-default.png') });

@@ -60,15 +60,21 @@ describe('safe reading', () => {
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
     const added = await page.evaluate(
-      async ([u, p, port]) => {
+      async ([u, p, port, wsUrl]) => {
         const token = sessionStorage.getItem('hearth.token');
-        const ws = new WebSocket(`ws://${location.host}/api`, ['hearth.v1', `hearth.token.${token}`]);
+        const ws = new WebSocket(wsUrl, ['hearth.v1', `hearth.token.${token}`]);
         await new Promise((r) => (ws.onopen = r));
         const reply = new Promise<string>((r) => (ws.onmessage = (e) => JSON.parse(String(e.data)).id === 1 && r(String(e.data))));
-        ws.send(JSON.stringify({ id: 1, method: 'accounts.add', args: { name: 'T', email: `${u}@example.test`, incoming: { protocol: 'imap', host: '127.0.0.1', port, tls: 'plain', user: u, password: p } } }));
+        ws.send(
+          JSON.stringify({
+            id: 1,
+            method: 'accounts.add',
+            args: { name: 'T', email: `${u}@example.test`, incoming: { protocol: 'imap', host: '127.0.0.1', port, tls: 'plain', user: u, password: p } },
+          }),
+        );
         return reply;
       },
-      [user, password, dovecot.imapPort] as const,
+      [user, password, dovecot.imapPort, `ws://${new URL(host.url).host}/api`] as const,
     );
     expect(JSON.parse(added).ok).toBe(true);
     await poll(() => page.getByTestId('message-row').count()).toBe(1);

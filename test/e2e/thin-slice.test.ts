@@ -31,8 +31,20 @@ describe('thin slice in Chromium against Dovecot', () => {
   it('adds an IMAP account, lists folders and INBOX, and reads them offline after the host stops', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [
-      rfc822({ from: 'Grace Hopper <grace@example.test>', to: `${user}@example.test`, subject: 'Compiler notes', body: 'The notes are attached in spirit.', date: new Date('2026-10-02T09:30:00Z') }),
-      rfc822({ from: 'Alan Turing <alan@example.test>', to: `${user}@example.test`, subject: 'Tea at four?', body: 'Bring the biscuits.', date: new Date('2026-11-20T16:00:00Z') }),
+      rfc822({
+        from: 'Grace Hopper <grace@example.test>',
+        to: `${user}@example.test`,
+        subject: 'Compiler notes',
+        body: 'The notes are attached in spirit.',
+        date: new Date('2026-10-02T09:30:00Z'),
+      }),
+      rfc822({
+        from: 'Alan Turing <alan@example.test>',
+        to: `${user}@example.test`,
+        subject: 'Tea at four?',
+        body: 'Bring the biscuits.',
+        date: new Date('2026-11-20T16:00:00Z'),
+      }),
       corpusMessage('legacy-003.eml'),
     ]);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
@@ -87,7 +99,8 @@ describe('thin slice in Chromium against Dovecot', () => {
     await page.reload();
     await poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
     await poll(() => page.getByTestId('message-row').count()).toBe(3);
-    for (const name of ['Inbox', 'Sent', 'Drafts', 'Trash', 'Junk']) await poll(() => page.getByRole('navigation', { name: 'Folders' }).getByText(name, { exact: true }).count()).toBe(1);
+    for (const name of ['Inbox', 'Sent', 'Drafts', 'Trash', 'Junk'])
+      await poll(() => page.getByRole('navigation', { name: 'Folders' }).getByText(name, { exact: true }).count()).toBe(1);
     // The message read before is readable offline too.
     await page.getByTestId('message-row').first().click();
     await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('body').textContent()).toContain('Bring the biscuits.');

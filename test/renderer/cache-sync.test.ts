@@ -27,10 +27,42 @@ function transportFor(cache: () => CacheDb): Transport {
 }
 
 function seed(cache: CacheDb, n: number) {
-  cache.insertAccount({ id: 'acc', name: 'A', email: 'a@x.test', config: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u' }, outgoing: null, sealedPassword: 'x', sealedSmtpPassword: null });
-  const inbox = cache.upsertMailbox({ accountId: 'acc', path: 'INBOX', name: 'Inbox', delimiter: '/', parentPath: null, specialUse: 'inbox', subscribed: true, total: n, unseen: 0 });
+  cache.insertAccount({
+    id: 'acc',
+    name: 'A',
+    email: 'a@x.test',
+    config: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u' },
+    outgoing: null,
+    sealedPassword: 'x',
+    sealedSmtpPassword: null,
+  });
+  const inbox = cache.upsertMailbox({
+    accountId: 'acc',
+    path: 'INBOX',
+    name: 'Inbox',
+    delimiter: '/',
+    parentPath: null,
+    specialUse: 'inbox',
+    subscribed: true,
+    total: n,
+    unseen: 0,
+  });
   const ids = cache.upsertMessages(
-    Array.from({ length: n }, (_, i) => ({ accountId: 'acc', mailboxId: inbox.id, uid: i + 1, messageId: null, subject: `m${i}`, from: [], to: [], cc: [], date: i, flags: [], size: 1, snippet: '', hasAttachments: false })),
+    Array.from({ length: n }, (_, i) => ({
+      accountId: 'acc',
+      mailboxId: inbox.id,
+      uid: i + 1,
+      messageId: null,
+      subject: `m${i}`,
+      from: [],
+      to: [],
+      cc: [],
+      date: i,
+      flags: [],
+      size: 1,
+      snippet: '',
+      hasAttachments: false,
+    })),
   );
   return { inbox, ids };
 }
@@ -41,7 +73,10 @@ describe('CacheSync', () => {
     const cache = new CacheDb(dir);
     const { inbox, ids } = seed(cache, 2500);
     const db = new HearthDb(`t-${Math.random()}`);
-    const sync = new CacheSync(db, transportFor(() => cache));
+    const sync = new CacheSync(
+      db,
+      transportFor(() => cache),
+    );
     await sync.pull();
     expect(await db.messages.where('mailboxId').equals(inbox.id).count()).toBe(2500);
     expect(await db.accounts.count()).toBe(1);
@@ -64,7 +99,10 @@ describe('CacheSync', () => {
     let cache = new CacheDb(dirA);
     seed(cache, 5);
     const db = new HearthDb(`t-${Math.random()}`);
-    const sync = new CacheSync(db, transportFor(() => cache));
+    const sync = new CacheSync(
+      db,
+      transportFor(() => cache),
+    );
     await sync.pull();
     expect(await db.messages.count()).toBe(5);
     cache.close();

@@ -1,6 +1,6 @@
 // Real third-party peers from ../shared/peers, started once per test run (see global-setup.ts).
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const PEERS_DIR = path.resolve(import.meta.dirname, '../../../shared/peers');
@@ -37,16 +37,34 @@ export function dovecotRunning(): boolean {
   }
 }
 
+/**
+ * Runs one of ../shared/peers' scripts. Output goes to a log file, never a pipe: the daemons
+ * they start inherit stdout/stderr, and a pipe held open by a daemon would make the call wait
+ * forever. The timeout turns a stuck script into an error that names the log.
+ */
+export function runPeerScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  mkdirSync(PEER_STATE, { recursive: true });
+  const logPath = path.join(PEER_STATE, 'scripts.log');
+  const log = openSync(logPath, 'a');
+  try {
+    execFileSync(path.join(PEERS_DIR, script), args, { stdio: ['ignore', log, log], timeout: 120_000, env: { ...process.env, ...env } });
+  } catch (err) {
+    throw new Error(`${script} ${args.join(' ')} failed (see ${logPath}): ${(err as Error).message}`, { cause: err });
+  } finally {
+    closeSync(log);
+  }
+}
+
 export function startDovecot(): void {
-  execFileSync(path.join(PEERS_DIR, 'start-dovecot.sh'), [DOVECOT_STATE], { stdio: 'pipe' });
+  runPeerScript('start-dovecot.sh', [DOVECOT_STATE]);
 }
 
 export function stopDovecot(): void {
-  execFileSync(path.join(PEERS_DIR, 'stop-dovecot.sh'), [DOVECOT_STATE], { stdio: 'pipe' });
+  runPeerScript('stop-dovecot.sh', [DOVECOT_STATE]);
 }
 
 export function startSmtpPeer(mode: keyof typeof smtpPeers, args: string[] = []): void {
-  execFileSync(path.join(PEERS_DIR, 'start-smtp-sink.sh'), [SMTP_STATE, mode, String(smtpPeers[mode]), ...args], { stdio: 'pipe' });
+  runPeerScript('start-smtp-sink.sh', [SMTP_STATE, mode, String(smtpPeers[mode]), ...args]);
 }
 
 export function smtpPeerRunning(mode: keyof typeof smtpPeers): boolean {
@@ -61,7 +79,7 @@ export function smtpPeerRunning(mode: keyof typeof smtpPeers): boolean {
 }
 
 export function stopSmtpPeers(): void {
-  execFileSync(path.join(PEERS_DIR, 'stop-smtp-sink.sh'), [SMTP_STATE], { stdio: 'pipe' });
+  runPeerScript('stop-smtp-sink.sh', [SMTP_STATE]);
 }
 
 /** Users added per test run, so every test file gets mailboxes no other test touches. */

@@ -13,7 +13,11 @@ export interface HostProcess {
 }
 
 export async function startHostProcess(args: string[], env: Record<string, string> = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'src/main/host/web-main.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'src/main/host/web-main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

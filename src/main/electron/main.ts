@@ -66,7 +66,9 @@ function createWindow(): BrowserWindow {
 
 function senderIsTrusted(e: IpcMainInvokeEvent): boolean {
   const frame = e.senderFrame;
-  return Boolean(window && e.sender === window.webContents && frame && frame === window.webContents.mainFrame && isTrustedRendererUrl(frame.url, rendererUrl()));
+  return Boolean(
+    window && e.sender === window.webContents && frame && frame === window.webContents.mainFrame && isTrustedRendererUrl(frame.url, rendererUrl()),
+  );
 }
 
 app.whenReady().then(async () => {
@@ -75,7 +77,14 @@ app.whenReady().then(async () => {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(permission === 'notifications'));
 
-  running = await startApp({ dataDir: app.getPath('userData'), host: 'electron', version: app.getVersion(), secrets: new SafeStorageSecretBox(), log, embeddedServer: true });
+  running = await startApp({
+    dataDir: app.getPath('userData'),
+    host: 'electron',
+    version: app.getVersion(),
+    secrets: new SafeStorageSecretBox(),
+    log,
+    embeddedServer: true,
+  });
   const { dispatch, events } = running.services;
 
   for (const name of methodNames) {

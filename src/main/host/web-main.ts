@@ -23,14 +23,26 @@ const dataDir = path.resolve(values.data ?? defaultDataDir());
 const log = createLogger({ base: { host: 'web' } });
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-const app = await startApp({ dataDir, host: 'web', version, secrets: new FileKeySecretBox(dataDir), log, embeddedServer: !values['no-server'],
+const app = await startApp({
+  dataDir,
+  host: 'web',
+  version,
+  secrets: new FileKeySecretBox(dataDir),
+  log,
+  embeddedServer: !values['no-server'],
   ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 } } : {}),
 });
 if (app.server) {
   for (const l of app.server.listeners) process.stdout.write(`household server: ${l.name} on ${l.host}:${l.port}\n`);
   if (app.server.demo?.created) process.stdout.write(`demo mailbox: ${app.server.demo.address} (added as your first account)\n`);
 }
-const host = await startWebHost({ dispatch: app.services.dispatch, events: app.services.events, log, staticDir: path.join(root, 'out/renderer'), port: Number(values.port) });
+const host = await startWebHost({
+  dispatch: app.services.dispatch,
+  events: app.services.events,
+  log,
+  staticDir: path.join(root, 'out/renderer'),
+  port: Number(values.port),
+});
 
 process.stdout.write(`Hearth is running. Open this address in a browser (it carries this launch's secret):\n\n  ${host.url}\n\nData folder: ${dataDir}\n`);
 

@@ -161,7 +161,11 @@ export class ImapAccount {
       for (let i = 0; i < missing.length; i += syncLimits.headerBatch) {
         const batch = missing.slice(i, i + syncLimits.headerBatch);
         const fetched: FetchMessageObject[] = [];
-        for await (const m of client.fetch(batch, { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true }, { uid: true })) {
+        for await (const m of client.fetch(
+          batch,
+          { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true },
+          { uid: true },
+        )) {
           fetched.push(m);
         }
         const snippets = await this.fetchSnippets(client, fetched);
@@ -170,7 +174,11 @@ export class ImapAccount {
         events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total: missing.length });
         this.announce();
       }
-      cache.setMailboxSyncState(mb.id, { uidValidity, uidNext: Number(status.uidNext), highestModseq: status.highestModseq ? String(status.highestModseq) : null });
+      cache.setMailboxSyncState(mb.id, {
+        uidValidity,
+        uidNext: Number(status.uidNext),
+        highestModseq: status.highestModseq ? String(status.highestModseq) : null,
+      });
       this.announce();
     } finally {
       lock.release();
@@ -265,7 +273,13 @@ export class ImapAccount {
   async move(messageIds: number[], target: MailboxRow): Promise<void> {
     for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
       if (mailbox.id === target.id) continue;
-      await this.withMailbox(mailbox.path, (client) => client.messageMove(messages.map((m) => m.uid), target.path, { uid: true }));
+      await this.withMailbox(mailbox.path, (client) =>
+        client.messageMove(
+          messages.map((m) => m.uid),
+          target.path,
+          { uid: true },
+        ),
+      );
       this.d.cache.removeMessages(messages.map((m) => m.id));
     }
     this.announce();
@@ -278,10 +292,18 @@ export class ImapAccount {
     const trash = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'trash');
     for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
       if (trash && mailbox.id !== trash.id) {
-        await this.move(messages.map((m) => m.id), trash);
+        await this.move(
+          messages.map((m) => m.id),
+          trash,
+        );
         continue;
       }
-      await this.withMailbox(mailbox.path, (client) => client.messageDelete(messages.map((m) => m.uid), { uid: true }));
+      await this.withMailbox(mailbox.path, (client) =>
+        client.messageDelete(
+          messages.map((m) => m.uid),
+          { uid: true },
+        ),
+      );
       this.d.cache.removeMessages(messages.map((m) => m.id));
     }
     this.announce();

@@ -106,8 +106,20 @@ export class CacheDb {
   insertAccount(a: StoredAccount): void {
     this.transaction(() => {
       this.db
-        .prepare(`INSERT INTO accounts (id, name, email, config, outgoing, sealed_password, sealed_smtp_password, state, seq, created) VALUES (?,?,?,?,?,?,?,'offline',?,?)`)
-        .run(a.id, a.name, a.email, JSON.stringify(a.config), a.outgoing ? JSON.stringify(a.outgoing) : null, a.sealedPassword, a.sealedSmtpPassword, this.nextSeq(), Date.now());
+        .prepare(
+          `INSERT INTO accounts (id, name, email, config, outgoing, sealed_password, sealed_smtp_password, state, seq, created) VALUES (?,?,?,?,?,?,?,'offline',?,?)`,
+        )
+        .run(
+          a.id,
+          a.name,
+          a.email,
+          JSON.stringify(a.config),
+          a.outgoing ? JSON.stringify(a.outgoing) : null,
+          a.sealedPassword,
+          a.sealedSmtpPassword,
+          this.nextSeq(),
+          Date.now(),
+        );
       this.db.prepare(`DELETE FROM tombstones WHERE entity='account' AND id=?`).run(a.id);
     });
   }
@@ -224,7 +236,20 @@ export class CacheDb {
       );
       return list.map((m) => {
         const addrs = JSON.stringify({ from: m.from, to: m.to, cc: m.cc });
-        const r = stmt.get(m.accountId, m.mailboxId, m.uid, m.messageId, m.subject, addrs, m.date, JSON.stringify(m.flags), m.size, m.snippet, m.hasAttachments ? 1 : 0, this.nextSeq()) as { id: number };
+        const r = stmt.get(
+          m.accountId,
+          m.mailboxId,
+          m.uid,
+          m.messageId,
+          m.subject,
+          addrs,
+          m.date,
+          JSON.stringify(m.flags),
+          m.size,
+          m.snippet,
+          m.hasAttachments ? 1 : 0,
+          this.nextSeq(),
+        ) as { id: number };
         return r.id;
       });
     });
@@ -237,7 +262,9 @@ export class CacheDb {
 
   pageMessages(mailboxId: number, offset: number, limit: number): { total: number; messages: MessageSummary[] } {
     const total = (this.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
-    const rows = this.db.prepare('SELECT * FROM messages WHERE mailbox_id=? ORDER BY date DESC, uid DESC LIMIT ? OFFSET ?').all(mailboxId, limit, offset) as Record<string, unknown>[];
+    const rows = this.db
+      .prepare('SELECT * FROM messages WHERE mailbox_id=? ORDER BY date DESC, uid DESC LIMIT ? OFFSET ?')
+      .all(mailboxId, limit, offset) as Record<string, unknown>[];
     return { total, messages: rows.map(rowToMessage) };
   }
 
@@ -292,14 +319,21 @@ export class CacheDb {
     const accounts = this.db.prepare('SELECT * FROM accounts WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
     const mailboxes = this.db.prepare('SELECT * FROM mailboxes WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
     const messages = this.db.prepare('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
-    const tombs = this.db.prepare('SELECT * FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as { entity: string; id: string; seq: number }[];
+    const tombs = this.db.prepare('SELECT * FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as {
+      entity: string;
+      id: string;
+      seq: number;
+    }[];
     const all: Change[] = [
       ...accounts.map((r): Change => ({ kind: 'account', seq: Number(r.seq), account: rowToAccount(r) })),
       ...mailboxes.map((r): Change => ({ kind: 'mailbox', seq: Number(r.seq), mailbox: rowToMailboxPublic(r) })),
       ...messages.map((r): Change => ({ kind: 'message', seq: Number(r.seq), message: rowToMessage(r) })),
-      ...tombs.map(
-        (t): Change => ({ kind: 'removed', seq: t.seq, entity: t.entity as 'account' | 'mailbox' | 'message', id: t.entity === 'account' ? t.id : Number(t.id) }),
-      ),
+      ...tombs.map((t): Change => ({
+        kind: 'removed',
+        seq: t.seq,
+        entity: t.entity as 'account' | 'mailbox' | 'message',
+        id: t.entity === 'account' ? t.id : Number(t.id),
+      })),
     ].sort((a, b) => a.seq - b.seq);
     const more = all.length > limit;
     const changes = all.slice(0, limit);
@@ -317,7 +351,11 @@ function rowToAccount(r: Record<string, unknown>): Account {
   const { caCert: _ca, ...incoming } = config;
   const account: Account = { id: r.id as string, name: r.name as string, email: r.email as string, incoming, state: r.state as Account['state'] };
   if (r.outgoing) {
-    const { caCert: _oca, password: _p, ...outgoing } = JSON.parse(r.outgoing as string) as NonNullable<Account['outgoing']> & { caCert?: string; password?: string };
+    const {
+      caCert: _oca,
+      password: _p,
+      ...outgoing
+    } = JSON.parse(r.outgoing as string) as NonNullable<Account['outgoing']> & { caCert?: string; password?: string };
     account.outgoing = outgoing;
   }
   if (r.error) account.error = JSON.parse(r.error as string);

@@ -51,7 +51,13 @@ export class HearthServices {
   }
 
   private startAccount(accountId: string): void {
-    const account = new ImapAccount({ accountId, settings: this.settingsOf(accountId), cache: this.cache, events: this.events, log: this.opts.log.child({ accountId }) });
+    const account = new ImapAccount({
+      accountId,
+      settings: this.settingsOf(accountId),
+      cache: this.cache,
+      events: this.events,
+      log: this.opts.log.child({ accountId }),
+    });
     this.accounts.set(accountId, account);
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state
     void run();
@@ -65,7 +71,8 @@ export class HearthServices {
   }
 
   async addAccount(input: AccountInput): Promise<Account> {
-    if (input.incoming.protocol !== 'imap') throw new HearthError('INVALID_ARGUMENT', 'incoming.protocol: only IMAP accounts are supported so far', { field: 'incoming.protocol' });
+    if (input.incoming.protocol !== 'imap')
+      throw new HearthError('INVALID_ARGUMENT', 'incoming.protocol: only IMAP accounts are supported so far', { field: 'incoming.protocol' });
     // Like Thunderbird: an account is saved only after its server accepted the login.
     const probe = await connectImap(input.incoming);
     await probe.logout().catch(() => probe.close());
@@ -154,7 +161,8 @@ export class HearthServices {
         const target = this.cache.getMailbox(targetMailboxId);
         if (!target) throw new HearthError('NOT_FOUND', 'No such folder', { field: 'targetMailboxId' });
         for (const [accountId, ids] of this.groupByAccount(messageIds)) {
-          if (accountId !== target.accountId) throw new HearthError('INVALID_ARGUMENT', 'Moving between accounts is not supported yet', { field: 'targetMailboxId' });
+          if (accountId !== target.accountId)
+            throw new HearthError('INVALID_ARGUMENT', 'Moving between accounts is not supported yet', { field: 'targetMailboxId' });
           await this.account(accountId).move(ids, target);
         }
         return ok;

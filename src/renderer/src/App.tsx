@@ -33,7 +33,10 @@ export function App({ api, db }: AppProps) {
   const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
   const messages = useLive<MessageSummary[]>(
-    () => (mailboxId === null ? Promise.resolve([]) : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().limit(1000).toArray()),
+    () =>
+      mailboxId === null
+        ? Promise.resolve([])
+        : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().limit(1000).toArray(),
     [db, mailboxId],
     [],
   );
@@ -80,12 +83,25 @@ export function App({ api, db }: AppProps) {
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
         </button>
-        <button type="button" title="Check for new mail (r)" onClick={() => void api.call('sync.now', {}).catch((e: Error) => setNotice(e.message))} disabled={connection !== 'online'}>
+        <button
+          type="button"
+          title="Check for new mail (r)"
+          onClick={() => void api.call('sync.now', {}).catch((e: Error) => setNotice(e.message))}
+          disabled={connection !== 'online'}
+        >
           Get mail
         </button>
       </header>
       <div className="panes">
-        <FolderPane accounts={accounts} mailboxes={mailboxes} selectedId={mailboxId} onSelect={(id) => { setMailboxId(id); setMessageId(null); }} />
+        <FolderPane
+          accounts={accounts}
+          mailboxes={mailboxes}
+          selectedId={mailboxId}
+          onSelect={(id) => {
+            setMailboxId(id);
+            setMessageId(null);
+          }}
+        />
         <MessageList mailbox={currentMailbox} messages={messages} selectedId={messageId} onSelect={setMessageId} />
         <Reader api={api} db={db} message={selected} online={connection === 'online'} />
       </div>

@@ -43,7 +43,27 @@ export function sanitizeMessageHtml(html: string, opts: { allowRemote: boolean; 
   });
   const clean = purify.sanitize(html, {
     WHOLE_DOCUMENT: false,
-    FORBID_TAGS: ['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'form', 'input', 'button', 'textarea', 'select', 'link', 'meta', 'base', 'audio', 'video', 'source', 'track'],
+    FORBID_TAGS: [
+      'script',
+      'iframe',
+      'frame',
+      'frameset',
+      'object',
+      'embed',
+      'applet',
+      'form',
+      'input',
+      'button',
+      'textarea',
+      'select',
+      'link',
+      'meta',
+      'base',
+      'audio',
+      'video',
+      'source',
+      'track',
+    ],
     FORBID_ATTR: ['srcdoc', 'ping'],
     ALLOW_DATA_ATTR: false,
   });

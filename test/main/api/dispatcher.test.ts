@@ -16,7 +16,11 @@ describe('dispatcher', () => {
   it('validates arguments and names the offending field', async () => {
     let called = false;
     const dispatch = createDispatcher(handlers({ 'accounts.add': () => ((called = true), null as never) }), silentLogger);
-    const res = await dispatch('accounts.add', { name: 'x', email: 'a@b.c', incoming: { protocol: 'imap', host: 'h', port: 70000, tls: 'tls', user: 'u', password: 'p' } });
+    const res = await dispatch('accounts.add', {
+      name: 'x',
+      email: 'a@b.c',
+      incoming: { protocol: 'imap', host: 'h', port: 70000, tls: 'tls', user: 'u', password: 'p' },
+    });
     expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field: 'incoming.port' } });
     expect(called).toBe(false);
   });

@@ -5,7 +5,8 @@ describe('Electron URL policy', () => {
   it('opens only https and mailto links outside the app', () => {
     expect(isAllowedExternalUrl('https://example.com/x')).toBe(true);
     expect(isAllowedExternalUrl('mailto:ann@example.com')).toBe(true);
-    for (const u of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'not a url']) expect(isAllowedExternalUrl(u)).toBe(false);
+    for (const u of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'not a url'])
+      expect(isAllowedExternalUrl(u)).toBe(false);
   });
 
   it('trusts only the app page itself', () => {

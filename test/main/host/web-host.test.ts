@@ -20,7 +20,14 @@ beforeAll(async () => {
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   mkdirSync(path.join(staticDir, 'assets'));
   writeFileSync(path.join(staticDir, 'assets/app.js'), 'console.log(1)');
-  const handlers = Object.fromEntries(methodNames.map((m) => [m, () => { throw new Error('unexpected'); }])) as unknown as Handlers;
+  const handlers = Object.fromEntries(
+    methodNames.map((m) => [
+      m,
+      () => {
+        throw new Error('unexpected');
+      },
+    ]),
+  ) as unknown as Handlers;
   handlers['accounts.list'] = () => {
     calls++;
     return [];
@@ -77,7 +84,11 @@ describe('web host', () => {
     const ws = await open({ origin: `http://127.0.0.1:${host.port}`, token: 's3cret-token' });
     expect(ws.protocol).toBe('hearth.v1');
     expect(await request(ws, { id: 7, method: 'accounts.list', args: {} })).toEqual({ id: 7, ok: true, result: [] });
-    expect(await request(ws, { id: 8, method: 'accounts.remove', args: { accountId: 5 } })).toMatchObject({ id: 8, ok: false, error: { code: 'INVALID_ARGUMENT', field: 'accountId' } });
+    expect(await request(ws, { id: 8, method: 'accounts.remove', args: { accountId: 5 } })).toMatchObject({
+      id: 8,
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', field: 'accountId' },
+    });
     expect(await request(ws, 'this is not json')).toMatchObject({ id: null, ok: false, error: { code: 'INVALID_ARGUMENT' } });
     const event = new Promise((r) => ws.once('message', (d) => r(JSON.parse(d.toString()))));
     events.emit('notice', { level: 'info', message: 'hello' });

@@ -5,10 +5,14 @@ describe('body structure helpers', () => {
   const alternative = {
     type: 'multipart/mixed',
     childNodes: [
-      { type: 'multipart/alternative', part: '1', childNodes: [
-        { type: 'text/plain', part: '1.1', encoding: 'quoted-printable', parameters: { charset: 'iso-8859-1' } },
-        { type: 'text/html', part: '1.2', encoding: 'base64', parameters: { charset: 'utf-8' } },
-      ] },
+      {
+        type: 'multipart/alternative',
+        part: '1',
+        childNodes: [
+          { type: 'text/plain', part: '1.1', encoding: 'quoted-printable', parameters: { charset: 'iso-8859-1' } },
+          { type: 'text/html', part: '1.2', encoding: 'base64', parameters: { charset: 'utf-8' } },
+        ],
+      },
       { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'a.pdf' } },
     ],
   };
@@ -30,7 +34,9 @@ describe('body structure helpers', () => {
   });
 
   it('makes one readable line, without markup or quoted text', () => {
-    expect(makeSnippet('<html><head><style>p{}</style></head><body><p>Hello&nbsp;<b>there</b> &amp; &#x263A;</p></body></html>', 'text/html', 200)).toBe('Hello there & ☺');
+    expect(makeSnippet('<html><head><style>p{}</style></head><body><p>Hello&nbsp;<b>there</b> &amp; &#x263A;</p></body></html>', 'text/html', 200)).toBe(
+      'Hello there & ☺',
+    );
     expect(makeSnippet('New text\n> old quoted\n> more\nend', 'text/plain', 200)).toBe('New text end');
     expect(makeSnippet('x'.repeat(500), 'text/plain', 10)).toBe('xxxxxxxxxx');
   });

@@ -16,7 +16,14 @@ let services: HearthServices;
 
 beforeEach(() => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-svc-'));
-  services = new HearthServices({ dataDir, host: 'web', version: 'test', secrets: new FileKeySecretBox(dataDir), log: silentLogger, pollIntervalMs: 3_600_000 });
+  services = new HearthServices({
+    dataDir,
+    host: 'web',
+    version: 'test',
+    secrets: new FileKeySecretBox(dataDir),
+    log: silentLogger,
+    pollIntervalMs: 3_600_000,
+  });
 });
 afterEach(async () => {
   await services.close();
@@ -55,7 +62,13 @@ describe('HearthServices with Dovecot', () => {
   it('adds an IMAPS account and syncs folders and INBOX headers into the journal', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [
-      rfc822({ from: 'Ann Example <ann@example.test>', to: `${user}@example.test`, subject: 'Lunch on Friday?', body: 'Shall we meet at noon?', date: new Date('2026-11-01T12:00:00Z') }),
+      rfc822({
+        from: 'Ann Example <ann@example.test>',
+        to: `${user}@example.test`,
+        subject: 'Lunch on Friday?',
+        body: 'Shall we meet at noon?',
+        date: new Date('2026-11-01T12:00:00Z'),
+      }),
       corpusMessage('rfc-000.eml'),
     ]);
     const added = await call('accounts.add', imapAccount(user, password));
@@ -70,7 +83,10 @@ describe('HearthServices with Dovecot', () => {
     expect(boxes.result.find((b) => b.path === 'Sent')?.specialUse).toBe('sent');
     const inbox = boxes.result.find((b) => b.path === 'INBOX')!;
 
-    const page = (await call('messages.page', { mailboxId: inbox.id })) as { ok: true; result: { total: number; messages: { subject: string; from: { address: string }[]; snippet: string }[] } };
+    const page = (await call('messages.page', { mailboxId: inbox.id })) as {
+      ok: true;
+      result: { total: number; messages: { subject: string; from: { address: string }[]; snippet: string }[] };
+    };
     expect(page.result.total).toBe(2);
     const lunch = page.result.messages.find((m) => m.subject === 'Lunch on Friday?');
     expect(lunch?.from[0]?.address).toBe('ann@example.test');
@@ -98,7 +114,9 @@ describe('HearthServices with Dovecot', () => {
     expect(added).toMatchObject({ ok: true });
     const accountId = added.result.id;
     await call('sync.now', { accountId });
-    const inbox = ((await call('mailboxes.list', { accountId })) as { ok: true; result: { id: number; path: string }[] }).result.find((b) => b.path === 'INBOX')!;
+    const inbox = ((await call('mailboxes.list', { accountId })) as { ok: true; result: { id: number; path: string }[] }).result.find(
+      (b) => b.path === 'INBOX',
+    )!;
     const first = ((await call('messages.page', { mailboxId: inbox.id })) as { ok: true; result: { messages: { id: number }[] } }).result.messages[0]!;
     const body = (await call('messages.body', { messageId: first.id })) as { ok: true; result: { text: string } };
     expect(body.result.text.trim()).toBe('one');

@@ -1,6 +1,15 @@
 // Picks how the UI talks to main: the Electron preload bridge when present, else the browser
 // host's WebSocket. Both expose the same HearthApi; results are validated against the contract.
-import { events as eventSchemas, methods, type ArgsOf, type EventName, type EventOf, type HearthApi, type MethodName, type ResultOf } from '../../../shared/api.ts';
+import {
+  events as eventSchemas,
+  methods,
+  type ArgsOf,
+  type EventName,
+  type EventOf,
+  type HearthApi,
+  type MethodName,
+  type ResultOf,
+} from '../../../shared/api.ts';
 import type { HearthBridge } from '../../../shared/bridge.ts';
 import { HearthError, type ErrorPayload } from '../../../shared/errors.ts';
 

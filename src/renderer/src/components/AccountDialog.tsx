@@ -49,26 +49,56 @@ export function AccountDialog({ api, onClose }: Props) {
     <div className="dialog-backdrop" role="presentation">
       <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="add-account-title" onSubmit={submit}>
         <h2 id="add-account-title">Add a mail account</h2>
-        <label>Your name<input name="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" /></label>
-        <label>Email address<input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" /></label>
+        <label>
+          Your name
+          <input name="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+        </label>
+        <label>
+          Email address
+          <input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
+        </label>
         <fieldset>
           <legend>Incoming mail (IMAP)</legend>
-          <label>Server<input name="host" required value={host} onChange={(e) => setHost(e.target.value)} placeholder="imap.example.com" /></label>
+          <label>
+            Server
+            <input name="host" required value={host} onChange={(e) => setHost(e.target.value)} placeholder="imap.example.com" />
+          </label>
           <div className="row">
-            <label>Security
-              <select name="tls" value={tls} onChange={(e) => { const m = e.target.value as TlsMode; setTls(m); setPort(DEFAULT_PORT[m]); }}>
+            <label>
+              Security
+              <select
+                name="tls"
+                value={tls}
+                onChange={(e) => {
+                  const m = e.target.value as TlsMode;
+                  setTls(m);
+                  setPort(DEFAULT_PORT[m]);
+                }}
+              >
                 <option value="tls">SSL/TLS</option>
                 <option value="starttls">STARTTLS</option>
                 <option value="plain">None (this computer only)</option>
               </select>
             </label>
-            <label>Port<input name="port" type="number" min={1} max={65535} required value={port} onChange={(e) => setPort(Number(e.target.value))} /></label>
+            <label>
+              Port
+              <input name="port" type="number" min={1} max={65535} required value={port} onChange={(e) => setPort(Number(e.target.value))} />
+            </label>
           </div>
-          <label>User name<input name="user" value={user} onChange={(e) => setUser(e.target.value)} placeholder="usually your email address" autoComplete="username" /></label>
-          <label>Password<input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" /></label>
+          <label>
+            User name
+            <input name="user" value={user} onChange={(e) => setUser(e.target.value)} placeholder="usually your email address" autoComplete="username" />
+          </label>
+          <label>
+            Password
+            <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+          </label>
           <details>
             <summary>Trust a certificate (self-signed servers)</summary>
-            <label>CA certificate (PEM)<textarea name="caCert" rows={4} value={caCert} onChange={(e) => setCaCert(e.target.value)} /></label>
+            <label>
+              CA certificate (PEM)
+              <textarea name="caCert" rows={4} value={caCert} onChange={(e) => setCaCert(e.target.value)} />
+            </label>
           </details>
         </fieldset>
         {error && (
@@ -76,17 +106,25 @@ export function AccountDialog({ api, onClose }: Props) {
             {error.message}
             {error.detail && typeof error.detail.fingerprint256 === 'string' && (
               <dl className="cert">
-                <dt>Issued to</dt><dd>{String(error.detail.subject ?? '?')}</dd>
-                <dt>Issued by</dt><dd>{String(error.detail.issuer ?? '?')}</dd>
-                <dt>Valid until</dt><dd>{String(error.detail.validTo ?? '?')}</dd>
-                <dt>SHA-256</dt><dd className="mono">{error.detail.fingerprint256}</dd>
+                <dt>Issued to</dt>
+                <dd>{String(error.detail.subject ?? '?')}</dd>
+                <dt>Issued by</dt>
+                <dd>{String(error.detail.issuer ?? '?')}</dd>
+                <dt>Valid until</dt>
+                <dd>{String(error.detail.validTo ?? '?')}</dd>
+                <dt>SHA-256</dt>
+                <dd className="mono">{error.detail.fingerprint256}</dd>
               </dl>
             )}
           </div>
         )}
         <div className="actions">
-          <button type="button" onClick={onClose} disabled={busy}>Cancel</button>
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Checking…' : 'Add account'}</button>
+          <button type="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Checking…' : 'Add account'}
+          </button>
         </div>
       </form>
     </div>

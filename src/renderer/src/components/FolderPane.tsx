@@ -20,15 +20,28 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect }: Props)
           <section key={account.id} className="account">
             <h2 title={account.email}>
               {account.name}
-              {account.state === 'error' && <span className="badge error" title={account.error?.message}>!</span>}
+              {account.state === 'error' && (
+                <span className="badge error" title={account.error?.message}>
+                  !
+                </span>
+              )}
             </h2>
-            {account.state === 'error' && account.error && <p className="account-error" role="alert">{account.error.message}</p>}
+            {account.state === 'error' && account.error && (
+              <p className="account-error" role="alert">
+                {account.error.message}
+              </p>
+            )}
             <ul role="tree">
               {own.map((m) => {
                 const depth = m.delimiter && m.parentPath ? m.path.split(m.delimiter).length - 1 : 0;
                 return (
                   <li key={m.id} role="treeitem" aria-selected={m.id === selectedId}>
-                    <button type="button" className={m.id === selectedId ? 'folder selected' : 'folder'} style={{ paddingLeft: 12 + depth * 14 }} onClick={() => onSelect(m.id)}>
+                    <button
+                      type="button"
+                      className={m.id === selectedId ? 'folder selected' : 'folder'}
+                      style={{ paddingLeft: 12 + depth * 14 }}
+                      onClick={() => onSelect(m.id)}
+                    >
                       <span className="folder-name">{m.name}</span>
                       {m.unseen > 0 && <span className="count">{m.unseen}</span>}
                     </button>

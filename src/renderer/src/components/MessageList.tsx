@@ -22,11 +22,22 @@ export function MessageList({ mailbox, messages, selectedId, onSelect }: Props) 
           const unread = !m.flags.includes('\\Seen');
           return (
             <li key={m.id}>
-              <button type="button" className={`message${m.id === selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`} onClick={() => onSelect(m.id)} data-testid="message-row">
+              <button
+                type="button"
+                className={`message${m.id === selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`}
+                onClick={() => onSelect(m.id)}
+                data-testid="message-row"
+              >
                 <span className="from">{outgoing ? `To: ${displayAddress(m.to)}` : displayAddress(m.from)}</span>
-                <time className="date" dateTime={new Date(m.date).toISOString()}>{listDate(m.date)}</time>
+                <time className="date" dateTime={new Date(m.date).toISOString()}>
+                  {listDate(m.date)}
+                </time>
                 <span className="subject">
-                  {m.flags.includes('\\Flagged') && <span className="flag" aria-label="Flagged">★ </span>}
+                  {m.flags.includes('\\Flagged') && (
+                    <span className="flag" aria-label="Flagged">
+                      ★{' '}
+                    </span>
+                  )}
                   {m.subject || '(no subject)'}
                   {m.hasAttachments && <PaperclipIcon />}
                 </span>

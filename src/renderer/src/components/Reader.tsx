@@ -63,25 +63,47 @@ export function Reader({ api, db, message, online }: Props) {
       <header className="reader-header">
         <h1 data-testid="reader-subject">{message.subject || '(no subject)'}</h1>
         <div className="meta">
-          <div><span className="label">From</span> {fullAddressList(message.from)}</div>
-          {message.to.length > 0 && <div><span className="label">To</span> {fullAddressList(message.to)}</div>}
-          {message.cc.length > 0 && <div><span className="label">Cc</span> {fullAddressList(message.cc)}</div>}
-          <div><span className="label">Date</span> {new Date(message.date).toLocaleString()}</div>
+          <div>
+            <span className="label">From</span> {fullAddressList(message.from)}
+          </div>
+          {message.to.length > 0 && (
+            <div>
+              <span className="label">To</span> {fullAddressList(message.to)}
+            </div>
+          )}
+          {message.cc.length > 0 && (
+            <div>
+              <span className="label">Cc</span> {fullAddressList(message.cc)}
+            </div>
+          )}
+          <div>
+            <span className="label">Date</span> {new Date(message.date).toLocaleString()}
+          </div>
         </div>
       </header>
       {blocked > 0 && !allowRemote && (
         <div className="remote-banner">
           Hearth blocked {blocked} remote {blocked === 1 ? 'resource' : 'resources'} in this message to protect your privacy.{' '}
-          <button type="button" onClick={() => setAllowRemote(true)}>Load remote content</button>
+          <button type="button" onClick={() => setAllowRemote(true)}>
+            Load remote content
+          </button>
         </div>
       )}
       {body?.damaged && <div className="remote-banner">This message is damaged; Hearth shows what it could read.</div>}
-      {error && <div className="error" role="alert">{error}</div>}
+      {error && (
+        <div className="error" role="alert">
+          {error}
+        </div>
+      )}
       {body && body.attachments.filter((a) => !a.inline).length > 0 && (
         <ul className="attachments">
-          {body.attachments.filter((a) => !a.inline).map((a) => (
-            <li key={a.partId}><PaperclipIcon /> {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span></li>
-          ))}
+          {body.attachments
+            .filter((a) => !a.inline)
+            .map((a) => (
+              <li key={a.partId}>
+                <PaperclipIcon /> {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span>
+              </li>
+            ))}
         </ul>
       )}
       {body ? (

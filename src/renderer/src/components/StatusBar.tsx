@@ -15,10 +15,16 @@ export function StatusBar({ connection, progress, notice, accounts, onDismiss }:
   return (
     <footer className="status" role="status">
       <span className={`dot ${connection}`} aria-hidden="true" />
-      <span data-testid="connection">{connection === 'online' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Offline — showing cached mail'}</span>
+      <span data-testid="connection">
+        {connection === 'online' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Offline — showing cached mail'}
+      </span>
       {syncing && (
         <span className="progress">
-          {progress.phase === 'headers' ? `Syncing ${progress.mailbox ?? ''}: ${progress.done} / ${progress.total}` : progress.phase === 'folders' ? 'Syncing folders…' : 'Connecting to server…'}
+          {progress.phase === 'headers'
+            ? `Syncing ${progress.mailbox ?? ''}: ${progress.done} / ${progress.total}`
+            : progress.phase === 'folders'
+              ? 'Syncing folders…'
+              : 'Connecting to server…'}
           {progress.total > 0 && <progress max={progress.total} value={progress.done} />}
         </span>
       )}
@@ -29,7 +35,10 @@ export function StatusBar({ connection, progress, notice, accounts, onDismiss }:
       ))}
       {notice && (
         <span className="notice">
-          {notice} <button type="button" onClick={onDismiss} aria-label="Dismiss">×</button>
+          {notice}{' '}
+          <button type="button" onClick={onDismiss} aria-label="Dismiss">
+            ×
+          </button>
         </span>
       )}
     </footer>

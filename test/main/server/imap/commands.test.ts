@@ -255,7 +255,7 @@ describe('selected', () => {
     expect(await c.until(/q1 (OK|NO|BAD).*\r\n/)).toMatch(/q1 OK \[APPENDUID/);
     await c.cmd('q2', 'SELECT Archive');
     const r = await c.cmd('q3', 'FETCH * (BINARY.PEEK[1] RFC822.SIZE)');
-    expect(r).toMatch(/BINARY\[1\] ~\{5\}\r\n\x01\x00\x02\x00\x03 RFC822.SIZE/);
+    expect(r).toContain('BINARY[1] ~{5}\r\n\x01\x00\x02\x00\x03 RFC822.SIZE');
   });
 
   it('LOGOUT says BYE and closes', async () => {

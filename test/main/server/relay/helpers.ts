@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MxRecord } from 'node:dns';
 import type { Readable } from 'node:stream';
-import { PEERS_DIR } from '../../../support/peers.ts';
+import { runPeerScript } from '../../../support/peers.ts';
 import type { Clock, LocalDelivery, MxResolver } from '../../../../src/main/server/relay/types.ts';
 import type { User, UserDirectory } from '../../../../src/main/server/users/types.ts';
 
@@ -153,18 +153,18 @@ export interface SmtpPeer {
 export function startPeer(name: string, mode: 'accept' | 'tempfail' | 'reject' | 'flaky', port: number, args: string[] = []): SmtpPeer {
   const state = `/tmp/hearth-peers/relay-${name}`;
   const spool = path.join(state, 'spool');
-  execFileSync(path.join(PEERS_DIR, 'stop-smtp-sink.sh'), [state, String(port)], { stdio: 'pipe' });
+  runPeerScript('stop-smtp-sink.sh', [state, String(port)]);
   rmSync(state, { recursive: true, force: true });
   mkdirSync(spool, { recursive: true });
   const extra = mode === 'accept' ? ['--spool', spool, ...args] : args;
-  execFileSync(path.join(PEERS_DIR, 'start-smtp-sink.sh'), [state, mode, String(port), ...extra], { stdio: 'pipe' });
+  runPeerScript('start-smtp-sink.sh', [state, mode, String(port), ...extra]);
   const log = path.join(state, `smtp-${port}.log`);
   return {
     port,
     state,
     spool,
     log,
-    stop: () => execFileSync(path.join(PEERS_DIR, 'stop-smtp-sink.sh'), [state, String(port)], { stdio: 'pipe' }),
+    stop: () => runPeerScript('stop-smtp-sink.sh', [state, String(port)]),
     received: () => {
       if (!existsSync(spool)) return [];
       const out = [];

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { startInboundSmtp, type RunningSmtpListener, type DnsResolver } from '..
 import type { ServerContext } from '../../../../src/main/server/context.ts';
 import { silentLogger } from '../../../../src/main/log.ts';
 import { corpusMessages, tempDir } from '../helpers.ts';
+import { runPeerScript } from '../../../support/peers.ts';
 import { RawSmtp, dataBlock } from '../smtp-client.ts';
 
 const run = promisify(execFile);
@@ -328,21 +329,17 @@ describe('inbound SMTP: SPF/DKIM/DMARC with an injected resolver', () => {
 
 describe('inbound SMTP from a real MTA: Exim', () => {
   const state = '/tmp/hearth-exim-inbound';
-  const peers = path.resolve(import.meta.dirname, '../../../../../shared/peers');
   const eximPort = 10131;
   let started = false;
 
   afterAll(() => {
-    if (started) execFileSync(path.join(peers, 'stop-exim.sh'), [state], { stdio: 'pipe' });
+    if (started) runPeerScript('stop-exim.sh', [state]);
   });
 
   it('Exim relays mail for home.arpa to our SMTP port and it is delivered', async () => {
     if (!existsSync('/usr/sbin/exim4')) throw new Error('exim4 is not installed (shared/peers/start-exim.sh installs it)');
-    execFileSync(path.join(peers, 'stop-exim.sh'), [state, '--purge'], { stdio: 'pipe' });
-    execFileSync(path.join(peers, 'start-exim.sh'), [state], {
-      stdio: 'pipe',
-      env: { ...process.env, EXIM_PORT: String(eximPort), EXIM_SMARTHOST: `127.0.0.1:${smtp.port}`, EXIM_QUEUE_INTERVAL: '2s' },
-    });
+    runPeerScript('stop-exim.sh', [state, '--purge']);
+    runPeerScript('start-exim.sh', [state], { EXIM_PORT: String(eximPort), EXIM_SMARTHOST: `127.0.0.1:${smtp.port}`, EXIM_QUEUE_INTERVAL: '2s' });
     started = true;
     const subject = `via exim ${Date.now()}`;
     const r = await swaksFull(eximPort, ['--from', 'someone@example.test', '--to', 'bob@home.arpa', '--h-Subject', subject, '--body', 'relayed by exim']);
