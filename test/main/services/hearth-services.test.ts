@@ -24,6 +24,7 @@ beforeEach(() => {
     log: silentLogger,
     pollIntervalMs: 3_600_000,
   });
+  services.start();
 });
 afterEach(async () => {
   await services.close();
@@ -55,7 +56,7 @@ async function waitForState(accountId: string, state: string) {
     if (list.result.find((a) => a.id === accountId)?.state === state) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`account never reached ${state}`);
+  throw new Error(`account never reached ${state}: ${JSON.stringify(await call('accounts.list', {}))}`);
 }
 
 describe('HearthServices with Dovecot', () => {
