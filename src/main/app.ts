@@ -75,6 +75,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
           tls: 'tls',
           user: server.demo.address,
           password: server.demo.password,
+          auth: 'password',
           caCert: server.tls.cert,
         },
       });

@@ -16,6 +16,21 @@ export const syncLimits = {
   connectTimeoutMs: 15_000,
   /** Snippet length shown in the message list. */
   snippetChars: 200,
+  /** Bodies are kept offline for messages this recent (the offline window), ms. */
+  offlineWindowMs: 90 * 86_400_000,
+  /** …and at most this large; bigger messages (big attachments) are fetched when opened. */
+  offlineMaxMessageBytes: 5 * 1024 * 1024,
+  /** Messages per background body FETCH. */
+  bodyBatch: 50,
+  /** IDLE is re-issued this often (RFC 2177: before 29 minutes); each re-issue also proves the link alive. */
+  idleRestartMs: 4 * 60_000,
+  /** A command with no answer for this long means a dead connection. */
+  socketTimeoutMs: 5 * 60_000,
+  /** Reconnect backoff after the network drops: first delay and ceiling, ms. */
+  reconnectFirstMs: 1_000,
+  reconnectMaxMs: 5 * 60_000,
+  /** Attempts before a pending operation that keeps failing on the server is dropped with a notice. */
+  maxOpAttempts: 5,
 } as const;
 
 /** The household IMAP server (src/main/server/imap). */

@@ -29,7 +29,10 @@ export const IncomingServerInput = z.object({
   port,
   tls: TlsMode,
   user: z.string().min(1, 'User name is required').max(320),
-  password: z.string().max(1024),
+  /** The password, or for `auth: 'xoauth2'` the OAuth2 access token. */
+  password: z.string().max(4096),
+  /** How to log in: a password (LOGIN / AUTH PLAIN) or an OAuth2 bearer token (SASL XOAUTH2). */
+  auth: z.enum(['password', 'xoauth2']).default('password'),
   /** PEM of a CA to trust for this server only (e.g. a household server's self-signed cert). */
   caCert: z.string().max(65536).optional(),
 });
@@ -104,6 +107,8 @@ export const MessageSummary = z.object({
   size: z.number().int(),
   snippet: z.string(),
   hasAttachments: z.boolean(),
+  /** The conversation this message belongs to (computed locally from Message-ID/References). */
+  threadId: z.number().int(),
 });
 export type MessageSummary = z.infer<typeof MessageSummary>;
 
@@ -171,6 +176,12 @@ const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 const accountRef = z.object({ accountId: z.string().min(1) }).strict();
 const messageIds = z.array(z.number().int().nonnegative()).min(1).max(10_000);
+const folderName = z
+  .string()
+  .trim()
+  .min(1, 'Folder name is required')
+  .max(200)
+  .refine((s) => !/[/\\%*]/.test(s) && ![...s].some((c) => c.charCodeAt(0) < 32), 'Folder names cannot contain / \\ % * or control characters');
 
 export const methods = {
   'app.info': method(Empty, z.object({ version: z.string(), host: z.enum(['electron', 'web']), dataDir: z.string() })),
@@ -180,6 +191,10 @@ export const methods = {
   'accounts.remove': method(accountRef, Ok),
 
   'mailboxes.list': method(accountRef, z.array(Mailbox)),
+  'mailboxes.create': method(z.object({ accountId: z.string().min(1), parentId: z.number().int().nullable().default(null), name: folderName }).strict(), Ok),
+  'mailboxes.rename': method(z.object({ mailboxId: z.number().int(), name: folderName }).strict(), Ok),
+  'mailboxes.delete': method(z.object({ mailboxId: z.number().int() }).strict(), Ok),
+  'mailboxes.subscribe': method(z.object({ mailboxId: z.number().int(), subscribed: z.boolean() }).strict(), Ok),
 
   'messages.page': method(
     z.object({ mailboxId: z.number().int(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
@@ -191,7 +206,12 @@ export const methods = {
     Ok,
   ),
   'messages.move': method(z.object({ messageIds, targetMailboxId: z.number().int() }).strict(), Ok),
+  'messages.copy': method(z.object({ messageIds, targetMailboxId: z.number().int() }).strict(), Ok),
+  /** To Trash; in Trash, deleted for good. */
   'messages.delete': method(z.object({ messageIds }).strict(), Ok),
+  'messages.archive': method(z.object({ messageIds }).strict(), Ok),
+  /** The conversation a message belongs to, oldest first. */
+  'messages.thread': method(z.object({ messageId: z.number().int() }).strict(), z.array(MessageSummary)),
   'messages.search': method(
     z
       .object({

@@ -31,7 +31,7 @@ function seed(cache: CacheDb, n: number) {
     id: 'acc',
     name: 'A',
     email: 'a@x.test',
-    config: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u' },
+    config: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u', auth: 'password' },
     outgoing: null,
     sealedPassword: 'x',
     sealedSmtpPassword: null,

@@ -16,9 +16,13 @@ export function createImapClient(s: ImapSettings): ImapFlow {
     secure: s.tls === 'tls',
     // 'starttls' must upgrade or fail: never fall back to sending the password in clear.
     doSTARTTLS: s.tls === 'starttls' ? true : s.tls === 'plain' ? false : undefined,
-    auth: { user: s.user, pass: s.password },
+    auth: s.auth === 'xoauth2' ? { user: s.user, accessToken: s.password } : { user: s.user, pass: s.password },
     logger: false,
     disableAutoIdle: true,
+    // QRESYNC (RFC 7162) when the server has it: a resync is one SELECT per folder.
+    qresync: true,
+    maxIdleTime: syncLimits.idleRestartMs,
+    socketTimeout: syncLimits.socketTimeoutMs,
     connectionTimeout: syncLimits.connectTimeoutMs,
     greetingTimeout: syncLimits.connectTimeoutMs,
     tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(s.caCert ? { ca: s.caCert } : {}), ...(isIP(s.host) ? {} : { servername: s.host }) },

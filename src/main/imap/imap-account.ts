@@ -1,17 +1,23 @@
-// One IMAP account's connection and sync: folders first, then each folder's headers newest
-// first (so the inbox is readable at once), written to main's cache in batches; every batch
-// is announced so the UI updates while the sync runs. Later passes diff UIDs and flags.
-import type { FetchMessageObject, ImapFlow, ListResponse, MessageAddressObject } from 'imapflow';
+// One IMAP account: its connections, its sync schedule and its actions.
+// - Connections: `sync` for folder syncs and background bodies, `user` for what the user waits on
+//   (opening a message, replaying actions), `idle` parked in IDLE on the inbox. A long first sync
+//   never blocks reading or an action.
+// - Actions apply to main's cache at once and become durable pending ops (cache-db `ops`), which
+//   are replayed whenever the server is reachable: offline work reaches the server exactly once.
+// - The network going away turns the account 'offline'; reconnects back off from 1 s to 5 min.
+import type { ImapFlow, ListResponse } from 'imapflow';
 import { simpleParser } from 'mailparser';
-import type { Address, MessageBody, SpecialUse } from '../../shared/api.ts';
+import type { MessageBody, SpecialUse } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
-import type { CacheDb, MailboxRow, MessageInput } from '../services/cache-db.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { Logger } from '../log.ts';
 import { syncLimits } from '../limits.ts';
 import { toNetworkError } from '../net-errors.ts';
+import type { CacheDb, MailboxRow, PendingOp } from '../services/cache-db.ts';
+import type { BodyStore } from './body-store.ts';
 import { connectImap, type ImapSettings } from './connect.ts';
-import { decodePart, findSnippetPart, hasAttachments, makeSnippet, type SnippetPart } from './body-structure.ts';
+import { fetchBodies, syncFolder, type FolderSyncContext } from './folder-sync.ts';
+import { replayOps } from './op-replay.ts';
 
 const SPECIAL_USE: Record<string, SpecialUse> = {
   '\\Inbox': 'inbox',
@@ -27,41 +33,121 @@ const SPECIAL_USE: Record<string, SpecialUse> = {
 /** Inbox first, then the usual special folders, then the rest by name. */
 const SYNC_ORDER: (SpecialUse | null)[] = ['inbox', 'sent', 'drafts', 'archive', null, 'junk', 'trash', 'flagged', 'all'];
 
+type Role = 'sync' | 'user' | 'idle';
+
 export interface ImapAccountDeps {
   accountId: string;
   settings: ImapSettings;
   cache: CacheDb;
+  bodies: BodyStore;
   events: EventBus;
   log: Logger;
+  /** Keep an IDLE connection on the inbox (default true). */
+  idle?: boolean;
+  /** Download recent bodies for offline reading after each sync (default true). */
+  offlineBodies?: boolean;
+  now?: () => number;
 }
 
 export class ImapAccount {
-  private client: ImapFlow | null = null;
-  private connecting: Promise<ImapFlow> | null = null;
+  private readonly conns = new Map<Role, ImapFlow>();
+  private readonly connecting = new Map<Role, Promise<ImapFlow>>();
+  private chain: Promise<unknown> = Promise.resolve();
   private syncing: Promise<void> | null = null;
+  private bodiesRunning: Promise<void> | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private inboxTimer: NodeJS.Timeout | null = null;
+  private backoffMs = 0;
   private closed = false;
   private readonly d: ImapAccountDeps;
+  private readonly ctx: FolderSyncContext;
 
   constructor(deps: ImapAccountDeps) {
     this.d = deps;
+    this.ctx = {
+      accountId: deps.accountId,
+      cache: deps.cache,
+      bodies: deps.bodies,
+      events: deps.events,
+      log: deps.log,
+      announce: () => this.announce(),
+      alive: () => !this.closed,
+    };
   }
 
-  private async connection(): Promise<ImapFlow> {
-    if (this.closed) throw new HearthError('OFFLINE', 'Account is closed');
-    if (this.client?.usable) return this.client;
-    this.connecting ??= connectImap(this.d.settings)
-      .then((c) => {
-        this.client = c;
-        c.on('close', () => {
-          if (this.client === c) this.client = null;
-        });
-        return c;
-      })
-      .finally(() => {
-        this.connecting = null;
-      });
-    return this.connecting;
+  // ------------------------------------------------------------------------------ connections
+
+  private connection(role: Role): Promise<ImapFlow> {
+    if (this.closed) return Promise.reject(new HearthError('OFFLINE', 'Account is closed'));
+    const existing = this.conns.get(role);
+    if (existing?.usable) return Promise.resolve(existing);
+    let pending = this.connecting.get(role);
+    if (!pending) {
+      pending = connectImap(this.d.settings)
+        .then((c) => {
+          if (this.closed) {
+            c.close();
+            throw new HearthError('OFFLINE', 'Account is closed');
+          }
+          this.conns.set(role, c);
+          c.on('close', () => this.onClose(role, c));
+          return c;
+        })
+        .catch((e: unknown) => {
+          throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
+        })
+        .finally(() => this.connecting.delete(role));
+      this.connecting.set(role, pending);
+    }
+    return pending;
   }
+
+  private onClose(role: Role, c: ImapFlow): void {
+    if (this.conns.get(role) !== c) return;
+    this.conns.delete(role);
+    if (this.closed) return;
+    this.d.log.info('connection closed', { accountId: this.d.accountId, role });
+    // The IDLE connection is the one that notices a dead network first: resync (and reconnect) then.
+    if (role === 'idle') this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return;
+    this.backoffMs = this.backoffMs ? Math.min(this.backoffMs * 2, syncLimits.reconnectMaxMs) : syncLimits.reconnectFirstMs;
+    const delay = this.backoffMs * (0.75 + Math.random() * 0.5);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.sync().catch(() => {});
+    }, delay);
+    this.reconnectTimer.unref();
+  }
+
+  /** Starts (or keeps) the IDLE connection on the inbox; new mail there syncs at once. */
+  private async ensureIdle(): Promise<void> {
+    if (this.d.idle === false || this.closed || this.conns.get('idle')?.usable || this.connecting.has('idle')) return;
+    const inbox = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'inbox');
+    if (!inbox) return;
+    const c = await this.connection('idle');
+    await c.mailboxOpen(inbox.path, { readOnly: true });
+    const changed = (e: { path: string }) => {
+      if (e.path === inbox.path) this.syncInboxSoon();
+    };
+    c.on('exists', changed);
+    c.on('expunge', changed);
+    c.on('flags', changed);
+    // idle() keeps re-issuing IDLE every syncLimits.idleRestartMs until the connection ends.
+    void c.idle().catch(() => {});
+  }
+
+  private syncInboxSoon(): void {
+    if (this.inboxTimer) return;
+    this.inboxTimer = setTimeout(() => {
+      this.inboxTimer = null;
+      void this.syncFolders((m) => m.specialUse === 'inbox').catch(() => {});
+    }, 30);
+  }
+
+  // ------------------------------------------------------------------------------ state
 
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
     const err = error ? { code: error.code, message: error.message } : undefined;
@@ -74,9 +160,28 @@ export class ImapAccount {
     this.d.events.emit('sync.changed', { epoch: this.d.cache.epoch, lastSeq: this.d.cache.lastSeq() });
   }
 
-  /** Runs one full sync; concurrent callers share the one in progress. */
+  /** Runs `fn` after everything queued before it; syncs and replays never interleave. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private failed(e: unknown): HearthError {
+    const err = e instanceof HearthError ? e : toNetworkError(e, this.d.settings.host, this.d.settings.port);
+    if (this.closed) return err;
+    this.d.log.warn('sync failed', { accountId: this.d.accountId, code: err.code, message: err.message });
+    const permanent = err.code === 'AUTH_FAILED' || err.code === 'CERT_UNTRUSTED' || err.code === 'PLAINTEXT_REFUSED';
+    this.setState(permanent ? 'error' : 'offline', err);
+    if (!permanent) this.scheduleReconnect();
+    return err;
+  }
+
+  // ------------------------------------------------------------------------------ sync
+
+  /** One full sync: pending actions first, then folders, then every folder's changes; concurrent callers share it. */
   sync(): Promise<void> {
-    this.syncing ??= this.runSync().finally(() => {
+    this.syncing ??= this.serial(() => this.runSync()).finally(() => {
       this.syncing = null;
     });
     return this.syncing;
@@ -87,25 +192,62 @@ export class ImapAccount {
     try {
       this.setState('connecting');
       events.emit('sync.progress', { accountId, phase: 'connecting', mailbox: null, done: 0, total: 0 });
-      const client = await this.connection();
+      const client = await this.connection('sync');
       this.setState('syncing');
-      const mailboxes = await this.syncFolders(client);
+      await this.replay();
+      const mailboxes = await this.syncFolderList(client);
       const ordered = [...mailboxes].sort((a, b) => SYNC_ORDER.indexOf(a.specialUse) - SYNC_ORDER.indexOf(b.specialUse) || a.path.localeCompare(b.path));
+      let done = 0;
       for (const mb of ordered) {
         if (this.closed) return;
-        await this.syncMailboxHeaders(client, mb);
+        await syncFolder(this.ctx, client, mb);
+        events.emit('sync.progress', { accountId, phase: 'folders', mailbox: mb.path, done: ++done, total: ordered.length });
       }
       events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: ordered.length, total: ordered.length });
+      this.backoffMs = 0;
       this.setState('online');
+      void this.ensureIdle().catch((e: unknown) => this.d.log.warn('idle failed', { accountId, message: (e as Error).message }));
+      if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(ordered);
     } catch (e) {
-      const err = toNetworkError(e, this.d.settings.host, this.d.settings.port);
-      this.d.log.warn('sync failed', { accountId, code: err.code, message: err.message });
-      if (!this.closed) this.setState(err.code === 'AUTH_FAILED' || err.code === 'CERT_UNTRUSTED' ? 'error' : 'offline', err);
-      throw err;
+      throw this.failed(e);
     }
   }
 
-  private async syncFolders(client: ImapFlow): Promise<MailboxRow[]> {
+  /** Syncs only the folders matching `which` (e.g. the inbox after IDLE reported new mail). */
+  syncFolders(which: (m: MailboxRow) => boolean): Promise<void> {
+    return this.serial(async () => {
+      try {
+        const client = await this.connection('sync');
+        for (const mb of this.d.cache.listMailboxes(this.d.accountId).filter(which)) await syncFolder(this.ctx, client, mb);
+        if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.listMailboxes(this.d.accountId).filter(which));
+      } catch (e) {
+        throw this.failed(e);
+      }
+    });
+  }
+
+  private downloadBodiesInBackground(mailboxes: MailboxRow[]): void {
+    if (this.bodiesRunning) return;
+    const now = this.d.now?.() ?? Date.now();
+    this.bodiesRunning = (async () => {
+      const client = await this.connection('sync');
+      for (const mb of mailboxes) {
+        if (this.closed) return;
+        await fetchBodies(this.ctx, client, mb, now);
+      }
+    })()
+      .catch((e: unknown) => this.d.log.info('background bodies stopped', { accountId: this.d.accountId, message: (e as Error).message }))
+      .finally(() => {
+        this.bodiesRunning = null;
+      });
+  }
+
+  /** Resolves when the background body download (if any) has finished. */
+  async bodiesDone(): Promise<void> {
+    await this.bodiesRunning;
+  }
+
+  private async syncFolderList(client: ImapFlow): Promise<MailboxRow[]> {
     const { accountId, cache, events } = this.d;
     events.emit('sync.progress', { accountId, phase: 'folders', mailbox: null, done: 0, total: 0 });
     const list: ListResponse[] = await client.list({ statusQuery: { messages: true, unseen: true } });
@@ -113,13 +255,15 @@ export class ImapAccount {
     for (const f of list) {
       if (f.flags.has('\\Noselect') || f.flags.has('\\NonExistent')) continue;
       seen.add(f.path);
+      const isInbox = f.path.toUpperCase() === 'INBOX';
       cache.upsertMailbox({
         accountId,
         path: f.path,
-        name: f.path.toUpperCase() === 'INBOX' ? 'Inbox' : f.name,
+        name: isInbox ? 'Inbox' : f.name,
         delimiter: f.delimiter ?? null,
         parentPath: f.parentPath || null,
-        specialUse: f.path.toUpperCase() === 'INBOX' ? 'inbox' : (SPECIAL_USE[f.specialUse ?? ''] ?? null),
+        // SPECIAL-USE flags first; imapflow falls back to the common names (Sent Items, Deleted Messages, Spam…).
+        specialUse: isInbox ? 'inbox' : (SPECIAL_USE[f.specialUse ?? ''] ?? null),
         subscribed: f.subscribed ?? true,
         total: f.status?.messages ?? 0,
         unseen: f.status?.unseen ?? 0,
@@ -130,217 +274,249 @@ export class ImapAccount {
     return cache.listMailboxes(accountId);
   }
 
-  private async syncMailboxHeaders(client: ImapFlow, mb: MailboxRow): Promise<void> {
-    const { accountId, cache, events } = this.d;
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    try {
-      // A folder still selected from the last pass reports new mail only after a command.
-      await client.noop();
-      const status = client.mailbox;
-      if (!status) return;
-      const uidValidity = Number(status.uidValidity);
-      if (mb.uidValidity !== null && mb.uidValidity !== uidValidity) {
-        // RFC 3501 2.3.1.1: the old UIDs mean nothing now; drop them and fetch afresh.
-        this.d.log.info('uidvalidity changed', { accountId, mailbox: mb.path });
-        cache.clearMailboxMessages(mb.id);
-      }
-      const cached = cache.mailboxUids(mb.id);
-      const serverFlags = new Map<number, string[]>();
-      if (status.exists > 0) {
-        for await (const m of client.fetch('1:*', { uid: true, flags: true })) serverFlags.set(m.uid, [...(m.flags ?? [])].sort());
-      }
-      const gone = [...cached.entries()].filter(([uid]) => !serverFlags.has(uid)).map(([, v]) => v.id);
-      cache.removeMessages(gone);
-      for (const [uid, flags] of serverFlags) {
-        const c = cached.get(uid);
-        if (c && c.flags.join(' ') !== flags.join(' ')) cache.setMessageFlags(c.id, flags);
-      }
-      const missing = [...serverFlags.keys()].filter((uid) => !cached.has(uid)).sort((a, b) => b - a);
-      let done = 0;
-      events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total: missing.length });
-      for (let i = 0; i < missing.length; i += syncLimits.headerBatch) {
-        const batch = missing.slice(i, i + syncLimits.headerBatch);
-        const fetched: FetchMessageObject[] = [];
-        for await (const m of client.fetch(
-          batch,
-          { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true },
-          { uid: true },
-        )) {
-          fetched.push(m);
-        }
-        const snippets = await this.fetchSnippets(client, fetched);
-        cache.upsertMessages(fetched.map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid) ?? '')));
-        done += batch.length;
-        events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total: missing.length });
-        this.announce();
-      }
-      cache.setMailboxSyncState(mb.id, {
-        uidValidity,
-        uidNext: Number(status.uidNext),
-        highestModseq: status.highestModseq ? String(status.highestModseq) : null,
-      });
-      this.announce();
-    } finally {
-      lock.release();
-    }
-  }
+  // ------------------------------------------------------------------------------ pending actions
 
-  /** Fetches the start of each message's text part, grouped by part number (one FETCH per group). */
-  private async fetchSnippets(client: ImapFlow, msgs: FetchMessageObject[]): Promise<Map<number, string>> {
-    const out = new Map<number, string>();
-    const groups = new Map<string, { uids: number[]; byUid: Map<number, ReturnType<typeof findSnippetPart>> }>();
-    for (const m of msgs) {
-      const part = findSnippetPart(m.bodyStructure);
-      if (!part) continue;
-      const g = groups.get(part.part) ?? { uids: [] as number[], byUid: new Map<number, SnippetPart | null>() };
-      g.uids.push(m.uid);
-      g.byUid.set(m.uid, part);
-      groups.set(part.part, g);
-    }
-    for (const [partId, g] of groups) {
-      for await (const m of client.fetch(g.uids, { uid: true, bodyParts: [{ key: partId, start: 0, maxLength: 2048 }] }, { uid: true })) {
-        const info = g.byUid.get(m.uid);
-        const content = m.bodyParts?.get(partId) ?? [...(m.bodyParts?.values() ?? [])][0];
-        if (!info || !content) continue;
-        out.set(m.uid, makeSnippet(decodePart(content, info.encoding, info.charset), info.type, syncLimits.snippetChars));
+  /** Sends pending actions to the server now; resolves when the queue is empty (or the server is unreachable). */
+  flush(): Promise<void> {
+    return this.serial(async () => {
+      if (this.d.cache.countOps(this.d.accountId) === 0) return;
+      try {
+        await this.replay();
+      } catch (e) {
+        throw this.failed(e);
       }
-    }
-    return out;
-  }
-
-  /** Fetches and parses one message for reading. */
-  async body(messageId: number): Promise<MessageBody> {
-    const msg = this.d.cache.getMessage(messageId);
-    if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
-    const mb = this.d.cache.getMailbox(msg.mailboxId);
-    if (!mb) throw new HearthError('NOT_FOUND', 'The message’s folder is gone');
-    const client = await this.connection().catch((e: unknown) => {
-      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
     });
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    let source: Buffer | undefined;
-    try {
-      const m = await client.fetchOne(String(msg.uid), { uid: true, source: true }, { uid: true });
-      source = m ? m.source : undefined;
-    } finally {
-      lock.release();
-    }
-    if (!source) throw new HearthError('MESSAGE_GONE');
-    return parseMessageBody(messageId, source);
   }
 
-  /** Groups cached messages by folder, so each folder is opened once. */
-  private byMailbox(messageIds: number[]): Map<number, { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[] }[] }> {
-    const out = new Map<number, { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[] }[] }>();
+  private async replay(): Promise<void> {
+    if (this.d.cache.countOps(this.d.accountId) === 0) return;
+    const targets = new Set(
+      this.d.cache
+        .listOps(this.d.accountId)
+        .map((op) => op.payload.targetPath)
+        .filter((p): p is string => !!p),
+    );
+    const client = await this.connection('user');
+    await replayOps({ accountId: this.d.accountId, cache: this.d.cache, events: this.d.events, log: this.d.log }, client);
+    // Moved and copied messages get their new UIDs from the target folders' next sync.
+    if (targets.size) {
+      const sync = await this.connection('sync');
+      for (const mb of this.d.cache.listMailboxes(this.d.accountId)) if (targets.has(mb.path)) await syncFolder(this.ctx, sync, mb);
+    }
+    this.announce();
+  }
+
+  /** Queues the op and tries to send it; offline, it waits for the next connection. */
+  private enqueue(ops: Omit<PendingOp, 'id' | 'attempts'>[]): void {
+    this.d.cache.transaction(() => {
+      for (const op of ops) this.d.cache.addOp(op);
+    });
+    this.announce();
+    void this.flush().catch(() => {});
+  }
+
+  /** Groups cached messages by folder, so each folder gets one op. */
+  private byMailbox(messageIds: number[]): { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[]; messageId: string | null }[] }[] {
+    const out = new Map<number, { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[]; messageId: string | null }[] }>();
     for (const id of messageIds) {
       const m = this.d.cache.getMessage(id);
       if (!m) continue;
       const mailbox = this.d.cache.getMailbox(m.mailboxId);
       if (!mailbox) continue;
       const g = out.get(mailbox.id) ?? { mailbox, messages: [] };
-      g.messages.push({ id, uid: m.uid, flags: m.flags });
+      g.messages.push({ id, uid: m.uid, flags: m.flags, messageId: m.messageId });
       out.set(mailbox.id, g);
     }
-    return out;
+    return [...out.values()];
   }
 
-  private async withMailbox<T>(path: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const client = await this.connection().catch((e: unknown) => {
-      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
+  private op(kind: PendingOp['kind'], mailbox: MailboxRow, uids: number[], payload: PendingOp['payload']): Omit<PendingOp, 'id' | 'attempts'> {
+    return { accountId: this.d.accountId, kind, mailboxId: mailbox.id, uidValidity: mailbox.uidValidity, uids, payload };
+  }
+
+  setFlags(messageIds: number[], add: string[], remove: string[]): void {
+    const ops = [];
+    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
+      this.d.cache.transaction(() => {
+        for (const m of messages) this.d.cache.setMessageFlags(m.id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
+        this.d.cache.updateMailboxCounts(mailbox.id);
+      });
+      ops.push(
+        this.op(
+          'flags',
+          mailbox,
+          messages.map((m) => m.uid),
+          { add, remove },
+        ),
+      );
+    }
+    this.enqueue(ops);
+  }
+
+  move(messageIds: number[], target: MailboxRow): void {
+    const ops = [];
+    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
+      if (mailbox.id === target.id) continue;
+      this.removeFromCache(
+        mailbox,
+        messages.map((m) => m.id),
+      );
+      ops.push(
+        this.op(
+          'move',
+          mailbox,
+          messages.map((m) => m.uid),
+          { targetPath: target.path },
+        ),
+      );
+    }
+    this.enqueue(ops);
+  }
+
+  copy(messageIds: number[], target: MailboxRow): void {
+    this.enqueue(
+      this.byMailbox(messageIds)
+        .filter((g) => g.mailbox.id !== target.id)
+        .map(({ mailbox, messages }) =>
+          this.op(
+            'copy',
+            mailbox,
+            messages.map((m) => m.uid),
+            { targetPath: target.path, messageIds: messages.map((m) => m.messageId) },
+          ),
+        ),
+    );
+  }
+
+  /** Moves to Trash, like every mail program; in Trash (or with no Trash) it deletes for good. */
+  delete(messageIds: number[]): void {
+    const trash = this.role('trash');
+    const ops = [];
+    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
+      const ids = messages.map((m) => m.id);
+      const uids = messages.map((m) => m.uid);
+      this.removeFromCache(mailbox, ids);
+      ops.push(trash && mailbox.id !== trash.id ? this.op('move', mailbox, uids, { targetPath: trash.path }) : this.op('expunge', mailbox, uids, {}));
+    }
+    this.enqueue(ops);
+  }
+
+  archive(messageIds: number[]): void {
+    const archive = this.role('archive');
+    if (!archive) throw new HearthError('MAILBOX_NOT_FOUND', 'This account has no Archive folder');
+    this.move(messageIds, archive);
+  }
+
+  private role(use: SpecialUse): MailboxRow | undefined {
+    return this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === use);
+  }
+
+  private removeFromCache(mailbox: MailboxRow, ids: number[]): void {
+    this.d.cache.transaction(() => {
+      this.d.cache.removeMessages(ids);
+      this.d.cache.updateMailboxCounts(mailbox.id);
     });
-    const lock = await client.getMailboxLock(path);
+    for (const id of ids) this.d.bodies.remove(id);
+  }
+
+  // ------------------------------------------------------------------------------ folders (online only)
+
+  private async folderOp<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.connection('user');
     try {
       return await fn(client);
+    } catch (e) {
+      const resp = (e as { responseText?: string; serverResponseCode?: string }).serverResponseCode;
+      if (resp === 'ALREADYEXISTS') throw new HearthError('MAILBOX_EXISTS');
+      if (resp === 'NONEXISTENT') throw new HearthError('MAILBOX_NOT_FOUND');
+      if ((e as { responseStatus?: string }).responseStatus)
+        throw new HearthError('SERVER_ERROR', (e as { responseText?: string }).responseText || (e as Error).message);
+      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
+    }
+  }
+
+  async createFolder(parent: MailboxRow | null, name: string): Promise<void> {
+    await this.folderOp(async (c) => {
+      const path = parent ? `${parent.path}${parent.delimiter ?? '/'}${name}` : name;
+      await c.mailboxCreate(path);
+      await c.mailboxSubscribe(path).catch(() => {});
+    });
+    await this.refreshFolders();
+  }
+
+  async renameFolder(mb: MailboxRow, newName: string): Promise<void> {
+    if (mb.specialUse === 'inbox') throw new HearthError('INVALID_ARGUMENT', 'The inbox cannot be renamed', { field: 'name' });
+    const newPath = mb.parentPath ? `${mb.parentPath}${mb.delimiter ?? '/'}${newName}` : newName;
+    await this.folderOp((c) => c.mailboxRename(mb.path, newPath));
+    // Keep the cached messages (same UIDVALIDITY on a rename): move the rows' paths, not the mail.
+    this.d.cache.renameMailboxTree(this.d.accountId, mb.path, newPath, mb.delimiter ?? '/');
+    await this.refreshFolders();
+  }
+
+  async deleteFolder(mb: MailboxRow): Promise<void> {
+    if (mb.specialUse === 'inbox') throw new HearthError('INVALID_ARGUMENT', 'The inbox cannot be deleted', { field: 'mailboxId' });
+    await this.folderOp((c) => c.mailboxDelete(mb.path));
+    this.d.cache.removeMailbox(mb.id);
+    await this.refreshFolders();
+  }
+
+  async subscribeFolder(mb: MailboxRow, subscribed: boolean): Promise<void> {
+    await this.folderOp((c) => (subscribed ? c.mailboxSubscribe(mb.path) : c.mailboxUnsubscribe(mb.path)));
+    await this.refreshFolders();
+  }
+
+  private refreshFolders(): Promise<void> {
+    return this.serial(async () => {
+      try {
+        await this.syncFolderList(await this.connection('sync'));
+      } catch (e) {
+        throw this.failed(e);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------ reading
+
+  /** The message for reading: from the offline copy if there is one, else fetched (and kept). */
+  async body(messageId: number): Promise<MessageBody> {
+    const msg = this.d.cache.getMessage(messageId);
+    if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
+    const cached = this.d.cache.isBodyCached(messageId) ? this.d.bodies.read(messageId) : null;
+    if (cached) return parseMessageBody(messageId, cached);
+    const mb = this.d.cache.getMailbox(msg.mailboxId);
+    if (!mb) throw new HearthError('NOT_FOUND', 'The message’s folder is gone');
+    let client: ImapFlow;
+    try {
+      client = await this.connection('user');
+    } catch (e) {
+      const err = e as HearthError;
+      throw new HearthError(err.code ?? 'OFFLINE', `This message was not downloaded for offline reading, and the server cannot be reached (${err.message}).`);
+    }
+    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+    let source: Buffer | undefined;
+    try {
+      const m = await client.fetchOne(String(msg.uid), { uid: true, source: true }, { uid: true });
+      source = m ? m.source : undefined;
     } catch (e) {
       throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
     } finally {
       lock.release();
     }
-  }
-
-  async setFlags(messageIds: number[], add: string[], remove: string[]): Promise<void> {
-    for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
-      const uids = messages.map((m) => m.uid);
-      await this.withMailbox(mailbox.path, async (client) => {
-        if (add.length) await client.messageFlagsAdd(uids, add, { uid: true });
-        if (remove.length) await client.messageFlagsRemove(uids, remove, { uid: true });
-      });
-      for (const m of messages) this.d.cache.setMessageFlags(m.id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
-    }
-    this.announce();
-  }
-
-  async move(messageIds: number[], target: MailboxRow): Promise<void> {
-    for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
-      if (mailbox.id === target.id) continue;
-      await this.withMailbox(mailbox.path, (client) =>
-        client.messageMove(
-          messages.map((m) => m.uid),
-          target.path,
-          { uid: true },
-        ),
-      );
-      this.d.cache.removeMessages(messages.map((m) => m.id));
-    }
-    this.announce();
-    // The target folder's copies (with their new UIDs) arrive with its next sync.
-    void this.sync().catch(() => {});
-  }
-
-  /** Moves to Trash, like every mail program; in Trash (or with no Trash) it deletes for good. */
-  async delete(messageIds: number[]): Promise<void> {
-    const trash = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'trash');
-    for (const { mailbox, messages } of this.byMailbox(messageIds).values()) {
-      if (trash && mailbox.id !== trash.id) {
-        await this.move(
-          messages.map((m) => m.id),
-          trash,
-        );
-        continue;
-      }
-      await this.withMailbox(mailbox.path, (client) =>
-        client.messageDelete(
-          messages.map((m) => m.uid),
-          { uid: true },
-        ),
-      );
-      this.d.cache.removeMessages(messages.map((m) => m.id));
-    }
-    this.announce();
+    if (!source) throw new HearthError('MESSAGE_GONE');
+    this.d.bodies.write(messageId, source);
+    this.d.cache.setBodyCached(messageId, true);
+    return parseMessageBody(messageId, source);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const c = this.client;
-    this.client = null;
-    if (c) await c.logout().catch(() => c.close());
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.inboxTimer) clearTimeout(this.inboxTimer);
+    const conns = [...this.conns.values()];
+    this.conns.clear();
+    await Promise.all(conns.map((c) => c.logout().catch(() => c.close())));
+    await this.bodiesRunning;
   }
-}
-
-function toAddresses(list: MessageAddressObject[] | undefined): Address[] {
-  return (list ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
-}
-
-function toMessageInput(accountId: string, mailboxId: number, m: FetchMessageObject, snippet: string): MessageInput {
-  const env = m.envelope;
-  const sent = env?.date ? new Date(env.date) : null;
-  const internal = m.internalDate ? new Date(m.internalDate) : null;
-  const date = sent && !Number.isNaN(sent.getTime()) ? sent.getTime() : (internal?.getTime() ?? 0);
-  return {
-    accountId,
-    mailboxId,
-    uid: m.uid,
-    messageId: env?.messageId ?? null,
-    subject: env?.subject ?? '',
-    from: toAddresses(env?.from),
-    to: toAddresses(env?.to),
-    cc: toAddresses(env?.cc),
-    date,
-    flags: [...(m.flags ?? [])].sort(),
-    size: m.size ?? 0,
-    snippet,
-    hasAttachments: hasAttachments(m.bodyStructure),
-  };
 }
 
 /** Parses a raw message; broken MIME yields what could be read, flagged as damaged. */

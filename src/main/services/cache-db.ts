@@ -8,8 +8,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Account, Change, Mailbox, MessageSummary, SpecialUse } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
+import { baseSubject, isReplySubject } from '../../shared/threads.ts';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export interface StoredAccount {
   id: string;
@@ -29,7 +30,23 @@ export interface MailboxRow extends Mailbox {
   highestModseq: string | null;
 }
 
-export type MessageInput = Omit<MessageSummary, 'id'>;
+export type MessageInput = Omit<MessageSummary, 'id' | 'threadId'> & {
+  /** Message-IDs from In-Reply-To and References, oldest first, for threading. */
+  parentIds?: string[];
+};
+
+/** An action made in the UI, waiting to reach the server (survives restarts). */
+export interface PendingOp {
+  id: number;
+  accountId: string;
+  kind: 'flags' | 'move' | 'copy' | 'expunge';
+  mailboxId: number;
+  /** The folder's UIDVALIDITY when the op was made: a different one means the UIDs are void. */
+  uidValidity: number | null;
+  uids: number[];
+  payload: { add?: string[]; remove?: string[]; targetPath?: string; messageIds?: (string | null)[] };
+  attempts: number;
+}
 
 export class CacheDb {
   readonly db: DatabaseSync;
@@ -74,6 +91,24 @@ export class CacheDb {
         CREATE TABLE tombstones (entity TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (entity, id));
         CREATE INDEX tombstones_seq ON tombstones (seq);
         INSERT INTO meta (key, value) VALUES ('schema', '1'), ('seq', '0'), ('epoch', '${randomUUID()}');
+        COMMIT;`);
+    }
+    if (version < 2) {
+      // v2: threads (Message-ID graph per account), pending offline operations, cached bodies.
+      this.db.exec(`
+        BEGIN;
+        ALTER TABLE messages ADD COLUMN thread_id INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN parent_ids TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE messages ADD COLUMN body_cached INTEGER NOT NULL DEFAULT 0;
+        UPDATE messages SET thread_id = id;
+        CREATE INDEX messages_thread ON messages (thread_id);
+        CREATE TABLE thread_refs (account_id TEXT NOT NULL, msgid TEXT NOT NULL, thread_id INTEGER NOT NULL, PRIMARY KEY (account_id, msgid));
+        CREATE INDEX thread_refs_thread ON thread_refs (thread_id);
+        CREATE TABLE ops (
+          id INTEGER PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, kind TEXT NOT NULL,
+          mailbox_id INTEGER NOT NULL, uid_validity INTEGER, uids TEXT NOT NULL, payload TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);
+        UPDATE meta SET value='2' WHERE key='schema';
         COMMIT;`);
     }
   }
@@ -201,6 +236,45 @@ export class CacheDb {
     this.db.prepare('UPDATE mailboxes SET uid_validity=?, uid_next=?, highest_modseq=? WHERE id=?').run(s.uidValidity, s.uidNext, s.highestModseq, id);
   }
 
+  /** Recounts a folder's total and unread from the cached messages; a journal change only if they moved. */
+  updateMailboxCounts(id: number): void {
+    this.transaction(() => {
+      const r = this.db
+        .prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN flags LIKE '%"\\\\Seen"%' THEN 0 ELSE 1 END), 0) AS unseen FROM messages WHERE mailbox_id=?`)
+        .get(id) as { total: number; unseen: number };
+      this.db
+        .prepare('UPDATE mailboxes SET total=?, unseen=?, seq=? WHERE id=? AND (total<>? OR unseen<>?)')
+        .run(r.total, r.unseen, this.nextSeq(), id, r.total, r.unseen);
+    });
+  }
+
+  /** A folder (and its subfolders) renamed on the server: same rows, same messages, new paths. */
+  renameMailboxTree(accountId: string, oldPath: string, newPath: string, delimiter: string): void {
+    this.transaction(() => {
+      for (const mb of this.listMailboxes(accountId)) {
+        if (mb.path !== oldPath && !mb.path.startsWith(oldPath + delimiter)) continue;
+        const path = newPath + mb.path.slice(oldPath.length);
+        const parentPath =
+          mb.parentPath && (mb.parentPath === oldPath || mb.parentPath.startsWith(oldPath + delimiter))
+            ? newPath + mb.parentPath.slice(oldPath.length)
+            : mb.parentPath;
+        const name = path.split(delimiter).pop() ?? path;
+        this.db.prepare('UPDATE mailboxes SET path=?, parent_path=?, name=?, seq=? WHERE id=?').run(path, parentPath, name, this.nextSeq(), mb.id);
+      }
+      // Pending ops that target the old path follow the folder.
+      for (const op of this.db.prepare("SELECT id, payload FROM ops WHERE account_id=? AND payload LIKE '%targetPath%'").all(accountId) as {
+        id: number;
+        payload: string;
+      }[]) {
+        const p = JSON.parse(op.payload) as { targetPath?: string };
+        if (p.targetPath && (p.targetPath === oldPath || p.targetPath.startsWith(oldPath + delimiter))) {
+          p.targetPath = newPath + p.targetPath.slice(oldPath.length);
+          this.db.prepare('UPDATE ops SET payload=? WHERE id=?').run(JSON.stringify(p), op.id);
+        }
+      }
+    });
+  }
+
   removeMailbox(id: number): void {
     this.transaction(() => this.removeMailboxRow(id));
   }
@@ -226,13 +300,13 @@ export class CacheDb {
     if (list.length === 0) return [];
     return this.transaction(() => {
       const stmt = this.db.prepare(
-        `INSERT INTO messages (account_id, mailbox_id, uid, message_id, subject, addrs, date, flags, size, snippet, has_attachments, seq)
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+        `INSERT INTO messages (account_id, mailbox_id, uid, message_id, subject, addrs, date, flags, size, snippet, has_attachments, parent_ids, seq)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT (mailbox_id, uid) DO UPDATE SET message_id=excluded.message_id, subject=excluded.subject, addrs=excluded.addrs,
            date=excluded.date, flags=excluded.flags, size=excluded.size,
            snippet=CASE WHEN excluded.snippet <> '' THEN excluded.snippet ELSE messages.snippet END,
-           has_attachments=excluded.has_attachments, seq=excluded.seq
-         RETURNING id`,
+           has_attachments=excluded.has_attachments, parent_ids=excluded.parent_ids, seq=excluded.seq
+         RETURNING id, thread_id`,
       );
       return list.map((m) => {
         const addrs = JSON.stringify({ from: m.from, to: m.to, cc: m.cc });
@@ -248,11 +322,116 @@ export class CacheDb {
           m.size,
           m.snippet,
           m.hasAttachments ? 1 : 0,
+          JSON.stringify(m.parentIds ?? []),
           this.nextSeq(),
-        ) as { id: number };
+        ) as { id: number; thread_id: number };
+        if (r.thread_id === 0) this.assignThread(r.id, m);
         return r.id;
       });
     });
+  }
+
+  /**
+   * Puts a new message into a conversation (JWZ-style, incrementally): every Message-ID it names
+   * (its own, In-Reply-To, References) joins one thread; if those IDs were in different threads,
+   * the threads merge. Only a message with no reference headers at all may join by subject.
+   */
+  private assignThread(rowId: number, m: MessageInput): void {
+    const ids = [...new Set([m.messageId, ...(m.parentIds ?? [])].filter((x): x is string => !!x))];
+    const found = new Set<number>();
+    const lookup = this.db.prepare('SELECT thread_id FROM thread_refs WHERE account_id=? AND msgid=?');
+    for (const id of ids) {
+      const r = lookup.get(m.accountId, id) as { thread_id: number } | undefined;
+      if (r) found.add(r.thread_id);
+    }
+    if (found.size === 0 && (m.parentIds ?? []).length === 0 && isReplySubject(m.subject)) {
+      const base = baseSubject(m.subject);
+      const r = this.db
+        .prepare(`SELECT thread_id, subject FROM messages WHERE account_id=? AND id<>? AND date BETWEEN ? AND ? ORDER BY date DESC LIMIT 200`)
+        .all(m.accountId, rowId, m.date - 60 * 86_400_000, m.date + 86_400_000) as { thread_id: number; subject: string }[];
+      const hit = r.find((x) => x.thread_id !== 0 && baseSubject(x.subject) === base);
+      if (hit) found.add(hit.thread_id);
+    }
+    const thread = found.size ? Math.min(...found) : rowId;
+    for (const other of found) {
+      if (other === thread) continue;
+      this.db.prepare('UPDATE messages SET thread_id=?, seq=? WHERE thread_id=?').run(thread, this.nextSeq(), other);
+      this.db.prepare('UPDATE thread_refs SET thread_id=? WHERE thread_id=?').run(thread, other);
+    }
+    const ins = this.db.prepare('INSERT INTO thread_refs (account_id, msgid, thread_id) VALUES (?,?,?) ON CONFLICT DO UPDATE SET thread_id=excluded.thread_id');
+    for (const id of ids) ins.run(m.accountId, id, thread);
+    this.db.prepare('UPDATE messages SET thread_id=? WHERE id=?').run(thread, rowId);
+  }
+
+  /** Messages of one conversation, oldest first. */
+  threadMessages(threadId: number): MessageSummary[] {
+    return (this.db.prepare('SELECT * FROM messages WHERE thread_id=? ORDER BY date, id').all(threadId) as Record<string, unknown>[]).map(rowToMessage);
+  }
+
+  /** The thread a message belongs to, with the parent IDs used to build it. */
+  messageParents(id: number): string[] {
+    const r = this.db.prepare('SELECT parent_ids FROM messages WHERE id=?').get(id) as { parent_ids: string } | undefined;
+    return r ? (JSON.parse(r.parent_ids) as string[]) : [];
+  }
+
+  // -------------------------------------------------------------------------------- bodies
+
+  setBodyCached(id: number, cached: boolean): void {
+    this.db.prepare('UPDATE messages SET body_cached=? WHERE id=?').run(cached ? 1 : 0, id);
+  }
+
+  isBodyCached(id: number): boolean {
+    const r = this.db.prepare('SELECT body_cached FROM messages WHERE id=?').get(id) as { body_cached: number } | undefined;
+    return r?.body_cached === 1;
+  }
+
+  /** Messages of a folder whose bodies should be kept offline: newer than `since`, at most `maxSize`, newest first. */
+  bodiesWanted(mailboxId: number, since: number, maxSize: number, limit: number): { id: number; uid: number; size: number }[] {
+    return this.db
+      .prepare('SELECT id, uid, size FROM messages WHERE mailbox_id=? AND body_cached=0 AND date>=? AND size<=? ORDER BY date DESC LIMIT ?')
+      .all(mailboxId, since, maxSize, limit) as { id: number; uid: number; size: number }[];
+  }
+
+  // -------------------------------------------------------------------------------- pending operations
+
+  addOp(op: Omit<PendingOp, 'id' | 'attempts'>): number {
+    const r = this.db
+      .prepare('INSERT INTO ops (account_id, kind, mailbox_id, uid_validity, uids, payload, created) VALUES (?,?,?,?,?,?,?) RETURNING id')
+      .get(op.accountId, op.kind, op.mailboxId, op.uidValidity, JSON.stringify(op.uids), JSON.stringify(op.payload), Date.now()) as { id: number };
+    return r.id;
+  }
+
+  listOps(accountId: string): PendingOp[] {
+    return (this.db.prepare('SELECT * FROM ops WHERE account_id=? ORDER BY id').all(accountId) as Record<string, unknown>[]).map((r) => ({
+      id: Number(r.id),
+      accountId: r.account_id as string,
+      kind: r.kind as PendingOp['kind'],
+      mailboxId: Number(r.mailbox_id),
+      uidValidity: r.uid_validity == null ? null : Number(r.uid_validity),
+      uids: JSON.parse(r.uids as string) as number[],
+      payload: JSON.parse(r.payload as string) as PendingOp['payload'],
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  markOpAttempt(id: number): void {
+    this.db.prepare('UPDATE ops SET attempts=attempts+1 WHERE id=?').run(id);
+  }
+
+  removeOp(id: number): void {
+    this.db.prepare('DELETE FROM ops WHERE id=?').run(id);
+  }
+
+  /** UIDs of a folder that have an operation waiting: a sync must not undo what the user just did. */
+  pendingUids(mailboxId: number): Set<number> {
+    const out = new Set<number>();
+    for (const r of this.db.prepare('SELECT uids FROM ops WHERE mailbox_id=?').all(mailboxId) as { uids: string }[])
+      for (const uid of JSON.parse(r.uids) as number[]) out.add(uid);
+    return out;
+  }
+
+  countOps(accountId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM ops WHERE account_id=?').get(accountId) as { n: number }).n;
   }
 
   getMessage(id: number): MessageSummary | null {
@@ -349,7 +528,13 @@ export class CacheDb {
 function rowToAccount(r: Record<string, unknown>): Account {
   const config = JSON.parse(r.config as string) as Account['incoming'] & { caCert?: string };
   const { caCert: _ca, ...incoming } = config;
-  const account: Account = { id: r.id as string, name: r.name as string, email: r.email as string, incoming, state: r.state as Account['state'] };
+  const account: Account = {
+    id: r.id as string,
+    name: r.name as string,
+    email: r.email as string,
+    incoming: { ...incoming, auth: incoming.auth ?? 'password' },
+    state: r.state as Account['state'],
+  };
   if (r.outgoing) {
     const {
       caCert: _oca,
@@ -403,5 +588,6 @@ function rowToMessage(r: Record<string, unknown>): MessageSummary {
     size: Number(r.size),
     snippet: r.snippet as string,
     hasAttachments: Boolean(r.has_attachments),
+    threadId: Number(r.thread_id ?? r.id),
   };
 }

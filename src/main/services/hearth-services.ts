@@ -6,6 +6,7 @@ import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
 import { EventBus } from '../api/event-bus.ts';
 import { connectImap, type ImapSettings } from '../imap/connect.ts';
+import { BodyStore } from '../imap/body-store.ts';
 import { ImapAccount } from '../imap/imap-account.ts';
 import type { Logger } from '../log.ts';
 import { CacheDb } from './cache-db.ts';
@@ -21,11 +22,16 @@ export interface HearthServicesOptions {
   pollIntervalMs?: number;
   /** Reports the embedded household server, when one runs in this process. */
   serverStatus?: () => ServerStatus;
+  /** Keep an IDLE connection on each inbox (default true). */
+  idle?: boolean;
+  /** Download recent bodies for offline reading (default true). */
+  offlineBodies?: boolean;
 }
 
 export class HearthServices {
   readonly events = new EventBus();
   readonly cache: CacheDb;
+  readonly bodies: BodyStore;
   readonly dispatch: Dispatch;
   private readonly accounts = new Map<string, ImapAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -35,6 +41,7 @@ export class HearthServices {
   constructor(opts: HearthServicesOptions) {
     this.opts = opts;
     this.cache = new CacheDb(opts.dataDir);
+    this.bodies = new BodyStore(opts.dataDir);
     this.dispatch = createDispatcher(this.handlers(), opts.log);
   }
 
@@ -55,8 +62,11 @@ export class HearthServices {
       accountId,
       settings: this.settingsOf(accountId),
       cache: this.cache,
+      bodies: this.bodies,
       events: this.events,
       log: this.opts.log.child({ accountId }),
+      ...(this.opts.idle === false ? { idle: false } : {}),
+      ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
     });
     this.accounts.set(accountId, account);
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state
@@ -64,7 +74,8 @@ export class HearthServices {
     this.timers.set(accountId, setInterval(run, this.opts.pollIntervalMs ?? 120_000).unref());
   }
 
-  private account(accountId: string): ImapAccount {
+  /** The live account object (tests use it to wait for background work). */
+  account(accountId: string): ImapAccount {
     const a = this.accounts.get(accountId);
     if (!a) throw new HearthError('NOT_FOUND', 'No such account');
     return a;
@@ -116,6 +127,12 @@ export class HearthServices {
     this.announce();
   }
 
+  private mailbox(mailboxId: number, field = 'mailboxId') {
+    const mb = this.cache.getMailbox(mailboxId);
+    if (!mb) throw new HearthError('NOT_FOUND', 'No such folder', { field });
+    return mb;
+  }
+
   private groupByAccount(messageIds: number[]): Map<string, number[]> {
     const out = new Map<string, number[]>();
     for (const id of messageIds) {
@@ -153,22 +170,59 @@ export class HearthServices {
         if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
         return this.account(msg.accountId).body(messageId);
       },
-      'messages.setFlags': async ({ messageIds, add, remove }) => {
-        for (const [accountId, ids] of this.groupByAccount(messageIds)) await this.account(accountId).setFlags(ids, add, remove);
+      'messages.setFlags': ({ messageIds, add, remove }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).setFlags(ids, add, remove);
         return ok;
       },
-      'messages.move': async ({ messageIds, targetMailboxId }) => {
-        const target = this.cache.getMailbox(targetMailboxId);
-        if (!target) throw new HearthError('NOT_FOUND', 'No such folder', { field: 'targetMailboxId' });
-        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+      'messages.move': ({ messageIds, targetMailboxId }) => {
+        const target = this.mailbox(targetMailboxId, 'targetMailboxId');
+        const groups = this.groupByAccount(messageIds);
+        for (const accountId of groups.keys())
           if (accountId !== target.accountId)
             throw new HearthError('INVALID_ARGUMENT', 'Moving between accounts is not supported yet', { field: 'targetMailboxId' });
-          await this.account(accountId).move(ids, target);
-        }
+        for (const [accountId, ids] of groups) this.account(accountId).move(ids, target);
         return ok;
       },
-      'messages.delete': async ({ messageIds }) => {
-        for (const [accountId, ids] of this.groupByAccount(messageIds)) await this.account(accountId).delete(ids);
+      'messages.copy': ({ messageIds, targetMailboxId }) => {
+        const target = this.mailbox(targetMailboxId, 'targetMailboxId');
+        const groups = this.groupByAccount(messageIds);
+        for (const accountId of groups.keys())
+          if (accountId !== target.accountId)
+            throw new HearthError('INVALID_ARGUMENT', 'Copying between accounts is not supported yet', { field: 'targetMailboxId' });
+        for (const [accountId, ids] of groups) this.account(accountId).copy(ids, target);
+        return ok;
+      },
+      'messages.delete': ({ messageIds }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).delete(ids);
+        return ok;
+      },
+      'messages.archive': ({ messageIds }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).archive(ids);
+        return ok;
+      },
+      'messages.thread': ({ messageId }) => {
+        const m = this.cache.getMessage(messageId);
+        if (!m) throw new HearthError('NOT_FOUND', 'No such message', { field: 'messageId' });
+        return this.cache.threadMessages(m.threadId);
+      },
+      'mailboxes.create': async ({ accountId, parentId, name }) => {
+        const parent = parentId === null ? null : this.mailbox(parentId, 'parentId');
+        await this.account(accountId).createFolder(parent, name);
+        return ok;
+      },
+      'mailboxes.rename': async ({ mailboxId, name }) => {
+        const mb = this.mailbox(mailboxId);
+        await this.account(mb.accountId).renameFolder(mb, name);
+        return ok;
+      },
+      'mailboxes.delete': async ({ mailboxId }) => {
+        const mb = this.mailbox(mailboxId);
+        await this.account(mb.accountId).deleteFolder(mb);
+        return ok;
+      },
+      'mailboxes.subscribe': async ({ mailboxId, subscribed }) => {
+        const mb = this.mailbox(mailboxId);
+        await this.account(mb.accountId).subscribeFolder(mb, subscribed);
         return ok;
       },
       'messages.search': (q) => this.cache.searchMessages(q),

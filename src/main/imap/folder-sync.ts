@@ -1,0 +1,265 @@
+// One folder's sync against the server, in the cheapest way the server allows:
+// - QRESYNC (RFC 7162): SELECT with the last UIDVALIDITY and HIGHESTMODSEQ returns changed flags
+//   and VANISHED UIDs in that one round trip; new mail is what lies above the old UIDNEXT.
+// - CONDSTORE: FETCH … (CHANGEDSINCE m) for flags; expunges are found only when the counts disagree.
+// - Neither: a full UID + flag diff.
+// New messages are fetched newest first in batches (envelope, size, structure, a snippet), so a
+// first sync makes the folder readable at once, and a sync cut off halfway resumes without
+// duplicates: rows are keyed by (folder, UID), and the folder's sync point only moves at the end.
+import type { FetchMessageObject, ImapFlow } from 'imapflow';
+import type { Address } from '../../shared/api.ts';
+import { parseMessageIds } from '../../shared/threads.ts';
+import type { EventBus } from '../api/event-bus.ts';
+import type { Logger } from '../log.ts';
+import { syncLimits } from '../limits.ts';
+import type { CacheDb, MailboxRow, MessageInput } from '../services/cache-db.ts';
+import { decodePart, findSnippetPart, hasAttachments, makeSnippet, type SnippetPart } from './body-structure.ts';
+import type { BodyStore } from './body-store.ts';
+
+export interface FolderSyncContext {
+  accountId: string;
+  cache: CacheDb;
+  bodies: BodyStore;
+  events: EventBus;
+  log: Logger;
+  /** Tells the UI the journal moved. */
+  announce: () => void;
+  /** False once the account is closing: stop between batches. */
+  alive: () => boolean;
+}
+
+export type SyncMode = 'qresync' | 'condstore' | 'full';
+
+export interface FolderSyncResult {
+  mode: SyncMode;
+  added: number;
+  removed: number;
+  flagsChanged: number;
+}
+
+export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow): Promise<FolderSyncResult> {
+  const { cache, accountId } = ctx;
+  const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+  const vanished = new Set<number>();
+  const flagUpdates = new Map<number, string[]>();
+  const onExpunge = (e: { path: string; uid?: number; vanished?: boolean }) => {
+    if (e.path === mb.path && e.vanished && e.uid) vanished.add(e.uid);
+  };
+  const onFlags = (e: { path: string; uid?: number; flags: Set<string> }) => {
+    if (e.path === mb.path && e.uid) flagUpdates.set(e.uid, [...e.flags].sort());
+  };
+  try {
+    const canQresync = client.enabled.has('QRESYNC') && mb.uidValidity !== null && mb.highestModseq !== null && mb.uidNext !== null;
+    client.on('expunge', onExpunge);
+    client.on('flags', onFlags);
+    if (canQresync) {
+      // Re-SELECT even if this folder is open already: only SELECT carries the QRESYNC parameters.
+      await client.mailboxOpen(mb.path, { readOnly: true, uidValidity: BigInt(mb.uidValidity!), changedSince: BigInt(mb.highestModseq!) });
+    } else {
+      // A folder still selected from the last pass reports new mail only after a command.
+      await client.noop();
+    }
+    client.off('expunge', onExpunge);
+    client.off('flags', onFlags);
+    const status = client.mailbox;
+    if (!status) return { mode: 'full', added: 0, removed: 0, flagsChanged: 0 };
+    const uidValidity = Number(status.uidValidity);
+    let known = mb;
+    if (mb.uidValidity !== null && mb.uidValidity !== uidValidity) {
+      // RFC 3501 2.3.1.1: the old UIDs mean nothing now; drop them and fetch afresh.
+      ctx.log.info('uidvalidity changed', { accountId, mailbox: mb.path });
+      dropMessages(
+        ctx,
+        [...cache.mailboxUids(mb.id).values()].map((v) => v.id),
+      );
+      known = { ...mb, uidValidity: null, uidNext: null, highestModseq: null };
+    }
+    const pending = cache.pendingUids(mb.id);
+    const cached = cache.mailboxUids(mb.id);
+    let mode: SyncMode;
+    let newUids: number[];
+    let removed = 0;
+    let flagsChanged = 0;
+    const applyFlags = (updates: Map<number, string[]>) => {
+      for (const [uid, flags] of updates) {
+        const c = cached.get(uid);
+        if (!c || pending.has(uid) || c.flags.join(' ') === flags.join(' ')) continue;
+        cache.setMessageFlags(c.id, flags);
+        flagsChanged++;
+      }
+    };
+    const applyRemoved = (uids: Iterable<number>) => {
+      const ids: number[] = [];
+      for (const uid of uids) {
+        const c = cached.get(uid);
+        if (c && !pending.has(uid)) ids.push(c.id);
+      }
+      dropMessages(ctx, ids);
+      removed += ids.length;
+    };
+    const modseqNow = status.highestModseq ? String(status.highestModseq) : null;
+    if (canQresync && (status as { qresync?: boolean }).qresync && known === mb) {
+      mode = 'qresync';
+      applyRemoved(vanished);
+      applyFlags(flagUpdates);
+      newUids = await uidsFrom(client, mb.uidNext!, Number(status.uidNext), status.exists);
+    } else if (known === mb && mb.highestModseq && modseqNow && !status.noModseq && mb.uidNext !== null) {
+      mode = 'condstore';
+      if (modseqNow !== mb.highestModseq) {
+        const changed = new Map<number, string[]>();
+        for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(mb.highestModseq) }))
+          changed.set(m.uid, [...(m.flags ?? [])].sort());
+        applyFlags(changed);
+      }
+      newUids = await uidsFrom(client, mb.uidNext, Number(status.uidNext), status.exists);
+      // EXISTS = what we hold + what is new, unless something was expunged: only then list all UIDs.
+      if (status.exists !== cached.size + newUids.filter((u) => !cached.has(u)).length) {
+        const all = await allUids(client, status.exists);
+        applyRemoved([...cached.keys()].filter((u) => !all.has(u)));
+      }
+    } else {
+      mode = 'full';
+      const serverFlags = new Map<number, string[]>();
+      if (status.exists > 0) {
+        for await (const m of client.fetch('1:*', { uid: true, flags: true })) serverFlags.set(m.uid, [...(m.flags ?? [])].sort());
+      }
+      applyRemoved([...cache.mailboxUids(mb.id).keys()].filter((uid) => !serverFlags.has(uid)));
+      applyFlags(serverFlags);
+      newUids = [...serverFlags.keys()];
+    }
+    const present = cache.mailboxUids(mb.id);
+    const missing = newUids.filter((uid) => !present.has(uid) && !pending.has(uid)).sort((a, b) => b - a);
+    await fetchHeaders(ctx, client, mb, missing);
+    if (!ctx.alive()) return { mode, added: missing.length, removed, flagsChanged };
+    cache.setMailboxSyncState(mb.id, { uidValidity, uidNext: Number(status.uidNext), highestModseq: modseqNow });
+    cache.updateMailboxCounts(mb.id);
+    ctx.announce();
+    return { mode, added: missing.length, removed, flagsChanged };
+  } finally {
+    client.off('expunge', onExpunge);
+    client.off('flags', onFlags);
+    lock.release();
+  }
+}
+
+/** UIDs at or above `from` (new mail since the last sync). `n:*` always matches the last message, so filter. */
+async function uidsFrom(client: ImapFlow, from: number, uidNext: number, exists: number): Promise<number[]> {
+  if (exists === 0 || uidNext <= from) return [];
+  const out: number[] = [];
+  for await (const m of client.fetch(`${from}:*`, { uid: true }, { uid: true })) if (m.uid >= from) out.push(m.uid);
+  return out;
+}
+
+async function allUids(client: ImapFlow, exists: number): Promise<Set<number>> {
+  if (exists === 0) return new Set();
+  const found = await client.search({ all: true }, { uid: true });
+  return new Set(found || []);
+}
+
+function dropMessages(ctx: FolderSyncContext, ids: number[]): void {
+  if (ids.length === 0) return;
+  ctx.cache.removeMessages(ids);
+  for (const id of ids) ctx.bodies.remove(id);
+}
+
+async function fetchHeaders(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, missing: number[]): Promise<void> {
+  const { accountId, cache, events } = ctx;
+  let done = 0;
+  events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total: missing.length });
+  for (let i = 0; i < missing.length && ctx.alive(); i += syncLimits.headerBatch) {
+    const batch = missing.slice(i, i + syncLimits.headerBatch);
+    const fetched: FetchMessageObject[] = [];
+    for await (const m of client.fetch(
+      batch,
+      { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true, headers: ['references'] },
+      { uid: true },
+    )) {
+      fetched.push(m);
+    }
+    const snippets = await fetchSnippets(client, fetched);
+    cache.upsertMessages(fetched.map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid) ?? '')));
+    done += batch.length;
+    events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total: missing.length });
+    ctx.announce();
+  }
+}
+
+/** Fetches the start of each message's text part, grouped by part number (one FETCH per group). */
+async function fetchSnippets(client: ImapFlow, msgs: FetchMessageObject[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const groups = new Map<string, { uids: number[]; byUid: Map<number, SnippetPart> }>();
+  for (const m of msgs) {
+    const part = findSnippetPart(m.bodyStructure);
+    if (!part) continue;
+    const g = groups.get(part.part) ?? { uids: [] as number[], byUid: new Map<number, SnippetPart>() };
+    g.uids.push(m.uid);
+    g.byUid.set(m.uid, part);
+    groups.set(part.part, g);
+  }
+  for (const [partId, g] of groups) {
+    for await (const m of client.fetch(g.uids, { uid: true, bodyParts: [{ key: partId, start: 0, maxLength: 2048 }] }, { uid: true })) {
+      const info = g.byUid.get(m.uid);
+      const content = m.bodyParts?.get(partId) ?? [...(m.bodyParts?.values() ?? [])][0];
+      if (!info || !content) continue;
+      out.set(m.uid, makeSnippet(decodePart(content, info.encoding, info.charset), info.type, syncLimits.snippetChars));
+    }
+  }
+  return out;
+}
+
+/** Downloads bodies of recent, not too large messages for offline reading, newest first. */
+export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, now: number): Promise<number> {
+  const { cache, bodies, accountId, events } = ctx;
+  const wanted = cache.bodiesWanted(mb.id, now - syncLimits.offlineWindowMs, syncLimits.offlineMaxMessageBytes, 100_000);
+  if (wanted.length === 0) return 0;
+  const byUid = new Map(wanted.map((w) => [w.uid, w.id]));
+  let done = 0;
+  // One lock per batch, so a user's action on this connection never waits for a whole folder.
+  for (let i = 0; i < wanted.length && ctx.alive(); i += syncLimits.bodyBatch) {
+    const batch = wanted.slice(i, i + syncLimits.bodyBatch).map((w) => w.uid);
+    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+    try {
+      for await (const m of client.fetch(batch, { uid: true, source: true }, { uid: true })) {
+        const id = byUid.get(m.uid);
+        if (id === undefined || !m.source) continue;
+        bodies.write(id, m.source);
+        cache.setBodyCached(id, true);
+      }
+    } finally {
+      lock.release();
+    }
+    done += batch.length;
+    events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done: Math.min(done, wanted.length), total: wanted.length });
+  }
+  return done;
+}
+
+function toAddresses(list: { name?: string; address?: string }[] | undefined): Address[] {
+  return (list ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
+}
+
+export function toMessageInput(accountId: string, mailboxId: number, m: FetchMessageObject, snippet: string): MessageInput {
+  const env = m.envelope;
+  const sent = env?.date ? new Date(env.date) : null;
+  const internal = m.internalDate ? new Date(m.internalDate) : null;
+  const date = sent && !Number.isNaN(sent.getTime()) ? sent.getTime() : (internal?.getTime() ?? 0);
+  const refsHeader = m.headers ? m.headers.toString('utf8').replace(/^references:/i, '') : '';
+  const parentIds = parseMessageIds(refsHeader);
+  for (const id of parseMessageIds(env?.inReplyTo)) if (!parentIds.includes(id)) parentIds.push(id);
+  return {
+    accountId,
+    mailboxId,
+    uid: m.uid,
+    messageId: env?.messageId ?? null,
+    subject: env?.subject ?? '',
+    from: toAddresses(env?.from),
+    to: toAddresses(env?.to),
+    cc: toAddresses(env?.cc),
+    date,
+    flags: [...(m.flags ?? [])].sort(),
+    size: m.size ?? 0,
+    snippet,
+    hasAttachments: hasAttachments(m.bodyStructure),
+    parentIds,
+  };
+}
