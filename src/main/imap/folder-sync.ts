@@ -16,6 +16,11 @@ import type { CacheDb, MailboxRow, MessageInput } from '../services/cache-db.ts'
 import { decodePart, findSnippetPart, hasAttachments, makeSnippet, type SnippetPart } from './body-structure.ts';
 import type { BodyStore } from './body-store.ts';
 
+/** Flags as cached: sorted, without \Recent (it belongs to one session, not to the message). */
+export function cleanFlags(flags: Iterable<string> | undefined): string[] {
+  return [...(flags ?? [])].filter((f) => f !== '\\Recent').sort();
+}
+
 export interface FolderSyncContext {
   accountId: string;
   cache: CacheDb;
@@ -46,7 +51,7 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
     if (e.path === mb.path && e.vanished && e.uid) vanished.add(e.uid);
   };
   const onFlags = (e: { path: string; uid?: number; flags: Set<string> }) => {
-    if (e.path === mb.path && e.uid) flagUpdates.set(e.uid, [...e.flags].sort());
+    if (e.path === mb.path && e.uid) flagUpdates.set(e.uid, cleanFlags(e.flags));
   };
   try {
     const canQresync = client.enabled.has('QRESYNC') && mb.uidValidity !== null && mb.highestModseq !== null && mb.uidNext !== null;
@@ -108,7 +113,7 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
       if (modseqNow !== mb.highestModseq) {
         const changed = new Map<number, string[]>();
         for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(mb.highestModseq) }))
-          changed.set(m.uid, [...(m.flags ?? [])].sort());
+          changed.set(m.uid, cleanFlags(m.flags));
         applyFlags(changed);
       }
       newUids = await uidsFrom(client, mb.uidNext, Number(status.uidNext), status.exists);
@@ -121,7 +126,7 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
       mode = 'full';
       const serverFlags = new Map<number, string[]>();
       if (status.exists > 0) {
-        for await (const m of client.fetch('1:*', { uid: true, flags: true })) serverFlags.set(m.uid, [...(m.flags ?? [])].sort());
+        for await (const m of client.fetch('1:*', { uid: true, flags: true })) serverFlags.set(m.uid, cleanFlags(m.flags));
       }
       applyRemoved([...cache.mailboxUids(mb.id).keys()].filter((uid) => !serverFlags.has(uid)));
       applyFlags(serverFlags);
@@ -256,7 +261,7 @@ export function toMessageInput(accountId: string, mailboxId: number, m: FetchMes
     to: toAddresses(env?.to),
     cc: toAddresses(env?.cc),
     date,
-    flags: [...(m.flags ?? [])].sort(),
+    flags: cleanFlags(m.flags),
     size: m.size ?? 0,
     snippet,
     hasAttachments: hasAttachments(m.bodyStructure),

@@ -16,7 +16,7 @@ import { toNetworkError } from '../net-errors.ts';
 import type { CacheDb, MailboxRow, PendingOp } from '../services/cache-db.ts';
 import type { BodyStore } from './body-store.ts';
 import { connectImap, type ImapSettings } from './connect.ts';
-import { fetchBodies, syncFolder, type FolderSyncContext } from './folder-sync.ts';
+import { fetchBodies, syncFolder, type FolderSyncContext, type SyncMode } from './folder-sync.ts';
 import { replayOps } from './op-replay.ts';
 
 const SPECIAL_USE: Record<string, SpecialUse> = {
@@ -59,6 +59,8 @@ export class ImapAccount {
   private inboxTimer: NodeJS.Timeout | null = null;
   private backoffMs = 0;
   private closed = false;
+  /** How each folder was last synced (qresync / condstore / full): diagnostics and tests. */
+  readonly lastSyncMode = new Map<string, SyncMode>();
   private readonly d: ImapAccountDeps;
   private readonly ctx: FolderSyncContext;
 
@@ -188,6 +190,22 @@ export class ImapAccount {
   }
 
   private async runSync(): Promise<void> {
+    // A connection that sat open since the last sync may have been closed by the server meanwhile
+    // (e.g. another client deleted the folder it had selected): one retry on a fresh connection.
+    const reused = this.conns.get('sync')?.usable === true;
+    try {
+      await this.runSyncOnce();
+    } catch (e) {
+      const err = e as HearthError;
+      if (!reused || this.closed || !['NETWORK', 'TIMEOUT', 'OFFLINE'].includes(err.code)) throw e;
+      this.d.log.info('sync retried on a fresh connection', { accountId: this.d.accountId, code: err.code });
+      this.conns.get('sync')?.close();
+      this.conns.delete('sync');
+      await this.runSyncOnce();
+    }
+  }
+
+  private async runSyncOnce(): Promise<void> {
     const { accountId, events } = this.d;
     try {
       this.setState('connecting');
@@ -200,7 +218,8 @@ export class ImapAccount {
       let done = 0;
       for (const mb of ordered) {
         if (this.closed) return;
-        await syncFolder(this.ctx, client, mb);
+        const r = await syncFolder(this.ctx, client, mb);
+        this.lastSyncMode.set(mb.path, r.mode);
         events.emit('sync.progress', { accountId, phase: 'folders', mailbox: mb.path, done: ++done, total: ordered.length });
       }
       events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: ordered.length, total: ordered.length });
@@ -218,7 +237,8 @@ export class ImapAccount {
     return this.serial(async () => {
       try {
         const client = await this.connection('sync');
-        for (const mb of this.d.cache.listMailboxes(this.d.accountId).filter(which)) await syncFolder(this.ctx, client, mb);
+        for (const mb of this.d.cache.listMailboxes(this.d.accountId).filter(which))
+          this.lastSyncMode.set(mb.path, (await syncFolder(this.ctx, client, mb)).mode);
         if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.listMailboxes(this.d.accountId).filter(which));
       } catch (e) {
         throw this.failed(e);
@@ -240,6 +260,11 @@ export class ImapAccount {
       .finally(() => {
         this.bodiesRunning = null;
       });
+  }
+
+  /** True while the inbox is watched by IDLE. */
+  get idling(): boolean {
+    return this.conns.get('idle')?.idling === true;
   }
 
   /** Resolves when the background body download (if any) has finished. */
@@ -264,7 +289,7 @@ export class ImapAccount {
         parentPath: f.parentPath || null,
         // SPECIAL-USE flags first; imapflow falls back to the common names (Sent Items, Deleted Messages, Spam…).
         specialUse: isInbox ? 'inbox' : (SPECIAL_USE[f.specialUse ?? ''] ?? null),
-        subscribed: f.subscribed ?? true,
+        subscribed: f.subscribed === true,
         total: f.status?.messages ?? 0,
         unseen: f.status?.unseen ?? 0,
       });
@@ -426,6 +451,7 @@ export class ImapAccount {
     try {
       return await fn(client);
     } catch (e) {
+      if (e instanceof HearthError) throw e;
       const resp = (e as { responseText?: string; serverResponseCode?: string }).serverResponseCode;
       if (resp === 'ALREADYEXISTS') throw new HearthError('MAILBOX_EXISTS');
       if (resp === 'NONEXISTENT') throw new HearthError('MAILBOX_NOT_FOUND');
@@ -438,7 +464,8 @@ export class ImapAccount {
   async createFolder(parent: MailboxRow | null, name: string): Promise<void> {
     await this.folderOp(async (c) => {
       const path = parent ? `${parent.path}${parent.delimiter ?? '/'}${name}` : name;
-      await c.mailboxCreate(path);
+      const r = await c.mailboxCreate(path);
+      if (r && r.created === false) throw new HearthError('MAILBOX_EXISTS', `A folder named “${name}” already exists`, { field: 'name' });
       await c.mailboxSubscribe(path).catch(() => {});
     });
     await this.refreshFolders();
