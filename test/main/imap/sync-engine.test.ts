@@ -316,8 +316,8 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     expect(t.get('<e@t>')).toBe(t.get('<d@t>'));
     expect(t.get('<f@t>')).not.toBe(t.get('<d@t>'));
     const a = messages(s, id, 'INBOX').find((m) => m.messageId === '<c@t>')!;
-    const thread = await s.dispatch('messages.thread', { messageId: a.id });
-    expect(thread.ok && thread.result.map((m: { messageId: string | null }) => m.messageId)).toEqual(['<a@t>', '<b@t>', '<c@t>']);
+    const thread = (await s.dispatch('messages.thread', { messageId: a.id })) as { ok: true; result: { messageId: string | null }[] };
+    expect(thread.result.map((m) => m.messageId)).toEqual(['<a@t>', '<b@t>', '<c@t>']);
   });
 
   it('creates, renames (keeping cached mail), subscribes and deletes folders', async () => {
