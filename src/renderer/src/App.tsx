@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Account, Mailbox, MessageSummary, SyncProgress } from '../../shared/api.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
@@ -8,6 +8,7 @@ import { MessageList } from './components/MessageList.tsx';
 import { Reader } from './components/Reader.tsx';
 import { AccountDialog } from './components/AccountDialog.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
+import type { MessageAction } from './components/MessageActions.tsx';
 
 export interface AppProps {
   api: Transport;
@@ -21,6 +22,9 @@ export function App({ api, db }: AppProps) {
   const [mailboxId, setMailboxId] = useState<number | null>(null);
   const [messageId, setMessageId] = useState<number | null>(null);
   const [showAddAccount, setShowAddAccount] = useState(false);
+  const onCompose = useCallback((_mode: 'new' | 'reply' | 'replyAll' | 'forward', _messageId: number | null) => {
+    setNotice('Writing mail arrives with the compose window.');
+  }, []);
 
   useEffect(() => {
     const off = api.onState(setConnection);
@@ -48,7 +52,53 @@ export function App({ api, db }: AppProps) {
     setMailboxId(inbox ? inbox.id : null);
   }, [mailboxes, mailboxId]);
 
-  const selected = useMemo(() => messages.find((m) => m.id === messageId) ?? null, [messages, messageId]);
+  const selected = useLive<MessageSummary | null>(
+    async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)),
+    [db, messageId],
+    null,
+  );
+  const report = useCallback((e: unknown) => setNotice(e instanceof Error ? e.message : String(e)), []);
+
+  // Opening a message marks it read, as every mail program does (it works offline: main queues it).
+  useEffect(() => {
+    if (selected && !selected.flags.includes('\\Seen'))
+      void api.call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] }).catch(report);
+  }, [selected?.id]);
+
+  const act = useCallback(
+    (action: MessageAction) => {
+      if (!selected) return;
+      const ids = [selected.id];
+      // After a message leaves the list, select its neighbour, like Thunderbird.
+      const leave = () => {
+        const i = messages.findIndex((m) => m.id === selected.id);
+        const next = messages[i + 1] ?? messages[i - 1];
+        setMessageId(next ? next.id : null);
+      };
+      switch (action.kind) {
+        case 'archive':
+          leave();
+          return void api.call('messages.archive', { messageIds: ids }).catch(report);
+        case 'delete':
+          leave();
+          return void api.call('messages.delete', { messageIds: ids }).catch(report);
+        case 'move':
+          leave();
+          return void api.call('messages.move', { messageIds: ids, targetMailboxId: action.targetMailboxId }).catch(report);
+        case 'toggleRead': {
+          const read = selected.flags.includes('\\Seen');
+          return void api.call('messages.setFlags', { messageIds: ids, add: read ? [] : ['\\Seen'], remove: read ? ['\\Seen'] : [] }).catch(report);
+        }
+        case 'toggleFlag': {
+          const on = selected.flags.includes('\\Flagged');
+          return void api.call('messages.setFlags', { messageIds: ids, add: on ? [] : ['\\Flagged'], remove: on ? ['\\Flagged'] : [] }).catch(report);
+        }
+        default:
+          return onCompose(action.kind, selected.id);
+      }
+    },
+    [selected, messages, api, report],
+  );
 
   const move = useCallback(
     (delta: number) => {
@@ -67,12 +117,20 @@ export function App({ api, db }: AppProps) {
       else if (e.key === 'k' || e.key === 'ArrowUp') move(-1);
       else if (e.key === 'Escape') setMessageId(null);
       else if (e.key === 'r' && !e.ctrlKey && !e.metaKey) void api.call('sync.now', {}).catch(() => {});
+      else if (e.key === 'e') act({ kind: 'archive' });
+      else if (e.key === 'Delete' || e.key === '#') act({ kind: 'delete' });
+      else if (e.key === 'u') act({ kind: 'toggleRead' });
+      else if (e.key === 's') act({ kind: 'toggleFlag' });
+      else if (e.key === 'a') act({ kind: 'reply' });
+      else if (e.key === 'A') act({ kind: 'replyAll' });
+      else if (e.key === 'f') act({ kind: 'forward' });
+      else if (e.key === 'c') onCompose('new', null);
       else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [move, api]);
+  }, [move, api, act]);
 
   const currentMailbox = mailboxes.find((m) => m.id === mailboxId) ?? null;
 
@@ -101,9 +159,18 @@ export function App({ api, db }: AppProps) {
             setMailboxId(id);
             setMessageId(null);
           }}
+          onCreate={async (accountId, parentId, name) => {
+            await api.call('mailboxes.create', { accountId, parentId, name });
+          }}
+          onRename={async (mailboxId, name) => {
+            await api.call('mailboxes.rename', { mailboxId, name });
+          }}
+          onDelete={async (mailboxId) => {
+            await api.call('mailboxes.delete', { mailboxId });
+          }}
         />
         <MessageList mailbox={currentMailbox} messages={messages} selectedId={messageId} onSelect={setMessageId} />
-        <Reader api={api} db={db} message={selected} online={connection === 'online'} />
+        <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
       </div>
       <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
       {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}

@@ -1,7 +1,7 @@
 // Keeps the IndexedDB mirror in step with main: on start, on reconnect and on every
 // `sync.changed` event it pulls the journal from its last seq and applies it in one
 // transaction per batch. A different epoch means main's store was recreated: start over.
-import type { Change } from '../../shared/api.ts';
+import type { Change, MessageSummary } from '../../shared/api.ts';
 import type { HearthDb } from './db.ts';
 import type { Transport } from './api/transport.ts';
 
@@ -10,8 +10,15 @@ interface Cursor {
   lastSeq: number;
 }
 
-export async function applyChanges(db: HearthDb, changes: Change[]): Promise<void> {
+/** Applies journal changes; returns the messages that were not in the cache before (new mail, moved mail). */
+export async function applyChanges(db: HearthDb, changes: Change[]): Promise<MessageSummary[]> {
+  const added: MessageSummary[] = [];
   await db.transaction('rw', [db.accounts, db.mailboxes, db.messages, db.bodies], async () => {
+    const incoming = changes.flatMap((c) => (c.kind === 'message' ? [c.message] : []));
+    const before = await db.messages.bulkGet(incoming.map((m) => m.id));
+    incoming.forEach((m, i) => {
+      if (!before[i]) added.push(m);
+    });
     for (const c of changes) {
       switch (c.kind) {
         case 'account':
@@ -45,6 +52,7 @@ export async function applyChanges(db: HearthDb, changes: Change[]): Promise<voi
       }
     }
   });
+  return added;
 }
 
 export class CacheSync {
@@ -53,9 +61,12 @@ export class CacheSync {
   private readonly db: HearthDb;
   private readonly api: Transport;
 
-  constructor(db: HearthDb, api: Transport) {
+  private readonly onAdded: ((messages: MessageSummary[]) => void) | undefined;
+
+  constructor(db: HearthDb, api: Transport, onAdded?: (messages: MessageSummary[]) => void) {
     this.db = db;
     this.api = api;
+    this.onAdded = onAdded;
   }
 
   start(): () => void {
@@ -102,7 +113,9 @@ export class CacheSync {
           continue;
         }
       }
-      await applyChanges(this.db, page.changes);
+      const added = await applyChanges(this.db, page.changes);
+      // A first fill (from 0) is the whole mailbox, not news.
+      if (added.length && cursor.lastSeq > 0) this.onAdded?.(added);
       cursor = { epoch: page.epoch, lastSeq: page.lastSeq };
       await this.db.meta.put({ key: 'cursor', value: cursor });
       if (!page.more) return;

@@ -30,5 +30,13 @@ export class HearthDb extends Dexie {
       bodies: 'id',
       meta: 'key',
     });
+    // v2: conversations (threadId from main's JWZ threading).
+    this.version(2).stores({
+      accounts: 'id',
+      mailboxes: 'id, accountId',
+      messages: 'id, mailboxId, accountId, threadId, [mailboxId+date]',
+      bodies: 'id',
+      meta: 'key',
+    });
   }
 }

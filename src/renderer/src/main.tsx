@@ -4,11 +4,12 @@ import { createTransport } from './api/transport.ts';
 import { HearthDb } from './db.ts';
 import { CacheSync } from './cache-sync.ts';
 import { App } from './App.tsx';
+import { notifyNewMail } from './notify.ts';
 import './styles.css';
 
 const api = createTransport();
 const db = new HearthDb();
-new CacheSync(db, api).start();
+new CacheSync(db, api, (added) => void notifyNewMail(db, added)).start();
 
 // In the browser host the app shell is cached by a service worker, so a reload works while the
 // host is down and cached mail stays readable. Electron loads it from disk and needs none.

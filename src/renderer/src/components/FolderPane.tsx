@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Account, Mailbox, SpecialUse } from '../../../shared/api.ts';
 
 const ORDER: (SpecialUse | null)[] = ['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash', 'flagged', 'all', null];
@@ -7,15 +8,60 @@ interface Props {
   mailboxes: Mailbox[];
   selectedId: number | null;
   onSelect(id: number): void;
+  /** Folder management; each resolves when the server has done it, or rejects with a message to show. */
+  onCreate(accountId: string, parentId: number | null, name: string): Promise<void>;
+  onRename(mailboxId: number, name: string): Promise<void>;
+  onDelete(mailboxId: number): Promise<void>;
 }
 
-export function FolderPane({ accounts, mailboxes, selectedId, onSelect }: Props) {
+type Editing = { kind: 'create'; accountId: string; parentId: number | null } | { kind: 'rename'; mailbox: Mailbox } | null;
+
+export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate, onRename, onDelete }: Props) {
+  const [editing, setEditing] = useState<Editing>(null);
+  const [name, setName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const selected = mailboxes.find((m) => m.id === selectedId) ?? null;
+
+  const submit = async () => {
+    if (!editing) return;
+    try {
+      if (editing.kind === 'create') await onCreate(editing.accountId, editing.parentId, name);
+      else await onRename(editing.mailbox.id, name);
+      setEditing(null);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const form = (
+    <form
+      className="folder-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <input autoFocus aria-label="Folder name" value={name} onChange={(e) => setName(e.target.value)} data-testid="folder-name-input" />
+      <button type="submit">{editing?.kind === 'rename' ? 'Rename' : 'Create'}</button>
+      <button type="button" onClick={() => setEditing(null)}>
+        Cancel
+      </button>
+      {error && (
+        <p className="account-error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+
   return (
     <nav className="folders" aria-label="Folders">
       {accounts.map((account) => {
         const own = mailboxes
           .filter((m) => m.accountId === account.id)
           .sort((a, b) => ORDER.indexOf(a.specialUse) - ORDER.indexOf(b.specialUse) || a.path.localeCompare(b.path));
+        const selectedHere = selected && selected.accountId === account.id ? selected : null;
         return (
           <section key={account.id} className="account">
             <h2 title={account.email}>
@@ -23,6 +69,11 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect }: Props)
               {account.state === 'error' && (
                 <span className="badge error" title={account.error?.message}>
                   !
+                </span>
+              )}
+              {account.state === 'offline' && (
+                <span className="badge" title={account.error?.message ?? 'Offline'}>
+                  offline
                 </span>
               )}
             </h2>
@@ -41,6 +92,7 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect }: Props)
                       className={m.id === selectedId ? 'folder selected' : 'folder'}
                       style={{ paddingLeft: 12 + depth * 14 }}
                       onClick={() => onSelect(m.id)}
+                      data-testid="folder"
                     >
                       <span className="folder-name">{m.name}</span>
                       {m.unseen > 0 && <span className="count">{m.unseen}</span>}
@@ -49,6 +101,52 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect }: Props)
                 );
               })}
             </ul>
+            {editing && editing.kind === 'create' && editing.accountId === account.id && form}
+            {editing && editing.kind === 'rename' && editing.mailbox.accountId === account.id && form}
+            {!editing && (
+              <div className="folder-tools">
+                <button
+                  type="button"
+                  data-testid="new-folder"
+                  title={selectedHere && !selectedHere.specialUse ? `New folder inside ${selectedHere.name}` : 'New folder'}
+                  onClick={() => {
+                    setName('');
+                    setError(null);
+                    setEditing({ kind: 'create', accountId: account.id, parentId: selectedHere && !selectedHere.specialUse ? selectedHere.id : null });
+                  }}
+                >
+                  New folder
+                </button>
+                {selectedHere && !selectedHere.specialUse && (
+                  <>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setName(selectedHere.name);
+                        setError(null);
+                        setEditing({ kind: 'rename', mailbox: selectedHere });
+                      }}
+                    >
+                      Rename
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        if (window.confirm(`Delete the folder “${selectedHere.name}” and the messages in it?`))
+                          void onDelete(selectedHere.id).catch((e: Error) => setError(e.message));
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </>
+                )}
+              </div>
+            )}
+            {!editing && error && (
+              <p className="account-error" role="alert">
+                {error}
+              </p>
+            )}
           </section>
         );
       })}

@@ -1,22 +1,33 @@
 import { useEffect, useState } from 'react';
-import type { MessageBody, MessageSummary } from '../../../shared/api.ts';
+import type { Mailbox, MessageBody, MessageSummary } from '../../../shared/api.ts';
 import type { Transport } from '../api/transport.ts';
 import type { HearthDb } from '../db.ts';
 import { fullAddressList } from '../format.ts';
 import { PaperclipIcon } from './icons.tsx';
+import { MessageActions, type MessageAction } from './MessageActions.tsx';
+import { useLive } from '../use-live.ts';
+import { displayAddress, listDate } from '../format.ts';
 import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
 
 interface Props {
   api: Transport;
   db: HearthDb;
   message: MessageSummary | null;
+  mailboxes: Mailbox[];
   online: boolean;
+  onAction(action: MessageAction): void;
+  onOpen(messageId: number): void;
 }
 
 const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 
-export function Reader({ api, db, message, online }: Props) {
+export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }: Props) {
   const [body, setBody] = useState<MessageBody | null>(null);
+  const conversation = useLive<MessageSummary[]>(
+    () => (message ? db.messages.where('threadId').equals(message.threadId).sortBy('date') : Promise.resolve([])),
+    [db, message?.threadId],
+    [],
+  );
   const [error, setError] = useState<string | null>(null);
   const [allowRemote, setAllowRemote] = useState(false);
 
@@ -60,6 +71,7 @@ export function Reader({ api, db, message, online }: Props) {
 
   return (
     <article className="reader" aria-label="Message">
+      <MessageActions message={message} mailboxes={mailboxes} onAction={onAction} />
       <header className="reader-header">
         <h1 data-testid="reader-subject">{message.subject || '(no subject)'}</h1>
         <div className="meta">
@@ -81,6 +93,20 @@ export function Reader({ api, db, message, online }: Props) {
           </div>
         </div>
       </header>
+      {conversation.length > 1 && (
+        <details className="conversation" data-testid="conversation">
+          <summary>{conversation.length} messages in this conversation</summary>
+          <ol>
+            {conversation.map((m) => (
+              <li key={m.id}>
+                <button type="button" className={m.id === message.id ? 'current' : ''} onClick={() => onOpen(m.id)}>
+                  <span>{displayAddress(m.from)}</span> <span className="muted">{listDate(m.date)}</span> {m.snippet.slice(0, 80)}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
       {blocked > 0 && !allowRemote && (
         <div className="remote-banner">
           Hearth blocked {blocked} remote {blocked === 1 ? 'resource' : 'resources'} in this message to protect your privacy.{' '}
