@@ -8,7 +8,12 @@ import { probeCertificate } from '../tls-probe.ts';
 
 export type ImapSettings = Omit<IncomingServerInput, 'protocol'> & { protocol?: 'imap' | 'pop3' };
 
-export function createImapClient(s: ImapSettings): ImapFlow {
+export interface ImapClientOptions {
+  /** Use QRESYNC where offered (default true); off exercises the CONDSTORE path, or works around a broken server. */
+  qresync?: boolean;
+}
+
+export function createImapClient(s: ImapSettings, opts: ImapClientOptions = {}): ImapFlow {
   assertPlaintextAllowed(s.host, s.tls);
   return new ImapFlow({
     host: s.host,
@@ -20,7 +25,7 @@ export function createImapClient(s: ImapSettings): ImapFlow {
     logger: false,
     disableAutoIdle: true,
     // QRESYNC (RFC 7162) when the server has it: a resync is one SELECT per folder.
-    qresync: true,
+    qresync: opts.qresync !== false,
     maxIdleTime: syncLimits.idleRestartMs,
     socketTimeout: syncLimits.socketTimeoutMs,
     connectionTimeout: syncLimits.connectTimeoutMs,
@@ -30,8 +35,8 @@ export function createImapClient(s: ImapSettings): ImapFlow {
 }
 
 /** Connects and logs in, mapping every failure to a HearthError with a clear message. */
-export async function connectImap(s: ImapSettings): Promise<ImapFlow> {
-  const client = createImapClient(s);
+export async function connectImap(s: ImapSettings, opts: ImapClientOptions = {}): Promise<ImapFlow> {
+  const client = createImapClient(s, opts);
   // imapflow emits 'error' on socket failures after connect; without a listener that would crash main.
   client.on('error', () => {});
   try {

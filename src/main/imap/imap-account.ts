@@ -46,6 +46,8 @@ export interface ImapAccountDeps {
   idle?: boolean;
   /** Download recent bodies for offline reading after each sync (default true). */
   offlineBodies?: boolean;
+  /** Use QRESYNC where the server offers it (default true). */
+  qresync?: boolean;
   now?: () => number;
 }
 
@@ -85,7 +87,7 @@ export class ImapAccount {
     if (existing?.usable) return Promise.resolve(existing);
     let pending = this.connecting.get(role);
     if (!pending) {
-      pending = connectImap(this.d.settings)
+      pending = connectImap(this.d.settings, { qresync: this.d.qresync !== false })
         .then((c) => {
           if (this.closed) {
             c.close();

@@ -26,6 +26,8 @@ export interface HearthServicesOptions {
   idle?: boolean;
   /** Download recent bodies for offline reading (default true). */
   offlineBodies?: boolean;
+  /** Use QRESYNC where offered (default true). */
+  qresync?: boolean;
 }
 
 export class HearthServices {
@@ -67,6 +69,7 @@ export class HearthServices {
       log: this.opts.log.child({ accountId }),
       ...(this.opts.idle === false ? { idle: false } : {}),
       ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
+      ...(this.opts.qresync === false ? { qresync: false } : {}),
     });
     this.accounts.set(accountId, account);
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state

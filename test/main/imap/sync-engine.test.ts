@@ -127,6 +127,32 @@ c.append('INBOX', None, None, b'From: x@example.test\\r\\nSubject: from imaplib\
     expect(messages(s, id, 'Trash').map((m) => m.subject)).toEqual(['from imaplib']);
   });
 
+  it('resyncs with CONDSTORE alone when QRESYNC is not used', async () => {
+    const { user, password } = createDovecotUser();
+    await deliverToDovecot(user, [msg('one'), msg('two'), msg('three')]);
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-condstore-')), { idle: false, offlineBodies: false, qresync: false });
+    const id = await addAccount(s, user, password);
+    expect(s.account(id).lastSyncMode.get('INBOX')).toBe('full');
+    await s.account(id).sync();
+    expect(s.account(id).lastSyncMode.get('INBOX')).toBe('condstore');
+    imaplib(
+      user,
+      password,
+      `c.select('INBOX')
+typ, data = c.search(None, 'SUBJECT', '"one"')
+c.store(data[0], '+FLAGS', '\\\\Answered')
+typ, data = c.search(None, 'SUBJECT', '"two"')
+c.store(data[0], '+FLAGS', '\\\\Deleted')
+c.expunge()
+c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
+    );
+    await s.account(id).sync();
+    expect(s.account(id).lastSyncMode.get('INBOX')).toBe('condstore');
+    const after = messages(s, id, 'INBOX');
+    expect(after.map((m) => m.subject).sort()).toEqual(['four', 'one', 'three']);
+    expect(after.find((m) => m.subject === 'one')!.flags).toEqual(['\\Answered']);
+  });
+
   it('keeps actions made offline across a restart and replays them exactly once', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('read me'), msg('junk me'), msg('trash me'), msg('keep')]);
