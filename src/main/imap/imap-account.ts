@@ -253,10 +253,12 @@ export class ImapAccount {
     const now = this.d.now?.() ?? Date.now();
     this.bodiesRunning = (async () => {
       const client = await this.connection('sync');
+      let fetched = 0;
       for (const mb of mailboxes) {
         if (this.closed) return;
-        await fetchBodies(this.ctx, client, mb, now);
+        fetched += await fetchBodies(this.ctx, client, mb, now);
       }
+      if (fetched > 0) this.d.events.emit('sync.progress', { accountId: this.d.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
     })()
       .catch((e: unknown) => this.d.log.info('background bodies stopped', { accountId: this.d.accountId, message: (e as Error).message }))
       .finally(() => {

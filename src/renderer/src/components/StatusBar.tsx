@@ -22,9 +22,13 @@ export function StatusBar({ connection, progress, notice, accounts, onDismiss }:
         <span className="progress">
           {progress.phase === 'headers'
             ? `Syncing ${progress.mailbox ?? ''}: ${progress.done} / ${progress.total}`
-            : progress.phase === 'folders'
-              ? 'Syncing folders…'
-              : 'Connecting to server…'}
+            : progress.phase === 'bodies'
+              ? `Downloading ${progress.mailbox ?? ''} for offline reading: ${progress.done} / ${progress.total}`
+              : progress.phase === 'folders'
+                ? progress.total > 0
+                  ? `Synced ${progress.done} of ${progress.total} folders`
+                  : 'Syncing folders…'
+                : 'Connecting to server…'}
           {progress.total > 0 && <progress max={progress.total} value={progress.done} />}
         </span>
       )}
