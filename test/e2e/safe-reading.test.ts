@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { callApiFromPage, launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
 import { createDovecotUser, dovecot } from '../support/peers.ts';
 import { deliverToDovecot } from '../support/mail-fixtures.ts';
@@ -59,24 +59,12 @@ describe('safe reading', () => {
     const page = await context.newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    const added = await page.evaluate(
-      async ([u, p, port, wsUrl]) => {
-        const token = sessionStorage.getItem('hearth.token');
-        const ws = new WebSocket(wsUrl, ['hearth.v1', `hearth.token.${token}`]);
-        await new Promise((r) => (ws.onopen = r));
-        const reply = new Promise<string>((r) => (ws.onmessage = (e) => JSON.parse(String(e.data)).id === 1 && r(String(e.data))));
-        ws.send(
-          JSON.stringify({
-            id: 1,
-            method: 'accounts.add',
-            args: { name: 'T', email: `${u}@example.test`, incoming: { protocol: 'imap', host: '127.0.0.1', port, tls: 'plain', user: u, password: p } },
-          }),
-        );
-        return reply;
-      },
-      [user, password, dovecot.imapPort, `ws://${new URL(host.url).host}/api`] as const,
-    );
-    expect(JSON.parse(added).ok).toBe(true);
+    const added = await callApiFromPage(page, 'accounts.add', {
+      name: 'T',
+      email: `${user}@example.test`,
+      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password },
+    });
+    expect(added.ok).toBe(true);
     await poll(() => page.getByTestId('message-row').count()).toBe(1);
     await page.getByTestId('message-row').click();
     const frame = page.frameLocator('[data-testid="body-frame"]');

@@ -65,8 +65,11 @@ export function App({ api, db }: AppProps) {
       void api.call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] }).catch(report);
   }, [selected?.id]);
 
+  // Actions go to the message the user picked, even if the reader has not caught up yet.
+  const current = messages.find((m) => m.id === messageId) ?? (selected && selected.id === messageId ? selected : null);
   const act = useCallback(
     (action: MessageAction) => {
+      const selected = current;
       if (!selected) return;
       const ids = [selected.id];
       // After a message leaves the list, select its neighbour, like Thunderbird.
@@ -97,7 +100,7 @@ export function App({ api, db }: AppProps) {
           return onCompose(action.kind, selected.id);
       }
     },
-    [selected, messages, api, report],
+    [current, messages, api, report],
   );
 
   const move = useCallback(

@@ -304,6 +304,29 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     console.log(`IDLE: new message in the cache ${latency} ms after delivery`);
   });
 
+  it('notices the network dropping, goes offline, and reconnects by itself when it returns', async () => {
+    const { user, password } = createDovecotUser();
+    const sw = await netSwitch();
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-reconnect-')), { offlineBodies: false });
+    const id = await addAccount(s, user, password, sw.port);
+    const state = () => s.cache.listAccounts().find((a) => a.id === id)!.state;
+    for (let i = 0; i < 200 && !s.account(id).idling; i++) await new Promise((r) => setTimeout(r, 25));
+    sw.setOnline(false);
+    for (let i = 0; i < 400 && state() !== 'offline'; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(state()).toBe('offline');
+    await deliverToDovecot(user, [msg('while you were away')]);
+    sw.setOnline(true);
+    // No sync is asked for: the backoff timer reconnects, resyncs, and IDLE resumes.
+    for (let i = 0; i < 600 && !messages(s, id, 'INBOX').some((m) => m.subject === 'while you were away'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(messages(s, id, 'INBOX').map((m) => m.subject)).toEqual(['while you were away']);
+    for (let i = 0; i < 200 && state() !== 'online'; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(state()).toBe('online');
+    for (let i = 0; i < 200 && !s.account(id).idling; i++) await new Promise((r) => setTimeout(r, 25));
+    await deliverToDovecot(user, [msg('pushed after reconnect')]);
+    for (let i = 0; i < 600 && messages(s, id, 'INBOX').length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(messages(s, id, 'INBOX')).toHaveLength(2);
+  });
+
   it('reads recent mail offline from bodies fetched in the background, and explains the others', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('recent'), msg('ancient', { date: new Date('2024-01-01T00:00:00Z') })]);
