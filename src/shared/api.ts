@@ -201,6 +201,11 @@ export const methods = {
     z.object({ total: z.number().int(), messages: z.array(MessageSummary) }),
   ),
   'messages.body': method(z.object({ messageId: z.number().int() }).strict(), MessageBody),
+  /** One attachment, fetched on demand; content base64. */
+  'messages.attachment': method(
+    z.object({ messageId: z.number().int(), partId: z.string().min(1).max(64) }).strict(),
+    z.object({ filename: z.string().nullable(), contentType: z.string(), contentBase64: z.string() }),
+  ),
   'messages.setFlags': method(
     z.object({ messageIds, add: z.array(z.string().min(1).max(64)).default([]), remove: z.array(z.string().min(1).max(64)).default([]) }).strict(),
     Ok,

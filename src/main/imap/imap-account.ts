@@ -510,10 +510,23 @@ export class ImapAccount {
 
   /** The message for reading: from the offline copy if there is one, else fetched (and kept). */
   async body(messageId: number): Promise<MessageBody> {
+    return parseMessageBody(messageId, await this.source(messageId));
+  }
+
+  /** One attachment's content, fetched on demand (it is part of the message's offline copy once read). */
+  async attachment(messageId: number, partId: string): Promise<{ filename: string | null; contentType: string; content: Buffer }> {
+    const parsed = await simpleParser(await this.source(messageId), { skipImageLinks: true, skipTextLinks: true });
+    const found = parsed.attachments.find((a, i) => (a.partId ?? String(i + 1)) === partId);
+    if (!found) throw new HearthError('NOT_FOUND', 'No such attachment in this message', { field: 'partId' });
+    return { filename: found.filename ?? null, contentType: found.contentType, content: found.content };
+  }
+
+  /** The raw message: the offline copy, or fetched from the server and kept. */
+  async source(messageId: number): Promise<Buffer> {
     const msg = this.d.cache.getMessage(messageId);
     if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
     const cached = this.d.cache.isBodyCached(messageId) ? this.d.bodies.read(messageId) : null;
-    if (cached) return parseMessageBody(messageId, cached);
+    if (cached) return cached;
     const mb = this.d.cache.getMailbox(msg.mailboxId);
     if (!mb) throw new HearthError('NOT_FOUND', 'The message’s folder is gone');
     let client: ImapFlow;
@@ -536,7 +549,7 @@ export class ImapAccount {
     if (!source) throw new HearthError('MESSAGE_GONE');
     this.d.bodies.write(messageId, source);
     this.d.cache.setBodyCached(messageId, true);
-    return parseMessageBody(messageId, source);
+    return source;
   }
 
   async close(): Promise<void> {

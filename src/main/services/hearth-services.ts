@@ -173,6 +173,12 @@ export class HearthServices {
         if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
         return this.account(msg.accountId).body(messageId);
       },
+      'messages.attachment': async ({ messageId, partId }) => {
+        const msg = this.cache.getMessage(messageId);
+        if (!msg) throw new HearthError('NOT_FOUND', 'No such message', { field: 'messageId' });
+        const a = await this.account(msg.accountId).attachment(messageId, partId);
+        return { filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') };
+      },
       'messages.setFlags': ({ messageIds, add, remove }) => {
         for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).setFlags(ids, add, remove);
         return ok;

@@ -12,6 +12,7 @@ import { createDovecotUser, dovecot } from '../../support/peers.ts';
 import { deliverToDovecot, rfc822 } from '../../support/mail-fixtures.ts';
 import { fillDovecotFolder, imaplib } from '../../support/dovecot-maildir.ts';
 import { startNetSwitch, type NetSwitch } from '../../support/net-switch.ts';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -339,6 +340,36 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     const recent = await s.account(id).body(list.find((m) => m.subject === 'recent')!.id);
     expect(recent.text).toContain('Body of recent');
     await expect(s.account(id).body(list.find((m) => m.subject === 'ancient')!.id)).rejects.toThrow(/not downloaded for offline reading/);
+  });
+
+  it('hands out an attachment on demand, byte for byte', async () => {
+    const { user, password } = createDovecotUser();
+    const pdf = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
+    const raw = await new Promise<Buffer>((resolve, reject) =>
+      new MailComposer({
+        from: 'a@example.test',
+        to: 'b@example.test',
+        subject: 'With attachment',
+        text: 'See attached.',
+        attachments: [{ filename: 'report.pdf', content: pdf, contentType: 'application/pdf' }],
+      })
+        .compile()
+        .build((err, out) => (err ? reject(err) : resolve(out))),
+    );
+    await deliverToDovecot(user, [raw]);
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-attach-')), { idle: false, offlineBodies: false });
+    const id = await addAccount(s, user, password);
+    const m = messages(s, id, 'INBOX')[0]!;
+    expect(m.hasAttachments).toBe(true);
+    const body = (await s.dispatch('messages.body', { messageId: m.id })) as { ok: true; result: { attachments: { partId: string; filename: string }[] } };
+    const part = body.result.attachments.find((a) => a.filename === 'report.pdf')!;
+    const got = (await s.dispatch('messages.attachment', { messageId: m.id, partId: part.partId })) as {
+      ok: true;
+      result: { filename: string; contentType: string; contentBase64: string };
+    };
+    expect(got.result.filename).toBe('report.pdf');
+    expect(Buffer.from(got.result.contentBase64, 'base64').equals(pdf)).toBe(true);
+    expect(await s.dispatch('messages.attachment', { messageId: m.id, partId: '99' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('threads by Message-ID, In-Reply-To and References; by subject only without them', async () => {

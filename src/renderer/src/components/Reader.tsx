@@ -127,7 +127,14 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
             .filter((a) => !a.inline)
             .map((a) => (
               <li key={a.partId}>
-                <PaperclipIcon /> {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span>
+                <button
+                  type="button"
+                  className="attachment"
+                  title="Save"
+                  onClick={() => void saveAttachment(api, message.id, a.partId).catch((e: Error) => setError(e.message))}
+                >
+                  <PaperclipIcon /> {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span>
+                </button>
               </li>
             ))}
         </ul>
@@ -140,4 +147,16 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
       )}
     </article>
   );
+}
+
+/** Fetches an attachment from main and hands it to the browser's download (Electron saves it the same way). */
+async function saveAttachment(api: Transport, messageId: number, partId: string): Promise<void> {
+  const a = await api.call('messages.attachment', { messageId, partId });
+  const bytes = Uint8Array.from(atob(a.contentBase64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = a.filename ?? 'attachment';
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
