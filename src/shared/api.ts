@@ -48,11 +48,23 @@ export const OutgoingServerInput = z.object({
 });
 export type OutgoingServerInput = z.infer<typeof OutgoingServerInput>;
 
+/** Who the user writes as from an account: the first identity is the default. */
+export const Identity = z.object({
+  name: z.string().trim().max(200),
+  email: emailAddress,
+  replyTo: emailAddress.optional(),
+  /** Plain text, added below new messages and replies. */
+  signature: z.string().max(10_000).optional(),
+});
+export type Identity = z.infer<typeof Identity>;
+
 export const AccountInput = z.object({
   name: z.string().trim().min(1).max(200),
   email: emailAddress,
   incoming: IncomingServerInput,
   outgoing: OutgoingServerInput.optional(),
+  /** Defaults to one identity from `name` and `email`. */
+  identities: z.array(Identity).min(1).max(20).optional(),
 });
 export type AccountInput = z.infer<typeof AccountInput>;
 
@@ -66,6 +78,7 @@ export const Account = z.object({
   email: z.string(),
   incoming: IncomingServerInput.omit({ password: true, caCert: true }),
   outgoing: OutgoingServerInput.omit({ password: true, caCert: true }).optional(),
+  identities: z.array(Identity),
   state: AccountState,
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
@@ -189,6 +202,18 @@ export const methods = {
   'accounts.list': method(Empty, z.array(Account)),
   'accounts.add': method(AccountInput.strict(), Account),
   'accounts.remove': method(accountRef, Ok),
+  /** Changes an account's name, identities or outgoing server (a password left out keeps the saved one). */
+  'accounts.update': method(
+    z
+      .object({
+        accountId: z.string().min(1),
+        name: z.string().trim().min(1).max(200).optional(),
+        identities: z.array(Identity).min(1).max(20).optional(),
+        outgoing: OutgoingServerInput.nullable().optional(),
+      })
+      .strict(),
+    Account,
+  ),
 
   'mailboxes.list': method(accountRef, z.array(Mailbox)),
   'mailboxes.create': method(z.object({ accountId: z.string().min(1), parentId: z.number().int().nullable().default(null), name: folderName }).strict(), Ok),

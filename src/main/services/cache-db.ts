@@ -6,11 +6,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Account, Change, Mailbox, MessageSummary, SpecialUse } from '../../shared/api.ts';
+import type { Account, Change, Identity, Mailbox, MessageSummary, SpecialUse } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { baseSubject, isReplySubject } from '../../shared/threads.ts';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 export interface StoredAccount {
   id: string;
@@ -22,6 +22,7 @@ export interface StoredAccount {
   /** Password, sealed by the SecretBox. */
   sealedPassword: string;
   sealedSmtpPassword: string | null;
+  identities?: Identity[];
 }
 
 export interface MailboxRow extends Mailbox {
@@ -111,6 +112,14 @@ export class CacheDb {
         UPDATE meta SET value='2' WHERE key='schema';
         COMMIT;`);
     }
+    if (version < 3) {
+      // v3: identities per account (name, address, reply-to, signature).
+      this.db.exec(`
+        BEGIN;
+        ALTER TABLE accounts ADD COLUMN identities TEXT NOT NULL DEFAULT '[]';
+        UPDATE meta SET value='3' WHERE key='schema';
+        COMMIT;`);
+    }
   }
 
   /** Runs `fn` in one transaction; the journal counter moves only if it commits. */
@@ -142,7 +151,7 @@ export class CacheDb {
     this.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO accounts (id, name, email, config, outgoing, sealed_password, sealed_smtp_password, state, seq, created) VALUES (?,?,?,?,?,?,?,'offline',?,?)`,
+          `INSERT INTO accounts (id, name, email, config, outgoing, sealed_password, sealed_smtp_password, identities, state, seq, created) VALUES (?,?,?,?,?,?,?,?,'offline',?,?)`,
         )
         .run(
           a.id,
@@ -152,10 +161,31 @@ export class CacheDb {
           a.outgoing ? JSON.stringify(a.outgoing) : null,
           a.sealedPassword,
           a.sealedSmtpPassword,
+          JSON.stringify(a.identities ?? []),
           this.nextSeq(),
           Date.now(),
         );
       this.db.prepare(`DELETE FROM tombstones WHERE entity='account' AND id=?`).run(a.id);
+    });
+  }
+
+  updateAccount(
+    id: string,
+    change: { name?: string; identities?: Identity[]; outgoing?: StoredAccount['outgoing']; sealedSmtpPassword?: string | null },
+  ): void {
+    this.transaction(() => {
+      const cur = this.getStoredAccount(id);
+      if (!cur) throw new HearthError('NOT_FOUND', 'No such account');
+      this.db
+        .prepare('UPDATE accounts SET name=?, identities=?, outgoing=?, sealed_smtp_password=?, seq=? WHERE id=?')
+        .run(
+          change.name ?? cur.name,
+          JSON.stringify(change.identities ?? cur.identities ?? []),
+          change.outgoing === undefined ? (cur.outgoing ? JSON.stringify(cur.outgoing) : null) : change.outgoing ? JSON.stringify(change.outgoing) : null,
+          change.sealedSmtpPassword === undefined ? cur.sealedSmtpPassword : change.sealedSmtpPassword,
+          this.nextSeq(),
+          id,
+        );
     });
   }
 
@@ -176,6 +206,7 @@ export class CacheDb {
       outgoing: r.outgoing ? JSON.parse(r.outgoing) : null,
       sealedPassword: r.sealed_password!,
       sealedSmtpPassword: r.sealed_smtp_password ?? null,
+      identities: JSON.parse(r.identities ?? '[]') as Identity[],
     };
   }
 
@@ -533,6 +564,7 @@ function rowToAccount(r: Record<string, unknown>): Account {
     name: r.name as string,
     email: r.email as string,
     incoming: { ...incoming, auth: incoming.auth ?? 'password' },
+    identities: accountIdentities(r),
     state: r.state as Account['state'],
   };
   if (r.outgoing) {
@@ -545,6 +577,12 @@ function rowToAccount(r: Record<string, unknown>): Account {
   }
   if (r.error) account.error = JSON.parse(r.error as string);
   return account;
+}
+
+/** The saved identities, or the one implied by the account's name and address. */
+function accountIdentities(r: Record<string, unknown>): Identity[] {
+  const saved = JSON.parse((r.identities as string | undefined) ?? '[]') as Identity[];
+  return saved.length ? saved : [{ name: r.name as string, email: r.email as string }];
 }
 
 function rowToMailboxPublic(r: Record<string, unknown>): Mailbox {

@@ -106,6 +106,7 @@ export class HearthServices {
       outgoing,
       sealedPassword: this.opts.secrets.seal(password),
       sealedSmtpPassword: input.outgoing?.password ? this.opts.secrets.seal(input.outgoing.password) : null,
+      identities: input.identities ?? [],
     });
     if (this.started) this.startAccount(id);
     this.announce();
@@ -156,6 +157,22 @@ export class HearthServices {
       'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir }),
       'accounts.list': () => this.cache.listAccounts(),
       'accounts.add': (a) => this.addAccount(a),
+      'accounts.update': ({ accountId, name, identities, outgoing }) => {
+        const change: Parameters<CacheDb['updateAccount']>[1] = {};
+        if (name !== undefined) change.name = name;
+        if (identities !== undefined) change.identities = identities;
+        if (outgoing === null) {
+          change.outgoing = null;
+          change.sealedSmtpPassword = null;
+        } else if (outgoing !== undefined) {
+          const { password, ...rest } = outgoing;
+          change.outgoing = rest;
+          if (password !== undefined) change.sealedSmtpPassword = password ? this.opts.secrets.seal(password) : null;
+        }
+        this.cache.updateAccount(accountId, change);
+        this.announce();
+        return this.cache.listAccounts().find((a) => a.id === accountId)!;
+      },
       'accounts.remove': async ({ accountId }) => {
         await this.removeAccount(accountId);
         return ok;

@@ -156,4 +156,30 @@ describe('HearthServices with Dovecot', () => {
     const res = await call('accounts.add', input);
     expect(res).toMatchObject({ ok: false, error: { code: 'PLAINTEXT_REFUSED' } });
   });
+
+  it('updates name, identities and the outgoing server, sealing the SMTP password', async () => {
+    const { user, password } = createDovecotUser();
+    const added = (await call('accounts.add', imapAccount(user, password))) as { ok: true; result: { id: string; identities: unknown[] } };
+    expect(added.result.identities).toEqual([{ name: 'Test', email: `${user}@example.test` }]);
+    const smtpSecret = 'smtp-secret-4711';
+    const updated = await call('accounts.update', {
+      accountId: added.result.id,
+      name: 'Home',
+      identities: [
+        { name: 'Ann', email: `${user}@example.test`, signature: '-- \nAnn' },
+        { name: 'Ann (club)', email: 'treasurer@example.test', replyTo: 'club@example.test' },
+      ],
+      outgoing: { host: '127.0.0.1', port: 10025, tls: 'plain', user, password: smtpSecret },
+    });
+    expect(updated).toMatchObject({
+      ok: true,
+      result: { name: 'Home', outgoing: { host: '127.0.0.1', port: 10025, tls: 'plain' }, identities: [{ name: 'Ann' }, { replyTo: 'club@example.test' }] },
+    });
+    expect(JSON.stringify(updated)).not.toContain(smtpSecret);
+    expect(readFileSync(path.join(dataDir, 'cache.sqlite')).includes(Buffer.from(smtpSecret))).toBe(false);
+    expect(await call('accounts.update', { accountId: added.result.id, identities: [{ name: 'x', email: 'not an address' }] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', field: 'identities.0.email' },
+    });
+  });
 });

@@ -8,14 +8,26 @@ interface Props {
   onClose(): void;
 }
 
-const DEFAULT_PORT: Record<TlsMode, number> = { tls: 993, starttls: 143, plain: 143 };
+type Protocol = 'imap' | 'pop3';
+const DEFAULT_PORT: Record<Protocol, Record<TlsMode, number>> = {
+  imap: { tls: 993, starttls: 143, plain: 143 },
+  pop3: { tls: 995, starttls: 110, plain: 110 },
+};
+const SMTP_PORT: Record<TlsMode, number> = { tls: 465, starttls: 587, plain: 25 };
 
 export function AccountDialog({ api, onClose }: Props) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
+  const [protocol, setProtocol] = useState<Protocol>('imap');
   const [host, setHost] = useState('');
   const [tls, setTls] = useState<TlsMode>('tls');
   const [port, setPort] = useState(993);
+  const [smtpHost, setSmtpHost] = useState('');
+  const [smtpTls, setSmtpTls] = useState<TlsMode>('starttls');
+  const [smtpPort, setSmtpPort] = useState(587);
+  const [smtpOwnLogin, setSmtpOwnLogin] = useState(false);
+  const [smtpUser, setSmtpUser] = useState('');
+  const [smtpPassword, setSmtpPassword] = useState('');
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
   const [caCert, setCaCert] = useState('');
@@ -30,7 +42,20 @@ export function AccountDialog({ api, onClose }: Props) {
       await api.call('accounts.add', {
         name: name || email,
         email,
-        incoming: { protocol: 'imap', host, port, tls, user: user || email, password, ...(caCert.trim() ? { caCert } : {}) },
+        incoming: { protocol, host, port, tls, user: user || email, password, ...(caCert.trim() ? { caCert } : {}) },
+        ...(smtpHost.trim()
+          ? {
+              outgoing: {
+                host: smtpHost,
+                port: smtpPort,
+                tls: smtpTls,
+                // Most providers take the same login for sending.
+                user: smtpOwnLogin ? smtpUser : user || email,
+                password: smtpOwnLogin ? smtpPassword : password,
+                ...(caCert.trim() ? { caCert } : {}),
+              },
+            }
+          : {}),
       });
       onClose();
     } catch (err) {
@@ -58,7 +83,23 @@ export function AccountDialog({ api, onClose }: Props) {
           <input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
         </label>
         <fieldset>
-          <legend>Incoming mail (IMAP)</legend>
+          <legend>Incoming mail</legend>
+          <label>
+            Protocol
+            <select
+              name="protocol"
+              aria-label="Protocol"
+              value={protocol}
+              onChange={(e) => {
+                const p = e.target.value as Protocol;
+                setProtocol(p);
+                setPort(DEFAULT_PORT[p][tls]);
+              }}
+            >
+              <option value="imap">IMAP (mail stays on the server)</option>
+              <option value="pop3">POP3 (mail is downloaded to this computer)</option>
+            </select>
+          </label>
           <label>
             Server
             <input name="host" required value={host} onChange={(e) => setHost(e.target.value)} placeholder="imap.example.com" />
@@ -68,11 +109,12 @@ export function AccountDialog({ api, onClose }: Props) {
               Security
               <select
                 name="tls"
+                aria-label="Security"
                 value={tls}
                 onChange={(e) => {
                   const m = e.target.value as TlsMode;
                   setTls(m);
-                  setPort(DEFAULT_PORT[m]);
+                  setPort(DEFAULT_PORT[protocol][m]);
                 }}
               >
                 <option value="tls">SSL/TLS</option>
@@ -100,6 +142,51 @@ export function AccountDialog({ api, onClose }: Props) {
               <textarea name="caCert" rows={4} value={caCert} onChange={(e) => setCaCert(e.target.value)} />
             </label>
           </details>
+        </fieldset>
+        <fieldset>
+          <legend>Outgoing mail (SMTP)</legend>
+          <label>
+            Outgoing server
+            <input name="smtpHost" value={smtpHost} onChange={(e) => setSmtpHost(e.target.value)} placeholder="smtp.example.com (optional)" />
+          </label>
+          <div className="row">
+            <label>
+              Outgoing security
+              <select
+                name="smtpTls"
+                aria-label="Outgoing security"
+                value={smtpTls}
+                onChange={(e) => {
+                  const m = e.target.value as TlsMode;
+                  setSmtpTls(m);
+                  setSmtpPort(SMTP_PORT[m]);
+                }}
+              >
+                <option value="starttls">STARTTLS</option>
+                <option value="tls">SSL/TLS</option>
+                <option value="plain">None (this computer only)</option>
+              </select>
+            </label>
+            <label>
+              Outgoing port
+              <input name="smtpPort" type="number" min={1} max={65535} value={smtpPort} onChange={(e) => setSmtpPort(Number(e.target.value))} />
+            </label>
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={smtpOwnLogin} onChange={(e) => setSmtpOwnLogin(e.target.checked)} /> The outgoing server has its own login
+          </label>
+          {smtpOwnLogin && (
+            <>
+              <label>
+                Outgoing user name
+                <input name="smtpUser" value={smtpUser} onChange={(e) => setSmtpUser(e.target.value)} />
+              </label>
+              <label>
+                Outgoing password
+                <input name="smtpPassword" type="password" value={smtpPassword} onChange={(e) => setSmtpPassword(e.target.value)} />
+              </label>
+            </>
+          )}
         </fieldset>
         {error && (
           <div className="error" role="alert" data-testid="account-error">
