@@ -75,6 +75,14 @@ print(c.fetch('1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')[1][0][1].decode().s
     await poll(() => page.getByRole('navigation', { name: 'Folders' }).getByText('Receipts', { exact: true }).count()).toBe(1);
     expect(imaplib(user, password, `print(c.list()[1])`)).toContain('Receipts');
 
+    // Search from the toolbar; Escape returns to the folder.
+    await page.keyboard.press('/');
+    await page.keyboard.type('beans');
+    await poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('Re: Garden plan');
+    await page.keyboard.press('Escape');
+    await poll(() => rows.count()).toBe(2);
+
     // Wiping the renderer's cache loses nothing: main replays its journal.
     await page.evaluate('new Promise((r) => { indexedDB.deleteDatabase("hearth").onsuccess = r; setTimeout(r, 2000); })');
     await page.reload();

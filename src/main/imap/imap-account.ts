@@ -506,6 +506,24 @@ export class ImapAccount {
     });
   }
 
+  // ------------------------------------------------------------------------------ search
+
+  /** Asks the server to search a folder's full text (bodies too), returning cached message ids. */
+  async searchServer(mb: MailboxRow, query: string): Promise<number[]> {
+    const client = await this.connection('user');
+    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+    let uids: number[];
+    try {
+      uids = (await client.search({ text: query }, { uid: true })) || [];
+    } catch (e) {
+      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
+    } finally {
+      lock.release();
+    }
+    const cached = this.d.cache.mailboxUids(mb.id);
+    return uids.map((u) => cached.get(u)?.id).filter((id): id is number => id !== undefined);
+  }
+
   // ------------------------------------------------------------------------------ reading
 
   /** The message for reading: from the offline copy if there is one, else fetched (and kept). */

@@ -251,7 +251,21 @@ export class HearthServices {
         await this.account(mb.accountId).subscribeFolder(mb, subscribed);
         return ok;
       },
-      'messages.search': (q) => this.cache.searchMessages(q),
+      'messages.search': async (q) => {
+        const local = this.cache.searchMessages(q);
+        if (q.mailboxId === undefined) return local;
+        // In one folder, the server also searches message bodies; offline, the local results stand.
+        const mb = this.mailbox(q.mailboxId);
+        const ids = await this.account(mb.accountId)
+          .searchServer(mb, q.query)
+          .catch(() => [] as number[]);
+        const seen = new Set(local.map((m) => m.id));
+        const extra = ids
+          .filter((id) => !seen.has(id))
+          .map((id) => this.cache.getMessage(id))
+          .filter((m): m is NonNullable<typeof m> => m !== null);
+        return [...local, ...extra].sort((a, b) => b.date - a.date).slice(0, q.limit);
+      },
       'sync.now': async ({ accountId }) => {
         const targets = accountId ? [this.account(accountId)] : [...this.accounts.values()];
         await Promise.all(targets.map((a) => a.sync()));

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Account, Mailbox, MessageSummary, SyncProgress } from '../../shared/api.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
@@ -22,6 +22,9 @@ export function App({ api, db }: AppProps) {
   const [mailboxId, setMailboxId] = useState<number | null>(null);
   const [messageId, setMessageId] = useState<number | null>(null);
   const [showAddAccount, setShowAddAccount] = useState(false);
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<MessageSummary[] | null>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
   const onCompose = useCallback((_mode: 'new' | 'reply' | 'replyAll' | 'forward', _messageId: number | null) => {
     setNotice('Writing mail arrives with the compose window.');
   }, []);
@@ -36,7 +39,7 @@ export function App({ api, db }: AppProps) {
 
   const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
-  const messages = useLive<MessageSummary[]>(
+  const folderMessages = useLive<MessageSummary[]>(
     () =>
       mailboxId === null
         ? Promise.resolve([])
@@ -44,6 +47,35 @@ export function App({ api, db }: AppProps) {
     [db, mailboxId],
     [],
   );
+
+  // Search: the cache answers at once; in a folder, main also asks the server (bodies too).
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) {
+      setResults(null);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      void api
+        .call('messages.search', { query: q, limit: 200, ...(mailboxId !== null ? { mailboxId } : {}) })
+        .then((r) => !cancelled && setResults(r))
+        .catch(async () => {
+          // Main unreachable: search what this window has cached.
+          const needle = q.toLowerCase();
+          const local = await db.messages
+            .filter((m) => `${m.subject} ${m.snippet} ${m.from.map((a) => `${a.name} ${a.address}`).join(' ')}`.toLowerCase().includes(needle))
+            .limit(200)
+            .toArray();
+          if (!cancelled) setResults(local.sort((a, b) => b.date - a.date));
+        });
+    }, 200);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [query, mailboxId, api, db]);
+  const messages = results ?? folderMessages;
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
@@ -128,6 +160,7 @@ export function App({ api, db }: AppProps) {
       else if (e.key === 'A') act({ kind: 'replyAll' });
       else if (e.key === 'f') act({ kind: 'forward' });
       else if (e.key === 'c') onCompose('new', null);
+      else if (e.key === '/') searchBox.current?.focus();
       else return;
       e.preventDefault();
     };
@@ -144,6 +177,22 @@ export function App({ api, db }: AppProps) {
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
         </button>
+        <input
+          ref={searchBox}
+          className="search"
+          type="search"
+          placeholder="Search (/)"
+          aria-label="Search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              setQuery('');
+              e.currentTarget.blur();
+            }
+          }}
+          data-testid="search"
+        />
         <button
           type="button"
           title="Check for new mail (r)"
@@ -172,7 +221,13 @@ export function App({ api, db }: AppProps) {
             await api.call('mailboxes.delete', { mailboxId });
           }}
         />
-        <MessageList mailbox={currentMailbox} messages={messages} selectedId={messageId} onSelect={setMessageId} />
+        <MessageList
+          mailbox={currentMailbox}
+          title={results ? `Search: ${query.trim()}` : undefined}
+          messages={messages}
+          selectedId={messageId}
+          onSelect={setMessageId}
+        />
         <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
       </div>
       <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />

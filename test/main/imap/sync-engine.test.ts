@@ -372,6 +372,22 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     expect(await s.dispatch('messages.attachment', { messageId: m.id, partId: '99' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
+  it('searches subjects in the cache and bodies on the server, and still answers offline', async () => {
+    const { user, password } = createDovecotUser();
+    await deliverToDovecot(user, [msg('Quarterly numbers', { body: `${'Figures follow. '.repeat(40)}The zucchini harvest doubled.` }), msg('Other')]);
+    const sw = await netSwitch();
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-search-')), { idle: false, offlineBodies: false });
+    const id = await addAccount(s, user, password, sw.port);
+    const inbox = folder(s, id, 'INBOX').id;
+    const search = async (query: string) =>
+      ((await s.dispatch('messages.search', { mailboxId: inbox, query })) as { ok: true; result: { subject: string }[] }).result.map((m) => m.subject);
+    expect(await search('quarterly')).toEqual(['Quarterly numbers']);
+    expect(await search('zucchini')).toEqual(['Quarterly numbers']);
+    sw.setOnline(false);
+    expect(await search('quarterly')).toEqual(['Quarterly numbers']);
+    expect(await search('zucchini')).toEqual([]);
+  });
+
   it('threads by Message-ID, In-Reply-To and References; by subject only without them', async () => {
     const { user, password } = createDovecotUser();
     const day = (d: number) => new Date(Date.UTC(2026, 10, d));

@@ -4,17 +4,19 @@ import { PaperclipIcon } from './icons.tsx';
 
 interface Props {
   mailbox: Mailbox | null;
+  /** Replaces the folder name (e.g. for search results). */
+  title?: string | undefined;
   messages: MessageSummary[];
   selectedId: number | null;
   onSelect(id: number): void;
 }
 
-export function MessageList({ mailbox, messages, selectedId, onSelect }: Props) {
+export function MessageList({ mailbox, title, messages, selectedId, onSelect }: Props) {
   const outgoing = mailbox?.specialUse === 'sent' || mailbox?.specialUse === 'drafts';
   return (
     <section className="list" aria-label="Messages">
       <header className="list-header">
-        <h1>{mailbox?.name ?? 'No folder'}</h1>
+        <h1>{title ?? mailbox?.name ?? 'No folder'}</h1>
         <span className="muted">{messages.length} messages</span>
       </header>
       <ol className="messages">
@@ -47,7 +49,7 @@ export function MessageList({ mailbox, messages, selectedId, onSelect }: Props) 
           );
         })}
       </ol>
-      {messages.length === 0 && <p className="muted empty">No messages here.</p>}
+      {messages.length === 0 && <p className="muted empty">{title ? 'Nothing found.' : 'No messages here.'}</p>}
     </section>
   );
 }
