@@ -190,7 +190,7 @@ export function startPeer(name: string, mode: 'accept' | 'tempfail' | 'reject' |
   };
 }
 
-export const CORPUS = '/work/shared/corpus/mime';
+export const CORPUS = path.resolve(import.meta.dirname, '../../../../../shared/corpus/mime');
 export function corpus(name: string): Buffer {
   return readFileSync(path.join(CORPUS, name));
 }
