@@ -2,8 +2,8 @@
 
 /** The typed API (IPC and WebSocket hosts). */
 export const apiLimits = {
-  /** Largest WebSocket frame / IPC argument accepted, in bytes. */
-  maxRequestBytes: 64 * 1024 * 1024,
+  /** Largest WebSocket frame / IPC argument accepted, in bytes (a 100 MB attachment, base64). */
+  maxRequestBytes: 140 * 1024 * 1024,
   /** Messages per page request. */
   maxPageSize: 500,
 } as const;
@@ -31,6 +31,23 @@ export const syncLimits = {
   reconnectMaxMs: 5 * 60_000,
   /** Attempts before a pending operation that keeps failing on the server is dropped with a notice. */
   maxOpAttempts: 5,
+} as const;
+
+/** Sending: the outbox and its sender loop (src/main/send). */
+export const sendLimits = {
+  /** Default "undo send" window, ms. */
+  undoHoldMs: 10_000,
+  /** Retry delays after a temporary failure (4xx, network), ms; the last one repeats. */
+  retryDelaysMs: [30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000],
+  /** Give up retrying after this long and mark the message failed, ms. */
+  giveUpAfterMs: 3 * 86_400_000,
+  /** Connection / greeting / socket timeouts for submission, ms. */
+  connectTimeoutMs: 20_000,
+  socketTimeoutMs: 120_000,
+  /** Largest message Hearth composes, bytes (servers usually refuse far less). */
+  maxMessageBytes: 100 * 1024 * 1024,
+  /** Recipients per message. */
+  maxRecipients: 500,
 } as const;
 
 /** The household IMAP server (src/main/server/imap). */

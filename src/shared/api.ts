@@ -176,6 +176,66 @@ export const ServerStatus = z.object({
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
 
+/** An attachment of a message being written: its bytes (base64) or, from main's own code, a file path. */
+export const OutgoingAttachment = z.object({
+  filename: z.string().min(1).max(255),
+  contentType: z.string().max(255).default('application/octet-stream'),
+  contentBase64: z.string().optional(),
+  /** Inline image referenced from the HTML as cid:<contentId>. */
+  contentId: z.string().max(255).optional(),
+  /** Keeps an attachment of the original on forward: main copies it from there. */
+  fromMessage: z.object({ messageId: z.number().int(), partId: z.string().max(64) }).optional(),
+});
+export type OutgoingAttachment = z.infer<typeof OutgoingAttachment>;
+
+/** A message being written. Recipients are header text ("Ann <a@x>, b@y"); main parses them. */
+export const ComposeMessage = z.object({
+  accountId: z.string().min(1),
+  /** Index into the account's identities (0 = default). */
+  identity: z.number().int().min(0).max(19).default(0),
+  to: z.string().max(20_000).default(''),
+  cc: z.string().max(20_000).default(''),
+  bcc: z.string().max(20_000).default(''),
+  subject: z.string().max(2000).default(''),
+  text: z
+    .string()
+    .max(10 * 1024 * 1024)
+    .default(''),
+  html: z
+    .string()
+    .max(20 * 1024 * 1024)
+    .optional(),
+  attachments: z.array(OutgoingAttachment).max(100).default([]),
+  inReplyTo: z.string().max(998).optional(),
+  references: z.array(z.string().max(998)).max(100).default([]),
+  /** The message this replies to or forwards (to mark it answered). */
+  replyToMessageId: z.number().int().optional(),
+  /** Send at this time (ms since epoch) instead of now. */
+  sendAt: z.number().int().optional(),
+  /** The draft this message was saved as, replaced on save and deleted when sent. */
+  draftId: z.string().max(100).optional(),
+});
+export type ComposeMessage = z.infer<typeof ComposeMessage>;
+
+export const OutboxState = z.enum(['held', 'scheduled', 'queued', 'sending', 'sent', 'failed']);
+export type OutboxState = z.infer<typeof OutboxState>;
+
+export const OutboxItem = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  messageId: z.string(),
+  subject: z.string(),
+  to: z.array(z.string()),
+  state: OutboxState,
+  /** Until when "undo" can pull it back (held), or when it is due (scheduled / queued retry). */
+  until: z.number().nullable(),
+  attempts: z.number().int(),
+  /** Why it waits or failed, with the server's reply where there was one. */
+  error: z.object({ code: z.string(), message: z.string(), response: z.string().optional() }).nullable(),
+  created: z.number(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
 // ---------------------------------------------------------------------------------------------
 // Methods
 
@@ -254,6 +314,20 @@ export const methods = {
     z.array(MessageSummary),
   ),
 
+  /** Queues a message durably (fsync) and returns; the sender loop submits it after the undo hold. */
+  'outbox.send': method(ComposeMessage.strict(), OutboxItem),
+  'outbox.list': method(Empty, z.array(OutboxItem)),
+  /** Pulls a held (or failed, or scheduled) message back; it becomes a draft again. */
+  'outbox.unsend': method(z.object({ id: z.string().min(1) }).strict(), ComposeMessage),
+  'outbox.retry': method(z.object({ id: z.string().min(1) }).strict(), Ok),
+  'outbox.delete': method(z.object({ id: z.string().min(1) }).strict(), Ok),
+  /** Saves a draft locally (durably) and to the server's Drafts folder, replacing its previous version. */
+  'drafts.save': method(ComposeMessage.strict(), z.object({ draftId: z.string() })),
+  'drafts.list': method(Empty, z.array(z.object({ draftId: z.string(), saved: z.number(), message: ComposeMessage }))),
+  'drafts.delete': method(z.object({ draftId: z.string().min(1) }).strict(), Ok),
+  /** Addresses seen in sent and received mail, best first, for autocomplete. */
+  'contacts.suggest': method(z.object({ prefix: z.string().max(200), limit: z.number().int().min(1).max(50).default(8) }).strict(), z.array(Address)),
+
   'sync.now': method(z.object({ accountId: z.string().optional() }).strict(), Ok),
   /** Changes after `sinceSeq` in journal order. A different `epoch` means main's store was reset: drop the cache. */
   'sync.changes': method(
@@ -279,6 +353,8 @@ export const events = {
   'sync.changed': z.object({ epoch: z.string(), lastSeq: z.number().int() }),
   'sync.progress': SyncProgress,
   'account.state': z.object({ accountId: z.string(), state: AccountState, error: z.object({ code: z.string(), message: z.string() }).optional() }),
+  /** The outbox changed (queued, held, sent, failed…): its whole current list. */
+  'outbox.changed': z.array(OutboxItem),
   /** Something the user should know about that is not an error of their last action. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), accountId: z.string().optional() }),
 } as const;

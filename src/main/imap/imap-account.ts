@@ -506,6 +506,80 @@ export class ImapAccount {
     });
   }
 
+  // ------------------------------------------------------------------------------ sent mail and drafts (for the outbox)
+
+  private async onUserConnection<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.connection('user');
+    try {
+      return await fn(client);
+    } catch (e) {
+      throw e instanceof HearthError ? e : toNetworkError(e, this.d.settings.host, this.d.settings.port);
+    }
+  }
+
+  private async uidsWithMessageId(client: ImapFlow, path: string, messageId: string): Promise<number[]> {
+    const lock = await client.getMailboxLock(path);
+    try {
+      return (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** Files a sent message in Sent (marked read); without a Sent folder there is nothing to do. */
+  async appendToSent(raw: Buffer): Promise<void> {
+    const sent = this.role('sent');
+    if (!sent) return;
+    await this.onUserConnection((c) => c.append(sent.path, raw, ['\\Seen']));
+    void this.syncFolders((m) => m.id === sent.id).catch(() => {});
+  }
+
+  /** Whether the Sent folder holds this Message-ID; null when that cannot be known now. */
+  async foundInSent(messageId: string): Promise<boolean | null> {
+    const sent = this.role('sent');
+    if (!sent) return null;
+    try {
+      return (await this.onUserConnection((c) => this.uidsWithMessageId(c, sent.path, messageId))).length > 0;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Replaces a draft in Drafts: old copies (same Message-ID) out, the new one in. */
+  async saveDraftToServer(raw: Buffer, messageId: string): Promise<void> {
+    const drafts = this.role('drafts');
+    if (!drafts) return;
+    await this.onUserConnection(async (c) => {
+      const old = await this.uidsWithMessageId(c, drafts.path, messageId);
+      await c.append(drafts.path, raw, ['\\Draft', '\\Seen']);
+      if (old.length) {
+        const lock = await c.getMailboxLock(drafts.path);
+        try {
+          await c.messageDelete(old, { uid: true });
+        } finally {
+          lock.release();
+        }
+      }
+    });
+    void this.syncFolders((m) => m.id === drafts.id).catch(() => {});
+  }
+
+  async deleteDraftFromServer(messageId: string): Promise<void> {
+    const drafts = this.role('drafts');
+    if (!drafts) return;
+    await this.onUserConnection(async (c) => {
+      const old = await this.uidsWithMessageId(c, drafts.path, messageId);
+      if (!old.length) return;
+      const lock = await c.getMailboxLock(drafts.path);
+      try {
+        await c.messageDelete(old, { uid: true });
+      } finally {
+        lock.release();
+      }
+    });
+    void this.syncFolders((m) => m.id === drafts.id).catch(() => {});
+  }
+
   // ------------------------------------------------------------------------------ search
 
   /** Asks the server to search a folder's full text (bodies too), returning cached message ids. */

@@ -117,6 +117,7 @@ export class CacheDb {
       this.db.exec(`
         BEGIN;
         ALTER TABLE accounts ADD COLUMN identities TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE contacts (address TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL, uses INTEGER NOT NULL, last INTEGER NOT NULL);
         UPDATE meta SET value='3' WHERE key='schema';
         COMMIT;`);
     }
@@ -356,10 +357,37 @@ export class CacheDb {
           JSON.stringify(m.parentIds ?? []),
           this.nextSeq(),
         ) as { id: number; thread_id: number };
-        if (r.thread_id === 0) this.assignThread(r.id, m);
+        if (r.thread_id === 0) {
+          this.assignThread(r.id, m);
+          // Senders of mail one receives are people one may write to.
+          this.observeContacts(m.from, 1, m.date);
+        }
         return r.id;
       });
     });
+  }
+
+  // -------------------------------------------------------------------------------- contacts
+
+  /** Counts addresses seen (weight 1 received, 3 written to) for autocomplete. */
+  observeContacts(list: { name: string; address: string }[], weight: number, when: number): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO contacts (address, name, uses, last) VALUES (?,?,?,?)
+       ON CONFLICT (address) DO UPDATE SET uses=uses+excluded.uses, last=MAX(last, excluded.last),
+         name=CASE WHEN excluded.name <> '' THEN excluded.name ELSE contacts.name END`,
+    );
+    for (const a of list) if (a.address.includes('@')) stmt.run(a.address.toLowerCase(), a.name, weight, when);
+  }
+
+  suggestContacts(prefix: string, limit: number): { name: string; address: string }[] {
+    const like = `${prefix.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const wordLike = `% ${like}`;
+    return this.db
+      .prepare(
+        `SELECT name, address FROM contacts WHERE address LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\'
+         ORDER BY uses DESC, last DESC LIMIT ?3`,
+      )
+      .all(like, wordLike, limit) as { name: string; address: string }[];
   }
 
   /**

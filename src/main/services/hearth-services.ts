@@ -10,6 +10,7 @@ import { BodyStore } from '../imap/body-store.ts';
 import { ImapAccount } from '../imap/imap-account.ts';
 import type { Logger } from '../log.ts';
 import { CacheDb } from './cache-db.ts';
+import { Outbox, type OutboxAccount } from '../send/outbox.ts';
 import type { SecretBox } from './secret-box.ts';
 
 export interface HearthServicesOptions {
@@ -28,6 +29,10 @@ export interface HearthServicesOptions {
   offlineBodies?: boolean;
   /** Use QRESYNC where offered (default true). */
   qresync?: boolean;
+  /** The undo-send window, ms (default 10 s). */
+  undoHoldMs?: number;
+  /** Retry delays of the outbox after temporary failures (tests shorten them). */
+  sendRetryDelaysMs?: readonly number[];
 }
 
 export class HearthServices {
@@ -35,6 +40,7 @@ export class HearthServices {
   readonly cache: CacheDb;
   readonly bodies: BodyStore;
   readonly dispatch: Dispatch;
+  readonly outbox: Outbox;
   private readonly accounts = new Map<string, ImapAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
@@ -44,12 +50,63 @@ export class HearthServices {
     this.opts = opts;
     this.cache = new CacheDb(opts.dataDir);
     this.bodies = new BodyStore(opts.dataDir);
+    this.outbox = new Outbox({
+      dataDir: opts.dataDir,
+      log: opts.log.child({ part: 'outbox' }),
+      account: (accountId) => this.outboxAccount(accountId),
+      attachmentOf: async (messageId, partId) => {
+        const m = this.cache.getMessage(messageId);
+        if (!m) throw new HearthError('NOT_FOUND', 'The original message is gone');
+        return this.account(m.accountId).attachment(messageId, partId);
+      },
+      appendToSent: (accountId, raw) => this.account(accountId).appendToSent(raw),
+      foundInSent: (accountId, messageId) => this.account(accountId).foundInSent(messageId),
+      saveDraftToServer: (accountId, raw, messageId) => this.account(accountId).saveDraftToServer(raw, messageId),
+      deleteDraftFromServer: (accountId, messageId) => this.account(accountId).deleteDraftFromServer(messageId),
+      markAnswered: (rowId) => {
+        const m = this.cache.getMessage(rowId);
+        if (m && !m.flags.includes('\\Answered')) this.account(m.accountId).setFlags([rowId], ['\\Answered'], []);
+      },
+      observeRecipients: (list) => this.cache.observeContacts(list, 3, Date.now()),
+      onChange: (items) => this.events.emit('outbox.changed', items),
+      ...(opts.undoHoldMs !== undefined ? { holdMs: opts.undoHoldMs } : {}),
+      ...(opts.sendRetryDelaysMs ? { retryDelaysMs: opts.sendRetryDelaysMs } : {}),
+    });
     this.dispatch = createDispatcher(this.handlers(), opts.log);
+    // Mail waiting in the outbox goes as soon as its account is reachable again.
+    this.events.subscribe((event, payload) => {
+      if (event === 'account.state' && (payload as { state: string }).state === 'online') this.outbox.kick();
+    });
   }
 
-  /** Starts background sync of every saved account. */
+  /** What the outbox needs to know of an account: who it writes as and how it sends. */
+  private outboxAccount(accountId: string): OutboxAccount {
+    const stored = this.cache.getStoredAccount(accountId);
+    const account = this.cache.listAccounts().find((a) => a.id === accountId);
+    if (!stored || !account) throw new HearthError('NOT_FOUND', 'No such account', { field: 'accountId' });
+    const o = stored.outgoing;
+    return {
+      identities: account.identities,
+      smtp: o
+        ? {
+            host: o.host,
+            port: o.port,
+            tls: o.tls,
+            user: o.user,
+            password: stored.sealedSmtpPassword ? this.opts.secrets.open(stored.sealedSmtpPassword) : undefined,
+            auth: stored.config.auth,
+            caCert: o.caCert,
+          }
+        : null,
+      // Gmail files every message sent through its SMTP in Sent by itself; a second copy would duplicate it.
+      providerStoresSent: !!o && /(^|\.)(gmail|googlemail)\.com$/i.test(o.host),
+    };
+  }
+
+  /** Starts background sync of every saved account, and the outbox. */
   start(): void {
     this.started = true;
+    this.outbox.kick();
     for (const a of this.cache.listAccounts()) if (!this.accounts.has(a.id)) this.startAccount(a.id);
   }
 
@@ -266,6 +323,30 @@ export class HearthServices {
           .filter((m): m is NonNullable<typeof m> => m !== null);
         return [...local, ...extra].sort((a, b) => b.date - a.date).slice(0, q.limit);
       },
+      'outbox.send': (m) => {
+        this.account(m.accountId);
+        return this.outbox.send(m);
+      },
+      'outbox.list': () => this.outbox.list(),
+      'outbox.unsend': ({ id }) => this.outbox.unsend(id),
+      'outbox.retry': ({ id }) => {
+        this.outbox.retry(id);
+        return ok;
+      },
+      'outbox.delete': ({ id }) => {
+        this.outbox.delete(id);
+        return ok;
+      },
+      'drafts.save': (m) => {
+        this.account(m.accountId);
+        return this.outbox.saveDraft(m);
+      },
+      'drafts.list': () => this.outbox.listDrafts(),
+      'drafts.delete': ({ draftId }) => {
+        this.outbox.deleteDraft(draftId);
+        return ok;
+      },
+      'contacts.suggest': ({ prefix, limit }) => (prefix.trim() ? this.cache.suggestContacts(prefix, limit) : []),
       'sync.now': async ({ accountId }) => {
         const targets = accountId ? [this.account(accountId)] : [...this.accounts.values()];
         await Promise.all(targets.map((a) => a.sync()));
@@ -277,6 +358,7 @@ export class HearthServices {
   }
 
   async close(): Promise<void> {
+    await this.outbox.close();
     for (const t of this.timers.values()) clearInterval(t);
     this.timers.clear();
     await Promise.all([...this.accounts.values()].map((a) => a.close()));
