@@ -19,6 +19,8 @@ export interface AppOptions {
   embeddedServer: boolean;
   /** Ports for the embedded server; default its standard non-privileged ports, 0 = ephemeral. */
   serverPorts?: Partial<Record<ListenerName, number | null>>;
+  /** The undo-send window, ms (tests shorten it). */
+  undoHoldMs?: number;
 }
 
 export interface RunningApp {
@@ -53,6 +55,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     version: opts.version,
     secrets: opts.secrets,
     log: opts.log,
+    ...(opts.undoHoldMs !== undefined ? { undoHoldMs: opts.undoHoldMs } : {}),
     serverStatus: () => ({
       running: server !== null,
       domain: server ? (server.users.localDomains()[0] ?? null) : null,
@@ -64,6 +67,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     const statePath = path.join(opts.dataDir, 'embedded.json');
     const state: EmbeddedState = existsSync(statePath) ? JSON.parse(readFileSync(statePath, 'utf8')) : { demoAccountId: null };
     const imaps = server.listeners.find((l) => l.name === 'imaps');
+    const submission = server.listeners.find((l) => l.name === 'submission');
     if (imaps && server.demo?.created && server.demo.password && !state.demoAccountId) {
       const account = services.addAccountUnchecked({
         name: 'Demo (this computer)',
@@ -78,12 +82,26 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
           auth: 'password',
           caCert: server.tls.cert,
         },
+        // Sending goes through the household server's submission port, like any phone in the house.
+        ...(submission
+          ? {
+              outgoing: {
+                host: '127.0.0.1',
+                port: submission.port,
+                tls: 'starttls' as const,
+                user: server.demo.address,
+                password: server.demo.password,
+                caCert: server.tls.cert,
+              },
+            }
+          : {}),
       });
       state.demoAccountId = account.id;
       writeFileAtomic(statePath, JSON.stringify(state));
     } else if (imaps && state.demoAccountId) {
       // The server may have had to take other ports this time; keep the demo account pointing at it.
       services.updateIncomingEndpoint(state.demoAccountId, '127.0.0.1', imaps.port, server.tls.cert);
+      if (submission) services.updateOutgoingEndpoint(state.demoAccountId, '127.0.0.1', submission.port, server.tls.cert);
     }
   }
 

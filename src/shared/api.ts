@@ -143,6 +143,9 @@ export const MessageBody = z.object({
   attachments: z.array(AttachmentInfo),
   /** True when the MIME could not be fully parsed; what could be read is still shown. */
   damaged: z.boolean(),
+  /** For replies: the original's References (oldest first) and Reply-To. */
+  references: z.array(z.string()).default([]),
+  replyTo: z.array(Address).default([]),
 });
 export type MessageBody = z.infer<typeof MessageBody>;
 

@@ -15,6 +15,8 @@ const { values } = parseArgs({
     'no-server': { type: 'boolean', default: false },
     // The embedded server takes free ports instead of its standard ones (tests, several instances).
     'ephemeral-server-ports': { type: 'boolean', default: false },
+    // Seconds during which a sent message can be pulled back (default 10).
+    'undo-seconds': { type: 'string' },
   },
 });
 
@@ -30,6 +32,7 @@ const app = await startApp({
   secrets: new FileKeySecretBox(dataDir),
   log,
   embeddedServer: !values['no-server'],
+  ...(values['undo-seconds'] !== undefined ? { undoHoldMs: Number(values['undo-seconds']) * 1000 } : {}),
   ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 } } : {}),
 });
 if (app.server) {

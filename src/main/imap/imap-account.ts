@@ -672,8 +672,10 @@ export async function parseMessageBody(id: number, source: Buffer): Promise<Mess
         inline: a.contentDisposition === 'inline',
       })),
       damaged: false,
+      references: typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []),
+      replyTo: (parsed.replyTo?.value ?? []).filter((a) => a.address).map((a) => ({ name: a.name ?? '', address: a.address ?? '' })),
     };
   } catch {
-    return { id, html: null, text: source.toString('utf8'), attachments: [], damaged: true };
+    return { id, html: null, text: source.toString('utf8'), attachments: [], damaged: true, references: [], replyTo: [] };
   }
 }

@@ -178,6 +178,15 @@ export class HearthServices {
     this.cache.updateAccountConfig(accountId, { ...stored.config, host, port, ...(caCert !== undefined ? { caCert } : {}) });
   }
 
+  /** The same for the outgoing server. */
+  updateOutgoingEndpoint(accountId: string, host: string, port: number, caCert?: string): void {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (!stored?.outgoing) return;
+    const o = stored.outgoing;
+    if (o.host === host && o.port === port && (caCert === undefined || o.caCert === caCert)) return;
+    this.cache.updateAccount(accountId, { outgoing: { ...o, host, port, ...(caCert !== undefined ? { caCert } : {}) } });
+  }
+
   async removeAccount(accountId: string): Promise<void> {
     const a = this.accounts.get(accountId);
     clearInterval(this.timers.get(accountId));

@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Account, Mailbox, MessageSummary, SyncProgress } from '../../shared/api.ts';
+import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from '../../shared/api.ts';
+import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
+import { Compose, type ComposeDraft } from './components/Compose.tsx';
+import { OutboxBar } from './components/OutboxBar.tsx';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
@@ -19,15 +22,74 @@ export function App({ api, db }: AppProps) {
   const [connection, setConnection] = useState<ConnectionState>(api.state());
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const report = useCallback((e: unknown) => setNotice(e instanceof Error ? e.message : String(e)), []);
   const [mailboxId, setMailboxId] = useState<number | null>(null);
+  const mailboxIdRef = useRef<number | null>(null);
+  mailboxIdRef.current = mailboxId;
   const [messageId, setMessageId] = useState<number | null>(null);
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<MessageSummary[] | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
-  const onCompose = useCallback((_mode: 'new' | 'reply' | 'replyAll' | 'forward', _messageId: number | null) => {
-    setNotice('Writing mail arrives with the compose window.');
-  }, []);
+  const [compose, setCompose] = useState<ComposeDraft | null>(null);
+  const composeOpen = useRef(false);
+  composeOpen.current = compose !== null || showAddAccount;
+  const [outbox, setOutbox] = useState<OutboxItem[]>([]);
+  useEffect(() => api.on('outbox.changed', setOutbox), [api]);
+  useEffect(() => {
+    if (connection === 'online') void api.call('outbox.list', {}).then(setOutbox, () => {});
+  }, [api, connection]);
+
+  const onCompose = useCallback(
+    (mode: 'new' | 'reply' | 'replyAll' | 'forward', messageId: number | null) => {
+      void (async () => {
+        const list = await db.accounts.toArray();
+        if (mode === 'new' || messageId === null) {
+          const current = (await db.mailboxes.get(mailboxIdRef.current ?? -1))?.accountId;
+          const accountId = current ?? list[0]?.id;
+          if (!accountId) return setNotice('Add an account first.');
+          return setCompose({ accountId });
+        }
+        const original = await db.messages.get(messageId);
+        if (!original) return;
+        const body = (await db.bodies.get(messageId)) ?? (await api.call('messages.body', { messageId }));
+        const account = list.find((a) => a.id === original.accountId);
+        const mine = account ? account.identities.map((i) => i.email) : [];
+        const identity = Math.max(
+          0,
+          (account?.identities ?? []).findIndex((i) => [...original.to, ...original.cc].some((a) => a.address.toLowerCase() === i.email.toLowerCase())),
+        );
+        const text = body.text ?? '';
+        if (mode === 'forward') {
+          setCompose({
+            accountId: original.accountId,
+            identity,
+            subject: forwardSubject(original.subject),
+            text: quoteForForward({ ...original, text }),
+            attachments: body.attachments
+              .filter((a) => !a.inline)
+              .map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, fromMessage: { messageId, partId: a.partId } })),
+            replyToMessageId: messageId,
+          });
+          return;
+        }
+        const who = replyRecipients({ ...original, replyTo: body.replyTo }, mine, mode === 'replyAll');
+        const signature = account?.identities[identity]?.signature;
+        setCompose({
+          accountId: original.accountId,
+          identity,
+          to: formatAddressList(who.to),
+          cc: formatAddressList(who.cc),
+          subject: replySubject(original.subject),
+          text: `${signature ? `\n\n${signature}` : ''}${quoteForReply({ ...original, text })}`,
+          ...(original.messageId ? { inReplyTo: original.messageId } : {}),
+          references: replyReferences(body.references, original.messageId),
+          replyToMessageId: messageId,
+        });
+      })().catch(report);
+    },
+    [api, db],
+  );
 
   useEffect(() => {
     const off = api.onState(setConnection);
@@ -89,7 +151,6 @@ export function App({ api, db }: AppProps) {
     [db, messageId],
     null,
   );
-  const report = useCallback((e: unknown) => setNotice(e instanceof Error ? e.message : String(e)), []);
 
   // Opening a message marks it read, as every mail program does (it works offline: main queues it).
   useEffect(() => {
@@ -148,6 +209,7 @@ export function App({ api, db }: AppProps) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+      if (composeOpen.current || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'j' || e.key === 'ArrowDown') move(1);
       else if (e.key === 'k' || e.key === 'ArrowUp') move(-1);
       else if (e.key === 'Escape') setMessageId(null);
@@ -174,6 +236,16 @@ export function App({ api, db }: AppProps) {
     <div className="app">
       <header className="toolbar">
         <span className="brand">Hearth</span>
+        <button
+          type="button"
+          className="primary"
+          title="New message (c)"
+          onClick={() => onCompose('new', null)}
+          disabled={connection !== 'online'}
+          data-testid="compose"
+        >
+          Write
+        </button>
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
         </button>
@@ -230,8 +302,22 @@ export function App({ api, db }: AppProps) {
         />
         <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
       </div>
+      <OutboxBar
+        items={outbox}
+        onUndo={(id) =>
+          void api
+            .call('outbox.unsend', { id })
+            .then((m) => setCompose(m))
+            .catch(report)
+        }
+        onRetry={(id) => void api.call('outbox.retry', { id }).catch(report)}
+        onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
+      />
       <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
       {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}
+      {compose && accounts.length > 0 && (
+        <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />
+      )}
       {accounts.length === 0 && connection !== 'online' && (
         <div className="empty-state">Hearth’s background service is not reachable and nothing is cached yet.</div>
       )}
