@@ -12,7 +12,7 @@ import { createDovecotUser, dovecot } from '../../support/peers.ts';
 import { deliverToDovecot, rfc822 } from '../../support/mail-fixtures.ts';
 import { fillDovecotFolder, imaplib } from '../../support/dovecot-maildir.ts';
 import { startNetSwitch, type NetSwitch } from '../../support/net-switch.ts';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import MailComposer from 'nodemailer/lib/mail-composer';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
