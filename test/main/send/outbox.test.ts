@@ -165,6 +165,22 @@ describe('sending', () => {
     expect(s.cache.suggestContacts('jür', 5)).toEqual([{ name: 'Jürgen Groß', address: `${you.user}@example.test` }]);
   });
 
+  it('sends to an internationalised address with SMTPUTF8', async () => {
+    const me = createDovecotUser();
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-utf8-')));
+    const id = await account(s, me.user, me.password, small.port);
+    const before = small.received().length;
+    await s.outbox.send(compose(id, { to: 'Jörg <jörg@bücher.example>', subject: 'Ümlaut' }));
+    await until(
+      () => small.received().length,
+      (n) => n > before,
+    );
+    const got = small.received().slice(-1)[0]!;
+    expect(got.env.to).toEqual(['jörg@bücher.example']);
+    expect((got.env as unknown as { mail_options: string[] }).mail_options.map((o) => o.toUpperCase())).toContain('SMTPUTF8');
+    expect((await simpleParser(got.eml)).to).toMatchObject({ value: [{ address: 'jörg@bücher.example', name: 'Jörg' }] });
+  });
+
   it('retries a temporary failure and delivers exactly once', async () => {
     const me = createDovecotUser();
     const you = createDovecotUser();
