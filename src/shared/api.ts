@@ -2,6 +2,7 @@
 // declared once here with a runtime schema; the Electron IPC host and the WebSocket host both
 // validate against it and call the same service objects.
 import { z } from 'zod';
+import { DiscoveryResult } from './discovery.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Domain types
@@ -263,6 +264,8 @@ export const methods = {
   'app.info': method(Empty, z.object({ version: z.string(), host: z.enum(['electron', 'web']), dataDir: z.string() })),
 
   'accounts.list': method(Empty, z.array(Account)),
+  /** Finds incoming and outgoing settings for an address (autoconfig, ISPDB, SRV, MX, guesses), each probed. */
+  'accounts.discover': method(z.object({ email: emailAddress }).strict(), DiscoveryResult),
   'accounts.add': method(AccountInput.strict(), Account),
   'accounts.remove': method(accountRef, Ok),
   /** Changes an account's name, identities or outgoing server (a password left out keeps the saved one). */

@@ -11,6 +11,7 @@ import { ImapAccount } from '../imap/imap-account.ts';
 import type { Logger } from '../log.ts';
 import { CacheDb } from './cache-db.ts';
 import { Outbox, type OutboxAccount } from '../send/outbox.ts';
+import { defaultDiscoveryDeps, discover, type DiscoveryDeps } from '../autoconfig/discover.ts';
 import type { SecretBox } from './secret-box.ts';
 
 export interface HearthServicesOptions {
@@ -31,6 +32,8 @@ export interface HearthServicesOptions {
   qresync?: boolean;
   /** The undo-send window, ms (default 10 s). */
   undoHoldMs?: number;
+  /** Discovery's network access (tests point it at loopback). */
+  discovery?: Partial<DiscoveryDeps>;
   /** Retry delays of the outbox after temporary failures (tests shorten them). */
   sendRetryDelaysMs?: readonly number[];
 }
@@ -222,6 +225,7 @@ export class HearthServices {
     return {
       'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir }),
       'accounts.list': () => this.cache.listAccounts(),
+      'accounts.discover': ({ email }) => discover(email, defaultDiscoveryDeps(this.opts.discovery)),
       'accounts.add': (a) => this.addAccount(a),
       'accounts.update': ({ accountId, name, identities, outgoing }) => {
         const change: Parameters<CacheDb['updateAccount']>[1] = {};

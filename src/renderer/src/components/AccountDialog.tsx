@@ -32,6 +32,44 @@ export function AccountDialog({ api, onClose }: Props) {
   const [password, setPassword] = useState('');
   const [caCert, setCaCert] = useState('');
   const [busy, setBusy] = useState(false);
+  const [found, setFound] = useState<string | null>(null);
+
+  const SOURCE: Record<string, string> = {
+    autoconfig: 'your provider’s settings file',
+    ispdb: 'the Thunderbird ISP database',
+    srv: 'your domain’s DNS (SRV records)',
+    mx: 'your domain’s mail host (MX) in the ISP database',
+    guess: 'trying common server names',
+  };
+  const findSettings = async () => {
+    setBusy(true);
+    setError(null);
+    setFound(null);
+    try {
+      const r = await api.call('accounts.discover', { email });
+      const inc = r.incoming.find((c) => c.probe.ok);
+      const out = r.outgoing.find((c) => c.probe.ok) ?? r.outgoing[0];
+      if (!inc) {
+        setError({ message: 'No settings found for this address; please enter them below.' });
+        return;
+      }
+      setProtocol(inc.protocol === 'pop3' ? 'pop3' : 'imap');
+      setHost(inc.host);
+      setTls(inc.tls);
+      setPort(inc.port);
+      setUser(inc.user);
+      if (out) {
+        setSmtpHost(out.host);
+        setSmtpTls(out.tls);
+        setSmtpPort(out.port);
+      }
+      setFound(`Found by ${SOURCE[r.source ?? ''] ?? r.source}${r.provider ? ` (${r.provider})` : ''}. Check them, add your password, and continue.`);
+    } catch (err) {
+      setError({ message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
   const [error, setError] = useState<{ message: string; field?: string; detail?: Record<string, unknown> } | null>(null);
 
   const submit = async (e: FormEvent) => {
@@ -82,6 +120,14 @@ export function AccountDialog({ api, onClose }: Props) {
           Email address
           <input name="email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
         </label>
+        <button type="button" className="link" onClick={() => void findSettings()} disabled={busy || !email.includes('@')} data-testid="find-settings">
+          Find settings automatically
+        </button>
+        {found && (
+          <p className="muted" data-testid="found-settings">
+            {found}
+          </p>
+        )}
         <fieldset>
           <legend>Incoming mail</legend>
           <label>
