@@ -11,7 +11,9 @@ export const apiLimits = {
 /** The IMAP client sync engine. */
 export const syncLimits = {
   /** Messages fetched per FETCH round when listing headers (newest first). */
-  headerBatch: 500,
+  headerBatch: 1000,
+  /** The first batch of a folder's first sync: small, so the newest mail shows at once. */
+  firstHeaderBatch: 200,
   /** Connection and greeting timeout, ms. */
   connectTimeoutMs: 15_000,
   /** Snippet length shown in the message list. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 
 export class BodyStore {
   private readonly dir: string;
+  private readonly made = new Set<string>();
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'bodies');
@@ -19,7 +20,11 @@ export class BodyStore {
 
   write(messageId: number, source: Buffer): void {
     const f = this.file(messageId);
-    mkdirSync(path.dirname(f), { recursive: true });
+    const dir = path.dirname(f);
+    if (!this.made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.made.add(dir);
+    }
     const tmp = `${f}.tmp`;
     writeFileSync(tmp, source);
     renameSync(tmp, f);

@@ -63,9 +63,19 @@ function decodeQuotedPrintable(raw: string): Buffer {
   return Buffer.from(bytes);
 }
 
+const decoders = new Map<string, InstanceType<typeof TextDecoder>>();
+
 function decodeCharset(buf: Buffer, charset: string): string {
+  const label = charset.toLowerCase();
+  // Node's native UTF-8 decoder (invalid bytes become U+FFFD, like TextDecoder's).
+  if (label === 'us-ascii' || label === 'utf-8' || label === 'utf8') return buf.toString('utf8');
   try {
-    return new TextDecoder(charset.toLowerCase(), { fatal: false }).decode(buf);
+    let d = decoders.get(label);
+    if (!d) {
+      d = new TextDecoder(label, { fatal: false });
+      if (decoders.size < 64) decoders.set(label, d);
+    }
+    return d.decode(buf);
   } catch {
     // Unknown label: latin1 keeps every byte visible rather than dropping the snippet.
     return buf.toString('latin1');
@@ -101,11 +111,16 @@ export function makeSnippet(text: string, type: 'text/plain' | 'text/html', maxC
         return ENTITY[e.toLowerCase()] ?? m;
       });
   } else {
-    // Drop quoted replies and signature separators so the snippet shows what is new.
-    t = t
-      .split(/\r?\n/)
-      .filter((l) => !l.startsWith('>'))
-      .join(' ');
+    // Drop quoted replies so the snippet shows what is new; stop once there is enough text.
+    const kept: string[] = [];
+    let length = 0;
+    for (const line of t.split('\n')) {
+      if (line.startsWith('>')) continue;
+      kept.push(line);
+      length += line.length;
+      if (length > maxChars * 2) break;
+    }
+    t = kept.join(' ');
   }
   return t.replace(/\s+/g, ' ').trim().slice(0, maxChars);
 }

@@ -44,7 +44,6 @@ export interface FolderSyncResult {
 
 export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow): Promise<FolderSyncResult> {
   const { cache, accountId } = ctx;
-  const lock = await client.getMailboxLock(mb.path, { readOnly: true });
   const vanished = new Set<number>();
   const flagUpdates = new Map<number, string[]>();
   const onExpunge = (e: { path: string; uid?: number; vanished?: boolean }) => {
@@ -53,16 +52,19 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
   const onFlags = (e: { path: string; uid?: number; flags: Set<string> }) => {
     if (e.path === mb.path && e.uid) flagUpdates.set(e.uid, cleanFlags(e.flags));
   };
+  const canQresync = client.enabled.has('QRESYNC') && mb.uidValidity !== null && mb.highestModseq !== null && mb.uidNext !== null;
+  const qresyncArgs = canQresync ? { uidValidity: BigInt(mb.uidValidity!), changedSince: BigInt(mb.highestModseq!) } : {};
+  // The lock SELECTs the folder with the QRESYNC parameters: one round trip brings what changed.
+  const selectedBefore = !!client.mailbox && client.mailbox.path === mb.path;
+  client.on('expunge', onExpunge);
+  client.on('flags', onFlags);
+  let lock: { release(): void } | null = null;
   try {
-    const canQresync = client.enabled.has('QRESYNC') && mb.uidValidity !== null && mb.highestModseq !== null && mb.uidNext !== null;
-    client.on('expunge', onExpunge);
-    client.on('flags', onFlags);
-    if (canQresync) {
-      // Re-SELECT even if this folder is open already: only SELECT carries the QRESYNC parameters.
-      await client.mailboxOpen(mb.path, { readOnly: true, uidValidity: BigInt(mb.uidValidity!), changedSince: BigInt(mb.highestModseq!) });
-    } else {
-      // A folder still selected from the last pass reports new mail only after a command.
-      await client.noop();
+    lock = await client.getMailboxLock(mb.path, { readOnly: true, ...qresyncArgs });
+    if (selectedBefore) {
+      // Already open from the last pass: the lock did not SELECT again, so do it (or poll) now.
+      if (canQresync) await client.mailboxOpen(mb.path, { readOnly: true, ...qresyncArgs });
+      else await client.noop();
     }
     client.off('expunge', onExpunge);
     client.off('flags', onFlags);
@@ -80,9 +82,15 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
       known = { ...mb, uidValidity: null, uidNext: null, highestModseq: null };
     }
     const pending = cache.pendingUids(mb.id);
-    const cached = cache.mailboxUids(mb.id);
+    // The folder's cached UIDs, loaded only by the paths that need all of them (QRESYNC does not).
+    let all: Map<number, { id: number; flags: string[] }> | null = null;
+    const cachedAll = () => (all ??= cache.mailboxUids(mb.id));
+    const cached = {
+      get: (uid: number) => (all ? all.get(uid) : (cache.messageByUid(mb.id, uid) ?? undefined)),
+      has: (uid: number) => cached.get(uid) !== undefined,
+    };
     let mode: SyncMode;
-    let newUids: number[];
+    let newUids: number[] | null;
     let removed = 0;
     let flagsChanged = 0;
     const applyFlags = (updates: Map<number, string[]>) => {
@@ -118,32 +126,47 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
       }
       newUids = await uidsFrom(client, mb.uidNext, Number(status.uidNext), status.exists);
       // EXISTS = what we hold + what is new, unless something was expunged: only then list all UIDs.
-      if (status.exists !== cached.size + newUids.filter((u) => !cached.has(u)).length) {
-        const all = await allUids(client, status.exists);
-        applyRemoved([...cached.keys()].filter((u) => !all.has(u)));
+      if (status.exists !== cachedAll().size + newUids.filter((u) => !cached.has(u)).length) {
+        const onServer = await allUids(client, status.exists);
+        applyRemoved([...cachedAll().keys()].filter((u) => !onServer.has(u)));
       }
+    } else if (cache.countMessages(mb.id) === 0 && pending.size === 0) {
+      // First sync of this folder: no diff to make; walk it newest first by sequence number.
+      mode = 'full';
+      newUids = null;
     } else {
       mode = 'full';
       const serverFlags = new Map<number, string[]>();
       if (status.exists > 0) {
         for await (const m of client.fetch('1:*', { uid: true, flags: true })) serverFlags.set(m.uid, cleanFlags(m.flags));
       }
-      applyRemoved([...cache.mailboxUids(mb.id).keys()].filter((uid) => !serverFlags.has(uid)));
+      applyRemoved([...cachedAll().keys()].filter((uid) => !serverFlags.has(uid)));
       applyFlags(serverFlags);
       newUids = [...serverFlags.keys()];
     }
-    const present = cache.mailboxUids(mb.id);
-    const missing = newUids.filter((uid) => !present.has(uid) && !pending.has(uid)).sort((a, b) => b - a);
-    await fetchHeaders(ctx, client, mb, missing);
-    if (!ctx.alive()) return { mode, added: missing.length, removed, flagsChanged };
-    cache.setMailboxSyncState(mb.id, { uidValidity, uidNext: Number(status.uidNext), highestModseq: modseqNow });
-    cache.updateMailboxCounts(mb.id);
-    ctx.announce();
-    return { mode, added: missing.length, removed, flagsChanged };
+    let added: number;
+    if (newUids === null) {
+      added = await fetchHeadersBySequence(ctx, client, mb, status.exists);
+    } else {
+      const present = newUids.length > 200 ? cache.mailboxUids(mb.id) : null;
+      const isPresent = (uid: number) => (present ? present.has(uid) : cache.messageByUid(mb.id, uid) !== null);
+      const missing = newUids.filter((uid) => !isPresent(uid) && !pending.has(uid)).sort((a, b) => b - a);
+      await fetchHeaders(ctx, client, mb, missing);
+      added = missing.length;
+    }
+    if (!ctx.alive()) return { mode, added, removed, flagsChanged };
+    const uidNext = Number(status.uidNext);
+    if (mb.uidValidity !== uidValidity || mb.uidNext !== uidNext || mb.highestModseq !== modseqNow)
+      cache.setMailboxSyncState(mb.id, { uidValidity, uidNext, highestModseq: modseqNow });
+    if (added || removed || flagsChanged) {
+      cache.updateMailboxCounts(mb.id);
+      ctx.announce();
+    }
+    return { mode, added, removed, flagsChanged };
   } finally {
     client.off('expunge', onExpunge);
     client.off('flags', onFlags);
-    lock.release();
+    lock?.release();
   }
 }
 
@@ -167,26 +190,96 @@ function dropMessages(ctx: FolderSyncContext, ids: number[]): void {
   for (const id of ids) ctx.bodies.remove(id);
 }
 
-async function fetchHeaders(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, missing: number[]): Promise<void> {
-  const { accountId, cache, events } = ctx;
+/** What a header FETCH asks for: the list's columns, the structure, References, and the start of part 1 for the snippet. */
+const HEADER_QUERY = {
+  uid: true,
+  flags: true,
+  envelope: true,
+  size: true,
+  bodyStructure: true,
+  internalDate: true,
+  headers: ['references'],
+  // Part 1 is the text of most messages: its first 2 KB come in the same round trip.
+  bodyParts: [{ key: '1', start: 0, maxLength: 2048 }],
+};
+
+/**
+ * Fetches header batches with one batch of lookahead: while this process stores batch k, the
+ * server is already producing batch k+1 (they run on different cores). Snippets whose text part
+ * is not part 1 are fetched after the last batch, so nothing waits on them.
+ */
+async function fetchBatches(
+  ctx: FolderSyncContext,
+  client: ImapFlow,
+  mb: MailboxRow,
+  ranges: { range: string | number[]; count: number }[],
+  byUid: boolean,
+): Promise<number> {
+  const { accountId, events } = ctx;
+  const total = ranges.reduce((n, r) => n + r.count, 0);
   let done = 0;
-  events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total: missing.length });
-  for (let i = 0; i < missing.length && ctx.alive(); i += syncLimits.headerBatch) {
-    const batch = missing.slice(i, i + syncLimits.headerBatch);
-    const fetched: FetchMessageObject[] = [];
-    for await (const m of client.fetch(
-      batch,
-      { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true, headers: ['references'] },
-      { uid: true },
-    )) {
-      fetched.push(m);
-    }
-    const snippets = await fetchSnippets(client, fetched);
-    cache.upsertMessages(fetched.map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid) ?? '')));
-    done += batch.length;
-    events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total: missing.length });
+  events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
+  const collect = async (range: string | number[]) => {
+    const out: FetchMessageObject[] = [];
+    for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
+    return out;
+  };
+  const later: FetchMessageObject[] = [];
+  let next: Promise<FetchMessageObject[]> | null = ranges.length ? collect(ranges[0]!.range) : null;
+  for (let i = 0; next && ctx.alive(); i++) {
+    const fetched = await next;
+    next = i + 1 < ranges.length && ctx.alive() ? collect(ranges[i + 1]!.range) : null;
+    // A failure of the lookahead surfaces when it is awaited; until then it must not be unhandled.
+    next?.catch(() => {});
+    // Let the next FETCH reach the wire before this batch's CPU work starts.
+    if (next) await new Promise((r) => setImmediate(r));
+    later.push(...storeHeaders(ctx, mb, fetched));
+    done += ranges[i]!.count;
+    events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
+  }
+  if (later.length && ctx.alive()) {
+    const snippets = await fetchSnippets(client, later);
+    ctx.cache.upsertMessages(later.filter((m) => snippets.has(m.uid)).map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid)!)));
     ctx.announce();
   }
+  return done;
+}
+
+async function fetchHeaders(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, missing: number[]): Promise<void> {
+  const ranges: { range: number[]; count: number }[] = [];
+  for (let i = 0; i < missing.length; i += syncLimits.headerBatch) {
+    const batch = missing.slice(i, i + syncLimits.headerBatch);
+    ranges.push({ range: batch, count: batch.length });
+  }
+  await fetchBatches(ctx, client, mb, ranges, true);
+}
+
+/** A folder's first sync: sequence ranges from the end (newest first), no UID list needed first. */
+async function fetchHeadersBySequence(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, exists: number): Promise<number> {
+  // A small first batch puts the newest mail on screen at once; then big ones for throughput.
+  const ranges: { range: string; count: number }[] = [];
+  let size: number = syncLimits.firstHeaderBatch;
+  for (let end = exists; end >= 1; end -= size, size = syncLimits.headerBatch) {
+    const start = Math.max(1, end - size + 1);
+    ranges.push({ range: `${start}:${end}`, count: end - start + 1 });
+  }
+  return fetchBatches(ctx, client, mb, ranges, false);
+}
+
+/** Stores a batch with the snippets part 1 gave; returns the messages whose snippet needs another fetch. */
+function storeHeaders(ctx: FolderSyncContext, mb: MailboxRow, fetched: FetchMessageObject[]): FetchMessageObject[] {
+  const snippets = new Map<number, string>();
+  const later: FetchMessageObject[] = [];
+  for (const m of fetched) {
+    const part = findSnippetPart(m.bodyStructure);
+    const content = m.bodyParts?.get('1');
+    if (part && part.part === '1' && content)
+      snippets.set(m.uid, makeSnippet(decodePart(content, part.encoding, part.charset), part.type, syncLimits.snippetChars));
+    else if (part) later.push(m);
+  }
+  ctx.cache.upsertMessages(fetched.map((m) => toMessageInput(ctx.accountId, mb.id, m, snippets.get(m.uid) ?? '')));
+  ctx.announce();
+  return later;
 }
 
 /** Fetches the start of each message's text part, grouped by part number (one FETCH per group). */
@@ -213,9 +306,9 @@ async function fetchSnippets(client: ImapFlow, msgs: FetchMessageObject[]): Prom
 }
 
 /** Downloads bodies of recent, not too large messages for offline reading, newest first. */
-export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, now: number): Promise<number> {
+export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, since: number): Promise<number> {
   const { cache, bodies, accountId, events } = ctx;
-  const wanted = cache.bodiesWanted(mb.id, now - syncLimits.offlineWindowMs, syncLimits.offlineMaxMessageBytes, 100_000);
+  const wanted = cache.bodiesWanted(mb.id, since, syncLimits.offlineMaxMessageBytes, 1_000_000);
   if (wanted.length === 0) return 0;
   const byUid = new Map(wanted.map((w) => [w.uid, w.id]));
   let done = 0;
@@ -224,12 +317,14 @@ export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: 
     const batch = wanted.slice(i, i + syncLimits.bodyBatch).map((w) => w.uid);
     const lock = await client.getMailboxLock(mb.path, { readOnly: true });
     try {
+      const stored: number[] = [];
       for await (const m of client.fetch(batch, { uid: true, source: true }, { uid: true })) {
         const id = byUid.get(m.uid);
         if (id === undefined || !m.source) continue;
         bodies.write(id, m.source);
-        cache.setBodyCached(id, true);
+        stored.push(id);
       }
+      cache.setBodiesCached(stored);
     } finally {
       lock.release();
     }

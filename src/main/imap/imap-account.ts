@@ -48,6 +48,8 @@ export interface ImapAccountDeps {
   offlineBodies?: boolean;
   /** Use QRESYNC where the server offers it (default true). */
   qresync?: boolean;
+  /** How far back bodies are kept for offline reading (default syncLimits.offlineWindowMs). */
+  offlineWindowMs?: number;
   now?: () => number;
 }
 
@@ -256,7 +258,7 @@ export class ImapAccount {
       let fetched = 0;
       for (const mb of mailboxes) {
         if (this.closed) return;
-        fetched += await fetchBodies(this.ctx, client, mb, now);
+        fetched += await fetchBodies(this.ctx, client, mb, now - (this.d.offlineWindowMs ?? syncLimits.offlineWindowMs));
       }
       if (fetched > 0) this.d.events.emit('sync.progress', { accountId: this.d.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
     })()
@@ -337,7 +339,8 @@ export class ImapAccount {
 
   /** Queues the op and tries to send it; offline, it waits for the next connection. */
   private enqueue(ops: Omit<PendingOp, 'id' | 'attempts'>[]): void {
-    this.d.cache.transaction(() => {
+    // On disk (fsync) before the UI is told: an action the user took must survive a power cut.
+    this.d.cache.durable(() => {
       for (const op of ops) this.d.cache.addOp(op);
     });
     this.announce();

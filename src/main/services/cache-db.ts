@@ -2,7 +2,7 @@
 // Every row carries the `seq` of its last change (one global counter), and deletions leave a
 // tombstone, so "changes since N" is an indexed range scan and a fresh renderer asking from 0
 // gets a full snapshot. The renderer's IndexedDB is only a mirror of this.
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -52,19 +52,36 @@ export interface PendingOp {
 export class CacheDb {
   readonly db: DatabaseSync;
   readonly epoch: string;
+  private readonly statements = new Map<string, StatementSync>();
+  /** The journal counter, kept in memory and written with each transaction (one writer: this process). */
+  private seq = 0;
+  private seqWritten = 0;
+
+  /** A prepared statement, compiled once per SQL text. */
+  private q(sql: string): StatementSync {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new DatabaseSync(path.join(dataDir, 'cache.sqlite'));
     // WAL + FULL: a row is on disk when the statement returns, and readers never block the writer.
-    this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
+    // WAL + NORMAL: a commit survives the process being killed; the user's own actions (accounts,
+    // pending operations) additionally commit with FULL so they survive a power cut too (durable()).
+    this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
     this.migrate();
-    this.epoch = (this.db.prepare("SELECT value FROM meta WHERE key='epoch'").get() as { value: string }).value;
+    this.seq = this.seqWritten = Number((this.q("SELECT value FROM meta WHERE key='seq'").get() as { value: string }).value);
+    this.epoch = (this.q("SELECT value FROM meta WHERE key='epoch'").get() as { value: string }).value;
   }
 
   private migrate(): void {
     this.db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-    const row = this.db.prepare("SELECT value FROM meta WHERE key='schema'").get() as { value: string } | undefined;
+    const row = this.q("SELECT value FROM meta WHERE key='schema'").get() as { value: string } | undefined;
     const version = row ? Number(row.value) : 0;
     if (version > SCHEMA_VERSION) throw new HearthError('STORAGE', `cache.sqlite is from a newer Hearth (schema ${version})`);
     if (version < 1) {
@@ -129,27 +146,41 @@ export class CacheDb {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
+      if (this.seq !== this.seqWritten) this.q("UPDATE meta SET value=? WHERE key='seq'").run(String(this.seq));
       this.db.exec('COMMIT');
+      this.seqWritten = this.seq;
       return result;
     } catch (e) {
       this.db.exec('ROLLBACK');
+      this.seq = this.seqWritten;
       throw e;
     }
   }
 
+  /** A transaction that is on disk (fsync) when it returns: for what only the user has, not the server. */
+  durable<T>(fn: () => T): T {
+    if (this.db.isTransaction) return fn();
+    this.db.exec('PRAGMA synchronous=FULL');
+    try {
+      return this.transaction(fn);
+    } finally {
+      this.db.exec('PRAGMA synchronous=NORMAL');
+    }
+  }
+
   private nextSeq(): number {
-    const row = this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='seq' RETURNING value").get() as { value: string | number };
-    return Number(row.value);
+    if (!this.db.isTransaction) throw new Error('nextSeq outside a transaction');
+    return ++this.seq;
   }
 
   lastSeq(): number {
-    return Number((this.db.prepare("SELECT value FROM meta WHERE key='seq'").get() as { value: string }).value);
+    return this.seqWritten;
   }
 
   // -------------------------------------------------------------------------------- accounts
 
   insertAccount(a: StoredAccount): void {
-    this.transaction(() => {
+    this.durable(() => {
       this.db
         .prepare(
           `INSERT INTO accounts (id, name, email, config, outgoing, sealed_password, sealed_smtp_password, identities, state, seq, created) VALUES (?,?,?,?,?,?,?,?,'offline',?,?)`,
@@ -166,7 +197,7 @@ export class CacheDb {
           this.nextSeq(),
           Date.now(),
         );
-      this.db.prepare(`DELETE FROM tombstones WHERE entity='account' AND id=?`).run(a.id);
+      this.q(`DELETE FROM tombstones WHERE entity='account' AND id=?`).run(a.id);
     });
   }
 
@@ -174,7 +205,7 @@ export class CacheDb {
     id: string,
     change: { name?: string; identities?: Identity[]; outgoing?: StoredAccount['outgoing']; sealedSmtpPassword?: string | null },
   ): void {
-    this.transaction(() => {
+    this.durable(() => {
       const cur = this.getStoredAccount(id);
       if (!cur) throw new HearthError('NOT_FOUND', 'No such account');
       this.db
@@ -191,13 +222,13 @@ export class CacheDb {
   }
 
   updateAccountConfig(id: string, config: StoredAccount['config']): void {
-    this.transaction(() => {
-      this.db.prepare('UPDATE accounts SET config=?, seq=? WHERE id=?').run(JSON.stringify(config), this.nextSeq(), id);
+    this.durable(() => {
+      this.q('UPDATE accounts SET config=?, seq=? WHERE id=?').run(JSON.stringify(config), this.nextSeq(), id);
     });
   }
 
   getStoredAccount(id: string): StoredAccount | null {
-    const r = this.db.prepare('SELECT * FROM accounts WHERE id=?').get(id) as Record<string, string> | undefined;
+    const r = this.q('SELECT * FROM accounts WHERE id=?').get(id) as Record<string, string> | undefined;
     if (!r) return null;
     return {
       id: r.id!,
@@ -212,20 +243,20 @@ export class CacheDb {
   }
 
   listAccounts(): Account[] {
-    return (this.db.prepare('SELECT * FROM accounts ORDER BY created').all() as Record<string, unknown>[]).map(rowToAccount);
+    return (this.q('SELECT * FROM accounts ORDER BY created').all() as Record<string, unknown>[]).map(rowToAccount);
   }
 
   setAccountState(id: string, state: Account['state'], error?: { code: string; message: string }): void {
     this.transaction(() => {
-      this.db.prepare('UPDATE accounts SET state=?, error=?, seq=? WHERE id=?').run(state, error ? JSON.stringify(error) : null, this.nextSeq(), id);
+      this.q('UPDATE accounts SET state=?, error=?, seq=? WHERE id=?').run(state, error ? JSON.stringify(error) : null, this.nextSeq(), id);
     });
   }
 
   removeAccount(id: string): boolean {
-    return this.transaction(() => {
-      const mailboxIds = this.db.prepare('SELECT id FROM mailboxes WHERE account_id=?').all(id) as { id: number }[];
+    return this.durable(() => {
+      const mailboxIds = this.q('SELECT id FROM mailboxes WHERE account_id=?').all(id) as { id: number }[];
       for (const { id: mbId } of mailboxIds) this.removeMailboxRow(mbId);
-      const res = this.db.prepare('DELETE FROM accounts WHERE id=?').run(id);
+      const res = this.q('DELETE FROM accounts WHERE id=?').run(id);
       if (res.changes === 0) return false;
       this.tombstone('account', id);
       return true;
@@ -233,7 +264,7 @@ export class CacheDb {
   }
 
   private tombstone(entity: 'account' | 'mailbox' | 'message', id: string | number): void {
-    this.db.prepare('INSERT OR REPLACE INTO tombstones (entity, id, seq) VALUES (?,?,?)').run(entity, String(id), this.nextSeq());
+    this.q('INSERT OR REPLACE INTO tombstones (entity, id, seq) VALUES (?,?,?)').run(entity, String(id), this.nextSeq());
   }
 
   // -------------------------------------------------------------------------------- mailboxes
@@ -255,17 +286,17 @@ export class CacheDb {
   }
 
   getMailbox(id: number): MailboxRow | null {
-    const r = this.db.prepare('SELECT * FROM mailboxes WHERE id=?').get(id) as Record<string, unknown> | undefined;
+    const r = this.q('SELECT * FROM mailboxes WHERE id=?').get(id) as Record<string, unknown> | undefined;
     return r ? rowToMailbox(r) : null;
   }
 
   listMailboxes(accountId: string): MailboxRow[] {
-    return (this.db.prepare('SELECT * FROM mailboxes WHERE account_id=? ORDER BY path').all(accountId) as Record<string, unknown>[]).map(rowToMailbox);
+    return (this.q('SELECT * FROM mailboxes WHERE account_id=? ORDER BY path').all(accountId) as Record<string, unknown>[]).map(rowToMailbox);
   }
 
   /** Records the server state a folder was last synced at; not a user-visible change. */
   setMailboxSyncState(id: number, s: { uidValidity: number | null; uidNext: number | null; highestModseq: string | null }): void {
-    this.db.prepare('UPDATE mailboxes SET uid_validity=?, uid_next=?, highest_modseq=? WHERE id=?').run(s.uidValidity, s.uidNext, s.highestModseq, id);
+    this.q('UPDATE mailboxes SET uid_validity=?, uid_next=?, highest_modseq=? WHERE id=?').run(s.uidValidity, s.uidNext, s.highestModseq, id);
   }
 
   /** Recounts a folder's total and unread from the cached messages; a journal change only if they moved. */
@@ -291,17 +322,17 @@ export class CacheDb {
             ? newPath + mb.parentPath.slice(oldPath.length)
             : mb.parentPath;
         const name = path.split(delimiter).pop() ?? path;
-        this.db.prepare('UPDATE mailboxes SET path=?, parent_path=?, name=?, seq=? WHERE id=?').run(path, parentPath, name, this.nextSeq(), mb.id);
+        this.q('UPDATE mailboxes SET path=?, parent_path=?, name=?, seq=? WHERE id=?').run(path, parentPath, name, this.nextSeq(), mb.id);
       }
       // Pending ops that target the old path follow the folder.
-      for (const op of this.db.prepare("SELECT id, payload FROM ops WHERE account_id=? AND payload LIKE '%targetPath%'").all(accountId) as {
+      for (const op of this.q("SELECT id, payload FROM ops WHERE account_id=? AND payload LIKE '%targetPath%'").all(accountId) as {
         id: number;
         payload: string;
       }[]) {
         const p = JSON.parse(op.payload) as { targetPath?: string };
         if (p.targetPath && (p.targetPath === oldPath || p.targetPath.startsWith(oldPath + delimiter))) {
           p.targetPath = newPath + p.targetPath.slice(oldPath.length);
-          this.db.prepare('UPDATE ops SET payload=? WHERE id=?').run(JSON.stringify(p), op.id);
+          this.q('UPDATE ops SET payload=? WHERE id=?').run(JSON.stringify(p), op.id);
         }
       }
     });
@@ -313,16 +344,16 @@ export class CacheDb {
 
   private removeMailboxRow(id: number): void {
     // Message tombstones are implied by the mailbox tombstone; the renderer drops children with it.
-    this.db.prepare('DELETE FROM messages WHERE mailbox_id=?').run(id);
-    this.db.prepare('DELETE FROM mailboxes WHERE id=?').run(id);
+    this.q('DELETE FROM messages WHERE mailbox_id=?').run(id);
+    this.q('DELETE FROM mailboxes WHERE id=?').run(id);
     this.tombstone('mailbox', id);
   }
 
   /** Drops every cached message of a folder (UIDVALIDITY changed): tombstones each, keeps the folder. */
   clearMailboxMessages(id: number): void {
     this.transaction(() => {
-      for (const { id: msgId } of this.db.prepare('SELECT id FROM messages WHERE mailbox_id=?').all(id) as { id: number }[]) this.tombstone('message', msgId);
-      this.db.prepare('DELETE FROM messages WHERE mailbox_id=?').run(id);
+      for (const { id: msgId } of this.q('SELECT id FROM messages WHERE mailbox_id=?').all(id) as { id: number }[]) this.tombstone('message', msgId);
+      this.q('DELETE FROM messages WHERE mailbox_id=?').run(id);
     });
   }
 
@@ -331,7 +362,7 @@ export class CacheDb {
   upsertMessages(list: MessageInput[]): number[] {
     if (list.length === 0) return [];
     return this.transaction(() => {
-      const stmt = this.db.prepare(
+      const stmt = this.q(
         `INSERT INTO messages (account_id, mailbox_id, uid, message_id, subject, addrs, date, flags, size, snippet, has_attachments, parent_ids, seq)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
          ON CONFLICT (mailbox_id, uid) DO UPDATE SET message_id=excluded.message_id, subject=excluded.subject, addrs=excluded.addrs,
@@ -371,7 +402,7 @@ export class CacheDb {
 
   /** Counts addresses seen (weight 1 received, 3 written to) for autocomplete. */
   observeContacts(list: { name: string; address: string }[], weight: number, when: number): void {
-    const stmt = this.db.prepare(
+    const stmt = this.q(
       `INSERT INTO contacts (address, name, uses, last) VALUES (?,?,?,?)
        ON CONFLICT (address) DO UPDATE SET uses=uses+excluded.uses, last=MAX(last, excluded.last),
          name=CASE WHEN excluded.name <> '' THEN excluded.name ELSE contacts.name END`,
@@ -398,7 +429,7 @@ export class CacheDb {
   private assignThread(rowId: number, m: MessageInput): void {
     const ids = [...new Set([m.messageId, ...(m.parentIds ?? [])].filter((x): x is string => !!x))];
     const found = new Set<number>();
-    const lookup = this.db.prepare('SELECT thread_id FROM thread_refs WHERE account_id=? AND msgid=?');
+    const lookup = this.q('SELECT thread_id FROM thread_refs WHERE account_id=? AND msgid=?');
     for (const id of ids) {
       const r = lookup.get(m.accountId, id) as { thread_id: number } | undefined;
       if (r) found.add(r.thread_id);
@@ -414,33 +445,42 @@ export class CacheDb {
     const thread = found.size ? Math.min(...found) : rowId;
     for (const other of found) {
       if (other === thread) continue;
-      this.db.prepare('UPDATE messages SET thread_id=?, seq=? WHERE thread_id=?').run(thread, this.nextSeq(), other);
-      this.db.prepare('UPDATE thread_refs SET thread_id=? WHERE thread_id=?').run(thread, other);
+      this.q('UPDATE messages SET thread_id=?, seq=? WHERE thread_id=?').run(thread, this.nextSeq(), other);
+      this.q('UPDATE thread_refs SET thread_id=? WHERE thread_id=?').run(thread, other);
     }
-    const ins = this.db.prepare('INSERT INTO thread_refs (account_id, msgid, thread_id) VALUES (?,?,?) ON CONFLICT DO UPDATE SET thread_id=excluded.thread_id');
+    const ins = this.q('INSERT INTO thread_refs (account_id, msgid, thread_id) VALUES (?,?,?) ON CONFLICT DO UPDATE SET thread_id=excluded.thread_id');
     for (const id of ids) ins.run(m.accountId, id, thread);
-    this.db.prepare('UPDATE messages SET thread_id=? WHERE id=?').run(thread, rowId);
+    this.q('UPDATE messages SET thread_id=? WHERE id=?').run(thread, rowId);
   }
 
   /** Messages of one conversation, oldest first. */
   threadMessages(threadId: number): MessageSummary[] {
-    return (this.db.prepare('SELECT * FROM messages WHERE thread_id=? ORDER BY date, id').all(threadId) as Record<string, unknown>[]).map(rowToMessage);
+    return (this.q('SELECT * FROM messages WHERE thread_id=? ORDER BY date, id').all(threadId) as Record<string, unknown>[]).map(rowToMessage);
   }
 
   /** The thread a message belongs to, with the parent IDs used to build it. */
   messageParents(id: number): string[] {
-    const r = this.db.prepare('SELECT parent_ids FROM messages WHERE id=?').get(id) as { parent_ids: string } | undefined;
+    const r = this.q('SELECT parent_ids FROM messages WHERE id=?').get(id) as { parent_ids: string } | undefined;
     return r ? (JSON.parse(r.parent_ids) as string[]) : [];
   }
 
   // -------------------------------------------------------------------------------- bodies
 
   setBodyCached(id: number, cached: boolean): void {
-    this.db.prepare('UPDATE messages SET body_cached=? WHERE id=?').run(cached ? 1 : 0, id);
+    this.q('UPDATE messages SET body_cached=? WHERE id=?').run(cached ? 1 : 0, id);
+  }
+
+  /** Marks many messages' bodies as kept offline, in one transaction. */
+  setBodiesCached(ids: number[]): void {
+    if (ids.length === 0) return;
+    this.transaction(() => {
+      const stmt = this.q('UPDATE messages SET body_cached=1 WHERE id=?');
+      for (const id of ids) stmt.run(id);
+    });
   }
 
   isBodyCached(id: number): boolean {
-    const r = this.db.prepare('SELECT body_cached FROM messages WHERE id=?').get(id) as { body_cached: number } | undefined;
+    const r = this.q('SELECT body_cached FROM messages WHERE id=?').get(id) as { body_cached: number } | undefined;
     return r?.body_cached === 1;
   }
 
@@ -461,7 +501,7 @@ export class CacheDb {
   }
 
   listOps(accountId: string): PendingOp[] {
-    return (this.db.prepare('SELECT * FROM ops WHERE account_id=? ORDER BY id').all(accountId) as Record<string, unknown>[]).map((r) => ({
+    return (this.q('SELECT * FROM ops WHERE account_id=? ORDER BY id').all(accountId) as Record<string, unknown>[]).map((r) => ({
       id: Number(r.id),
       accountId: r.account_id as string,
       kind: r.kind as PendingOp['kind'],
@@ -474,42 +514,52 @@ export class CacheDb {
   }
 
   markOpAttempt(id: number): void {
-    this.db.prepare('UPDATE ops SET attempts=attempts+1 WHERE id=?').run(id);
+    this.q('UPDATE ops SET attempts=attempts+1 WHERE id=?').run(id);
   }
 
   removeOp(id: number): void {
-    this.db.prepare('DELETE FROM ops WHERE id=?').run(id);
+    this.q('DELETE FROM ops WHERE id=?').run(id);
   }
 
   /** UIDs of a folder that have an operation waiting: a sync must not undo what the user just did. */
   pendingUids(mailboxId: number): Set<number> {
     const out = new Set<number>();
-    for (const r of this.db.prepare('SELECT uids FROM ops WHERE mailbox_id=?').all(mailboxId) as { uids: string }[])
+    for (const r of this.q('SELECT uids FROM ops WHERE mailbox_id=?').all(mailboxId) as { uids: string }[])
       for (const uid of JSON.parse(r.uids) as number[]) out.add(uid);
     return out;
   }
 
   countOps(accountId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM ops WHERE account_id=?').get(accountId) as { n: number }).n;
+    return (this.q('SELECT COUNT(*) AS n FROM ops WHERE account_id=?').get(accountId) as { n: number }).n;
   }
 
   getMessage(id: number): MessageSummary | null {
-    const r = this.db.prepare('SELECT * FROM messages WHERE id=?').get(id) as Record<string, unknown> | undefined;
+    const r = this.q('SELECT * FROM messages WHERE id=?').get(id) as Record<string, unknown> | undefined;
     return r ? rowToMessage(r) : null;
   }
 
   pageMessages(mailboxId: number, offset: number, limit: number): { total: number; messages: MessageSummary[] } {
-    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
+    const total = (this.q('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
     const rows = this.db
       .prepare('SELECT * FROM messages WHERE mailbox_id=? ORDER BY date DESC, uid DESC LIMIT ? OFFSET ?')
       .all(mailboxId, limit, offset) as Record<string, unknown>[];
     return { total, messages: rows.map(rowToMessage) };
   }
 
+  /** One cached message of a folder by UID (id and flags), or null. */
+  messageByUid(mailboxId: number, uid: number): { id: number; flags: string[] } | null {
+    const r = this.q('SELECT id, flags FROM messages WHERE mailbox_id=? AND uid=?').get(mailboxId, uid) as { id: number; flags: string } | undefined;
+    return r ? { id: r.id, flags: JSON.parse(r.flags) as string[] } : null;
+  }
+
+  countMessages(mailboxId: number): number {
+    return (this.q('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
+  }
+
   /** UIDs cached for a folder, for diffing against the server. */
   mailboxUids(mailboxId: number): Map<number, { id: number; flags: string[] }> {
     const out = new Map<number, { id: number; flags: string[] }>();
-    for (const r of this.db.prepare('SELECT id, uid, flags FROM messages WHERE mailbox_id=?').all(mailboxId) as { id: number; uid: number; flags: string }[]) {
+    for (const r of this.q('SELECT id, uid, flags FROM messages WHERE mailbox_id=?').all(mailboxId) as { id: number; uid: number; flags: string }[]) {
       out.set(r.uid, { id: r.id, flags: JSON.parse(r.flags) });
     }
     return out;
@@ -517,14 +567,14 @@ export class CacheDb {
 
   setMessageFlags(id: number, flags: string[]): void {
     this.transaction(() => {
-      this.db.prepare('UPDATE messages SET flags=?, seq=? WHERE id=?').run(JSON.stringify(flags), this.nextSeq(), id);
+      this.q('UPDATE messages SET flags=?, seq=? WHERE id=?').run(JSON.stringify(flags), this.nextSeq(), id);
     });
   }
 
   removeMessages(ids: number[]): void {
     if (ids.length === 0) return;
     this.transaction(() => {
-      const del = this.db.prepare('DELETE FROM messages WHERE id=?');
+      const del = this.q('DELETE FROM messages WHERE id=?');
       for (const id of ids) {
         del.run(id);
         this.tombstone('message', id);
@@ -546,7 +596,7 @@ export class CacheDb {
     }
     params.push(q.limit);
     const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY date DESC LIMIT ?${params.length}`;
-    return (this.db.prepare(sql).all(...params) as Record<string, unknown>[]).map(rowToMessage);
+    return (this.q(sql).all(...params) as Record<string, unknown>[]).map(rowToMessage);
   }
 
   // -------------------------------------------------------------------------------- journal
@@ -554,10 +604,10 @@ export class CacheDb {
   changesSince(sinceSeq: number, limit: number): { changes: Change[]; lastSeq: number; more: boolean } {
     // Pull up to `limit` of each kind above sinceSeq, merge by seq, cut at `limit`; anything cut
     // has a higher seq than everything returned, so the next call resumes at the returned lastSeq.
-    const accounts = this.db.prepare('SELECT * FROM accounts WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
-    const mailboxes = this.db.prepare('SELECT * FROM mailboxes WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
-    const messages = this.db.prepare('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
-    const tombs = this.db.prepare('SELECT * FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as {
+    const accounts = this.q('SELECT * FROM accounts WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
+    const mailboxes = this.q('SELECT * FROM mailboxes WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
+    const messages = this.q('SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as Record<string, unknown>[];
+    const tombs = this.q('SELECT * FROM tombstones WHERE seq > ? ORDER BY seq LIMIT ?').all(sinceSeq, limit) as {
       entity: string;
       id: string;
       seq: number;

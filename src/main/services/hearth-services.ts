@@ -30,6 +30,8 @@ export interface HearthServicesOptions {
   offlineBodies?: boolean;
   /** Use QRESYNC where offered (default true). */
   qresync?: boolean;
+  /** How far back message bodies are downloaded for offline reading, ms (default 90 days). */
+  offlineWindowMs?: number;
   /** The undo-send window, ms (default 10 s). */
   undoHoldMs?: number;
   /** Discovery's network access (tests point it at loopback). */
@@ -130,6 +132,7 @@ export class HearthServices {
       ...(this.opts.idle === false ? { idle: false } : {}),
       ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
       ...(this.opts.qresync === false ? { qresync: false } : {}),
+      ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
     });
     this.accounts.set(accountId, account);
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state

@@ -1,0 +1,205 @@
+// IMAP client sync benchmark, one run, loopback, Dovecot from ../shared/peers:
+//   - first sync of a 10,000-message INBOX (../shared/bench/gen-corpus.py): Hearth until every
+//     header is in its cache, and until every body is; raw imapflow fetching the same data; mbsync
+//     pulling the same mailbox into a Maildir;
+//   - resync with nothing changed across 10 folders: Hearth vs raw imapflow (SELECT QRESYNC each).
+//
+//   node bench/imap-sync.ts          BENCH_SYNC_MESSAGES=10000
+//
+// Prints times and ratios (Hearth / other; < 1: Hearth faster), and RATIO lines for bench/run.ts.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
+import { HearthServices } from '../src/main/services/hearth-services.ts';
+import { FileKeySecretBox } from '../src/main/services/secret-box.ts';
+import { silentLogger } from '../src/main/log.ts';
+
+const N = Number(process.env.BENCH_SYNC_MESSAGES ?? 10_000);
+const FOLDERS = 10;
+const GEN = path.resolve(import.meta.dirname, '../../shared/bench/gen-corpus.py');
+
+const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
+const since = (t: number) => performance.now() - t;
+
+async function main(): Promise<void> {
+  if (!dovecotRunning()) startDovecot();
+  const user = `syncbench${randomBytes(3).toString('hex')}`;
+  const password = 'bench-pass';
+  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${user}:{PLAIN}${password}\n`);
+  await new Promise((r) => setTimeout(r, 1100)); // Dovecot re-reads its passwd-file at most once a second
+  const maildir = dovecot.maildir(user);
+  console.log(`generating ${N} messages into INBOX and ${FOLDERS - 1} folders of 200…`);
+  mkdirSync(maildir, { recursive: true });
+  execFileSync('/usr/bin/python3', [GEN, maildir, String(N), '11'], { stdio: 'ignore' });
+  for (let i = 1; i < FOLDERS; i++) execFileSync('/usr/bin/python3', [GEN, path.join(maildir, `.Folder${i}`), '200', String(100 + i)], { stdio: 'ignore' });
+  writeFileSync(path.join(maildir, 'subscriptions'), Array.from({ length: FOLDERS - 1 }, (_, i) => `Folder${i + 1}`).join('\n') + '\n');
+  execFileSync('chown', ['-R', 'mail:mail', path.dirname(maildir)]);
+
+  const connect = async () => {
+    const c = new ImapFlow({
+      host: '127.0.0.1',
+      port: dovecot.imapPort,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user, pass: password },
+      logger: false,
+      qresync: true,
+    });
+    await c.connect();
+    return c;
+  };
+  // Warm Dovecot's indexes once, so every contender meets the same warm server.
+  {
+    const c = await connect();
+    for (const f of ['INBOX', ...Array.from({ length: FOLDERS - 1 }, (_, i) => `Folder${i + 1}`)]) {
+      const lock = await c.getMailboxLock(f);
+      for await (const _ of c.fetch('1:*', { flags: true, envelope: true, bodyStructure: true })) void _;
+      lock.release();
+    }
+    await c.logout();
+  }
+
+  // --- Hearth
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-syncbench-'));
+  const services = new HearthServices({
+    dataDir,
+    host: 'web',
+    version: 'bench',
+    secrets: new FileKeySecretBox(dataDir),
+    log: silentLogger,
+    pollIntervalMs: 3_600_000,
+    idle: false,
+    // The corpus spans two years: keep all of it offline so "all bodies" means all of them.
+    offlineWindowMs: 10 * 365 * 86_400_000,
+  });
+  const account = await services.addAccount({
+    name: 'Bench',
+    email: `${user}@example.test`,
+    incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password, auth: 'password' },
+  });
+  // INBOX header time from its first header FETCH (connected, folder selected) to all of it in the
+  // cache: the same span the raw imapflow run measures.
+  let inboxHeaders = 0;
+  let inboxStart = 0;
+  services.events.subscribe((event, payload) => {
+    const p = payload as { phase?: string; mailbox?: string | null; done?: number };
+    if (event !== 'sync.progress' || p.mailbox !== 'INBOX') return;
+    if (p.phase === 'headers' && p.done === 0 && !inboxStart) inboxStart = performance.now();
+    if (p.phase === 'folders' && !inboxHeaders) inboxHeaders = performance.now() - inboxStart;
+  });
+  let t = performance.now();
+  services.start(); // starts the account's first sync
+  await services.account(account.id).sync();
+  const allHeaders = since(t);
+  const hearthHeaders = inboxHeaders;
+  await services.account(account.id).bodiesDone();
+  const hearthFull = since(t);
+  const inbox = services.cache.listMailboxes(account.id).find((m) => m.specialUse === 'inbox')!;
+  const cached = services.cache.pageMessages(inbox.id, 0, 1).total;
+  console.log(
+    `Hearth: ${cached} messages; INBOX headers in ${hearthHeaders.toFixed(0)} ms (all ${FOLDERS} folders: ${allHeaders.toFixed(0)} ms), all bodies in ${hearthFull.toFixed(0)} ms`,
+  );
+  t = performance.now();
+  await services.account(account.id).sync();
+  const hearthResync = since(t);
+  console.log(`Hearth: resync of ${FOLDERS} folders with nothing changed: ${hearthResync.toFixed(1)} ms`);
+  await services.close();
+
+  // --- raw imapflow: the same header data (+ the first 2 KB of part 1 for snippets), then every body
+  const c = await connect();
+  t = performance.now();
+  let lock = await c.getMailboxLock('INBOX', { readOnly: true });
+  let count = 0;
+  for await (const _ of c.fetch('1:*', {
+    uid: true,
+    flags: true,
+    envelope: true,
+    size: true,
+    bodyStructure: true,
+    internalDate: true,
+    headers: ['references'],
+  }))
+    count++;
+  for await (const _ of c.fetch('1:*', { uid: true, bodyParts: [{ key: '1', start: 0, maxLength: 2048 }] })) void _;
+  const rawHeaders = since(t);
+  let bytes = 0;
+  for await (const m of c.fetch('1:*', { uid: true, source: true })) bytes += m.source?.length ?? 0;
+  const rawFull = since(t);
+  lock.release();
+  console.log(
+    `imapflow: ${count} messages; headers in ${rawHeaders.toFixed(0)} ms, all bodies (${(bytes / 1048576).toFixed(0)} MiB) in ${rawFull.toFixed(0)} ms`,
+  );
+  // Raw resync: SELECT with QRESYNC per folder, as a client that knows every folder's state.
+  const states: { path: string; uidValidity: bigint; modseq: bigint }[] = [];
+  for (const f of ['INBOX', ...Array.from({ length: FOLDERS - 1 }, (_, i) => `Folder${i + 1}`)]) {
+    const mb = await c.mailboxOpen(f, { readOnly: true });
+    states.push({ path: f, uidValidity: BigInt(mb.uidValidity), modseq: BigInt(mb.highestModseq ?? 0) });
+  }
+  t = performance.now();
+  for (const s of states) await c.mailboxOpen(s.path, { readOnly: true, uidValidity: s.uidValidity, changedSince: s.modseq });
+  const rawResync = since(t);
+  console.log(`imapflow: SELECT (QRESYNC) of ${FOLDERS} folders: ${rawResync.toFixed(1)} ms`);
+  lock = await c.getMailboxLock('INBOX');
+  lock.release();
+  await c.logout();
+
+  // --- mbsync pulling the same mailbox
+  const mbDir = mkdtempSync(path.join(tmpdir(), 'hearth-mbsync-'));
+  mkdirSync(path.join(mbDir, 'mail'));
+  const rc = path.join(mbDir, 'mbsyncrc');
+  writeFileSync(
+    rc,
+    [
+      'IMAPAccount bench',
+      'Host 127.0.0.1',
+      `Port ${dovecot.imapPort}`,
+      `User ${user}`,
+      `Pass ${password}`,
+      'SSLType None',
+      'AuthMechs LOGIN',
+      '',
+      'IMAPStore remote',
+      'Account bench',
+      '',
+      'MaildirStore local',
+      `Path ${path.join(mbDir, 'mail')}/`,
+      `Inbox ${path.join(mbDir, 'mail', 'INBOX')}`,
+      '',
+      'Channel bench',
+      'Far :remote:',
+      'Near :local:',
+      'Patterns INBOX',
+      'Create Near',
+      'Sync Pull',
+      'SyncState *',
+      '',
+    ].join('\n'),
+  );
+  t = performance.now();
+  const r = spawnSync('mbsync', ['-c', rc, '-q', 'bench'], { encoding: 'utf8' });
+  const mbsyncFull = since(t);
+  const pulled = readdirSync(path.join(mbDir, 'mail', 'INBOX', 'cur')).length + readdirSync(path.join(mbDir, 'mail', 'INBOX', 'new')).length;
+  if (r.status !== 0) console.log(`mbsync exited ${r.status}: ${r.stderr}`);
+  console.log(`mbsync: ${pulled} messages in ${mbsyncFull.toFixed(0)} ms`);
+  rmSync(mbDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const headerRatio = hearthHeaders / rawHeaders;
+  const fullRatio = hearthFull / mbsyncFull;
+  console.log('');
+  console.log(`Hearth headers / imapflow headers: ${headerRatio.toFixed(2)}x (aim <= 1.5x)`);
+  console.log(`Hearth full sync / mbsync:          ${fullRatio.toFixed(2)}x (aim < 1.0x)`);
+  console.log(`Hearth full sync / imapflow full:   ${(hearthFull / rawFull).toFixed(2)}x`);
+  console.log(`Hearth resync / imapflow QRESYNC:   ${(hearthResync / rawResync).toFixed(2)}x (${hearthResync.toFixed(1)} ms vs ${rawResync.toFixed(1)} ms)`);
+  console.log(`RATIO imap-sync.headers_vs_imapflow ${headerRatio.toFixed(2)}`);
+  console.log(`RATIO imap-sync.full_vs_mbsync ${fullRatio.toFixed(2)}`);
+  console.log(`RATIO imap-sync.resync_vs_imapflow ${(hearthResync / rawResync).toFixed(2)}`);
+  void ms;
+}
+
+await main();
+process.exit(0);
