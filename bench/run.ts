@@ -1,0 +1,43 @@
+// `npm run bench`: runs every benchmark in bench/ one after another (each starts the peers it
+// needs), shows its output as it goes, and ends with the ratio lines of all of them side by side.
+//   npm run bench                 all of them
+//   npm run bench -- imap-sync    only those whose name contains the word
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const dir = import.meta.dirname;
+const only = process.argv.slice(2);
+const benches = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  .filter((f) => only.length === 0 || only.some((w) => f.includes(w)))
+  .sort();
+
+const summary: string[] = [];
+let failed = 0;
+for (const file of benches) {
+  console.log(`\n=== ${file}`);
+  const started = performance.now();
+  const lines: string[] = [];
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [path.join(dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let rest = '';
+    child.stdout.on('data', (d: Buffer) => {
+      process.stdout.write(d);
+      const text = rest + d.toString('utf8');
+      const parts = text.split('\n');
+      rest = parts.pop() ?? '';
+      lines.push(...parts);
+    });
+    child.on('close', (c) => {
+      if (rest) lines.push(rest);
+      resolve(c ?? 1);
+    });
+  });
+  if (code !== 0) failed++;
+  const ratios = lines.filter((l) => /ratio/i.test(l) && !/^RATIO /.test(l));
+  summary.push(`${file} (${((performance.now() - started) / 1000).toFixed(0)} s${code ? `, exit ${code}` : ''})`, ...ratios.map((l) => `  ${l.trim()}`));
+}
+console.log('\n=== summary (Hearth / peer unless a line says otherwise)');
+console.log(summary.join('\n'));
+process.exit(failed ? 1 : 0);
