@@ -35,7 +35,7 @@ for (const file of benches) {
     });
   });
   if (code !== 0) failed++;
-  const ratios = lines.filter((l) => /ratio/i.test(l) && !/^RATIO /.test(l));
+  const ratios = lines.filter((l) => /ratio/i.test(l));
   summary.push(`${file} (${((performance.now() - started) / 1000).toFixed(0)} s${code ? `, exit ${code}` : ''})`, ...ratios.map((l) => `  ${l.trim()}`));
 }
 console.log('\n=== summary (Hearth / peer unless a line says otherwise)');
