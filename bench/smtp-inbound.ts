@@ -1,0 +1,112 @@
+// Inbound SMTP benchmark (not a test): 10 parallel senders each submit their share of N messages
+// of 10 KB over one connection each, to
+//   1. Hearth's inbound SMTP, delivering into its Maildir store (fsync before 250),
+//   2. Exim 4.96 from ../shared/peers, delivering to Dovecot over LMTP (its spool is fsynced),
+//   3. the aiosmtpd accept peer, spooling to disk without fsync,
+// in one run; prints messages per second and the ratios.   SMTP_BENCH_N=2000 node bench/smtp-inbound.ts
+// SMTP_BENCH_AUTH_CHECKS=1 also runs SPF/DKIM/DMARC on every message (answered "no record" locally).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { MaildirStore } from '../src/main/server/store/maildir-store.ts';
+import { ConfigUserDirectory } from '../src/main/server/users/directory.ts';
+import { addUser, loadOrCreateConfig } from '../src/main/server/users/config.ts';
+import { loadOrCreateTls } from '../src/main/server/tls.ts';
+import { startInboundSmtp } from '../src/main/server/smtp/inbound.ts';
+import { silentLogger } from '../src/main/log.ts';
+import { runPeerScript } from '../test/support/peers.ts';
+
+const N = Number(process.env.SMTP_BENCH_N ?? 2000);
+const SENDERS = 10;
+const EXIM_PORT = 10054;
+const PEER_PORT = 10055;
+const body = `${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(180).replace(/(.{1,72})( |$)/g, '$1\r\n')}`;
+
+function message(i: number, to: string): string {
+  return (
+    `From: Sender <sender@example.org>\r\nTo: <${to}>\r\nSubject: bench ${i}\r\nMessage-ID: <inb-${i}-${process.pid}@example.org>\r\n` +
+    `Date: ${new Date().toUTCString()}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`
+  );
+}
+
+/** 10 senders, one connection each, N messages in all; returns messages per second. */
+async function blast(port: number, to: string): Promise<number> {
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async (_, s) => {
+      const transport = nodemailer.createTransport({
+        pool: true,
+        maxConnections: 1,
+        maxMessages: Infinity,
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      try {
+        for (let i = s; i < N; i += SENDERS) await transport.sendMail({ envelope: { from: 'sender@example.org', to: [to] }, raw: message(i, to) });
+      } finally {
+        transport.close();
+      }
+    }),
+  );
+  return (N * 1000) / (performance.now() - t0);
+}
+
+async function hearth(): Promise<number> {
+  process.env.HEARTH_SCRYPT_LN = '10';
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-smtp-bench-'));
+  await loadOrCreateConfig(dataDir);
+  await addUser(dataDir, 'bob@home.arpa', 'bob-password');
+  const tls = await loadOrCreateTls({ dataDir, hostnames: ['localhost'], addresses: ['127.0.0.1'] });
+  const store = new MaildirStore({ root: path.join(dataDir, 'mail'), hostname: 'localhost' });
+  const ctx = { store, users: new ConfigUserDirectory(dataDir), log: silentLogger, tls, hostname: 'mx.home.arpa' };
+  // SPF/DMARC lookups answered at once with "no record": nothing leaves loopback, no DNS wait measured.
+  const resolver = async () => {
+    throw Object.assign(new Error('no such record'), { code: 'ENOTFOUND' });
+  };
+  const smtp = await startInboundSmtp(ctx, { host: '127.0.0.1', port: 0, implicitTls: false, ...(process.env.SMTP_BENCH_AUTH_CHECKS ? { resolver } : {}) });
+  try {
+    return await blast(smtp.port, 'bob@home.arpa');
+  } finally {
+    await smtp.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function exim(): Promise<number> {
+  const dir = '/tmp/hearth-peers/smtp-bench-exim';
+  runPeerScript('stop-exim.sh', [dir, '--purge']);
+  runPeerScript('start-exim.sh', [dir], { EXIM_PORT: String(EXIM_PORT) });
+  try {
+    return await blast(EXIM_PORT, 'alice@example.test');
+  } finally {
+    runPeerScript('stop-exim.sh', [dir]);
+  }
+}
+
+async function aiosmtpd(): Promise<number> {
+  const dir = '/tmp/hearth-peers/smtp-bench-peer';
+  runPeerScript('stop-smtp-sink.sh', [dir, String(PEER_PORT)]);
+  rmSync(dir, { recursive: true, force: true });
+  runPeerScript('start-smtp-sink.sh', [dir, 'accept', String(PEER_PORT), '--spool', path.join(dir, 'spool')]);
+  try {
+    return await blast(PEER_PORT, 'alice@example.test');
+  } finally {
+    runPeerScript('stop-smtp-sink.sh', [dir, String(PEER_PORT)]);
+  }
+}
+
+execFileSync('true');
+console.log(`inbound SMTP benchmark: ${N} messages of ${(message(0, 'x').length / 1024).toFixed(1)} KB, ${SENDERS} parallel senders`);
+const h = await hearth();
+console.log(`hearth (Maildir, fsync before 250): ${h.toFixed(0)} msg/s`);
+const e = await exim();
+console.log(`exim 4.96 (spool + LMTP to Dovecot): ${e.toFixed(0)} msg/s`);
+const a = await aiosmtpd();
+console.log(`aiosmtpd peer (spool, no fsync):     ${a.toFixed(0)} msg/s`);
+console.log(`ratio hearth / exim: ${(h / e).toFixed(2)}`);
+console.log(`ratio hearth / aiosmtpd: ${(h / a).toFixed(2)}`);
+process.exit(0);
