@@ -137,3 +137,17 @@ export const pop3ServerLimits = {
   /** Pipelined command lines buffered before the server stops reading the socket. */
   maxQueuedLines: 256,
 } as const;
+
+/** The household server's inbound SMTP (src/main/server/smtp/inbound.ts). */
+export const inboundSmtpLimits = {
+  /** Largest message accepted (SIZE), bytes. */
+  maxMessageBytes: 50 * 1024 * 1024,
+  /** Recipients per message. */
+  maxRecipients: 100,
+  /** Simultaneous connections. */
+  maxClients: 200,
+  /** Idle connection timeout, ms. */
+  socketTimeoutMs: 5 * 60 * 1000,
+  /** Time allowed for SPF/DKIM/DMARC checks before giving up on them (header says temperror), ms. */
+  authCheckTimeoutMs: 20_000,
+} as const;

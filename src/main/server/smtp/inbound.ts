@@ -20,20 +20,10 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { once } from 'node:events';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { MIN_TLS_VERSION } from '../tls.ts';
+import { senderBelongsTo } from '../submission/index.ts';
+import { inboundSmtpLimits } from '../../limits.ts';
 
-/** Limits of the inbound SMTP server. */
-export const inboundSmtpLimits = {
-  /** Largest message accepted (SIZE), bytes. */
-  maxMessageBytes: 50 * 1024 * 1024,
-  /** Recipients per message. */
-  maxRecipients: 100,
-  /** Simultaneous connections. */
-  maxClients: 200,
-  /** Idle connection timeout, ms. */
-  socketTimeoutMs: 5 * 60 * 1000,
-  /** Time allowed for SPF/DKIM/DMARC checks before giving up on them (header says temperror), ms. */
-  authCheckTimeoutMs: 20_000,
-} as const;
+export { inboundSmtpLimits };
 
 /** A mailauth-compatible DNS resolver: like dns.promises.resolve(name, rrtype). */
 export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
@@ -312,9 +302,18 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
         })
         .catch((e) => cb(e as Error));
     },
-    onMailFrom(_address, session, cb) {
+    onMailFrom(address, session, cb) {
       routes.set(session, []);
-      cb();
+      const user = session.user as string | undefined;
+      if (!user) return cb();
+      // A logged-in household member sends as themselves (as on the submission port), never as someone else.
+      senderBelongsTo(ctx, address.address, user)
+        .then((ok) => {
+          if (ok) return cb();
+          log.warn('sender not owned by the authenticated user', { user, sender: address.address, remote: session.remoteAddress });
+          cb(new SmtpError(553, `5.7.1 Sender address <${address.address}> does not belong to ${user}`));
+        })
+        .catch(() => cb(new SmtpError(451, '4.3.0 Temporary failure, try again later')));
     },
     onRcptTo(address, session, cb) {
       const list = routes.get(session) ?? [];

@@ -147,6 +147,27 @@ describe('inbound SMTP with swaks', () => {
     expect(old.code).not.toBe(0);
   });
 
+  it('lets a logged-in household member send only as themselves', async () => {
+    const own = await swaks(['-a', 'PLAIN', '-au', 'alice@home.arpa', '-ap', 'alicepw', '--from', 'alice@home.arpa', '--to', 'bob@home.arpa', '--body', 'hi']);
+    expect(own.code).toBe(0);
+    const spoof = await swaksFull(smtp.port, [
+      '-a',
+      'PLAIN',
+      '-au',
+      'alice@home.arpa',
+      '-ap',
+      'alicepw',
+      '--from',
+      'bob@home.arpa',
+      '--to',
+      'bob@home.arpa',
+      '--body',
+      'hi',
+    ]);
+    expect(spoof.code).not.toBe(0);
+    expect(spoof.out).toMatch(/553 5\.7\.1 Sender address <bob@home\.arpa> does not belong to alice@home\.arpa/);
+  });
+
   it('pipelines a whole transaction (swaks --pipeline)', async () => {
     const r = await swaksFull(smtp.port, ['--pipeline', '--from', 'a@example.org', '--to', 'alice@home.arpa,bob@home.arpa', '--h-Subject', 'pipelined']);
     expect(r.code).toBe(0);
