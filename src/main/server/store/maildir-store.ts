@@ -1477,7 +1477,11 @@ class MaildirDelivery implements Delivery {
         list.push(r);
         byUser.set(r.address, list);
       }
-      const results = await Promise.all(
+      // Two phases across all recipients, so a message is in every mailbox or in none (a 4xx
+      // after some copies landed would make the sender retry and duplicate them):
+      // 1. every copy is linked into place and its folder fsynced, under each user's read lock;
+      // 2. only if all of them made it are they indexed (UIDs assigned); otherwise all are taken back.
+      const prepared = await Promise.all(
         [...byUser].map(async ([address, targets]) => {
           const u = await this.store.user(address);
           for (const t of targets) {
@@ -1487,47 +1491,73 @@ class MaildirDelivery implements Delivery {
               });
             }
           }
-          return u.lock.read(async () => {
-            const placed: Array<{ target: (typeof targets)[number]; file: string; inCur: boolean }> = [];
-            try {
-              for (const t of targets) {
-                const mb = u.row(t.mailbox);
-                if (!mb) throw new HearthError('MAILBOX_NOT_FOUND', `No such folder: ${t.mailbox}`);
-                const inCur = t.flags.length > 0;
-                const file = inCur
-                  ? path.join(u.folderPath(mb), 'cur', `${base}${INFO_SEP}2,${flagsToInfo(t.flags)}`)
-                  : path.join(u.folderPath(mb), 'new', base);
-                if (!(await linkOrCopy(tmp, file))) throw new HearthError('STORAGE', 'Delivery spool file vanished');
-                placed.push({ target: t, file, inCur });
-              }
-              await this.store.dirSyncer.syncAll(placed.map((p) => path.dirname(p.file)));
-            } catch (e) {
-              for (const p of placed) await unlink(p.file).catch(() => {});
-              throw e;
-            }
-            return Promise.all(
-              placed.map(async (p) => {
-                let r;
-                try {
-                  r = await u.enqueueInsert({
-                    mailbox: p.target.mailbox,
-                    base,
-                    inCur: p.inCur,
-                    flags: p.target.flags,
-                    size: this.size,
-                    internalDate: this.internalDate.getTime(),
-                  });
-                } catch (e) {
-                  // not recorded: take the file back so a restart does not deliver it after all
-                  await unlink(p.file).catch(() => {});
-                  throw e;
-                }
-                return { address, mailbox: p.target.mailbox, uidValidity: r.uidValidity, uid: r.uid } satisfies DeliveredCopy;
-              }),
-            );
-          });
+          return { address, u, targets };
         }),
       );
+      let decide: (ok: boolean) => void = () => {};
+      const decision = new Promise<boolean>((r) => (decide = r));
+      const placedSignals = prepared.map(() => {
+        let resolve: () => void = () => {};
+        let reject: (e: unknown) => void = () => {};
+        const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+        promise.catch(() => {});
+        return { promise, resolve, reject };
+      });
+      const perUser = prepared.map(({ address, u, targets }, i) =>
+        u.lock.read(async () => {
+          const placed: Array<{ target: (typeof targets)[number]; file: string; inCur: boolean }> = [];
+          try {
+            for (const t of targets) {
+              const mb = u.row(t.mailbox);
+              if (!mb) throw new HearthError('MAILBOX_NOT_FOUND', `No such folder: ${t.mailbox}`);
+              const inCur = t.flags.length > 0;
+              const file = inCur ? path.join(u.folderPath(mb), 'cur', `${base}${INFO_SEP}2,${flagsToInfo(t.flags)}`) : path.join(u.folderPath(mb), 'new', base);
+              if (!(await linkOrCopy(tmp, file))) throw new HearthError('STORAGE', 'Delivery spool file vanished');
+              placed.push({ target: t, file, inCur });
+            }
+            await this.store.dirSyncer.syncAll(placed.map((p) => path.dirname(p.file)));
+          } catch (e) {
+            for (const p of placed) await unlink(p.file).catch(() => {});
+            placedSignals[i]!.reject(e);
+            throw e;
+          }
+          placedSignals[i]!.resolve();
+          if (!(await decision)) {
+            for (const p of placed) await unlink(p.file).catch(() => {});
+            return [];
+          }
+          return Promise.all(
+            placed.map(async (p) => {
+              let r;
+              try {
+                r = await u.enqueueInsert({
+                  mailbox: p.target.mailbox,
+                  base,
+                  inCur: p.inCur,
+                  flags: p.target.flags,
+                  size: this.size,
+                  internalDate: this.internalDate.getTime(),
+                });
+              } catch (e) {
+                // not recorded: take the file back so a restart does not deliver it after all
+                await unlink(p.file).catch(() => {});
+                throw e;
+              }
+              return { address, mailbox: p.target.mailbox, uidValidity: r.uidValidity, uid: r.uid } satisfies DeliveredCopy;
+            }),
+          );
+        }),
+      );
+      // A user whose lock or placement failed before signalling must not leave the others waiting.
+      perUser.forEach((p, i) => p.catch((e: unknown) => placedSignals[i]!.reject(e)));
+      const placedAll = await Promise.allSettled(placedSignals.map((sig) => sig.promise));
+      const failed = placedAll.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      decide(!failed);
+      const settled = await Promise.allSettled(perUser);
+      if (failed) throw failed.reason;
+      const indexFailure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (indexFailure) throw indexFailure.reason;
+      const results = settled.map((r) => (r as PromiseFulfilledResult<DeliveredCopy[]>).value);
       this.state = 'done';
       return results.flat();
     } catch (e) {

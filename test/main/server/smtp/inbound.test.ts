@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
@@ -166,6 +166,31 @@ describe('inbound SMTP with swaks', () => {
     ]);
     expect(spoof.code).not.toBe(0);
     expect(spoof.out).toMatch(/553 5\.7\.1 Sender address <bob@home\.arpa> does not belong to alice@home\.arpa/);
+  });
+
+  it('delivers to all recipients or none: one failing mailbox takes the other copies back (no duplicates on retry)', async () => {
+    const bobInbox = (await store.user('bob@home.arpa')).folderPath({ folder: '' });
+    const aliceBefore = (await (await inbox('alice@home.arpa')).listMessages()).length;
+    const bobBefore = (await (await inbox('bob@home.arpa')).listMessages()).length;
+    // Bob's new/ becomes a file: linking his copy fails (ENOTDIR), as a broken disk would.
+    renameSync(path.join(bobInbox, 'new'), path.join(bobInbox, 'new.away'));
+    writeFileSync(path.join(bobInbox, 'new'), 'not a directory');
+    let r: { code: number; out: string };
+    try {
+      r = await swaksFull(smtp.port, ['--from', 'x@example.org', '--to', 'alice@home.arpa,bob@home.arpa', '--h-Subject', 'all or none', '--body', 'x']);
+    } finally {
+      rmSync(path.join(bobInbox, 'new'));
+      renameSync(path.join(bobInbox, 'new.away'), path.join(bobInbox, 'new'));
+    }
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/\n<\*\* +4\d\d /);
+    expect((await (await inbox('alice@home.arpa')).listMessages()).length).toBe(aliceBefore);
+    // The sender's retry then delivers exactly one copy each.
+    expect(
+      (await swaksFull(smtp.port, ['--from', 'x@example.org', '--to', 'alice@home.arpa,bob@home.arpa', '--h-Subject', 'all or none', '--body', 'x'])).code,
+    ).toBe(0);
+    expect((await (await inbox('alice@home.arpa')).listMessages()).length).toBe(aliceBefore + 1);
+    expect((await (await inbox('bob@home.arpa')).listMessages()).length).toBe(bobBefore + 1);
   });
 
   it('pipelines a whole transaction (swaks --pipeline)', async () => {
