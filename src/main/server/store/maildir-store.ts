@@ -690,6 +690,21 @@ export class UserStore implements UserMailStore {
     }
     if (gone.length === 0 && fresh.length === 0) return;
     fresh.sort((a, b) => a.mtime - b.mtime || (a.base < b.base ? -1 : 1));
+    // Keywords as Dovecot keeps them (letters a-z in the file name, named in dovecot-keywords): a
+    // Maildir written by `hearth dovecot-export` or by Dovecot itself keeps its keywords here too.
+    const keywordOf = new Map<string, string>();
+    try {
+      for (const line of (await readFile(path.join(dir, 'dovecot-keywords'), 'utf8')).split('\n')) {
+        const m = /^(\d+) (\S+)$/.exec(line.trim());
+        if (m && Number(m[1]) < 26) keywordOf.set(String.fromCharCode(97 + Number(m[1])), m[2]!);
+      }
+    } catch {
+      // no keyword file: system flags only
+    }
+    const withKeywords = (info: string): string[] => {
+      const kws = [...info].map((c) => keywordOf.get(c)).filter((k): k is string => !!k);
+      return kws.length ? normaliseFlags([...infoToFlags(info), ...kws]) : infoToFlags(info);
+    };
     const added = this.tx(() => {
       const cur = this.rowById(mb.id)!;
       const modseq = cur.highest_modseq + 1;
@@ -700,7 +715,7 @@ export class UserStore implements UserMailStore {
       }
       const uids: number[] = [];
       for (const f of fresh) {
-        const flags = f.info !== null ? infoToFlags(f.info) : [];
+        const flags = f.info !== null ? withKeywords(f.info) : [];
         this.st.insertMessage.run(mb.id, uidnext, f.base, f.sub === 'cur' ? 1 : 0, flagsToString(flags), modseq, f.size, Math.round(f.mtime));
         uids.push(uidnext++);
       }

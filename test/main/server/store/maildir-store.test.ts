@@ -352,6 +352,29 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
     expect(c!.uid).toBe(2);
   });
 
+  it('keeps keywords through a rebuild of a Maildir that carries them as Dovecot does (after hearth dovecot-export)', async () => {
+    const root = path.join(tempDir(), 'mail');
+    let store = newStore(root);
+    for (const m of msgs.slice(0, 3)) await deliver(store, [ALICE], m.raw);
+    let u = await store.user(ALICE);
+    let inbox = await u.openMailbox('INBOX');
+    await inbox.setFlags([1], { mode: 'add', flags: ['$Label1', '\\Seen'] });
+    await inbox.setFlags([3], { mode: 'add', flags: ['$Forwarded'] });
+    await u.exportForDovecot();
+    await store.close();
+    for (const f of readdirSync(u.dir)) if (f.startsWith('hearth-index.sqlite')) rmSync(path.join(u.dir, f));
+    store = newStore(root);
+    u = await store.user(ALICE);
+    inbox = await u.openMailbox('INBOX');
+    const after = await inbox.listMessages();
+    const bodies = await Promise.all(after.map((m) => inbox.readMessageBuffer(m.uid)));
+    const flagsOf = (i: number) => after[bodies.findIndex((b) => b.equals(msgs[i]!.raw))]!.flags;
+    expect(flagsOf(0)).toEqual(expect.arrayContaining(['$Label1', '\\Seen']));
+    expect(flagsOf(1)).toEqual([]);
+    expect(flagsOf(2)).toEqual(['$Forwarded']);
+    await store.close();
+  });
+
   it('rebuilds a deleted index from the Maildir: mail and flags are there, UIDVALIDITY greater', async () => {
     const root = path.join(tempDir(), 'mail');
     let store = newStore(root);
