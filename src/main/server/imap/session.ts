@@ -19,7 +19,11 @@ import { CommandError } from './command-types.ts';
 import type { CommandResult, SessionState } from './command-types.ts';
 import { commands } from './commands/index.ts';
 import type { SelectedMailbox } from './selected-mailbox.ts';
+
 import type { StructureCache } from './message-structure-cache.ts';
+
+/** Bytes written ahead of a slow reader before waiting for it (per connection). */
+const OUTPUT_HIGH_WATER = 1024 * 1024;
 
 /** Response bytes; a stream part must yield exactly `length` bytes (announced in a literal). */
 export type OutputPart = string | Buffer | { stream: Readable; length: number };
@@ -296,7 +300,10 @@ export class ImapSession {
             socket.cork();
             corked = true;
           }
-          if (!socket.write(p)) {
+          socket.write(p);
+          // Wait for the client only when a real backlog builds up: stopping at every 16 KB
+          // (the socket's high-water mark) would stall between every message of a FETCH.
+          if (socket.writableLength > OUTPUT_HIGH_WATER) {
             uncork();
             await waitDrain(socket);
           }
@@ -310,7 +317,8 @@ export class ImapSession {
               if (socket.destroyed || left <= 0) break;
               const c = (chunk as Buffer).length > left ? (chunk as Buffer).subarray(0, left) : (chunk as Buffer);
               left -= c.length;
-              if (!socket.write(c)) await waitDrain(socket);
+              socket.write(c);
+              if (socket.writableLength > OUTPUT_HIGH_WATER) await waitDrain(socket);
             }
           } catch (err) {
             this.log.warn('imap message stream failed', { err });

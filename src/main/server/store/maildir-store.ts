@@ -1324,8 +1324,13 @@ class MaildirMailbox implements MailboxHandle {
   }
 
   async readMessageBuffer(uid: number): Promise<Buffer> {
-    const { fh } = await this.user.openMessageFile(this.mb(), uid);
+    const { fh, row } = await this.user.openMessageFile(this.mb(), uid);
     try {
+      // The index knows the size: one read of exactly that many bytes (no fstat, no chunk loop).
+      // A file of another size than recorded (edited outside Hearth) falls back to reading it whole.
+      const buf = Buffer.allocUnsafe(row.size + 1);
+      const { bytesRead } = await fh.read(buf, 0, row.size + 1, 0);
+      if (bytesRead === row.size) return buf.subarray(0, bytesRead);
       return await fh.readFile();
     } finally {
       await fh.close();
