@@ -36,6 +36,16 @@ export const IncomingServerInput = z.object({
   auth: z.enum(['password', 'xoauth2']).default('password'),
   /** PEM of a CA to trust for this server only (e.g. a household server's self-signed cert). */
   caCert: z.string().max(65536).optional(),
+  /** POP3 only: what happens to messages on the server after they are downloaded. */
+  pop3: z
+    .object({
+      leaveOnServer: z.boolean().default(true),
+      deleteAfterDays: z.number().int().min(0).max(3650).nullable().default(null),
+      deleteWhenDeletedHere: z.boolean().default(true),
+      /** How often to check for new mail, minutes. */
+      checkEveryMinutes: z.number().int().min(1).max(1440).default(10),
+    })
+    .optional(),
 });
 export type IncomingServerInput = z.infer<typeof IncomingServerInput>;
 

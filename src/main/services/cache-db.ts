@@ -135,6 +135,8 @@ export class CacheDb {
         BEGIN;
         ALTER TABLE accounts ADD COLUMN identities TEXT NOT NULL DEFAULT '[]';
         CREATE TABLE contacts (address TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL, uses INTEGER NOT NULL, last INTEGER NOT NULL);
+        CREATE TABLE pop3_uidl (account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, uidl TEXT NOT NULL,
+          seen_at INTEGER NOT NULL, local_uid INTEGER, delete_requested INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account_id, uidl));
         UPDATE meta SET value='3' WHERE key='schema';
         COMMIT;`);
     }
@@ -396,6 +398,44 @@ export class CacheDb {
         return r.id;
       });
     });
+  }
+
+  // -------------------------------------------------------------------------------- POP3 download records
+
+  /** UIDLs already downloaded for a POP3 account, with when and whether deletion from the server was asked for. */
+  pop3Seen(accountId: string): Map<string, { seenAt: number; localUid: number | null; deleteRequested: boolean }> {
+    const out = new Map<string, { seenAt: number; localUid: number | null; deleteRequested: boolean }>();
+    for (const r of this.q('SELECT uidl, seen_at, local_uid, delete_requested FROM pop3_uidl WHERE account_id=?').all(accountId) as {
+      uidl: string;
+      seen_at: number;
+      local_uid: number | null;
+      delete_requested: number;
+    }[])
+      out.set(r.uidl, { seenAt: r.seen_at, localUid: r.local_uid, deleteRequested: r.delete_requested === 1 });
+    return out;
+  }
+
+  /** Records a download: on disk (fsync) before the next message is fetched. */
+  recordPop3(accountId: string, uidl: string, seenAt: number, localUid: number | null): void {
+    this.durable(() => {
+      this.q('INSERT OR IGNORE INTO pop3_uidl (account_id, uidl, seen_at, local_uid) VALUES (?,?,?,?)').run(accountId, uidl, seenAt, localUid);
+    });
+  }
+
+  requestPop3Delete(accountId: string, localUid: number): void {
+    this.durable(() => {
+      this.q('UPDATE pop3_uidl SET delete_requested=1 WHERE account_id=? AND local_uid=?').run(accountId, localUid);
+    });
+  }
+
+  forgetPop3(accountId: string, uidls: string[]): void {
+    this.durable(() => {
+      for (const u of uidls) this.q('DELETE FROM pop3_uidl WHERE account_id=? AND uidl=?').run(accountId, u);
+    });
+  }
+
+  maxPop3LocalUid(accountId: string): number {
+    return (this.q('SELECT COALESCE(MAX(local_uid), 0) AS m FROM pop3_uidl WHERE account_id=?').get(accountId) as { m: number }).m;
   }
 
   // -------------------------------------------------------------------------------- contacts

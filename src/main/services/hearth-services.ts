@@ -8,6 +8,12 @@ import { EventBus } from '../api/event-bus.ts';
 import { connectImap, type ImapSettings } from '../imap/connect.ts';
 import { BodyStore } from '../imap/body-store.ts';
 import { ImapAccount } from '../imap/imap-account.ts';
+import { Pop3Account } from '../pop3/pop3-account.ts';
+import { Pop3Client } from '../pop3/client.ts';
+import { assertPlaintextAllowed } from '../net-errors.ts';
+
+/** An account the services drive: IMAP (mail on the server) or POP3 (mail in the local store). */
+export type MailAccount = ImapAccount | Pop3Account;
 import type { Logger } from '../log.ts';
 import { CacheDb } from './cache-db.ts';
 import { Outbox, type OutboxAccount } from '../send/outbox.ts';
@@ -46,7 +52,7 @@ export class HearthServices {
   readonly bodies: BodyStore;
   readonly dispatch: Dispatch;
   readonly outbox: Outbox;
-  private readonly accounts = new Map<string, ImapAccount>();
+  private readonly accounts = new Map<string, MailAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
   private started = false;
@@ -122,6 +128,24 @@ export class HearthServices {
   }
 
   private startAccount(accountId: string): void {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (stored?.config.protocol === 'pop3') {
+      const pop3 = new Pop3Account({
+        accountId,
+        email: stored.email,
+        settings: this.settingsOf(accountId),
+        dataDir: this.opts.dataDir,
+        cache: this.cache,
+        events: this.events,
+        log: this.opts.log.child({ accountId }),
+        ...(stored.config.pop3 ? { options: stored.config.pop3 } : {}),
+      });
+      this.accounts.set(accountId, pop3);
+      const check = () => pop3.sync().catch(() => {}); // failures are reported through account.state
+      void check();
+      this.timers.set(accountId, setInterval(check, (stored.config.pop3?.checkEveryMinutes ?? 10) * 60_000).unref());
+      return;
+    }
     const account = new ImapAccount({
       accountId,
       settings: this.settingsOf(accountId),
@@ -141,18 +165,33 @@ export class HearthServices {
   }
 
   /** The live account object (tests use it to wait for background work). */
-  account(accountId: string): ImapAccount {
+  account(accountId: string): MailAccount {
     const a = this.accounts.get(accountId);
     if (!a) throw new HearthError('NOT_FOUND', 'No such account');
     return a;
   }
 
   async addAccount(input: AccountInput): Promise<Account> {
-    if (input.incoming.protocol !== 'imap')
-      throw new HearthError('INVALID_ARGUMENT', 'incoming.protocol: only IMAP accounts are supported so far', { field: 'incoming.protocol' });
     // Like Thunderbird: an account is saved only after its server accepted the login.
-    const probe = await connectImap(input.incoming);
-    await probe.logout().catch(() => probe.close());
+    if (input.incoming.protocol === 'pop3') {
+      const i = input.incoming;
+      assertPlaintextAllowed(i.host, i.tls);
+      const client = await Pop3Client.connect({
+        host: i.host,
+        port: i.port,
+        security: i.tls === 'plain' ? 'none' : i.tls,
+        ...(i.caCert ? { ca: i.caCert } : {}),
+      });
+      try {
+        await client.login(i.user, i.password);
+        await client.quit();
+      } finally {
+        client.close();
+      }
+    } else {
+      const probe = await connectImap(input.incoming);
+      await probe.logout().catch(() => probe.close());
+    }
     return this.addAccountUnchecked(input);
   }
 
