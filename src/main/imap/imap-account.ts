@@ -433,6 +433,38 @@ export class ImapAccount {
     this.enqueue(ops);
   }
 
+  /** Puts a message (from another account) into one of this account's folders. */
+  async appendRaw(target: MailboxRow, raw: Buffer, flags: string[]): Promise<void> {
+    await this.onUserConnection((c) =>
+      c.append(
+        target.path,
+        raw,
+        flags.filter((f) => f !== '\\Recent'),
+      ),
+    );
+    void this.syncFolders((m) => m.id === target.id).catch(() => {});
+  }
+
+  /** Deletes for good (no Trash): the message now lives in another account. Queued like every action. */
+  removeForGood(messageIds: number[]): void {
+    const ops = [];
+    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
+      this.removeFromCache(
+        mailbox,
+        messages.map((m) => m.id),
+      );
+      ops.push(
+        this.op(
+          'expunge',
+          mailbox,
+          messages.map((m) => m.uid),
+          {},
+        ),
+      );
+    }
+    this.enqueue(ops);
+  }
+
   archive(messageIds: number[]): void {
     const archive = this.role('archive');
     if (!archive) throw new HearthError('MAILBOX_NOT_FOUND', 'This account has no Archive folder');

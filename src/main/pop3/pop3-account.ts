@@ -448,6 +448,27 @@ export class Pop3Account {
     });
   }
 
+  /** Puts a message (from another account) into a local folder. */
+  async appendRaw(target: MailboxRow, raw: Buffer, flags: string[]): Promise<void> {
+    await (await this.user()).append(target.path, raw, { flags: flags.filter((f) => f !== '\\Recent') });
+    await this.mirror();
+  }
+
+  /** Deletes for good (no Trash): the message now lives in another account. */
+  removeForGood(messageIds: number[]): void {
+    const groups = this.locate(messageIds);
+    this.d.cache.removeMessages(messageIds);
+    this.announce();
+    void (async () => {
+      const u = await this.user();
+      for (const [p, g] of groups) await (await u.openMailbox(p)).remove(g.items.map((i) => i.uid));
+      await this.mirror();
+    })().catch((e: unknown) => {
+      this.d.log.warn('pop3: remove failed', { message: (e as Error).message });
+      this.afterLocalChange();
+    });
+  }
+
   archive(_messageIds: number[]): void {
     throw new HearthError('MAILBOX_NOT_FOUND', 'This account has no Archive folder');
   }

@@ -7,6 +7,7 @@ import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatche
 import { EventBus } from '../api/event-bus.ts';
 import { connectImap, type ImapSettings } from '../imap/connect.ts';
 import { BodyStore } from '../imap/body-store.ts';
+import type { MailboxRow } from './cache-db.ts';
 import { ImapAccount } from '../imap/imap-account.ts';
 import { Pop3Account } from '../pop3/pop3-account.ts';
 import { Pop3Client } from '../pop3/client.ts';
@@ -258,6 +259,24 @@ export class HearthServices {
     return out;
   }
 
+  /**
+   * Moves or copies messages to another account's folder (IMAP to local folders and back): each
+   * message is read, appended there, and only then removed here, so a failure midway loses nothing.
+   */
+  private async transfer(fromAccountId: string, ids: number[], target: MailboxRow, removeAfter: boolean): Promise<void> {
+    const from = this.account(fromAccountId);
+    const to = this.account(target.accountId);
+    const done: number[] = [];
+    for (const id of ids) {
+      const m = this.cache.getMessage(id);
+      if (!m) continue;
+      const raw = await from.source(id);
+      await to.appendRaw(target, raw, m.flags);
+      done.push(id);
+    }
+    if (removeAfter && done.length) from.removeForGood(done);
+  }
+
   private announce(): void {
     this.events.emit('sync.changed', { epoch: this.cache.epoch, lastSeq: this.cache.lastSeq() });
   }
@@ -312,22 +331,20 @@ export class HearthServices {
         for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).setFlags(ids, add, remove);
         return ok;
       },
-      'messages.move': ({ messageIds, targetMailboxId }) => {
+      'messages.move': async ({ messageIds, targetMailboxId }) => {
         const target = this.mailbox(targetMailboxId, 'targetMailboxId');
-        const groups = this.groupByAccount(messageIds);
-        for (const accountId of groups.keys())
-          if (accountId !== target.accountId)
-            throw new HearthError('INVALID_ARGUMENT', 'Moving between accounts is not supported yet', { field: 'targetMailboxId' });
-        for (const [accountId, ids] of groups) this.account(accountId).move(ids, target);
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+          if (accountId === target.accountId) this.account(accountId).move(ids, target);
+          else await this.transfer(accountId, ids, target, true);
+        }
         return ok;
       },
-      'messages.copy': ({ messageIds, targetMailboxId }) => {
+      'messages.copy': async ({ messageIds, targetMailboxId }) => {
         const target = this.mailbox(targetMailboxId, 'targetMailboxId');
-        const groups = this.groupByAccount(messageIds);
-        for (const accountId of groups.keys())
-          if (accountId !== target.accountId)
-            throw new HearthError('INVALID_ARGUMENT', 'Copying between accounts is not supported yet', { field: 'targetMailboxId' });
-        for (const [accountId, ids] of groups) this.account(accountId).copy(ids, target);
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+          if (accountId === target.accountId) this.account(accountId).copy(ids, target);
+          else await this.transfer(accountId, ids, target, false);
+        }
         return ok;
       },
       'messages.delete': ({ messageIds }) => {

@@ -238,4 +238,34 @@ describe('POP3 accounts against Dovecot', () => {
     // Empty parts with a broken boundary: listed, and opening it gives what there is, no error.
     await expect(account.body(broken.id)).resolves.toMatchObject({ id: broken.id });
   });
+
+  it('moves messages between local folders and IMAP folders, both ways', async () => {
+    const pop = createDovecotUser();
+    const imap = createDovecotUser();
+    await deliverToDovecot(pop.user, [msg('from pop')]);
+    await deliverToDovecot(imap.user, [msg('from imap')]);
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-cross-')), { idle: false, offlineBodies: false });
+    const local = await addPop3(s, pop.user, pop.password);
+    const remote = await s.addAccount({
+      name: 'I',
+      email: `${imap.user}@example.test`,
+      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user: imap.user, password: imap.password, auth: 'password' },
+    });
+    await s.account(remote.id).sync();
+    expect(await s.dispatch('mailboxes.create', { accountId: local.id, name: 'Kept' })).toMatchObject({ ok: true });
+    const kept = s.cache.listMailboxes(local.id).find((m) => m.path === 'Kept')!;
+    const junk = s.cache.listMailboxes(remote.id).find((m) => m.path === 'Junk')!;
+    const fromPop = s.cache.pageMessages(inbox(s, local.id).id, 0, 10).messages[0]!;
+    const fromImap = s.cache.pageMessages(inbox(s, remote.id).id, 0, 10).messages[0]!;
+    expect(await s.dispatch('messages.move', { messageIds: [fromPop.id], targetMailboxId: junk.id })).toMatchObject({ ok: true });
+    expect(await s.dispatch('messages.move', { messageIds: [fromImap.id], targetMailboxId: kept.id })).toMatchObject({ ok: true });
+    await s.account(remote.id).flush();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(
+      imaplib(imap.user, imap.password, `c.select('Junk')\nprint(c.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')[1][0][1].decode().strip())`),
+    ).toContain('Subject: from pop');
+    expect(serverCount(imap.user, imap.password)).toBe(0);
+    expect(s.cache.pageMessages(kept.id, 0, 10).messages.map((m) => m.subject)).toEqual(['from imap']);
+    expect(subjects(s, local.id)).toEqual([]);
+  });
 });
