@@ -160,7 +160,12 @@ export class Pop3Account {
       );
     };
     try {
-      const p = await simpleParser(raw, { skipHtmlToText: false, skipImageLinks: true, skipTextLinks: true });
+      // The list needs headers and the start of the text: big attachments need not be decoded for that.
+      const p = await simpleParser(raw.length > 256 * 1024 ? raw.subarray(0, 256 * 1024) : raw, {
+        skipHtmlToText: false,
+        skipImageLinks: true,
+        skipTextLinks: true,
+      });
       const refs = parseMessageIds(Array.isArray(p.references) ? p.references.join(' ') : p.references);
       for (const id of parseMessageIds(p.inReplyTo)) if (!refs.includes(id)) refs.push(id);
       const text = p.text ?? (typeof p.html === 'string' ? p.html : '');
@@ -177,7 +182,9 @@ export class Pop3Account {
         flags,
         size,
         snippet: makeSnippet(text.slice(0, 4096), p.text ? 'text/plain' : 'text/html', syncLimits.snippetChars),
-        hasAttachments: p.attachments.some((a) => a.contentDisposition !== 'inline'),
+        hasAttachments:
+          p.attachments.some((a) => a.contentDisposition !== 'inline') ||
+          (raw.length > 256 * 1024 && /^content-disposition:\s*attachment/im.test(raw.toString('latin1'))),
         parentIds: refs,
       };
     } catch {
@@ -255,22 +262,31 @@ export class Pop3Account {
       let done = 0;
       events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
       const downloaded: number[] = [];
-      for (const w of wanted) {
-        if (this.closed) return;
-        const raw = await client.retrBuffer(w.msg);
-        // The trace header makes the local copy say which server message it is (crash healing).
-        const stamped = Buffer.concat([Buffer.from(`${UIDL_HEADER}: ${w.uid || `no-uidl-${this.now()}-${w.msg}`}\r\n`), raw]);
-        const r = await inbox.append(stamped, {});
-        this.d.testHooks?.afterStore?.();
-        if (w.uid) cache.recordPop3(accountId, w.uid, this.now(), r.uid);
-        this.d.testHooks?.afterRecord?.();
-        downloaded.push(w.msg);
-        done++;
-        if (done % 20 === 0 || done === wanted.length) {
-          events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
-          folders = await this.mirror();
+      const inboxRow = folders.get('INBOX');
+      // A few RETRs in flight (the client pipelines them): each message is stored, recorded and
+      // listed on its own, so a failure or a kill loses at most the ones still in flight.
+      let next = 0;
+      const worker = async () => {
+        while (next < wanted.length && !this.closed) {
+          const w = wanted[next++]!;
+          const raw = await client!.retrBuffer(w.msg);
+          // The trace header makes the local copy say which server message it is (crash healing).
+          const stamped = Buffer.concat([Buffer.from(`${UIDL_HEADER}: ${w.uid || `no-uidl-${this.now()}-${w.msg}`}\r\n`), raw]);
+          const r = await inbox.append(stamped, {});
+          this.d.testHooks?.afterStore?.();
+          if (w.uid) cache.recordPop3(accountId, w.uid, this.now(), r.uid);
+          this.d.testHooks?.afterRecord?.();
+          downloaded.push(w.msg);
+          if (inboxRow) cache.upsertMessages([await this.summarise(inboxRow.id, r.uid, [], stamped.length, new Date(this.now()), raw)]);
+          done++;
+          if (done % 50 === 0 || done === wanted.length) {
+            events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
+            this.announce();
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(syncLimits.pop3Parallel, wanted.length) }, worker));
+      if (this.closed) return;
       // Deletions on the server: POP3 applies them at QUIT.
       const toDelete = new Set<number>();
       if (!uidls || !this.opts.leaveOnServer) for (const m of downloaded) toDelete.add(m);

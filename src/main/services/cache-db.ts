@@ -415,9 +415,12 @@ export class CacheDb {
     return out;
   }
 
-  /** Records a download: on disk (fsync) before the next message is fetched. */
+  /**
+   * Records a download. Not fsynced on its own: the stored message carries its UIDL, and a record
+   * lost in a power cut is rebuilt from it at the next start (Pop3Account.healCrashWindow).
+   */
   recordPop3(accountId: string, uidl: string, seenAt: number, localUid: number | null): void {
-    this.durable(() => {
+    this.transaction(() => {
       this.q('INSERT OR IGNORE INTO pop3_uidl (account_id, uidl, seen_at, local_uid) VALUES (?,?,?,?)').run(accountId, uidl, seenAt, localUid);
     });
   }

@@ -1,0 +1,116 @@
+// Benchmark (not a test): a POP3 account in Hearth downloading N messages from the Dovecot peer
+// into its durable local store (append with fsync, UIDL recorded with fsync, listed in the cache)
+// vs getmail6 pulling the same mailbox into a Maildir, in the same run; prints msg/s and the ratio.
+//
+//   node bench/pop3-account.ts [N=5000]
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Pop3Client } from '../src/main/pop3/index.ts';
+import { HearthServices } from '../src/main/services/hearth-services.ts';
+import { FileKeySecretBox } from '../src/main/services/secret-box.ts';
+import { silentLogger } from '../src/main/log.ts';
+import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
+
+const N = Number(process.argv[2] ?? 5000);
+
+const GEN = path.resolve(import.meta.dirname, '../../shared/bench/gen-corpus.py');
+
+if (!dovecotRunning()) startDovecot();
+process.env.HEARTH_DOVECOT_POOL ??= `bench${Date.now().toString(36)}x`;
+await addDovecotUserPool(process.env.HEARTH_DOVECOT_POOL);
+const { user, password } = createDovecotUser('bench');
+const maildir = dovecot.maildir(user);
+for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(maildir, sub), { recursive: true });
+console.log(`generating ${N} messages for ${user} ...`);
+execFileSync('/usr/bin/python3', [GEN, maildir, String(N)], { stdio: 'pipe' });
+execFileSync('chown', ['-R', 'mail:mail', path.dirname(maildir)]);
+let bytes = 0;
+for (const f of readdirSync(path.join(maildir, 'cur'))) bytes += readFileSync(path.join(maildir, 'cur', f)).length; // warm the cache
+console.log(`corpus: ${N} messages, ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+
+const work = mkdtempSync(path.join(tmpdir(), 'hearth-bench-pop3-'));
+chmodSync(work, 0o755);
+
+// Let Dovecot build its POP3 UIDL/size cache once, so neither client pays for the first scan.
+{
+  const c = await Pop3Client.connect({ host: '127.0.0.1', port: dovecot.pop3Port, security: 'none' });
+  await c.login(user, password);
+  await c.uidl();
+  await c.list();
+  await c.quit();
+}
+
+async function hearth(): Promise<number> {
+  const dataDir = path.join(work, 'hearth');
+  mkdirSync(dataDir);
+  const services = new HearthServices({
+    dataDir,
+    host: 'web',
+    version: 'bench',
+    secrets: new FileKeySecretBox(dataDir),
+    log: silentLogger,
+    pollIntervalMs: 3_600_000,
+  });
+  const account = services.addAccountUnchecked({
+    name: 'Bench',
+    email: `${user}@example.test`,
+    incoming: { protocol: 'pop3', host: '127.0.0.1', port: dovecot.pop3Port, tls: 'plain', user, password, auth: 'password' },
+  });
+  const start = performance.now();
+  services.start(); // the account's first check starts here
+  await services.account(account.id).sync();
+  const seconds = (performance.now() - start) / 1000;
+  const inbox = services.cache.listMailboxes(account.id).find((m) => m.specialUse === 'inbox')!;
+  const got = services.cache.pageMessages(inbox.id, 0, 1).total;
+  await services.close();
+  if (got !== N) throw new Error(`hearth stored ${got} of ${N}`);
+  console.log(`hearth: ${N} messages downloaded, stored and listed in ${seconds.toFixed(2)} s`);
+  return N / seconds;
+}
+
+function getmail(name: string): number {
+  const dir = path.join(work, name);
+  const md = path.join(dir, 'Maildir');
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(md, sub), { recursive: true });
+  mkdirSync(path.join(dir, 'state'));
+  execFileSync('chown', ['-R', 'mail:mail', md]);
+  const rc = path.join(dir, 'getmailrc');
+  writeFileSync(
+    rc,
+    `[retriever]\ntype = SimplePOP3Retriever\nserver = 127.0.0.1\nport = ${dovecot.pop3Port}\nusername = ${user}\npassword = ${password}\n` +
+      `[destination]\ntype = Maildir\npath = ${md}/\nuser = mail\n[options]\nread_all = true\ndelete = false\nverbose = 0\n`,
+  );
+  const start = performance.now();
+  try {
+    execFileSync('getmail', [`--rcfile=${rc}`, `--getmaildir=${path.join(dir, 'state')}`], { stdio: 'pipe', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  } catch (e) {
+    const { status, stdout, stderr } = e as { status?: number; stdout?: string; stderr?: string };
+    const tail = (s?: string) => (s ?? '').trim().split('\n').slice(-5).join('\n');
+    throw new Error(`getmail failed (exit ${status}):\n${tail(stdout)}\n${tail(stderr)}`, { cause: e });
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const got = readdirSync(path.join(md, 'new')).length;
+  if (got !== N) throw new Error(`getmail stored ${got} of ${N}`);
+  console.log(`getmail: ${N} messages in ${seconds.toFixed(2)} s`);
+  return N / seconds;
+}
+
+try {
+  const ours = await hearth();
+  let theirs: number;
+  try {
+    theirs = getmail('getmail');
+  } catch (e) {
+    // getmail's delivery child has its own timeout and sometimes trips on a busy machine: one retry.
+    console.log(`getmail run failed, retrying once: ${(e as Error).message}`);
+    theirs = getmail('getmail-retry');
+  }
+  console.log(`hearth pop3 account: ${ours.toFixed(0)} msg/s`);
+  console.log(`getmail6:           ${theirs.toFixed(0)} msg/s`);
+  console.log(`ratio hearth/getmail: ${(ours / theirs).toFixed(1)}x`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(path.dirname(maildir), { recursive: true, force: true });
+}
