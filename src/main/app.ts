@@ -8,6 +8,7 @@ import type { SecretBox } from './services/secret-box.ts';
 import { HearthServices } from './services/hearth-services.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 import { startHouseholdServer, type ListenerName, type RunningHouseholdServer } from './server/household-server.ts';
+import type { RelayOptions } from './server/relay/relay.ts';
 
 export interface AppOptions {
   dataDir: string;
@@ -21,6 +22,8 @@ export interface AppOptions {
   serverPorts?: Partial<Record<ListenerName, number | null>>;
   /** The undo-send window, ms (tests shorten it). */
   undoHoldMs?: number;
+  /** Options for the embedded server's outgoing relay (smarthost, resolver; tests stay on loopback). */
+  serverRelay?: Partial<RelayOptions>;
 }
 
 export interface RunningApp {
@@ -37,13 +40,20 @@ async function startEmbeddedServer(opts: AppOptions): Promise<RunningHouseholdSe
   const dataDir = path.join(opts.dataDir, 'server');
   const log = opts.log.child({ svc: 'household-server' });
   try {
-    return await startHouseholdServer({ dataDir, host: '127.0.0.1', demo: true, log, ...(opts.serverPorts ? { ports: opts.serverPorts } : {}) });
+    return await startHouseholdServer({
+      dataDir,
+      host: '127.0.0.1',
+      demo: true,
+      log,
+      ...(opts.serverPorts ? { ports: opts.serverPorts } : {}),
+      ...(opts.serverRelay ? { relay: opts.serverRelay } : {}),
+    });
   } catch (e) {
     // Another program (or another Hearth) holds the standard ports: take free ones instead.
     if ((e as { code?: string }).code !== 'EADDRINUSE') throw e;
     log.warn('standard ports busy; using free ones', {});
     const ephemeral = { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 };
-    return startHouseholdServer({ dataDir, host: '127.0.0.1', demo: true, log, ports: ephemeral });
+    return startHouseholdServer({ dataDir, host: '127.0.0.1', demo: true, log, ports: ephemeral, ...(opts.serverRelay ? { relay: opts.serverRelay } : {}) });
   }
 }
 
@@ -56,6 +66,15 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     secrets: opts.secrets,
     log: opts.log,
     ...(opts.undoHoldMs !== undefined ? { undoHoldMs: opts.undoHoldMs } : {}),
+    ...(server
+      ? {
+          serverQueue: {
+            list: () => server.relay.list(),
+            retry: (id?: string) => server.relay.retryNow(id),
+            delete: (id: string, reason: string, bounce: boolean) => server.relay.delete(id, reason, { bounce }),
+          },
+        }
+      : {}),
     serverStatus: () => ({
       running: server !== null,
       domain: server ? (server.users.localDomains()[0] ?? null) : null,

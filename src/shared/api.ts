@@ -183,6 +183,25 @@ export const SyncProgress = z.object({
 });
 export type SyncProgress = z.infer<typeof SyncProgress>;
 
+/** A message in the household server's outgoing queue, with each recipient's state. */
+export const QueueItem = z.object({
+  id: z.string(),
+  from: z.string(),
+  createdAt: z.number(),
+  size: z.number(),
+  submittedBy: z.string().optional(),
+  recipients: z.array(
+    z.object({
+      address: z.string(),
+      state: z.string(),
+      attempts: z.number(),
+      lastReply: z.string().nullable().optional(),
+      nextAttemptAt: z.number().nullable().optional(),
+    }),
+  ),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
 export const ServerStatus = z.object({
   running: z.boolean(),
   domain: z.string().nullable(),
@@ -352,6 +371,13 @@ export const methods = {
   ),
 
   'server.status': method(Empty, ServerStatus),
+  /** The embedded household server's outgoing queue: what waits, why, and the admin's levers. */
+  'server.queue.list': method(Empty, z.array(QueueItem)),
+  'server.queue.retry': method(z.object({ id: z.string().min(1).optional() }).strict(), z.object({ recipients: z.number().int() })),
+  'server.queue.delete': method(
+    z.object({ id: z.string().min(1), reason: z.string().max(500).default('deleted by the administrator'), bounce: z.boolean().default(false) }).strict(),
+    Ok,
+  ),
 } as const;
 
 export type Methods = typeof methods;

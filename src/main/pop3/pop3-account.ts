@@ -227,7 +227,7 @@ export class Pop3Account {
   private async runSync(): Promise<void> {
     const { accountId, events, cache, settings } = this.d;
     await this.healCrashWindow();
-    let folders = await this.mirror();
+    const folders = await this.mirror();
     this.setState('connecting');
     events.emit('sync.progress', { accountId, phase: 'connecting', mailbox: null, done: 0, total: 0 });
     let client: Pop3Client | null = null;

@@ -1,7 +1,7 @@
 // The service objects behind the API. Plain Node: the Electron shell and the browser host both
 // construct exactly this and only differ in transport and in how secrets are sealed.
 import { randomUUID } from 'node:crypto';
-import type { Account, AccountInput, ServerStatus } from '../../shared/api.ts';
+import type { Account, AccountInput, QueueItem, ServerStatus } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
 import { EventBus } from '../api/event-bus.ts';
@@ -41,6 +41,12 @@ export interface HearthServicesOptions {
   offlineWindowMs?: number;
   /** The undo-send window, ms (default 10 s). */
   undoHoldMs?: number;
+  /** The embedded household server's outgoing queue, when one runs in this process. */
+  serverQueue?: {
+    list(): QueueItem[];
+    retry(id?: string): Promise<number>;
+    delete(id: string, reason: string, bounce: boolean): Promise<void>;
+  };
   /** Discovery's network access (tests point it at loopback). */
   discovery?: Partial<DiscoveryDeps>;
   /** Retry delays of the outbox after temporary failures (tests shorten them). */
@@ -163,6 +169,11 @@ export class HearthServices {
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state
     void run();
     this.timers.set(accountId, setInterval(run, this.opts.pollIntervalMs ?? 120_000).unref());
+  }
+
+  private serverQueue(): NonNullable<HearthServicesOptions['serverQueue']> {
+    if (!this.opts.serverQueue) throw new HearthError('NOT_FOUND', 'No household server runs in this app');
+    return this.opts.serverQueue;
   }
 
   /** The live account object (tests use it to wait for background work). */
@@ -426,6 +437,12 @@ export class HearthServices {
       },
       'sync.changes': ({ sinceSeq, limit }) => ({ epoch: this.cache.epoch, ...this.cache.changesSince(sinceSeq, limit) }),
       'server.status': () => this.opts.serverStatus?.() ?? { running: false, domain: null, listeners: [] },
+      'server.queue.list': () => this.serverQueue().list(),
+      'server.queue.retry': async ({ id }) => ({ recipients: await this.serverQueue().retry(id) }),
+      'server.queue.delete': async ({ id, reason, bounce }) => {
+        await this.serverQueue().delete(id, reason, bounce);
+        return ok;
+      },
     };
   }
 

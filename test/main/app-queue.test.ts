@@ -1,0 +1,63 @@
+// The whole app in one process: the demo account writes to a foreign address; the message goes
+// from the outbox through the household server's submission port into its relay queue, where a
+// (loopback) smarthost refuses it; the queue is listed, retried and emptied through the API.
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type RunningApp } from '../../src/main/app.ts';
+import { FileKeySecretBox } from '../../src/main/services/secret-box.ts';
+import { silentLogger } from '../../src/main/log.ts';
+import type { QueueItem } from '../../src/shared/api.ts';
+
+let app: RunningApp | null = null;
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('household server queue through the API', () => {
+  it('shows a deferred message with the reason, retries it, and deletes it', async () => {
+    process.env.HEARTH_SCRYPT_LN = '10';
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-app-queue-'));
+    app = await startApp({
+      dataDir,
+      host: 'web',
+      version: 'test',
+      secrets: new FileKeySecretBox(dataDir),
+      log: silentLogger,
+      embeddedServer: true,
+      serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 },
+      // Nothing listens on port 1: every remote delivery is deferred, and nothing leaves loopback.
+      serverRelay: { smarthost: { host: '127.0.0.1', port: 1, requireTls: false } },
+      undoHoldMs: 0,
+    });
+    const s = app.services;
+    const demo = s.cache.listAccounts()[0]!;
+    expect(demo.outgoing?.tls).toBe('starttls');
+    await s.outbox.send({
+      accountId: demo.id,
+      identity: 0,
+      to: 'friend@elsewhere.test',
+      cc: '',
+      bcc: '',
+      subject: 'To the world',
+      text: 'hi',
+      attachments: [],
+      references: [],
+    });
+    let list: QueueItem[] = [];
+    for (let i = 0; i < 200; i++) {
+      const r = (await s.dispatch('server.queue.list', {})) as { ok: true; result: QueueItem[] };
+      list = r.result;
+      if (list.length && list[0]!.recipients[0]!.attempts > 0) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(list).toHaveLength(1);
+    expect(list[0]!.recipients[0]).toMatchObject({ address: 'friend@elsewhere.test', state: 'deferred' });
+    expect(s.outbox.list()).toEqual([]); // the client's part is done: the server has it
+    expect(await s.dispatch('server.queue.retry', { id: list[0]!.id })).toMatchObject({ ok: true });
+    expect(await s.dispatch('server.queue.delete', { id: list[0]!.id, reason: 'test' })).toMatchObject({ ok: true });
+    expect(await s.dispatch('server.queue.list', {})).toMatchObject({ ok: true, result: [] });
+    expect(await s.dispatch('server.queue.delete', { id: 'nope' })).toMatchObject({ ok: false });
+  });
+});
