@@ -99,3 +99,29 @@ export function quoteForForward(original: { from: Address[]; to: Address[]; cc: 
   ];
   return lines.join('\n');
 }
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/**
+ * The HTML twin of a plain-text message (sent together as multipart/alternative): paragraphs kept,
+ * quoted lines ("> ") as nested blockquotes, links left as text. Nothing the user did not type.
+ */
+export function plainToHtml(text: string): string {
+  const out: string[] = [];
+  let depth = 0;
+  for (const raw of text.replace(/\r\n/g, '\n').split('\n')) {
+    const m = /^((?:>\s?)*)(.*)$/.exec(raw)!;
+    const level = (m[1]!.match(/>/g) ?? []).length;
+    while (depth < level) {
+      out.push('<blockquote style="margin:0 0 0 .8ex;border-left:2px solid #ccc;padding-left:1ex">');
+      depth++;
+    }
+    while (depth > level) {
+      out.push('</blockquote>');
+      depth--;
+    }
+    out.push(`${m[2]!.replace(/[&<>"]/g, (c) => ESCAPES[c]!)}<br>`);
+  }
+  while (depth-- > 0) out.push('</blockquote>');
+  return `<!doctype html><html><body><div style="font-family:sans-serif">${out.join('\n')}</div></body></html>`;
+}

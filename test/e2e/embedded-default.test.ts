@@ -24,7 +24,7 @@ afterAll(async () => {
 describe('embedded default', () => {
   it('shows the demo mailbox of the embedded household server on first start, and again after a restart', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-embedded-'));
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports']);
+    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0']);
     expect(host.output()).toContain('demo mailbox: demo@home.arpa');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
@@ -36,6 +36,19 @@ describe('embedded default', () => {
     await page.getByText('Welcome to your household mail server').click();
     await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('h1').textContent()).toBe('Welcome to Hearth');
     await page.screenshot({ path: path.join(ROOT, 'test-results/embedded-default.png') });
+
+    // Writing works out of the box too: the demo account sends through the household server.
+    await page.getByTestId('compose').click();
+    await page.getByTestId('compose-to').fill('demo@home.arpa');
+    await page.getByTestId('compose-subject').fill('Note to self');
+    await page.getByTestId('compose-body').fill('Sent through the household server.');
+    await page.getByTestId('compose-send').click();
+    await poll(() => page.getByTestId('message-row').count()).toBe(5);
+    // The server panel shows where it listens and an empty outgoing queue.
+    await page.getByRole('button', { name: 'Server', exact: true }).click();
+    await poll(() => page.getByRole('dialog').textContent()).toContain('home.arpa');
+    expect(await page.getByRole('dialog').textContent()).toContain('Nothing waiting.');
+    await page.getByRole('button', { name: 'Close' }).click();
     await context.close();
 
     // A second start on the same folder keeps one demo account and syncs again (ports may differ).
@@ -44,7 +57,7 @@ describe('embedded default', () => {
     expect(host.output()).not.toContain('demo mailbox:');
     const page2 = await (await browser.newContext()).newPage();
     await page2.goto(host.url);
-    await poll(() => page2.getByTestId('message-row').count()).toBe(4);
+    await poll(() => page2.getByTestId('message-row').count()).toBe(5);
     await poll(() => page2.getByRole('navigation', { name: 'Folders' }).locator('h2').count()).toBe(1);
     await poll(() => page2.getByTestId('connection').textContent()).toBe('Connected');
   });

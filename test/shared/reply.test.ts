@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAddress, forwardSubject, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../src/shared/reply.ts';
+import { formatAddress, forwardSubject, plainToHtml, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../src/shared/reply.ts';
 
 const a = (address: string, name = '') => ({ name, address });
 
@@ -32,5 +32,13 @@ describe('replies and forwards', () => {
     expect(formatAddress(a('x@y.test', 'Doe, Jane'))).toBe('"Doe, Jane" <x@y.test>');
     expect(formatAddress(a('x@y.test', 'Jürgen'))).toBe('Jürgen <x@y.test>');
     expect(formatAddress(a('x@y.test'))).toBe('x@y.test');
+  });
+
+  it('makes an HTML twin of plain text: escaped, quotes as blockquotes', () => {
+    const html = plainToHtml('Yes <b>!</b>\n> you said\n>> before\nend');
+    expect(html).toContain('Yes &lt;b&gt;!&lt;/b&gt;<br>');
+    expect(html.match(/<blockquote/g)).toHaveLength(2);
+    expect(html.indexOf('before')).toBeLessThan(html.lastIndexOf('</blockquote>'));
+    expect(html).toContain('end<br>');
   });
 });

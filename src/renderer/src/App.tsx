@@ -3,6 +3,7 @@ import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from 
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
 import { Compose, type ComposeDraft } from './components/Compose.tsx';
 import { OutboxBar } from './components/OutboxBar.tsx';
+import { ServerDialog } from './components/ServerDialog.tsx';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
@@ -28,12 +29,13 @@ export function App({ api, db }: AppProps) {
   mailboxIdRef.current = mailboxId;
   const [messageId, setMessageId] = useState<number | null>(null);
   const [showAddAccount, setShowAddAccount] = useState(false);
+  const [showServer, setShowServer] = useState(false);
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<MessageSummary[] | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const [compose, setCompose] = useState<ComposeDraft | null>(null);
   const composeOpen = useRef(false);
-  composeOpen.current = compose !== null || showAddAccount;
+  composeOpen.current = compose !== null || showAddAccount || showServer;
   const [outbox, setOutbox] = useState<OutboxItem[]>([]);
   useEffect(() => api.on('outbox.changed', setOutbox), [api]);
   useEffect(() => {
@@ -249,6 +251,9 @@ export function App({ api, db }: AppProps) {
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
         </button>
+        <button type="button" title="The household server and its outgoing queue" onClick={() => setShowServer(true)} disabled={connection !== 'online'}>
+          Server
+        </button>
         <input
           ref={searchBox}
           className="search"
@@ -315,6 +320,7 @@ export function App({ api, db }: AppProps) {
       />
       <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
       {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}
+      {showServer && <ServerDialog api={api} onClose={() => setShowServer(false)} />}
       {compose && accounts.length > 0 && (
         <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />
       )}

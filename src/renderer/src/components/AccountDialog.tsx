@@ -22,6 +22,10 @@ export function AccountDialog({ api, onClose }: Props) {
   const [host, setHost] = useState('');
   const [tls, setTls] = useState<TlsMode>('tls');
   const [port, setPort] = useState(993);
+  const [leaveOnServer, setLeaveOnServer] = useState(true);
+  const [deleteAfterDays, setDeleteAfterDays] = useState('');
+  const [deleteWhenDeletedHere, setDeleteWhenDeletedHere] = useState(true);
+  const [checkEvery, setCheckEvery] = useState(10);
   const [smtpHost, setSmtpHost] = useState('');
   const [smtpTls, setSmtpTls] = useState<TlsMode>('starttls');
   const [smtpPort, setSmtpPort] = useState(587);
@@ -80,7 +84,25 @@ export function AccountDialog({ api, onClose }: Props) {
       await api.call('accounts.add', {
         name: name || email,
         email,
-        incoming: { protocol, host, port, tls, user: user || email, password, ...(caCert.trim() ? { caCert } : {}) },
+        incoming: {
+          protocol,
+          host,
+          port,
+          tls,
+          user: user || email,
+          password,
+          ...(caCert.trim() ? { caCert } : {}),
+          ...(protocol === 'pop3'
+            ? {
+                pop3: {
+                  leaveOnServer,
+                  deleteAfterDays: deleteAfterDays.trim() ? Number(deleteAfterDays) : null,
+                  deleteWhenDeletedHere,
+                  checkEveryMinutes: checkEvery,
+                },
+              }
+            : {}),
+        },
         ...(smtpHost.trim()
           ? {
               outgoing: {
@@ -181,6 +203,27 @@ export function AccountDialog({ api, onClose }: Props) {
             Password
             <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
           </label>
+          {protocol === 'pop3' && (
+            <div className="pop3-options">
+              <label className="check">
+                <input type="checkbox" checked={leaveOnServer} onChange={(e) => setLeaveOnServer(e.target.checked)} /> Leave messages on the server
+              </label>
+              {leaveOnServer && (
+                <label>
+                  Delete them from the server after (days, empty: never)
+                  <input type="number" min={0} value={deleteAfterDays} onChange={(e) => setDeleteAfterDays(e.target.value)} />
+                </label>
+              )}
+              <label className="check">
+                <input type="checkbox" checked={deleteWhenDeletedHere} onChange={(e) => setDeleteWhenDeletedHere(e.target.checked)} /> Delete from the server
+                when I delete a message here
+              </label>
+              <label>
+                Check for new mail every (minutes)
+                <input type="number" min={1} max={1440} value={checkEvery} onChange={(e) => setCheckEvery(Number(e.target.value) || 10)} />
+              </label>
+            </div>
+          )}
           <details>
             <summary>Trust a certificate (self-signed servers)</summary>
             <label>

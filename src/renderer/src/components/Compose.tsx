@@ -5,7 +5,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Account, Address, ComposeMessage, OutgoingAttachment } from '../../../shared/api.ts';
 import type { Transport } from '../api/transport.ts';
 import { HearthError } from '../../../shared/errors.ts';
-import { formatAddress } from '../../../shared/reply.ts';
+import { formatAddress, plainToHtml } from '../../../shared/reply.ts';
 
 export type ComposeDraft = Partial<ComposeMessage> & { accountId: string };
 
@@ -50,7 +50,8 @@ export function Compose({ api, accounts, initial, onClose, onSent }: Props) {
     text,
     attachments: attachments.map(({ size: _s, ...a }) => a),
     references: initial.references ?? [],
-    ...(initial.html ? { html: initial.html } : {}),
+    // Sent as multipart/alternative: the text as typed, and its HTML twin for mail programs that prefer it.
+    html: initial.html ?? plainToHtml(text),
     ...(initial.inReplyTo ? { inReplyTo: initial.inReplyTo } : {}),
     ...(initial.replyToMessageId !== undefined ? { replyToMessageId: initial.replyToMessageId } : {}),
     ...(sendAt ? { sendAt: new Date(sendAt).getTime() } : {}),
