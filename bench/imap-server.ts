@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
+import { connect } from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
@@ -122,6 +123,41 @@ async function round(t: Target, messages: Buffer[]): Promise<Record<Phase, numbe
   return result;
 }
 
+/** Logs in over a raw socket and times one FETCH of every body until its tagged OK. */
+async function rawFetchAll(t: Target): Promise<number> {
+  const sock = connect({ host: '127.0.0.1', port: t.port });
+  let buf = '';
+  const waitFor = (re: RegExp) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (re.test(buf)) {
+          sock.off('data', onData);
+          resolve();
+        }
+      };
+      const onData = (d: Buffer) => {
+        buf = (buf + d.toString('latin1')).slice(-4096);
+        check();
+      };
+      sock.on('data', onData);
+      check();
+    });
+  await waitFor(/^\* OK/m);
+  buf = '';
+  sock.write(`a LOGIN "${t.user}" "${t.pass}"\r\n`);
+  await waitFor(/^a OK/m);
+  buf = '';
+  sock.write('b EXAMINE INBOX\r\n');
+  await waitFor(/^b OK/m);
+  buf = '';
+  const t0 = performance.now();
+  sock.write('c FETCH 1:* BODY.PEEK[]\r\n');
+  await waitFor(/^c OK/m);
+  const ms = performance.now() - t0;
+  sock.destroy();
+  return ms;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -172,6 +208,11 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       await load(t, messages);
       console.log(`${t.name}: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    // The wire alone, without imapflow: one session, FETCH 1:* BODY.PEEK[] over a raw socket.
+    for (const t of targets) {
+      const ms = await rawFetchAll(t);
+      console.log(`${t.name}: raw FETCH 1:* BODY.PEEK[] (one session, no client library): ${ms.toFixed(0)} ms`);
     }
     const runs: Record<string, Array<Record<Phase, number>>> = { hearth: [], dovecot: [] };
     // Alternate servers each round so neither always runs on a warmer machine.
