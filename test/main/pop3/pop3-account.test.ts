@@ -15,6 +15,7 @@ import { createDovecotUser, dovecot } from '../../support/peers.ts';
 import { corpusMessage, deliverToDovecot, rfc822 } from '../../support/mail-fixtures.ts';
 import { imaplib } from '../../support/dovecot-maildir.ts';
 import { startNetSwitch } from '../../support/net-switch.ts';
+import { startPop3TestServer } from '../server/pop3/harness.ts';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -267,5 +268,33 @@ describe('POP3 accounts against Dovecot', () => {
     expect(serverCount(imap.user, imap.password)).toBe(0);
     expect(s.cache.pageMessages(kept.id, 0, 10).messages.map((m) => m.subject)).toEqual(['from imap']);
     expect(subjects(s, local.id)).toEqual([]);
+  });
+
+  it('handles a server without UIDL: downloads each message once by deleting it there, and says so', async () => {
+    const server = await startPop3TestServer({ options: { withoutCommands: ['UIDL'] } });
+    open.push(server);
+    await server.deliver('alice@home.arpa', [msg('a'), msg('b')]);
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-nouidl-')));
+    const notices: string[] = [];
+    s.events.subscribe((e, p) => e === 'notice' && notices.push((p as { message: string }).message));
+    const a = await s.addAccount({
+      name: 'P',
+      email: 'alice@home.arpa',
+      incoming: {
+        protocol: 'pop3',
+        host: '127.0.0.1',
+        port: server.plain.port,
+        tls: 'plain',
+        user: 'alice@home.arpa',
+        password: 'alice-secret-pw',
+        auth: 'password',
+      },
+    });
+    const account = s.account(a.id) as Pop3Account;
+    await account.sync();
+    await account.sync();
+    expect(subjects(s, a.id)).toEqual(['a', 'b']);
+    expect(await server.inboxUids('alice@home.arpa')).toEqual([]);
+    expect(notices.some((n) => /no UIDL/.test(n))).toBe(true);
   });
 });

@@ -24,6 +24,11 @@ export interface Pop3ServerOptions {
    * other address plain authentication needs STLS or implicit TLS.
    */
   allowPlainAuthOnLoopback?: boolean;
+  /**
+   * Optional RFC 1939 commands this listener does not offer (e.g. ['UIDL', 'TOP']): some servers
+   * in the wild lack them, and clients must be tested against such servers too.
+   */
+  withoutCommands?: readonly string[];
 }
 
 export interface Pop3SessionShared {
@@ -55,6 +60,11 @@ export class Pop3Session {
   readonly remoteAddress: string;
 
   private readonly shared: Pop3SessionShared;
+
+  /** Optional commands this listener leaves out (see Pop3ServerOptions.withoutCommands). */
+  get withoutCommands(): readonly string[] {
+    return this.shared.options.withoutCommands ?? [];
+  }
   private socket: net.Socket;
   private splitter = new LineSplitter(pop3ServerLimits.maxLineBytes);
   private readonly queue: SplitLine[] = [];
@@ -285,7 +295,7 @@ export class Pop3Session {
       return;
     }
     const { verb, args } = parsed.command;
-    const spec = pop3Commands.get(verb);
+    const spec = this.shared.options.withoutCommands?.includes(verb) ? undefined : pop3Commands.get(verb);
     if (!spec) {
       this.send('-ERR Unknown command');
       return;

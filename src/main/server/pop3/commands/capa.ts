@@ -5,7 +5,8 @@ export const capa: Pop3CommandSpec = {
   states: ['authorization', 'transaction'],
   args: [0, 0],
   async handler({ session }) {
-    const lines = ['TOP', 'UIDL', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING'];
+    const without = session.withoutCommands;
+    const lines = ['TOP', 'UIDL', 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING'].filter((c) => !without.includes(c));
     if (session.state === 'authorization') {
       if (!session.secure) lines.push('STLS');
       if (session.plainAuthAllowed()) lines.push('USER', 'SASL PLAIN');
