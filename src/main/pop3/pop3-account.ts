@@ -66,6 +66,8 @@ export class Pop3Account {
   private readonly d: Pop3AccountDeps;
   private readonly opts: Pop3Options;
   readonly lastSyncMode = new Map<string, string>();
+  /** Local store work started by actions (they return at once; the cache already shows them). */
+  private readonly localWork = new Set<Promise<unknown>>();
   readonly idling = false;
 
   constructor(deps: Pop3AccountDeps) {
@@ -219,6 +221,7 @@ export class Pop3Account {
   }
 
   async flush(): Promise<void> {
+    await this.settled();
     await this.syncing;
   }
 
@@ -377,21 +380,43 @@ export class Pop3Account {
     return { filename: found.filename ?? null, contentType: found.contentType, content: found.content };
   }
 
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.localWork.add(p);
+    void p.finally(() => this.localWork.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /** Resolves when the local store has caught up with every action so far. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.localWork]);
+  }
+
   private afterLocalChange(): void {
     void this.mirror().catch((e: unknown) => this.d.log.warn('pop3: mirror failed', { message: (e as Error).message }));
   }
 
+  /** Runs local store work after an action returned (the cache already shows it); a failure re-mirrors. */
+  private background(what: string, fn: () => Promise<void>): void {
+    void this.track(
+      fn().catch((e: unknown) => {
+        this.d.log.warn(`pop3: ${what} failed`, { message: (e as Error).message });
+        this.afterLocalChange();
+      }),
+    );
+  }
+
   setFlags(messageIds: number[], add: string[], remove: string[]): void {
-    void (async () => {
+    const groups = this.locate(messageIds);
+    this.background('flags', async () => {
       const u = await this.user();
-      for (const [p, g] of this.locate(messageIds)) {
+      for (const [p, g] of groups) {
         const h = await u.openMailbox(p);
         const uids = g.items.map((i) => i.uid);
         if (add.length) await h.setFlags(uids, { mode: 'add', flags: add });
         if (remove.length) await h.setFlags(uids, { mode: 'remove', flags: remove });
       }
       await this.mirror();
-    })().catch((e: unknown) => this.d.log.warn('pop3: flags failed', { message: (e as Error).message }));
+    });
     // Show it at once; the store follows within milliseconds.
     for (const id of messageIds) {
       const m = this.d.cache.getMessage(id);
@@ -400,34 +425,30 @@ export class Pop3Account {
     this.announce();
   }
 
-  private async moveNow(groups: ReturnType<Pop3Account['locate']>, target: string): Promise<void> {
-    const u = await this.user();
-    for (const [p, g] of groups) {
-      if (p === target) continue;
-      await (
-        await u.openMailbox(p)
-      ).move(
-        g.items.map((i) => i.uid),
-        target,
-      );
-    }
-    await this.mirror();
-  }
-
   move(messageIds: number[], target: MailboxRow): void {
     const groups = this.locate(messageIds);
     this.d.cache.removeMessages(messageIds);
     this.announce();
-    void this.moveNow(groups, target.path).catch((e: unknown) => {
-      this.d.log.warn('pop3: move failed', { message: (e as Error).message });
-      this.afterLocalChange();
+    this.background('move', async () => {
+      const u = await this.user();
+      for (const [p, g] of groups) {
+        if (p === target.path) continue;
+        await (
+          await u.openMailbox(p)
+        ).move(
+          g.items.map((i) => i.uid),
+          target.path,
+        );
+      }
+      await this.mirror();
     });
   }
 
   copy(messageIds: number[], target: MailboxRow): void {
-    void (async () => {
+    const groups = this.locate(messageIds);
+    this.background('copy', async () => {
       const u = await this.user();
-      for (const [p, g] of this.locate(messageIds))
+      for (const [p, g] of groups)
         await (
           await u.openMailbox(p)
         ).copy(
@@ -435,32 +456,26 @@ export class Pop3Account {
           target.path,
         );
       await this.mirror();
-    })().catch((e: unknown) => this.d.log.warn('pop3: copy failed', { message: (e as Error).message }));
+    });
   }
 
   /** To Trash; in Trash for good (and, by the account's rule, from the server at the next check). */
   delete(messageIds: number[]): void {
     const groups = this.locate(messageIds);
-    const work = (async () => {
+    // Remember which server messages these were, so the next check can delete them there.
+    const inbox = groups.get('INBOX');
+    if (inbox && this.opts.deleteWhenDeletedHere) for (const i of inbox.items) this.d.cache.requestPop3Delete(this.d.accountId, i.uid);
+    this.d.cache.removeMessages(messageIds);
+    this.announce();
+    this.background('delete', async () => {
       const u = await this.user();
       for (const [p, g] of groups) {
         const h = await u.openMailbox(p);
         const uids = g.items.map((i) => i.uid);
-        if (p === 'Trash') {
-          await h.remove(uids);
-        } else {
-          // Remember which server message this was, so deleting it from Trash later can delete it there.
-          if (p === 'INBOX' && this.opts.deleteWhenDeletedHere) for (const uid of uids) this.d.cache.requestPop3Delete(this.d.accountId, uid);
-          await h.move(uids, 'Trash');
-        }
+        if (p === 'Trash') await h.remove(uids);
+        else await h.move(uids, 'Trash');
       }
       await this.mirror();
-    })();
-    this.d.cache.removeMessages(messageIds);
-    this.announce();
-    void work.catch((e: unknown) => {
-      this.d.log.warn('pop3: delete failed', { message: (e as Error).message });
-      this.afterLocalChange();
     });
   }
 
@@ -475,13 +490,10 @@ export class Pop3Account {
     const groups = this.locate(messageIds);
     this.d.cache.removeMessages(messageIds);
     this.announce();
-    void (async () => {
+    this.background('remove', async () => {
       const u = await this.user();
       for (const [p, g] of groups) await (await u.openMailbox(p)).remove(g.items.map((i) => i.uid));
       await this.mirror();
-    })().catch((e: unknown) => {
-      this.d.log.warn('pop3: remove failed', { message: (e as Error).message });
-      this.afterLocalChange();
     });
   }
 

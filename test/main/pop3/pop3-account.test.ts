@@ -135,7 +135,7 @@ describe('POP3 accounts against Dovecot', () => {
     // Deleted here (to Trash): gone from the server at the next check.
     const doomed = s.cache.pageMessages(inbox(s, a.id).id, 0, 10).messages.find((m) => m.subject === 'doomed')!;
     account.delete([doomed.id]);
-    await new Promise((r) => setTimeout(r, 200));
+    await account.settled();
     await account.sync();
     expect(serverCount(user, password)).toBe(1);
     now += 6 * 86_400_000;
@@ -261,7 +261,7 @@ describe('POP3 accounts against Dovecot', () => {
     expect(await s.dispatch('messages.move', { messageIds: [fromPop.id], targetMailboxId: junk.id })).toMatchObject({ ok: true });
     expect(await s.dispatch('messages.move', { messageIds: [fromImap.id], targetMailboxId: kept.id })).toMatchObject({ ok: true });
     await s.account(remote.id).flush();
-    await new Promise((r) => setTimeout(r, 300));
+    await local.account.settled();
     expect(
       imaplib(imap.user, imap.password, `c.select('Junk')\nprint(c.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')[1][0][1].decode().strip())`),
     ).toContain('Subject: from pop');
