@@ -99,6 +99,8 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
   it('relays through the MX found by --resolver, lists the deferral, retries on request', async () => {
     const out = await swaks(['--to', 'friend@far.test', '--h-Subject', 'cli relay']);
     const id = /250 2\.0\.0 Ok: queued as (\S+)/.exec(out)![1]!;
+    // Delivery (and with it the MX lookup) starts after the 250: wait for it, then check it.
+    await waitFor(() => dns.queries.includes('15 far.test'), 15_000, 'MX query');
     expect(dns.queries).toContain('15 far.test'); // MX over UDP to our server, nothing else
     await waitFor(async () => (await hearth('queue', 'list')).stdout.includes('451 4.3.0 Try again'), 15_000, 'deferral listed');
     const listed = (await hearth('queue', 'list')).stdout;
@@ -148,7 +150,10 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
     // and nothing of it reached the remote domain's server
     await new Promise((r) => setTimeout(r, 300));
     expect(peer.received().some((r) => r.eml.includes('open relay probe'))).toBe(false);
+    // (the message of the test before leaves the queue once delivered)
+    await waitFor(async () => (await hearth('queue', 'list')).stdout === 'queue is empty\n', 15_000, 'empty queue');
     expect((await hearth('queue', 'list')).stdout).toBe('queue is empty\n');
+    expect(peer.received().some((r) => r.eml.includes('open relay probe'))).toBe(false);
   });
 
   it('prints the DNS records with the DKIM key the server signs with', async () => {
