@@ -154,6 +154,24 @@ c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
     expect(after.find((m) => m.subject === 'one')!.flags).toEqual(['\\Answered']);
   });
 
+  it('copies a message (queued like every action) and archives into the Archive folder', async () => {
+    const { user, password } = createDovecotUser();
+    imaplib(user, password, `c.create('Archive')`);
+    await deliverToDovecot(user, [msg('keep a copy'), msg('file away')]);
+    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-copy-')), { idle: false, offlineBodies: false });
+    const id = await addAccount(s, user, password);
+    const list = messages(s, id, 'INBOX');
+    s.account(id).copy([list.find((m) => m.subject === 'keep a copy')!.id], folder(s, id, 'Junk'));
+    // Dovecot's Archive has no \Archive flag here: imapflow recognises it by name.
+    expect(folder(s, id, 'Archive').specialUse).toBe('archive');
+    s.account(id).archive([list.find((m) => m.subject === 'file away')!.id]);
+    await s.account(id).flush();
+    expect(Object.keys(serverFlags(user, password, 'INBOX'))).toEqual(['keep a copy']);
+    expect(Object.keys(serverFlags(user, password, 'Junk'))).toEqual(['keep a copy']);
+    expect(Object.keys(serverFlags(user, password, 'Archive'))).toEqual(['file away']);
+    expect(messages(s, id, 'Archive').map((m) => m.subject)).toEqual(['file away']);
+  });
+
   it('keeps actions made offline across a restart and replays them exactly once', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('read me'), msg('junk me'), msg('trash me'), msg('keep')]);
