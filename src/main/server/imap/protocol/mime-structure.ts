@@ -55,8 +55,13 @@ function parsePart(buf: Buffer, start: number, end: number, parent: ContentType 
   const ctRaw = headerValue(headers, 'content-type');
   let contentType = ctRaw ? parseContentType(ctRaw) : null;
   if (!contentType) contentType = defaultType(parent);
-  const part: MimePart = { headerStart: start, bodyStart, end, headers, contentType, lines: countLines(buf, bodyStart, end), children: [], message: null };
-  if (depth >= MAX_DEPTH || counter.parts >= MAX_PARTS) return part;
+  const part: MimePart = { headerStart: start, bodyStart, end, headers, contentType, lines: 0, children: [], message: null };
+  // BODYSTRUCTURE gives line counts of text and message parts only; counting an attachment's is waste.
+  const withLines = () => {
+    if (part.contentType.type === 'text' || part.contentType.type === 'message') part.lines = countLines(buf, bodyStart, end);
+    return part;
+  };
+  if (depth >= MAX_DEPTH || counter.parts >= MAX_PARTS) return withLines();
   if (contentType.type === 'multipart') {
     const boundary = param(contentType, 'boundary');
     if (boundary) {
@@ -73,7 +78,7 @@ function parsePart(buf: Buffer, start: number, end: number, parent: ContentType 
     const enc = (headerValue(headers, 'content-transfer-encoding') ?? '').trim().toLowerCase();
     if (enc !== 'base64' && enc !== 'quoted-printable') part.message = parsePart(buf, bodyStart, end, null, depth + 1, counter);
   }
-  return part;
+  return withLines();
 }
 
 /**
@@ -127,23 +132,28 @@ function splitMultipart(buf: Buffer, start: number, end: number, boundary: strin
   const parts: Array<[number, number]> = [];
   let partStart = -1;
   let i = start;
+  // Jump from one occurrence of the delimiter to the next (a native search) rather than line by line.
   while (i < end) {
-    const lineEndLf = buf.indexOf(0x0a, i);
-    const lineEnd = lineEndLf < 0 || lineEndLf >= end ? end : lineEndLf;
-    if (lineEnd - i >= delim.length && buf.compare(delim, 0, delim.length, i, i + delim.length) === 0) {
-      const rest = buf.toString('latin1', i + delim.length, lineEnd).replace(/[\r\s]+$/, '');
-      if (rest === '' || rest === '--') {
-        if (partStart >= 0) {
-          let pe = i;
-          if (pe > partStart && buf[pe - 1] === 0x0a) pe--;
-          if (pe > partStart && buf[pe - 1] === 0x0d) pe--;
-          parts.push([partStart, Math.max(partStart, pe)]);
-        }
-        if (rest === '--') return parts;
-        partStart = lineEnd + 1 > end ? end : lineEnd + 1;
-      }
+    const at = buf.indexOf(delim, i);
+    if (at < 0 || at + delim.length > end) break;
+    if (at !== start && buf[at - 1] !== 0x0a) {
+      i = at + 1;
+      continue;
     }
-    i = lineEnd + 1;
+    const lineEndLf = buf.indexOf(0x0a, at + delim.length);
+    const lineEnd = lineEndLf < 0 || lineEndLf >= end ? end : lineEndLf;
+    const rest = buf.toString('latin1', at + delim.length, lineEnd).replace(/[\r\s]+$/, '');
+    if (rest === '' || rest === '--') {
+      if (partStart >= 0) {
+        let pe = at;
+        if (pe > partStart && buf[pe - 1] === 0x0a) pe--;
+        if (pe > partStart && buf[pe - 1] === 0x0d) pe--;
+        parts.push([partStart, Math.max(partStart, pe)]);
+      }
+      if (rest === '--') return parts;
+      partStart = lineEnd + 1 > end ? end : lineEnd + 1;
+      i = lineEnd + 1;
+    } else i = at + 1;
   }
   if (partStart >= 0 && partStart < end) parts.push([partStart, end]);
   return parts;
