@@ -20,7 +20,7 @@
 
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants as fsConstants, openSync, readSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fdatasync, openSync, readSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, link, unlink, stat, readFile, utimes, copyFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
@@ -476,8 +476,25 @@ export class UserStore implements UserMailStore {
 
   // ---- index primitives ----------------------------------------------------------------------
 
-  private tx<T>(fn: () => T): T {
+  /**
+   * Message counts per mailbox id, for the EXISTS announced after each delivery batch: counting a
+   * big mailbox's rows for every batch made appends quadratic. Valid only while nothing but
+   * delivery batches (which keep it up to date) writes: every other transaction drops it.
+   */
+  private readonly messageCounts = new Map<number, number>();
+
+  private countMessages(mailboxId: number): number {
+    let n = this.messageCounts.get(mailboxId);
+    if (n === undefined) {
+      n = (this.st.countsOne.get(mailboxId) as { n: number }).n;
+      this.messageCounts.set(mailboxId, n);
+    }
+    return n;
+  }
+
+  private tx<T>(fn: () => T, keepsCounts = false): T {
     if (this.closed) throw new HearthError('STORAGE', 'Mail store is closed');
+    if (!keepsCounts) this.messageCounts.clear();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const r = fn();
@@ -938,7 +955,7 @@ export class UserStore implements UserMailStore {
               .prepare('UPDATE mailboxes SET uid_reserved = ?, modseq_reserved = ? WHERE id = ?')
               .run(mb!.uidnext + n + RESERVE_BLOCK, mb!.highest_modseq + 1 + RESERVE_BLOCK, mb!.id);
           }
-        });
+        }, true);
       }
       // 2. the inserts
       const durable = jobs.some((j) => j.flags.some((f) => !f.startsWith('\\')));
@@ -965,7 +982,11 @@ export class UserStore implements UserMailStore {
             if (acc.row.uidnext > acc.row.uid_reserved || acc.modseq > acc.row.modseq_reserved) throw new Error('UID reservation exceeded');
             this.st.updateUidnext.run(acc.row.uidnext, acc.modseq, acc.row.id);
           }
-        });
+        }, true);
+        for (const acc of perMailbox.values()) {
+          const n = this.messageCounts.get(acc.row.id);
+          if (n !== undefined) this.messageCounts.set(acc.row.id, n + acc.uids.length);
+        }
       } finally {
         if (!durable) this.db.exec('PRAGMA synchronous=FULL');
       }
@@ -980,13 +1001,12 @@ export class UserStore implements UserMailStore {
       else j.resolve(r);
     });
     for (const acc of perMailbox.values()) {
-      const c = this.st.countsOne.get(acc.row.id) as { n: number };
       this.emit(acc.row.name, {
         type: 'exists',
         mailbox: acc.row.name,
         uids: acc.uids,
         uidNext: acc.row.uidnext,
-        messages: c.n,
+        messages: this.countMessages(acc.row.id),
         highestModseq: acc.modseq,
         origin: acc.origin,
       });
@@ -1402,7 +1422,13 @@ class MaildirMailbox implements MailboxHandle {
 // ---------------------------------------------------------------------------------------------
 
 /** Write content to a new file and fsync it; returns its size. Removes the file on failure. */
+/** Messages up to this size are written synchronously (into the page cache); only the fsync waits. */
+const SYNC_WRITE_BYTES = 256 * 1024;
+
 export async function writeDurably(file: string, content: Readable | Buffer): Promise<number> {
+  // A small message: one open/write/close on this thread costs less than three thread-pool round
+  // trips; the fdatasync, which waits for the disk, still runs in the pool.
+  if (Buffer.isBuffer(content) && content.length <= SYNC_WRITE_BYTES) return writeSmallDurably(file, content);
   let fh;
   try {
     fh = await open(file, 'wx', 0o600);
@@ -1443,6 +1469,26 @@ export async function writeDurably(file: string, content: Readable | Buffer): Pr
     throw storageError(e);
   }
   return size;
+}
+
+async function writeSmallDurably(file: string, content: Buffer): Promise<number> {
+  let fd: number;
+  try {
+    fd = openSync(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+  } catch (e) {
+    throw storageError(e);
+  }
+  try {
+    let off = 0;
+    while (off < content.length) off += writeSync(fd, content, off, content.length - off, off);
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+  } catch (e) {
+    closeSync(fd);
+    await unlink(file).catch(() => {});
+    throw storageError(e);
+  }
+  closeSync(fd);
+  return content.length;
 }
 
 /** Hard-link (or, across file systems, copy and fsync); false if the source is gone. */

@@ -142,6 +142,30 @@ describe('MaildirStore: delivery transaction', () => {
     const st = await (await store.user(ALICE)).status('INBOX');
     expect(st).toMatchObject({ messages: 40, uidNext: 41, unseen: 40 });
   });
+
+  it('the message count announced with each delivery stays right across expunge, copy, move and other batches', async () => {
+    const store = newStore();
+    const u = await store.user(ALICE);
+    const counts: number[] = [];
+    const off = u.watch('INBOX', (e) => {
+      if (e.type === 'exists') counts.push(e.messages);
+    });
+    const inbox = await u.openMailbox('INBOX');
+    for (const m of msgs.slice(0, 3)) await inbox.append(m.raw);
+    await inbox.setFlags([1], { mode: 'add', flags: ['\\Deleted'] });
+    await inbox.expunge();
+    await inbox.append(msgs[3]!.raw);
+    const archive = await u.openMailbox('Archive');
+    await archive.append(msgs[4]!.raw);
+    await archive.copy([1], 'INBOX');
+    await inbox.append(msgs[5]!.raw);
+    await inbox.move([2], 'Archive');
+    await deliver(store, [ALICE], msgs[6]!.raw);
+    off();
+    // 1, 2, 3, then 3-1+1, +1 copied, +1, -1 moved, +1 delivered
+    expect(counts).toEqual([1, 2, 3, 3, 4, 5, 5]);
+    expect((await u.status('INBOX')).messages).toBe(5);
+  });
 });
 
 describe('MaildirStore: flags, modseq, copy, move, expunge', () => {
