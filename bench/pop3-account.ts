@@ -1,5 +1,6 @@
 // Benchmark (not a test): a POP3 account in Hearth downloading N messages from the Dovecot peer
-// into its durable local store (append with fsync, UIDL recorded with fsync, listed in the cache)
+// into its durable local store (each message appended with fsync, UIDLs recorded and messages listed
+// in the cache a batch per event-loop turn)
 // vs getmail6 pulling the same mailbox into a Maildir, in the same run; prints msg/s and the ratio.
 //
 //   node bench/pop3-account.ts [N=5000]

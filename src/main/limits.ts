@@ -31,8 +31,10 @@ export const syncLimits = {
   /** Reconnect backoff after the network drops: first delay and ceiling, ms. */
   reconnectFirstMs: 1_000,
   reconnectMaxMs: 5 * 60_000,
-  /** POP3 downloads in flight at once (pipelined RETRs). */
-  pop3Parallel: 8,
+  /** POP3 downloads in flight at once (pipelined RETRs)… */
+  pop3Parallel: 16,
+  /** …and at most this many bytes of them (by LIST size; one bigger message still goes alone). */
+  pop3BytesInFlight: 32 * 1024 * 1024,
   /** Attempts before a pending operation that keeps failing on the server is dropped with a notice. */
   maxOpAttempts: 5,
 } as const;

@@ -11,16 +11,15 @@
 // mail: there Hearth downloads each message and deletes it from the server (and says so).
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { Address, MessageBody, SpecialUse } from '../../shared/api.ts';
+import { summariseRawMessage } from './message-summary.ts';
+import type { MessageBody, SpecialUse } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
-import { parseMessageIds } from '../../shared/threads.ts';
 import type { EventBus } from '../api/event-bus.ts';
 import type { Logger } from '../log.ts';
 import { syncLimits } from '../limits.ts';
 import type { CacheDb, MailboxRow, MessageInput } from '../services/cache-db.ts';
 import { MaildirStore, type UserStore } from '../server/store/maildir-store.ts';
 import type { ImapSettings } from '../imap/connect.ts';
-import { makeSnippet } from '../imap/body-structure.ts';
 import { parseMessageBody } from '../imap/imap-account.ts';
 import { Pop3Client, type Pop3UidlEntry } from './client.ts';
 
@@ -145,7 +144,7 @@ export class Pop3Account {
           if (c.flags.join(' ') !== flags.join(' ')) this.d.cache.setMessageFlags(c.id, flags);
           continue;
         }
-        added.push(await this.summarise(row.id, m.uid, flags, m.size, m.internalDate, await handle.readMessageBuffer(m.uid)));
+        added.push(this.summarise(row.id, m.uid, flags, m.size, m.internalDate, await handle.readMessageBuffer(m.uid)));
       }
       if (added.length) this.d.cache.upsertMessages(added);
       this.d.cache.updateMailboxCounts(row.id);
@@ -154,55 +153,21 @@ export class Pop3Account {
     return byPath;
   }
 
-  private async summarise(mailboxId: number, uid: number, flags: string[], size: number, internalDate: Date, raw: Buffer): Promise<MessageInput> {
-    const toAddresses = (v: unknown): Address[] => {
-      const list = Array.isArray(v) ? v : v ? [v] : [];
-      return list.flatMap((x: { value?: { name?: string; address?: string }[] }) =>
-        (x.value ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name ?? '', address: a.address ?? '' })),
-      );
-    };
+  private summarise(mailboxId: number, uid: number, flags: string[], size: number, internalDate: Date, raw: Buffer): MessageInput {
+    const base = { accountId: this.d.accountId, mailboxId, uid, flags, size };
     try {
-      // The list needs headers and the start of the text: big attachments need not be decoded for that.
-      const p = await simpleParser(raw.length > 256 * 1024 ? raw.subarray(0, 256 * 1024) : raw, {
-        skipHtmlToText: false,
-        skipImageLinks: true,
-        skipTextLinks: true,
-      });
-      const refs = parseMessageIds(Array.isArray(p.references) ? p.references.join(' ') : p.references);
-      for (const id of parseMessageIds(p.inReplyTo)) if (!refs.includes(id)) refs.push(id);
-      const text = p.text ?? (typeof p.html === 'string' ? p.html : '');
-      return {
-        accountId: this.d.accountId,
-        mailboxId,
-        uid,
-        messageId: p.messageId ?? null,
-        subject: p.subject ?? '',
-        from: toAddresses(p.from),
-        to: toAddresses(p.to),
-        cc: toAddresses(p.cc),
-        date: p.date && !Number.isNaN(p.date.getTime()) ? p.date.getTime() : internalDate.getTime(),
-        flags,
-        size,
-        snippet: makeSnippet(text.slice(0, 4096), p.text ? 'text/plain' : 'text/html', syncLimits.snippetChars),
-        hasAttachments:
-          p.attachments.some((a) => a.contentDisposition !== 'inline') ||
-          (raw.length > 256 * 1024 && /^content-disposition:\s*attachment/im.test(raw.toString('latin1'))),
-        parentIds: refs,
-      };
+      const m = summariseRawMessage(raw);
+      return { ...base, ...m, date: m.date ?? internalDate.getTime() };
     } catch {
-      // Broken MIME: still listed, readable as raw text.
+      // Broken beyond reading: still listed, readable as raw text.
       return {
-        accountId: this.d.accountId,
-        mailboxId,
-        uid,
+        ...base,
         messageId: null,
         subject: '(unreadable message)',
         from: [],
         to: [],
         cc: [],
         date: internalDate.getTime(),
-        flags,
-        size,
         snippet: '',
         hasAttachments: false,
         parentIds: [],
@@ -266,25 +231,67 @@ export class Pop3Account {
       events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
       const downloaded: number[] = [];
       const inboxRow = folders.get('INBOX');
-      // A few RETRs in flight (the client pipelines them): each message is stored, recorded and
-      // listed on its own, so a failure or a kill loses at most the ones still in flight.
+      // A few RETRs in flight (the client pipelines them). Each message is stored (fsync) on its own;
+      // the messages stored in one turn of the event loop are then recorded and listed in one cache
+      // transaction, so a failure or a kill loses at most the ones not yet stored.
+      let batch: Array<{ w: { msg: number; uid: string }; localUid: number; raw: Buffer; size: number }> = [];
+      let batchRecorded: Promise<void> | null = null;
+      const recordBatch = () => {
+        const items = batch;
+        batch = [];
+        batchRecorded = null;
+        const at = this.now();
+        cache.transaction(() => {
+          for (const it of items) if (it.w.uid) cache.recordPop3(accountId, it.w.uid, at, it.localUid);
+          if (inboxRow) cache.upsertMessages(items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)));
+        });
+        for (const it of items) downloaded.push(it.w.msg);
+        this.d.testHooks?.afterRecord?.();
+        const before = done;
+        done += items.length;
+        if (Math.floor(before / 50) !== Math.floor(done / 50) || done === wanted.length) {
+          events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
+          this.announce();
+        }
+      };
+      const record = (item: (typeof batch)[number]): Promise<void> => {
+        batch.push(item);
+        batchRecorded ??= new Promise<void>((resolve, reject) =>
+          setImmediate(() => {
+            try {
+              recordBatch();
+              resolve();
+            } catch (e) {
+              reject(e as Error);
+            }
+          }),
+        );
+        return batchRecorded;
+      };
+      // Downloads in flight are held in memory until stored: bound them by bytes too (LIST sizes),
+      // so a run of big messages does not take pop3Parallel times the largest one.
+      const sizes = new Map(list.map((l) => [l.msg, l.size]));
+      let bytesInFlight = 0;
+      let budgetFreed: Array<() => void> = [];
       let next = 0;
       const worker = async () => {
         while (next < wanted.length && !this.closed) {
           const w = wanted[next++]!;
-          const raw = await client!.retrBuffer(w.msg);
-          // The trace header makes the local copy say which server message it is (crash healing).
-          const stamped = Buffer.concat([Buffer.from(`${UIDL_HEADER}: ${w.uid || `no-uidl-${this.now()}-${w.msg}`}\r\n`), raw]);
-          const r = await inbox.append(stamped, {});
-          this.d.testHooks?.afterStore?.();
-          if (w.uid) cache.recordPop3(accountId, w.uid, this.now(), r.uid);
-          this.d.testHooks?.afterRecord?.();
-          downloaded.push(w.msg);
-          if (inboxRow) cache.upsertMessages([await this.summarise(inboxRow.id, r.uid, [], stamped.length, new Date(this.now()), raw)]);
-          done++;
-          if (done % 50 === 0 || done === wanted.length) {
-            events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
-            this.announce();
+          const size = sizes.get(w.msg) ?? 0;
+          while (bytesInFlight > 0 && bytesInFlight + size > syncLimits.pop3BytesInFlight) await new Promise<void>((r) => budgetFreed.push(r));
+          bytesInFlight += size;
+          try {
+            const raw = await client!.retrBuffer(w.msg);
+            // The trace header makes the local copy say which server message it is (crash healing).
+            const stamped = Buffer.concat([Buffer.from(`${UIDL_HEADER}: ${w.uid || `no-uidl-${this.now()}-${w.msg}`}\r\n`), raw]);
+            const r = await inbox.append(stamped, {});
+            this.d.testHooks?.afterStore?.();
+            await record({ w, localUid: r.uid, raw, size: stamped.length });
+          } finally {
+            bytesInFlight -= size;
+            const wake = budgetFreed;
+            budgetFreed = [];
+            for (const go of wake) go();
           }
         }
       };
