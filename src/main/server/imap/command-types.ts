@@ -29,6 +29,12 @@ export interface CommandSpec {
    * they run or right after them (RFC 3501 7.4.1), since the client's MSNs would shift.
    */
   allowExpunge?: boolean;
+  /**
+   * False for commands that do not concern the selected mailbox (LIST, STATUS, CREATE, …): like
+   * Dovecot, the changes other sessions made wait for a command that does (NOOP, FETCH, SELECT,
+   * …). A client about to SELECT elsewhere would otherwise be sent a backlog it then throws away.
+   */
+  reportsChanges?: boolean;
   handler(ctx: CommandContext): Promise<CommandResult | void>;
 }
 

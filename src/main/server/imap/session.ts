@@ -61,6 +61,9 @@ export class ImapSession {
   private processing = false;
   private closed = false;
   private output: Promise<void> = Promise.resolve();
+  /** Sends waiting in (or running on) the output chain; while there are none, send() writes at once. */
+  private outputQueued = 0;
+  private uncorkScheduled = false;
   /** Set while IDLE runs: flush changes as they come. */
   idling = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
@@ -239,7 +242,7 @@ export class ImapSession {
     if (status === 'BAD') this.noteBad();
     else this.badCommands = 0;
     // Untagged updates for other sessions' changes before the tagged reply.
-    if (this.selected && this.state === 'selected') {
+    if (this.selected && this.state === 'selected' && spec.reportsChanges !== false) {
       const allow = spec.allowExpunge !== false || uid;
       this.flushUpdates(allow);
     }
@@ -285,7 +288,23 @@ export class ImapSession {
       socket.destroy();
       return this.output;
     }
+    // Nothing ahead in the chain and no stream to copy: write now into a corked socket, so that
+    // everything a command answers (untagged lines, then the tagged one) leaves as one segment.
+    if (this.outputQueued === 0 && socket.writableLength <= OUTPUT_HIGH_WATER && parts.every((p) => typeof p === 'string' || Buffer.isBuffer(p))) {
+      if (socket.destroyed) return this.output;
+      if (!this.uncorkScheduled) {
+        this.uncorkScheduled = true;
+        socket.cork();
+        process.nextTick(() => {
+          this.uncorkScheduled = false;
+          socket.uncork();
+        });
+      }
+      for (const p of parts) socket.write(p as string | Buffer);
+      return this.output;
+    }
     this.pendingOutputBytes += bytes;
+    this.outputQueued++;
     const run = async (): Promise<void> => {
       if (socket.destroyed) return;
       // Runs of buffered parts go out as one writev.
@@ -332,7 +351,10 @@ export class ImapSession {
     };
     this.output = this.output
       .then(run)
-      .finally(() => (this.pendingOutputBytes -= bytes))
+      .finally(() => {
+        this.pendingOutputBytes -= bytes;
+        this.outputQueued--;
+      })
       .catch((err) => {
         this.log.warn('imap write failed', { err });
         socket.destroy();

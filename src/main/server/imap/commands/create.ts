@@ -3,6 +3,7 @@ import { no } from '../command-types.ts';
 import { mailboxArg, requireMail } from './helpers.ts';
 
 export const create: CommandSpec = {
+  reportsChanges: false,
   states: ['authenticated', 'selected'],
   async handler({ session, args }) {
     const mail = requireMail(session);

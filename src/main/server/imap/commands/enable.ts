@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
 
 export const enable: CommandSpec = {
+  reportsChanges: false,
   states: ['authenticated', 'selected'],
   async handler({ session, args }) {
     if (!args.length) throw bad('ENABLE needs capabilities');

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command-types.ts';
 
 // RFC 2971: we log what the client says about itself and name ourselves.
 export const id: CommandSpec = {
+  reportsChanges: false,
   states: ['notAuthenticated', 'authenticated', 'selected'],
   async handler({ session, args }) {
     const a = args[0];

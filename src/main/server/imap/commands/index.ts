@@ -1,4 +1,4 @@
-// The command map: verb -> { states, allowExpunge, handler }. UID variants share their handler.
+// The command map: verb -> { states, allowExpunge, reportsChanges, handler }. UID variants share their handler.
 import type { CommandSpec } from '../command-types.ts';
 import { append } from './append.ts';
 import { authenticate } from './authenticate.ts';

@@ -79,11 +79,13 @@ async function runList(ctx: CommandContext, lsub: boolean): Promise<void> {
 }
 
 export const list: CommandSpec = {
+  reportsChanges: false,
   states: ['authenticated', 'selected'],
   handler: (ctx) => runList(ctx, false),
 };
 
 export const lsub: CommandSpec = {
+  reportsChanges: false,
   states: ['authenticated', 'selected'],
   handler: (ctx) => runList(ctx, true),
 };

@@ -42,6 +42,7 @@ export function statusLine(session: ImapSession, st: MailboxStatus, items: reado
 }
 
 export const status: CommandSpec = {
+  reportsChanges: false,
   states: ['authenticated', 'selected'],
   async handler({ session, args }) {
     const mail = requireMail(session);

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command-types.ts';
 import { mailboxArg, requireMail } from './helpers.ts';
 
 export const subscribe: CommandSpec = {
+  reportsChanges: false,
   states: ['authenticated', 'selected'],
   async handler({ session, args }) {
     await requireMail(session).setSubscribed(mailboxArg(session, args[0]), true);
@@ -9,6 +10,7 @@ export const subscribe: CommandSpec = {
 };
 
 export const unsubscribe: CommandSpec = {
+  reportsChanges: false,
   states: ['authenticated', 'selected'],
   async handler({ session, args }) {
     const mail = requireMail(session);
