@@ -83,6 +83,9 @@ interface MailboxRow {
  */
 const RESERVE_BLOCK = 128;
 
+/** Listings up to this many messages are remembered for the reads that follow (see listRows). */
+const ROW_MEMO_MAX = 50_000;
+
 interface MessageRow {
   uid: number;
   base: string;
@@ -399,6 +402,7 @@ export class UserStore implements UserMailStore {
         for (const m of DEFAULT_MAILBOXES) {
           if (m.name !== 'INBOX' && !u.row(m.name)) await u.createMailboxUnlocked(m.name, m.specialUse, true);
           else if (m.specialUse) u.db.prepare('UPDATE mailboxes SET special_use = ? WHERE name = ? AND special_use IS NULL').run(m.specialUse, m.name);
+          u.dropRowCache();
         }
         u.setMeta('defaults', '1');
       }
@@ -495,6 +499,7 @@ export class UserStore implements UserMailStore {
   private tx<T>(fn: () => T, keepsCounts = false): T {
     if (this.closed) throw new HearthError('STORAGE', 'Mail store is closed');
     if (!keepsCounts) this.messageCounts.clear();
+    this.dropRowCache();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const r = fn();
@@ -507,6 +512,8 @@ export class UserStore implements UserMailStore {
         /* nothing to roll back */
       }
       throw e;
+    } finally {
+      this.dropRowCache();
     }
   }
 
@@ -518,8 +525,29 @@ export class UserStore implements UserMailStore {
     this.st.setMeta.run(key, value);
   }
 
+  /**
+   * Mailbox rows as last read outside a transaction: a FETCH looks its mailbox up for every
+   * message. Every transaction drops them, and inside one the index is always asked. Callers
+   * must not change a row they are given (copy it first).
+   */
+  private readonly rowCache = {
+    byName: new Map<string, MailboxRow | undefined>(),
+    byId: new Map<number, MailboxRow | undefined>(),
+    /** The message rows of the last listing per mailbox id. */
+    messages: new Map<number, Map<number, MessageRow>>(),
+  };
+
+  private dropRowCache(): void {
+    this.rowCache.byName.clear();
+    this.rowCache.byId.clear();
+    this.rowCache.messages.clear();
+  }
+
   row(name: string): MailboxRow | undefined {
-    return this.st.mailboxByName.get(name) as MailboxRow | undefined;
+    if (this.db.isTransaction) return this.st.mailboxByName.get(name) as MailboxRow | undefined;
+    const c = this.rowCache.byName;
+    if (!c.has(name)) c.set(name, this.st.mailboxByName.get(name) as MailboxRow | undefined);
+    return c.get(name);
   }
 
   private mustRow(name: string): MailboxRow {
@@ -529,7 +557,10 @@ export class UserStore implements UserMailStore {
   }
 
   rowById(id: number): MailboxRow | undefined {
-    return this.st.mailboxById.get(id) as MailboxRow | undefined;
+    if (this.db.isTransaction) return this.st.mailboxById.get(id) as MailboxRow | undefined;
+    const c = this.rowCache.byId;
+    if (!c.has(id)) c.set(id, this.st.mailboxById.get(id) as MailboxRow | undefined);
+    return c.get(id);
   }
 
   folderPath(mb: { folder: string }): string {
@@ -1022,15 +1053,24 @@ export class UserStore implements UserMailStore {
   }
 
   listRows(mb: MailboxRow, uids?: UidSet): MessageRow[] {
-    if (!uids) return this.st.messages.all(mb.id) as unknown as MessageRow[];
-    const bounds = uidSetBounds(uids);
-    if (!bounds) return [];
-    const inSet = uidSetContains(uids);
-    const rows = this.st.messagesRange.all(mb.id, bounds[0], bounds[1]) as unknown as MessageRow[];
-    return rows.filter((r) => inSet(r.uid));
+    let rows: MessageRow[];
+    if (!uids) rows = this.st.messages.all(mb.id) as unknown as MessageRow[];
+    else {
+      const bounds = uidSetBounds(uids);
+      if (!bounds) return [];
+      const inSet = uidSetContains(uids);
+      rows = (this.st.messagesRange.all(mb.id, bounds[0], bounds[1]) as unknown as MessageRow[]).filter((r) => inSet(r.uid));
+    }
+    // A FETCH lists its messages, then reads each: remember the rows for those reads.
+    if (!this.db.isTransaction && rows.length <= ROW_MEMO_MAX) this.rowCache.messages.set(mb.id, new Map(rows.map((r) => [r.uid, r])));
+    return rows;
   }
 
   messageRow(mb: MailboxRow, uid: number): MessageRow | undefined {
+    if (!this.db.isTransaction) {
+      const memo = this.rowCache.messages.get(mb.id)?.get(uid);
+      if (memo) return memo;
+    }
     return this.st.message.get(mb.id, uid) as MessageRow | undefined;
   }
 
