@@ -104,4 +104,36 @@ describe('two sessions on one mailbox', () => {
     a.close();
     b.close();
   });
+
+  it('changes by another session wait through LIST, STATUS and the like, and come with NOOP; replies leave whole', async () => {
+    const mail = await srv.store.user(srv.user);
+    await mail.createMailbox('Quiet');
+    for (let i = 1; i <= 3; i++) await mail.append('Quiet', message(i));
+    const a = await login();
+    const b = await login();
+    await a.cmd('s', 'SELECT Quiet');
+    await b.cmd('s', 'SELECT Quiet');
+    await b.cmd('f', 'STORE 1:3 +FLAGS (\\Flagged)');
+    await mail.append('Quiet', message(4));
+    for (const [tag, c] of [
+      ['l', 'LIST "" *'],
+      ['st', 'STATUS Quiet (MESSAGES)'],
+      ['n', 'NAMESPACE'],
+      ['c', 'CAPABILITY'],
+    ]) {
+      const reply = await a.cmd(tag!, c!);
+      expect(reply, c).not.toMatch(/FETCH|EXISTS/);
+    }
+    // One segment: the untagged lines and the tagged reply arrive together.
+    let segments = 0;
+    const count = () => segments++;
+    a.socket.on('data', count);
+    const noop = await a.cmd('nn', 'NOOP');
+    a.socket.off('data', count);
+    expect(noop).toMatch(/^\* 4 EXISTS\r$/m);
+    expect(noop.match(/^\* \d FETCH \(UID \d FLAGS \(\\Flagged\)\)\r$/gm)).toHaveLength(3);
+    expect(segments).toBe(1);
+    a.close();
+    b.close();
+  });
 });
