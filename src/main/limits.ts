@@ -82,6 +82,8 @@ export const imapServerLimits = {
   maxParsedMessageBytes: 64 * 1024 * 1024,
   /** Response bytes queued for a client that does not read before it is disconnected. */
   maxOutputBacklogBytes: 64 * 1024 * 1024,
+  /** FETCH sections up to this size are read into memory in one read; larger ones are streamed. */
+  bufferedSectionBytes: 1024 * 1024,
 } as const;
 
 /** The outgoing relay (queue, delivery, retries) and the submission server. */

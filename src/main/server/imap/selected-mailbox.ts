@@ -83,8 +83,8 @@ export class SelectedMailbox {
    * Apply queued events and return the untagged responses for them. Expunges are held back when
    * !allowExpunge. `flagsFor` decides which flag changes to report (our own STORE already did).
    */
-  drain(allowExpunge: boolean, opts: ViewOptions): Buffer[] {
-    const out: Buffer[] = [];
+  drain(allowExpunge: boolean, opts: ViewOptions): Array<Buffer | string> {
+    const out: Array<Buffer | string> = [];
     const events = this.events;
     this.events = [];
     let existsChanged = false;
@@ -171,7 +171,13 @@ export function flagList(flags: readonly string[], extra: readonly string[] = []
   return [...flags, ...extra].map((f) => atom(f));
 }
 
-export function fetchFlagsLine(msn: number, m: MessageMeta, withUid: boolean, withModseq: boolean): Buffer {
+/** A flag that is a plain ASCII atom (all the store keeps, in practice) can be written as it is. */
+const PLAIN_FLAG = /^\\?[\x21\x23\x24\x26\x27\x2b-\x5b\x5e-\x7a\x7c-\x7e]+$/;
+
+/** `* N FETCH (UID u FLAGS (…) MODSEQ (m))`: sent for every changed message to every session on it, so built as one string. */
+export function fetchFlagsLine(msn: number, m: MessageMeta, withUid: boolean, withModseq: boolean): Buffer | string {
+  if (m.flags.every((f) => PLAIN_FLAG.test(f)))
+    return `* ${msn} FETCH (${withUid ? `UID ${m.uid} ` : ''}FLAGS (${m.flags.join(' ')})${withModseq ? ` MODSEQ (${m.modseq})` : ''})\r\n`;
   const items: ImapValue[] = [];
   if (withUid) items.push(atom('UID'), m.uid);
   items.push(atom('FLAGS'), flagList(m.flags));

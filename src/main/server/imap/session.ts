@@ -300,7 +300,17 @@ export class ImapSession {
           socket.uncork();
         });
       }
-      for (const p of parts) socket.write(p as string | Buffer);
+      // Runs of strings (untagged lines) become one write.
+      let text = '';
+      for (const p of parts) {
+        if (typeof p === 'string') text += p;
+        else {
+          if (text) socket.write(text);
+          text = '';
+          socket.write(p as Buffer);
+        }
+      }
+      if (text) socket.write(text);
       return this.output;
     }
     this.pendingOutputBytes += bytes;

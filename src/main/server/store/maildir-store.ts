@@ -533,7 +533,7 @@ export class UserStore implements UserMailStore {
   private readonly rowCache = {
     byName: new Map<string, MailboxRow | undefined>(),
     byId: new Map<number, MailboxRow | undefined>(),
-    /** The message rows of the last listing per mailbox id. */
+    /** Message rows listed per mailbox id since the last transaction. */
     messages: new Map<number, Map<number, MessageRow>>(),
   };
 
@@ -1062,7 +1062,12 @@ export class UserStore implements UserMailStore {
       rows = (this.st.messagesRange.all(mb.id, bounds[0], bounds[1]) as unknown as MessageRow[]).filter((r) => inSet(r.uid));
     }
     // A FETCH lists its messages, then reads each: remember the rows for those reads.
-    if (!this.db.isTransaction && rows.length <= ROW_MEMO_MAX) this.rowCache.messages.set(mb.id, new Map(rows.map((r) => [r.uid, r])));
+    // Sessions on one mailbox list different ranges: the rows are merged, up to a bound.
+    if (!this.db.isTransaction) {
+      let memo = this.rowCache.messages.get(mb.id);
+      if (!memo || memo.size + rows.length > ROW_MEMO_MAX) this.rowCache.messages.set(mb.id, (memo = new Map()));
+      if (rows.length <= ROW_MEMO_MAX) for (const r of rows) memo.set(r.uid, r);
+    }
     return rows;
   }
 
@@ -1129,40 +1134,63 @@ export class UserStore implements UserMailStore {
     throw new HearthError('MESSAGE_GONE', `Message ${uid} no longer exists`);
   }
 
+  /** Makes sure the next MODSEQ of a mailbox lies in a durably reserved block (see setFlagsOp). */
+  private reserveModseq(mailboxId: number): void {
+    const mb = this.rowById(mailboxId);
+    if (!mb || mb.highest_modseq + 1 <= mb.modseq_reserved) return;
+    this.tx(() => {
+      this.db.prepare('UPDATE mailboxes SET modseq_reserved = highest_modseq + 1 + ? WHERE id = ?').run(RESERVE_BLOCK, mailboxId);
+    }, true);
+  }
+
+  /**
+   * A flag change is not mail: like Dovecot's index updates it commits without an fsync on the
+   * event loop (synchronous=NORMAL: safe from a crash of Hearth; a power cut may undo it). Its
+   * MODSEQ comes from a block reserved durably, and reopening after an unclean stop moves past the
+   * block, so a MODSEQ a client has seen is never handed out again for another change.
+   */
   setFlagsOp(mb0: MailboxRow, uids: UidSet, options: SetFlagsOptions): SetFlagsResult {
     const change = normaliseFlags(options.flags);
     const renames: Array<{ from: string; row: MessageRow }> = [];
     let mb = mb0;
-    const result = this.tx(() => {
-      mb = this.rowById(mb0.id)!;
-      const rows = this.listRows(mb, uids);
-      const modseq = mb.highest_modseq + 1;
-      const updated: MessageMeta[] = [];
-      const changed: MessageMeta[] = [];
-      const failed: number[] = [];
-      for (const r of rows) {
-        if (options.unchangedSince !== undefined && r.modseq > options.unchangedSince) {
-          failed.push(r.uid);
-          continue;
+    this.reserveModseq(mb0.id);
+    this.db.exec('PRAGMA synchronous=NORMAL');
+    let result: { updated: MessageMeta[]; failed: number[]; changed: MessageMeta[]; modseq: number };
+    try {
+      result = this.tx(() => {
+        mb = this.rowById(mb0.id)!;
+        const rows = this.listRows(mb, uids);
+        const modseq = mb.highest_modseq + 1;
+        if (modseq > mb.modseq_reserved) throw new Error('MODSEQ reservation exceeded');
+        const updated: MessageMeta[] = [];
+        const changed: MessageMeta[] = [];
+        const failed: number[] = [];
+        for (const r of rows) {
+          if (options.unchangedSince !== undefined && r.modseq > options.unchangedSince) {
+            failed.push(r.uid);
+            continue;
+          }
+          const cur = flagsFromString(r.flags);
+          const next = applyFlags(cur, options.mode, change);
+          const nextS = flagsToString(next);
+          if (nextS === r.flags) {
+            updated.push(this.toMeta(r));
+            continue;
+          }
+          const nr: MessageRow = { ...r, flags: nextS, in_cur: 1, modseq };
+          this.st.updateFlags.run(nextS, 1, modseq, mb.id, r.uid);
+          // The file name carries the system flags only: a keyword change renames nothing.
+          if (!r.in_cur || flagsToInfo(cur) !== flagsToInfo(next)) renames.push({ from: this.filePath(mb, r), row: nr });
+          const meta = this.toMeta(nr);
+          updated.push(meta);
+          changed.push(meta);
         }
-        const cur = flagsFromString(r.flags);
-        const next = applyFlags(cur, options.mode, change);
-        const nextS = flagsToString(next);
-        if (nextS === r.flags) {
-          updated.push(this.toMeta(r));
-          continue;
-        }
-        const oldPath = this.filePath(mb, r);
-        const nr: MessageRow = { ...r, flags: nextS, in_cur: 1, modseq };
-        this.st.updateFlags.run(nextS, 1, modseq, mb.id, r.uid);
-        if (this.filePath(mb, nr) !== oldPath) renames.push({ from: oldPath, row: nr });
-        const meta = this.toMeta(nr);
-        updated.push(meta);
-        changed.push(meta);
-      }
-      if (changed.length > 0) this.st.updateModseq.run(modseq, mb.id);
-      return { updated, failed, changed, modseq };
-    });
+        if (changed.length > 0) this.st.updateModseq.run(modseq, mb.id);
+        return { updated, failed, changed, modseq };
+      });
+    } finally {
+      this.db.exec('PRAGMA synchronous=FULL');
+    }
     if (renames.length > 0) {
       const mbNow = mb;
       this.queueFs(async () => {

@@ -366,6 +366,31 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
     );
   });
 
+  it('after an unclean stop that lost a flag change (committed without fsync), no announced MODSEQ is reused', async () => {
+    const root = path.join(tempDir(), 'mail');
+    const a = new MaildirStore({ root, hostname: 'a' }); // never closed cleanly
+    for (const m of msgs.slice(0, 2)) await deliver(a, [ALICE], m.raw);
+    const ua = await a.user(ALICE);
+    const inboxA = await ua.openMailbox('INBOX');
+    const before = (await inboxA.status()).highestModseq;
+    // More changes than one reserved block holds, so reservations must have been extended durably.
+    for (let i = 0; i < 150; i++) await inboxA.setFlags([2], { mode: i % 2 ? 'remove' : 'add', flags: ['\\Answered'] });
+    const r = await inboxA.setFlags([1], { mode: 'add', flags: ['\\Flagged', 'work'] });
+    const announced = r.updated[0]!.modseq;
+    expect(announced).toBeGreaterThan(before);
+    // A power cut takes the flag change's commit back (it was never fsynced).
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(path.join(ua.dir, 'hearth-index.sqlite'));
+    db.prepare("UPDATE messages SET flags = '', modseq = ? WHERE uid = 1").run(before);
+    db.prepare("UPDATE mailboxes SET highest_modseq = ? WHERE name = 'INBOX'").run(before);
+    db.close();
+    const b = newStore(root);
+    const inbox = await (await b.user(ALICE)).openMailbox('INBOX');
+    expect((await inbox.status()).highestModseq).toBeGreaterThanOrEqual(announced);
+    const again = await inbox.setFlags([2], { mode: 'add', flags: ['\\Seen'] });
+    expect(again.updated[0]!.modseq).toBeGreaterThan(announced);
+  });
+
   it('a clean restart leaves no UID gap', async () => {
     const root = path.join(tempDir(), 'mail');
     let store = newStore(root);

@@ -10,6 +10,7 @@ import { bodyStructure, decodeTransfer, envelope, sectionRange, transferEncoding
 import type { MimePart, SectionSpecifier } from '../protocol/mime-structure.ts';
 import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
+import { imapServerLimits } from '../../../limits.ts';
 import type { ImapSession, OutputPart } from '../session.ts';
 import { numberArg, requireSelected, resolveMessages } from './helpers.ts';
 import type { MessageRef } from './helpers.ts';
@@ -160,8 +161,6 @@ function structureNeed(items: readonly FetchItem[]): 'none' | 'header' | 'full' 
   return need;
 }
 
-/** Sections up to this size are read into memory (one read) instead of streamed. */
-const BUFFER_SECTION_BYTES = 256 * 1024;
 /** Messages prepared ahead of the one being written (files opened, structures parsed). */
 const PREFETCH = 16;
 
@@ -217,7 +216,7 @@ async function sectionParts(session: ImapSession, meta: MessageMeta, structure: 
   const from = start + offset;
   const to = from + length;
   if (length === 0) return [literalHeader(0, false)];
-  if (length <= BUFFER_SECTION_BYTES) {
+  if (length <= imapServerLimits.bufferedSectionBytes) {
     const bytes =
       !item.path.length && item.spec.kind === 'all' && !item.partial ? await handle.readMessageBuffer(meta.uid) : await readRange(session, meta.uid, from, to);
     return [literalHeader(bytes.length, false), bytes];
