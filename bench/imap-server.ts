@@ -93,7 +93,8 @@ async function round(t: Target, messages: Buffer[]): Promise<Record<Phase, numbe
     const secs = (performance.now() - t0) / 1000;
     result[phase] = counts.reduce((a, b) => a + b, 0) / secs;
   };
-  const perSession = Math.max(1, Math.floor(50 / SESSIONS));
+  // Enough APPENDs (each fsynced) that the phase is not over before the noise of the machine is.
+  const perSession = Math.max(1, Math.floor(200 / SESSIONS));
   await timed('append', async (c, i) => {
     for (let j = 0; j < perSession; j++) await c.append(`Bench${i}`, messages[(i * perSession + j) % messages.length]!);
     return perSession;
