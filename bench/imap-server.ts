@@ -7,7 +7,7 @@
 // Each server runs one unmeasured warm-up round, then BENCH_ROUNDS measured ones (alternating).
 // Prints msg/s per phase for each server and the ratio Hearth / Dovecot (> 1: Hearth faster).
 // Not a test: numbers on a shared 2-vCPU machine are noisy; compare ratios from one run.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,11 +16,11 @@ import { connect } from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
+import { startHearthServe } from './hearth-serve.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const CLI = path.resolve(import.meta.dirname, '../src/main/server/cli.ts');
 const GEN = path.resolve(import.meta.dirname, '../../shared/bench/gen-corpus.py');
 
 interface Target {
@@ -172,29 +172,7 @@ async function main(): Promise<void> {
 
   // Ours: `hearth serve` in its own process (as deployed; Dovecot runs in its own processes too),
   // with only the IMAP listener.
-  const dir = mkdtempSync(path.join(tmpdir(), 'hearth-bench-imap-'));
-  execFileSync(process.execPath, [CLI, 'user', 'add', 'bench@home.arpa', '--data', dir, '--password', 'bench-password'], { stdio: 'pipe' });
-  const off = ['smtp', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']);
-  const server = spawn(process.execPath, [CLI, 'serve', '--data', dir, '--imap-port', '0', ...off], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, HEARTH_LOG_LEVEL: 'warn' },
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening imap [^:\s]+:(\d+)/.exec(out);
-      if (m && out.includes('ready ')) resolve(Number(m[1]));
-    });
-    server.once('exit', (code) => reject(new Error(`hearth serve exited with ${code}`)));
-  });
-  const listener = {
-    port,
-    close: async () => {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    },
-  };
+  const listener = await startHearthServe('imap', { address: 'bench@home.arpa', password: 'bench-password' });
   // The Dovecot peer is shared with test runs: start it if needed, never stop it.
   if (!dovecotRunning()) startDovecot();
   // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
@@ -237,7 +215,6 @@ async function main(): Promise<void> {
     );
   } finally {
     await listener.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
