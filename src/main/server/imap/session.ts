@@ -63,7 +63,8 @@ export class ImapSession {
   private output: Promise<void> = Promise.resolve();
   /** Sends waiting in (or running on) the output chain; while there are none, send() writes at once. */
   private outputQueued = 0;
-  private uncorkScheduled = false;
+  /** The socket send() corked until the next tick, if any. */
+  private corked: Socket | null = null;
   /** Set while IDLE runs: flush changes as they come. */
   idling = false;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
@@ -292,13 +293,11 @@ export class ImapSession {
     // everything a command answers (untagged lines, then the tagged one) leaves as one segment.
     if (this.outputQueued === 0 && socket.writableLength <= OUTPUT_HIGH_WATER && parts.every((p) => typeof p === 'string' || Buffer.isBuffer(p))) {
       if (socket.destroyed) return this.output;
-      if (!this.uncorkScheduled) {
-        this.uncorkScheduled = true;
+      if (this.corked !== socket) {
+        this.uncorkNow();
+        this.corked = socket;
         socket.cork();
-        process.nextTick(() => {
-          this.uncorkScheduled = false;
-          socket.uncork();
-        });
+        process.nextTick(() => this.uncorkNow());
       }
       // Runs of strings (untagged lines) become one write.
       let text = '';
@@ -372,6 +371,13 @@ export class ImapSession {
     return this.output;
   }
 
+  /** Lets out what send() corked (before the socket changes hands, as STARTTLS does). */
+  private uncorkNow(): void {
+    const socket = this.corked;
+    this.corked = null;
+    socket?.uncork();
+  }
+
   /** Await everything queued so far. */
   flushOutput(): Promise<void> {
     return this.output;
@@ -405,6 +411,8 @@ export class ImapSession {
     this.queuedBytes = 0;
     this.reader = new CommandReader(imapServerLimits);
     await this.send([okLine]);
+    // The OK must leave in plaintext, ahead of the handshake.
+    this.uncorkNow();
     const tls = new TLSSocket(plain, { isServer: true, secureContext: this.shared.secureContext });
     this.socket = tls;
     this.secure = true;

@@ -305,4 +305,33 @@ describe('STARTTLS', () => {
     expect(got).not.toMatch(/s2 /);
     secure.destroy();
   });
+
+  it('answers STARTTLS in plaintext before the handshake even when it comes pipelined behind another command', async () => {
+    const tls = await import('node:tls');
+    const x = await RawClient.connect(srv.plain.port);
+    await x.until(/\* OK/);
+    x.socket.removeAllListeners('data');
+    const okLine = new Promise<string>((resolve) => {
+      let buf = '';
+      x.socket.on('data', (d: string) => {
+        buf += d;
+        if (/s1 OK[^\r]*\r\n/.test(buf)) resolve(buf);
+      });
+    });
+    x.write('n1 NOOP\r\nn2 CAPABILITY\r\ns1 STARTTLS\r\n');
+    const plain = await okLine;
+    expect(plain).toMatch(/n1 OK[^]*n2 OK[^]*s1 OK/);
+    x.socket.removeAllListeners('data');
+    const secure = tls.connect({ socket: x.socket, ca: [readFileSync(srv.certPath)], servername: 'localhost' });
+    await new Promise<void>((r, j) => {
+      secure.once('secureConnect', () => r());
+      secure.once('error', j);
+    });
+    let got = '';
+    secure.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    secure.write('s3 NOOP\r\n');
+    for (let i = 0; i < 50 && !/s3 OK/.test(got); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(got).toMatch(/s3 OK/);
+    secure.destroy();
+  });
 });
