@@ -1,7 +1,7 @@
 // Durable file-system helpers: directory fsync (batched across concurrent callers), atomic writes.
 
 import { open, rename, writeFile, unlink } from 'node:fs/promises';
-import { openSync, fsyncSync, closeSync, writeFileSync, renameSync } from 'node:fs';
+import { openSync, fsync, fsyncSync, closeSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -10,11 +10,12 @@ const isWindows = process.platform === 'win32';
 /** fsync a directory so that entries created/renamed in it survive a crash. No-op on Windows. */
 export async function fsyncDir(dir: string): Promise<void> {
   if (isWindows) return;
-  const fh = await open(dir, 'r');
+  // Opening and closing a directory touch no disk: done here; only the fsync waits in the pool.
+  const fd = openSync(dir, 'r');
   try {
-    await fh.sync();
+    await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
