@@ -16,7 +16,7 @@ import { connect } from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
-import { startHearthServe } from './hearth-serve.ts';
+import { startHearthServe } from './support/hearth-serve.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);

@@ -18,7 +18,7 @@ import { loadOrCreateTls } from '../src/main/server/tls.ts';
 import { startInboundSmtp } from '../src/main/server/smtp/inbound.ts';
 import { silentLogger } from '../src/main/log.ts';
 import { runPeerScript } from '../test/support/peers.ts';
-import { startHearthServe } from './hearth-serve.ts';
+import { startHearthServe } from './support/hearth-serve.ts';
 
 const N = Number(process.env.SMTP_BENCH_N ?? 2000);
 const SENDERS = 10;

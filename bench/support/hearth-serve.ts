@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const CLI = path.resolve(import.meta.dirname, '../src/main/server/cli.ts');
+const CLI = path.resolve(import.meta.dirname, '../../src/main/server/cli.ts');
 const LISTENERS = ['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions'] as const;
 
 export interface HearthServe {
