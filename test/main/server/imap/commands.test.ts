@@ -276,7 +276,11 @@ describe('authentication attempts', () => {
 });
 
 describe('STARTTLS', () => {
-  it('drops commands pipelined in plaintext after STARTTLS', async () => {
+  /**
+   * Sends `plaintext` (ending in "s1 STARTTLS"), returns what came back in plaintext up to s1's OK,
+   * then does the TLS handshake, sends `command` (tag s3) and returns its reply too.
+   */
+  async function starttls(plaintext: string, command: string): Promise<{ plain: string; secured: string }> {
     const tls = await import('node:tls');
     const x = await RawClient.connect(srv.plain.port);
     await x.until(/\* OK/);
@@ -288,50 +292,33 @@ describe('STARTTLS', () => {
         if (/s1 OK[^\r]*\r\n/.test(buf)) resolve(buf);
       });
     });
-    x.write('s1 STARTTLS\r\ns2 NOOP\r\n');
-    expect(await okLine).not.toMatch(/s2/);
+    x.write(plaintext);
+    const plain = await okLine;
     x.socket.removeAllListeners('data');
     const secure = tls.connect({ socket: x.socket, ca: [readFileSync(srv.certPath)], servername: 'localhost' });
     await new Promise<void>((r, j) => {
       secure.once('secureConnect', () => r());
       secure.once('error', j);
     });
-    let got = '';
-    secure.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    secure.write('s3 CAPABILITY\r\n');
-    for (let i = 0; i < 50 && !/s3 OK/.test(got); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(got).toMatch(/\* CAPABILITY [^\r]*AUTH=PLAIN/);
-    expect(got).not.toMatch(/STARTTLS/);
-    expect(got).not.toMatch(/s2 /);
+    let secured = '';
+    secure.on('data', (d: Buffer) => (secured += d.toString('latin1')));
+    secure.write(`s3 ${command}\r\n`);
+    for (let i = 0; i < 50 && !/s3 OK/.test(secured); i++) await new Promise((r) => setTimeout(r, 50));
     secure.destroy();
+    return { plain, secured };
+  }
+
+  it('drops commands pipelined in plaintext after STARTTLS', async () => {
+    const { plain, secured } = await starttls('s1 STARTTLS\r\ns2 NOOP\r\n', 'CAPABILITY');
+    expect(plain).not.toMatch(/s2/);
+    expect(secured).toMatch(/\* CAPABILITY [^\r]*AUTH=PLAIN/);
+    expect(secured).not.toMatch(/STARTTLS/);
+    expect(secured).not.toMatch(/s2 /);
   });
 
-  it('answers STARTTLS in plaintext before the handshake even when it comes pipelined behind another command', async () => {
-    const tls = await import('node:tls');
-    const x = await RawClient.connect(srv.plain.port);
-    await x.until(/\* OK/);
-    x.socket.removeAllListeners('data');
-    const okLine = new Promise<string>((resolve) => {
-      let buf = '';
-      x.socket.on('data', (d: string) => {
-        buf += d;
-        if (/s1 OK[^\r]*\r\n/.test(buf)) resolve(buf);
-      });
-    });
-    x.write('n1 NOOP\r\nn2 CAPABILITY\r\ns1 STARTTLS\r\n');
-    const plain = await okLine;
+  it('answers STARTTLS in plaintext before the handshake even when it comes pipelined behind other commands', async () => {
+    const { plain, secured } = await starttls('n1 NOOP\r\nn2 CAPABILITY\r\ns1 STARTTLS\r\n', 'NOOP');
     expect(plain).toMatch(/n1 OK[^]*n2 OK[^]*s1 OK/);
-    x.socket.removeAllListeners('data');
-    const secure = tls.connect({ socket: x.socket, ca: [readFileSync(srv.certPath)], servername: 'localhost' });
-    await new Promise<void>((r, j) => {
-      secure.once('secureConnect', () => r());
-      secure.once('error', j);
-    });
-    let got = '';
-    secure.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    secure.write('s3 NOOP\r\n');
-    for (let i = 0; i < 50 && !/s3 OK/.test(got); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(got).toMatch(/s3 OK/);
-    secure.destroy();
+    expect(secured).toMatch(/s3 OK/);
   });
 });
