@@ -2,7 +2,7 @@
 // by others that the client has not been told about yet. Expunges are only applied to the map
 // when they are announced, so a client's MSNs stay valid until then (RFC 3501 7.4.1).
 import type { MailboxEvent, MailboxHandle, MessageMeta, UidSet } from '../store/types.ts';
-import { atom, serializeToBuffer } from './protocol/response.ts';
+import { atom } from './protocol/response.ts';
 import type { ImapValue } from './protocol/response.ts';
 import { formatSequenceSet } from './protocol/sequence-set.ts';
 
@@ -171,16 +171,10 @@ export function flagList(flags: readonly string[], extra: readonly string[] = []
   return [...flags, ...extra].map((f) => atom(f));
 }
 
-/** A flag that is a plain ASCII atom (all the store keeps, in practice) can be written as it is. */
-const PLAIN_FLAG = /^\\?[\x21\x23\x24\x26\x27\x2b-\x5b\x5e-\x7a\x7c-\x7e]+$/;
-
-/** `* N FETCH (UID u FLAGS (…) MODSEQ (m))`: sent for every changed message to every session on it, so built as one string. */
-export function fetchFlagsLine(msn: number, m: MessageMeta, withUid: boolean, withModseq: boolean): Buffer | string {
-  if (m.flags.every((f) => PLAIN_FLAG.test(f)))
-    return `* ${msn} FETCH (${withUid ? `UID ${m.uid} ` : ''}FLAGS (${m.flags.join(' ')})${withModseq ? ` MODSEQ (${m.modseq})` : ''})\r\n`;
-  const items: ImapValue[] = [];
-  if (withUid) items.push(atom('UID'), m.uid);
-  items.push(atom('FLAGS'), flagList(m.flags));
-  if (withModseq) items.push(atom('MODSEQ'), [m.modseq]);
-  return Buffer.concat([Buffer.from(`* ${msn} FETCH `), serializeToBuffer(items), Buffer.from('\r\n')]);
+/**
+ * `* N FETCH (UID u FLAGS (…) MODSEQ (m))`, sent for every changed message to every session on it,
+ * so built as one string (flags are atoms, written as they are, as serialize() would).
+ */
+export function fetchFlagsLine(msn: number, m: MessageMeta, withUid: boolean, withModseq: boolean): string {
+  return `* ${msn} FETCH (${withUid ? `UID ${m.uid} ` : ''}FLAGS (${m.flags.join(' ')})${withModseq ? ` MODSEQ (${m.modseq})` : ''})\r\n`;
 }

@@ -39,7 +39,7 @@ export const store: CommandSpec = {
       origin: session,
     });
     const withModseq = session.condstore || session.qresync;
-    const lines: Array<Buffer | string> = [];
+    const lines: string[] = [];
     for (const meta of result.updated) {
       const msn = sel.msnOf(meta.uid);
       if (!msn) continue;
