@@ -8,7 +8,7 @@ import type { Address } from '../../shared/api.ts';
 import { parseMessageIds } from '../../shared/threads.ts';
 import { decodePart, makeSnippet } from '../imap/body-structure.ts';
 import { syncLimits } from '../limits.ts';
-import { decodeEncodedWords, headerText, headerValue, param, parseMessageStructure, type MimePart } from '../server/imap/protocol/mime-structure.ts';
+import { decodeHeaderBytes, headerText, headerValue, param, parseMessageStructure, type MimePart } from '../server/imap/protocol/mime-structure.ts';
 
 export interface RawMessageSummary {
   messageId: string | null;
@@ -26,24 +26,6 @@ export interface RawMessageSummary {
 
 /** Bytes of the snippet part that are decoded: enough for a line of text after quoted lines. */
 const SNIPPET_SOURCE_BYTES = 16 * 1024;
-
-const ENCODED_WORD = /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g;
-
-/**
- * A raw header value (its bytes as a latin1 string) as text: bytes outside encoded words are
- * UTF-8 (RFC 6532); inside one they are the word's own charset, so they are decoded from the bytes
- * (a raw 8-bit byte inside a Q word happens, and is meant in the word's charset).
- */
-function decodeHeaderBytes(v: string): string {
-  const joined = v.replace(/(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)/g, '$1');
-  let out = '';
-  let last = 0;
-  for (const m of joined.matchAll(ENCODED_WORD)) {
-    out += headerText(joined.slice(last, m.index)) + decodeEncodedWords(m[0]);
-    last = m.index + m[0].length;
-  }
-  return out + headerText(joined.slice(last));
-}
 
 function headerString(part: MimePart, name: string): string | null {
   const v = headerValue(part.headers, name);

@@ -471,6 +471,24 @@ export function decodeCharset(bytes: Buffer, charset: string | undefined): strin
   }
 }
 
+/** A run of encoded words with only white space between them (decoded together, RFC 2047 6.2). */
+const ENCODED_WORD_RUN = /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=(?:\s+=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)*/g;
+
+/**
+ * A raw header value (its bytes as a latin1 string) as text: bytes outside encoded words are
+ * UTF-8 (RFC 6532); inside one they are read in the word's own charset (a raw 8-bit byte inside a
+ * Q word happens, and is meant in that charset, so it must not be taken as UTF-8 first).
+ */
+export function decodeHeaderBytes(value: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of value.matchAll(ENCODED_WORD_RUN)) {
+    out += headerText(value.slice(last, m.index)) + decodeEncodedWords(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + headerText(value.slice(last));
+}
+
 /** Decode RFC 2047 encoded words in a header value. */
 export function decodeEncodedWords(value: string): string {
   return value
