@@ -241,9 +241,11 @@ export class Pop3Account {
         batch = [];
         batchRecorded = null;
         const at = this.now();
+        // Parsed before the transaction, which then holds the database only for the writes.
+        const entries = inboxRow ? items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)) : [];
         cache.transaction(() => {
           for (const it of items) if (it.w.uid) cache.recordPop3(accountId, it.w.uid, at, it.localUid);
-          if (inboxRow) cache.upsertMessages(items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)));
+          cache.upsertMessages(entries);
         });
         for (const it of items) downloaded.push(it.w.msg);
         this.d.testHooks?.afterRecord?.();

@@ -1,11 +1,16 @@
 // Durable file-system helpers: directory fsync (batched across concurrent callers), atomic writes.
 
 import { open, rename, writeFile, unlink } from 'node:fs/promises';
-import { openSync, fsync, fsyncSync, closeSync, writeFileSync, renameSync } from 'node:fs';
+import { openSync, fdatasync, fsync, fsyncSync, closeSync, writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 const isWindows = process.platform === 'win32';
+
+/** fsync (or fdatasync) an open file descriptor in the thread pool: the one call that waits for the disk. */
+export function syncFd(fd: number, dataOnly = false): Promise<void> {
+  return new Promise((resolve, reject) => (dataOnly ? fdatasync : fsync)(fd, (e) => (e ? reject(e) : resolve())));
+}
 
 /** fsync a directory so that entries created/renamed in it survive a crash. No-op on Windows. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -13,7 +18,7 @@ export async function fsyncDir(dir: string): Promise<void> {
   // Opening and closing a directory touch no disk: done here; only the fsync waits in the pool.
   const fd = openSync(dir, 'r');
   try {
-    await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+    await syncFd(fd);
   } finally {
     closeSync(fd);
   }

@@ -20,7 +20,7 @@
 
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants as fsConstants, fdatasync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, readSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, link, unlink, stat, readFile, utimes, copyFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
@@ -52,7 +52,7 @@ import {
   type UidSet,
   type UserMailStore,
 } from './types.ts';
-import { DirSyncer, atomicWriteFile, fsyncDir } from './fsutil.ts';
+import { DirSyncer, atomicWriteFile, fsyncDir, syncFd } from './fsutil.ts';
 import { folderToMailbox, mailboxToFolder, normaliseMailboxName } from './names.ts';
 import { INFO_SEP, applyFlags, flagsFromString, flagsToInfo, flagsToString, hasFlag, infoToFlags, normaliseFlags, splitMaildirName } from './flags.ts';
 
@@ -401,8 +401,10 @@ export class UserStore implements UserMailStore {
       if (u.getMeta('defaults') !== '1') {
         for (const m of DEFAULT_MAILBOXES) {
           if (m.name !== 'INBOX' && !u.row(m.name)) await u.createMailboxUnlocked(m.name, m.specialUse, true);
-          else if (m.specialUse) u.db.prepare('UPDATE mailboxes SET special_use = ? WHERE name = ? AND special_use IS NULL').run(m.specialUse, m.name);
-          u.dropRowCache();
+          else if (m.specialUse) {
+            u.db.prepare('UPDATE mailboxes SET special_use = ? WHERE name = ? AND special_use IS NULL').run(m.specialUse, m.name);
+            u.dropRowCache(); // a write outside tx()
+          }
         }
         u.setMeta('defaults', '1');
       }
@@ -1489,10 +1491,10 @@ class MaildirMailbox implements MailboxHandle {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Write content to a new file and fsync it; returns its size. Removes the file on failure. */
 /** Messages up to this size are written synchronously (into the page cache); only the fsync waits. */
 const SYNC_WRITE_BYTES = 256 * 1024;
 
+/** Write content to a new file and fsync it; returns its size. Removes the file on failure. */
 export async function writeDurably(file: string, content: Readable | Buffer): Promise<number> {
   // A small message: one open/write/close on this thread costs less than three thread-pool round
   // trips; the fdatasync, which waits for the disk, still runs in the pool.
@@ -1549,7 +1551,7 @@ async function writeSmallDurably(file: string, content: Buffer): Promise<number>
   try {
     let off = 0;
     while (off < content.length) off += writeSync(fd, content, off, content.length - off, off);
-    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    await syncFd(fd, true);
   } catch (e) {
     closeSync(fd);
     await unlink(file).catch(() => {});
