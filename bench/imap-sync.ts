@@ -14,9 +14,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
-import { HearthServices } from '../src/main/services/hearth-services.ts';
-import { FileKeySecretBox } from '../src/main/services/secret-box.ts';
-import { silentLogger } from '../src/main/log.ts';
+import { HearthServices } from '../src/main/client/hearth-services.ts';
+import { FileKeySecretBox } from '../src/main/base/secret-box.ts';
+import { silentLogger } from '../src/main/base/log.ts';
 
 const N = Number(process.env.BENCH_SYNC_MESSAGES ?? 10_000);
 const FOLDERS = 10;

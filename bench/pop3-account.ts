@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Pop3Client } from '../src/main/pop3/index.ts';
-import { HearthServices } from '../src/main/services/hearth-services.ts';
-import { FileKeySecretBox } from '../src/main/services/secret-box.ts';
-import { silentLogger } from '../src/main/log.ts';
+import { Pop3Client } from '../src/main/client/pop3/index.ts';
+import { HearthServices } from '../src/main/client/hearth-services.ts';
+import { FileKeySecretBox } from '../src/main/base/secret-box.ts';
+import { silentLogger } from '../src/main/base/log.ts';
 import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
 
 const N = Number(process.argv[2] ?? 5000);

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Pop3Client } from '../src/main/pop3/index.ts';
+import { Pop3Client } from '../src/main/client/pop3/index.ts';
 import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
 
 const N = Number(process.argv[2] ?? 5000);

@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { Relay } from '../src/main/server/relay/relay.ts';
-import { startSubmissionServer } from '../src/main/server/submission/index.ts';
-import { MaildirStore } from '../src/main/server/store/maildir-store.ts';
+import { startSubmissionServer } from '../src/main/server/smtp/submission.ts';
+import { MaildirStore } from '../src/main/maildir/maildir-store.ts';
 import { ConfigUserDirectory } from '../src/main/server/users/directory.ts';
 import { addUser, loadOrCreateConfig } from '../src/main/server/users/config.ts';
 import { generateSelfSigned } from '../src/main/server/tls.ts';
-import { silentLogger } from '../src/main/log.ts';
+import { silentLogger } from '../src/main/base/log.ts';
 import type { MxResolver } from '../src/main/server/relay/types.ts';
 
 const N = Number(process.env.RELAY_BENCH_N ?? 10_000);

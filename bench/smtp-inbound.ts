@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { MaildirStore } from '../src/main/server/store/maildir-store.ts';
+import { MaildirStore } from '../src/main/maildir/maildir-store.ts';
 import { ConfigUserDirectory } from '../src/main/server/users/directory.ts';
 import { addUser, loadOrCreateConfig } from '../src/main/server/users/config.ts';
 import { loadOrCreateTls } from '../src/main/server/tls.ts';
 import { startInboundSmtp } from '../src/main/server/smtp/inbound.ts';
-import { silentLogger } from '../src/main/log.ts';
+import { silentLogger } from '../src/main/base/log.ts';
 import { runPeerScript } from '../test/support/peers.ts';
 import { startHearthServe } from './support/hearth-serve.ts';
 

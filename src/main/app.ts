@@ -3,10 +3,10 @@
 // account, so a newcomer sees working mail at once.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from './log.ts';
-import type { SecretBox } from './services/secret-box.ts';
-import { HearthServices } from './services/hearth-services.ts';
-import { writeFileAtomic } from './fs-atomic.ts';
+import type { Logger } from './base/log.ts';
+import type { SecretBox } from './base/secret-box.ts';
+import { HearthServices } from './client/hearth-services.ts';
+import { writeFileAtomic } from './base/fs-atomic.ts';
 import { startHouseholdServer, type ListenerName, type RunningHouseholdServer } from './server/household-server.ts';
 import type { RelayOptions } from './server/relay/relay.ts';
 

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type RunningApp } from '../../src/main/app.ts';
-import { FileKeySecretBox } from '../../src/main/services/secret-box.ts';
-import { silentLogger } from '../../src/main/log.ts';
+import { FileKeySecretBox } from '../../src/main/base/secret-box.ts';
+import { silentLogger } from '../../src/main/base/log.ts';
 import type { QueueItem } from '../../src/shared/api.ts';
 
 let app: RunningApp | null = null;

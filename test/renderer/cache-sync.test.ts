@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CacheDb } from '../../src/main/services/cache-db.ts';
+import { CacheDb } from '../../src/main/client/cache/cache-db.ts';
 import { HearthDb } from '../../src/renderer/src/db.ts';
 import { CacheSync } from '../../src/renderer/src/cache-sync.ts';
 import type { Transport } from '../../src/renderer/src/api/transport.ts';

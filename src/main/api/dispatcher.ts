@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { methods, type MethodName, type ParsedArgsOf, type ResultOf } from '../../shared/api.ts';
 import { HearthError, type ErrorPayload } from '../../shared/errors.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../base/log.ts';
 
 export type Handlers = { [M in MethodName]: (args: ParsedArgsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
 

@@ -6,9 +6,9 @@ import { methodNames } from '../../shared/api.ts';
 import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL } from '../../shared/bridge.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { HearthError } from '../../shared/errors.ts';
-import { createLogger } from '../log.ts';
+import { createLogger } from '../base/log.ts';
 import { startApp, type RunningApp } from '../app.ts';
-import type { SecretBox } from '../services/secret-box.ts';
+import type { SecretBox } from '../base/secret-box.ts';
 import { isAllowedExternalUrl, isTrustedRendererUrl } from './navigation.ts';
 
 const log = createLogger({ base: { host: 'electron' } });

@@ -11,8 +11,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { EventBus } from '../api/event-bus.ts';
 import type { Dispatch } from '../api/dispatcher.ts';
-import type { Logger } from '../log.ts';
-import { apiLimits } from '../limits.ts';
+import type { Logger } from '../base/log.ts';
+import { apiLimits } from '../base/limits.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 
 export const WS_PROTOCOL = 'hearth.v1';

@@ -2,9 +2,9 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../log.ts';
-import { defaultDataDir, projectRoot } from '../paths.ts';
-import { FileKeySecretBox } from '../services/secret-box.ts';
+import { createLogger } from '../base/log.ts';
+import { defaultDataDir, projectRoot } from '../base/paths.ts';
+import { FileKeySecretBox } from '../base/secret-box.ts';
 import { startApp } from '../app.ts';
 import { startWebHost } from './web-host.ts';
 

@@ -18,12 +18,12 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { isHearthError } from '../../shared/errors.ts';
-import { createLogger } from '../log.ts';
+import { createLogger } from '../base/log.ts';
 import { addDomain, addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, setCatchAll, setPassword } from './users/config.ts';
 // household-server.ts (and with it every protocol listener) is loaded only by `serve` and `demo`,
 // so the user commands stay quick and work whatever state the listeners are in.
 import type { ListenerName } from './household-server.ts';
-import { MaildirStore } from './store/maildir-store.ts';
+import { MaildirStore } from '../maildir/maildir-store.ts';
 import { relayCommandsUsage, relayServeUsage } from './relay/cli-usage.ts';
 
 class UsageError extends Error {}

@@ -1,8 +1,8 @@
 // What every listener of the household server gets. Listeners (SMTP, IMAP, POP3, submission) are
 // started by household-server.ts with one ServerContext and one ListenOptions per port.
 
-import type { Logger } from '../log.ts';
-import type { MailStore } from './store/types.ts';
+import type { Logger } from '../base/log.ts';
+import type { MailStore } from '../maildir/types.ts';
 import type { UserDirectory } from './users/types.ts';
 
 export interface ServerContext {

@@ -14,11 +14,11 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Logger } from '../log.ts';
-import { createLogger } from '../log.ts';
+import type { Logger } from '../base/log.ts';
+import { createLogger } from '../base/log.ts';
 import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
-import type { MailStore } from './store/types.ts';
-import { MaildirStore } from './store/maildir-store.ts';
+import type { MailStore } from '../maildir/types.ts';
+import { MaildirStore } from '../maildir/maildir-store.ts';
 import { ConfigUserDirectory } from './users/directory.ts';
 import { addUser, loadOrCreateConfig, normaliseAddress, readConfigSync, DEFAULT_DOMAIN } from './users/config.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
@@ -26,7 +26,7 @@ import { startInboundSmtp, isLoopbackHost, type DnsResolver, type InboundHooks }
 // Protocol listeners written on top of the store interface. Each exports start*Server(ctx, opts).
 import { startImapServer } from './imap/index.ts';
 import { startPop3Server } from './pop3/index.ts';
-import { startSubmissionServer } from './submission/index.ts';
+import { startSubmissionServer } from './smtp/submission.ts';
 import { Relay, type RelayOptions } from './relay/relay.ts';
 import { storeLocalDelivery } from './relay/local.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher, type Handlers } from '../../../src/main/api/dispatcher.ts';
 import { methodNames, methods } from '../../../src/shared/api.ts';
 import { HearthError } from '../../../src/shared/errors.ts';
-import { createLogger, silentLogger } from '../../../src/main/log.ts';
+import { createLogger, silentLogger } from '../../../src/main/base/log.ts';
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const unexpected = () => {

@@ -9,7 +9,7 @@ import { startWebHost, type WebHost } from '../../../src/main/host/web-host.ts';
 import { createDispatcher, type Handlers } from '../../../src/main/api/dispatcher.ts';
 import { EventBus } from '../../../src/main/api/event-bus.ts';
 import { methodNames } from '../../../src/shared/api.ts';
-import { silentLogger } from '../../../src/main/log.ts';
+import { silentLogger } from '../../../src/main/base/log.ts';
 
 let host: WebHost;
 const events = new EventBus();

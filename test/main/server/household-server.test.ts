@@ -5,12 +5,12 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { startHouseholdServer, ensureDemoMailbox, type RunningHouseholdServer } from '../../../src/main/server/household-server.ts';
-import { MaildirStore } from '../../../src/main/server/store/maildir-store.ts';
-import { silentLogger } from '../../../src/main/log.ts';
+import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
+import { silentLogger } from '../../../src/main/base/log.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../../support/server.ts';
 
 const run = promisify(execFile);
 

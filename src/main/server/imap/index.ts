@@ -2,7 +2,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
-import { imapServerLimits } from '../../limits.ts';
+import { imapServerLimits } from '../../base/limits.ts';
 import { ImapSession } from './session.ts';
 import type { SessionShared } from './session.ts';
 import { StructureCache } from './message-structure-cache.ts';

@@ -1,7 +1,7 @@
 // Parsed MIME structures (offsets and header values, never bodies) of recently used messages,
 // shared by all sessions of a server. Keyed by user, mailbox, UIDVALIDITY and UID, which never
 // name two different messages. Concurrent loads of one message share one read.
-import type { MailboxHandle, MessageMeta } from '../store/types.ts';
+import type { MailboxHandle, MessageMeta } from '../../maildir/types.ts';
 import { parseHeaderOnly, parseMessageStructure } from './protocol/mime-structure.ts';
 import type { MimePart } from './protocol/mime-structure.ts';
 

@@ -1,7 +1,7 @@
 // The per-session view of a selected mailbox: the MSN <-> UID map, and the queue of changes made
 // by others that the client has not been told about yet. Expunges are only applied to the map
 // when they are announced, so a client's MSNs stay valid until then (RFC 3501 7.4.1).
-import type { MailboxEvent, MailboxHandle, MessageMeta, UidSet } from '../store/types.ts';
+import type { MailboxEvent, MailboxHandle, MessageMeta, UidSet } from '../../maildir/types.ts';
 import { atom } from './protocol/response.ts';
 import type { ImapValue } from './protocol/response.ts';
 import { formatSequenceSet } from './protocol/sequence-set.ts';

@@ -1,6 +1,6 @@
 // RFC 1939 maildrop lock: one POP3 session per user at a time, shared by every POP3 listener
 // (plain and implicit TLS) of the same store in this process.
-import type { MailStore } from '../store/types.ts';
+import type { MailStore } from '../../maildir/types.ts';
 
 const locks = new WeakMap<MailStore, Set<string>>();
 

@@ -4,8 +4,8 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { Logger } from '../../log.ts';
-import { relayLimits } from '../../limits.ts';
+import type { Logger } from '../../base/log.ts';
+import { relayLimits } from '../../base/limits.ts';
 import type { RouteHost } from './router.ts';
 
 export interface DeliveryJob {

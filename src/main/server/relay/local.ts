@@ -1,7 +1,7 @@
 // Local delivery for the relay: recipients in a household domain go straight into the mailbox
 // store as one delivery transaction per recipient, with a Return-Path for the envelope sender.
 import { Readable } from 'node:stream';
-import type { MailStore } from '../store/types.ts';
+import type { MailStore } from '../../maildir/types.ts';
 import type { UserDirectory } from '../users/types.ts';
 import { isHearthError } from '../../../shared/errors.ts';
 import { domainOf } from './router.ts';

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { Logger } from '../../log.ts';
-import { silentLogger } from '../../log.ts';
+import type { Logger } from '../../base/log.ts';
+import { silentLogger } from '../../base/log.ts';
 import { HearthError } from '../../../shared/errors.ts';
 import type { QueueEnvelope } from './types.ts';
 

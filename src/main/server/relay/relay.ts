@@ -8,9 +8,9 @@ import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
-import type { Logger } from '../../log.ts';
-import { silentLogger } from '../../log.ts';
-import { relayLimits } from '../../limits.ts';
+import type { Logger } from '../../base/log.ts';
+import { silentLogger } from '../../base/log.ts';
+import { relayLimits } from '../../base/limits.ts';
 import { HearthError } from '../../../shared/errors.ts';
 import { MessageQueue, newQueueId } from './queue.ts';
 import type { WrittenBody } from './queue.ts';

@@ -4,7 +4,7 @@
 import { Resolver } from 'node:dns/promises';
 import type { MxRecord } from 'node:dns';
 import { isIP } from 'node:net';
-import { relayLimits } from '../../limits.ts';
+import { relayLimits } from '../../base/limits.ts';
 import type { MxResolver } from './types.ts';
 
 export interface RouteHost {

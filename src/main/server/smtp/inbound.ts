@@ -20,8 +20,8 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { once } from 'node:events';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { MIN_TLS_VERSION } from '../tls.ts';
-import { senderBelongsTo } from '../submission/index.ts';
-import { inboundSmtpLimits } from '../../limits.ts';
+import { senderBelongsTo } from './submission.ts';
+import { inboundSmtpLimits } from '../../base/limits.ts';
 
 export { inboundSmtpLimits };
 

@@ -4,8 +4,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startTestServer, startRecordingProxy, CORPUS } from './harness.ts';
-import type { TestServer } from './harness.ts';
+import { startTestServer, startRecordingProxy, CORPUS } from '../../../support/imap-harness.ts';
+import type { TestServer } from '../../../support/imap-harness.ts';
 
 const run = promisify(execFile);
 let srv: TestServer;

@@ -2,8 +2,8 @@
 // see EXPUNGE only at a legal point (never during FETCH/STORE/SEARCH, RFC 3501 7.4.1) and every
 // FETCH response must describe the message its MSN names in that session's view.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer, RawClient } from './harness.ts';
-import type { TestServer } from './harness.ts';
+import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
+import type { TestServer } from '../../../support/imap-harness.ts';
 
 let srv: TestServer;
 beforeAll(async () => {

@@ -5,8 +5,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { startTestServer, RawClient, CORPUS } from './harness.ts';
-import type { TestServer } from './harness.ts';
+import { startTestServer, RawClient, CORPUS } from '../../../support/imap-harness.ts';
+import type { TestServer } from '../../../support/imap-harness.ts';
 
 const files = readdirSync(CORPUS)
   .filter((f) => f.endsWith('.eml'))

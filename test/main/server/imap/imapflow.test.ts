@@ -3,8 +3,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { startTestServer, RawClient, CORPUS } from './harness.ts';
-import type { TestServer } from './harness.ts';
+import { startTestServer, RawClient, CORPUS } from '../../../support/imap-harness.ts';
+import type { TestServer } from '../../../support/imap-harness.ts';
 
 let srv: TestServer;
 const open: ImapFlow[] = [];

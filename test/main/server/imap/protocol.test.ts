@@ -9,8 +9,8 @@ import { parseSequenceSet, resolveSequenceSet, formatSequenceSet, formatUidList 
 import { serializeToBuffer, atom, formatInternalDate, parseImapDate, astring } from '../../../../src/main/server/imap/protocol/response.ts';
 import { parseSearch } from '../../../../src/main/server/imap/protocol/search-query.ts';
 import { parseFetchItems } from '../../../../src/main/server/imap/commands/fetch.ts';
-import { imapServerLimits } from '../../../../src/main/limits.ts';
-import { CORPUS } from './harness.ts';
+import { imapServerLimits } from '../../../../src/main/base/limits.ts';
+import { CORPUS } from '../../../support/imap-harness.ts';
 
 const limits = { ...imapServerLimits, maxLineBytes: 200, maxLiteralBytes: 1000, maxCommandBytes: 1500 };
 

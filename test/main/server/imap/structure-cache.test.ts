@@ -4,11 +4,11 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MaildirStore } from '../../../../src/main/server/store/maildir-store.ts';
+import { MaildirStore } from '../../../../src/main/maildir/maildir-store.ts';
 import { StructureCache } from '../../../../src/main/server/imap/message-structure-cache.ts';
 import { envelope, bodyStructure } from '../../../../src/main/server/imap/protocol/mime-structure.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
-import { CORPUS } from './harness.ts';
+import { CORPUS } from '../../../support/imap-harness.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hearth-imap-cache-'));
 const store = new MaildirStore({ root: dir, hostname: 'test' });

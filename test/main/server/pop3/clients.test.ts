@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Pop3Client } from '../../../../src/main/pop3/index.ts';
-import { corpus, startPop3TestServer } from './harness.ts';
-import type { Pop3TestServer } from './harness.ts';
+import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
+import { corpus, startPop3TestServer } from '../../../support/pop3-harness.ts';
+import type { Pop3TestServer } from '../../../support/pop3-harness.ts';
 
 const run = promisify(execFile);
 

@@ -2,11 +2,11 @@
 // client of the household IMAP server too, and one kept by a dropped POP3 connection is still there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImapFlow } from 'imapflow';
-import { Pop3Client } from '../../../../src/main/pop3/index.ts';
+import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
 import { startImapServer } from '../../../../src/main/server/imap/index.ts';
 import type { RunningListener } from '../../../../src/main/server/context.ts';
-import { startPop3TestServer } from './harness.ts';
-import type { Pop3TestServer } from './harness.ts';
+import { startPop3TestServer } from '../../../support/pop3-harness.ts';
+import type { Pop3TestServer } from '../../../support/pop3-harness.ts';
 
 describe('POP3 deletions seen over IMAP', () => {
   let srv: Pop3TestServer;

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { LineSplitter, parseCommandLine, parseLineCount, parseMessageNumber } from '../../../../src/main/server/pop3/protocol/line-parser.ts';
 import { DotStuffer } from '../../../../src/main/server/pop3/protocol/dot-stuffer.ts';
 import { decodePlain } from '../../../../src/main/server/pop3/commands/auth.ts';
-import { DotUnstuffer } from '../../../../src/main/pop3/index.ts';
+import { DotUnstuffer } from '../../../../src/main/client/pop3/index.ts';
 
 function stuffAll(message: Buffer, cuts: number[], bodyLines?: number): Buffer {
   const s = new DotStuffer(bodyLines);

@@ -1,13 +1,13 @@
-// The household POP3 server, driven by Hearth's own POP3 client (src/main/pop3).
+// The household POP3 server, driven by Hearth's own POP3 client (src/main/client/pop3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { Pop3Client } from '../../../../src/main/pop3/index.ts';
-import type { Pop3ClientOptions } from '../../../../src/main/pop3/index.ts';
+import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
+import type { Pop3ClientOptions } from '../../../../src/main/client/pop3/index.ts';
 import { HearthError } from '../../../../src/shared/errors.ts';
-import { CORPUS, corpus, startPop3TestServer } from './harness.ts';
-import type { Pop3TestServer } from './harness.ts';
+import { CORPUS, corpus, startPop3TestServer } from '../../../support/pop3-harness.ts';
+import type { Pop3TestServer } from '../../../support/pop3-harness.ts';
 
 async function expectCode(p: Promise<unknown>, code: string): Promise<HearthError> {
   const e = await p.then(

@@ -7,9 +7,9 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startDnsServer } from './dns-server.ts';
-import { startPeer, tempDir, waitFor } from './helpers.ts';
-import type { SmtpPeer } from './helpers.ts';
+import { startDnsServer } from '../../../support/dns-server.ts';
+import { startPeer, tempDir, waitFor } from '../../../support/relay.ts';
+import type { SmtpPeer } from '../../../support/relay.ts';
 
 const run = promisify(execFile);
 const HEARTH = path.resolve(import.meta.dirname, '../../../../bin/hearth.js');

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { startPeer, tempDir, waitFor } from './helpers.ts';
-import type { SmtpPeer } from './helpers.ts';
+import { startPeer, tempDir, waitFor } from '../../../support/relay.ts';
+import type { SmtpPeer } from '../../../support/relay.ts';
 
 const CHILD = path.join(import.meta.dirname, 'fixtures/relay-child.ts');
 let peer: SmtpPeer;

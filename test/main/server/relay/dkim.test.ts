@@ -6,8 +6,8 @@ import { statSync } from 'node:fs';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { Relay } from '../../../../src/main/server/relay/relay.ts';
 import { dkimKeyPath, dkimTxtValue, formatZone, loadOrCreateDkimKey, recordsToPublish } from '../../../../src/main/server/relay/dkim.ts';
-import { FakeResolver, ManualClock, corpus, startPeer, tempDir } from './helpers.ts';
-import type { SmtpPeer } from './helpers.ts';
+import { FakeResolver, ManualClock, corpus, startPeer, tempDir } from '../../../support/relay.ts';
+import type { SmtpPeer } from '../../../support/relay.ts';
 
 let peer: SmtpPeer;
 beforeAll(() => {

@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFil
 import path from 'node:path';
 import { MessageQueue } from '../../../../src/main/server/relay/queue.ts';
 import type { QueueEnvelope } from '../../../../src/main/server/relay/types.ts';
-import { createLogger } from '../../../../src/main/log.ts';
-import { corpus, tempDir } from './helpers.ts';
+import { createLogger } from '../../../../src/main/base/log.ts';
+import { corpus, tempDir } from '../../../support/relay.ts';
 
 async function enqueue(q: MessageQueue, body: Buffer, rcpts = ['bob@remote.test']): Promise<QueueEnvelope> {
   const written = await q.writeBody(

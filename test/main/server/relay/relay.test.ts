@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { Relay } from '../../../../src/main/server/relay/relay.ts';
 import type { RelayOptions } from '../../../../src/main/server/relay/relay.ts';
-import { FakeResolver, FolderMailboxes, ManualClock, corpus, parseDsnWithPython, startPeer, tempDir, waitFor } from './helpers.ts';
-import type { SmtpPeer } from './helpers.ts';
+import { FakeResolver, FolderMailboxes, ManualClock, corpus, parseDsnWithPython, startPeer, tempDir, waitFor } from '../../../support/relay.ts';
+import type { SmtpPeer } from '../../../support/relay.ts';
 
 const HOUR = 3_600_000;
 let accept: SmtpPeer, tempfail: SmtpPeer, reject: SmtpPeer, flaky: SmtpPeer, mixed: SmtpPeer, slow: SmtpPeer;

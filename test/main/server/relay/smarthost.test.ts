@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Relay } from '../../../../src/main/server/relay/relay.ts';
-import { startSubmissionServer } from '../../../../src/main/server/submission/index.ts';
-import { MaildirStore } from '../../../../src/main/server/store/maildir-store.ts';
-import { silentLogger } from '../../../../src/main/log.ts';
+import { startSubmissionServer } from '../../../../src/main/server/smtp/submission.ts';
+import { MaildirStore } from '../../../../src/main/maildir/maildir-store.ts';
+import { silentLogger } from '../../../../src/main/base/log.ts';
 import { DOVECOT_STATE, dovecot } from '../../../support/peers.ts';
-import { FakeResolver, ManualClock, TestUsers, startPeer, tempDir } from './helpers.ts';
-import type { SmtpPeer } from './helpers.ts';
+import { FakeResolver, ManualClock, TestUsers, startPeer, tempDir } from '../../../support/relay.ts';
+import type { SmtpPeer } from '../../../support/relay.ts';
 
 let tlsPeer: SmtpPeer, plainPeer: SmtpPeer;
 beforeAll(() => {

@@ -2,7 +2,7 @@
 // Message bodies are streamed from the store by byte range; only the parsed structure is cached.
 import type { CommandContext, CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
-import type { MessageMeta } from '../../store/types.ts';
+import type { MessageMeta } from '../../../maildir/types.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
 import { atom, formatInternalDate, serialize, serializeToBuffer } from '../protocol/response.ts';
 import type { ImapValue } from '../protocol/response.ts';
@@ -10,7 +10,7 @@ import { bodyStructure, decodeTransfer, envelope, sectionRange, transferEncoding
 import type { MimePart, SectionSpecifier } from '../protocol/mime-structure.ts';
 import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
-import { imapServerLimits } from '../../../limits.ts';
+import { imapServerLimits } from '../../../base/limits.ts';
 import type { ImapSession, OutputPart } from '../session.ts';
 import { numberArg, requireSelected, resolveMessages } from './helpers.ts';
 import type { MessageRef } from './helpers.ts';

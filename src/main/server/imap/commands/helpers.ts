@@ -1,5 +1,5 @@
 // Argument helpers shared by the command files.
-import { decodeMUtf7, encodeMUtf7 } from '../../store/names.ts';
+import { decodeMUtf7, encodeMUtf7 } from '../../../maildir/names.ts';
 import { nodeText } from '../protocol/tokenizer.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
 import { astring } from '../protocol/response.ts';

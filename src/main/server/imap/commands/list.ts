@@ -1,9 +1,9 @@
 import type { CommandContext, CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
-import type { MailboxListEntry } from '../../store/types.ts';
+import type { MailboxListEntry } from '../../../maildir/types.ts';
 import { nodeText } from '../protocol/tokenizer.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
-import { decodeMUtf7 } from '../../store/names.ts';
+import { decodeMUtf7 } from '../../../maildir/names.ts';
 import { mailboxOut, requireMail } from './helpers.ts';
 import { statusItemsArg, statusLine } from './status.ts';
 

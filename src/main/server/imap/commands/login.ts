@@ -1,6 +1,6 @@
 import type { CommandContext, CommandResult, CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
-import { imapServerLimits } from '../../../limits.ts';
+import { imapServerLimits } from '../../../base/limits.ts';
 import { textArg } from './helpers.ts';
 
 /** Shared by LOGIN and AUTHENTICATE: check the password, count failures, log in. */

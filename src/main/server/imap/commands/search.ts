@@ -2,7 +2,7 @@
 // Header and body keys read each candidate message once; nothing is kept beyond its structure.
 import type { CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
-import type { MessageMeta } from '../../store/types.ts';
+import type { MessageMeta } from '../../../maildir/types.ts';
 import { parseSearch, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
 import type { SearchKey } from '../protocol/search-query.ts';
 import { inSequenceSet, resolveSequenceSet, formatSequenceSet } from '../protocol/sequence-set.ts';

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
-import type { MailboxStatus } from '../../store/types.ts';
+import type { MailboxStatus } from '../../../maildir/types.ts';
 import type { ImapSession } from '../session.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
 import { mailboxArg, mailboxOut, requireMail } from './helpers.ts';

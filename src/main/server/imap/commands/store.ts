@@ -3,7 +3,7 @@ import type { CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
 import { SelectedMailbox, fetchFlagsLine } from '../selected-mailbox.ts';
 import { formatSequenceSet } from '../protocol/sequence-set.ts';
-import type { FlagMode } from '../../store/types.ts';
+import type { FlagMode } from '../../../maildir/types.ts';
 import { flagsArg, numberArg, requireSelected, resolveMessages } from './helpers.ts';
 
 export const store: CommandSpec = {

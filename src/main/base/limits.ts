@@ -1,0 +1,159 @@
+// Every limit Hearth enforces, in one place. Each area owns its own block.
+
+/** The typed API (IPC and WebSocket hosts). */
+export const apiLimits = {
+  /** Largest WebSocket frame / IPC argument accepted, in bytes (a 100 MB attachment, base64). */
+  maxRequestBytes: 140 * 1024 * 1024,
+  /** Messages per page request. */
+  maxPageSize: 500,
+} as const;
+
+/** The IMAP client sync engine. */
+export const syncLimits = {
+  /** Messages fetched per FETCH round when listing headers (newest first). */
+  headerBatch: 1000,
+  /** The first batch of a folder's first sync: small, so the newest mail shows at once. */
+  firstHeaderBatch: 200,
+  /** Connection and greeting timeout, ms. */
+  connectTimeoutMs: 15_000,
+  /** Snippet length shown in the message list. */
+  snippetChars: 200,
+  /** Bodies are kept offline for messages this recent (the offline window), ms. */
+  offlineWindowMs: 90 * 86_400_000,
+  /** …and at most this large; bigger messages (big attachments) are fetched when opened. */
+  offlineMaxMessageBytes: 5 * 1024 * 1024,
+  /** Messages per background body FETCH. */
+  bodyBatch: 50,
+  /** IDLE is re-issued this often (RFC 2177: before 29 minutes); each re-issue also proves the link alive. */
+  idleRestartMs: 4 * 60_000,
+  /** A command with no answer for this long means a dead connection. */
+  socketTimeoutMs: 5 * 60_000,
+  /** Reconnect backoff after the network drops: first delay and ceiling, ms. */
+  reconnectFirstMs: 1_000,
+  reconnectMaxMs: 5 * 60_000,
+  /** POP3 downloads in flight at once (pipelined RETRs)… */
+  pop3Parallel: 16,
+  /** …and at most this many bytes of them (by LIST size; one bigger message still goes alone). */
+  pop3BytesInFlight: 32 * 1024 * 1024,
+  /** Attempts before a pending operation that keeps failing on the server is dropped with a notice. */
+  maxOpAttempts: 5,
+} as const;
+
+/** Sending: the outbox and its sender loop (src/main/client/send). */
+export const sendLimits = {
+  /** Default "undo send" window, ms. */
+  undoHoldMs: 10_000,
+  /** Retry delays after a temporary failure (4xx, network), ms; the last one repeats. */
+  retryDelaysMs: [30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000],
+  /** Give up retrying after this long and mark the message failed, ms. */
+  giveUpAfterMs: 3 * 86_400_000,
+  /** Connection / greeting / socket timeouts for submission, ms. */
+  connectTimeoutMs: 20_000,
+  socketTimeoutMs: 120_000,
+  /** Largest message Hearth composes, bytes (servers usually refuse far less). */
+  maxMessageBytes: 100 * 1024 * 1024,
+  /** Recipients per message. */
+  maxRecipients: 500,
+} as const;
+
+/** The household IMAP server (src/main/server/imap). */
+export const imapServerLimits = {
+  /** Longest command line (excluding literals), bytes. RFC 7162 asks for at least 8192. */
+  maxLineBytes: 64 * 1024,
+  /** Largest single literal (APPEND message or string argument), bytes. */
+  maxLiteralBytes: 64 * 1024 * 1024,
+  /** Total literal bytes in one command (multi-append). */
+  maxCommandBytes: 128 * 1024 * 1024,
+  /** Literals per command. */
+  maxLiteralsPerCommand: 1000,
+  /** Nesting depth of parenthesised lists. */
+  maxListDepth: 32,
+  /** Failed LOGIN/AUTHENTICATE attempts before the connection is closed. */
+  maxAuthFailures: 3,
+  /** Consecutive BAD replies before the connection is closed. */
+  maxBadCommands: 50,
+  /** Idle timeout before login, ms. */
+  preAuthIdleMs: 60_000,
+  /** Idle timeout once authenticated, ms (RFC 3501 5.4: at least 30 minutes). */
+  authIdleMs: 30 * 60_000,
+  /** Parsed message structures kept in memory (per server). */
+  structureCacheEntries: 2000,
+  /** Largest message whose MIME structure is parsed (read into memory once); larger ones show as one part. */
+  maxParsedMessageBytes: 64 * 1024 * 1024,
+  /** Response bytes queued for a client that does not read before it is disconnected. */
+  maxOutputBacklogBytes: 64 * 1024 * 1024,
+  /** FETCH sections up to this size are read into memory in one read; larger ones are streamed. */
+  bufferedSectionBytes: 1024 * 1024,
+} as const;
+
+/** The outgoing relay (queue, delivery, retries) and the submission server. */
+export const relayLimits = {
+  /** Largest message accepted for submission, in bytes (advertised with SIZE). */
+  maxMessageBytes: 50 * 1024 * 1024,
+  /** Recipients per submitted message. */
+  maxRecipients: 500,
+  /** Header block bytes read from a queued message to check Message-ID/Date and build a DSN. */
+  maxHeaderBytes: 256 * 1024,
+  /** Concurrent outgoing connections to one destination (domain or smarthost). */
+  connectionsPerDestination: 3,
+  /** Destinations delivered to at the same time. */
+  parallelDestinations: 10,
+  /** Messages sent over one outgoing connection before it is closed and a fresh one opened. */
+  messagesPerConnection: 100,
+  /** Concurrent local (mailbox store) deliveries. */
+  parallelLocalDeliveries: 4,
+  /** Outgoing SMTP timeouts, ms. */
+  connectTimeoutMs: 30_000,
+  greetingTimeoutMs: 30_000,
+  socketTimeoutMs: 5 * 60_000,
+  /** DNS lookup timeout, ms, and tries per lookup. */
+  dnsTimeoutMs: 5_000,
+  dnsTries: 2,
+  /** Longest wait between two queue scans when nothing is due sooner, ms. */
+  maxIdleScanMs: 60_000,
+  /** Submission sessions: idle socket timeout, ms, and concurrent clients. */
+  submissionSocketTimeoutMs: 5 * 60_000,
+  submissionMaxClients: 100,
+} as const;
+
+/** The POP3 client library (src/main/client/pop3). */
+export const pop3ClientLimits = {
+  /** TCP connect + TLS handshake + greeting, ms. */
+  connectTimeoutMs: 15_000,
+  /** Longest silence while a command waits for (more of) its reply, ms. */
+  commandTimeoutMs: 60_000,
+  /** Longest status or scan line accepted from a server, bytes. */
+  maxLineBytes: 64 * 1024,
+  /** Largest multi-line reply collected in memory (CAPA, LIST, UIDL, TOP), bytes. RETR is streamed. */
+  maxCollectedBytes: 16 * 1024 * 1024,
+  /** Commands sent ahead of their replies when the server offers PIPELINING. */
+  pipelineWindow: 64,
+} as const;
+
+/** The household POP3 server (src/main/server/pop3). */
+export const pop3ServerLimits = {
+  /** Longest command line accepted, CRLF included (RFC 2449 says 255; AUTH PLAIN responses need more). */
+  maxLineBytes: 2048,
+  /** RFC 1939 autologout: at least 10 minutes of inactivity. */
+  idleTimeoutMs: 10 * 60_000,
+  /** Pause before answering a failed login, ms (slows password guessing). */
+  authFailureDelayMs: 300,
+  /** Failed logins allowed in one session before it is closed. */
+  maxAuthFailures: 5,
+  /** Pipelined command lines buffered before the server stops reading the socket. */
+  maxQueuedLines: 256,
+} as const;
+
+/** The household server's inbound SMTP (src/main/server/smtp/inbound.ts). */
+export const inboundSmtpLimits = {
+  /** Largest message accepted (SIZE), bytes. */
+  maxMessageBytes: 50 * 1024 * 1024,
+  /** Recipients per message. */
+  maxRecipients: 100,
+  /** Simultaneous connections. */
+  maxClients: 200,
+  /** Idle connection timeout, ms. */
+  socketTimeoutMs: 5 * 60 * 1000,
+  /** Time allowed for SPF/DKIM/DMARC checks before giving up on them (header says temperror), ms. */
+  authCheckTimeoutMs: 20_000,
+} as const;

@@ -1,0 +1,457 @@
+// The service objects behind the API. Plain Node: the Electron shell and the browser host both
+// construct exactly this and only differ in transport and in how secrets are sealed.
+import { randomUUID } from 'node:crypto';
+import type { Account, AccountInput, QueueItem, ServerStatus } from '../../shared/api.ts';
+import { HearthError } from '../../shared/errors.ts';
+import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
+import { EventBus } from '../api/event-bus.ts';
+import { connectImap, type ImapSettings } from './imap/connect.ts';
+import { BodyStore } from './imap/body-store.ts';
+import type { MailboxRow } from './cache/cache-db.ts';
+import { ImapAccount } from './imap/imap-account.ts';
+import { Pop3Account } from './pop3/pop3-account.ts';
+import { Pop3Client } from './pop3/client.ts';
+import { assertPlaintextAllowed } from '../base/net.ts';
+
+/** An account the services drive: IMAP (mail on the server) or POP3 (mail in the local store). */
+export type MailAccount = ImapAccount | Pop3Account;
+import type { Logger } from '../base/log.ts';
+import { CacheDb } from './cache/cache-db.ts';
+import { Outbox, type OutboxAccount } from './send/outbox.ts';
+import { defaultDiscoveryDeps, discover, type DiscoveryDeps } from './autoconfig/discover.ts';
+import type { SecretBox } from '../base/secret-box.ts';
+
+export interface HearthServicesOptions {
+  dataDir: string;
+  host: 'electron' | 'web';
+  version: string;
+  secrets: SecretBox;
+  log: Logger;
+  /** How often accounts are re-synced in the background, ms. */
+  pollIntervalMs?: number;
+  /** Reports the embedded household server, when one runs in this process. */
+  serverStatus?: () => ServerStatus;
+  /** Keep an IDLE connection on each inbox (default true). */
+  idle?: boolean;
+  /** Download recent bodies for offline reading (default true). */
+  offlineBodies?: boolean;
+  /** Use QRESYNC where offered (default true). */
+  qresync?: boolean;
+  /** How far back message bodies are downloaded for offline reading, ms (default 90 days). */
+  offlineWindowMs?: number;
+  /** The undo-send window, ms (default 10 s). */
+  undoHoldMs?: number;
+  /** The embedded household server's outgoing queue, when one runs in this process. */
+  serverQueue?: {
+    list(): QueueItem[];
+    retry(id?: string): Promise<number>;
+    delete(id: string, reason: string, bounce: boolean): Promise<void>;
+  };
+  /** Discovery's network access (tests point it at loopback). */
+  discovery?: Partial<DiscoveryDeps>;
+  /** Retry delays of the outbox after temporary failures (tests shorten them). */
+  sendRetryDelaysMs?: readonly number[];
+}
+
+export class HearthServices {
+  readonly events = new EventBus();
+  readonly cache: CacheDb;
+  readonly bodies: BodyStore;
+  readonly dispatch: Dispatch;
+  readonly outbox: Outbox;
+  private readonly accounts = new Map<string, MailAccount>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly opts: HearthServicesOptions;
+  private started = false;
+
+  constructor(opts: HearthServicesOptions) {
+    this.opts = opts;
+    this.cache = new CacheDb(opts.dataDir);
+    this.bodies = new BodyStore(opts.dataDir);
+    this.outbox = new Outbox({
+      dataDir: opts.dataDir,
+      log: opts.log.child({ part: 'outbox' }),
+      account: (accountId) => this.outboxAccount(accountId),
+      attachmentOf: async (messageId, partId) => {
+        const m = this.cache.getMessage(messageId);
+        if (!m) throw new HearthError('NOT_FOUND', 'The original message is gone');
+        return this.account(m.accountId).attachment(messageId, partId);
+      },
+      appendToSent: (accountId, raw) => this.account(accountId).appendToSent(raw),
+      foundInSent: (accountId, messageId) => this.account(accountId).foundInSent(messageId),
+      saveDraftToServer: (accountId, raw, messageId) => this.account(accountId).saveDraftToServer(raw, messageId),
+      deleteDraftFromServer: (accountId, messageId) => this.account(accountId).deleteDraftFromServer(messageId),
+      markAnswered: (rowId) => {
+        const m = this.cache.getMessage(rowId);
+        if (m && !m.flags.includes('\\Answered')) this.account(m.accountId).setFlags([rowId], ['\\Answered'], []);
+      },
+      observeRecipients: (list) => this.cache.observeContacts(list, 3, Date.now()),
+      onChange: (items) => this.events.emit('outbox.changed', items),
+      ...(opts.undoHoldMs !== undefined ? { holdMs: opts.undoHoldMs } : {}),
+      ...(opts.sendRetryDelaysMs ? { retryDelaysMs: opts.sendRetryDelaysMs } : {}),
+    });
+    this.dispatch = createDispatcher(this.handlers(), opts.log);
+    // Mail waiting in the outbox goes as soon as its account is reachable again.
+    this.events.subscribe((event, payload) => {
+      if (event === 'account.state' && (payload as { state: string }).state === 'online') this.outbox.kick();
+    });
+  }
+
+  /** What the outbox needs to know of an account: who it writes as and how it sends. */
+  private outboxAccount(accountId: string): OutboxAccount {
+    const stored = this.cache.getStoredAccount(accountId);
+    const account = this.cache.listAccounts().find((a) => a.id === accountId);
+    if (!stored || !account) throw new HearthError('NOT_FOUND', 'No such account', { field: 'accountId' });
+    const o = stored.outgoing;
+    return {
+      identities: account.identities,
+      smtp: o
+        ? {
+            host: o.host,
+            port: o.port,
+            tls: o.tls,
+            user: o.user,
+            password: stored.sealedSmtpPassword ? this.opts.secrets.open(stored.sealedSmtpPassword) : undefined,
+            auth: stored.config.auth,
+            caCert: o.caCert,
+          }
+        : null,
+      // Gmail files every message sent through its SMTP in Sent by itself; a second copy would duplicate it.
+      providerStoresSent: !!o && /(^|\.)(gmail|googlemail)\.com$/i.test(o.host),
+    };
+  }
+
+  /** Starts background sync of every saved account, and the outbox. */
+  start(): void {
+    this.started = true;
+    this.outbox.kick();
+    for (const a of this.cache.listAccounts()) if (!this.accounts.has(a.id)) this.startAccount(a.id);
+  }
+
+  private settingsOf(accountId: string): ImapSettings {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (!stored) throw new HearthError('NOT_FOUND', 'No such account');
+    return { ...stored.config, password: this.opts.secrets.open(stored.sealedPassword) };
+  }
+
+  private startAccount(accountId: string): void {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (stored?.config.protocol === 'pop3') {
+      const pop3 = new Pop3Account({
+        accountId,
+        email: stored.email,
+        settings: this.settingsOf(accountId),
+        dataDir: this.opts.dataDir,
+        cache: this.cache,
+        events: this.events,
+        log: this.opts.log.child({ accountId }),
+        ...(stored.config.pop3 ? { options: stored.config.pop3 } : {}),
+      });
+      this.accounts.set(accountId, pop3);
+      const check = () => pop3.sync().catch(() => {}); // failures are reported through account.state
+      void check();
+      this.timers.set(accountId, setInterval(check, (stored.config.pop3?.checkEveryMinutes ?? 10) * 60_000).unref());
+      return;
+    }
+    const account = new ImapAccount({
+      accountId,
+      settings: this.settingsOf(accountId),
+      cache: this.cache,
+      bodies: this.bodies,
+      events: this.events,
+      log: this.opts.log.child({ accountId }),
+      ...(this.opts.idle === false ? { idle: false } : {}),
+      ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
+      ...(this.opts.qresync === false ? { qresync: false } : {}),
+      ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
+    });
+    this.accounts.set(accountId, account);
+    const run = () => account.sync().catch(() => {}); // failures are reported through account.state
+    void run();
+    this.timers.set(accountId, setInterval(run, this.opts.pollIntervalMs ?? 120_000).unref());
+  }
+
+  private serverQueue(): NonNullable<HearthServicesOptions['serverQueue']> {
+    if (!this.opts.serverQueue) throw new HearthError('NOT_FOUND', 'No household server runs in this app');
+    return this.opts.serverQueue;
+  }
+
+  /** The live account object (tests use it to wait for background work). */
+  account(accountId: string): MailAccount {
+    const a = this.accounts.get(accountId);
+    if (!a) throw new HearthError('NOT_FOUND', 'No such account');
+    return a;
+  }
+
+  async addAccount(input: AccountInput): Promise<Account> {
+    // Like Thunderbird: an account is saved only after its server accepted the login.
+    if (input.incoming.protocol === 'pop3') {
+      const i = input.incoming;
+      assertPlaintextAllowed(i.host, i.tls);
+      const client = await Pop3Client.connect({
+        host: i.host,
+        port: i.port,
+        security: i.tls === 'plain' ? 'none' : i.tls,
+        ...(i.caCert ? { ca: i.caCert } : {}),
+      });
+      try {
+        await client.login(i.user, i.password);
+        await client.quit();
+      } finally {
+        client.close();
+      }
+    } else {
+      const probe = await connectImap(input.incoming);
+      await probe.logout().catch(() => probe.close());
+    }
+    return this.addAccountUnchecked(input);
+  }
+
+  /** Saves an account without a login probe: for accounts Hearth set up itself (the embedded server's demo). */
+  addAccountUnchecked(input: AccountInput): Account {
+    const id = randomUUID();
+    const { password, ...config } = input.incoming;
+    const outgoing = input.outgoing ? (({ password: _p, ...rest }) => rest)(input.outgoing) : null;
+    this.cache.insertAccount({
+      id,
+      name: input.name,
+      email: input.email,
+      config,
+      outgoing,
+      sealedPassword: this.opts.secrets.seal(password),
+      sealedSmtpPassword: input.outgoing?.password ? this.opts.secrets.seal(input.outgoing.password) : null,
+      identities: input.identities ?? [],
+    });
+    if (this.started) this.startAccount(id);
+    this.announce();
+    return this.cache.listAccounts().find((a) => a.id === id)!;
+  }
+
+  /** Points an account at a new host/port (and CA), e.g. when the embedded server moved ports. */
+  updateIncomingEndpoint(accountId: string, host: string, port: number, caCert?: string): void {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (!stored) return;
+    if (stored.config.host === host && stored.config.port === port && (caCert === undefined || stored.config.caCert === caCert)) return;
+    this.cache.updateAccountConfig(accountId, { ...stored.config, host, port, ...(caCert !== undefined ? { caCert } : {}) });
+  }
+
+  /** The same for the outgoing server. */
+  updateOutgoingEndpoint(accountId: string, host: string, port: number, caCert?: string): void {
+    const stored = this.cache.getStoredAccount(accountId);
+    if (!stored?.outgoing) return;
+    const o = stored.outgoing;
+    if (o.host === host && o.port === port && (caCert === undefined || o.caCert === caCert)) return;
+    this.cache.updateAccount(accountId, { outgoing: { ...o, host, port, ...(caCert !== undefined ? { caCert } : {}) } });
+  }
+
+  async removeAccount(accountId: string): Promise<void> {
+    const a = this.accounts.get(accountId);
+    clearInterval(this.timers.get(accountId));
+    this.timers.delete(accountId);
+    this.accounts.delete(accountId);
+    if (a) await a.close();
+    if (!this.cache.removeAccount(accountId)) throw new HearthError('NOT_FOUND', 'No such account');
+    this.announce();
+  }
+
+  private mailbox(mailboxId: number, field = 'mailboxId') {
+    const mb = this.cache.getMailbox(mailboxId);
+    if (!mb) throw new HearthError('NOT_FOUND', 'No such folder', { field });
+    return mb;
+  }
+
+  private groupByAccount(messageIds: number[]): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const id of messageIds) {
+      const m = this.cache.getMessage(id);
+      if (!m) throw new HearthError('NOT_FOUND', `No such message: ${id}`, { field: 'messageIds' });
+      out.set(m.accountId, [...(out.get(m.accountId) ?? []), id]);
+    }
+    return out;
+  }
+
+  /**
+   * Moves or copies messages to another account's folder (IMAP to local folders and back): each
+   * message is read, appended there, and only then removed here, so a failure midway loses nothing.
+   */
+  private async transfer(fromAccountId: string, ids: number[], target: MailboxRow, removeAfter: boolean): Promise<void> {
+    const from = this.account(fromAccountId);
+    const to = this.account(target.accountId);
+    const done: number[] = [];
+    for (const id of ids) {
+      const m = this.cache.getMessage(id);
+      if (!m) continue;
+      const raw = await from.source(id);
+      await to.appendRaw(target, raw, m.flags);
+      done.push(id);
+    }
+    if (removeAfter && done.length) from.removeForGood(done);
+  }
+
+  private announce(): void {
+    this.events.emit('sync.changed', { epoch: this.cache.epoch, lastSeq: this.cache.lastSeq() });
+  }
+
+  private handlers(): Handlers {
+    const ok = { ok: true } as const;
+    return {
+      'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir }),
+      'accounts.list': () => this.cache.listAccounts(),
+      'accounts.discover': ({ email }) => discover(email, defaultDiscoveryDeps(this.opts.discovery)),
+      'accounts.add': (a) => this.addAccount(a),
+      'accounts.update': ({ accountId, name, identities, outgoing }) => {
+        const change: Parameters<CacheDb['updateAccount']>[1] = {};
+        if (name !== undefined) change.name = name;
+        if (identities !== undefined) change.identities = identities;
+        if (outgoing === null) {
+          change.outgoing = null;
+          change.sealedSmtpPassword = null;
+        } else if (outgoing !== undefined) {
+          const { password, ...rest } = outgoing;
+          change.outgoing = rest;
+          if (password !== undefined) change.sealedSmtpPassword = password ? this.opts.secrets.seal(password) : null;
+        }
+        this.cache.updateAccount(accountId, change);
+        this.announce();
+        return this.cache.listAccounts().find((a) => a.id === accountId)!;
+      },
+      'accounts.remove': async ({ accountId }) => {
+        await this.removeAccount(accountId);
+        return ok;
+      },
+      'mailboxes.list': ({ accountId }) => {
+        this.account(accountId);
+        return this.cache.listMailboxes(accountId).map(({ uidValidity: _v, uidNext: _n, highestModseq: _m, ...mb }) => mb);
+      },
+      'messages.page': ({ mailboxId, offset, limit }) => {
+        if (!this.cache.getMailbox(mailboxId)) throw new HearthError('NOT_FOUND', 'No such folder');
+        return this.cache.pageMessages(mailboxId, offset, limit);
+      },
+      'messages.body': async ({ messageId }) => {
+        const msg = this.cache.getMessage(messageId);
+        if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
+        return this.account(msg.accountId).body(messageId);
+      },
+      'messages.attachment': async ({ messageId, partId }) => {
+        const msg = this.cache.getMessage(messageId);
+        if (!msg) throw new HearthError('NOT_FOUND', 'No such message', { field: 'messageId' });
+        const a = await this.account(msg.accountId).attachment(messageId, partId);
+        return { filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') };
+      },
+      'messages.setFlags': ({ messageIds, add, remove }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).setFlags(ids, add, remove);
+        return ok;
+      },
+      'messages.move': async ({ messageIds, targetMailboxId }) => {
+        const target = this.mailbox(targetMailboxId, 'targetMailboxId');
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+          if (accountId === target.accountId) this.account(accountId).move(ids, target);
+          else await this.transfer(accountId, ids, target, true);
+        }
+        return ok;
+      },
+      'messages.copy': async ({ messageIds, targetMailboxId }) => {
+        const target = this.mailbox(targetMailboxId, 'targetMailboxId');
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+          if (accountId === target.accountId) this.account(accountId).copy(ids, target);
+          else await this.transfer(accountId, ids, target, false);
+        }
+        return ok;
+      },
+      'messages.delete': ({ messageIds }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).delete(ids);
+        return ok;
+      },
+      'messages.archive': ({ messageIds }) => {
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).archive(ids);
+        return ok;
+      },
+      'messages.thread': ({ messageId }) => {
+        const m = this.cache.getMessage(messageId);
+        if (!m) throw new HearthError('NOT_FOUND', 'No such message', { field: 'messageId' });
+        return this.cache.threadMessages(m.threadId);
+      },
+      'mailboxes.create': async ({ accountId, parentId, name }) => {
+        const parent = parentId === null ? null : this.mailbox(parentId, 'parentId');
+        await this.account(accountId).createFolder(parent, name);
+        return ok;
+      },
+      'mailboxes.rename': async ({ mailboxId, name }) => {
+        const mb = this.mailbox(mailboxId);
+        await this.account(mb.accountId).renameFolder(mb, name);
+        return ok;
+      },
+      'mailboxes.delete': async ({ mailboxId }) => {
+        const mb = this.mailbox(mailboxId);
+        await this.account(mb.accountId).deleteFolder(mb);
+        return ok;
+      },
+      'mailboxes.subscribe': async ({ mailboxId, subscribed }) => {
+        const mb = this.mailbox(mailboxId);
+        await this.account(mb.accountId).subscribeFolder(mb, subscribed);
+        return ok;
+      },
+      'messages.search': async (q) => {
+        const local = this.cache.searchMessages(q);
+        if (q.mailboxId === undefined) return local;
+        // In one folder, the server also searches message bodies; offline, the local results stand.
+        const mb = this.mailbox(q.mailboxId);
+        const ids = await this.account(mb.accountId)
+          .searchServer(mb, q.query)
+          .catch(() => [] as number[]);
+        const seen = new Set(local.map((m) => m.id));
+        const extra = ids
+          .filter((id) => !seen.has(id))
+          .map((id) => this.cache.getMessage(id))
+          .filter((m): m is NonNullable<typeof m> => m !== null);
+        return [...local, ...extra].sort((a, b) => b.date - a.date).slice(0, q.limit);
+      },
+      'outbox.send': (m) => {
+        this.account(m.accountId);
+        return this.outbox.send(m);
+      },
+      'outbox.list': () => this.outbox.list(),
+      'outbox.unsend': ({ id }) => this.outbox.unsend(id),
+      'outbox.retry': ({ id }) => {
+        this.outbox.retry(id);
+        return ok;
+      },
+      'outbox.delete': ({ id }) => {
+        this.outbox.delete(id);
+        return ok;
+      },
+      'drafts.save': (m) => {
+        this.account(m.accountId);
+        return this.outbox.saveDraft(m);
+      },
+      'drafts.list': () => this.outbox.listDrafts(),
+      'drafts.delete': ({ draftId }) => {
+        this.outbox.deleteDraft(draftId);
+        return ok;
+      },
+      'contacts.suggest': ({ prefix, limit }) => (prefix.trim() ? this.cache.suggestContacts(prefix, limit) : []),
+      'sync.now': async ({ accountId }) => {
+        const targets = accountId ? [this.account(accountId)] : [...this.accounts.values()];
+        await Promise.all(targets.map((a) => a.sync()));
+        return ok;
+      },
+      'sync.changes': ({ sinceSeq, limit }) => ({ epoch: this.cache.epoch, ...this.cache.changesSince(sinceSeq, limit) }),
+      'server.status': () => this.opts.serverStatus?.() ?? { running: false, domain: null, listeners: [] },
+      'server.queue.list': () => this.serverQueue().list(),
+      'server.queue.retry': async ({ id }) => ({ recipients: await this.serverQueue().retry(id) }),
+      'server.queue.delete': async ({ id, reason, bounce }) => {
+        await this.serverQueue().delete(id, reason, bounce);
+        return ok;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.outbox.close();
+    for (const t of this.timers.values()) clearInterval(t);
+    this.timers.clear();
+    await Promise.all([...this.accounts.values()].map((a) => a.close()));
+    this.accounts.clear();
+    this.cache.close();
+  }
+}

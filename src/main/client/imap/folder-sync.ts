@@ -1,0 +1,365 @@
+// One folder's sync against the server, in the cheapest way the server allows:
+// - QRESYNC (RFC 7162): SELECT with the last UIDVALIDITY and HIGHESTMODSEQ returns changed flags
+//   and VANISHED UIDs in that one round trip; new mail is what lies above the old UIDNEXT.
+// - CONDSTORE: FETCH … (CHANGEDSINCE m) for flags; expunges are found only when the counts disagree.
+// - Neither: a full UID + flag diff.
+// New messages are fetched newest first in batches (envelope, size, structure, a snippet), so a
+// first sync makes the folder readable at once, and a sync cut off halfway resumes without
+// duplicates: rows are keyed by (folder, UID), and the folder's sync point only moves at the end.
+import type { FetchMessageObject, ImapFlow } from 'imapflow';
+import type { Address } from '../../../shared/api.ts';
+import { parseMessageIds } from '../../../shared/threads.ts';
+import type { EventBus } from '../../api/event-bus.ts';
+import type { Logger } from '../../base/log.ts';
+import { syncLimits } from '../../base/limits.ts';
+import type { CacheDb, MailboxRow, MessageInput } from '../cache/cache-db.ts';
+import { decodePart, findSnippetPart, hasAttachments, makeSnippet, type SnippetPart } from './body-structure.ts';
+import type { BodyStore } from './body-store.ts';
+
+/** Flags as cached: sorted, without \Recent (it belongs to one session, not to the message). */
+export function cleanFlags(flags: Iterable<string> | undefined): string[] {
+  return [...(flags ?? [])].filter((f) => f !== '\\Recent').sort();
+}
+
+export interface FolderSyncContext {
+  accountId: string;
+  cache: CacheDb;
+  bodies: BodyStore;
+  events: EventBus;
+  log: Logger;
+  /** Tells the UI the journal moved. */
+  announce: () => void;
+  /** False once the account is closing: stop between batches. */
+  alive: () => boolean;
+}
+
+export type SyncMode = 'qresync' | 'condstore' | 'full';
+
+export interface FolderSyncResult {
+  mode: SyncMode;
+  added: number;
+  removed: number;
+  flagsChanged: number;
+}
+
+export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow): Promise<FolderSyncResult> {
+  const { cache, accountId } = ctx;
+  const vanished = new Set<number>();
+  const flagUpdates = new Map<number, string[]>();
+  const onExpunge = (e: { path: string; uid?: number; vanished?: boolean }) => {
+    if (e.path === mb.path && e.vanished && e.uid) vanished.add(e.uid);
+  };
+  const onFlags = (e: { path: string; uid?: number; flags: Set<string> }) => {
+    if (e.path === mb.path && e.uid) flagUpdates.set(e.uid, cleanFlags(e.flags));
+  };
+  const canQresync = client.enabled.has('QRESYNC') && mb.uidValidity !== null && mb.highestModseq !== null && mb.uidNext !== null;
+  const qresyncArgs = canQresync ? { uidValidity: BigInt(mb.uidValidity!), changedSince: BigInt(mb.highestModseq!) } : {};
+  // The lock SELECTs the folder with the QRESYNC parameters: one round trip brings what changed.
+  const selectedBefore = !!client.mailbox && client.mailbox.path === mb.path;
+  client.on('expunge', onExpunge);
+  client.on('flags', onFlags);
+  let lock: { release(): void } | null = null;
+  try {
+    lock = await client.getMailboxLock(mb.path, { readOnly: true, ...qresyncArgs });
+    if (selectedBefore) {
+      // Already open from the last pass: the lock did not SELECT again, so do it (or poll) now.
+      if (canQresync) await client.mailboxOpen(mb.path, { readOnly: true, ...qresyncArgs });
+      else await client.noop();
+    }
+    client.off('expunge', onExpunge);
+    client.off('flags', onFlags);
+    const status = client.mailbox;
+    if (!status) return { mode: 'full', added: 0, removed: 0, flagsChanged: 0 };
+    const uidValidity = Number(status.uidValidity);
+    let known = mb;
+    if (mb.uidValidity !== null && mb.uidValidity !== uidValidity) {
+      // RFC 3501 2.3.1.1: the old UIDs mean nothing now; drop them and fetch afresh.
+      ctx.log.info('uidvalidity changed', { accountId, mailbox: mb.path });
+      dropMessages(
+        ctx,
+        [...cache.mailboxUids(mb.id).values()].map((v) => v.id),
+      );
+      known = { ...mb, uidValidity: null, uidNext: null, highestModseq: null };
+    }
+    const pending = cache.pendingUids(mb.id);
+    // The folder's cached UIDs, loaded only by the paths that need all of them (QRESYNC does not).
+    let all: Map<number, { id: number; flags: string[] }> | null = null;
+    const cachedAll = () => (all ??= cache.mailboxUids(mb.id));
+    const cached = {
+      get: (uid: number) => (all ? all.get(uid) : (cache.messageByUid(mb.id, uid) ?? undefined)),
+      has: (uid: number) => cached.get(uid) !== undefined,
+    };
+    let mode: SyncMode;
+    let newUids: number[] | null;
+    let removed = 0;
+    let flagsChanged = 0;
+    const applyFlags = (updates: Map<number, string[]>) => {
+      for (const [uid, flags] of updates) {
+        const c = cached.get(uid);
+        if (!c || pending.has(uid) || c.flags.join(' ') === flags.join(' ')) continue;
+        cache.setMessageFlags(c.id, flags);
+        flagsChanged++;
+      }
+    };
+    const applyRemoved = (uids: Iterable<number>) => {
+      const ids: number[] = [];
+      for (const uid of uids) {
+        const c = cached.get(uid);
+        if (c && !pending.has(uid)) ids.push(c.id);
+      }
+      dropMessages(ctx, ids);
+      removed += ids.length;
+    };
+    const modseqNow = status.highestModseq ? String(status.highestModseq) : null;
+    if (canQresync && (status as { qresync?: boolean }).qresync && known === mb) {
+      mode = 'qresync';
+      applyRemoved(vanished);
+      applyFlags(flagUpdates);
+      newUids = await uidsFrom(client, mb.uidNext!, Number(status.uidNext), status.exists);
+    } else if (known === mb && mb.highestModseq && modseqNow && !status.noModseq && mb.uidNext !== null) {
+      mode = 'condstore';
+      if (modseqNow !== mb.highestModseq) {
+        const changed = new Map<number, string[]>();
+        for await (const m of client.fetch('1:*', { uid: true, flags: true }, { uid: true, changedSince: BigInt(mb.highestModseq) }))
+          changed.set(m.uid, cleanFlags(m.flags));
+        applyFlags(changed);
+      }
+      newUids = await uidsFrom(client, mb.uidNext, Number(status.uidNext), status.exists);
+      // EXISTS = what we hold + what is new, unless something was expunged: only then list all UIDs.
+      if (status.exists !== cachedAll().size + newUids.filter((u) => !cached.has(u)).length) {
+        const onServer = await allUids(client, status.exists);
+        applyRemoved([...cachedAll().keys()].filter((u) => !onServer.has(u)));
+      }
+    } else if (cache.countMessages(mb.id) === 0 && pending.size === 0) {
+      // First sync of this folder: no diff to make; walk it newest first by sequence number.
+      mode = 'full';
+      newUids = null;
+    } else {
+      mode = 'full';
+      const serverFlags = new Map<number, string[]>();
+      if (status.exists > 0) {
+        for await (const m of client.fetch('1:*', { uid: true, flags: true })) serverFlags.set(m.uid, cleanFlags(m.flags));
+      }
+      applyRemoved([...cachedAll().keys()].filter((uid) => !serverFlags.has(uid)));
+      applyFlags(serverFlags);
+      newUids = [...serverFlags.keys()];
+    }
+    let added: number;
+    if (newUids === null) {
+      added = await fetchHeadersBySequence(ctx, client, mb, status.exists);
+    } else {
+      const present = newUids.length > 200 ? cache.mailboxUids(mb.id) : null;
+      const isPresent = (uid: number) => (present ? present.has(uid) : cache.messageByUid(mb.id, uid) !== null);
+      const missing = newUids.filter((uid) => !isPresent(uid) && !pending.has(uid)).sort((a, b) => b - a);
+      await fetchHeaders(ctx, client, mb, missing);
+      added = missing.length;
+    }
+    if (!ctx.alive()) return { mode, added, removed, flagsChanged };
+    const uidNext = Number(status.uidNext);
+    if (mb.uidValidity !== uidValidity || mb.uidNext !== uidNext || mb.highestModseq !== modseqNow)
+      cache.setMailboxSyncState(mb.id, { uidValidity, uidNext, highestModseq: modseqNow });
+    if (added || removed || flagsChanged) {
+      cache.updateMailboxCounts(mb.id);
+      ctx.announce();
+    }
+    return { mode, added, removed, flagsChanged };
+  } finally {
+    client.off('expunge', onExpunge);
+    client.off('flags', onFlags);
+    lock?.release();
+  }
+}
+
+/** UIDs at or above `from` (new mail since the last sync). `n:*` always matches the last message, so filter. */
+async function uidsFrom(client: ImapFlow, from: number, uidNext: number, exists: number): Promise<number[]> {
+  if (exists === 0 || uidNext <= from) return [];
+  const out: number[] = [];
+  for await (const m of client.fetch(`${from}:*`, { uid: true }, { uid: true })) if (m.uid >= from) out.push(m.uid);
+  return out;
+}
+
+async function allUids(client: ImapFlow, exists: number): Promise<Set<number>> {
+  if (exists === 0) return new Set();
+  const found = await client.search({ all: true }, { uid: true });
+  return new Set(found || []);
+}
+
+function dropMessages(ctx: FolderSyncContext, ids: number[]): void {
+  if (ids.length === 0) return;
+  ctx.cache.removeMessages(ids);
+  for (const id of ids) ctx.bodies.remove(id);
+}
+
+/** What a header FETCH asks for: the list's columns, the structure, References, and the start of part 1 for the snippet. */
+const HEADER_QUERY = {
+  uid: true,
+  flags: true,
+  envelope: true,
+  size: true,
+  bodyStructure: true,
+  internalDate: true,
+  headers: ['references'],
+  // Part 1 is the text of most messages: its first 2 KB come in the same round trip.
+  bodyParts: [{ key: '1', start: 0, maxLength: 2048 }],
+};
+
+/**
+ * Fetches header batches with one batch of lookahead: while this process stores batch k, the
+ * server is already producing batch k+1 (they run on different cores). Snippets whose text part
+ * is not part 1 are fetched after the last batch, so nothing waits on them.
+ */
+async function fetchBatches(
+  ctx: FolderSyncContext,
+  client: ImapFlow,
+  mb: MailboxRow,
+  ranges: { range: string | number[]; count: number }[],
+  byUid: boolean,
+): Promise<number> {
+  const { accountId, events } = ctx;
+  const total = ranges.reduce((n, r) => n + r.count, 0);
+  let done = 0;
+  events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
+  const collect = async (range: string | number[]) => {
+    const out: FetchMessageObject[] = [];
+    for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
+    return out;
+  };
+  const later: FetchMessageObject[] = [];
+  let next: Promise<FetchMessageObject[]> | null = ranges.length ? collect(ranges[0]!.range) : null;
+  for (let i = 0; next && ctx.alive(); i++) {
+    const fetched = await next;
+    next = i + 1 < ranges.length && ctx.alive() ? collect(ranges[i + 1]!.range) : null;
+    // A failure of the lookahead surfaces when it is awaited; until then it must not be unhandled.
+    next?.catch(() => {});
+    // Let the next FETCH reach the wire before this batch's CPU work starts.
+    if (next) await new Promise((r) => setImmediate(r));
+    later.push(...storeHeaders(ctx, mb, fetched));
+    done += ranges[i]!.count;
+    events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
+  }
+  if (later.length && ctx.alive()) {
+    const snippets = await fetchSnippets(client, later);
+    ctx.cache.upsertMessages(later.filter((m) => snippets.has(m.uid)).map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid)!)));
+    ctx.announce();
+  }
+  return done;
+}
+
+async function fetchHeaders(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, missing: number[]): Promise<void> {
+  const ranges: { range: number[]; count: number }[] = [];
+  for (let i = 0; i < missing.length; i += syncLimits.headerBatch) {
+    const batch = missing.slice(i, i + syncLimits.headerBatch);
+    ranges.push({ range: batch, count: batch.length });
+  }
+  await fetchBatches(ctx, client, mb, ranges, true);
+}
+
+/** A folder's first sync: sequence ranges from the end (newest first), no UID list needed first. */
+async function fetchHeadersBySequence(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, exists: number): Promise<number> {
+  // A small first batch puts the newest mail on screen at once; then big ones for throughput.
+  const ranges: { range: string; count: number }[] = [];
+  let size: number = syncLimits.firstHeaderBatch;
+  for (let end = exists; end >= 1; end -= size, size = syncLimits.headerBatch) {
+    const start = Math.max(1, end - size + 1);
+    ranges.push({ range: `${start}:${end}`, count: end - start + 1 });
+  }
+  return fetchBatches(ctx, client, mb, ranges, false);
+}
+
+/** Stores a batch with the snippets part 1 gave; returns the messages whose snippet needs another fetch. */
+function storeHeaders(ctx: FolderSyncContext, mb: MailboxRow, fetched: FetchMessageObject[]): FetchMessageObject[] {
+  const snippets = new Map<number, string>();
+  const later: FetchMessageObject[] = [];
+  for (const m of fetched) {
+    const part = findSnippetPart(m.bodyStructure);
+    const content = m.bodyParts?.get('1');
+    if (part && part.part === '1' && content)
+      snippets.set(m.uid, makeSnippet(decodePart(content, part.encoding, part.charset), part.type, syncLimits.snippetChars));
+    else if (part) later.push(m);
+  }
+  ctx.cache.upsertMessages(fetched.map((m) => toMessageInput(ctx.accountId, mb.id, m, snippets.get(m.uid) ?? '')));
+  ctx.announce();
+  return later;
+}
+
+/** Fetches the start of each message's text part, grouped by part number (one FETCH per group). */
+async function fetchSnippets(client: ImapFlow, msgs: FetchMessageObject[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const groups = new Map<string, { uids: number[]; byUid: Map<number, SnippetPart> }>();
+  for (const m of msgs) {
+    const part = findSnippetPart(m.bodyStructure);
+    if (!part) continue;
+    const g = groups.get(part.part) ?? { uids: [] as number[], byUid: new Map<number, SnippetPart>() };
+    g.uids.push(m.uid);
+    g.byUid.set(m.uid, part);
+    groups.set(part.part, g);
+  }
+  for (const [partId, g] of groups) {
+    for await (const m of client.fetch(g.uids, { uid: true, bodyParts: [{ key: partId, start: 0, maxLength: 2048 }] }, { uid: true })) {
+      const info = g.byUid.get(m.uid);
+      const content = m.bodyParts?.get(partId) ?? [...(m.bodyParts?.values() ?? [])][0];
+      if (!info || !content) continue;
+      out.set(m.uid, makeSnippet(decodePart(content, info.encoding, info.charset), info.type, syncLimits.snippetChars));
+    }
+  }
+  return out;
+}
+
+/** Downloads bodies of recent, not too large messages for offline reading, newest first. */
+export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, since: number): Promise<number> {
+  const { cache, bodies, accountId, events } = ctx;
+  const wanted = cache.bodiesWanted(mb.id, since, syncLimits.offlineMaxMessageBytes, 1_000_000);
+  if (wanted.length === 0) return 0;
+  const byUid = new Map(wanted.map((w) => [w.uid, w.id]));
+  let done = 0;
+  // One lock per batch, so a user's action on this connection never waits for a whole folder.
+  for (let i = 0; i < wanted.length && ctx.alive(); i += syncLimits.bodyBatch) {
+    const batch = wanted.slice(i, i + syncLimits.bodyBatch).map((w) => w.uid);
+    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+    try {
+      const stored: number[] = [];
+      for await (const m of client.fetch(batch, { uid: true, source: true }, { uid: true })) {
+        const id = byUid.get(m.uid);
+        if (id === undefined || !m.source) continue;
+        bodies.write(id, m.source);
+        stored.push(id);
+      }
+      cache.setBodiesCached(stored);
+    } finally {
+      lock.release();
+    }
+    done += batch.length;
+    events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done: Math.min(done, wanted.length), total: wanted.length });
+  }
+  return done;
+}
+
+function toAddresses(list: { name?: string; address?: string }[] | undefined): Address[] {
+  return (list ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
+}
+
+export function toMessageInput(accountId: string, mailboxId: number, m: FetchMessageObject, snippet: string): MessageInput {
+  const env = m.envelope;
+  const sent = env?.date ? new Date(env.date) : null;
+  const internal = m.internalDate ? new Date(m.internalDate) : null;
+  const date = sent && !Number.isNaN(sent.getTime()) ? sent.getTime() : (internal?.getTime() ?? 0);
+  const refsHeader = m.headers ? m.headers.toString('utf8').replace(/^references:/i, '') : '';
+  const parentIds = parseMessageIds(refsHeader);
+  for (const id of parseMessageIds(env?.inReplyTo)) if (!parentIds.includes(id)) parentIds.push(id);
+  return {
+    accountId,
+    mailboxId,
+    uid: m.uid,
+    messageId: env?.messageId ?? null,
+    subject: env?.subject ?? '',
+    from: toAddresses(env?.from),
+    to: toAddresses(env?.to),
+    cc: toAddresses(env?.cc),
+    date,
+    flags: cleanFlags(m.flags),
+    size: m.size ?? 0,
+    snippet,
+    hasAttachments: hasAttachments(m.bodyStructure),
+    parentIds,
+  };
+}

@@ -1,0 +1,546 @@
+// The outbox: "send" writes the message and its state durably before it returns, and a sender
+// loop submits it after the undo hold (or at its "send at" time), retrying temporary failures
+// with backoff and explaining permanent ones with the server's reply.
+//
+// At most once per successful attempt: before connecting, the attempt is recorded ('sending',
+// stage 'connecting'); the moment the last byte of the message has been handed to the SMTP
+// connection, stage 'data-sent' is recorded (fsync) — before the server can have accepted it.
+// On restart, an attempt that never sent its data is safe to retry; one that did is retried only
+// after the Sent folder shows the Message-ID is not there (or the provider's copy is).
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import nodemailer from 'nodemailer';
+import type { ComposeMessage, Identity, OutboxItem, OutboxState } from '../../../shared/api.ts';
+import { HearthError, type ErrorCode } from '../../../shared/errors.ts';
+import { writeFileAtomic } from '../../base/fs-atomic.ts';
+import type { Logger } from '../../base/log.ts';
+import { sendLimits } from '../../base/limits.ts';
+import { assertPlaintextAllowed } from '../../base/net.ts';
+import { composeMessage, type ResolvedAttachment } from './compose.ts';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  tls: 'tls' | 'starttls' | 'plain';
+  user?: string | undefined;
+  password?: string | undefined;
+  auth?: 'password' | 'xoauth2' | undefined;
+  caCert?: string | undefined;
+}
+
+export interface OutboxAccount {
+  identities: Identity[];
+  smtp: SmtpSettings | null;
+  /** The provider files sent mail itself (Gmail and the like): no copy is appended. */
+  providerStoresSent: boolean;
+}
+
+export interface OutboxDeps {
+  dataDir: string;
+  log: Logger;
+  account(accountId: string): OutboxAccount;
+  /** An attachment of an existing message (kept on forward). */
+  attachmentOf(messageId: number, partId: string): Promise<{ filename: string | null; contentType: string; content: Buffer }>;
+  /** Appends the sent message to the account's Sent folder. Throws when the server cannot be reached. */
+  appendToSent(accountId: string, raw: Buffer): Promise<void>;
+  /** Is a message with this Message-ID in the Sent folder? null: cannot tell now (offline, no Sent folder). */
+  foundInSent(accountId: string, messageId: string): Promise<boolean | null>;
+  /** Replaces the server copy of a draft (delete the old one by Message-ID, append the new). */
+  saveDraftToServer(accountId: string, raw: Buffer, messageId: string): Promise<void>;
+  deleteDraftFromServer(accountId: string, messageId: string): Promise<void>;
+  /** Marks the original of a reply \Answered (forward: $Forwarded). */
+  markAnswered(messageRowId: number): void;
+  /** Recipients one writes to become autocomplete suggestions. */
+  observeRecipients(list: { name: string; address: string }[]): void;
+  onChange(items: OutboxItem[]): void;
+  now?: () => number;
+  /** Undo window, ms (default sendLimits.undoHoldMs). */
+  holdMs?: number;
+  /** Retry delays after temporary failures (default sendLimits.retryDelaysMs). */
+  retryDelaysMs?: readonly number[];
+}
+
+interface StoredItem {
+  id: string;
+  accountId: string;
+  messageId: string;
+  subject: string;
+  to: string[];
+  envelope: { from: string; to: string[] };
+  state: OutboxState;
+  stage: 'connecting' | 'data-sent' | null;
+  /** After an interrupted attempt that had sent its data: check Sent before trying again. */
+  checkSentFirst: boolean;
+  until: number | null;
+  attempts: number;
+  firstAttempt: number | null;
+  error: OutboxItem['error'];
+  created: number;
+  sentCopy: 'pending' | 'done' | 'skipped' | null;
+  compose: ComposeMessage;
+}
+
+interface StoredDraft {
+  draftId: string;
+  saved: number;
+  serverMessageId: string;
+  message: ComposeMessage;
+}
+
+export class Outbox {
+  private readonly dir: string;
+  private readonly draftsDir: string;
+  private readonly items = new Map<string, StoredItem>();
+  private readonly busyAccounts = new Set<string>();
+  private readonly draftChains = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly d: OutboxDeps;
+
+  constructor(deps: OutboxDeps) {
+    this.d = deps;
+    this.dir = path.join(deps.dataDir, 'outbox');
+    this.draftsDir = path.join(deps.dataDir, 'drafts');
+    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.draftsDir, { recursive: true });
+    this.recover();
+  }
+
+  private now(): number {
+    return this.d.now?.() ?? Date.now();
+  }
+
+  // ------------------------------------------------------------------------------ storage
+
+  private json(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  private eml(id: string): string {
+    return path.join(this.dir, `${id}.eml`);
+  }
+
+  private save(item: StoredItem): void {
+    writeFileAtomic(this.json(item.id), JSON.stringify(item));
+    this.items.set(item.id, item);
+  }
+
+  private forget(id: string): void {
+    rmSync(this.json(id), { force: true });
+    rmSync(this.eml(id), { force: true });
+    this.items.delete(id);
+  }
+
+  /** Loads the outbox after a start; settles attempts a crash interrupted. */
+  private recover(): void {
+    for (const f of readdirSync(this.dir)) {
+      if (!f.endsWith('.json')) continue;
+      let item: StoredItem;
+      try {
+        item = JSON.parse(readFileSync(path.join(this.dir, f), 'utf8')) as StoredItem;
+        readFileSync(this.eml(item.id), { flag: 'r' });
+      } catch (e) {
+        // A half-written pair (crash inside send()) was never acknowledged to the user.
+        this.d.log.warn('outbox entry unreadable, moved aside', { file: f, message: (e as Error).message });
+        rmSync(path.join(this.dir, f), { force: true });
+        continue;
+      }
+      if (item.state === 'sending') {
+        const dataSent = item.stage === 'data-sent';
+        item = { ...item, state: 'queued', stage: null, until: null, checkSentFirst: dataSent || item.checkSentFirst };
+        this.d.log.info('outbox: interrupted attempt', { id: item.id, dataSent });
+        writeFileAtomic(this.json(item.id), JSON.stringify(item));
+      }
+      this.items.set(item.id, item);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ API
+
+  list(): OutboxItem[] {
+    return [...this.items.values()]
+      .filter((i) => !(i.state === 'sent' && i.sentCopy !== 'pending'))
+      .sort((a, b) => a.created - b.created)
+      .map((i) => ({
+        id: i.id,
+        accountId: i.accountId,
+        messageId: i.messageId,
+        subject: i.subject,
+        to: i.to,
+        state: i.state,
+        until: i.until,
+        attempts: i.attempts,
+        error: i.error,
+        created: i.created,
+      }));
+  }
+
+  private changed(): void {
+    this.d.onChange(this.list());
+  }
+
+  private identity(m: ComposeMessage): Identity {
+    const ids = this.d.account(m.accountId).identities;
+    const id = ids[m.identity];
+    if (!id) throw new HearthError('INVALID_ARGUMENT', 'No such identity for this account', { field: 'identity' });
+    return id;
+  }
+
+  /** Reads every attachment now, so a missing one is an error before anything is queued. */
+  async resolveAttachments(m: ComposeMessage): Promise<ResolvedAttachment[]> {
+    const out: ResolvedAttachment[] = [];
+    for (const [i, a] of m.attachments.entries()) {
+      const field = `attachments.${i}`;
+      let content: Buffer;
+      if (a.fromMessage) {
+        try {
+          content = (await this.d.attachmentOf(a.fromMessage.messageId, a.fromMessage.partId)).content;
+        } catch (e) {
+          throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” could not be read: ${(e as Error).message}`, { field });
+        }
+      } else if (a.contentBase64 !== undefined) {
+        if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(a.contentBase64))
+          throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” could not be read (not base64)`, { field });
+        content = Buffer.from(a.contentBase64, 'base64');
+      } else throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” has no content`, { field });
+      out.push({ filename: a.filename, contentType: a.contentType, content, ...(a.contentId ? { cid: a.contentId } : {}) });
+    }
+    return out;
+  }
+
+  /** Queues a message: on disk (fsync) before this returns; errors in the input throw before anything is written. */
+  async send(m: ComposeMessage): Promise<OutboxItem> {
+    const identity = this.identity(m);
+    const composed = await composeMessage(m, identity, await this.resolveAttachments(m));
+    const id = randomUUID();
+    const now = this.now();
+    const hold = this.d.holdMs ?? sendLimits.undoHoldMs;
+    const item: StoredItem = {
+      id,
+      accountId: m.accountId,
+      messageId: composed.messageId,
+      subject: m.subject,
+      to: composed.envelope.to,
+      envelope: composed.envelope,
+      state: hold > 0 ? 'held' : m.sendAt && m.sendAt > now ? 'scheduled' : 'queued',
+      stage: null,
+      checkSentFirst: false,
+      until: hold > 0 ? now + hold : m.sendAt && m.sendAt > now ? m.sendAt : null,
+      attempts: 0,
+      firstAttempt: null,
+      error: null,
+      created: now,
+      sentCopy: null,
+      compose: { ...m, attachments: m.attachments },
+    };
+    writeFileAtomic(this.eml(id), composed.raw);
+    this.save(item);
+    if (m.draftId) this.deleteDraft(m.draftId);
+    this.d.observeRecipients([...composed.recipients.to, ...composed.recipients.cc, ...composed.recipients.bcc]);
+    this.changed();
+    this.schedule(0);
+    return this.list().find((i) => i.id === id)!;
+  }
+
+  /** Pulls a message back before it went out; it becomes a draft (returned to the editor). */
+  unsend(id: string): ComposeMessage {
+    const item = this.items.get(id);
+    if (!item) throw new HearthError('NOT_FOUND', 'That message is no longer in the outbox');
+    if (item.state === 'sending' || item.state === 'sent')
+      throw new HearthError('INVALID_ARGUMENT', 'Too late: the message is already on its way', { field: 'id' });
+    this.forget(id);
+    this.changed();
+    return item.compose;
+  }
+
+  retry(id: string): void {
+    const item = this.items.get(id);
+    if (!item) throw new HearthError('NOT_FOUND', 'That message is no longer in the outbox');
+    if (item.state !== 'failed' && item.state !== 'queued' && item.state !== 'scheduled')
+      throw new HearthError('INVALID_ARGUMENT', 'Only waiting or failed messages can be retried', { field: 'id' });
+    this.save({ ...item, state: 'queued', until: null, error: null, firstAttempt: null });
+    this.changed();
+    this.schedule(0);
+  }
+
+  delete(id: string): void {
+    const item = this.items.get(id);
+    if (!item) throw new HearthError('NOT_FOUND', 'That message is no longer in the outbox');
+    if (item.state === 'sending') throw new HearthError('INVALID_ARGUMENT', 'The message is being sent right now', { field: 'id' });
+    this.forget(id);
+    this.changed();
+  }
+
+  /** Tries due messages now (the app calls this when an account comes online). */
+  kick(): void {
+    this.schedule(0);
+  }
+
+  // ------------------------------------------------------------------------------ the sender loop
+
+  private schedule(delay: number): void {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, delay));
+    this.timer.unref?.();
+  }
+
+  /** Advances every message whose time has come; returns when this round's attempts are done. */
+  async tick(): Promise<void> {
+    this.timer = null;
+    if (this.closed) return;
+    const now = this.now();
+    const work: Promise<void>[] = [];
+    for (const item of [...this.items.values()]) {
+      if (item.state === 'held' && item.until !== null && item.until <= now) {
+        const sendAt = item.compose.sendAt;
+        this.save({ ...item, state: sendAt && sendAt > now ? 'scheduled' : 'queued', until: sendAt && sendAt > now ? sendAt : null });
+        this.changed();
+      } else if (item.state === 'scheduled' && item.until !== null && item.until <= now) {
+        this.save({ ...item, state: 'queued', until: null });
+        this.changed();
+      }
+    }
+    for (const item of [...this.items.values()]) {
+      if (item.state === 'queued' && (item.until === null || item.until <= now) && !this.busyAccounts.has(item.accountId)) work.push(this.attempt(item.id));
+      else if (item.state === 'sent' && item.sentCopy === 'pending') work.push(this.copyToSent(item.id));
+    }
+    await Promise.all(work);
+    // Next wake-up: the earliest due time, else a slow poll for copies still waiting for the network.
+    const dues = [...this.items.values()].filter((i) => i.state !== 'failed' && i.until !== null).map((i) => i.until!);
+    const pending = [...this.items.values()].some((i) => (i.state === 'queued' && i.until === null) || (i.state === 'sent' && i.sentCopy === 'pending'));
+    if (dues.length) this.schedule(Math.min(...dues) - this.now());
+    else if (pending) this.schedule(30_000);
+  }
+
+  private async attempt(id: string): Promise<void> {
+    let item = this.items.get(id);
+    if (!item) return;
+    this.busyAccounts.add(item.accountId);
+    try {
+      if (item.checkSentFirst) {
+        const found = await this.d.foundInSent(item.accountId, item.messageId).catch(() => null);
+        if (found === null) {
+          this.save({
+            ...item,
+            until: this.now() + (this.d.retryDelaysMs ?? sendLimits.retryDelaysMs)[0]!,
+            error: { code: 'OFFLINE', message: 'Hearth was interrupted while sending this; it waits to check the Sent folder before trying again' },
+          });
+          this.changed();
+          return;
+        }
+        if (found) {
+          this.d.log.info('outbox: interrupted message was delivered (found in Sent)', { id });
+          this.save({ ...item, state: 'sent', stage: null, error: null, sentCopy: 'done' });
+          this.forget(id);
+          this.changed();
+          return;
+        }
+        item = { ...item, checkSentFirst: false };
+      }
+      const account = this.d.account(item.accountId);
+      if (!account.smtp) {
+        this.save({ ...item, state: 'failed', error: { code: 'INVALID_ARGUMENT', message: 'This account has no outgoing (SMTP) server set up' } });
+        this.changed();
+        return;
+      }
+      const now = this.now();
+      item = { ...item, state: 'sending', stage: 'connecting', attempts: item.attempts + 1, firstAttempt: item.firstAttempt ?? now, error: null };
+      this.save(item);
+      this.changed();
+      const raw = readFileSync(this.eml(id));
+      try {
+        await submit(account.smtp, item.envelope, raw, () => {
+          // The last byte is with the connection; the server has not answered yet.
+          this.save({ ...this.items.get(id)!, stage: 'data-sent' });
+        });
+      } catch (e) {
+        const err = classify(e);
+        const cur = this.items.get(id)!;
+        const expired = this.now() - (cur.firstAttempt ?? now) > sendLimits.giveUpAfterMs;
+        if (err.temporary && !expired) {
+          const delays = this.d.retryDelaysMs ?? sendLimits.retryDelaysMs;
+          const delay = delays[Math.min(cur.attempts - 1, delays.length - 1)]!;
+          this.save({ ...cur, state: 'queued', stage: null, until: this.now() + delay, error: err.payload });
+        } else {
+          this.save({ ...cur, state: 'failed', stage: null, until: null, error: err.payload });
+        }
+        this.d.log.info('outbox: attempt failed', { id, code: err.payload.code, temporary: err.temporary });
+        this.changed();
+        return;
+      }
+      const done: StoredItem = {
+        ...this.items.get(id)!,
+        state: 'sent',
+        stage: null,
+        until: null,
+        sentCopy: account.providerStoresSent ? 'skipped' : 'pending',
+      };
+      this.save(done);
+      if (done.compose.replyToMessageId !== undefined) {
+        try {
+          this.d.markAnswered(done.compose.replyToMessageId);
+        } catch {
+          // The original may be gone; the reply went out all the same.
+        }
+      }
+      this.changed();
+      if (done.sentCopy === 'pending') await this.copyToSent(id);
+      else this.forget(id);
+    } finally {
+      this.busyAccounts.delete(item.accountId);
+    }
+  }
+
+  private async copyToSent(id: string): Promise<void> {
+    const item = this.items.get(id);
+    if (!item) return;
+    try {
+      await this.d.appendToSent(item.accountId, readFileSync(this.eml(id)));
+    } catch (e) {
+      this.d.log.info('outbox: Sent copy waits for the server', { id, message: (e as Error).message });
+      return;
+    }
+    this.forget(id);
+    this.changed();
+  }
+
+  // ------------------------------------------------------------------------------ drafts
+
+  private draftFile(draftId: string): string {
+    return path.join(this.draftsDir, `${draftId.replace(/[^A-Za-z0-9-]/g, '')}.json`);
+  }
+
+  /** Saves a draft durably here, then replaces its copy in the server's Drafts folder (in the background). */
+  saveDraft(m: ComposeMessage): { draftId: string } {
+    const draftId = m.draftId ?? randomUUID();
+    const prev = this.readDraft(draftId);
+    const domain = (this.d.account(m.accountId).identities[m.identity]?.email ?? 'x@hearth.invalid').split('@')[1];
+    const draft: StoredDraft = {
+      draftId,
+      saved: this.now(),
+      serverMessageId: prev?.serverMessageId ?? `<draft.${draftId}@${domain}>`,
+      message: { ...m, draftId },
+    };
+    writeFileAtomic(this.draftFile(draftId), JSON.stringify(draft));
+    this.chainDraft(draftId, async () => {
+      const latest = this.readDraft(draftId);
+      if (!latest || latest.saved !== draft.saved) return; // a newer save will do it
+      const built = await composeMessage(latest.message, this.identity(latest.message), await this.resolveAttachments(latest.message), {
+        messageId: latest.serverMessageId,
+        draft: true,
+      });
+      await this.d.saveDraftToServer(m.accountId, built.raw, latest.serverMessageId);
+    });
+    return { draftId };
+  }
+
+  private readDraft(draftId: string): StoredDraft | null {
+    try {
+      return JSON.parse(readFileSync(this.draftFile(draftId), 'utf8')) as StoredDraft;
+    } catch {
+      return null;
+    }
+  }
+
+  private chainDraft(draftId: string, fn: () => Promise<void>): void {
+    const next = (this.draftChains.get(draftId) ?? Promise.resolve())
+      .then(fn)
+      .catch((e: unknown) => this.d.log.info('draft not saved to the server (kept here)', { draftId, message: (e as Error).message }));
+    this.draftChains.set(draftId, next);
+  }
+
+  /** Resolves when server-side draft work queued so far is done (tests, shutdown). */
+  async draftsSettled(): Promise<void> {
+    await Promise.all(this.draftChains.values());
+  }
+
+  listDrafts(): { draftId: string; saved: number; message: ComposeMessage }[] {
+    return readdirSync(this.draftsDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => this.readDraft(f.slice(0, -5)))
+      .filter((d): d is StoredDraft => d !== null)
+      .sort((a, b) => b.saved - a.saved)
+      .map(({ draftId, saved, message }) => ({ draftId, saved, message }));
+  }
+
+  deleteDraft(draftId: string): void {
+    const d = this.readDraft(draftId);
+    rmSync(this.draftFile(draftId), { force: true });
+    if (d) this.chainDraft(draftId, () => this.d.deleteDraftFromServer(d.message.accountId, d.serverMessageId));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.draftsSettled();
+  }
+}
+
+/** One SMTP submission with nodemailer; `onDataWritten` runs once the whole message is with the connection. */
+async function submit(s: SmtpSettings, envelope: { from: string; to: string[] }, raw: Buffer, onDataWritten: () => void): Promise<void> {
+  assertPlaintextAllowed(s.host, s.tls);
+  const transport = nodemailer.createTransport({
+    host: s.host,
+    port: s.port,
+    secure: s.tls === 'tls',
+    requireTLS: s.tls === 'starttls',
+    ignoreTLS: s.tls === 'plain',
+    ...(s.user
+      ? { auth: s.auth === 'xoauth2' ? { type: 'OAuth2' as const, user: s.user, accessToken: s.password ?? '' } : { user: s.user, pass: s.password ?? '' } }
+      : {}),
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(s.caCert ? { ca: s.caCert } : {}) },
+    connectionTimeout: sendLimits.connectTimeoutMs,
+    greetingTimeout: sendLimits.connectTimeoutMs,
+    socketTimeout: sendLimits.socketTimeoutMs,
+    name: 'hearth.localhost',
+  });
+  let sentAll = false;
+  const body = new Readable({
+    read() {
+      if (sentAll) return;
+      sentAll = true;
+      this.push(raw);
+      // Recorded before end-of-data reaches the wire, so a crash after this point is "maybe sent".
+      onDataWritten();
+      this.push(null);
+    },
+  });
+  try {
+    await transport.sendMail({ envelope, raw: body, size: raw.length } as Parameters<typeof transport.sendMail>[0]);
+  } finally {
+    transport.close();
+  }
+}
+
+interface Classified {
+  temporary: boolean;
+  payload: { code: string; message: string; response?: string };
+}
+
+/** Sorts a submission failure into "try again later" and "tell the user", keeping the server's words. */
+export function classify(e: unknown): Classified {
+  const err = e as { code?: string; responseCode?: number; response?: string; message?: string; command?: string };
+  const response = err.response?.trim();
+  const withResponse = (code: ErrorCode, message: string): Classified['payload'] => ({ code, message, ...(response ? { response } : {}) });
+  if (e instanceof HearthError) return { temporary: false, payload: { code: e.code, message: e.message } };
+  if (err.code === 'EAUTH')
+    return { temporary: false, payload: withResponse('AUTH_FAILED', `The outgoing server refused the login${response ? `: ${response}` : ''}`) };
+  const rc = err.responseCode;
+  if (rc && rc >= 500) {
+    if (rc === 552 || rc === 523 || /size|too (big|large)/i.test(response ?? ''))
+      return { temporary: false, payload: withResponse('MESSAGE_TOO_LARGE', `The server refused the message as too large: ${response ?? rc}`) };
+    if (err.command === 'RCPT TO' || /RCPT/i.test(err.command ?? '') || rc === 550 || rc === 553)
+      return { temporary: false, payload: withResponse('BAD_ADDRESS', `The server refused a recipient: ${response ?? rc}`) };
+    return { temporary: false, payload: withResponse('DELIVERY_FAILED', `The server refused the message: ${response ?? rc}`) };
+  }
+  if (rc && rc >= 400) return { temporary: true, payload: withResponse('DELIVERY_DEFERRED', `The server asked to try again later: ${response ?? rc}`) };
+  if (err.code === 'EENVELOPE' && /recipient/i.test(err.message ?? ''))
+    return { temporary: false, payload: withResponse('BAD_ADDRESS', err.message ?? 'The server refused the recipients') };
+  if (err.code === 'ETLS' || /certificate|self.signed/i.test(err.message ?? ''))
+    return { temporary: false, payload: { code: 'CERT_UNTRUSTED', message: `The outgoing server's certificate is not trusted: ${err.message}` } };
+  // Network trouble (refused, reset, timeout, DNS): wait and try again.
+  return { temporary: true, payload: { code: 'OFFLINE', message: `Waiting for the outgoing server (${err.message ?? String(e)})` } };
+}

@@ -1,0 +1,134 @@
+// The list entry of a message that arrives whole (POP3, local folders): sender, recipients,
+// subject, date, snippet, attachments and threading headers, from the raw bytes alone. Pure and
+// cheap: the MIME structure as byte offsets (the household IMAP server's parser), and only the
+// first few KB of the first text part decoded. mailparser decodes every part and turns HTML into
+// text, which cost more than downloading and fsyncing the message; the reader still uses it.
+import addressparser from 'nodemailer/lib/addressparser';
+import type { Address } from '../../shared/api.ts';
+import { parseMessageIds } from '../../shared/threads.ts';
+import { decodePart, makeSnippet } from '../client/imap/body-structure.ts';
+import { syncLimits } from '../base/limits.ts';
+import { decodeHeaderBytes, headerText, headerValue, param, parseMessageStructure, type MimePart } from '../server/imap/protocol/mime-structure.ts';
+
+export interface RawMessageSummary {
+  messageId: string | null;
+  subject: string;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  /** Date header as ms since the epoch; null when missing or unreadable. */
+  date: number | null;
+  snippet: string;
+  hasAttachments: boolean;
+  /** References then In-Reply-To, de-duplicated. */
+  parentIds: string[];
+}
+
+/** Bytes of the snippet part that are decoded: enough for a line of text after quoted lines. */
+const SNIPPET_SOURCE_BYTES = 16 * 1024;
+
+function headerString(part: MimePart, name: string): string | null {
+  const v = headerValue(part.headers, name);
+  return v === null ? null : decodeHeaderBytes(v);
+}
+
+function addresses(part: MimePart, name: string): Address[] {
+  const v = headerValue(part.headers, name);
+  if (!v) return [];
+  let parsed: ReturnType<typeof addressparser>;
+  try {
+    // Split before decoding: an encoded word may hide a comma.
+    parsed = addressparser(v);
+  } catch {
+    return [];
+  }
+  const out: Address[] = [];
+  const add = (n: string | undefined, a: string | undefined) => {
+    const display = decodeHeaderBytes(n ?? '').trim();
+    const address = headerText(a ?? '');
+    if (display || address) out.push({ name: display, address });
+  };
+  for (const a of parsed) {
+    if ('group' in a && a.group) for (const g of a.group) add(g.name, g.address);
+    else if ('address' in a) add(a.name, a.address);
+  }
+  return out;
+}
+
+function disposition(part: MimePart): string {
+  return (headerValue(part.headers, 'content-disposition') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** What a reader shows as an attachment: asked for, named, or not text and not an inline (cid:) image. */
+function isAttachment(part: MimePart): boolean {
+  const disp = disposition(part);
+  if (disp === 'attachment') return true;
+  if (disp === 'inline' || part.contentType.type === 'multipart') return false;
+  const cd = headerValue(part.headers, 'content-disposition') ?? '';
+  const named = /(^|;)\s*filename\*?[0-9*]*=/i.test(cd) || param(part.contentType, 'name') !== undefined;
+  if (named) return true;
+  return part.contentType.type !== 'text' && headerValue(part.headers, 'content-id') === null;
+}
+
+function leaves(root: MimePart): MimePart[] {
+  const out: MimePart[] = [];
+  const visit = (p: MimePart) => {
+    if (p.children.length) p.children.forEach(visit);
+    else out.push(p);
+  };
+  visit(root);
+  return out;
+}
+
+function parseDate(value: string | null): number | null {
+  if (!value) return null;
+  // Date.parse reads RFC 5322 dates; a trailing comment such as "(UTC)" can confuse it.
+  const t = Date.parse(value.replace(/\([^)]*\)\s*$/, '').trim());
+  return Number.isNaN(t) ? null : t;
+}
+
+export function summariseRawMessage(raw: Buffer): RawMessageSummary {
+  const root = parseMessageStructure(raw);
+  const parts = leaves(root);
+  const plain: MimePart[] = [];
+  const html: MimePart[] = [];
+  let hasAttachments = false;
+  for (const p of parts) {
+    if (isAttachment(p)) {
+      hasAttachments = true;
+      continue;
+    }
+    const ct = p.contentType;
+    if (ct.type === 'text' && ct.subtype === 'plain') plain.push(p);
+    else if (ct.type === 'text' && ct.subtype === 'html') html.push(p);
+  }
+  // The first text part that says something (an empty one comes from broken structure), else HTML.
+  let snippet = '';
+  for (const [list, type] of [
+    [plain, 'text/plain'],
+    [html, 'text/html'],
+  ] as const) {
+    for (const p of list.slice(0, 8)) {
+      const end = Math.min(p.end, p.bodyStart + SNIPPET_SOURCE_BYTES);
+      const encoding = (headerValue(p.headers, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
+      const text = decodePart(raw.subarray(p.bodyStart, end), encoding, param(p.contentType, 'charset') ?? 'utf-8');
+      snippet = makeSnippet(text.slice(0, 4096), type, syncLimits.snippetChars);
+      if (snippet) break;
+    }
+    if (snippet) break;
+  }
+  const refs = parseMessageIds(headerValue(root.headers, 'references'));
+  for (const id of parseMessageIds(headerValue(root.headers, 'in-reply-to'))) if (!refs.includes(id)) refs.push(id);
+  const messageId = parseMessageIds(headerValue(root.headers, 'message-id'))[0] ?? null;
+  return {
+    messageId,
+    subject: (headerString(root, 'subject') ?? '').replace(/\s+/g, ' ').trim(),
+    from: addresses(root, 'from'),
+    to: addresses(root, 'to'),
+    cc: addresses(root, 'cc'),
+    date: parseDate(headerValue(root.headers, 'date')),
+    snippet,
+    hasAttachments,
+    parentIds: refs,
+  };
+}

@@ -1,0 +1,119 @@
+// Our Maildir++ folders, handed to a real Dovecot 2.3 (shared/peers), read back over IMAP:
+// the "household outgrows Hearth" path in docs/server.md.
+import { describe, it, expect } from 'vitest';
+import { cpSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
+import { createDovecotUser, dovecot, DOVECOT_STATE } from '../../support/peers.ts';
+import { corpusMessages, tempDir } from '../../support/server.ts';
+
+describe('Dovecot reads the Maildir', () => {
+  it('sees our folders (UTF-8 names), messages and standard flags', async () => {
+    const msgs = corpusMessages(5);
+    const store = new MaildirStore({ root: path.join(tempDir(), 'mail'), hostname: 'hearth.test' });
+    const u = await store.user('alice@home.arpa');
+    for (const m of msgs.slice(0, 3)) {
+      const d = store.beginDelivery();
+      d.addRecipient('alice@home.arpa');
+      await d.body(m.raw);
+      await d.commit();
+    }
+    const inbox = await u.openMailbox('INBOX');
+    await inbox.setFlags([1], { mode: 'add', flags: ['\\Seen'] });
+    await inbox.setFlags([2], { mode: 'add', flags: ['\\Seen', '\\Flagged', '\\Answered'] });
+    await u.createMailbox('Entwürfe/2024');
+    await u.append('Entwürfe/2024', msgs[3]!.raw, { flags: ['\\Draft'] });
+    await u.append('Sent', msgs[4]!.raw, { flags: ['\\Seen'] });
+    await u.drain();
+    await store.close();
+
+    const { user, password } = createDovecotUser('hearth');
+    const home = path.join(DOVECOT_STATE, 'mail', user);
+    mkdirSync(home, { recursive: true });
+    cpSync(u.maildir, path.join(home, 'Maildir'), { recursive: true });
+    execFileSync('chown', ['-R', 'mail:mail', home]);
+
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.imapPort,
+      secure: false,
+      auth: { user, pass: password },
+      logger: false,
+      tls: { rejectUnauthorized: false },
+    });
+    await client.connect();
+    try {
+      const paths = (await client.list()).map((m) => m.path);
+      expect(paths).toEqual(expect.arrayContaining(['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk', 'Archive', 'Entwürfe', 'Entwürfe/2024']));
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        const flags: string[][] = [];
+        const sizes: number[] = [];
+        for await (const m of client.fetch('1:*', { flags: true, size: true })) {
+          flags.push([...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort());
+          sizes.push(m.size ?? -1);
+        }
+        expect(flags).toEqual([['\\Seen'], ['\\Answered', '\\Flagged', '\\Seen'], []]);
+        expect(sizes).toEqual(msgs.slice(0, 3).map((m) => m.raw.length));
+        const body = await client.fetchOne('2', { source: true });
+        expect(body && Buffer.compare(body.source!, msgs[1]!.raw)).toBe(0);
+      } finally {
+        lock.release();
+      }
+      const drafts = await client.status('Entwürfe/2024', { messages: true });
+      expect(drafts && drafts.messages).toBe(1);
+    } finally {
+      await client.logout();
+    }
+  });
+
+  it('after `dovecot-export`, Dovecot keeps our UIDVALIDITY, UIDs and keywords', async () => {
+    const msgs = corpusMessages(4);
+    const store = new MaildirStore({ root: path.join(tempDir(), 'mail'), hostname: 'hearth.test' });
+    const u = await store.user('bob@home.arpa');
+    for (const m of msgs) {
+      const d = store.beginDelivery();
+      d.addRecipient('bob@home.arpa');
+      await d.body(m.raw);
+      await d.commit();
+    }
+    const inbox = await u.openMailbox('INBOX');
+    await inbox.remove([2]);
+    await inbox.setFlags([3], { mode: 'add', flags: ['\\Seen', '$Forwarded', 'Family'] });
+    const uidValidity = inbox.uidValidity;
+    expect(await store.listStoredUsers()).toEqual(['bob@home.arpa']);
+    expect(await u.exportForDovecot()).toMatchObject({ messages: 3 });
+    await store.close();
+
+    const { user, password } = createDovecotUser('hearthx');
+    const home = path.join(DOVECOT_STATE, 'mail', user);
+    mkdirSync(home, { recursive: true });
+    cpSync(u.maildir, path.join(home, 'Maildir'), { recursive: true });
+    execFileSync('chown', ['-R', 'mail:mail', home]);
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.imapPort,
+      secure: false,
+      auth: { user, pass: password },
+      logger: false,
+      tls: { rejectUnauthorized: false },
+    });
+    await client.connect();
+    try {
+      const mb = await client.mailboxOpen('INBOX');
+      expect(Number(mb.uidValidity)).toBe(uidValidity);
+      expect(Number(mb.uidNext)).toBe(5);
+      const seen: Array<[number, string[]]> = [];
+      for await (const m of client.fetch('1:*', { uid: true, flags: true })) seen.push([m.uid, [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort()]);
+      expect(seen).toEqual([
+        [1, []],
+        [3, ['$Forwarded', 'Family', '\\Seen']],
+        [4, []],
+      ]);
+    } finally {
+      await client.logout();
+    }
+  });
+});
