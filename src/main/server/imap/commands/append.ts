@@ -5,7 +5,8 @@ import { bad, no } from '../command-types.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
 import { parseImapDate } from '../protocol/response.ts';
 import { formatUidList } from '../protocol/sequence-set.ts';
-import { flagsArg, mailboxArg, requireMail } from './helpers.ts';
+import { flagsArg } from '../protocol/arguments.ts';
+import { mailboxArg, requireMail } from './helpers.ts';
 
 interface AppendMessage {
   flags: string[];

@@ -12,7 +12,8 @@ import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
 import { imapServerLimits } from '../../../base/limits.ts';
 import type { ImapSession, OutputPart } from '../session.ts';
-import { numberArg, requireSelected, resolveMessages } from './helpers.ts';
+import { numberArg } from '../protocol/arguments.ts';
+import { requireSelected, resolveMessages } from './helpers.ts';
 import type { MessageRef } from './helpers.ts';
 
 type SimpleItem = 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ';

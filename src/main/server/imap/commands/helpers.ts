@@ -3,7 +3,9 @@ import { decodeMUtf7, encodeMUtf7 } from '../../../maildir/names.ts';
 import { nodeText } from '../protocol/tokenizer.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
 import { astring } from '../protocol/response.ts';
-import { parseSequenceSet, resolveSequenceSet } from '../protocol/sequence-set.ts';
+import { resolveSequenceSet } from '../protocol/sequence-set.ts';
+import type { SeqRange } from '../protocol/sequence-set.ts';
+import { sequenceSetArg } from '../protocol/arguments.ts';
 import type { ImapSession } from '../session.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import { bad, no } from '../command-types.ts';
@@ -39,11 +41,13 @@ export interface MessageRef {
   uid: number;
 }
 
-/** The messages a sequence set (MSNs or UIDs) names in the session's view, ascending. */
+/** The messages a sequence set argument (MSNs or UIDs) names in the session's view, ascending. */
 export function resolveMessages(sel: SelectedMailbox, setNode: ImapNode | undefined, uid: boolean): MessageRef[] {
-  const text = nodeText(setNode);
-  const ranges = text === null ? null : parseSequenceSet(text);
-  if (!ranges) throw bad('Invalid sequence set');
+  return messagesInSet(sel, sequenceSetArg(setNode), uid);
+}
+
+/** The messages parsed sequence-set ranges (MSNs or UIDs) name in the session's view, ascending. */
+export function messagesInSet(sel: SelectedMailbox, ranges: readonly SeqRange[], uid: boolean): MessageRef[] {
   const out: MessageRef[] = [];
   if (uid) {
     const resolved = resolveSequenceSet(ranges, sel.maxUid);
@@ -68,39 +72,6 @@ export function resolveMessages(sel: SelectedMailbox, setNode: ImapNode | undefi
         out.push({ msn: n, uid: sel.uids[n - 1]! });
       }
   return out.sort((x, y) => x.msn - y.msn);
-}
-
-/** A flag list "(\Seen $Work)" or a single flag. */
-export function flagsArg(node: ImapNode | undefined): string[] {
-  if (!node) throw bad('Flags expected');
-  const items = node.type === 'list' ? node.items : [node];
-  const flags: string[] = [];
-  for (const it of items) {
-    if (it.type !== 'atom') throw bad('Invalid flag');
-    const f = normaliseFlag(it.value);
-    if (!f) throw bad('Invalid flag');
-    if (!flags.includes(f)) flags.push(f);
-  }
-  return flags;
-}
-
-const SYSTEM = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'];
-
-export function normaliseFlag(f: string): string | null {
-  if (f.startsWith('\\')) {
-    const sys = SYSTEM.find((s) => s.toLowerCase() === f.toLowerCase());
-    return sys ?? null;
-  }
-  if (!/^[\x21\x23\x24\x26\x27\x2b-\x5a\x5e-\x7a\x7c\x7e]+$/.test(f)) return null;
-  return f;
-}
-
-export function numberArg(node: ImapNode | undefined, what: string): number {
-  const t = node?.type === 'atom' ? node.value : null;
-  if (t === null || !/^\d{1,19}$/.test(t)) throw bad(`${what} must be a number`);
-  const n = Number(t);
-  if (!Number.isSafeInteger(n)) throw bad(`${what} out of range`);
-  return n;
 }
 
 export function requireMail(session: ImapSession) {

@@ -4,7 +4,8 @@ import { SelectedMailbox, fetchFlagsLine } from '../selected-mailbox.ts';
 import { parseSequenceSet, resolveSequenceSet, inSequenceSet, formatSequenceSet } from '../protocol/sequence-set.ts';
 import { nodeText } from '../protocol/tokenizer.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
-import { mailboxArg, numberArg, requireMail } from './helpers.ts';
+import { numberArg } from '../protocol/arguments.ts';
+import { mailboxArg, requireMail } from './helpers.ts';
 
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
