@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { CommandReader } from '../../../../src/main/server/imap/protocol/command-reader.ts';
 import { tokenizeCommand, ImapParseError } from '../../../../src/main/server/imap/protocol/tokenizer.ts';
 import { parseSearch, SearchSyntaxError } from '../../../../src/main/server/imap/protocol/search-query.ts';
-import { parseFetchItems } from '../../../../src/main/server/imap/commands/fetch.ts';
+import { parseFetchItems, parseFetchRequest } from '../../../../src/main/server/imap/protocol/fetch-request.ts';
+import { parseStoreRequest } from '../../../../src/main/server/imap/protocol/store-request.ts';
 import { CommandError } from '../../../../src/main/server/imap/command-types.ts';
 import { parseMessageStructure, bodyStructure, envelope } from '../../../../src/main/server/imap/protocol/mime-structure.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
@@ -39,6 +40,12 @@ const token = fc.oneof(
     '1:*',
     '<0.5>',
     'HEADER.FIELDS',
+    'BINARY.SIZE[',
+    '+FLAGS.SILENT',
+    '\\Seen',
+    'UNCHANGEDSINCE',
+    'CHANGEDSINCE',
+    'VANISHED',
     'NOT',
     'OR',
     'CHARSET',
@@ -80,6 +87,16 @@ describe('parser fuzz', () => {
             }
             try {
               parseFetchItems(cmd.args[1]);
+            } catch (err) {
+              expect(err).toBeInstanceOf(CommandError);
+            }
+            try {
+              parseFetchRequest(cmd.args, { uid: true, qresync: true });
+            } catch (err) {
+              expect(err).toBeInstanceOf(CommandError);
+            }
+            try {
+              parseStoreRequest(cmd.args);
             } catch (err) {
               expect(err).toBeInstanceOf(CommandError);
             }

@@ -8,7 +8,7 @@ import type { ParsedCommand } from '../../../../src/main/server/imap/protocol/to
 import { parseSequenceSet, resolveSequenceSet, formatSequenceSet, formatUidList } from '../../../../src/main/server/imap/protocol/sequence-set.ts';
 import { serializeToBuffer, atom, formatInternalDate, parseImapDate, astring } from '../../../../src/main/server/imap/protocol/response.ts';
 import { parseSearch } from '../../../../src/main/server/imap/protocol/search-query.ts';
-import { parseFetchItems } from '../../../../src/main/server/imap/commands/fetch.ts';
+import { parseFetchItems } from '../../../../src/main/server/imap/protocol/fetch-request.ts';
 import { imapServerLimits } from '../../../../src/main/base/limits.ts';
 import { CORPUS } from '../../../support/imap-harness.ts';
 

@@ -1,160 +1,107 @@
-// FETCH / UID FETCH (RFC 3501 6.4.5, RFC 3516 BINARY, RFC 7162 CHANGEDSINCE/VANISHED).
-// Message bodies are streamed from the store by byte range; only the parsed structure is cached.
-import type { CommandContext, CommandSpec } from '../command-types.ts';
-import { bad, no } from '../command-types.ts';
-import type { MessageMeta } from '../../../maildir/types.ts';
-import type { ImapNode } from '../protocol/tokenizer.ts';
+// FETCH / UID FETCH (RFC 3501 6.4.5, RFC 3516 BINARY, RFC 7162 CHANGEDSINCE/VANISHED): the request
+// is parsed first (protocol/fetch-request.ts), then executed here. Message bodies are streamed from
+// the store by byte range; only the parsed structure is cached.
+import type { CommandContext, CommandResult, CommandSpec } from '../command-types.ts';
+import { no } from '../command-types.ts';
+import type { MailboxHandle, MessageMeta } from '../../../maildir/types.ts';
 import { atom, formatInternalDate, serialize, serializeToBuffer } from '../protocol/response.ts';
 import type { ImapValue } from '../protocol/response.ts';
 import { bodyStructure, decodeTransfer, envelope, sectionRange, transferEncoding } from '../protocol/mime-structure.ts';
-import type { MimePart, SectionSpecifier } from '../protocol/mime-structure.ts';
+import type { MimePart, SectionRange } from '../protocol/mime-structure.ts';
+import { parseFetchRequest } from '../protocol/fetch-request.ts';
+import type { BinarySizeItem, FetchItem, MetadataItem, MetadataName, SectionItem, StructureName } from '../protocol/fetch-request.ts';
 import { formatSequenceSet } from '../protocol/sequence-set.ts';
+import type { SeqRange } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
 import { imapServerLimits } from '../../../base/limits.ts';
 import type { ImapSession, OutputPart } from '../session.ts';
-import { numberArg } from '../protocol/arguments.ts';
-import { requireSelected, resolveMessages } from './helpers.ts';
+import { messagesInSet, requireSelected } from './helpers.ts';
 import type { MessageRef } from './helpers.ts';
 
-type SimpleItem = 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ';
-
-export interface SectionItem {
-  kind: 'section';
-  /** BODY, BINARY, RFC822, RFC822.HEADER, RFC822.TEXT */
-  label: string;
-  binary: boolean;
-  setsSeen: boolean;
-  path: number[];
-  spec: SectionSpecifier;
-  /** The section text echoed in the response, e.g. "1.HEADER.FIELDS (FROM)". */
-  sectionText: string;
-  partial: { start: number; length: number | null } | null;
-}
-
-export type FetchItem = { kind: 'simple'; name: SimpleItem } | SectionItem | { kind: 'binarysize'; path: number[]; sectionText: string };
-
-const SIMPLE = new Set(['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ']);
-const MACROS: Record<string, string[]> = {
-  ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
-  FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'],
-  FULL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY'],
+export const fetch: CommandSpec = {
+  states: ['selected'],
+  allowExpunge: false,
+  handler: runFetch,
 };
 
-function fieldNames(node: ImapNode | undefined): string[] {
-  if (node?.type !== 'list' || !node.items.length) throw bad('Header field list expected');
-  return node.items.map((n) => {
-    const v = n.type === 'atom' ? n.value : n.type === 'string' ? n.value.toString('latin1') : '';
-    if (!/^[\x21-\x39\x3b-\x7e]+$/.test(v)) throw bad('Invalid header field name');
-    return v;
-  });
+async function runFetch({ session, args, uid }: CommandContext): Promise<CommandResult | void> {
+  const sel = requireSelected(session);
+  const request = parseFetchRequest(args, { uid, qresync: session.qresync });
+  const refs = messagesInSet(sel, request.sequenceSet, uid);
+  if (request.enablesCondstore) session.condstore = true;
+  const { changedSince } = request;
+  if (request.vanished && changedSince !== null && refs.length) await reportVanished(session, sel, request.sequenceSet, refs, changedSince);
+  if (!refs.length) return;
+  let metas = await sel.handle.listMessages(SelectedMailbox.toUidSet(refs.map((r) => r.uid)));
+  if (changedSince !== null) metas = metas.filter((m) => m.modseq > changedSince);
+  // Set \Seen first so the FLAGS we return are the new ones.
+  const setsSeen = !sel.readOnly && request.items.some((i) => i.kind === 'section' && i.setsSeen);
+  const seen = setsSeen ? await markSeen(session, sel, metas) : { metas, changed: new Set<number>() };
+  const plan: FetchPlan = {
+    session,
+    user: session.user!.address,
+    handle: sel.handle,
+    items: request.items,
+    msnByUid: new Map<number, MessageRef>(refs.map((r) => [r.uid, r])),
+    need: structureNeed(request.items),
+    seenChanged: seen.changed,
+    asksFlags: request.items.some((i) => i.kind === 'metadata' && i.name === 'FLAGS'),
+  };
+  // Metadata only (FLAGS, UID, MODSEQ, sizes, dates): no file is read, so no need to go async per message.
+  if (request.items.every((i) => i.kind === 'metadata')) return writeMetadataResponses(plan, seen.metas);
+  return writeResponses(plan, seen.metas);
 }
 
-/** Parse a section ("1.2.HEADER.FIELDS (FROM)") into part path and specifier. */
-export function parseSection(nodes: ImapNode[], binary: boolean): { path: number[]; spec: SectionSpecifier; text: string } {
-  if (!nodes.length) return { path: [], spec: { kind: 'all' }, text: '' };
-  const first = nodes[0]!;
-  if (first.type !== 'atom') throw bad('Invalid section');
-  const parts = first.value.split('.');
-  const path: number[] = [];
-  while (parts.length && /^\d+$/.test(parts[0]!)) {
-    const n = Number(parts.shift());
-    if (n < 1 || n > 100000) throw bad('Invalid part number');
-    path.push(n);
-  }
-  const rest = parts.join('.').toUpperCase();
-  let spec: SectionSpecifier;
-  let text = path.join('.');
-  const join = (s: string) => (text ? text + '.' + s : s);
-  if (rest === '') {
-    if (nodes.length > 1) throw bad('Invalid section');
-    spec = { kind: 'all' };
-  } else if (binary) throw bad('BINARY takes part numbers only');
-  else if (rest === 'HEADER' || rest === 'TEXT' || rest === 'MIME') {
-    if (nodes.length > 1) throw bad('Invalid section');
-    if (rest === 'MIME' && !path.length) throw bad('MIME needs a part number');
-    spec = { kind: rest === 'HEADER' ? 'header' : rest === 'TEXT' ? 'text' : 'mime' };
-    text = join(rest);
-  } else if (rest === 'HEADER.FIELDS' || rest === 'HEADER.FIELDS.NOT') {
-    const fields = fieldNames(nodes[1]);
-    if (nodes.length > 2) throw bad('Invalid section');
-    spec = { kind: 'fields', fields, not: rest.endsWith('.NOT') };
-    text = join(rest) + ' (' + fields.map((f) => f.toUpperCase()).join(' ') + ')';
-  } else throw bad('Invalid section');
-  return { path, spec, text };
+/** What building each message's response needs, worked out once per command. */
+interface FetchPlan {
+  session: ImapSession;
+  user: string;
+  handle: MailboxHandle;
+  items: readonly FetchItem[];
+  msnByUid: ReadonlyMap<number, MessageRef>;
+  need: StructureNeed;
+  /** UIDs whose \Seen this command set: their FLAGS go along even when not asked for (RFC 3501 6.4.5). */
+  seenChanged: ReadonlySet<number>;
+  /** FLAGS is among the items. */
+  asksFlags: boolean;
 }
 
-export function parseFetchItems(node: ImapNode | undefined): FetchItem[] {
-  if (!node) throw bad('FETCH items expected');
-  let nodes: ImapNode[];
-  if (node.type === 'list') nodes = node.items;
-  else if (node.type === 'atom' && !node.section && MACROS[node.value.toUpperCase()]) {
-    nodes = MACROS[node.value.toUpperCase()]!.map((v) => ({ type: 'atom', value: v }));
-  } else nodes = [node];
-  if (!nodes.length) throw bad('FETCH items expected');
-  const items: FetchItem[] = [];
-  for (const n of nodes) {
-    if (n.type !== 'atom') throw bad('Invalid FETCH item');
-    const name = n.value.toUpperCase();
-    if (n.section) {
-      const binary = name.startsWith('BINARY');
-      const { path, spec, text } = parseSection(n.section, binary);
-      if (name === 'BINARY.SIZE') {
-        if (n.partial) throw bad('BINARY.SIZE takes no range');
-        items.push({ kind: 'binarysize', path, sectionText: text });
-        continue;
-      }
-      if (n.partial && n.partial.length === 0) throw bad('Empty partial range');
-      items.push({
-        kind: 'section',
-        label: binary ? 'BINARY' : 'BODY',
-        binary,
-        setsSeen: !name.endsWith('.PEEK'),
-        path,
-        spec,
-        sectionText: text,
-        partial: n.partial ?? null,
-      });
-      continue;
-    }
-    if (n.partial) throw bad('Invalid FETCH item');
-    if (SIMPLE.has(name)) items.push({ kind: 'simple', name: name as SimpleItem });
-    else if (name === 'RFC822')
-      items.push({ kind: 'section', label: 'RFC822', binary: false, setsSeen: true, path: [], spec: { kind: 'all' }, sectionText: '', partial: null });
-    else if (name === 'RFC822.HEADER')
-      items.push({
-        kind: 'section',
-        label: 'RFC822.HEADER',
-        binary: false,
-        setsSeen: false,
-        path: [],
-        spec: { kind: 'header' },
-        sectionText: 'HEADER',
-        partial: null,
-      });
-    else if (name === 'RFC822.TEXT')
-      items.push({
-        kind: 'section',
-        label: 'RFC822.TEXT',
-        binary: false,
-        setsSeen: true,
-        path: [],
-        spec: { kind: 'text' },
-        sectionText: 'TEXT',
-        partial: null,
-      });
-    else throw bad(`Unknown FETCH item ${name.slice(0, 30)}`);
-  }
-  return items;
+/** RFC 7162 3.2.6: "* VANISHED (EARLIER) uids" for the set's UIDs expunged since CHANGEDSINCE. */
+async function reportVanished(
+  session: ImapSession,
+  sel: SelectedMailbox,
+  set: readonly SeqRange[],
+  refs: readonly MessageRef[],
+  changedSince: number,
+): Promise<void> {
+  const changes = await sel.handle.changesSince(changedSince);
+  const lo = refs[0]!.uid;
+  // "n:*" reaches past the highest UID still there: expunged UIDs above it count too.
+  const hi = set.some(([, b]) => b === Infinity) ? Infinity : refs[refs.length - 1]!.uid;
+  const gone = changes.vanished.filter((u) => u >= lo && u <= hi);
+  if (gone.length) session.send([`* VANISHED (EARLIER) ${formatSequenceSet(gone)}\r\n`]);
 }
+
+/** Sets \Seen on the unseen ones; returns the metadata with the new flags and the UIDs changed. */
+async function markSeen(session: ImapSession, sel: SelectedMailbox, metas: MessageMeta[]): Promise<{ metas: MessageMeta[]; changed: Set<number> }> {
+  const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
+  if (!unseen.length) return { metas, changed: new Set() };
+  const res = await sel.handle.setFlags(SelectedMailbox.toUidSet(unseen), { mode: 'add', flags: ['\\Seen'], origin: session });
+  const byUid = new Map(res.updated.map((m) => [m.uid, m]));
+  return { metas: metas.map((m) => byUid.get(m.uid) ?? m), changed: new Set(unseen) };
+}
+
+type StructureNeed = 'none' | 'header' | 'full';
 
 /** How much of the message structure the items need: none, the top header, or all of it. */
-function structureNeed(items: readonly FetchItem[]): 'none' | 'header' | 'full' {
-  let need: 'none' | 'header' | 'full' = 'none';
+function structureNeed(items: readonly FetchItem[]): StructureNeed {
+  let need: StructureNeed = 'none';
   for (const i of items) {
-    if (i.kind === 'simple') {
+    if (i.kind === 'metadata') continue;
+    if (i.kind === 'structure') {
       if (i.name === 'BODY' || i.name === 'BODYSTRUCTURE') return 'full';
-      if (i.name === 'ENVELOPE') need = 'header';
-    } else if (i.kind === 'binarysize') return 'full';
+      need = 'header';
+    } else if (i.kind === 'binarySize') return 'full';
     else if (i.spec.kind === 'all' && !i.path.length) continue;
     else if (!i.path.length && (i.spec.kind === 'header' || i.spec.kind === 'fields')) need = 'header';
     else return 'full';
@@ -162,259 +109,58 @@ function structureNeed(items: readonly FetchItem[]): 'none' | 'header' | 'full' 
   return need;
 }
 
+// ---- responses built from metadata alone ----
+
+/** The metadata-only responses, synchronously, written in batches of about 256 KB. */
+async function writeMetadataResponses({ session, items, msnByUid, seenChanged, asksFlags }: FetchPlan, metas: readonly MessageMeta[]): Promise<void> {
+  let lines: Buffer[] = [];
+  let bytes = 0;
+  for (const meta of metas) {
+    const ref = msnByUid.get(meta.uid);
+    if (!ref) continue;
+    const values: ImapValue[] = [];
+    // runFetch sends only metadata items this way.
+    for (const item of items as readonly MetadataItem[]) values.push(atom(item.name), metadataValue(item.name, meta));
+    if (seenChanged.has(meta.uid) && !asksFlags) values.push(atom('FLAGS'), flagList(meta.flags));
+    const line = Buffer.from(`* ${ref.msn} FETCH ${serializeToBuffer(values).toString('latin1')}\r\n`, 'latin1');
+    lines.push(line);
+    bytes += line.length;
+    if (bytes > 256 * 1024) {
+      await session.send([Buffer.concat(lines)]);
+      lines = [];
+      bytes = 0;
+    }
+  }
+  if (lines.length) session.send([Buffer.concat(lines)]);
+}
+
+function metadataValue(name: MetadataName, meta: MessageMeta): ImapValue {
+  switch (name) {
+    case 'UID':
+      return meta.uid;
+    case 'FLAGS':
+      return flagList(meta.flags);
+    case 'INTERNALDATE':
+      return formatInternalDate(meta.internalDate);
+    case 'RFC822.SIZE':
+      return meta.size;
+    case 'MODSEQ':
+      return [meta.modseq];
+  }
+}
+
+// ---- responses that read the message ----
+
 /** Messages prepared ahead of the one being written (files opened, structures parsed). */
 const PREFETCH = 16;
 
-async function readRange(session: ImapSession, uid: number, start: number, end: number): Promise<Buffer> {
-  if (end <= start) return Buffer.alloc(0);
-  const stream = await session.selected!.handle.readMessage(uid, { start, end });
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function literalHeader(len: number, binary: boolean): string {
-  return `${binary ? '~' : ''}{${len}}\r\n`;
-}
-
-/** The parts of one item value: a literal from the store (streamed) or built in memory. */
-async function sectionParts(session: ImapSession, meta: MessageMeta, structure: MimePart | null, item: SectionItem): Promise<OutputPart[] | null> {
-  const handle = session.selected!.handle;
-  let start: number;
-  let end: number;
-  let built: Buffer | null = null;
-  if (!item.path.length && item.spec.kind === 'all') {
-    start = 0;
-    end = meta.size;
-  } else {
-    const range = sectionRange(structure!, item.path, item.spec);
-    if (!range) {
-      if (item.binary) return null;
-      // A section that does not exist is an empty string (what Dovecot and others do).
-      return [literalHeader(0, false)];
-    }
-    start = range.start;
-    end = range.end;
-    if (range.build) built = range.build(await readRange(session, meta.uid, start, end));
-    if (item.binary && item.path.length) {
-      const part = range.part;
-      if (!part || part.contentType.type === 'multipart') return null;
-      const decoded = decodeTransfer(await readRange(session, meta.uid, start, end), transferEncoding(part));
-      if (!decoded) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
-      built = decoded;
-    }
-  }
-  let offset = 0;
-  let length = built ? built.length : end - start;
-  if (item.partial) {
-    offset = Math.min(item.partial.start, length);
-    length = Math.min(item.partial.length ?? Infinity, length - offset);
-  }
-  if (built) {
-    const slice = built.subarray(offset, offset + length);
-    return [literalHeader(slice.length, item.binary && slice.includes(0)), slice];
-  }
-  const from = start + offset;
-  const to = from + length;
-  if (length === 0) return [literalHeader(0, false)];
-  if (length <= imapServerLimits.bufferedSectionBytes) {
-    const bytes =
-      !item.path.length && item.spec.kind === 'all' && !item.partial ? await handle.readMessageBuffer(meta.uid) : await readRange(session, meta.uid, from, to);
-    return [literalHeader(bytes.length, false), bytes];
-  }
-  // Open the file now so a concurrent expunge cannot pull it away after the size is announced.
-  const stream = await handle.readMessage(meta.uid, { start: from, end: to });
-  return [literalHeader(length, false), { stream: stream, length }];
-}
-
-export async function runFetch(ctx: CommandContext): Promise<{ text: string } | void> {
-  const { session, args, uid } = ctx;
-  const sel = requireSelected(session);
-  const refs = resolveMessages(sel, args[0], uid);
-  const items = parseFetchItems(args[1]);
-  let changedSince: number | null = null;
-  let vanished = false;
-  if (args[2]) {
-    const mods = args[2];
-    if (mods.type !== 'list') throw bad('Invalid FETCH modifiers');
-    for (let i = 0; i < mods.items.length; i++) {
-      const m = mods.items[i]!;
-      const name = m.type === 'atom' ? m.value.toUpperCase() : '';
-      if (name === 'CHANGEDSINCE') changedSince = numberArg(mods.items[++i], 'CHANGEDSINCE');
-      else if (name === 'VANISHED') vanished = true;
-      else throw bad('Unknown FETCH modifier');
-    }
-    if (vanished && (!uid || !session.qresync || changedSince === null)) throw bad('VANISHED needs UID FETCH, QRESYNC and CHANGEDSINCE');
-  }
-  if (args.length > 3) throw bad('Too many arguments');
-  if (uid && !items.some((i) => i.kind === 'simple' && i.name === 'UID')) items.unshift({ kind: 'simple', name: 'UID' });
-  if (changedSince !== null || items.some((i) => i.kind === 'simple' && i.name === 'MODSEQ')) {
-    session.condstore = true;
-    if (!items.some((i) => i.kind === 'simple' && i.name === 'MODSEQ')) items.push({ kind: 'simple', name: 'MODSEQ' });
-  }
-
-  if (vanished && changedSince !== null && refs.length) {
-    const changes = await sel.handle.changesSince(changedSince);
-    const lo = refs[0]!.uid;
-    const setText = args[0]?.type === 'atom' ? args[0].value : '';
-    const hiStar = setText.includes('*');
-    const hi = hiStar ? Infinity : refs[refs.length - 1]!.uid;
-    const gone = changes.vanished.filter((u) => u >= lo && u <= hi);
-    if (gone.length) session.send([`* VANISHED (EARLIER) ${formatSequenceSet(gone)}\r\n`]);
-  }
-  if (!refs.length) return;
-
-  let metas = await sel.handle.listMessages(SelectedMailbox.toUidSet(refs.map((r) => r.uid)));
-  if (changedSince !== null) metas = metas.filter((m) => m.modseq > changedSince!);
-  // Set \Seen first so the FLAGS we return are the new ones.
-  let seenChanged = new Set<number>();
-  if (!sel.readOnly && items.some((i) => i.kind === 'section' && i.setsSeen)) {
-    const unseen = metas.filter((m) => !m.flags.includes('\\Seen')).map((m) => m.uid);
-    if (unseen.length) {
-      const res = await sel.handle.setFlags(SelectedMailbox.toUidSet(unseen), { mode: 'add', flags: ['\\Seen'], origin: session });
-      const byUid = new Map(res.updated.map((m) => [m.uid, m]));
-      metas = metas.map((m) => byUid.get(m.uid) ?? m);
-      seenChanged = new Set(unseen);
-    }
-  }
-  const msnByUid = new Map<number, MessageRef>(refs.map((r) => [r.uid, r]));
-  const need = structureNeed(items);
-  const user = session.user!.address;
-
-  /** One message's response parts, or null when it was expunged meanwhile. */
-  const build = async (meta: MessageMeta): Promise<OutputPart[] | null> => {
-    const ref = msnByUid.get(meta.uid);
-    if (!ref) return null;
-    const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
-    try {
-      const structure =
-        need === 'full'
-          ? await session.shared.structures.get(user, sel.handle, meta)
-          : need === 'header'
-            ? await session.shared.structures.getHeader(user, sel.handle, meta)
-            : null;
-      let first = true;
-      const label = (text: string) => {
-        out.push(first ? text + ' ' : ' ' + text + ' ');
-        first = false;
-      };
-      const push = (name: string, value: ImapValue) => {
-        label(name);
-        const parts: (string | Buffer)[] = [];
-        serialize(value, parts, session.utf8);
-        out.push(...parts);
-      };
-      for (const item of items) {
-        if (item.kind === 'simple') {
-          switch (item.name) {
-            case 'UID':
-              push('UID', meta.uid);
-              break;
-            case 'FLAGS':
-              push('FLAGS', flagList(meta.flags));
-              break;
-            case 'INTERNALDATE':
-              push('INTERNALDATE', formatInternalDate(meta.internalDate));
-              break;
-            case 'RFC822.SIZE':
-              push('RFC822.SIZE', meta.size);
-              break;
-            case 'MODSEQ':
-              push('MODSEQ', [meta.modseq]);
-              break;
-            case 'ENVELOPE':
-              label('ENVELOPE');
-              out.push(memo(structure!, 'envelope', () => envelope(structure!)));
-              break;
-            case 'BODY':
-              label('BODY');
-              out.push(memo(structure!, 'body', () => bodyStructure(structure!, false)));
-              break;
-            case 'BODYSTRUCTURE':
-              label('BODYSTRUCTURE');
-              out.push(memo(structure!, 'bodystructure', () => bodyStructure(structure!, true)));
-              break;
-          }
-        } else if (item.kind === 'binarysize') {
-          const range = sectionRange(structure!, item.path, { kind: 'all' });
-          let size = 0;
-          if (range && item.path.length && range.part && range.part.contentType.type !== 'multipart') {
-            const decoded = decodeTransfer(await readRange(session, meta.uid, range.start, range.end), transferEncoding(range.part));
-            if (!decoded) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
-            size = decoded.length;
-          } else if (range) size = range.end - range.start;
-          push(`BINARY.SIZE[${item.sectionText}]`, size);
-        } else {
-          const parts = await sectionParts(session, meta, structure, item);
-          if (!parts) throw no('No such part or part cannot be decoded', 'UNKNOWN-CTE');
-          label(
-            item.label === 'BODY' || item.label === 'BINARY'
-              ? `${item.label}[${item.sectionText}]${item.partial ? `<${item.partial.start}>` : ''}`
-              : item.label,
-          );
-          out.push(...parts);
-        }
-      }
-      if (seenChanged.has(meta.uid) && !items.some((i) => i.kind === 'simple' && i.name === 'FLAGS')) push('FLAGS', flagList(meta.flags));
-      out.push(')\r\n');
-      return out;
-    } catch (err) {
-      releaseStreams(out);
-      // The message went away between listing and reading: leave it out.
-      if ((err as { code?: string }).code === 'MESSAGE_GONE') return null;
-      throw err;
-    }
-  };
-
-  // Metadata only (FLAGS, UID, MODSEQ, sizes, dates): no file is read, so no need to go async
-  // per message.
-  if (need === 'none' && items.every((i) => i.kind === 'simple')) {
-    let lines: Buffer[] = [];
-    let bytes = 0;
-    const withFlags = (uid: number) => seenChanged.has(uid) && !items.some((i) => i.kind === 'simple' && i.name === 'FLAGS');
-    for (const meta of metas) {
-      const ref = msnByUid.get(meta.uid);
-      if (!ref) continue;
-      const values: ImapValue[] = [];
-      for (const item of items as Array<{ kind: 'simple'; name: SimpleItem }>) {
-        switch (item.name) {
-          case 'UID':
-            values.push(atom('UID'), meta.uid);
-            break;
-          case 'FLAGS':
-            values.push(atom('FLAGS'), flagList(meta.flags));
-            break;
-          case 'INTERNALDATE':
-            values.push(atom('INTERNALDATE'), formatInternalDate(meta.internalDate));
-            break;
-          case 'RFC822.SIZE':
-            values.push(atom('RFC822.SIZE'), meta.size);
-            break;
-          case 'MODSEQ':
-            values.push(atom('MODSEQ'), [meta.modseq]);
-            break;
-          default:
-        }
-      }
-      if (withFlags(meta.uid)) values.push(atom('FLAGS'), flagList(meta.flags));
-      const line = Buffer.from(`* ${ref.msn} FETCH ${serializeToBuffer(values).toString('latin1')}\r\n`, 'latin1');
-      lines.push(line);
-      bytes += line.length;
-      if (bytes > 256 * 1024) {
-        await session.send([Buffer.concat(lines)]);
-        lines = [];
-        bytes = 0;
-      }
-    }
-    if (lines.length) session.send([Buffer.concat(lines)]);
-    return;
-  }
-
-  // Prepare a few messages ahead (open files, parse structures) while earlier ones are written.
+/** Builds the responses a few messages ahead (open files, parse structures) while earlier ones are written. */
+async function writeResponses(plan: FetchPlan, metas: readonly MessageMeta[]): Promise<CommandResult | void> {
+  const { session } = plan;
   const pending: Array<Promise<OutputPart[] | null | { error: unknown }>> = [];
   let next = 0;
   const fill = () => {
-    while (pending.length < PREFETCH && next < metas.length) pending.push(build(metas[next++]!).catch((error: unknown) => ({ error })));
+    while (pending.length < PREFETCH && next < metas.length) pending.push(buildResponse(plan, metas[next++]!).catch((error: unknown) => ({ error })));
   };
   let batch: OutputPart[] = [];
   let batchBytes = 0;
@@ -454,20 +200,168 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
   if (missing) return { text: 'Some messages were expunged and are not shown' };
 }
 
+/** One message's response parts, or null when it was expunged meanwhile. */
+async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<OutputPart[] | null> {
+  const ref = plan.msnByUid.get(meta.uid);
+  if (!ref) return null;
+  const { session, user, handle } = plan;
+  const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
+  try {
+    const structure =
+      plan.need === 'full'
+        ? await session.shared.structures.get(user, handle, meta)
+        : plan.need === 'header'
+          ? await session.shared.structures.getHeader(user, handle, meta)
+          : null;
+    for (const item of plan.items) {
+      switch (item.kind) {
+        case 'metadata':
+          appendValue(out, item.name, metadataValue(item.name, meta), session.utf8);
+          break;
+        case 'structure':
+          appendName(out, item.name);
+          out.push(serialisedStructure(structure!, item.name));
+          break;
+        case 'binarySize':
+          appendValue(out, item.responseName, await binarySize(handle, meta, structure!, item), session.utf8);
+          break;
+        case 'section': {
+          const parts = await sectionParts(handle, meta, structure, item);
+          if (!parts) throw no('No such part or part cannot be decoded', 'UNKNOWN-CTE');
+          appendName(out, item.responseName);
+          out.push(...parts);
+          break;
+        }
+      }
+    }
+    if (plan.seenChanged.has(meta.uid) && !plan.asksFlags) appendValue(out, 'FLAGS', flagList(meta.flags), session.utf8);
+    out.push(')\r\n');
+    return out;
+  } catch (err) {
+    releaseStreams(out);
+    // The message went away between listing and reading: leave it out.
+    if ((err as { code?: string }).code === 'MESSAGE_GONE') return null;
+    throw err;
+  }
+}
+
+/** An attribute's name: the first follows "(" directly, the others a space. */
+function appendName(out: OutputPart[], name: string): void {
+  out.push(out.length === 1 ? name + ' ' : ' ' + name + ' ');
+}
+
+function appendValue(out: OutputPart[], name: string, value: ImapValue, utf8: boolean): void {
+  appendName(out, name);
+  const parts: (string | Buffer)[] = [];
+  serialize(value, parts, utf8);
+  out.push(...parts);
+}
+
 /** Serialised ENVELOPE/BODY/BODYSTRUCTURE per cached structure (they never change). */
-const serialised = new WeakMap<MimePart, Partial<Record<'envelope' | 'body' | 'bodystructure', Buffer>>>();
-function memo(part: MimePart, kind: 'envelope' | 'body' | 'bodystructure', make: () => ImapValue): Buffer {
+const serialised = new WeakMap<MimePart, Partial<Record<StructureName, Buffer>>>();
+
+function serialisedStructure(part: MimePart, name: StructureName): Buffer {
   let m = serialised.get(part);
   if (!m) serialised.set(part, (m = {}));
-  return (m[kind] ??= serializeToBuffer(make()));
+  return (m[name] ??= serializeToBuffer(name === 'ENVELOPE' ? envelope(part) : bodyStructure(part, name === 'BODYSTRUCTURE')));
+}
+
+const WHOLE_PART = { kind: 'all' } as const;
+
+/** BINARY.SIZE: a leaf part's size once decoded; otherwise the section's size in bytes. */
+async function binarySize(handle: MailboxHandle, meta: MessageMeta, structure: MimePart, item: BinarySizeItem): Promise<number> {
+  const range = sectionRange(structure, item.path, WHOLE_PART);
+  if (range && item.path.length && range.part && range.part.contentType.type !== 'multipart') {
+    const decoded = decodeTransfer(await readRange(handle, meta.uid, range.start, range.end), transferEncoding(range.part));
+    if (!decoded) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
+    return decoded.length;
+  }
+  return range ? range.end - range.start : 0;
+}
+
+// ---- sections ----
+
+/**
+ * A section's value: a literal read from the store (streamed when large) or built in memory; null
+ * when BINARY cannot give it. Each path is one async step, as the per-message work was before.
+ */
+function sectionParts(handle: MailboxHandle, meta: MessageMeta, structure: MimePart | null, item: SectionItem): Promise<OutputPart[] | null> {
+  // The message itself (BODY[], BODY.PEEK[], RFC822) needs no structure.
+  if (!item.path.length && item.spec.kind === 'all') return storedParts(handle, meta, 0, meta.size, item);
+  const range = sectionRange(structure!, item.path, item.spec);
+  // A section that does not exist is an empty string (what Dovecot and others do); BINARY refuses it.
+  if (!range) return Promise.resolve(item.binary ? null : [literalHeader(0, false)]);
+  if (item.binary && item.path.length) return decodedParts(handle, meta, range, item);
+  if (range.build) return builtParts(handle, meta, range, range.build, item);
+  return storedParts(handle, meta, range.start, range.end, item);
+}
+
+/** BINARY[part]: the leaf part's body with its Content-Transfer-Encoding undone (RFC 3516 4.1). */
+async function decodedParts(handle: MailboxHandle, meta: MessageMeta, range: SectionRange, item: SectionItem): Promise<OutputPart[] | null> {
+  const part = range.part;
+  if (!part || part.contentType.type === 'multipart') return null;
+  const decoded = decodeTransfer(await readRange(handle, meta.uid, range.start, range.end), transferEncoding(part));
+  if (!decoded) throw no('Unknown Content-Transfer-Encoding', 'UNKNOWN-CTE');
+  return inMemoryParts(decoded, item);
+}
+
+/** HEADER.FIELDS[.NOT]: the selected lines of the header. */
+async function builtParts(
+  handle: MailboxHandle,
+  meta: MessageMeta,
+  range: SectionRange,
+  build: (header: Buffer) => Buffer,
+  item: SectionItem,
+): Promise<OutputPart[]> {
+  return inMemoryParts(build(await readRange(handle, meta.uid, range.start, range.end)), item);
+}
+
+/** A section built in memory, or the partial window of it; "~{n}" when BINARY data holds NUL (RFC 3516 4.2). */
+function inMemoryParts(built: Buffer, item: SectionItem): OutputPart[] {
+  const offset = windowStart(item, built.length);
+  const slice = built.subarray(offset, offset + windowLength(item, built.length, offset));
+  return [literalHeader(slice.length, item.binary && slice.includes(0)), slice];
+}
+
+/** Bytes [start, end) of the stored message, or the partial window of them. */
+async function storedParts(handle: MailboxHandle, meta: MessageMeta, start: number, end: number, item: SectionItem): Promise<OutputPart[]> {
+  const offset = windowStart(item, end - start);
+  const length = windowLength(item, end - start, offset);
+  const from = start + offset;
+  const to = from + length;
+  if (length === 0) return [literalHeader(0, false)];
+  if (length <= imapServerLimits.bufferedSectionBytes) {
+    const whole = !item.path.length && item.spec.kind === 'all' && !item.partial;
+    const bytes = whole ? await handle.readMessageBuffer(meta.uid) : await readRange(handle, meta.uid, from, to);
+    return [literalHeader(bytes.length, false), bytes];
+  }
+  // Open the file now so a concurrent expunge cannot pull it away after the size is announced.
+  const stream = await handle.readMessage(meta.uid, { start: from, end: to });
+  return [literalHeader(length, false), { stream: stream, length }];
+}
+
+/** Where the "<start.length>" window begins in a section of `size` bytes (0 without one). */
+function windowStart(item: SectionItem, size: number): number {
+  return item.partial ? Math.min(item.partial.start, size) : 0;
+}
+
+/** How many bytes from `start` the window takes (the rest of the section without one). */
+function windowLength(item: SectionItem, size: number, start: number): number {
+  return item.partial ? Math.min(item.partial.length ?? Infinity, size - start) : size;
+}
+
+function literalHeader(len: number, binary: boolean): string {
+  return `${binary ? '~' : ''}{${len}}\r\n`;
+}
+
+async function readRange(handle: MailboxHandle, uid: number, start: number, end: number): Promise<Buffer> {
+  if (end <= start) return Buffer.alloc(0);
+  const stream = await handle.readMessage(uid, { start, end });
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function releaseStreams(parts: readonly OutputPart[]): void {
   for (const p of parts) if (typeof p === 'object' && !Buffer.isBuffer(p)) p.stream.destroy();
 }
-
-export const fetch: CommandSpec = {
-  states: ['selected'],
-  allowExpunge: false,
-  handler: runFetch,
-};
