@@ -52,7 +52,7 @@ import {
   type UidSet,
   type UserMailStore,
 } from './types.ts';
-import { DirSyncer, atomicWriteFile, fsyncDir, syncFd } from '../base/fsutil.ts';
+import { DirSyncer, atomicWriteFile, fsyncDir, syncFd } from '../base/fs-durable.ts';
 import { folderToMailbox, mailboxToFolder, normaliseMailboxName } from './names.ts';
 import { INFO_SEP, applyFlags, flagsFromString, flagsToInfo, flagsToString, hasFlag, infoToFlags, normaliseFlags, splitMaildirName } from './flags.ts';
 
