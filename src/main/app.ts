@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Logger } from './base/log.ts';
 import type { SecretBox } from './base/secret-box.ts';
 import { HearthServices } from './client/hearth-services.ts';
-import { writeFileAtomic } from './base/fs-atomic.ts';
+import { atomicWriteFileSync } from './base/fs-durable.ts';
 import { startHouseholdServer, type ListenerName, type RunningHouseholdServer } from './server/household-server.ts';
 import type { RelayOptions } from './server/relay/relay.ts';
 
@@ -116,7 +116,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
           : {}),
       });
       state.demoAccountId = account.id;
-      writeFileAtomic(statePath, JSON.stringify(state));
+      atomicWriteFileSync(statePath, JSON.stringify(state));
     } else if (imaps && state.demoAccountId) {
       // The server may have had to take other ports this time; keep the demo account pointing at it.
       services.updateIncomingEndpoint(state.demoAccountId, '127.0.0.1', imaps.port, server.tls.cert);

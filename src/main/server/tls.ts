@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, chmodSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
-import { atomicWriteFile } from '../base/fsutil.ts';
+import { atomicWriteFile } from '../base/fs-durable.ts';
 
 export const MIN_TLS_VERSION = 'TLSv1.2' as const;
 

@@ -1,31 +1,15 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
 import type { MailboxEvent } from '../../../src/main/maildir/types.ts';
-import { corpusMessages, streamToBuffer, tempDir } from '../../support/server.ts';
+import { deliver, maildirStores } from '../../support/maildir-store.ts';
+import { corpusMessages, tempDir } from '../../support/server.ts';
 
-const stores: MaildirStore[] = [];
-function newStore(root = path.join(tempDir(), 'mail')): MaildirStore {
-  const s = new MaildirStore({ root, hostname: 'test.host' });
-  stores.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close().catch(() => {});
-});
-
+const newStore = maildirStores();
 const msgs = corpusMessages(12);
 const ALICE = 'alice@home.arpa';
-const BOB = 'bob@home.arpa';
-
-async function deliver(store: MaildirStore, to: string[], raw: Buffer) {
-  const d = store.beginDelivery();
-  for (const r of to) d.addRecipient(r);
-  await d.body(raw);
-  return d.commit();
-}
 
 describe('MaildirStore: layout', () => {
   it('creates the default mailboxes with special-use, Dovecot Maildir++ folders', async () => {
@@ -62,109 +46,6 @@ describe('MaildirStore: layout', () => {
     expect(names).toContain('Mr. Smith & Co');
     expect((await u.listMailboxes()).find((m) => m.name === 'Entwürfe')!.hasChildren).toBe(true);
     await expect(u.createMailbox('entwürfe/2024 Q1'.replace('e', 'E'))).rejects.toMatchObject({ code: 'MAILBOX_EXISTS' });
-  });
-});
-
-describe('MaildirStore: delivery transaction', () => {
-  it('writes the body once and links it into every recipient INBOX, byte for byte', async () => {
-    const store = newStore();
-    const raw = msgs[0]!.raw;
-    const copies = await deliver(store, [ALICE, BOB, 'ALICE@home.arpa'], raw);
-    expect(copies.map((c) => [c.address, c.mailbox, c.uid])).toEqual([
-      [ALICE, 'INBOX', 1],
-      [BOB, 'INBOX', 1],
-    ]);
-    for (const who of [ALICE, BOB]) {
-      const u = await store.user(who);
-      const inbox = await u.openMailbox('INBOX');
-      const list = await inbox.listMessages();
-      expect(list).toHaveLength(1);
-      expect(list[0]!.size).toBe(raw.length);
-      expect(list[0]!.flags).toEqual([]);
-      expect(await inbox.readMessageBuffer(1)).toEqual(raw);
-      expect(await streamToBuffer(await inbox.readMessage(1, { start: 5, end: 25 }))).toEqual(raw.subarray(5, 25));
-      const newDir = path.join(u.maildir, 'new');
-      const files = readdirSync(newDir);
-      expect(files).toHaveLength(1);
-      expect(files[0]).toMatch(new RegExp(`,S=${raw.length}$`));
-    }
-    // same inode in both mailboxes (hard link), and the spool is empty
-    const a = await store.user(ALICE);
-    const b = await store.user(BOB);
-    const fa = path.join(a.maildir, 'new', readdirSync(path.join(a.maildir, 'new'))[0]!);
-    const fb = path.join(b.maildir, 'new', readdirSync(path.join(b.maildir, 'new'))[0]!);
-    expect(statSync(fa).ino).toBe(statSync(fb).ino);
-    expect(readdirSync(store.spoolDir)).toEqual([]);
-  });
-
-  it('abort leaves nothing behind; commit without body or recipients fails', async () => {
-    const store = newStore();
-    const d = store.beginDelivery();
-    d.addRecipient(ALICE);
-    await d.body(msgs[1]!.raw);
-    expect(readdirSync(store.spoolDir)).toHaveLength(1);
-    await d.abort();
-    expect(readdirSync(store.spoolDir)).toEqual([]);
-    const u = await store.user(ALICE);
-    expect((await u.status('INBOX')).messages).toBe(0);
-    const d2 = store.beginDelivery();
-    d2.addRecipient(ALICE);
-    await expect(d2.commit()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    const d3 = store.beginDelivery();
-    await d3.body(Buffer.from('x'));
-    await expect(d3.commit()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-  });
-
-  it('delivers a stream, to another mailbox with flags, and announces it to watchers', async () => {
-    const store = newStore();
-    const u = await store.user(ALICE);
-    const events: MailboxEvent[] = [];
-    const off = u.watch('Archive', (e) => events.push(e));
-    const d = store.beginDelivery();
-    d.addRecipient(ALICE, { mailbox: 'Archive', flags: ['\\Seen'] });
-    const { Readable } = await import('node:stream');
-    await d.body(Readable.from([msgs[2]!.raw.subarray(0, 10), msgs[2]!.raw.subarray(10)]));
-    const [copy] = await d.commit();
-    off();
-    expect(copy).toMatchObject({ mailbox: 'Archive', uid: 1 });
-    expect(events).toEqual([expect.objectContaining({ type: 'exists', mailbox: 'Archive', uids: [1], uidNext: 2, messages: 1 })]);
-    const mb = await u.openMailbox('Archive');
-    expect((await mb.listMessages())[0]!.flags).toEqual(['\\Seen']);
-    expect(readdirSync(path.join(u.maildir, '.Archive', 'cur'))[0]).toMatch(/:2,S$/);
-    expect(await mb.readMessageBuffer(1)).toEqual(msgs[2]!.raw);
-  });
-
-  it('concurrent deliveries get distinct increasing UIDs', async () => {
-    const store = newStore();
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => deliver(store, [ALICE], msgs[i % msgs.length]!.raw)));
-    const uids = results.map((r) => r[0]!.uid).sort((a, b) => a - b);
-    expect(uids).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    const st = await (await store.user(ALICE)).status('INBOX');
-    expect(st).toMatchObject({ messages: 40, uidNext: 41, unseen: 40 });
-  });
-
-  it('the message count announced with each delivery stays right across expunge, copy, move and other batches', async () => {
-    const store = newStore();
-    const u = await store.user(ALICE);
-    const counts: number[] = [];
-    const off = u.watch('INBOX', (e) => {
-      if (e.type === 'exists') counts.push(e.messages);
-    });
-    const inbox = await u.openMailbox('INBOX');
-    for (const m of msgs.slice(0, 3)) await inbox.append(m.raw);
-    await inbox.setFlags([1], { mode: 'add', flags: ['\\Deleted'] });
-    await inbox.expunge();
-    await inbox.append(msgs[3]!.raw);
-    const archive = await u.openMailbox('Archive');
-    await archive.append(msgs[4]!.raw);
-    await archive.copy([1], 'INBOX');
-    await inbox.append(msgs[5]!.raw);
-    await inbox.move([2], 'Archive');
-    await deliver(store, [ALICE], msgs[6]!.raw);
-    off();
-    // 1, 2, 3, then 3-1+1, +1 copied, +1, -1 moved, +1 delivered
-    expect(counts).toEqual([1, 2, 3, 3, 4, 5, 5]);
-    expect((await u.status('INBOX')).messages).toBe(5);
   });
 });
 
@@ -291,20 +172,6 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
     expect(c.uidValidity).toBeGreaterThan(b.uidValidity);
   });
 
-  it('picks up a message linked into new/ whose index commit was lost (crash between link and commit)', async () => {
-    const root = path.join(tempDir(), 'mail');
-    let store = newStore(root);
-    await deliver(store, [ALICE], msgs[0]!.raw);
-    const md = (await store.user(ALICE)).maildir;
-    await store.close();
-    writeFileSync(path.join(md, 'new', `1700000000.M1P1Q1.elsewhere,S=${msgs[1]!.raw.length}`), msgs[1]!.raw);
-    store = newStore(root);
-    const inbox = await (await store.user(ALICE)).openMailbox('INBOX');
-    const list = await inbox.listMessages();
-    expect(list.map((m) => m.uid)).toEqual([1, 2]);
-    expect(await inbox.readMessageBuffer(2)).toEqual(msgs[1]!.raw);
-  });
-
   it('UIDNEXT survives kill -9 of a process in the middle of deliveries', async () => {
     const root = path.join(tempDir(), 'mail');
     const storeModule = path.resolve(import.meta.dirname, '../../../src/main/maildir/maildir-store.ts');
@@ -399,66 +266,5 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
     store = newStore(root);
     const [c] = await deliver(store, [ALICE], msgs[1]!.raw);
     expect(c!.uid).toBe(2);
-  });
-
-  it('keeps keywords through a rebuild of a Maildir that carries them as Dovecot does (after hearth dovecot-export)', async () => {
-    const root = path.join(tempDir(), 'mail');
-    let store = newStore(root);
-    for (const m of msgs.slice(0, 3)) await deliver(store, [ALICE], m.raw);
-    let u = await store.user(ALICE);
-    let inbox = await u.openMailbox('INBOX');
-    await inbox.setFlags([1], { mode: 'add', flags: ['$Label1', '\\Seen'] });
-    await inbox.setFlags([3], { mode: 'add', flags: ['$Forwarded'] });
-    await u.exportForDovecot();
-    await store.close();
-    for (const f of readdirSync(u.dir)) if (f.startsWith('hearth-index.sqlite')) rmSync(path.join(u.dir, f));
-    store = newStore(root);
-    u = await store.user(ALICE);
-    inbox = await u.openMailbox('INBOX');
-    const after = await inbox.listMessages();
-    const bodies = await Promise.all(after.map((m) => inbox.readMessageBuffer(m.uid)));
-    const flagsOf = (i: number) => after[bodies.findIndex((b) => b.equals(msgs[i]!.raw))]!.flags;
-    expect(flagsOf(0)).toEqual(expect.arrayContaining(['$Label1', '\\Seen']));
-    expect(flagsOf(1)).toEqual([]);
-    expect(flagsOf(2)).toEqual(['$Forwarded']);
-    await store.close();
-  });
-
-  it('rebuilds a deleted index from the Maildir: mail and flags are there, UIDVALIDITY greater', async () => {
-    const root = path.join(tempDir(), 'mail');
-    let store = newStore(root);
-    for (const m of msgs.slice(0, 5)) await deliver(store, [ALICE], m.raw);
-    let u = await store.user(ALICE);
-    await u.createMailbox('Receipts/2024');
-    await u.append('Receipts/2024', msgs[6]!.raw, { flags: ['\\Seen'] });
-    let inbox = await u.openMailbox('INBOX');
-    await inbox.setFlags([2], { mode: 'add', flags: ['\\Seen', '\\Flagged'] });
-    await inbox.setFlags([4], { mode: 'add', flags: ['\\Answered', '\\Seen'] });
-    await inbox.remove([5]);
-    const before = await inbox.listMessages();
-    const v = inbox.uidValidity;
-    await store.close();
-    for (const f of readdirSync(u.dir)) if (f.startsWith('hearth-index.sqlite')) rmSync(path.join(u.dir, f));
-    store = newStore(root);
-    u = await store.user(ALICE);
-    inbox = await u.openMailbox('INBOX');
-    expect(inbox.uidValidity).toBeGreaterThan(v);
-    const after = await inbox.listMessages();
-    expect(after).toHaveLength(4);
-    const bodies = await Promise.all(after.map((m) => inbox.readMessageBuffer(m.uid)));
-    const bySubject = new Map(after.map((m, i) => [bodies[i]!.toString('latin1'), m.flags]));
-    for (const b of before) {
-      const raw = msgs[b.uid - 1]!.raw.toString('latin1');
-      expect(bySubject.get(raw)).toEqual(b.flags.filter((f) => f.startsWith('\\')));
-    }
-    expect((await u.listMailboxes()).map((m) => [m.name, m.specialUse])).toEqual(
-      expect.arrayContaining([
-        ['Sent', '\\Sent'],
-        ['Receipts/2024', null],
-        ['Trash', '\\Trash'],
-      ]),
-    );
-    expect(await (await u.openMailbox('Receipts/2024')).listMessages()).toEqual([expect.objectContaining({ flags: ['\\Seen'] })]);
-    expect(readFileSync(path.join(u.dir, 'hearth-uidvalidity'), 'utf8').trim()).toMatch(/^\d+$/);
   });
 });

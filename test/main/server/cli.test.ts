@@ -208,7 +208,7 @@ describe('hearth serve', () => {
       const inbox = await (await store.user('alice@home.arpa')).openMailbox('INBOX');
       const list = await inbox.listMessages();
       // three messages, UIDs ascending; each unclean stop moves UIDNEXT past the UIDs reserved for
-      // deliveries (see UserStore.flush), so there are gaps
+      // deliveries (see InsertQueue.flush), so there are gaps
       expect(list).toHaveLength(3);
       expect(list[0]!.uid).toBe(1);
       expect(list[1]!.uid).toBeGreaterThan(1);

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import type { ComposeMessage, Identity, OutboxItem, OutboxState } from '../../../shared/api.ts';
 import { HearthError, type ErrorCode } from '../../../shared/errors.ts';
-import { writeFileAtomic } from '../../base/fs-atomic.ts';
+import { atomicWriteFileSync } from '../../base/fs-durable.ts';
 import type { Logger } from '../../base/log.ts';
 import { sendLimits } from '../../base/limits.ts';
 import { assertPlaintextAllowed } from '../../base/net.ts';
@@ -123,7 +123,7 @@ export class Outbox {
   }
 
   private save(item: StoredItem): void {
-    writeFileAtomic(this.json(item.id), JSON.stringify(item));
+    atomicWriteFileSync(this.json(item.id), JSON.stringify(item));
     this.items.set(item.id, item);
   }
 
@@ -151,7 +151,7 @@ export class Outbox {
         const dataSent = item.stage === 'data-sent';
         item = { ...item, state: 'queued', stage: null, until: null, checkSentFirst: dataSent || item.checkSentFirst };
         this.d.log.info('outbox: interrupted attempt', { id: item.id, dataSent });
-        writeFileAtomic(this.json(item.id), JSON.stringify(item));
+        atomicWriteFileSync(this.json(item.id), JSON.stringify(item));
       }
       this.items.set(item.id, item);
     }
@@ -235,7 +235,7 @@ export class Outbox {
       sentCopy: null,
       compose: { ...m, attachments: m.attachments },
     };
-    writeFileAtomic(this.eml(id), composed.raw);
+    atomicWriteFileSync(this.eml(id), composed.raw);
     this.save(item);
     if (m.draftId) this.deleteDraft(m.draftId);
     this.d.observeRecipients([...composed.recipients.to, ...composed.recipients.cc, ...composed.recipients.bcc]);
@@ -424,7 +424,7 @@ export class Outbox {
       serverMessageId: prev?.serverMessageId ?? `<draft.${draftId}@${domain}>`,
       message: { ...m, draftId },
     };
-    writeFileAtomic(this.draftFile(draftId), JSON.stringify(draft));
+    atomicWriteFileSync(this.draftFile(draftId), JSON.stringify(draft));
     this.chainDraft(draftId, async () => {
       const latest = this.readDraft(draftId);
       if (!latest || latest.saved !== draft.saved) return; // a newer save will do it

@@ -7,7 +7,7 @@ import { readFileSync, statSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { HearthError } from '../../../shared/errors.ts';
-import { atomicWriteFile } from '../../base/fsutil.ts';
+import { atomicWriteFile } from '../../base/fs-durable.ts';
 import { hashPassword } from './password.ts';
 
 export const CONFIG_FILE = 'server.json';

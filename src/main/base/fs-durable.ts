@@ -1,7 +1,9 @@
-// Durable file-system helpers: directory fsync (batched across concurrent callers), atomic writes.
+// Durable file-system helpers for the client and the server: fsync of files and directories
+// (directory fsyncs batched across concurrent callers), and atomic writes that leave either the old
+// or the new content after a crash, never a torn file.
 
-import { open, rename, writeFile, unlink } from 'node:fs/promises';
-import { openSync, fdatasync, fsync, fsyncSync, closeSync, writeFileSync, renameSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { closeSync, fdatasync, fsync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -74,10 +76,17 @@ export class DirSyncer {
   }
 }
 
-/** Write a file atomically and durably: write tmp, fsync, rename over, fsync the directory. */
+// Atomic write, in both forms: write a hidden temp file beside the target, fsync it, rename it over
+// the target, fsync the folder. A failure before the rename removes the temp file again.
+
+/** The temp file an atomic write of `file` goes through: hidden, in the same folder (rename stays atomic), unique. */
+function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Write a file atomically and durably (for the server: the fsyncs wait in the thread pool). */
 export async function atomicWriteFile(file: string, data: string | Buffer, mode = 0o600): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathFor(file);
   const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
@@ -94,21 +103,35 @@ export async function atomicWriteFile(file: string, data: string | Buffer, mode 
     await unlink(tmp).catch(() => {});
     throw e;
   }
-  await fsyncDir(dir);
+  await fsyncDir(path.dirname(file));
 }
 
+/** The same, synchronously (for the client's state files, written by synchronous code). */
 export function atomicWriteFileSync(file: string, data: string | Buffer, mode = 0o600): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  writeFileSync(tmp, data, { mode });
-  const fd = openSync(tmp, 'r+');
+  const tmp = tempPathFor(file);
+  const fd = openSync(tmp, 'w', mode);
   try {
+    writeFileSync(fd, data);
     fsyncSync(fd);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    removeQuietlySync(tmp);
+    throw e;
   }
-  renameSync(tmp, file);
-  fsyncDirSync(dir);
+  closeSync(fd);
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    removeQuietlySync(tmp);
+    throw e;
+  }
+  fsyncDirSync(path.dirname(file));
 }
 
-export { writeFile };
+function removeQuietlySync(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* already gone */
+  }
+}
