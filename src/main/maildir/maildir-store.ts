@@ -973,7 +973,7 @@ export class UserStore implements UserMailStore {
     this.pending = [];
     if (jobs.length === 0) return;
     const results: Array<{ uidValidity: number; uid: number } | Error> = [];
-    const perMailbox = new Map<number, { row: MailboxRow; uids: number[]; modseq: number; origin?: unknown }>();
+    const perMailbox = new Map<number, { row: MailboxRow; uids: number[]; keywords: Set<string>; modseq: number; origin?: unknown }>();
     try {
       // 1. make sure each mailbox has enough reserved UIDs/MODSEQs (durable, rarely needed)
       const need = new Map<string, number>();
@@ -1003,12 +1003,13 @@ export class UserStore implements UserMailStore {
             }
             let acc = perMailbox.get(mb.id);
             if (!acc) {
-              acc = { row: { ...mb }, uids: [], modseq: mb.highest_modseq + 1, origin: j.origin };
+              acc = { row: { ...mb }, uids: [], keywords: new Set(), modseq: mb.highest_modseq + 1, origin: j.origin };
               perMailbox.set(mb.id, acc);
             }
             const uid = acc.row.uidnext++;
             this.st.insertMessage.run(mb.id, uid, j.base, j.inCur ? 1 : 0, flagsToString(j.flags), acc.modseq, j.size, j.internalDate);
             acc.uids.push(uid);
+            for (const f of j.flags) if (!f.startsWith('\\')) acc.keywords.add(f);
             results.push({ uidValidity: mb.uidvalidity, uid });
           }
           for (const acc of perMailbox.values()) {
@@ -1041,6 +1042,7 @@ export class UserStore implements UserMailStore {
         uidNext: acc.row.uidnext,
         messages: this.countMessages(acc.row.id),
         highestModseq: acc.modseq,
+        keywords: [...acc.keywords],
         origin: acc.origin,
       });
     }
@@ -1321,6 +1323,7 @@ export class UserStore implements UserMailStore {
         uidNext: out.uidnext,
         messages: destCount,
         highestModseq: out.modseq,
+        keywords: [...new Set(linked.flatMap((l) => flagsFromString(l.row.flags).filter((f) => !f.startsWith('\\'))))],
         origin,
       });
       if (move && out.expunged.length > 0) {

@@ -276,6 +276,12 @@ export class ImapSession {
     if (lines.length) this.send(lines);
   }
 
+  /** Untagged FLAGS for keywords the client has not been told of (before a FETCH may show them). */
+  announceKeywords(): void {
+    const lines = this.selected?.announceKeywords();
+    if (lines?.length) this.send(lines);
+  }
+
   // ---- output ----
 
   /** Queue response parts; they are written in order. Resolves when written. */

@@ -276,6 +276,7 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
       seenChanged = new Set(unseen);
     }
   }
+  session.announceKeywords();
   const msnByUid = new Map<number, MessageRef>(refs.map((r) => [r.uid, r]));
   const need = structureNeed(items);
   const user = session.user!.address;

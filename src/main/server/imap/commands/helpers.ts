@@ -87,6 +87,8 @@ export function flagsArg(node: ImapNode | undefined): string[] {
 const SYSTEM = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'];
 
 export function normaliseFlag(f: string): string | null {
+  // NIL is an atom, but every parser reads it as "nothing" in a flag list: never a keyword.
+  if (f.toUpperCase() === 'NIL') return null;
   if (f.startsWith('\\')) {
     const sys = SYSTEM.find((s) => s.toLowerCase() === f.toLowerCase());
     return sys ?? null;

@@ -38,6 +38,7 @@ export const store: CommandSpec = {
       ...(unchangedSince !== undefined ? { unchangedSince } : {}),
       origin: session,
     });
+    session.announceKeywords();
     const withModseq = session.condstore || session.qresync;
     const lines: string[] = [];
     for (const meta of result.updated) {
