@@ -244,6 +244,8 @@ export class ImapSession {
     else this.badCommands = 0;
     // Untagged updates for other sessions' changes before the tagged reply.
     if (this.selected && this.state === 'selected' && spec.reportsChanges !== false) {
+      // RFC 3501 7.4.1: no EXPUNGE during FETCH, STORE or SEARCH; "An EXPUNGE response MAY be
+      // sent during a UID command" (Dovecot sends them at the end of UID FETCH/STORE/SEARCH too).
       const allow = spec.allowExpunge !== false || uid;
       this.flushUpdates(allow);
     }
