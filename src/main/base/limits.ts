@@ -130,6 +130,18 @@ export const pop3ClientLimits = {
   pipelineWindow: 64,
 } as const;
 
+/** The household server's authentication cache (src/main/server/users/auth-cache.ts). */
+export const authCacheLimits = {
+  /**
+   * How long a successful password check is remembered, ms, counted from that check (not
+   * extended by use). Dovecot's auth_cache_ttl is an hour too; a password change or a removed
+   * user ends the entry at once, so this only bounds how long a keyed hash stays in memory.
+   */
+  ttlMs: 60 * 60_000,
+  /** Entries kept (one per user at most; the oldest goes first). */
+  maxEntries: 1000,
+} as const;
+
 /** The household POP3 server (src/main/server/pop3). */
 export const pop3ServerLimits = {
   /** Longest command line accepted, CRLF included (RFC 2449 says 255; AUTH PLAIN responses need more). */

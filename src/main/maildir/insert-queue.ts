@@ -62,7 +62,7 @@ export class InsertQueue {
     this.pending = [];
     if (jobs.length === 0) return;
     const results: Array<{ uidValidity: number; uid: number } | Error> = [];
-    const perMailbox = new Map<number, { row: MailboxRow; uids: number[]; modseq: number; origin?: unknown }>();
+    const perMailbox = new Map<number, { row: MailboxRow; uids: number[]; keywords: Set<string>; modseq: number; origin?: unknown }>();
     try {
       // 1. make sure each mailbox has enough reserved UIDs/MODSEQs (durable, rarely needed)
       const need = new Map<string, number>();
@@ -92,12 +92,13 @@ export class InsertQueue {
             }
             let acc = perMailbox.get(mb.id);
             if (!acc) {
-              acc = { row: { ...mb }, uids: [], modseq: mb.highest_modseq + 1, origin: j.origin };
+              acc = { row: { ...mb }, uids: [], keywords: new Set(), modseq: mb.highest_modseq + 1, origin: j.origin };
               perMailbox.set(mb.id, acc);
             }
             const uid = acc.row.uidnext++;
             this.index.st.insertMessage.run(mb.id, uid, j.base, j.inCur ? 1 : 0, flagsToString(j.flags), acc.modseq, j.size, j.internalDate);
             acc.uids.push(uid);
+            for (const f of j.flags) if (!f.startsWith('\\')) acc.keywords.add(f);
             results.push({ uidValidity: mb.uidvalidity, uid });
           }
           for (const acc of perMailbox.values()) {
@@ -127,6 +128,7 @@ export class InsertQueue {
         uidNext: acc.row.uidnext,
         messages: this.index.countMessages(acc.row.id),
         highestModseq: acc.modseq,
+        keywords: [...acc.keywords],
         origin: acc.origin,
       });
     }

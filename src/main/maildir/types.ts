@@ -127,7 +127,17 @@ export interface ChangesSince {
 
 /** Change events, delivered in-process (EventEmitter) to everyone watching the mailbox. */
 export type MailboxEvent =
-  | { type: 'exists'; mailbox: string; uids: number[]; uidNext: number; messages: number; highestModseq: number; origin?: unknown }
+  | {
+      type: 'exists';
+      mailbox: string;
+      uids: number[];
+      uidNext: number;
+      messages: number;
+      highestModseq: number;
+      /** The keywords the new messages carry, so that IMAP sessions can announce new ones first (RFC 3501 7.2.6). */
+      keywords?: string[];
+      origin?: unknown;
+    }
   | { type: 'flags'; mailbox: string; messages: MessageMeta[]; highestModseq: number; origin?: unknown }
   | { type: 'expunge'; mailbox: string; uids: number[]; highestModseq: number; origin?: unknown }
   /** The mailbox was deleted or renamed away (or recreated with a new UIDVALIDITY): sessions that selected it must drop it. */

@@ -557,6 +557,7 @@ export class UserStore implements UserMailStore {
         uidNext: out.uidnext,
         messages: destCount,
         highestModseq: out.modseq,
+        keywords: [...new Set(linked.flatMap((l) => flagsFromString(l.row.flags).filter((f) => !f.startsWith('\\'))))],
         origin,
       });
       if (move && out.expunged.length > 0) {

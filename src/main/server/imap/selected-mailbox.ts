@@ -1,6 +1,14 @@
-// The per-session view of a selected mailbox: the MSN <-> UID map, and the queue of changes made
-// by others that the client has not been told about yet. Expunges are only applied to the map
-// when they are announced, so a client's MSNs stay valid until then (RFC 3501 7.4.1).
+// The per-session view of a selected mailbox: the MSN <-> UID map, the keywords the client was
+// told of, and the queue of changes made by others that the client has not been told about yet.
+//
+// The view only changes where the client can follow (RFC 3501 5.2, 7.3.1, 7.4.1; RFC 9051 7.5.1):
+// - outside drain() the map is exactly what the client was told, so every MSN a command uses or
+//   answers with is one the client knows;
+// - drain() applies queued changes in order and answers them in an order the client can follow:
+//   keywords first (FLAGS), flag updates of known messages, EXPUNGEs of known messages (each
+//   number valid when sent, highest first), then EXISTS for the new ones. A message that arrived
+//   and went between two drains is never mentioned, and new messages get no FETCH before EXISTS;
+// - expunges are only applied when they may be announced, so MSNs stay valid until then.
 import type { MailboxEvent, MailboxHandle, MessageMeta, UidSet } from '../../maildir/types.ts';
 import { atom } from './protocol/response.ts';
 import type { ImapValue } from './protocol/response.ts';
@@ -10,6 +18,8 @@ export interface ViewOptions {
   condstore: boolean;
   qresync: boolean;
 }
+
+const FLAGS_ORDER = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
 export class SelectedMailbox {
   readonly handle: MailboxHandle;
@@ -21,6 +31,10 @@ export class SelectedMailbox {
   gone = false;
   private events: MailboxEvent[] = [];
   private pendingExpunge = new Set<number>();
+  /** Keywords announced in FLAGS (RFC 3501 7.2.6), in the order they were. */
+  private readonly keywords = new Set<string>();
+  /** Keywords that changes (ours too) brought in and FLAGS has not announced yet. */
+  private readonly newKeywords = new Set<string>();
   private unwatch: () => void;
   private readonly origin: unknown;
   /** Called when an event arrives (IDLE flushes at once). */
@@ -35,6 +49,10 @@ export class SelectedMailbox {
     this.origin = origin;
     this.unwatch = handle.watch((ev) => {
       this.events.push(ev);
+      // Noted at once, not at drain: a FETCH or STORE answered before the next drain may already
+      // show these keywords, and must announce them first.
+      if (ev.type === 'flags') for (const m of ev.messages) this.noteKeywords(m.flags);
+      else if (ev.type === 'exists' && ev.keywords) this.noteKeywords(ev.keywords);
       this.onEvent?.();
     });
   }
@@ -80,14 +98,19 @@ export class SelectedMailbox {
   }
 
   /**
-   * Apply queued events and return the untagged responses for them. Expunges are held back when
-   * !allowExpunge. `flagsFor` decides which flag changes to report (our own STORE already did).
+   * Apply queued events and return the untagged responses for them, in an order the client can
+   * follow (see the top of this file). Expunges of known messages are held back when
+   * !allowExpunge; our own flag changes are not repeated (our STORE or FETCH reported them).
    */
   drain(allowExpunge: boolean, opts: ViewOptions): Array<Buffer | string> {
-    const out: Array<Buffer | string> = [];
+    const out: Array<Buffer | string> = this.announceKeywords();
     const events = this.events;
     this.events = [];
-    let existsChanged = false;
+    // Messages 1..told are the ones the client knows; those past it arrived during this drain.
+    let told = this.uids.length;
+    // Per message, its latest flags and whether someone else changed them: one line with the
+    // state as it is now, never an older one after our own STORE or FETCH showed a newer one.
+    const changed = new Map<number, { meta: MessageMeta; byOthers: boolean }>();
     for (const ev of events) {
       switch (ev.type) {
         case 'gone':
@@ -96,35 +119,75 @@ export class SelectedMailbox {
         case 'exists': {
           const max = this.maxUid;
           const fresh = ev.uids.filter((u) => u > max).sort((a, b) => a - b);
-          if (fresh.length) {
-            this.uids.push(...fresh);
-            existsChanged = true;
-          }
+          if (fresh.length) this.uids.push(...fresh);
           if (ev.highestModseq > this.highestModseq) this.highestModseq = ev.highestModseq;
           break;
         }
         case 'flags':
-          if (ev.origin !== this.origin) {
-            for (const m of ev.messages) {
-              const msn = this.msnOf(m.uid);
-              if (!msn) continue;
-              out.push(fetchFlagsLine(msn, m, true, opts.condstore || opts.qresync));
-            }
+          for (const m of ev.messages) {
+            const seen = changed.get(m.uid);
+            changed.set(m.uid, { meta: m, byOthers: (seen?.byOthers ?? false) || ev.origin !== this.origin });
           }
           if (ev.highestModseq > this.highestModseq) this.highestModseq = ev.highestModseq;
           break;
         case 'expunge':
-          for (const u of ev.uids) if (this.msnOf(u)) this.pendingExpunge.add(u);
+          for (const u of ev.uids) {
+            const msn = this.msnOf(u);
+            if (!msn) continue;
+            // Never announced: it simply leaves the part of the view the client does not know.
+            if (msn > told) this.uids.splice(msn - 1, 1);
+            else this.pendingExpunge.add(u);
+          }
           if (ev.highestModseq > this.highestModseq) this.highestModseq = ev.highestModseq;
           break;
       }
     }
-    if (allowExpunge && this.pendingExpunge.size) out.push(...this.announceExpunge([...this.pendingExpunge], opts));
-    if (existsChanged) {
+    for (const [uid, { meta, byOthers }] of changed) {
+      const msn = this.msnOf(uid);
+      // Our own changes were reported by our STORE or FETCH. A message not announced yet gets no
+      // FETCH: its EXISTS comes below, and the client asks for its flags when it wants them.
+      if (!byOthers || !msn || msn > told) continue;
+      out.push(fetchFlagsLine(msn, meta, true, opts.condstore || opts.qresync));
+    }
+    if (allowExpunge && this.pendingExpunge.size) {
+      const before = this.uids.length;
+      out.push(...this.announceExpunge([...this.pendingExpunge], opts));
+      told -= before - this.uids.length;
+    }
+    if (this.uids.length > told) {
       out.push(Buffer.from(`* ${this.uids.length} EXISTS\r\n`));
       out.push(Buffer.from(`* 0 RECENT\r\n`));
     }
     return out;
+  }
+
+  // ---- keywords (RFC 3501 7.2.6: FLAGS before any FETCH shows a new one) ----
+
+  /** The keywords a SELECT found on the messages; FLAGS announces them with the SELECT. */
+  setKeywords(keywords: Iterable<string>): void {
+    for (const k of keywords) this.keywords.add(k);
+    for (const k of this.keywords) this.newKeywords.delete(k);
+  }
+
+  private noteKeywords(flags: readonly string[]): void {
+    for (const f of flags) if (!f.startsWith('\\') && !this.keywords.has(f)) this.newKeywords.add(f);
+  }
+
+  /** `* FLAGS` and `* OK [PERMANENTFLAGS]` for the mailbox's flags as now known. */
+  flagsLines(): string[] {
+    const flags = [...FLAGS_ORDER, ...this.keywords].join(' ');
+    return [`* FLAGS (${flags})\r\n`, `* OK [PERMANENTFLAGS (${this.readOnly ? '' : flags + ' \\*'})] Flags permitted\r\n`];
+  }
+
+  /**
+   * The FLAGS and PERMANENTFLAGS lines when keywords came in that the client was not told of,
+   * else nothing. FETCH and STORE call it before their own responses; drain() first of all.
+   */
+  announceKeywords(): string[] {
+    if (!this.newKeywords.size) return [];
+    for (const k of this.newKeywords) this.keywords.add(k);
+    this.newKeywords.clear();
+    return this.flagsLines();
   }
 
   /** EXPUNGE (or VANISHED under QRESYNC) responses for UIDs, removing them from the map. */

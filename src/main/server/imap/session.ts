@@ -244,6 +244,8 @@ export class ImapSession {
     else this.badCommands = 0;
     // Untagged updates for other sessions' changes before the tagged reply.
     if (this.selected && this.state === 'selected' && spec.reportsChanges !== false) {
+      // RFC 3501 7.4.1: no EXPUNGE during FETCH, STORE or SEARCH; "An EXPUNGE response MAY be
+      // sent during a UID command" (Dovecot sends them at the end of UID FETCH/STORE/SEARCH too).
       const allow = spec.allowExpunge !== false || uid;
       this.flushUpdates(allow);
     }
@@ -274,6 +276,12 @@ export class ImapSession {
       return;
     }
     if (lines.length) this.send(lines);
+  }
+
+  /** Untagged FLAGS for keywords the client has not been told of (before a FETCH may show them). */
+  announceKeywords(): void {
+    const lines = this.selected?.announceKeywords();
+    if (lines?.length) this.send(lines);
   }
 
   // ---- output ----

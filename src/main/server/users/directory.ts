@@ -1,36 +1,51 @@
 // UserDirectory over DATA/server.json; re-reads the file when it changes (the CLI edits it while
-// the server runs).
+// the server runs). Successful logins are remembered for a while (./auth-cache.ts), so IMAP, POP3
+// and SMTP AUTH pay the scrypt verification once per user and password, not once per connection.
 
 import { stat } from 'node:fs/promises';
 import type { User, UserDirectory } from './types.ts';
 import { configPath, domainOf, readConfigSync, type ServerConfig } from './config.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
+import { AuthCache } from './auth-cache.ts';
+import { authCacheLimits } from '../../base/limits.ts';
 
 export class ConfigUserDirectory implements UserDirectory {
   private cfg: ServerConfig;
-  private mtime = 0;
+  /** What identifies the version of server.json last read (a rewrite changes at least one part). */
+  private generation = '';
   private readonly dataDir: string;
+  readonly authCache: AuthCache;
 
-  constructor(dataDir: string, initial?: ServerConfig) {
+  constructor(dataDir: string, initial?: ServerConfig, options: { authCache?: AuthCache } = {}) {
     this.dataDir = dataDir;
     const cfg = initial ?? readConfigSync(dataDir);
     if (!cfg) throw new Error(`No server configuration in ${dataDir}`);
     this.cfg = cfg;
+    this.authCache = options.authCache ?? new AuthCache(authCacheLimits);
   }
 
-  /** Re-read server.json if it changed since last time. */
+  /** Re-read server.json if it changed since last time (here or by another process). */
   async refresh(): Promise<ServerConfig> {
     try {
       const st = await stat(configPath(this.dataDir));
-      if (st.mtimeMs !== this.mtime) {
+      // The CLI replaces the file atomically: a new inode and times, usually a new size too.
+      const generation = `${st.ino}/${st.mtimeMs}/${st.ctimeMs}/${st.size}`;
+      if (generation !== this.generation) {
         const next = readConfigSync(this.dataDir);
-        if (next) this.cfg = next;
-        this.mtime = st.mtimeMs;
+        if (next) this.replace(next);
+        this.generation = generation;
       }
     } catch {
       /* keep what we have */
     }
     return this.cfg;
+  }
+
+  /** Takes a new configuration; remembered logins of removed users or changed passwords end. */
+  private replace(next: ServerConfig): void {
+    const now = new Map(next.users.map((u) => [u.address, u.passwordHash]));
+    for (const u of this.cfg.users) if (now.get(u.address) !== u.passwordHash) this.authCache.forget(u.address);
+    this.cfg = next;
   }
 
   get config(): ServerConfig {
@@ -44,8 +59,14 @@ export class ConfigUserDirectory implements UserDirectory {
       .toLowerCase()
       .normalize('NFC');
     const u = cfg.users.find((x) => x.address === a);
-    const ok = await verifyPassword(String(password ?? ''), u ? u.passwordHash : await dummyPasswordHash());
-    return u && ok ? toUser(u) : null;
+    const pw = String(password ?? '');
+    if (!u) {
+      // Unknown users cost a full verification too, and are never remembered.
+      await verifyPassword(pw, await dummyPasswordHash());
+      return null;
+    }
+    const ok = await this.authCache.verify(a, pw, u.passwordHash, () => verifyPassword(pw, u.passwordHash));
+    return ok ? toUser(u) : null;
   }
 
   async resolveRecipient(address: string): Promise<string[] | null> {

@@ -37,6 +37,7 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
   // Set \Seen first so the FLAGS we return are the new ones.
   const setsSeen = !sel.readOnly && request.items.some((i) => i.kind === 'section' && i.setsSeen);
   const seen = setsSeen ? await markSeen(session, sel, metas) : { metas, changed: new Set<number>() };
+  session.announceKeywords();
   const plan: FetchPlan = {
     session,
     user: session.user!.address,

@@ -8,9 +8,17 @@ export const idle: CommandSpec = {
     session.send(['+ idling\r\n']);
     session.flushUpdates(true);
     const sel = session.selected;
+    // One flush per burst of events (a MOVE emits two), and none once IDLE is over: a flush
+    // queued just before DONE must not run while the next command (a FETCH, say) is answered.
+    let active = true;
+    let queued = false;
     if (sel)
-      sel.onEvent = () =>
+      sel.onEvent = () => {
+        if (queued) return;
+        queued = true;
         queueMicrotask(() => {
+          queued = false;
+          if (!active) return;
           // Runs outside the command's try/catch: an error here must end this session only.
           try {
             session.flushUpdates(true);
@@ -18,11 +26,13 @@ export const idle: CommandSpec = {
             session.fail(err);
           }
         });
+      };
     try {
       const line = await session.readLine();
       if (line === null) return;
       if (line.trim().toUpperCase() !== 'DONE') throw bad('Expected DONE');
     } finally {
+      active = false;
       if (sel) sel.onEvent = null;
     }
   },

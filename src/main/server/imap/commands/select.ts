@@ -7,8 +7,6 @@ import type { ImapNode } from '../protocol/tokenizer.ts';
 import { numberArg } from '../protocol/arguments.ts';
 import { mailboxArg, requireMail } from './helpers.ts';
 
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
-
 interface QresyncParams {
   uidValidity: number;
   modseq: number;
@@ -61,13 +59,8 @@ async function runSelect(ctx: CommandContext, readOnly: boolean) {
       for (const f of m.flags) if (!f.startsWith('\\')) keywords.add(f);
       if (!firstUnseen && !m.flags.includes('\\Seen')) firstUnseen = i + 1;
     });
-    const flags = [...SYSTEM_FLAGS, ...keywords].join(' ');
-    const lines: (string | Buffer)[] = [
-      `* FLAGS (${flags})\r\n`,
-      `* OK [PERMANENTFLAGS (${readOnly ? '' : flags + ' \\*'})] Flags permitted\r\n`,
-      `* ${sel.uids.length} EXISTS\r\n`,
-      `* 0 RECENT\r\n`,
-    ];
+    sel.setKeywords(keywords);
+    const lines: (string | Buffer)[] = [...sel.flagsLines(), `* ${sel.uids.length} EXISTS\r\n`, `* 0 RECENT\r\n`];
     if (firstUnseen) lines.push(`* OK [UNSEEN ${firstUnseen}] First unseen\r\n`);
     lines.push(`* OK [UIDVALIDITY ${handle.uidValidity}] UIDs valid\r\n`, `* OK [UIDNEXT ${st.uidNext}] Predicted next UID\r\n`);
     lines.push(`* OK [HIGHESTMODSEQ ${st.highestModseq}] Highest\r\n`);

@@ -22,6 +22,7 @@ async function runStore({ session, args, uid }: CommandContext): Promise<Command
     ...(unchangedSince !== null ? { unchangedSince } : {}),
     origin: session,
   });
+  session.announceKeywords();
   // With UNCHANGEDSINCE the client must learn the new MODSEQ even for .SILENT (RFC 7162 3.1.3).
   if (!request.silent || unchangedSince !== null) sendNewFlags(session, sel, result.updated, uid);
   if (result.failed.length) {

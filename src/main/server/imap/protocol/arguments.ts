@@ -41,6 +41,8 @@ const SYSTEM = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'];
 
 /** A system flag in its canonical spelling, or a keyword (RFC 3501 9, flag-keyword); null if neither. */
 export function normaliseFlag(f: string): string | null {
+  // NIL is an atom, but every parser reads it as "nothing" in a flag list: never a keyword.
+  if (f.toUpperCase() === 'NIL') return null;
   if (f.startsWith('\\')) {
     const sys = SYSTEM.find((s) => s.toLowerCase() === f.toLowerCase());
     return sys ?? null;
