@@ -20,7 +20,7 @@ import { syncLimits } from '../../base/limits.ts';
 import type { CacheDb, MailboxRow, MessageInput } from '../cache/cache-db.ts';
 import { MaildirStore, type UserStore } from '../../maildir/maildir-store.ts';
 import type { ImapSettings } from '../imap/connect.ts';
-import { parseMessageBody } from '../imap/imap-account.ts';
+import { parseMessageBody } from '../../mail/message-body.ts';
 import { Pop3Client, type Pop3UidlEntry } from './client.ts';
 
 export interface Pop3Options {

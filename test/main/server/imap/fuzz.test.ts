@@ -7,7 +7,9 @@ import { tokenizeCommand, ImapParseError } from '../../../../src/main/server/ima
 import { parseSearch, SearchSyntaxError } from '../../../../src/main/server/imap/protocol/search-query.ts';
 import { parseFetchItems } from '../../../../src/main/server/imap/commands/fetch.ts';
 import { CommandError } from '../../../../src/main/server/imap/command-types.ts';
-import { parseMessageStructure, bodyStructure, envelope } from '../../../../src/main/server/imap/protocol/mime-structure.ts';
+import { parseMessageStructure } from '../../../../src/main/mail/mime-tree.ts';
+import { bodyStructure } from '../../../../src/main/server/imap/protocol/body-structure.ts';
+import { envelope } from '../../../../src/main/server/imap/protocol/envelope.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
 import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
 import type { TestServer } from '../../../support/imap-harness.ts';
