@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from '../base/log.ts';
 import { createLogger } from '../base/log.ts';
+import { domainOf } from '../mail/addresses.ts';
 import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
 import type { MailStore } from '../maildir/types.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
@@ -149,8 +150,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   // Postfix's permit_sasl_authenticated); everyone else gets mail for local users only.
   const smtpHooks: InboundHooks = options.smtpHooks ?? {
     async onRcptTo(r) {
-      const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
-      if (r.authenticatedUser && !users.isLocalDomain(domain)) return { action: 'relay' };
+      if (r.authenticatedUser && !users.isLocalDomain(domainOf(r.address))) return { action: 'relay' };
       return null;
     },
     async relay(m) {

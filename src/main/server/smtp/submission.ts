@@ -6,7 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import type { Relay } from '../relay/relay.ts';
-import { domainOf } from '../relay/router.ts';
+import { domainOf } from '../../mail/addresses.ts';
 import { relayLimits } from '../../base/limits.ts';
 import { HearthError } from '../../../shared/errors.ts';
 
