@@ -1,6 +1,8 @@
-// Maps socket, TLS and protocol-library failures to the error catalogue, keeping the server's
-// own words (never a password) so the UI can say exactly what went wrong.
-import { isIP } from 'node:net';
+// Network helpers for every connection Hearth makes or accepts: whether a host is this computer
+// (plain text is allowed there only), and socket, TLS and protocol-library failures mapped to the
+// error catalogue, keeping the server's own words (never a password) so the UI can say exactly
+// what went wrong.
+import { BlockList, isIP } from 'node:net';
 import { HearthError } from '../../shared/errors.ts';
 
 const CERT_CODES = new Set([
@@ -14,17 +16,29 @@ const CERT_CODES = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-export function isLoopbackHost(host: string): boolean {
+const loopbackAddresses = new BlockList();
+loopbackAddresses.addSubnet('127.0.0.0', 8, 'ipv4');
+loopbackAddresses.addAddress('::1', 'ipv6');
+
+/**
+ * True for a host name or address that never leaves this computer: 127.0.0.0/8 and ::1 in any
+ * spelling (RFC 6890), IPv4-mapped ::ffff:127.x.y.z (how a dual-stack socket reports an IPv4
+ * client), and "localhost" and names under it (RFC 6761 6.3). An IPv6 address may be in brackets.
+ */
+export function isLoopback(host: string | undefined): boolean {
+  if (!host) return false;
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1';
+  const family = isIP(h);
+  // BlockList matches an IPv4-mapped IPv6 address against the IPv4 rules.
+  if (family === 4) return loopbackAddresses.check(h, 'ipv4');
+  if (family === 6) return loopbackAddresses.check(h, 'ipv6');
   return false;
 }
 
 /** Refuses to send credentials unencrypted anywhere but this computer. */
 export function assertPlaintextAllowed(host: string, tls: 'tls' | 'starttls' | 'plain'): void {
-  if (tls === 'plain' && !isLoopbackHost(host)) {
+  if (tls === 'plain' && !isLoopback(host)) {
     throw new HearthError('PLAINTEXT_REFUSED', `Unencrypted connections are only allowed to this computer, not to ${host}`);
   }
 }

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { HearthError } from '../../../shared/errors.ts';
 import { pop3ClientLimits } from '../../base/limits.ts';
+import { isLoopback } from '../../base/net.ts';
 import { silentLogger } from '../../base/log.ts';
 import type { Logger } from '../../base/log.ts';
 import { DotUnstuffer } from './dot-unstuffer.ts';
@@ -104,16 +105,6 @@ const ErrorText = {
   network: 'The network connection failed',
 };
 
-/** True for addresses that never leave this computer. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (h === '::1') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  return mapped ? mapped[1]!.startsWith('127.') : false;
-}
-
 export class Pop3Client {
   /** The server greeting line (without "+OK "). */
   greeting = '';
@@ -146,7 +137,7 @@ export class Pop3Client {
 
   /** Connects, reads the greeting, upgrades with STLS when asked, and reads CAPA. */
   static async connect(opts: Pop3ClientOptions): Promise<Pop3Client> {
-    if (opts.security === 'none' && !isLoopbackHost(opts.host)) {
+    if (opts.security === 'none' && !isLoopback(opts.host)) {
       throw new HearthError('PLAINTEXT_REFUSED', `Refusing an unencrypted POP3 connection to ${opts.host}`);
     }
     const connectTimeoutMs = opts.connectTimeoutMs ?? pop3ClientLimits.connectTimeoutMs;

@@ -13,7 +13,6 @@
 
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { authenticate as mailauthAuthenticate } from 'mailauth';
-import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { once } from 'node:events';
@@ -21,6 +20,7 @@ import type { ListenOptions, RunningListener, ServerContext } from '../context.t
 import { MIN_TLS_VERSION } from '../tls.ts';
 import { senderBelongsTo } from './submission.ts';
 import { inboundSmtpLimits } from '../../base/limits.ts';
+import { isLoopback } from '../../base/net.ts';
 import { asciiDomainOf } from '../../mail/addresses.ts';
 import { receivedHeader } from '../../mail/received.ts';
 
@@ -94,12 +94,6 @@ class SmtpError extends Error {
   }
 }
 
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1' || host === '0:0:0:0:0:0:0:1';
-}
-
 /** Drops everything past `max` bytes (the SMTP reply will be 552); counts what it saw. */
 class Limiter extends Transform {
   bytes = 0;
@@ -119,7 +113,7 @@ class Limiter extends Transform {
 export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOptions): Promise<RunningSmtpListener> {
   const log = ctx.log.child({ svc: 'smtp' });
   const maxBytes = opts.maxMessageBytes ?? inboundSmtpLimits.maxMessageBytes;
-  const loopbackOnly = isLoopbackHost(opts.host);
+  const loopbackOnly = isLoopback(opts.host);
   const verify = opts.verifyAuthentication ?? (!!opts.resolver || !loopbackOnly);
   const resolver = opts.resolver ?? undefined;
   if (verify && !resolver && loopbackOnly) log.warn('authentication checks enabled on a loopback listener with the system resolver');
