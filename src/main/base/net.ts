@@ -9,11 +9,14 @@ const CERT_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'CERT_HAS_EXPIRED',
   'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
   'CERT_NOT_YET_VALID',
   'CERT_UNTRUSTED',
+  'CERT_REJECTED',
 ]);
 
 const loopbackAddresses = new BlockList();
@@ -54,7 +57,16 @@ interface ErrorLike {
   cert?: { subject?: Record<string, string>; issuer?: Record<string, string>; fingerprint256?: string; valid_to?: string };
 }
 
-export function toNetworkError(e: unknown, host: string, port: number): HearthError {
+export interface NetworkErrorContext {
+  /**
+   * The failure happened during the TLS handshake (the POP3 client's implicit TLS or STLS): what
+   * is not a certificate, refusal, name or timeout failure is then the handshake failing, even a
+   * reset connection.
+   */
+  tlsHandshake?: boolean;
+}
+
+export function toNetworkError(e: unknown, host: string, port: number, context: NetworkErrorContext = {}): HearthError {
   if (e instanceof HearthError) return e;
   const err = (e ?? {}) as ErrorLike;
   const code = err.code ?? '';
@@ -85,6 +97,11 @@ export function toNetworkError(e: unknown, host: string, port: number): HearthEr
     case 'GREETING_TIMEOUT':
     case 'UPGRADE_TIMEOUT':
       return new HearthError('TIMEOUT', `${where} did not answer in time`);
+  }
+  if (context.tlsHandshake) {
+    return new HearthError('TLS_FAILED', `A secure connection to ${where} could not be established: ${err.message ?? code}`);
+  }
+  switch (code) {
     case 'ECONNRESET':
     case 'EPIPE':
     case 'EHOSTUNREACH':

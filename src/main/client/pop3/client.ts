@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { HearthError } from '../../../shared/errors.ts';
 import { pop3ClientLimits } from '../../base/limits.ts';
-import { isLoopback } from '../../base/net.ts';
+import { isLoopback, toNetworkError } from '../../base/net.ts';
 import { silentLogger } from '../../base/log.ts';
 import type { Logger } from '../../base/log.ts';
 import { DotUnstuffer } from './dot-unstuffer.ts';
@@ -71,39 +71,6 @@ interface PendingCommand {
   /** The +OK line of a multi-line reply, kept until its body is complete. */
   status?: StatusLine;
 }
-
-const CERT_ERRORS = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
-
-/** Maps a socket-level error onto the catalogue. */
-export function networkError(err: unknown, tlsPhase: boolean): HearthError {
-  if (err instanceof HearthError) return err;
-  const code = (err as { code?: string }).code ?? '';
-  const message = err instanceof Error ? err.message : String(err);
-  if (CERT_ERRORS.has(code)) return new HearthError('CERT_UNTRUSTED', `${ErrorText.cert}: ${message}`, { detail: { reason: code } });
-  if (code === 'ECONNREFUSED') return new HearthError('CONNECTION_REFUSED', undefined, { detail: { reason: message } });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HearthError('HOST_NOT_FOUND', undefined, { detail: { reason: message } });
-  if (code === 'ETIMEDOUT') return new HearthError('TIMEOUT');
-  if (tlsPhase || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return new HearthError('TLS_FAILED', `${ErrorText.tls}: ${message}`);
-  return new HearthError('NETWORK', `${ErrorText.network}: ${message}`);
-}
-
-const ErrorText = {
-  cert: 'The server certificate is not trusted',
-  tls: 'The secure connection could not be established',
-  network: 'The network connection failed',
-};
 
 export class Pop3Client {
   /** The server greeting line (without "+OK "). */
@@ -174,7 +141,7 @@ export class Pop3Client {
         this.socket.once('secureConnect', resolve);
         this.socket.once('error', reject);
       }).catch((err: unknown) => {
-        throw networkError(err, true);
+        throw this.networkError(err, true);
       });
       this.secure = true;
     }
@@ -190,6 +157,11 @@ export class Pop3Client {
     }
   }
 
+  /** A socket failure in the catalogue's terms; during the TLS handshake, most are the handshake failing. */
+  private networkError(err: unknown, tlsHandshake: boolean): HearthError {
+    return toNetworkError(err, this.opts.host, this.opts.port, { tlsHandshake });
+  }
+
   private attach(socket: net.Socket, tlsPhase: boolean): void {
     socket.setNoDelay(true);
     socket.setTimeout(this.commandTimeoutMs);
@@ -200,7 +172,7 @@ export class Pop3Client {
         this.fail(new HearthError('TIMEOUT', `The POP3 server did not answer within ${this.commandTimeoutMs} ms`));
       }
     });
-    socket.on('error', (err) => this.fail(networkError(err, tlsPhase && !this.secure)));
+    socket.on('error', (err) => this.fail(this.networkError(err, tlsPhase && !this.secure)));
     socket.on('close', () => {
       if (this.upgrading) return;
       this.fail(new HearthError('NETWORK', 'The POP3 server closed the connection'));
@@ -225,7 +197,7 @@ export class Pop3Client {
       secure.once('secureConnect', resolve);
       secure.once('error', reject);
     }).catch((err: unknown) => {
-      throw networkError(err, true);
+      throw this.networkError(err, true);
     });
     this.secure = true;
   }
@@ -358,7 +330,7 @@ export class Pop3Client {
       return size;
     } catch (err) {
       await rm(tmp, { force: true });
-      throw err instanceof HearthError ? err : networkError(err, false);
+      throw this.networkError(err, false);
     }
   }
 
