@@ -1,14 +1,15 @@
 // The list entry of a message that arrives whole (POP3, local folders): sender, recipients,
 // subject, date, snippet, attachments and threading headers, from the raw bytes alone. Pure and
-// cheap: the MIME structure as byte offsets (the household IMAP server's parser), and only the
+// cheap: the MIME structure as byte offsets (mail/mime-tree.ts), and only the
 // first few KB of the first text part decoded. mailparser decodes every part and turns HTML into
 // text, which cost more than downloading and fsyncing the message; the reader still uses it.
 import addressparser from 'nodemailer/lib/addressparser';
 import type { Address } from '../../shared/api.ts';
 import { parseMessageIds } from '../../shared/threads.ts';
-import { decodePart, makeSnippet } from '../client/imap/body-structure.ts';
 import { syncLimits } from '../base/limits.ts';
-import { decodeHeaderBytes, headerText, headerValue, param, parseMessageStructure, type MimePart } from '../server/imap/protocol/mime-structure.ts';
+import { decodeHeaderBytes, decodePart, headerText } from './decode.ts';
+import { headerValue, param, parseMessageStructure, transferEncoding, type MimePart } from './mime-tree.ts';
+import { makeSnippet } from './snippet.ts';
 
 export interface RawMessageSummary {
   messageId: string | null;
@@ -110,8 +111,7 @@ export function summariseRawMessage(raw: Buffer): RawMessageSummary {
   ] as const) {
     for (const p of list.slice(0, 8)) {
       const end = Math.min(p.end, p.bodyStart + SNIPPET_SOURCE_BYTES);
-      const encoding = (headerValue(p.headers, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();
-      const text = decodePart(raw.subarray(p.bodyStart, end), encoding, param(p.contentType, 'charset') ?? 'utf-8');
+      const text = decodePart(raw.subarray(p.bodyStart, end), transferEncoding(p), param(p.contentType, 'charset') ?? 'utf-8');
       snippet = makeSnippet(text.slice(0, 4096), type, syncLimits.snippetChars);
       if (snippet) break;
     }

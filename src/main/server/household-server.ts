@@ -16,13 +16,15 @@ import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from '../base/log.ts';
 import { createLogger } from '../base/log.ts';
+import { isLoopback } from '../base/net.ts';
+import { domainOf } from '../mail/addresses.ts';
 import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
 import type { MailStore } from '../maildir/types.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
 import { ConfigUserDirectory } from './users/directory.ts';
 import { addUser, loadOrCreateConfig, normaliseAddress, readConfigSync, DEFAULT_DOMAIN } from './users/config.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
-import { startInboundSmtp, isLoopbackHost, type DnsResolver, type InboundHooks } from './smtp/inbound.ts';
+import { startInboundSmtp, type DnsResolver, type InboundHooks } from './smtp/inbound.ts';
 // Protocol listeners written on top of the store interface. Each exports start*Server(ctx, opts).
 import { startImapServer } from './imap/index.ts';
 import { startPop3Server } from './pop3/index.ts';
@@ -107,7 +109,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   const log = options.log ?? createLogger({ base: { svc: 'hearth-server' } });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const config = await loadOrCreateConfig(dataDir, options.domain ?? DEFAULT_DOMAIN);
-  const loopback = isLoopbackHost(host);
+  const loopback = isLoopback(host);
   const hostname = options.hostname ?? (loopback ? 'localhost' : osHostname());
   const addresses = ['127.0.0.1', '::1'];
   if (isIP(host) && host !== '0.0.0.0' && host !== '::') addresses.push(host);
@@ -149,8 +151,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   // Postfix's permit_sasl_authenticated); everyone else gets mail for local users only.
   const smtpHooks: InboundHooks = options.smtpHooks ?? {
     async onRcptTo(r) {
-      const domain = r.address.slice(r.address.lastIndexOf('@') + 1).toLowerCase();
-      if (r.authenticatedUser && !users.isLocalDomain(domain)) return { action: 'relay' };
+      if (r.authenticatedUser && !users.isLocalDomain(domainOf(r.address))) return { action: 'relay' };
       return null;
     },
     async relay(m) {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { summariseRawMessage } from '../../../src/main/mail/message-summary.ts';
-import { makeSnippet } from '../../../src/main/client/imap/body-structure.ts';
+import { makeSnippet } from '../../../src/main/mail/snippet.ts';
 import { CORPUS_DIR } from '../../support/mail-fixtures.ts';
 
 const GEN = path.resolve(import.meta.dirname, '../../../../shared/bench/gen-corpus.py');

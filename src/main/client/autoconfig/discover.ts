@@ -11,7 +11,7 @@ import type { MxRecord, SrvRecord } from 'node:dns';
 import type { TlsMode } from '../../../shared/api.ts';
 import type { Candidate, DiscoveryResult, DiscoverySource } from '../../../shared/discovery.ts';
 import { HearthError } from '../../../shared/errors.ts';
-import { isLoopbackHost } from '../../base/net.ts';
+import { isLoopback } from '../../base/net.ts';
 import { fillTemplate, parseConfigXml, type ProviderConfig, type ServerEntry } from './config-xml.ts';
 import { probeServer } from './probe.ts';
 
@@ -111,7 +111,7 @@ export async function discover(email: string, deps: DiscoveryDeps): Promise<Disc
     where: string,
   ): Promise<DiscoveryResult | null> => {
     // Plaintext is only ever offered for this computer (the API refuses it elsewhere anyway).
-    const allowed = (c: Omit<Candidate, 'probe'>) => c.tls !== 'plain' || isLoopbackHost(c.host);
+    const allowed = (c: Omit<Candidate, 'probe'>) => c.tls !== 'plain' || isLoopback(c.host);
     const probed = await probeAll([...incoming, ...outgoing].filter(allowed), deps);
     const inc = sortCandidates(probed.filter((c) => c.protocol !== 'smtp'));
     const out = sortCandidates(probed.filter((c) => c.protocol === 'smtp'));

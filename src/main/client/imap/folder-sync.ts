@@ -13,7 +13,9 @@ import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
 import type { CacheDb, MailboxRow, MessageInput } from '../cache/cache-db.ts';
-import { decodePart, findSnippetPart, hasAttachments, makeSnippet, type SnippetPart } from './body-structure.ts';
+import { decodePart } from '../../mail/decode.ts';
+import { makeSnippet } from '../../mail/snippet.ts';
+import { findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
 import type { BodyStore } from './body-store.ts';
 
 /** Flags as cached: sorted, without \Recent (it belongs to one session, not to the message). */

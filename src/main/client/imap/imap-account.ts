@@ -13,6 +13,7 @@ import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
 import { toNetworkError } from '../../base/net.ts';
+import { parseMessageBody } from '../../mail/message-body.ts';
 import type { CacheDb, MailboxRow, PendingOp } from '../cache/cache-db.ts';
 import type { BodyStore } from './body-store.ts';
 import { connectImap, type ImapSettings } from './connect.ts';
@@ -687,30 +688,5 @@ export class ImapAccount {
     this.conns.clear();
     await Promise.all(conns.map((c) => c.logout().catch(() => c.close())));
     await this.bodiesRunning;
-  }
-}
-
-/** Parses a raw message; broken MIME yields what could be read, flagged as damaged. */
-export async function parseMessageBody(id: number, source: Buffer): Promise<MessageBody> {
-  try {
-    const parsed = await simpleParser(source, { skipImageLinks: true, skipTextLinks: true });
-    return {
-      id,
-      html: typeof parsed.html === 'string' ? parsed.html : null,
-      text: parsed.text ?? null,
-      attachments: parsed.attachments.map((a, i) => ({
-        partId: a.partId ?? String(i + 1),
-        filename: a.filename ?? null,
-        contentType: a.contentType,
-        size: a.size,
-        contentId: a.contentId ?? null,
-        inline: a.contentDisposition === 'inline',
-      })),
-      damaged: false,
-      references: typeof parsed.references === 'string' ? [parsed.references] : (parsed.references ?? []),
-      replyTo: (parsed.replyTo?.value ?? []).filter((a) => a.address).map((a) => ({ name: a.name ?? '', address: a.address ?? '' })),
-    };
-  } catch {
-    return { id, html: null, text: source.toString('utf8'), attachments: [], damaged: true, references: [], replyTo: [] };
   }
 }

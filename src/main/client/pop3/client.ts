@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { HearthError } from '../../../shared/errors.ts';
 import { pop3ClientLimits } from '../../base/limits.ts';
+import { isLoopback, toNetworkError } from '../../base/net.ts';
 import { silentLogger } from '../../base/log.ts';
 import type { Logger } from '../../base/log.ts';
 import { DotUnstuffer } from './dot-unstuffer.ts';
@@ -71,49 +72,6 @@ interface PendingCommand {
   status?: StatusLine;
 }
 
-const CERT_ERRORS = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
-
-/** Maps a socket-level error onto the catalogue. */
-export function networkError(err: unknown, tlsPhase: boolean): HearthError {
-  if (err instanceof HearthError) return err;
-  const code = (err as { code?: string }).code ?? '';
-  const message = err instanceof Error ? err.message : String(err);
-  if (CERT_ERRORS.has(code)) return new HearthError('CERT_UNTRUSTED', `${ErrorText.cert}: ${message}`, { detail: { reason: code } });
-  if (code === 'ECONNREFUSED') return new HearthError('CONNECTION_REFUSED', undefined, { detail: { reason: message } });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HearthError('HOST_NOT_FOUND', undefined, { detail: { reason: message } });
-  if (code === 'ETIMEDOUT') return new HearthError('TIMEOUT');
-  if (tlsPhase || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return new HearthError('TLS_FAILED', `${ErrorText.tls}: ${message}`);
-  return new HearthError('NETWORK', `${ErrorText.network}: ${message}`);
-}
-
-const ErrorText = {
-  cert: 'The server certificate is not trusted',
-  tls: 'The secure connection could not be established',
-  network: 'The network connection failed',
-};
-
-/** True for addresses that never leave this computer. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (h === '::1') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  return mapped ? mapped[1]!.startsWith('127.') : false;
-}
-
 export class Pop3Client {
   /** The server greeting line (without "+OK "). */
   greeting = '';
@@ -146,7 +104,7 @@ export class Pop3Client {
 
   /** Connects, reads the greeting, upgrades with STLS when asked, and reads CAPA. */
   static async connect(opts: Pop3ClientOptions): Promise<Pop3Client> {
-    if (opts.security === 'none' && !isLoopbackHost(opts.host)) {
+    if (opts.security === 'none' && !isLoopback(opts.host)) {
       throw new HearthError('PLAINTEXT_REFUSED', `Refusing an unencrypted POP3 connection to ${opts.host}`);
     }
     const connectTimeoutMs = opts.connectTimeoutMs ?? pop3ClientLimits.connectTimeoutMs;
@@ -183,7 +141,7 @@ export class Pop3Client {
         this.socket.once('secureConnect', resolve);
         this.socket.once('error', reject);
       }).catch((err: unknown) => {
-        throw networkError(err, true);
+        throw this.networkError(err, true);
       });
       this.secure = true;
     }
@@ -199,6 +157,11 @@ export class Pop3Client {
     }
   }
 
+  /** A socket failure in the catalogue's terms; during the TLS handshake, most are the handshake failing. */
+  private networkError(err: unknown, tlsHandshake: boolean): HearthError {
+    return toNetworkError(err, this.opts.host, this.opts.port, { tlsHandshake });
+  }
+
   private attach(socket: net.Socket, tlsPhase: boolean): void {
     socket.setNoDelay(true);
     socket.setTimeout(this.commandTimeoutMs);
@@ -209,7 +172,7 @@ export class Pop3Client {
         this.fail(new HearthError('TIMEOUT', `The POP3 server did not answer within ${this.commandTimeoutMs} ms`));
       }
     });
-    socket.on('error', (err) => this.fail(networkError(err, tlsPhase && !this.secure)));
+    socket.on('error', (err) => this.fail(this.networkError(err, tlsPhase && !this.secure)));
     socket.on('close', () => {
       if (this.upgrading) return;
       this.fail(new HearthError('NETWORK', 'The POP3 server closed the connection'));
@@ -234,7 +197,7 @@ export class Pop3Client {
       secure.once('secureConnect', resolve);
       secure.once('error', reject);
     }).catch((err: unknown) => {
-      throw networkError(err, true);
+      throw this.networkError(err, true);
     });
     this.secure = true;
   }
@@ -367,7 +330,7 @@ export class Pop3Client {
       return size;
     } catch (err) {
       await rm(tmp, { force: true });
-      throw err instanceof HearthError ? err : networkError(err, false);
+      throw this.networkError(err, false);
     }
   }
 

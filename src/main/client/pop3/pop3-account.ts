@@ -21,7 +21,7 @@ import type { CacheDb, MailboxRow, MessageInput } from '../cache/cache-db.ts';
 import { MaildirStore } from '../../maildir/maildir-store.ts';
 import type { UserStore } from '../../maildir/user-store.ts';
 import type { ImapSettings } from '../imap/connect.ts';
-import { parseMessageBody } from '../imap/imap-account.ts';
+import { parseMessageBody } from '../../mail/message-body.ts';
 import { Pop3Client, type Pop3UidlEntry } from './client.ts';
 
 export interface Pop3Options {

@@ -2,8 +2,8 @@
 // shared by all sessions of a server. Keyed by user, mailbox, UIDVALIDITY and UID, which never
 // name two different messages. Concurrent loads of one message share one read.
 import type { MailboxHandle, MessageMeta } from '../../maildir/types.ts';
-import { parseHeaderOnly, parseMessageStructure } from './protocol/mime-structure.ts';
-import type { MimePart } from './protocol/mime-structure.ts';
+import { parseHeaderOnly, parseMessageStructure } from '../../mail/mime-tree.ts';
+import type { MimePart } from '../../mail/mime-tree.ts';
 
 /** How much of a message is read to find the end of its header when only the header is needed. */
 const HEADER_PROBE_BYTES = 64 * 1024;

@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { pop3ServerLimits } from '../../base/limits.ts';
+import { isLoopback } from '../../base/net.ts';
 import type { Logger } from '../../base/log.ts';
 import type { ServerContext } from '../context.ts';
 import type { MailboxHandle } from '../../maildir/types.ts';
@@ -109,7 +110,7 @@ export class Pop3Session {
   /** USER/PASS and AUTH PLAIN send the password as is: only over TLS, or from this computer. */
   plainAuthAllowed(): boolean {
     if (this.secure) return true;
-    return (this.shared.options.allowPlainAuthOnLoopback ?? true) && isLoopbackAddress(this.remoteAddress);
+    return (this.shared.options.allowPlainAuthOnLoopback ?? true) && isLoopback(this.remoteAddress);
   }
 
   send(line: string): boolean {
@@ -336,11 +337,4 @@ export class Pop3Session {
     if (this.lockHeld && this.address) unlockMaildrop(this.ctx.store, this.address);
     this.lockHeld = false;
   }
-}
-
-export function isLoopbackAddress(address: string): boolean {
-  if (net.isIPv4(address)) return address.startsWith('127.');
-  if (address === '::1') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1]!.startsWith('127.') : false;
 }

@@ -2,6 +2,7 @@
 // recipients failed permanently or expired, a delay warning while they are still being retried.
 // Always sent with the null sender so they can never bounce back and forth.
 import { randomBytes } from 'node:crypto';
+import { rfc5322Date } from '../../mail/dates.ts';
 
 export interface DsnRecipient {
   address: string;
@@ -24,11 +25,6 @@ export interface DsnInput {
   /** The original message's header block (without the blank line). */
   originalHeaders: string;
   now: number;
-}
-
-/** RFC 5322 date-time in UTC ("Mon, 23 Nov 2026 19:17:04 +0000"). */
-export function rfc5322Date(ms: number): string {
-  return new Date(ms).toUTCString().replace(/GMT$/, '+0000');
 }
 
 function foldSafe(s: string): string {

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { MailStore } from '../../maildir/types.ts';
 import type { UserDirectory } from '../users/types.ts';
 import { isHearthError } from '../../../shared/errors.ts';
-import { domainOf } from './router.ts';
+import { domainOf } from '../../mail/addresses.ts';
 import type { LocalDelivery, LocalDeliveryResult } from './types.ts';
 
 export function storeLocalDelivery(store: MailStore, users: UserDirectory): LocalDelivery {

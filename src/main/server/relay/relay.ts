@@ -14,13 +14,16 @@ import { relayLimits } from '../../base/limits.ts';
 import { HearthError } from '../../../shared/errors.ts';
 import { MessageQueue, newQueueId } from './queue.ts';
 import type { WrittenBody } from './queue.ts';
-import { createResolver, domainOf, routeDomain } from './router.ts';
+import { domainOf } from '../../mail/addresses.ts';
+import { createResolver, routeDomain } from './router.ts';
 import type { RouteHost } from './router.ts';
 import { deliverToDestination, kindOf, statusOf } from './delivery.ts';
 import type { DeliveryJob, RecipientOutcome } from './delivery.ts';
 import { defaultRetryPolicy, hasExpired, needsDelayWarning, nextAttemptAt } from './retry.ts';
 import type { RetryPolicy } from './retry.ts';
-import { buildDsn, hasHeader, headerBlockOf, rfc5322Date } from './dsn.ts';
+import { buildDsn, hasHeader, headerBlockOf } from './dsn.ts';
+import { rfc5322Date } from '../../mail/dates.ts';
+import { receivedHeader } from '../../mail/received.ts';
 import type { DsnRecipient } from './dsn.ts';
 import { dkimSignatureFor, loadOrCreateDkimKey } from './dkim.ts';
 import type { DkimKey } from './dkim.ts';
@@ -201,7 +204,7 @@ export class Relay {
     const id = body.id;
     const headerBlock = headerBlockOf(await readStart(body.tmpPath, relayLimits.maxHeaderBytes));
     let prepend = '';
-    if (trace) prepend += receivedHeader(this.opts.hostname, id, trace, recipients, now);
+    if (trace) prepend += submissionReceived(this.opts.hostname, id, trace, recipients, now);
     if (!hasHeader(headerBlock, 'message-id')) prepend += `Message-ID: <${id}.${randomBytes(4).toString('hex')}@${this.opts.hostname}>\r\n`;
     if (!hasHeader(headerBlock, 'date')) prepend += `Date: ${rfc5322Date(now)}\r\n`;
     const key = this.dkimKey;
@@ -656,11 +659,18 @@ export function fromHeaderDomain(headerBlock: string): string {
   return (angle?.[1] ?? bare?.[1] ?? '').toLowerCase();
 }
 
-function receivedHeader(hostname: string, id: string, t: SubmitTrace, recipients: string[], now: number): string {
-  const from = `from ${sanitize(t.helo || 'unknown')} (${t.clientAddress ? `[${t.clientAddress}]` : 'unknown'})`;
-  const auth = t.authUser ? `\r\n\t(authenticated user ${sanitize(t.authUser)})` : '';
-  const forPart = recipients.length === 1 ? `\r\n\tfor <${sanitize(recipients[0]!)}>` : '';
-  return `Received: ${from}${auth}\r\n\tby ${hostname} (Hearth) with ${t.protocol ?? 'ESMTPSA'} id ${id}${forPart};\r\n\t${rfc5322Date(now)}\r\n`;
+/** The Received header of a submission, from what the submission server saw of the client. */
+function submissionReceived(hostname: string, id: string, t: SubmitTrace, recipients: string[], now: number): string {
+  return receivedHeader({
+    helo: sanitize(t.helo || 'unknown'),
+    clientAddress: t.clientAddress || null,
+    authenticatedUser: t.authUser && sanitize(t.authUser),
+    by: hostname,
+    protocol: t.protocol ?? 'ESMTPSA',
+    id,
+    recipient: recipients.length === 1 ? sanitize(recipients[0]!) : undefined,
+    date: now,
+  });
 }
 
 function sanitize(s: string): string {

@@ -34,11 +34,6 @@ export function createResolver(server?: string): MxResolver {
   return resolver;
 }
 
-export function domainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  return (at >= 0 ? address.slice(at + 1) : '').toLowerCase();
-}
-
 function dnsCode(err: unknown): string {
   return String((err as { code?: unknown }).code ?? '');
 }

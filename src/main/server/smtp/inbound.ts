@@ -13,8 +13,6 @@
 
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { authenticate as mailauthAuthenticate } from 'mailauth';
-import { isIP } from 'node:net';
-import { domainToASCII } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { once } from 'node:events';
@@ -22,6 +20,9 @@ import type { ListenOptions, RunningListener, ServerContext } from '../context.t
 import { MIN_TLS_VERSION } from '../tls.ts';
 import { senderBelongsTo } from './submission.ts';
 import { inboundSmtpLimits } from '../../base/limits.ts';
+import { isLoopback } from '../../base/net.ts';
+import { asciiDomainOf } from '../../mail/addresses.ts';
+import { receivedHeader } from '../../mail/received.ts';
 
 export { inboundSmtpLimits };
 
@@ -93,23 +94,6 @@ class SmtpError extends Error {
   }
 }
 
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1' || host === '0:0:0:0:0:0:0:1';
-}
-
-function rfc5322Date(d = new Date()): string {
-  // e.g. "Mon, 23 Nov 2026 19:13:11 +0000"
-  return d.toUTCString().replace(/GMT$/, '+0000');
-}
-
-function localDomainOf(address: string): string {
-  const at = address.lastIndexOf('@');
-  const domain = at < 0 ? '' : address.slice(at + 1).replace(/\.$/, '');
-  return (domainToASCII(domain) || domain).toLowerCase();
-}
-
 /** Drops everything past `max` bytes (the SMTP reply will be 552); counts what it saw. */
 class Limiter extends Transform {
   bytes = 0;
@@ -129,7 +113,7 @@ class Limiter extends Transform {
 export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOptions): Promise<RunningSmtpListener> {
   const log = ctx.log.child({ svc: 'smtp' });
   const maxBytes = opts.maxMessageBytes ?? inboundSmtpLimits.maxMessageBytes;
-  const loopbackOnly = isLoopbackHost(opts.host);
+  const loopbackOnly = isLoopback(opts.host);
   const verify = opts.verifyAuthentication ?? (!!opts.resolver || !loopbackOnly);
   const resolver = opts.resolver ?? undefined;
   if (verify && !resolver && loopbackOnly) log.warn('authentication checks enabled on a loopback listener with the system resolver');
@@ -156,7 +140,7 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
         return { kind: 'local', rcpt, users: d.users };
       }
     }
-    const domain = localDomainOf(rcpt);
+    const domain = asciiDomainOf(rcpt);
     if (!ctx.users.isLocalDomain(domain)) {
       // make sure a domain added by `hearth domain add` is seen
       await ctx.users.resolveRecipient(`postmaster@${domain}`);
@@ -177,15 +161,17 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
     const proto = (utf8 ? 'UTF8' : '') + (session.transmissionType || 'SMTP');
     const helo = (session.hostNameAppearsAs || '').replace(/[^\x21-\x7e]/g, '').slice(0, 255) || 'unknown';
     const remote = session.remoteAddress;
-    const single = list.length === 1 ? `\r\n\tfor <${list[0]!.rcpt}>` : '';
-    const tlsInfo =
-      session.secure && (session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions
-        ? ` (${(session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions!.version ?? 'TLS'} ${(session as { tlsOptions?: { name?: string } }).tlsOptions!.name ?? ''})`.replace(
-            ' )',
-            ')',
-          )
-        : '';
-    const received = `Received: from ${helo} ([${remote}])\r\n\tby ${ctx.hostname} (Hearth) with ${proto}${tlsInfo} id ${id}${single};\r\n\t${rfc5322Date()}\r\n`;
+    const tlsOptions = session.secure ? (session as { tlsOptions?: { version?: string; name?: string } }).tlsOptions : undefined;
+    const received = receivedHeader({
+      helo,
+      clientAddress: remote,
+      by: ctx.hostname,
+      protocol: proto,
+      tls: tlsOptions && { version: tlsOptions.version, cipher: tlsOptions.name },
+      id,
+      recipient: list.length === 1 ? list[0]!.rcpt : undefined,
+      date: new Date(),
+    });
     const returnPath = `Return-Path: <${mailFrom}>\r\n`;
 
     const limiter = new Limiter(maxBytes);

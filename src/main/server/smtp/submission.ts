@@ -6,8 +6,9 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import type { Relay } from '../relay/relay.ts';
-import { domainOf } from '../relay/router.ts';
+import { domainOf } from '../../mail/addresses.ts';
 import { relayLimits } from '../../base/limits.ts';
+import { isLoopback } from '../../base/net.ts';
 import { HearthError } from '../../../shared/errors.ts';
 
 export interface SubmissionOptions {
@@ -24,12 +25,6 @@ function reply(code: number, text: string): SmtpReplyError {
   const err = new Error(text) as SmtpReplyError;
   err.responseCode = code;
   return err;
-}
-
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.replace(/^::ffff:/i, '');
-  return a === '::1' || /^127\./.test(a);
 }
 
 /** True when `sender` is the user's own address or an address that delivers to that user (alias). */

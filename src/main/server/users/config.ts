@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { HearthError } from '../../../shared/errors.ts';
 import { atomicWriteFile } from '../../base/fs-durable.ts';
+import { domainOf } from '../../mail/addresses.ts';
 import { hashPassword } from './password.ts';
 
 export const CONFIG_FILE = 'server.json';
@@ -62,10 +63,6 @@ export function normaliseDomain(domain: string): string {
     throw new HearthError('INVALID_ARGUMENT', `Invalid domain: ${JSON.stringify(domain)}`, { field: 'domain' });
   }
   return d;
-}
-
-export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1);
 }
 
 export function configPath(dataDir: string): string {

@@ -4,7 +4,8 @@
 
 import { stat } from 'node:fs/promises';
 import type { User, UserDirectory } from './types.ts';
-import { configPath, domainOf, readConfigSync, type ServerConfig } from './config.ts';
+import { domainOf } from '../../mail/addresses.ts';
+import { configPath, readConfigSync, type ServerConfig } from './config.ts';
 import { dummyPasswordHash, verifyPassword } from './password.ts';
 import { AuthCache } from './auth-cache.ts';
 import { authCacheLimits } from '../../base/limits.ts';

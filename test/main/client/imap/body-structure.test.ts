@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePart, findSnippetPart, hasAttachments, makeSnippet } from '../../../../src/main/client/imap/body-structure.ts';
+import { findSnippetPart, hasAttachments } from '../../../../src/main/client/imap/body-structure.ts';
 
 describe('body structure helpers', () => {
   const alternative = {
@@ -25,19 +25,5 @@ describe('body structure helpers', () => {
   it('falls back to HTML, and treats a single part as part 1', () => {
     expect(findSnippetPart({ type: 'text/html', encoding: '7bit' })).toMatchObject({ part: '1', type: 'text/html' });
     expect(hasAttachments({ type: 'text/plain' })).toBe(false);
-  });
-
-  it('decodes quoted-printable latin-1 and truncated base64', () => {
-    expect(decodePart(Buffer.from('Die Fr=F6sche =\r\nsind da'), 'quoted-printable', 'iso-8859-1')).toBe('Die Frösche sind da');
-    const b64 = Buffer.from('Grüße aus Köln, wie geht es?').toString('base64');
-    expect(decodePart(Buffer.from(b64.slice(0, 17)), 'base64', 'utf-8')).toBe('Grüße aus ');
-  });
-
-  it('makes one readable line, without markup or quoted text', () => {
-    expect(makeSnippet('<html><head><style>p{}</style></head><body><p>Hello&nbsp;<b>there</b> &amp; &#x263A;</p></body></html>', 'text/html', 200)).toBe(
-      'Hello there & ☺',
-    );
-    expect(makeSnippet('New text\n> old quoted\n> more\nend', 'text/plain', 200)).toBe('New text end');
-    expect(makeSnippet('x'.repeat(500), 'text/plain', 10)).toBe('xxxxxxxxxx');
   });
 });

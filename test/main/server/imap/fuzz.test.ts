@@ -8,7 +8,9 @@ import { parseSearch, SearchSyntaxError } from '../../../../src/main/server/imap
 import { parseFetchItems, parseFetchRequest } from '../../../../src/main/server/imap/protocol/fetch-request.ts';
 import { parseStoreRequest } from '../../../../src/main/server/imap/protocol/store-request.ts';
 import { CommandError } from '../../../../src/main/server/imap/command-types.ts';
-import { parseMessageStructure, bodyStructure, envelope } from '../../../../src/main/server/imap/protocol/mime-structure.ts';
+import { parseMessageStructure } from '../../../../src/main/mail/mime-tree.ts';
+import { bodyStructure } from '../../../../src/main/server/imap/protocol/body-structure.ts';
+import { envelope } from '../../../../src/main/server/imap/protocol/envelope.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
 import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
 import type { TestServer } from '../../../support/imap-harness.ts';

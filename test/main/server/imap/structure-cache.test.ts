@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MaildirStore } from '../../../../src/main/maildir/maildir-store.ts';
 import { StructureCache } from '../../../../src/main/server/imap/message-structure-cache.ts';
-import { envelope, bodyStructure } from '../../../../src/main/server/imap/protocol/mime-structure.ts';
+import { bodyStructure } from '../../../../src/main/server/imap/protocol/body-structure.ts';
+import { envelope } from '../../../../src/main/server/imap/protocol/envelope.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
 import { CORPUS } from '../../../support/imap-harness.ts';
 

@@ -6,17 +6,9 @@ import type { MessageMeta } from '../../../maildir/types.ts';
 import { parseSearch, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
 import type { SearchKey } from '../protocol/search-query.ts';
 import { inSequenceSet, resolveSequenceSet, formatSequenceSet } from '../protocol/sequence-set.ts';
-import {
-  decodeCharset,
-  decodeEncodedWords,
-  decodeTransfer,
-  headerText,
-  headerValue,
-  param,
-  parseMessageStructure,
-  transferEncoding,
-} from '../protocol/mime-structure.ts';
-import type { MimePart } from '../protocol/mime-structure.ts';
+import { decodeCharset, decodeEncodedWords, decodeTransfer, headerText } from '../../../mail/decode.ts';
+import { headerValue, param, parseMessageStructure, transferEncoding } from '../../../mail/mime-tree.ts';
+import type { MimePart } from '../../../mail/mime-tree.ts';
 import { quote } from '../protocol/response.ts';
 import { requireSelected } from './helpers.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';

@@ -2,7 +2,7 @@
 // into a typed request. Pure: nothing is resolved or read here; a malformed request is a BAD.
 import type { ImapNode } from './tokenizer.ts';
 import type { SeqRange } from './sequence-set.ts';
-import type { SectionSpecifier } from './mime-structure.ts';
+import type { SectionSpecifier } from './sections.ts';
 import { numberArg, sequenceSetArg } from './arguments.ts';
 import { bad } from '../command-types.ts';
 
