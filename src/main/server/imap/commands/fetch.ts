@@ -12,7 +12,7 @@ import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
 import { imapServerLimits } from '../../../base/limits.ts';
 import type { ImapSession, OutputPart } from '../session.ts';
-import { numberArg, requireSelected, resolveMessages } from './helpers.ts';
+import { enableCondstore, numberArg, requireSelected, resolveMessages } from './helpers.ts';
 import type { MessageRef } from './helpers.ts';
 
 type SimpleItem = 'UID' | 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ';
@@ -248,7 +248,7 @@ export async function runFetch(ctx: CommandContext): Promise<{ text: string } | 
   if (args.length > 3) throw bad('Too many arguments');
   if (uid && !items.some((i) => i.kind === 'simple' && i.name === 'UID')) items.unshift({ kind: 'simple', name: 'UID' });
   if (changedSince !== null || items.some((i) => i.kind === 'simple' && i.name === 'MODSEQ')) {
-    session.condstore = true;
+    enableCondstore(session);
     if (!items.some((i) => i.kind === 'simple' && i.name === 'MODSEQ')) items.push({ kind: 'simple', name: 'MODSEQ' });
   }
 
