@@ -134,6 +134,9 @@ CREATE TABLE IF NOT EXISTS vanished(
   PRIMARY KEY(mailbox_id, uid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS vanished_modseq ON vanished(mailbox_id, modseq);
+-- Subscriptions outlive their mailbox (RFC 3501 6.3.9): names subscribed to whose mailbox was
+-- deleted (a mailbox's own subscription is its row's column). CREATE of the name takes it back.
+CREATE TABLE IF NOT EXISTS kept_subscriptions(name TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -829,9 +832,10 @@ export class UserStore implements UserMailStore {
     }
     const [uidValidity] = await this.nextUidValidities(1);
     this.tx(() => {
+      const kept = Number(this.db.prepare('DELETE FROM kept_subscriptions WHERE name = ?').run(name).changes) > 0;
       this.db
         .prepare('INSERT INTO mailboxes(name, folder, special_use, subscribed, uidvalidity, uidnext, highest_modseq) VALUES (?,?,?,?,?,1,1)')
-        .run(name, folder, specialUse, subscribed ? 1 : 0, uidValidity!);
+        .run(name, folder, specialUse, subscribed || kept ? 1 : 0, uidValidity!);
     });
     return this.statusOf(this.row(name)!);
   }
@@ -853,6 +857,7 @@ export class UserStore implements UserMailStore {
         this.db.prepare('DELETE FROM messages WHERE mailbox_id = ?').run(r.id);
         this.db.prepare('DELETE FROM vanished WHERE mailbox_id = ?').run(r.id);
         this.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(r.id);
+        if (r.subscribed) this.db.prepare('INSERT OR IGNORE INTO kept_subscriptions(name) VALUES (?)').run(r.name);
       });
       await rm(trash, { recursive: true, force: true }).catch(() => {});
       this.emit(n, { type: 'gone', mailbox: n });
@@ -906,8 +911,17 @@ export class UserStore implements UserMailStore {
   }
 
   async setSubscribed(name: string, subscribed: boolean): Promise<void> {
-    const r = this.mustRow(name);
-    this.tx(() => this.db.prepare('UPDATE mailboxes SET subscribed = ? WHERE id = ?').run(subscribed ? 1 : 0, r.id));
+    const n = normaliseMailboxName(name);
+    const r = subscribed ? this.mustRow(n) : this.row(n);
+    this.tx(() => {
+      if (!subscribed) this.db.prepare('DELETE FROM kept_subscriptions WHERE name = ?').run(n);
+      if (r) this.db.prepare('UPDATE mailboxes SET subscribed = ? WHERE id = ?').run(subscribed ? 1 : 0, r.id);
+    });
+  }
+
+  async listSubscriptions(): Promise<string[]> {
+    const rows = this.db.prepare('SELECT name FROM mailboxes WHERE subscribed = 1 UNION SELECT name FROM kept_subscriptions ORDER BY name').all();
+    return (rows as Array<{ name: string }>).map((r) => r.name);
   }
 
   async openMailbox(name: string): Promise<MailboxHandle> {
