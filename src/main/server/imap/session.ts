@@ -112,6 +112,8 @@ export class ImapSession {
       'CONDSTORE',
       'QRESYNC',
       'ESEARCH',
+      'SORT',
+      'ESORT',
       'BINARY',
       'UTF8=ACCEPT',
       'MULTIAPPEND',

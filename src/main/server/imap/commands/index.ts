@@ -21,6 +21,7 @@ import { noop } from './noop.ts';
 import { rename } from './rename.ts';
 import { search } from './search.ts';
 import { examine, select } from './select.ts';
+import { sort } from './sort.ts';
 import { starttls } from './starttls.ts';
 import { status } from './status.ts';
 import { store } from './store.ts';
@@ -63,5 +64,7 @@ export const commands: Readonly<Record<string, CommandSpec>> = {
   'UID MOVE': move,
   SEARCH: search,
   'UID SEARCH': search,
+  SORT: sort,
+  'UID SORT': sort,
   IDLE: idle,
 };

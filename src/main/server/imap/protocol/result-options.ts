@@ -65,7 +65,7 @@ export interface ResultHit {
 }
 
 /**
- * `* ESEARCH (TAG "t") [UID] MIN … MAX … ALL … COUNT … PARTIAL (…) MODSEQ …`. `hits` are in
+ * `* ESEARCH (TAG "t") [UID] MIN … MAX … ALL … PARTIAL (…) COUNT … MODSEQ …` (Dovecot's order). `hits` are in
  * result order: ascending for SEARCH, sort order for SORT (RFC 5267 3.1: MIN and MAX are then
  * the first and last in that order, and ALL keeps the order).
  */
@@ -89,15 +89,15 @@ export function esearchLine(tag: string, uid: boolean, hits: readonly ResultHit[
       returned.push(...hits);
     }
   }
-  if (o.count) {
-    line += ` COUNT ${hits.length}`;
-    returned.push(...hits);
-  }
   if (o.partial) {
     const [lo, hi] = o.partial;
     const slice = hits.slice(lo - 1, hi);
     line += ` PARTIAL (${lo}:${hi} ${slice.length ? set(slice.map((h) => h.n)) : 'NIL'})`;
     returned.push(...slice);
+  }
+  if (o.count) {
+    line += ` COUNT ${hits.length}`;
+    returned.push(...hits);
   }
   if (opts.modseq && returned.length) line += ` MODSEQ ${returned.reduce((m, h) => Math.max(m, h.modseq), 0)}`;
   return line + '\r\n';

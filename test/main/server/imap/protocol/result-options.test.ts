@@ -36,6 +36,7 @@ describe('esearchLine', () => {
     [['ALL'], 'ALL 2:4,8 MODSEQ 9'],
     [['PARTIAL', '2:3'], 'PARTIAL (2:3 3:4) MODSEQ 9'],
     [['PARTIAL', '4:9'], 'PARTIAL (4:9 8) MODSEQ 6'],
+    [['COUNT', 'PARTIAL', '1:1', 'MIN'], 'MIN 2 PARTIAL (1:1 2) COUNT 4 MODSEQ 9'],
   ];
   for (const [words, want] of table) {
     it(`RETURN (${words.join(' ')})`, () => expect(esearchLine('t1', false, hits, opts(...words), search)).toBe(`* ESEARCH (TAG "t1") ${want}\r\n`));

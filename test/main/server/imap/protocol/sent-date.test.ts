@@ -14,8 +14,16 @@ describe('parseSentDate', () => {
     ['Fri, 1 Jan 99 10:00:00 EST', '1999-01-01', '1999-01-01T15:00:00.000Z'], // two-digit year, zone name (RFC 5322 4.3)
     ['1 Jan 07 00:00 PDT', '2007-01-01', '2007-01-01T07:00:00.000Z'],
     ['Thu, 13 February 1969 23:32 -0330 (Newfoundland Time)', '1969-02-13', '1969-02-14T03:02:00.000Z'],
-    ['5 Jul 2021', '2021-07-05', '2021-07-05T00:00:00.000Z'],
-    ['2021-07-05T10:00:00Z', '2021-07-05', '2021-07-05T10:00:00.000Z'], // not RFC 5322; Date.parse's reading
+    // Where Dovecot finds a date, and where it does not (checked against Dovecot 2.3).
+    ['5 Jul 2021 10:00', '2021-07-05', '2021-07-05T10:00:00.000Z'],
+    ['5 July 2021 10:00 +0000', '2021-07-05', '2021-07-05T10:00:00.000Z'],
+    ['5 Jul 2021 10:00:00 XYZ', '2021-07-05', '2021-07-05T10:00:00.000Z'],
+    ['5 Jul 2021 10:00:00 +0000 garbage', '2021-07-05', '2021-07-05T10:00:00.000Z'],
+    ['5 Jul 2021', null, null],
+    ['2021-07-05T10:00:00Z', null, null],
+    ['Mon, 5 Jul 2021 10:00:t', null, null],
+    ['Mon Jul  5 10:00:00 2021', null, null],
+    ['5-Jul-2021 10:00 +0000', null, null],
     ['yesterday', null, null],
     ['', null, null],
   ];
