@@ -114,6 +114,8 @@ export class ImapSession {
       'ESEARCH',
       'SORT',
       'ESORT',
+      'THREAD=ORDEREDSUBJECT',
+      'THREAD=REFERENCES',
       'BINARY',
       'UTF8=ACCEPT',
       'MULTIAPPEND',

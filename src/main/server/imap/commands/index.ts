@@ -23,6 +23,7 @@ import { search } from './search.ts';
 import { examine, select } from './select.ts';
 import { sort } from './sort.ts';
 import { starttls } from './starttls.ts';
+import { thread } from './thread.ts';
 import { status } from './status.ts';
 import { store } from './store.ts';
 import { subscribe, unsubscribe } from './subscribe.ts';
@@ -66,5 +67,7 @@ export const commands: Readonly<Record<string, CommandSpec>> = {
   'UID SEARCH': search,
   SORT: sort,
   'UID SORT': sort,
+  THREAD: thread,
+  'UID THREAD': thread,
   IDLE: idle,
 };
