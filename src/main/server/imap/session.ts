@@ -119,6 +119,7 @@ export class ImapSession {
       'BINARY',
       'UTF8=ACCEPT',
       'MULTIAPPEND',
+      'CATENATE',
       'STATUS=SIZE',
     );
     return caps;
