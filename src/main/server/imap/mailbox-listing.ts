@@ -34,6 +34,8 @@ function ancestors(name: string): string[] {
 /** Rows in answer order: INBOX first, then by name. */
 export function listMailboxes(mailboxes: readonly ListedMailbox[], subscriptions: readonly string[], q: ListingQuery): ListingRow[] {
   const byName = new Map(mailboxes.map((m) => [m.name, m]));
+  // Every name above an existing mailbox: those have children.
+  const parents = new Set(mailboxes.flatMap((m) => ancestors(m.name)));
   const subscribed = new Set(subscriptions);
   const { selection: sel, lsub } = q;
   const bySubscription = lsub || sel.subscribed;
@@ -54,11 +56,11 @@ export function listMailboxes(mailboxes: readonly ListedMailbox[], subscriptions
   // (SUBSCRIBED, SPECIAL-USE) without RECURSIVEMATCH shows no others.
   const placeholders = !sel.subscribed && !sel.specialUse;
   for (const name of selected) {
-    if (q.matches(name)) rows.set(name, { ...row(name, q, byName, subscribed), childInfo: rows.get(name)?.childInfo ?? [] });
+    if (q.matches(name)) rows.set(name, { ...row(name, q, byName, parents, subscribed), childInfo: rows.get(name)?.childInfo ?? [] });
     else if (placeholders || sel.recursiveMatch) {
       for (const a of ancestors(name)) {
         if (!(sel.recursiveMatch ? q.matches(a) : q.matchesLevel(a))) continue;
-        const r = rows.get(a) ?? row(a, q, byName, subscribed, !picked(a));
+        const r = rows.get(a) ?? row(a, q, byName, parents, subscribed, !picked(a));
         if (sel.recursiveMatch) r.childInfo = childInfo;
         rows.set(a, r);
       }
@@ -67,9 +69,16 @@ export function listMailboxes(mailboxes: readonly ListedMailbox[], subscriptions
   return [...rows.values()].sort((a, b) => (a.name === 'INBOX' ? -1 : b.name === 'INBOX' ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function row(name: string, q: ListingQuery, byName: ReadonlyMap<string, ListedMailbox>, subscribed: ReadonlySet<string>, placeholder = false): ListingRow {
+function row(
+  name: string,
+  q: ListingQuery,
+  byName: ReadonlyMap<string, ListedMailbox>,
+  parents: ReadonlySet<string>,
+  subscribed: ReadonlySet<string>,
+  placeholder = false,
+): ListingRow {
   const box = byName.get(name);
-  const hasChildren = [...byName.keys()].some((n) => n.startsWith(name + '/'));
+  const hasChildren = parents.has(name);
   const attrs: string[] = [];
   if (q.lsub) {
     // LSUB: an unsubscribed level above a subscribed name is \Noselect (RFC 3501 6.3.9).
@@ -77,7 +86,7 @@ function row(name: string, q: ListingQuery, byName: ReadonlyMap<string, ListedMa
     else if (box) attrs.push(hasChildren ? '\\HasChildren' : '\\HasNoChildren');
     return { name, attrs, childInfo: [], exists: !!box };
   }
-  if (!q.lsub && (q.returns.subscribed || q.selection.subscribed) && subscribed.has(name)) attrs.push('\\Subscribed');
+  if ((q.returns.subscribed || q.selection.subscribed) && subscribed.has(name)) attrs.push('\\Subscribed');
   if (box) {
     attrs.push(hasChildren ? '\\HasChildren' : '\\HasNoChildren');
     if (box.specialUse) attrs.push(box.specialUse);
