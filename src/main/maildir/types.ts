@@ -183,11 +183,14 @@ export interface UserMailStore {
   exists(name: string): Promise<boolean>;
   /** Creates missing parents too (IMAP CREATE semantics). MAILBOX_EXISTS if it exists. */
   createMailbox(name: string, options?: { specialUse?: SpecialUse | null; subscribed?: boolean }): Promise<MailboxStatus>;
-  /** Deletes the mailbox and its messages (not its children). INBOX cannot be deleted. */
+  /** Deletes the mailbox and its messages (not its children) but not its subscription. INBOX cannot be deleted. */
   deleteMailbox(name: string): Promise<void>;
   /** Renames the mailbox and its children. Renaming INBOX moves its messages to the new mailbox and leaves INBOX empty (RFC 3501). */
   renameMailbox(from: string, to: string): Promise<void>;
+  /** Subscribing needs the mailbox; unsubscribing does not (a deleted mailbox stays subscribed until then). */
   setSubscribed(name: string, subscribed: boolean): Promise<void>;
+  /** Every subscribed name, including those whose mailbox was deleted (RFC 3501 6.3.9), ascending. */
+  listSubscriptions(): Promise<string[]>;
   openMailbox(name: string): Promise<MailboxHandle>;
   /** Append without opening (IMAP APPEND, saving to Sent). */
   append(mailbox: string, content: Readable | Buffer, options?: AppendOptions): Promise<AppendResult>;

@@ -76,6 +76,9 @@ CREATE TABLE IF NOT EXISTS vanished(
   PRIMARY KEY(mailbox_id, uid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS vanished_modseq ON vanished(mailbox_id, modseq);
+-- Subscriptions outlive their mailbox (RFC 3501 6.3.9): names subscribed to whose mailbox was
+-- deleted (a mailbox's own subscription is its row's column). CREATE of the name takes it back.
+CREATE TABLE IF NOT EXISTS kept_subscriptions(name TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
 
 function prepareStatements(db: DatabaseSync) {

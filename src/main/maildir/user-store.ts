@@ -214,9 +214,10 @@ export class UserStore implements UserMailStore {
     }
     const [uidValidity] = await this.nextUidValidities(1);
     this.index.tx(() => {
+      const kept = Number(this.index.db.prepare('DELETE FROM kept_subscriptions WHERE name = ?').run(name).changes) > 0;
       this.index.db
         .prepare('INSERT INTO mailboxes(name, folder, special_use, subscribed, uidvalidity, uidnext, highest_modseq) VALUES (?,?,?,?,?,1,1)')
-        .run(name, folder, specialUse, subscribed ? 1 : 0, uidValidity!);
+        .run(name, folder, specialUse, subscribed || kept ? 1 : 0, uidValidity!);
     });
     return this.index.statusOf(this.index.row(name)!);
   }
@@ -238,6 +239,7 @@ export class UserStore implements UserMailStore {
         this.index.db.prepare('DELETE FROM messages WHERE mailbox_id = ?').run(r.id);
         this.index.db.prepare('DELETE FROM vanished WHERE mailbox_id = ?').run(r.id);
         this.index.db.prepare('DELETE FROM mailboxes WHERE id = ?').run(r.id);
+        if (r.subscribed) this.index.db.prepare('INSERT OR IGNORE INTO kept_subscriptions(name) VALUES (?)').run(r.name);
       });
       await rm(trash, { recursive: true, force: true }).catch(() => {});
       this.emit(n, { type: 'gone', mailbox: n });
@@ -291,8 +293,17 @@ export class UserStore implements UserMailStore {
   }
 
   async setSubscribed(name: string, subscribed: boolean): Promise<void> {
-    const r = this.index.mustRow(name);
-    this.index.tx(() => this.index.db.prepare('UPDATE mailboxes SET subscribed = ? WHERE id = ?').run(subscribed ? 1 : 0, r.id));
+    const n = normaliseMailboxName(name);
+    const r = subscribed ? this.index.mustRow(n) : this.index.row(n);
+    this.index.tx(() => {
+      if (!subscribed) this.index.db.prepare('DELETE FROM kept_subscriptions WHERE name = ?').run(n);
+      if (r) this.index.db.prepare('UPDATE mailboxes SET subscribed = ? WHERE id = ?').run(subscribed ? 1 : 0, r.id);
+    });
+  }
+
+  async listSubscriptions(): Promise<string[]> {
+    const rows = this.index.db.prepare('SELECT name FROM mailboxes WHERE subscribed = 1 UNION SELECT name FROM kept_subscriptions ORDER BY name').all();
+    return (rows as Array<{ name: string }>).map((r) => r.name);
   }
 
   async openMailbox(name: string): Promise<MailboxHandle> {

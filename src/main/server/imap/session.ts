@@ -112,9 +112,14 @@ export class ImapSession {
       'CONDSTORE',
       'QRESYNC',
       'ESEARCH',
+      'SORT',
+      'ESORT',
+      'THREAD=ORDEREDSUBJECT',
+      'THREAD=REFERENCES',
       'BINARY',
       'UTF8=ACCEPT',
       'MULTIAPPEND',
+      'CATENATE',
       'STATUS=SIZE',
     );
     return caps;

@@ -1,42 +1,24 @@
-// APPEND with UIDPLUS APPENDUID (RFC 4315) and MULTIAPPEND (RFC 3502). The message arrives as a
-// literal (synchronizing or LITERAL+); the store makes it durable before we say OK.
+// APPEND with UIDPLUS APPENDUID (RFC 4315), MULTIAPPEND (RFC 3502) and CATENATE (RFC 4469). The
+// message arrives as a literal (synchronizing or LITERAL+) or is put together from TEXT literals
+// and URLs; every message is assembled before the first is stored, so a BADURL stores nothing.
+// The store makes each message durable before we say OK.
 import type { CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
-import type { ImapNode } from '../protocol/tokenizer.ts';
-import { parseImapDate } from '../protocol/response.ts';
+import { imapServerLimits } from '../../../base/limits.ts';
+import { parseAppendMessages, AppendSyntaxError } from '../protocol/append-args.ts';
+import type { AppendMessageArgs } from '../protocol/append-args.ts';
 import { formatUidList } from '../protocol/sequence-set.ts';
+import { catenate } from '../catenate.ts';
 import { flagsArg } from '../protocol/arguments.ts';
 import { mailboxArg, requireMail } from './helpers.ts';
 
-interface AppendMessage {
-  flags: string[];
-  date?: Date;
-  content: Buffer;
-}
-
-function parseMessages(args: ImapNode[]): AppendMessage[] {
-  const out: AppendMessage[] = [];
-  let i = 0;
-  while (i < args.length) {
-    const msg: Partial<AppendMessage> = { flags: [] };
-    if (args[i]?.type === 'list') msg.flags = flagsArg(args[i++]).filter((f) => f !== '\\Recent');
-    const d = args[i];
-    if (d?.type === 'string' && !d.literal) {
-      const date = parseImapDate(d.value.toString('latin1'), true);
-      if (!date) throw bad('Invalid date-time');
-      msg.date = date;
-      i++;
-    }
-    // Literal8 (RFC 3516 "~{n}") leaves a "~" atom in front of the literal.
-    if (args[i]?.type === 'atom' && (args[i] as { value: string }).value === '~') i++;
-    const lit = args[i++];
-    if (lit?.type !== 'string' || !lit.literal) throw bad('Message literal expected');
-    if (!lit.value.length) throw bad('Empty message');
-    msg.content = lit.value;
-    out.push(msg as AppendMessage);
+function parse(args: Parameters<typeof parseAppendMessages>[0]): AppendMessageArgs[] {
+  try {
+    return parseAppendMessages(args);
+  } catch (err) {
+    if (err instanceof AppendSyntaxError) throw bad(err.message);
+    throw err;
   }
-  if (!out.length) throw bad('Message literal expected');
-  return out;
 }
 
 export const append: CommandSpec = {
@@ -44,12 +26,20 @@ export const append: CommandSpec = {
   async handler({ session, args }) {
     const mail = requireMail(session);
     const name = mailboxArg(session, args[0]);
-    const messages = parseMessages(args.slice(1));
+    const parsed = parse(args.slice(1));
+    const flags = parsed.map((m) => (m.flags ? flagsArg(m.flags).filter((f) => f !== '\\Recent') : []));
     if (!(await mail.exists(name))) throw no('No such mailbox', 'TRYCREATE');
+    const contents: Buffer[] = [];
+    for (const m of parsed) {
+      const content = 'literal' in m.content ? m.content.literal : await catenate(session, m.content.parts, imapServerLimits.maxLiteralBytes);
+      if (!content.length) throw bad('Empty message');
+      contents.push(content);
+    }
     const uids: number[] = [];
     let uidValidity = 0;
-    for (const m of messages) {
-      const res = await mail.append(name, m.content, { flags: m.flags, ...(m.date ? { internalDate: m.date } : {}), origin: session });
+    for (let i = 0; i < parsed.length; i++) {
+      const date = parsed[i]!.date;
+      const res = await mail.append(name, contents[i]!, { flags: flags[i]!, ...(date ? { internalDate: date } : {}), origin: session });
       uids.push(res.uid);
       uidValidity = res.uidValidity;
     }

@@ -19,6 +19,8 @@ export const create: CommandSpec = {
     const allowed = ['\\Sent', '\\Drafts', '\\Trash', '\\Junk', '\\Archive', '\\All', '\\Flagged'];
     const use = specialUse ? allowed.find((a) => a.toLowerCase() === specialUse!.toLowerCase()) : undefined;
     if (specialUse && !use) throw no('Unsupported special use', 'USEATTR');
-    await mail.createMailbox(name, use ? { specialUse: use as never } : {});
+    // CREATE does not subscribe, neither the mailbox nor the parents it implies (RFC 3501 6.3.3);
+    // a name still subscribed from a deleted mailbox is subscribed again.
+    await mail.createMailbox(name, { subscribed: false, ...(use ? { specialUse: use as never } : {}) });
   },
 };

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
+import { enableCondstore } from './helpers.ts';
 
 export const enable: CommandSpec = {
   reportsChanges: false,
@@ -11,11 +12,11 @@ export const enable: CommandSpec = {
       if (a.type !== 'atom') throw bad('Capability expected');
       const cap = a.value.toUpperCase();
       if (cap === 'CONDSTORE') {
-        session.condstore = true;
+        enableCondstore(session);
         enabled.push(cap);
       } else if (cap === 'QRESYNC') {
         session.qresync = true;
-        session.condstore = true;
+        enableCondstore(session);
         enabled.push(cap);
       } else if (cap === 'UTF8=ACCEPT') {
         session.utf8 = true;

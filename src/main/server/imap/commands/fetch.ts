@@ -19,7 +19,7 @@ import type { SeqRange } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
 import { imapServerLimits } from '../../../base/limits.ts';
 import type { ImapSession, OutputPart } from '../session.ts';
-import { messagesInSet, requireSelected } from './helpers.ts';
+import { enableCondstore, messagesInSet, requireSelected } from './helpers.ts';
 import type { MessageRef } from './helpers.ts';
 
 export const fetch: CommandSpec = {
@@ -32,7 +32,7 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
   const sel = requireSelected(session);
   const request = parseFetchRequest(args, { uid, qresync: session.qresync });
   const refs = messagesInSet(sel, request.sequenceSet, uid);
-  if (request.enablesCondstore) session.condstore = true;
+  if (request.enablesCondstore) enableCondstore(session);
   const { changedSince } = request;
   if (request.vanished && changedSince !== null && refs.length) await reportVanished(session, sel, request.sequenceSet, refs, changedSince);
   if (!refs.length) return;

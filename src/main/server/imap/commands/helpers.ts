@@ -2,7 +2,7 @@
 import { decodeMUtf7, encodeMUtf7 } from '../../../maildir/names.ts';
 import { nodeText } from '../protocol/tokenizer.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
-import { astring } from '../protocol/response.ts';
+import { astring, quote } from '../protocol/response.ts';
 import { resolveSequenceSet } from '../protocol/sequence-set.ts';
 import type { SeqRange } from '../protocol/sequence-set.ts';
 import { sequenceSetArg } from '../protocol/arguments.ts';
@@ -77,4 +77,23 @@ export function messagesInSet(sel: SelectedMailbox, ranges: readonly SeqRange[],
 export function requireMail(session: ImapSession) {
   if (!session.mail) throw no('Not logged in');
   return session.mail;
+}
+
+/**
+ * Turn CONDSTORE on for the session (RFC 7162 3.1): the first enabling command while a mailbox is
+ * selected also reports the mailbox's HIGHESTMODSEQ in an untagged OK, as Dovecot does.
+ */
+export function enableCondstore(session: ImapSession): void {
+  if (session.condstore) return;
+  session.condstore = true;
+  const sel = session.selected;
+  if (sel) session.send([`* OK [HIGHESTMODSEQ ${sel.latestModseq()}] Highest\r\n`]);
+}
+
+/**
+ * RETURN (UPDATE) (RFC 5267 4.2): this server does not keep searches live, which the RFC lets it
+ * say with an untagged NO [NOUPDATE "tag"]; the client then knows no ADDTO/REMOVEFROM will come.
+ */
+export function refuseUpdate(session: ImapSession, tag: string): void {
+  session.send([`* NO [NOUPDATE ${quote(tag)}] Search results are not kept up to date\r\n`]);
 }

@@ -21,7 +21,9 @@ import { noop } from './noop.ts';
 import { rename } from './rename.ts';
 import { search } from './search.ts';
 import { examine, select } from './select.ts';
+import { sort } from './sort.ts';
 import { starttls } from './starttls.ts';
+import { thread } from './thread.ts';
 import { status } from './status.ts';
 import { store } from './store.ts';
 import { subscribe, unsubscribe } from './subscribe.ts';
@@ -63,5 +65,9 @@ export const commands: Readonly<Record<string, CommandSpec>> = {
   'UID MOVE': move,
   SEARCH: search,
   'UID SEARCH': search,
+  SORT: sort,
+  'UID SORT': sort,
+  THREAD: thread,
+  'UID THREAD': thread,
   IDLE: idle,
 };

@@ -1,9 +1,12 @@
+// LIST (with LIST-EXTENDED, SPECIAL-USE and LIST-STATUS) and LSUB. Arguments are parsed in
+// protocol/list-args.ts, the answer's names and attributes chosen in mailbox-listing.ts.
 import type { CommandContext, CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
-import type { MailboxListEntry } from '../../../maildir/types.ts';
-import { nodeText } from '../protocol/tokenizer.ts';
-import type { ImapNode } from '../protocol/tokenizer.ts';
 import { decodeMUtf7 } from '../../../maildir/names.ts';
+import { parseListArgs, ListSyntaxError } from '../protocol/list-args.ts';
+import type { ListArgs } from '../protocol/list-args.ts';
+import { quote } from '../protocol/response.ts';
+import { listMailboxes } from '../mailbox-listing.ts';
 import { mailboxOut, requireMail } from './helpers.ts';
 import { statusItemsArg, statusLine } from './status.ts';
 
@@ -20,60 +23,47 @@ export function patternToRegExp(pattern: string): RegExp {
   return new RegExp('^' + re + '$', /^inbox/i.test(pattern) ? 'i' : '');
 }
 
-function atomsOf(node: ImapNode | undefined): string[] {
-  if (node?.type !== 'list') return [];
-  return node.items.map((i) => (i.type === 'atom' ? i.value.toUpperCase() : ''));
+function parse(ctx: CommandContext, lsub: boolean): ListArgs {
+  try {
+    return parseListArgs(ctx.args, lsub);
+  } catch (err) {
+    if (err instanceof ListSyntaxError) throw bad(err.message);
+    throw err;
+  }
 }
 
 async function runList(ctx: CommandContext, lsub: boolean): Promise<void> {
   const { session } = ctx;
   const mail = requireMail(session);
-  const args = [...ctx.args];
-  let selection: string[] = [];
-  if (!lsub && args[0]?.type === 'list') selection = atomsOf(args.shift());
-  const reference = nodeText(args.shift());
-  if (reference === null) throw bad('Reference expected');
-  const patternNode = args.shift();
-  if (!patternNode) throw bad('Mailbox pattern expected');
-  const patterns = (patternNode.type === 'list' ? patternNode.items : [patternNode]).map((p) => {
-    const t = nodeText(p);
-    if (t === null) throw bad('Invalid pattern');
-    return session.utf8 ? t : decodeMUtf7(t);
-  });
-  let returns: string[] = [];
-  let statusItems: string[] | null = null;
-  if (args[0]?.type === 'atom' && args[0].value.toUpperCase() === 'RETURN') {
-    args.shift();
-    const r = args.shift();
-    if (r?.type !== 'list') throw bad('RETURN options expected');
-    for (let i = 0; i < r.items.length; i++) {
-      const it = r.items[i]!;
-      const v = it.type === 'atom' ? it.value.toUpperCase() : '';
-      if (v === 'STATUS') statusItems = statusItemsArg(r.items[++i]);
-      else returns.push(v);
-    }
-  }
-  if (args.length) throw bad('Too many arguments');
+  const args = parse(ctx, lsub);
+  const statusItems = args.returns.status ? statusItemsArg(args.returns.status) : null;
   const verb = lsub ? 'LSUB' : 'LIST';
+  const decode = (s: string) => (session.utf8 ? s : decodeMUtf7(s));
+  const patterns = args.patterns.map(decode);
   if (patterns.length === 1 && patterns[0] === '') {
     session.send([`* ${verb} (\\Noselect) "/" ""\r\n`]);
     return;
   }
-  const subscribedOnly = lsub || selection.includes('SUBSCRIBED');
-  const specialOnly = selection.includes('SPECIAL-USE');
-  if (selection.includes('SUBSCRIBED')) returns = [...returns, 'SUBSCRIBED'];
-  const ref = session.utf8 ? reference : decodeMUtf7(reference);
+  const ref = decode(args.reference);
   const regexps = patterns.map((p) => patternToRegExp(ref && !p.startsWith('/') ? (ref.endsWith('/') ? ref + p : ref + '/' + p) : p));
-  const boxes: MailboxListEntry[] = await mail.listMailboxes();
-  for (const box of boxes) {
-    if (!regexps.some((re) => re.test(box.name))) continue;
-    if (subscribedOnly && !box.subscribed) continue;
-    if (specialOnly && !box.specialUse) continue;
-    const attrs: string[] = [box.hasChildren ? '\\HasChildren' : '\\HasNoChildren'];
-    if (box.specialUse && !lsub) attrs.push(box.specialUse);
-    if (!lsub && box.subscribed && returns.includes('SUBSCRIBED')) attrs.push('\\Subscribed');
-    const lines: (string | Buffer)[] = [`* ${verb} (${attrs.join(' ')}) "/" `, mailboxOut(session, box.name), '\r\n'];
-    if (statusItems) lines.push(...statusLine(session, box, statusItems));
+  const boxes = await mail.listMailboxes();
+  const needSubscriptions = lsub || args.selection.subscribed || args.returns.subscribed;
+  const rows = listMailboxes(boxes, needSubscriptions ? await mail.listSubscriptions() : [], {
+    lsub,
+    selection: args.selection,
+    returns: args.returns,
+    extended: args.extended,
+    matches: (name) => regexps.some((re) => re.test(name)),
+    matchesLevel: (name) => regexps.some((re, i) => patterns[i]!.endsWith('%') && re.test(name)),
+  });
+  const byName = new Map(boxes.map((b) => [b.name, b]));
+  for (const r of rows) {
+    const lines: (string | Buffer)[] = [`* ${verb} (${r.attrs.join(' ')}) "/" `, mailboxOut(session, r.name)];
+    if (r.childInfo.length) lines.push(` (CHILDINFO (${r.childInfo.map(quote).join(' ')}))`);
+    lines.push('\r\n');
+    // LIST-STATUS (RFC 5819 2): STATUS only for mailboxes that can be selected.
+    const box = byName.get(r.name);
+    if (statusItems && box) lines.push(...statusLine(session, box, statusItems));
     session.send(lines);
   }
 }

@@ -3,7 +3,7 @@ import { bad } from '../command-types.ts';
 import type { MailboxStatus } from '../../../maildir/types.ts';
 import type { ImapSession } from '../session.ts';
 import type { ImapNode } from '../protocol/tokenizer.ts';
-import { mailboxArg, mailboxOut, requireMail } from './helpers.ts';
+import { enableCondstore, mailboxArg, mailboxOut, requireMail } from './helpers.ts';
 
 const ITEMS = ['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE', 'DELETED'];
 
@@ -48,7 +48,7 @@ export const status: CommandSpec = {
     const mail = requireMail(session);
     const name = mailboxArg(session, args[0]);
     const items = statusItemsArg(args[1]);
-    if (items.includes('HIGHESTMODSEQ')) session.condstore = true;
+    if (items.includes('HIGHESTMODSEQ')) enableCondstore(session);
     const st = await mail.status(name);
     session.send(statusLine(session, st, items));
   },

@@ -6,13 +6,13 @@ import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import { parseStoreRequest } from '../protocol/store-request.ts';
 import type { ImapSession } from '../session.ts';
 import type { MessageMeta } from '../../../maildir/types.ts';
-import { messagesInSet, requireSelected } from './helpers.ts';
+import { enableCondstore, messagesInSet, requireSelected } from './helpers.ts';
 
 async function runStore({ session, args, uid }: CommandContext): Promise<CommandResult | void> {
   const sel = requireSelected(session);
   const request = parseStoreRequest(args);
   const refs = messagesInSet(sel, request.sequenceSet, uid);
-  if (request.enablesCondstore) session.condstore = true;
+  if (request.enablesCondstore) enableCondstore(session);
   if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
   if (!refs.length) return;
   const { unchangedSince } = request;

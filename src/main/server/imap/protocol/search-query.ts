@@ -4,6 +4,8 @@ import { nodeText } from './tokenizer.ts';
 import { parseSequenceSet } from './sequence-set.ts';
 import type { SeqRange } from './sequence-set.ts';
 import { parseImapDate } from './response.ts';
+import { parseResultOptions, ResultOptionError } from './result-options.ts';
+import type { ResultOptions } from './result-options.ts';
 
 export type SearchKey =
   | { op: 'all' }
@@ -46,33 +48,42 @@ export interface ParsedSearch {
   key: SearchKey;
   charset: string | null;
   /** ESEARCH return options (RFC 4731), or null for a plain SEARCH response. */
-  returns: string[] | null;
+  returns: ResultOptions | null;
+}
+
+const word = (n: ImapNode | undefined) => (n?.type === 'atom' && !n.section ? n.value.toUpperCase() : '');
+
+/** `RETURN (…)` at args[0], if there (SEARCH, and SORT under ESORT, RFC 5267 3). */
+export function parseReturn(args: ImapNode[]): { returns: ResultOptions | null; rest: ImapNode[] } {
+  if (word(args[0]) !== 'RETURN') return { returns: null, rest: args };
+  try {
+    return { returns: parseResultOptions(args[1]), rest: args.slice(2) };
+  } catch (err) {
+    if (err instanceof ResultOptionError) throw new SearchSyntaxError(err.message);
+    throw err;
+  }
 }
 
 /** Parse SEARCH arguments: [RETURN (...)] [CHARSET x] criteria... */
 export function parseSearch(args: ImapNode[]): ParsedSearch {
+  const { returns, rest } = parseReturn(args);
   let i = 0;
-  let returns: string[] | null = null;
   let charset: string | null = null;
-  const word = (n: ImapNode | undefined) => (n?.type === 'atom' && !n.section ? n.value.toUpperCase() : '');
-  if (word(args[i]) === 'RETURN') {
-    const r = args[i + 1];
-    if (r?.type !== 'list') throw new SearchSyntaxError('RETURN options expected');
-    returns = r.items.map((x) => word(x));
-    for (const o of returns) if (!['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE'].includes(o)) throw new SearchSyntaxError('Unknown RETURN option');
-    if (!returns.length) returns = ['ALL'];
-    i += 2;
-  }
-  if (word(args[i]) === 'CHARSET') {
-    charset = nodeText(args[i + 1]);
+  if (word(rest[i]) === 'CHARSET') {
+    charset = nodeText(rest[i + 1]);
     if (!charset) throw new SearchSyntaxError('Charset expected');
     i += 2;
   }
-  const state = { nodes: args, pos: i, depth: 0 };
+  return { key: parseCriteria(rest.slice(i)), charset, returns };
+}
+
+/** Search criteria alone (SORT and THREAD put their charset in front, not "CHARSET x"). */
+export function parseCriteria(args: ImapNode[]): SearchKey {
+  const state = { nodes: args, pos: 0, depth: 0 };
   const keys: SearchKey[] = [];
   while (state.pos < args.length) keys.push(readKey(state));
   if (!keys.length) throw new SearchSyntaxError('Search criteria expected');
-  return { key: keys.length === 1 ? keys[0]! : { op: 'and', keys }, charset, returns };
+  return keys.length === 1 ? keys[0]! : { op: 'and', keys };
 }
 
 interface State {
