@@ -1,45 +1,10 @@
-// A real IMAP server for tests: MaildirStore in a temp folder, the config-file user directory,
-// a self-signed certificate made with openssl, listening on 127.0.0.1 port 0.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// A real IMAP server for tests (plain and implicit TLS on 127.0.0.1, ports of its own choosing)
+// on a fresh household server context, and a raw line-oriented client for transcript tests.
 import net from 'node:net';
-import { MaildirStore } from '../../src/main/maildir/maildir-store.ts';
-import { ConfigUserDirectory } from '../../src/main/server/users/directory.ts';
-import { addUser, loadOrCreateConfig } from '../../src/main/server/users/config.ts';
+import type { MaildirStore } from '../../src/main/maildir/maildir-store.ts';
 import { startImapServer } from '../../src/main/server/imap/index.ts';
 import type { RunningListener, ServerContext } from '../../src/main/server/context.ts';
-import { createLogger, silentLogger } from '../../src/main/base/log.ts';
-
-export const CORPUS = path.resolve(import.meta.dirname, '../../../shared/corpus/mime');
-
-export function makeCert(dir: string): { key: string; cert: string; certPath: string } {
-  const keyPath = path.join(dir, 'key.pem');
-  const certPath = path.join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { stdio: 'pipe' },
-  );
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
-}
+import { createTestServerContext } from './server-context.ts';
 
 export interface TestServer {
   dir: string;
@@ -54,30 +19,23 @@ export interface TestServer {
 }
 
 export async function startTestServer(opts: { users?: Array<[string, string]> } = {}): Promise<TestServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hearth-imap-'));
   const users = opts.users ?? [['alice@home.arpa', 'alice-secret-pw']];
-  await loadOrCreateConfig(dir, 'home.arpa');
-  for (const [u, p] of users) await addUser(dir, u, p);
-  const store = new MaildirStore({ root: path.join(dir, 'mail'), hostname: 'test' });
-  const { key, cert, certPath } = makeCert(dir);
-  const log = process.env.HEARTH_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger;
-  const ctx: ServerContext = { store, users: new ConfigUserDirectory(dir), log, tls: { key, cert }, hostname: 'localhost' };
-  const plain = await startImapServer(ctx, { host: '127.0.0.1', port: 0, implicitTls: false });
-  const tls = await startImapServer(ctx, { host: '127.0.0.1', port: 0, implicitTls: true });
+  const base = await createTestServerContext('imap', users);
+  const plain = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: false });
+  const tls = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: true });
   return {
-    dir,
-    ctx,
-    store,
+    dir: base.dir,
+    ctx: base.ctx,
+    store: base.store,
     plain,
     tls,
-    certPath,
+    certPath: base.certPath,
     user: users[0]![0],
     password: users[0]![1],
     async close() {
       await plain.close();
       await tls.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await base.close();
     },
   };
 }
@@ -130,39 +88,4 @@ export class RawClient {
   close(): void {
     this.socket.destroy();
   }
-}
-
-/** A TCP proxy that records what clients send (plaintext sessions only), for transcript fixtures. */
-export async function startRecordingProxy(targetPort: number): Promise<{ port: number; recorded(): Buffer; close(): Promise<void> }> {
-  const chunks: Buffer[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    sockets.add(client);
-    sockets.add(upstream);
-    client.on('data', (d: Buffer) => {
-      chunks.push(Buffer.from(d));
-      upstream.write(d);
-    });
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('close', end);
-    upstream.on('close', end);
-    client.on('error', end);
-    upstream.on('error', end);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    recorded: () => Buffer.concat(chunks),
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
 import { createDovecotUser, dovecot, DOVECOT_STATE } from '../../support/peers.ts';
-import { corpusMessages, tempDir } from '../../support/server.ts';
+import { corpusMessages } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 describe('Dovecot reads the Maildir', () => {
   it('sees our folders (UTF-8 names), messages and standard flags', async () => {

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
 import type { MailboxEvent } from '../../../src/main/maildir/types.ts';
-import { corpusMessages, streamToBuffer, tempDir } from '../../support/server.ts';
+import { corpusMessages } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { streamToBuffer } from '../../support/bytes.ts';
+import { deliverToStore as deliver } from '../../support/store-delivery.ts';
 
 const stores: MaildirStore[] = [];
 function newStore(root = path.join(tempDir(), 'mail')): MaildirStore {
@@ -19,13 +22,6 @@ afterEach(async () => {
 const msgs = corpusMessages(12);
 const ALICE = 'alice@home.arpa';
 const BOB = 'bob@home.arpa';
-
-async function deliver(store: MaildirStore, to: string[], raw: Buffer) {
-  const d = store.beginDelivery();
-  for (const r of to) d.addRecipient(r);
-  await d.body(raw);
-  return d.commit();
-}
 
 describe('MaildirStore: layout', () => {
   it('creates the default mailboxes with special-use, Dovecot Maildir++ folders', async () => {

@@ -10,7 +10,9 @@ import { silentLogger } from '../../../src/main/base/log.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
-import { tempDir } from '../../support/server.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { freePort } from '../../support/ports.ts';
+import { pollUntil } from '../../support/wait.ts';
 
 const run = promisify(execFile);
 
@@ -31,14 +33,6 @@ function greeting(port: number, implicitTls: boolean, ca: string): Promise<strin
   });
 }
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 let server: RunningHouseholdServer | undefined;
 afterAll(async () => {
   await server?.close();
@@ -46,7 +40,7 @@ afterAll(async () => {
 
 describe('HouseholdServer', () => {
   it('starts every available listener on ephemeral ports with the demo mailbox, and closes', async () => {
-    const dataDir = tempDir('hearth-household-');
+    const dataDir = tempDir('household');
     server = await startHouseholdServer({
       dataDir,
       ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 },
@@ -59,7 +53,7 @@ describe('HouseholdServer', () => {
           resolve4: async () => ['127.0.0.1'],
           resolve6: async () => [],
         },
-        portOverrides: { 'mx.example.com': await closedPort() },
+        portOverrides: { 'mx.example.com': await freePort() },
       },
     });
     expect(server.demo).toEqual({ address: 'demo@home.arpa', password: 'demo-pass', created: true });
@@ -117,8 +111,11 @@ describe('HouseholdServer', () => {
     await t.sendMail({ from: 'demo@home.arpa', to: 'demo@home.arpa', subject: 'note to self', text: 'hi me' });
     t.close();
     const inbox = await (await server.store.user('demo@home.arpa')).openMailbox('INBOX');
-    const deadline = Date.now() + 10_000;
-    while ((await inbox.status()).messages < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(
+      () => inbox.status(),
+      (s) => s.messages >= 5,
+      10_000,
+    );
     const last = (await inbox.listMessages()).at(-1)!;
     expect((await inbox.readMessageBuffer(last.uid)).toString()).toContain('Subject: note to self');
 
@@ -148,7 +145,7 @@ describe('HouseholdServer', () => {
   });
 
   it('ensureDemoMailbox: welcome, attachment and a two-message thread, delivered once', async () => {
-    const dataDir = tempDir('hearth-demo-');
+    const dataDir = tempDir('demo');
     const first = await ensureDemoMailbox(dataDir);
     expect(first.created).toBe(true);
     expect(first.password).toMatch(/^[A-Za-z0-9_-]{16}$/);

@@ -4,14 +4,14 @@ import { describe, it, expect } from 'vitest';
 import net from 'node:net';
 import tls from 'node:tls';
 import path from 'node:path';
-import { tempDir } from '../../support/server.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 describe('TLS material', () => {
   it('generates a self-signed certificate once (key 0600), reuses it, and remakes it for new names', async () => {
     const { loadOrCreateTls, MIN_TLS_VERSION } = await import('../../../src/main/server/tls.ts');
     const { X509Certificate } = await import('node:crypto');
     const { statSync, writeFileSync } = await import('node:fs');
-    const dataDir = tempDir('hearth-tls-');
+    const dataDir = tempDir('tls');
     const a = await loadOrCreateTls({ dataDir, hostnames: ['localhost'], addresses: ['127.0.0.1'] });
     expect(a.selfSigned).toBe(true);
     expect(statSync(a.keyFile).mode & 0o777).toBe(0o600);

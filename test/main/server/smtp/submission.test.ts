@@ -3,7 +3,6 @@
 // relayed to an aiosmtpd peer (a remote domain through a fake resolver) or delivered locally, and
 // a rejected message comes back as a DSN in the sender's INBOX.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -17,9 +16,13 @@ import { ConfigUserDirectory } from '../../../../src/main/server/users/directory
 import { addUser, loadOrCreateConfig, setAlias } from '../../../../src/main/server/users/config.ts';
 import type { RunningListener } from '../../../../src/main/server/context.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
-import { dovecot, DOVECOT_STATE } from '../../../support/peers.ts';
-import { FakeResolver, corpus, parseDsnWithPython, startPeer, tempDir, waitFor } from '../../../support/relay.ts';
-import type { SmtpPeer } from '../../../support/relay.ts';
+import { dovecot, DOVECOT_STATE, startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { FakeResolver } from '../../../support/relay-doubles.ts';
+import { parseDsnWithPython } from '../../../support/python-dsn.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { waitFor } from '../../../support/wait.ts';
+import { swaks as runSwaks } from '../../../support/swaks.ts';
 
 const CA = dovecot.caCertPath;
 let accept: SmtpPeer, reject: SmtpPeer;
@@ -29,8 +32,8 @@ let starttls: RunningListener, implicit: RunningListener, plainLoopback: Running
 const PW = { alice: 'alice-secret-1', bob: 'bob-secret-2' };
 
 beforeAll(async () => {
-  accept = startPeer('sub-accept', 'accept', 10046);
-  reject = startPeer('sub-reject', 'reject', 10047, ['--fail-at', 'rcpt']);
+  accept = startOwnSmtpPeer('sub-accept', 'accept', 10046);
+  reject = startOwnSmtpPeer('sub-reject', 'reject', 10047, ['--fail-at', 'rcpt']);
   const dns = new FakeResolver();
   dns.addDomain('far.test');
   dns.addDomain('refuse.test');
@@ -75,17 +78,9 @@ afterAll(async () => {
   reject?.stop();
 });
 
-/** Runs swaks (asynchronously: the server under test lives in this process). */
+/** swaks against the server under test (on 127.0.0.1), with swaks's own 20 s timeout. */
 function swaks(args: string[], input?: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('swaks', ['--server', '127.0.0.1', '--timeout', '20', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-    child.stdin.end(input ?? '');
-  });
+  return runSwaks(['--server', '127.0.0.1', '--timeout', '20', ...args], input);
 }
 const tlsArgs = ['-tls', '--tls-verify', '--tls-ca-path', CA, '--tls-sni', 'localhost'];
 
@@ -208,7 +203,7 @@ describe('submission server', () => {
 
   it('keeps an existing Message-ID and Date, and accepts an alias of the user as sender (implicit TLS)', async () => {
     const before = accept.received().length;
-    const eml = corpus('legacy-003.eml');
+    const eml = corpusMessage('legacy-003.eml');
     const r = await swaks(
       [
         '--port',
@@ -261,7 +256,7 @@ describe('submission server', () => {
     expect(mail.headers.get('return-path')).toMatchObject({ value: [{ address: 'alice@home.test' }] });
     // a raw corpus message comes out byte for byte after our prepended headers
     const before = accept.received().length;
-    const eml = corpus('thirdparty-000.eml');
+    const eml = corpusMessage('thirdparty-000.eml');
     await transport.sendMail({ envelope: { from: 'alice@home.test', to: ['raw@far.test'] }, raw: eml });
     await waitFor(() => accept.received().length > before, 15_000, 'relayed raw message');
     const got = accept.received().slice(before)[0]!.eml;

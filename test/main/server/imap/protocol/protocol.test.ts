@@ -10,7 +10,6 @@ import { serializeToBuffer, atom, formatInternalDate, parseImapDate, astring } f
 import { parseSearch } from '../../../../../src/main/server/imap/protocol/search-query.ts';
 import { parseFetchItems } from '../../../../../src/main/server/imap/commands/fetch.ts';
 import { imapServerLimits } from '../../../../../src/main/base/limits.ts';
-import { CORPUS } from '../../../../support/imap-harness.ts';
 
 const limits = { ...imapServerLimits, maxLineBytes: 200, maxLiteralBytes: 1000, maxCommandBytes: 1500 };
 
@@ -227,5 +226,3 @@ describe('recorded client transcripts', () => {
     });
   }
 });
-
-export const corpusFiles = readdirSync(CORPUS).filter((f) => f.endsWith('.eml'));
