@@ -1,20 +1,17 @@
 // A real IMAP server for tests (plain and implicit TLS on 127.0.0.1, ports of its own choosing)
 // on a fresh household server context, and a raw line-oriented client for transcript tests.
 import net from 'node:net';
-import type { MaildirStore } from '../../src/main/maildir/maildir-store.ts';
 import { startImapServer } from '../../src/main/server/imap/index.ts';
-import type { RunningListener, ServerContext } from '../../src/main/server/context.ts';
-import { createTestServerContext } from './server-context.ts';
+import type { RunningListener } from '../../src/main/server/context.ts';
+import { createTestServerContext, type TestServerContext } from './server-context.ts';
 
-export interface TestServer {
-  dir: string;
-  ctx: ServerContext;
-  store: MaildirStore;
+export interface TestServer extends TestServerContext {
   plain: RunningListener;
   tls: RunningListener;
-  certPath: string;
+  /** The first user's address and password. */
   user: string;
   password: string;
+  /** Closes the listeners and the store, and removes the folder. */
   close(): Promise<void>;
 }
 
@@ -24,12 +21,9 @@ export async function startTestServer(opts: { users?: Array<[string, string]> } 
   const plain = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: false });
   const tls = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: true });
   return {
-    dir: base.dir,
-    ctx: base.ctx,
-    store: base.store,
+    ...base,
     plain,
     tls,
-    certPath: base.certPath,
     user: users[0]![0],
     password: users[0]![1],
     async close() {

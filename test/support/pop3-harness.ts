@@ -1,26 +1,22 @@
 // A real household POP3 server for tests (plain+STLS and POP3S on 127.0.0.1, ports of its own
 // choosing) on a fresh household server context.
 import { readFileSync } from 'node:fs';
-import type { MaildirStore } from '../../src/main/maildir/maildir-store.ts';
 import { startPop3Server } from '../../src/main/server/pop3/index.ts';
 import type { Pop3ServerOptions } from '../../src/main/server/pop3/index.ts';
-import type { RunningListener, ServerContext } from '../../src/main/server/context.ts';
-import { createTestServerContext } from './server-context.ts';
+import type { RunningListener } from '../../src/main/server/context.ts';
+import { createTestServerContext, type TestServerContext } from './server-context.ts';
 import { deliverToStore } from './store-delivery.ts';
 
-export interface Pop3TestServer {
-  dir: string;
-  ctx: ServerContext;
-  store: MaildirStore;
+export interface Pop3TestServer extends TestServerContext {
   plain: RunningListener;
   tls: RunningListener;
-  certPath: string;
   ca: Buffer;
   users: Array<[string, string]>;
   /** Delivers messages to a user's INBOX through the store, as the SMTP server does. */
   deliver(address: string, messages: Buffer[]): Promise<number[]>;
   /** The INBOX UIDs as the IMAP server would see them. */
   inboxUids(address: string): Promise<number[]>;
+  /** Closes the listeners and the store, and removes the folder. */
   close(): Promise<void>;
 }
 
@@ -34,12 +30,9 @@ export async function startPop3TestServer(opts: { users?: Array<[string, string]
   const plain = await startPop3Server(ctx, { host: '127.0.0.1', port: 0, implicitTls: false }, opts.options);
   const tls = await startPop3Server(ctx, { host: '127.0.0.1', port: 0, implicitTls: true }, opts.options);
   return {
-    dir: base.dir,
-    ctx,
-    store,
+    ...base,
     plain,
     tls,
-    certPath: base.certPath,
     ca: readFileSync(base.certPath),
     users,
     async deliver(address, messages) {

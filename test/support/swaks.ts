@@ -19,3 +19,8 @@ export function swaks(args: string[], input?: string): Promise<{ code: number; o
     child.stdin.end(input ?? '');
   });
 }
+
+/** swaks's options for logging in with `mechanism` as `user`. */
+export function swaksLogin(mechanism: 'PLAIN' | 'LOGIN', user: string, password: string): string[] {
+  return ['-a', mechanism, '-au', user, '-ap', password];
+}

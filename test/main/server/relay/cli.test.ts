@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startDnsServer } from '../../../support/dns-server.ts';
 import { startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
 import { runHearth, startHearthServe, type ServeProcess } from '../../../support/hearth-cli.ts';
-import { swaks as runSwaks } from '../../../support/swaks.ts';
+import { swaks as runSwaks, swaksLogin } from '../../../support/swaks.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { waitFor } from '../../../support/wait.ts';
 
@@ -24,19 +24,7 @@ function hearth(...args: string[]) {
 
 /** swaks as alice over STARTTLS with AUTH PLAIN on the submission port, unless `raw`; returns what it printed. */
 async function swaks(args: string[], raw = false): Promise<string> {
-  const login = [
-    '--server',
-    `127.0.0.1:${submissionPort}`,
-    '-tls',
-    '-a',
-    'PLAIN',
-    '-au',
-    'alice@home.arpa',
-    '-ap',
-    'pw-alice-123',
-    '--from',
-    'alice@home.arpa',
-  ];
+  const login = ['--server', `127.0.0.1:${submissionPort}`, '-tls', ...swaksLogin('PLAIN', 'alice@home.arpa', 'pw-alice-123'), '--from', 'alice@home.arpa'];
   return (await runSwaks(raw ? args : [...login, ...args])).out;
 }
 

@@ -12,7 +12,7 @@ import type { ServerContext } from '../../../../src/main/server/context.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
 import { corpusMessages } from '../../../support/corpus.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
-import { swaks as runSwaks } from '../../../support/swaks.ts';
+import { swaks as runSwaks, swaksLogin } from '../../../support/swaks.ts';
 import { pollUntil } from '../../../support/wait.ts';
 import { runPeerScript } from '../../../support/peers.ts';
 import { RawSmtp, dataBlock } from '../../../support/smtp-client.ts';
@@ -137,15 +137,10 @@ describe('inbound SMTP with swaks', () => {
   });
 
   it('lets a logged-in household member send only as themselves', async () => {
-    const own = await swaks(['-a', 'PLAIN', '-au', 'alice@home.arpa', '-ap', 'alicepw', '--from', 'alice@home.arpa', '--to', 'bob@home.arpa', '--body', 'hi']);
+    const own = await swaks([...swaksLogin('PLAIN', 'alice@home.arpa', 'alicepw'), '--from', 'alice@home.arpa', '--to', 'bob@home.arpa', '--body', 'hi']);
     expect(own.code).toBe(0);
     const spoof = await swaksFull(smtp.port, [
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.arpa',
-      '-ap',
-      'alicepw',
+      ...swaksLogin('PLAIN', 'alice@home.arpa', 'alicepw'),
       '--from',
       'bob@home.arpa',
       '--to',

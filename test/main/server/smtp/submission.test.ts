@@ -22,7 +22,7 @@ import { parseDsnWithPython } from '../../../support/python-dsn.ts';
 import { corpusMessage } from '../../../support/corpus.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { waitFor } from '../../../support/wait.ts';
-import { swaks as runSwaks } from '../../../support/swaks.ts';
+import { swaks as runSwaks, swaksLogin } from '../../../support/swaks.ts';
 
 const CA = dovecot.caCertPath;
 let accept: SmtpPeer, reject: SmtpPeer;
@@ -83,6 +83,13 @@ function swaks(args: string[], input?: string): Promise<{ code: number; out: str
   return runSwaks(['--server', '127.0.0.1', '--timeout', '20', ...args], input);
 }
 const tlsArgs = ['-tls', '--tls-verify', '--tls-ca-path', CA, '--tls-sni', 'localhost'];
+/** Over STARTTLS (certificate verified), logged in as `user`. */
+const loggedIn = (mechanism: 'PLAIN' | 'LOGIN', user: string, password: string) => [
+  '--port',
+  String(starttls.port),
+  ...tlsArgs,
+  ...swaksLogin(mechanism, user, password),
+];
 
 async function inbox(address: string): Promise<Buffer[]> {
   const mbox = await (await store.user(address)).openMailbox('INBOX');
@@ -104,12 +111,7 @@ describe('submission server', () => {
     const r = await swaks([
       '--port',
       String(starttls.port),
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      PW.alice,
+      ...swaksLogin('PLAIN', 'alice@home.test', PW.alice),
       '--from',
       'alice@home.test',
       '--to',
@@ -121,42 +123,14 @@ describe('submission server', () => {
   });
 
   it('refuses an authenticated user sending as another user', async () => {
-    const r = await swaks([
-      '--port',
-      String(starttls.port),
-      ...tlsArgs,
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      PW.alice,
-      '--from',
-      'bob@home.test',
-      '--to',
-      'x@far.test',
-    ]);
+    const r = await swaks([...loggedIn('PLAIN', 'alice@home.test', PW.alice), '--from', 'bob@home.test', '--to', 'x@far.test']);
     expect(r.out).toMatch(/235 /);
     expect(r.out).toMatch(/<~\* 553 5\.7\.1 Sender address <bob@home\.test> does not belong to alice@home\.test/);
     expect(r.code).toBe(23);
   });
 
   it('refuses a wrong password', async () => {
-    const r = await swaks([
-      '--port',
-      String(starttls.port),
-      ...tlsArgs,
-      '-a',
-      'LOGIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      'wrong',
-      '--from',
-      'alice@home.test',
-      '--to',
-      'x@far.test',
-    ]);
+    const r = await swaks([...loggedIn('LOGIN', 'alice@home.test', 'wrong'), '--from', 'alice@home.test', '--to', 'x@far.test']);
     expect(r.out).toMatch(/<~\* 535 5\.7\.8/);
     expect(r.code).not.toBe(0);
   });
@@ -164,26 +138,7 @@ describe('submission server', () => {
   it('relays authenticated mail over STARTTLS with a Received trace, Message-ID/Date added and a DKIM signature', async () => {
     const before = accept.received().length;
     const data = 'From: Alice <alice@home.test>\r\nTo: <far1@far.test>\r\nSubject: via swaks\r\n\r\nBody line\r\n';
-    const r = await swaks(
-      [
-        '--port',
-        String(starttls.port),
-        ...tlsArgs,
-        '-a',
-        'PLAIN',
-        '-au',
-        'alice@home.test',
-        '-ap',
-        PW.alice,
-        '--from',
-        'alice@home.test',
-        '--to',
-        'far1@far.test',
-        '--data',
-        '-',
-      ],
-      data,
-    );
+    const r = await swaks([...loggedIn('PLAIN', 'alice@home.test', PW.alice), '--from', 'alice@home.test', '--to', 'far1@far.test', '--data', '-'], data);
     expect(r.out).toMatch(/<~ {2}250 2\.0\.0 Ok: queued as \S+/);
     expect(r.code).toBe(0);
     await waitFor(() => accept.received().length > before, 15_000, 'relayed message');
@@ -214,12 +169,7 @@ describe('submission server', () => {
         CA,
         '--tls-sni',
         'localhost',
-        '-a',
-        'LOGIN',
-        '-au',
-        'bob@home.test',
-        '-ap',
-        PW.bob,
+        ...swaksLogin('LOGIN', 'bob@home.test', PW.bob),
         '--from',
         'family@home.test',
         '--to',
@@ -271,12 +221,7 @@ describe('submission server', () => {
     const r = await swaks([
       '--port',
       String(plainLoopback.port),
-      '-a',
-      'PLAIN',
-      '-au',
-      'bob@home.test',
-      '-ap',
-      PW.bob,
+      ...swaksLogin('PLAIN', 'bob@home.test', PW.bob),
       '--from',
       'bob@home.test',
       '--to',
@@ -290,15 +235,7 @@ describe('submission server', () => {
 
   it("returns a DSN to the sender's INBOX when the remote server rejects the recipient", async () => {
     const r = await swaks([
-      '--port',
-      String(starttls.port),
-      ...tlsArgs,
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      PW.alice,
+      ...loggedIn('PLAIN', 'alice@home.test', PW.alice),
       '--from',
       'alice@home.test',
       '--to',
