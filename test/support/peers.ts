@@ -1,4 +1,5 @@
-// Real third-party peers from ../shared/peers, started once per test run (see global-setup.ts).
+// Real third-party peers from ../shared/peers: the shared ones, started once per test run (see
+// global-setup.ts), and the SMTP peers a test file starts for itself.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';

@@ -13,7 +13,7 @@ import { corpusMessage } from '../../../support/corpus.ts';
 import { rfc822 } from '../../../support/messages.ts';
 import { deliverToDovecot, imaplib } from '../../../support/dovecot-mail.ts';
 import { startTcpProxy } from '../../../support/tcp-proxy.ts';
-import { startPop3TestServer } from '../../../support/pop3-harness.ts';
+import { startPop3TestServer } from '../../../support/pop3-test-server.ts';
 import { startServices } from '../../../support/services.ts';
 import { closeAfterEach } from '../../../support/cleanup.ts';
 import { tempDir } from '../../../support/temp-dir.ts';

@@ -4,8 +4,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startTestServer } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 import { startTcpProxy } from '../../../support/tcp-proxy.ts';
 import { corpusMessage } from '../../../support/corpus.ts';
 

@@ -9,8 +9,9 @@ import { parseFetchItems } from '../../../../src/main/server/imap/commands/fetch
 import { CommandError } from '../../../../src/main/server/imap/command-types.ts';
 import { parseMessageStructure, bodyStructure, envelope } from '../../../../src/main/server/imap/protocol/mime-structure.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
-import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 
 const limits = { maxLineBytes: 512, maxLiteralBytes: 2048, maxCommandBytes: 4096, maxLiteralsPerCommand: 8 };
 

@@ -2,8 +2,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ImapFlow } from 'imapflow';
-import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 import { corpusMessage } from '../../../support/corpus.ts';
 
 let srv: TestServer;
