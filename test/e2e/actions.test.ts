@@ -1,17 +1,16 @@
 // Working with mail in Chromium against Dovecot: keyboard actions, a conversation, a new folder,
 // and a wiped IndexedDB that main refills. python imaplib checks what reached the server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { callApiFromPage, launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
 import { createDovecotUser, dovecot } from '../support/peers.ts';
-import { deliverToDovecot, rfc822 } from '../support/mail-fixtures.ts';
-import { imaplib } from '../support/dovecot-maildir.ts';
+import { rfc822 } from '../support/messages.ts';
+import { deliverToDovecot, imaplib } from '../support/dovecot-mail.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
 let browser: Browser;
 let host: HostProcess | null = null;
 
@@ -34,7 +33,7 @@ describe('working with mail in the browser host', () => {
       ),
       rfc822({ from: 'Shop <shop@example.test>', to: 'me@example.test', subject: 'Your receipt', body: 'Thanks', date: day(20) }),
     ]);
-    host = await startHostProcess(['--data', mkdtempSync(path.join(os.tmpdir(), 'hearth-actions-')), '--port', '0', '--no-server']);
+    host = await startHostProcess(['--data', tempDir('actions'), '--port', '0', '--no-server']);
     const page = await (await browser.newContext()).newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');

@@ -2,18 +2,17 @@
 // undo window; Undo brings a message back into the editor; a reply is addressed, quoted and
 // threaded (In-Reply-To) the way mail programs do it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { callApiFromPage, launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
 import { createDovecotUser, dovecot, smtpPeers } from '../support/peers.ts';
-import { deliverToDovecot, rfc822 } from '../support/mail-fixtures.ts';
+import { rfc822 } from '../support/messages.ts';
+import { deliverToDovecot, dovecotMessages } from '../support/dovecot-mail.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
 let browser: Browser;
 let host: HostProcess | null = null;
 
@@ -24,23 +23,6 @@ afterAll(async () => {
   await host?.stop();
   await browser?.close();
 });
-
-async function inbox(user: string, password: string): Promise<Buffer[]> {
-  const c = new ImapFlow({ host: '127.0.0.1', port: dovecot.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: password }, logger: false });
-  await c.connect();
-  const out: Buffer[] = [];
-  try {
-    const lock = await c.getMailboxLock('INBOX');
-    try {
-      if (c.mailbox && c.mailbox.exists) for await (const m of c.fetch('1:*', { source: true })) out.push(m.source!);
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await c.logout();
-  }
-  return out;
-}
 
 describe('writing mail in the browser host', () => {
   it('sends a new message, undoes another, and replies with quote and threading', async () => {
@@ -55,7 +37,7 @@ describe('writing mail in the browser host', () => {
         messageId: '<dinner-1@t>',
       }),
     ]);
-    host = await startHostProcess(['--data', mkdtempSync(path.join(os.tmpdir(), 'hearth-compose-')), '--port', '0', '--no-server', '--undo-seconds', '2']);
+    host = await startHostProcess(['--data', tempDir('compose'), '--port', '0', '--no-server', '--undo-seconds', '2']);
     const page = await (await browser.newContext()).newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
@@ -75,7 +57,7 @@ describe('writing mail in the browser host', () => {
     await page.getByTestId('compose-body').fill('Written in the browser host.');
     await page.getByTestId('compose-send').click();
     await poll(() => page.getByTestId('outbox').textContent()).toContain('Sending “Hello from Hearth”');
-    await poll(async () => (await inbox(you.user, you.password)).length).toBe(1);
+    await poll(async () => (await dovecotMessages(you.user, you.password)).length).toBe(1);
     await poll(() => page.getByTestId('outbox').count()).toBe(0);
 
     // Undo: the message comes back into the editor instead of going out.
@@ -98,8 +80,8 @@ describe('writing mail in the browser host', () => {
     await page.keyboard.type('Yes, see you then.');
     await page.screenshot({ path: path.join(ROOT, 'test-results/compose-reply.png') });
     await page.getByTestId('compose-send').click();
-    await poll(async () => (await inbox(you.user, you.password)).length).toBe(2);
-    const messages = await Promise.all((await inbox(you.user, you.password)).map((m) => simpleParser(m)));
+    await poll(async () => (await dovecotMessages(you.user, you.password)).length).toBe(2);
+    const messages = await Promise.all((await dovecotMessages(you.user, you.password)).map((m) => simpleParser(m)));
     expect(messages.map((m) => m.subject).sort()).toEqual(['Hello from Hearth', 'Re: Dinner?']);
     const reply = messages.find((m) => m.subject === 'Re: Dinner?')!;
     expect(reply.inReplyTo).toBe('<dinner-1@t>');

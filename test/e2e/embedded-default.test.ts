@@ -1,14 +1,16 @@
 // `npm run web` on a fresh data folder: the embedded household server starts with a demo
 // mailbox, added as the first account, so the newcomer sees mail at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 30_000 });
+// The embedded server's first start comes on top of the browser's work: a longer deadline.
+const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
 let browser: Browser;
 let host: HostProcess | null = null;
 
@@ -23,18 +25,18 @@ afterAll(async () => {
 
 describe('embedded default', () => {
   it('shows the demo mailbox of the embedded household server on first start, and again after a restart', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-embedded-'));
+    const dataDir = tempDir('embedded');
     host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0']);
     expect(host.output()).toContain('demo mailbox: demo@home.arpa');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(host.url);
-    await poll(() => page.getByTestId('message-row').count()).toBe(4);
+    await slowPoll(() => page.getByTestId('message-row').count()).toBe(4);
     const list = await page.getByRole('region', { name: 'Messages' }).textContent();
     for (const s of ['Welcome to your household mail server', 'Shopping list for the weekend', 'Dinner on Sunday?', 'Re: Dinner on Sunday?'])
       expect(list).toContain(s);
     await page.getByText('Welcome to your household mail server').click();
-    await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('h1').textContent()).toBe('Welcome to Hearth');
+    await slowPoll(() => page.frameLocator('[data-testid="body-frame"]').locator('h1').textContent()).toBe('Welcome to Hearth');
     await page.screenshot({ path: path.join(ROOT, 'test-results/embedded-default.png') });
 
     // Writing works out of the box too: the demo account sends through the household server.
@@ -43,10 +45,10 @@ describe('embedded default', () => {
     await page.getByTestId('compose-subject').fill('Note to self');
     await page.getByTestId('compose-body').fill('Sent through the household server.');
     await page.getByTestId('compose-send').click();
-    await poll(() => page.getByTestId('message-row').count()).toBe(5);
+    await slowPoll(() => page.getByTestId('message-row').count()).toBe(5);
     // The server panel shows where it listens and an empty outgoing queue.
     await page.getByRole('button', { name: 'Server', exact: true }).click();
-    await poll(() => page.getByRole('dialog').textContent()).toContain('home.arpa');
+    await slowPoll(() => page.getByRole('dialog').textContent()).toContain('home.arpa');
     expect(await page.getByRole('dialog').textContent()).toContain('Nothing waiting.');
     await page.getByRole('button', { name: 'Close' }).click();
     await context.close();
@@ -57,8 +59,8 @@ describe('embedded default', () => {
     expect(host.output()).not.toContain('demo mailbox:');
     const page2 = await (await browser.newContext()).newPage();
     await page2.goto(host.url);
-    await poll(() => page2.getByTestId('message-row').count()).toBe(5);
-    await poll(() => page2.getByRole('navigation', { name: 'Folders' }).locator('h2').count()).toBe(1);
-    await poll(() => page2.getByTestId('connection').textContent()).toBe('Connected');
+    await slowPoll(() => page2.getByTestId('message-row').count()).toBe(5);
+    await slowPoll(() => page2.getByRole('navigation', { name: 'Folders' }).locator('h2').count()).toBe(1);
+    await slowPoll(() => page2.getByTestId('connection').textContent()).toBe('Connected');
   });
 });

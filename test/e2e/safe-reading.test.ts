@@ -4,16 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { callApiFromPage, launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
 import { createDovecotUser, dovecot } from '../support/peers.ts';
-import { deliverToDovecot } from '../support/mail-fixtures.ts';
+import { deliverToDovecot } from '../support/dovecot-mail.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
 
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
 let browser: Browser;
 let host: HostProcess | null = null;
 let tracker: Server;
@@ -54,7 +53,7 @@ describe('safe reading', () => {
     );
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [raw]);
-    host = await startHostProcess(['--data', mkdtempSync(path.join(os.tmpdir(), 'hearth-safe-')), '--port', '0', '--no-server']);
+    host = await startHostProcess(['--data', tempDir('safe'), '--port', '0', '--no-server']);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(host.url);

@@ -2,17 +2,17 @@
 // renderer in Debian's Chromium, a real Dovecot. Adding an IMAP account shows its folders and
 // INBOX from IndexedDB; with the host stopped, a reload still shows them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-// Browser work on a loaded 2-core machine can take seconds; these are not timing assertions.
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
 import { createDovecotUser, dovecot } from '../support/peers.ts';
-import { deliverToDovecot, rfc822, corpusMessage } from '../support/mail-fixtures.ts';
+import { rfc822 } from '../support/messages.ts';
+import { corpusMessage } from '../support/corpus.ts';
+import { deliverToDovecot } from '../support/dovecot-mail.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
 
 const SHOTS = path.join(ROOT, 'test-results');
 let browser: Browser;
@@ -47,7 +47,7 @@ describe('thin slice in Chromium against Dovecot', () => {
       }),
       corpusMessage('legacy-003.eml'),
     ]);
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
+    const dataDir = tempDir('e2e');
     host = await startHostProcess(['--data', dataDir, '--port', '0', '--no-server']);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -111,7 +111,7 @@ describe('thin slice in Chromium against Dovecot', () => {
 
   it('shows a clear message for a wrong password and keeps the dialog open', async () => {
     const { user } = createDovecotUser();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
+    const dataDir = tempDir('e2e');
     const h = await startHostProcess(['--data', dataDir, '--port', '0', '--no-server']);
     const context = await browser.newContext();
     try {

@@ -1,6 +1,6 @@
 // Starts the real peers the suites need once for the whole run, and stops what it started.
-import { connect } from 'node:net';
 import { addDovecotUserPool, dovecotRunning, startDovecot, stopDovecot, startSmtpPeer, stopSmtpPeers, smtpPeerRunning, smtpPeers } from './peers.ts';
+import { portOpen } from './ports.ts';
 
 export default async function setup(): Promise<() => void> {
   const startedDovecot = !dovecotRunning();
@@ -17,14 +17,4 @@ export default async function setup(): Promise<() => void> {
     if (startedSmtp) stopSmtpPeers();
     if (startedDovecot) stopDovecot();
   };
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 }

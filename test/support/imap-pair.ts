@@ -1,8 +1,8 @@
 // Hearth and Dovecot side by side for parity tests: a raw logged-in connection to each, and
 // APPEND of the same bytes to both.
 import { createDovecotUser, dovecot } from './peers.ts';
-import { RawClient } from './imap-harness.ts';
-import type { TestServer } from './imap-harness.ts';
+import { RawClient } from './imap-raw-client.ts';
+import type { TestServer } from './imap-test-server.ts';
 
 export async function login(port: number, user: string, password: string): Promise<RawClient> {
   const c = await RawClient.connect(port);

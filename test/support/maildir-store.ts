@@ -4,7 +4,7 @@ import { afterEach } from 'vitest';
 import path from 'node:path';
 import { MaildirStore } from '../../src/main/maildir/maildir-store.ts';
 import type { DeliveredCopy } from '../../src/main/maildir/types.ts';
-import { tempDir } from './server.ts';
+import { tempDir } from './temp-dir.ts';
 
 /** Call once at the top of a test file: returns newStore(root?), whose stores are closed after each test. */
 export function maildirStores(): (root?: string) => MaildirStore {

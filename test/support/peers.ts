@@ -1,6 +1,7 @@
-// Real third-party peers from ../shared/peers, started once per test run (see global-setup.ts).
+// Real third-party peers from ../shared/peers: the shared ones, started once per test run (see
+// global-setup.ts), and the SMTP peers a test file starts for itself.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 export const PEERS_DIR = path.resolve(import.meta.dirname, '../../../shared/peers');
@@ -26,8 +27,8 @@ export const smtpPeers = {
   flaky: 10028,
 } as const;
 
-export function dovecotRunning(): boolean {
-  const pidFile = path.join(DOVECOT_STATE, 'run/master.pid');
+/** Whether the process named in a pid file is alive. */
+function pidFileAlive(pidFile: string): boolean {
   if (!existsSync(pidFile)) return false;
   try {
     process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 0);
@@ -35,6 +36,10 @@ export function dovecotRunning(): boolean {
   } catch {
     return false;
   }
+}
+
+export function dovecotRunning(): boolean {
+  return pidFileAlive(path.join(DOVECOT_STATE, 'run/master.pid'));
 }
 
 /**
@@ -68,18 +73,63 @@ export function startSmtpPeer(mode: keyof typeof smtpPeers, args: string[] = [])
 }
 
 export function smtpPeerRunning(mode: keyof typeof smtpPeers): boolean {
-  const pidFile = path.join(SMTP_STATE, `smtp-${smtpPeers[mode]}.pid`);
-  if (!existsSync(pidFile)) return false;
-  try {
-    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return pidFileAlive(path.join(SMTP_STATE, `smtp-${smtpPeers[mode]}.pid`));
 }
 
 export function stopSmtpPeers(): void {
   runPeerScript('stop-smtp-sink.sh', [SMTP_STATE]);
+}
+
+export interface SmtpPeer {
+  port: number;
+  state: string;
+  spool: string;
+  log: string;
+  stop(): void;
+  /** Messages the accept peer spooled: raw bytes and envelope. */
+  received(): Array<{ eml: Buffer; env: { from: string; to: string[]; peer: [string, number] } }>;
+  events(): Array<Record<string, unknown>>;
+}
+
+/** Starts a test file's own aiosmtpd peer, in its own state folder, on a fixed `port` no other test file uses. */
+export function startOwnSmtpPeer(name: string, mode: 'accept' | 'tempfail' | 'reject' | 'flaky', port: number, args: string[] = []): SmtpPeer {
+  const state = `/tmp/hearth-peers/relay-${name}`;
+  const spool = path.join(state, 'spool');
+  runPeerScript('stop-smtp-sink.sh', [state, String(port)]);
+  rmSync(state, { recursive: true, force: true });
+  mkdirSync(spool, { recursive: true });
+  const extra = mode === 'accept' ? ['--spool', spool, ...args] : args;
+  runPeerScript('start-smtp-sink.sh', [state, mode, String(port), ...extra]);
+  const log = path.join(state, `smtp-${port}.log`);
+  return {
+    port,
+    state,
+    spool,
+    log,
+    stop: () => runPeerScript('stop-smtp-sink.sh', [state, String(port)]),
+    received: () => {
+      if (!existsSync(spool)) return [];
+      const out = [];
+      for (const n of readdirSync(spool)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()) {
+        try {
+          // the peer writes .eml then .json; a message whose .json is not complete yet is skipped
+          out.push({ eml: readFileSync(path.join(spool, n)), env: JSON.parse(readFileSync(path.join(spool, n.replace(/\.eml$/, '.json')), 'utf8')) });
+        } catch {
+          continue;
+        }
+      }
+      return out;
+    },
+    events: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Record<string, unknown>)
+        : [],
+  };
 }
 
 /** Users added per test run, so every test file gets mailboxes no other test touches. */

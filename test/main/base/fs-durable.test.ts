@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DirSyncer, atomicWriteFile, atomicWriteFileSync } from '../../../src/main/base/fs-durable.ts';
-import { tempDir } from '../../support/server.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 describe('atomic writes', () => {
   for (const [kind, write] of [

@@ -1,30 +1,24 @@
 // The services against a real Dovecot: adding an IMAP account syncs its folders and INBOX into
 // main's cache and journal; bad input and bad credentials come back as typed errors.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HearthServices } from '../../../src/main/client/hearth-services.ts';
-import { FileKeySecretBox } from '../../../src/main/base/secret-box.ts';
-import { silentLogger } from '../../../src/main/base/log.ts';
+import type { HearthServices } from '../../../src/main/client/hearth-services.ts';
 import { createDovecotUser, dovecot } from '../../support/peers.ts';
-import { corpusMessage, deliverToDovecot, rfc822 } from '../../support/mail-fixtures.ts';
+import { corpusMessage } from '../../support/corpus.ts';
+import { rfc822 } from '../../support/messages.ts';
+import { deliverToDovecot } from '../../support/dovecot-mail.ts';
+import { startServices } from '../../support/services.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { pollUntil } from '../../support/wait.ts';
 import type { Change } from '../../../src/shared/api.ts';
 
 let dataDir: string;
 let services: HearthServices;
 
 beforeEach(() => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-svc-'));
-  services = new HearthServices({
-    dataDir,
-    host: 'web',
-    version: 'test',
-    secrets: new FileKeySecretBox(dataDir),
-    log: silentLogger,
-    pollIntervalMs: 3_600_000,
-  });
-  services.start();
+  dataDir = tempDir('svc');
+  services = startServices(dataDir);
 });
 afterEach(async () => {
   await services.close();
@@ -51,12 +45,9 @@ async function call(method: string, args: unknown) {
 }
 
 async function waitForState(accountId: string, state: string) {
-  for (let i = 0; i < 200; i++) {
-    const list = (await call('accounts.list', {})) as { ok: true; result: { id: string; state: string }[] };
-    if (list.result.find((a) => a.id === accountId)?.state === state) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`account never reached ${state}: ${JSON.stringify(await call('accounts.list', {}))}`);
+  const accounts = () => call('accounts.list', {}) as Promise<{ ok: true; result: { id: string; state: string }[] }>;
+  const list = await pollUntil(accounts, (l) => l.result.find((a) => a.id === accountId)?.state === state, 10_000);
+  if (list.result.find((a) => a.id === accountId)?.state !== state) throw new Error(`account never reached ${state}: ${JSON.stringify(list)}`);
 }
 
 describe('HearthServices with Dovecot', () => {

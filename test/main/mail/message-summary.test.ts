@@ -2,13 +2,13 @@
 // mailparser, which the app used before, on realistic generated mail and the real/malformed corpus.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { summariseRawMessage } from '../../../src/main/mail/message-summary.ts';
 import { makeSnippet } from '../../../src/main/mail/snippet.ts';
-import { CORPUS_DIR } from '../../support/mail-fixtures.ts';
+import { corpusMessage, corpusNames } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const GEN = path.resolve(import.meta.dirname, '../../../../shared/bench/gen-corpus.py');
 
@@ -17,7 +17,7 @@ const addrs = (v: AddressObject | AddressObject[] | undefined) =>
 
 describe('raw message summary', () => {
   it('agrees with mailparser on realistic mail: addresses, subject, date, ids, attachments and snippet', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-summary-'));
+    const dir = tempDir('summary');
     try {
       execFileSync('/usr/bin/python3', [GEN, dir, '150', '11'], { stdio: 'pipe' });
       const files = readdirSync(path.join(dir, 'cur'));
@@ -54,8 +54,8 @@ describe('raw message summary', () => {
   });
 
   it('reads every corpus message (real and malformed) without throwing, with the same sender and ids as mailparser', async () => {
-    for (const f of readdirSync(CORPUS_DIR).filter((n) => n.endsWith('.eml'))) {
-      const raw = readFileSync(path.join(CORPUS_DIR, f));
+    for (const f of corpusNames()) {
+      const raw = corpusMessage(f);
       const s = summariseRawMessage(raw);
       const p = await simpleParser(raw);
       expect(
@@ -68,7 +68,7 @@ describe('raw message summary', () => {
   });
 
   it('decodes a raw 8-bit byte inside an encoded word in the word’s charset (mailparser garbles it)', () => {
-    const raw = readFileSync(path.join(CORPUS_DIR, 'legacy-009.eml'));
+    const raw = corpusMessage('legacy-009.eml');
     expect(raw.includes(Buffer.from('Fr\xf6sche?=', 'latin1'))).toBe(true);
     expect(summariseRawMessage(raw).subject).toBe('Die Hasen und die Frösche');
   });

@@ -3,7 +3,8 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MailboxEvent } from '../../../src/main/maildir/types.ts';
 import { deliver, maildirStores } from '../../support/maildir-store.ts';
-import { corpusMessages, streamToBuffer } from '../../support/server.ts';
+import { corpusMessages } from '../../support/corpus.ts';
+import { streamToBuffer } from '../../support/bytes.ts';
 
 const newStore = maildirStores();
 const msgs = corpusMessages(12);

@@ -7,19 +7,35 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
 import { createDovecotUser, dovecot, DOVECOT_STATE } from '../../support/peers.ts';
-import { corpusMessages, tempDir } from '../../support/server.ts';
+import { corpusMessages } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { deliverToStore } from '../../support/store-delivery.ts';
+
+/** Copies a Maildir into a new Dovecot user's home, as a household moving to Dovecot would, and logs in there over IMAP. */
+async function handToDovecot(maildir: string): Promise<ImapFlow> {
+  const { user, password } = createDovecotUser();
+  const home = path.join(DOVECOT_STATE, 'mail', user);
+  mkdirSync(home, { recursive: true });
+  cpSync(maildir, path.join(home, 'Maildir'), { recursive: true });
+  execFileSync('chown', ['-R', 'mail:mail', home]);
+  const client = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.imapPort,
+    secure: false,
+    auth: { user, pass: password },
+    logger: false,
+    tls: { rejectUnauthorized: false },
+  });
+  await client.connect();
+  return client;
+}
 
 describe('Dovecot reads the Maildir', () => {
   it('sees our folders (UTF-8 names), messages and standard flags', async () => {
     const msgs = corpusMessages(5);
     const store = new MaildirStore({ root: path.join(tempDir(), 'mail'), hostname: 'hearth.test' });
     const u = await store.user('alice@home.arpa');
-    for (const m of msgs.slice(0, 3)) {
-      const d = store.beginDelivery();
-      d.addRecipient('alice@home.arpa');
-      await d.body(m.raw);
-      await d.commit();
-    }
+    for (const m of msgs.slice(0, 3)) await deliverToStore(store, ['alice@home.arpa'], m.raw);
     const inbox = await u.openMailbox('INBOX');
     await inbox.setFlags([1], { mode: 'add', flags: ['\\Seen'] });
     await inbox.setFlags([2], { mode: 'add', flags: ['\\Seen', '\\Flagged', '\\Answered'] });
@@ -29,21 +45,7 @@ describe('Dovecot reads the Maildir', () => {
     await u.drain();
     await store.close();
 
-    const { user, password } = createDovecotUser('hearth');
-    const home = path.join(DOVECOT_STATE, 'mail', user);
-    mkdirSync(home, { recursive: true });
-    cpSync(u.maildir, path.join(home, 'Maildir'), { recursive: true });
-    execFileSync('chown', ['-R', 'mail:mail', home]);
-
-    const client = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.imapPort,
-      secure: false,
-      auth: { user, pass: password },
-      logger: false,
-      tls: { rejectUnauthorized: false },
-    });
-    await client.connect();
+    const client = await handToDovecot(u.maildir);
     try {
       const paths = (await client.list()).map((m) => m.path);
       expect(paths).toEqual(expect.arrayContaining(['INBOX', 'Sent', 'Drafts', 'Trash', 'Junk', 'Archive', 'Entwürfe', 'Entwürfe/2024']));
@@ -73,12 +75,7 @@ describe('Dovecot reads the Maildir', () => {
     const msgs = corpusMessages(4);
     const store = new MaildirStore({ root: path.join(tempDir(), 'mail'), hostname: 'hearth.test' });
     const u = await store.user('bob@home.arpa');
-    for (const m of msgs) {
-      const d = store.beginDelivery();
-      d.addRecipient('bob@home.arpa');
-      await d.body(m.raw);
-      await d.commit();
-    }
+    for (const m of msgs) await deliverToStore(store, ['bob@home.arpa'], m.raw);
     const inbox = await u.openMailbox('INBOX');
     await inbox.remove([2]);
     await inbox.setFlags([3], { mode: 'add', flags: ['\\Seen', '$Forwarded', 'Family'] });
@@ -87,20 +84,7 @@ describe('Dovecot reads the Maildir', () => {
     expect(await u.exportForDovecot()).toMatchObject({ messages: 3 });
     await store.close();
 
-    const { user, password } = createDovecotUser('hearthx');
-    const home = path.join(DOVECOT_STATE, 'mail', user);
-    mkdirSync(home, { recursive: true });
-    cpSync(u.maildir, path.join(home, 'Maildir'), { recursive: true });
-    execFileSync('chown', ['-R', 'mail:mail', home]);
-    const client = new ImapFlow({
-      host: dovecot.host,
-      port: dovecot.imapPort,
-      secure: false,
-      auth: { user, pass: password },
-      logger: false,
-      tls: { rejectUnauthorized: false },
-    });
-    await client.connect();
+    const client = await handToDovecot(u.maildir);
     try {
       const mb = await client.mailboxOpen('INBOX');
       expect(Number(mb.uidValidity)).toBe(uidValidity);

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
 import type { MailboxEvent } from '../../../src/main/maildir/types.ts';
 import { deliver, maildirStores } from '../../support/maildir-store.ts';
-import { corpusMessages, tempDir } from '../../support/server.ts';
+import { corpusMessages } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const newStore = maildirStores();
 const msgs = corpusMessages(12);

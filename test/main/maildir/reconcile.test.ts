@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deliver, maildirStores } from '../../support/maildir-store.ts';
-import { corpusMessages, tempDir } from '../../support/server.ts';
+import { corpusMessages } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const newStore = maildirStores();
 const msgs = corpusMessages(12);

@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import path from 'node:path';
 import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
-import { tempDir } from '../../support/server.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const stores: MaildirStore[] = [];
 function newStore(root: string): MaildirStore {

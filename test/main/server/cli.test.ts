@@ -1,80 +1,34 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigUserDirectory } from '../../../src/main/server/users/directory.ts';
 import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
-import { corpusMessages, tempDir } from '../../support/server.ts';
+import { corpusMessages } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { listenerArgs, runHearth, startHearthServe, type ServeProcess } from '../../support/hearth-cli.ts';
 import { RawSmtp, dataBlock } from '../../support/smtp-client.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../../bin/hearth.js');
 const env = { ...process.env, HEARTH_SCRYPT_LN: '10', HEARTH_LOG_LEVEL: 'warn' };
 
-function hearth(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.stdin.end(input ?? '');
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function hearth(args: string[], input?: string) {
+  return runHearth(args, { input, env });
 }
 
-interface Served {
-  child: ChildProcess;
-  ports: Record<string, number>;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+const servers: ServeProcess[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.stop('SIGKILL');
 });
 
-function serve(dataDir: string, extra: string[] = []): Promise<Served> {
-  const ports = [
-    '--smtp-port',
-    '0',
-    '--imap-port',
-    '0',
-    '--imaps-port',
-    'off',
-    '--pop3-port',
-    'off',
-    '--pop3s-port',
-    'off',
-    '--submission-port',
-    'off',
-    '--submissions-port',
-    'off',
-  ];
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', dataDir, ...ports, ...extra], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`serve did not get ready: ${out} ${err}`)), 20_000);
-    child.on('exit', (code) => reject(new Error(`serve exited early (${code}): ${err}`)));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (/^ready /m.test(out)) {
-        clearTimeout(t);
-        const ports: Record<string, number> = {};
-        for (const m of out.matchAll(/^listening (\w+) 127\.0\.0\.1:(\d+)$/gm)) ports[m[1]!] = Number(m[2]);
-        resolve({ child, ports, stdout: () => out, exited });
-      }
-    });
-  });
+/** `hearth serve` with SMTP and IMAP on free ports, every other listener off. */
+async function serve(dataDir: string): Promise<ServeProcess> {
+  const s = await startHearthServe(dataDir, { smtp: 0, imap: 0 }, { env });
+  servers.push(s);
+  return s;
 }
 
 describe('hearth user', () => {
   it('add, list, passwd, remove, with clear errors and exit codes', async () => {
-    const data = tempDir('hearth-cli-');
+    const data = tempDir('cli');
     expect(await hearth(['user', 'add', 'Alice@Home.Arpa', '--data', data, '--password', 'pw-one'])).toMatchObject({
       code: 0,
       stdout: 'added alice@home.arpa\n',
@@ -113,7 +67,7 @@ describe('hearth user', () => {
   });
 
   it('domains, aliases and catch-all', async () => {
-    const data = tempDir('hearth-cli-');
+    const data = tempDir('cli');
     await hearth(['user', 'add', 'alice@home.arpa', '--data', data, '--password', 'a']);
     expect((await hearth(['domain', 'add', 'Example.Family', '--data', data])).code).toBe(0);
     expect((await hearth(['domain', 'list', '--data', data])).stdout).toBe('home.arpa\nexample.family\n');
@@ -131,7 +85,7 @@ describe('hearth user', () => {
 
 describe('hearth serve', () => {
   it('prints the ports it listens on, serves, and exits cleanly on SIGTERM', async () => {
-    const data = tempDir('hearth-serve-');
+    const data = tempDir('serve');
     await hearth(['user', 'add', 'alice@home.arpa', '--data', data, '--password', 'a']);
     const s = await serve(data);
     expect(Object.keys(s.ports).sort()).toEqual(['imap', 'smtp']);
@@ -155,27 +109,9 @@ describe('hearth serve', () => {
   });
 
   it('a port already in use is a clear error with a non-zero exit', async () => {
-    const data = tempDir('hearth-serve-');
+    const data = tempDir('serve');
     const s = await serve(data);
-    const r = await hearth([
-      'serve',
-      '--data',
-      data,
-      '--smtp-port',
-      String(s.ports.smtp),
-      '--imap-port',
-      'off',
-      '--imaps-port',
-      'off',
-      '--pop3-port',
-      'off',
-      '--pop3s-port',
-      'off',
-      '--submission-port',
-      'off',
-      '--submissions-port',
-      'off',
-    ]);
+    const r = await hearth(['serve', '--data', data, ...listenerArgs({ smtp: s.ports.smtp })]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot listen/);
     s.child.kill('SIGTERM');
@@ -183,7 +119,7 @@ describe('hearth serve', () => {
   });
 
   it('durability: kill -9 right after 250, restart, the message is there byte for byte', async () => {
-    const data = tempDir('hearth-durable-');
+    const data = tempDir('durable');
     await hearth(['user', 'add', 'alice@home.arpa', '--data', data, '--password', 'a']);
     const msgs = corpusMessages(6);
     for (const m of msgs.slice(0, 3)) {
@@ -231,7 +167,7 @@ describe('hearth serve', () => {
 
 describe('hearth dovecot-export', () => {
   it('writes dovecot-uidlist and dovecot-keywords for every user', async () => {
-    const data = tempDir('hearth-export-');
+    const data = tempDir('export');
     await hearth(['user', 'add', 'alice@home.arpa', '--data', data, '--password', 'a']);
     const r = await hearth(['dovecot-export', '--data', data]);
     expect(r).toMatchObject({ code: 0, stdout: 'alice@home.arpa: 6 mailboxes, 0 messages\n' });

@@ -10,7 +10,9 @@ import { silentLogger } from '../../../src/main/base/log.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
-import { tempDir } from '../../support/server.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import { freePort } from '../../support/ports.ts';
+import { pollUntil } from '../../support/wait.ts';
 
 const run = promisify(execFile);
 
@@ -31,14 +33,6 @@ function greeting(port: number, implicitTls: boolean, ca: string): Promise<strin
   });
 }
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 let server: RunningHouseholdServer | undefined;
 afterAll(async () => {
   await server?.close();
@@ -46,7 +40,7 @@ afterAll(async () => {
 
 describe('HouseholdServer', () => {
   it('starts every available listener on ephemeral ports with the demo mailbox, and closes', async () => {
-    const dataDir = tempDir('hearth-household-');
+    const dataDir = tempDir('household');
     server = await startHouseholdServer({
       dataDir,
       ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 },
@@ -59,7 +53,7 @@ describe('HouseholdServer', () => {
           resolve4: async () => ['127.0.0.1'],
           resolve6: async () => [],
         },
-        portOverrides: { 'mx.example.com': await closedPort() },
+        portOverrides: { 'mx.example.com': await freePort() },
       },
     });
     expect(server.demo).toEqual({ address: 'demo@home.arpa', password: 'demo-pass', created: true });
@@ -117,8 +111,11 @@ describe('HouseholdServer', () => {
     await t.sendMail({ from: 'demo@home.arpa', to: 'demo@home.arpa', subject: 'note to self', text: 'hi me' });
     t.close();
     const inbox = await (await server.store.user('demo@home.arpa')).openMailbox('INBOX');
-    const deadline = Date.now() + 10_000;
-    while ((await inbox.status()).messages < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(
+      () => inbox.status(),
+      (s) => s.messages >= 5,
+      10_000,
+    );
     const last = (await inbox.listMessages()).at(-1)!;
     expect((await inbox.readMessageBuffer(last.uid)).toString()).toContain('Subject: note to self');
 
@@ -148,7 +145,7 @@ describe('HouseholdServer', () => {
   });
 
   it('ensureDemoMailbox: welcome, attachment and a two-message thread, delivered once', async () => {
-    const dataDir = tempDir('hearth-demo-');
+    const dataDir = tempDir('demo');
     const first = await ensureDemoMailbox(dataDir);
     expect(first.created).toBe(true);
     expect(first.password).toMatch(/^[A-Za-z0-9_-]{16}$/);
@@ -170,49 +167,5 @@ describe('HouseholdServer', () => {
     } finally {
       await store.close();
     }
-  });
-});
-
-describe('TLS material', () => {
-  it('generates a self-signed certificate once (key 0600), reuses it, and remakes it for new names', async () => {
-    const { loadOrCreateTls, MIN_TLS_VERSION } = await import('../../../src/main/server/tls.ts');
-    const { X509Certificate } = await import('node:crypto');
-    const { statSync, writeFileSync } = await import('node:fs');
-    const dataDir = tempDir('hearth-tls-');
-    const a = await loadOrCreateTls({ dataDir, hostnames: ['localhost'], addresses: ['127.0.0.1'] });
-    expect(a.selfSigned).toBe(true);
-    expect(statSync(a.keyFile).mode & 0o777).toBe(0o600);
-    const x = new X509Certificate(a.cert);
-    expect(x.checkHost('localhost')).toBe('localhost');
-    expect(x.checkIP('127.0.0.1')).toBe('127.0.0.1');
-    const b = await loadOrCreateTls({ dataDir, hostnames: ['localhost'], addresses: ['127.0.0.1'] });
-    expect(b.fingerprint256).toBe(a.fingerprint256);
-    const c = await loadOrCreateTls({ dataDir, hostnames: ['localhost', 'mail.home.arpa'], addresses: ['127.0.0.1'] });
-    expect(c.fingerprint256).not.toBe(a.fingerprint256);
-    expect(new X509Certificate(c.cert).checkHost('mail.home.arpa')).toBe('mail.home.arpa');
-    expect(new X509Certificate(c.cert).checkHost('localhost')).toBe('localhost');
-    // the household's own certificate and key
-    const own = await loadOrCreateTls({ dataDir: tempDir(), hostnames: [], certFile: c.certFile, keyFile: c.keyFile });
-    expect(own).toMatchObject({ selfSigned: false, fingerprint256: c.fingerprint256 });
-    const wrongKey = path.join(tempDir(), 'k.pem');
-    writeFileSync(wrongKey, (await loadOrCreateTls({ dataDir: tempDir(), hostnames: ['x'] })).key);
-    await expect(loadOrCreateTls({ dataDir, hostnames: [], certFile: c.certFile, keyFile: wrongKey })).rejects.toThrow(/is not the key/);
-    // TLS 1.1 is refused by a server using these options
-    expect(MIN_TLS_VERSION).toBe('TLSv1.2');
-    const server = tls.createServer({ key: c.key, cert: c.cert, minVersion: MIN_TLS_VERSION }, (s) => s.end('hi'));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const port = (server.address() as net.AddressInfo).port;
-    const old = await new Promise<string>((resolve) => {
-      const s = tls.connect({ port, host: '127.0.0.1', ca: c.cert, servername: 'localhost', minVersion: 'TLSv1', maxVersion: 'TLSv1.1' });
-      s.once('secureConnect', () => resolve('connected'));
-      s.once('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));
-    });
-    expect(old).not.toBe('connected');
-    const ok = await new Promise<string>((resolve, reject) => {
-      const s = tls.connect({ port, host: '127.0.0.1', ca: c.cert, servername: 'localhost' }, () => resolve(s.getProtocol() ?? ''));
-      s.once('error', reject);
-    });
-    expect(ok).toMatch(/^TLSv1\.[23]$/);
-    server.close();
   });
 });

@@ -1,43 +1,23 @@
 // The IMAP sync engine against a real Dovecot, with python imaplib as "another mail client" and a
 // switchable loopback relay standing in for the network going away.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { HearthServices, type HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
-import { FileKeySecretBox } from '../../../../src/main/base/secret-box.ts';
-import { silentLogger } from '../../../../src/main/base/log.ts';
+import { describe, expect, it } from 'vitest';
+import type { HearthServices, HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
 import type { EventOf } from '../../../../src/shared/api.ts';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { deliverToDovecot, rfc822 } from '../../../support/mail-fixtures.ts';
-import { fillDovecotFolder, imaplib } from '../../../support/dovecot-maildir.ts';
-import { startNetSwitch, type NetSwitch } from '../../../support/net-switch.ts';
+import { rfc822 } from '../../../support/messages.ts';
+import { deliverToDovecot, imaplib, putIntoDovecotMaildir } from '../../../support/dovecot-mail.ts';
+import { startTcpProxy, type TcpProxy } from '../../../support/tcp-proxy.ts';
+import { startServices } from '../../../support/services.ts';
+import { closeAfterEach } from '../../../support/cleanup.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 import MailComposer from 'nodemailer/lib/mail-composer';
 
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
+const open = closeAfterEach();
+const services = (dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices => open.add(startServices(dataDir, opts));
 
-function services(dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices {
-  const s = new HearthServices({
-    dataDir,
-    host: 'web',
-    version: 'test',
-    secrets: new FileKeySecretBox(dataDir),
-    log: silentLogger,
-    pollIntervalMs: 3_600_000,
-    ...opts,
-  });
-  s.start();
-  open.push(s);
-  return s;
-}
-
-async function netSwitch(): Promise<NetSwitch> {
-  const sw = await startNetSwitch({ host: '127.0.0.1', port: dovecot.imapPort });
-  open.push(sw);
-  return sw;
+/** A switchable loopback proxy in front of Dovecot's IMAP port: the network going away and back. */
+async function netSwitch(): Promise<TcpProxy> {
+  return open.add(await startTcpProxy({ host: '127.0.0.1', port: dovecot.imapPort }));
 }
 
 async function addAccount(s: HearthServices, user: string, password: string, port = dovecot.imapPort): Promise<string> {
@@ -85,7 +65,7 @@ describe('IMAP sync engine against Dovecot', () => {
   it('sees another client’s changes with QRESYNC, and that client sees Hearth’s', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('one'), msg('two'), msg('three')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-sync-')), { idle: false });
+    const s = services(tempDir('sync'), { idle: false });
     const id = await addAccount(s, user, password);
     expect(
       messages(s, id, 'INBOX')
@@ -131,7 +111,7 @@ c.append('INBOX', None, None, b'From: x@example.test\\r\\nSubject: from imaplib\
   it('resyncs with CONDSTORE alone when QRESYNC is not used', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('one'), msg('two'), msg('three')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-condstore-')), { idle: false, offlineBodies: false, qresync: false });
+    const s = services(tempDir('condstore'), { idle: false, offlineBodies: false, qresync: false });
     const id = await addAccount(s, user, password);
     expect(s.account(id).lastSyncMode.get('INBOX')).toBe('full');
     await s.account(id).sync();
@@ -158,7 +138,7 @@ c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
     const { user, password } = createDovecotUser();
     imaplib(user, password, `c.create('Archive')`);
     await deliverToDovecot(user, [msg('keep a copy'), msg('file away')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-copy-')), { idle: false, offlineBodies: false });
+    const s = services(tempDir('copy'), { idle: false, offlineBodies: false });
     const id = await addAccount(s, user, password);
     const list = messages(s, id, 'INBOX');
     s.account(id).copy([list.find((m) => m.subject === 'keep a copy')!.id], folder(s, id, 'Junk'));
@@ -176,7 +156,7 @@ c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('read me'), msg('junk me'), msg('trash me'), msg('keep')]);
     const sw = await netSwitch();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-offline-'));
+    const dataDir = tempDir('offline');
     const s1 = services(dataDir, { idle: false });
     const id = await addAccount(s1, user, password, sw.port);
     const bySubject = (s: HearthServices) => new Map(messages(s, id, 'INBOX').map((m) => [m.subject, m]));
@@ -193,7 +173,7 @@ c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
     expect(bySubject(s1).get('read me')!.flags).toEqual(['\\Seen']);
     expect(s1.cache.countOps(id)).toBe(3);
     await s1.close();
-    open.splice(open.indexOf(s1), 1);
+    open.forget(s1);
 
     // Nothing reached the server while offline.
     expect(Object.keys(serverFlags(user, password, 'INBOX')).sort()).toEqual(['junk me', 'keep', 'read me', 'trash me']);
@@ -216,7 +196,7 @@ c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('doomed'), msg('bystander')]);
     const sw = await netSwitch();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-vanish-')), { idle: false });
+    const s = services(tempDir('vanish'), { idle: false });
     const id = await addAccount(s, user, password, sw.port);
     const notices: EventOf<'notice'>[] = [];
     s.events.subscribe((e, p) => e === 'notice' && notices.push(p as EventOf<'notice'>));
@@ -257,7 +237,7 @@ c.append('INBOX', None, None, b'From: x@example.test\\r\\nSubject: newcomer\\r\\
 c.append('Project', None, None, b'Subject: old 1\\r\\n\\r\\nx\\r\\n')
 c.append('Project', None, None, b'Subject: old 2\\r\\n\\r\\nx\\r\\n')`,
     );
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-uidv-')), { idle: false });
+    const s = services(tempDir('uidv'), { idle: false });
     const id = await addAccount(s, user, password);
     expect(
       messages(s, id, 'Project')
@@ -280,12 +260,12 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
   it('resumes a first sync cut off mid-transfer without duplicates or losses', async () => {
     const { user, password } = createDovecotUser();
     const total = 1200; // three header batches
-    fillDovecotFolder(
+    putIntoDovecotMaildir(
       user,
       Array.from({ length: total }, (_, i) => msg(`bulk ${i}`, { date: new Date(Date.UTC(2026, 0, 1) + i * 60_000) })),
     );
     const sw = await netSwitch();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-cut-')), { idle: false, offlineBodies: false });
+    const s = services(tempDir('cut'), { idle: false, offlineBodies: false });
     const a = await s.addAccount({
       name: 'T',
       email: `${user}@example.test`,
@@ -305,7 +285,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
 
   it('gets new inbox mail by IDLE, without a sync being asked for', async () => {
     const { user, password } = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-idle-')), { offlineBodies: false });
+    const s = services(tempDir('idle'), { offlineBodies: false });
     const id = await addAccount(s, user, password);
     for (let i = 0; i < 200 && !s.account(id).idling; i++) await new Promise((r) => setTimeout(r, 25));
     expect(s.account(id).idling).toBe(true);
@@ -326,7 +306,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
   it('notices the network dropping, goes offline, and reconnects by itself when it returns', async () => {
     const { user, password } = createDovecotUser();
     const sw = await netSwitch();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-reconnect-')), { offlineBodies: false });
+    const s = services(tempDir('reconnect'), { offlineBodies: false });
     const id = await addAccount(s, user, password, sw.port);
     const state = () => s.cache.listAccounts().find((a) => a.id === id)!.state;
     for (let i = 0; i < 200 && !s.account(id).idling; i++) await new Promise((r) => setTimeout(r, 25));
@@ -350,7 +330,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('recent'), msg('ancient', { date: new Date('2024-01-01T00:00:00Z') })]);
     const sw = await netSwitch();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-bodies-')), { idle: false });
+    const s = services(tempDir('bodies'), { idle: false });
     const id = await addAccount(s, user, password, sw.port);
     await s.account(id).bodiesDone();
     const list = messages(s, id, 'INBOX');
@@ -375,7 +355,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
         .build((err, out) => (err ? reject(err) : resolve(out))),
     );
     await deliverToDovecot(user, [raw]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-attach-')), { idle: false, offlineBodies: false });
+    const s = services(tempDir('attach'), { idle: false, offlineBodies: false });
     const id = await addAccount(s, user, password);
     const m = messages(s, id, 'INBOX')[0]!;
     expect(m.hasAttachments).toBe(true);
@@ -394,7 +374,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('Quarterly numbers', { body: `${'Figures follow. '.repeat(40)}The zucchini harvest doubled.` }), msg('Other')]);
     const sw = await netSwitch();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-search-')), { idle: false, offlineBodies: false });
+    const s = services(tempDir('search'), { idle: false, offlineBodies: false });
     const id = await addAccount(s, user, password, sw.port);
     const inbox = folder(s, id, 'INBOX').id;
     const search = async (query: string) =>
@@ -421,7 +401,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
       rfc822({ from: 'e@example.test', to: 'b@example.test', subject: 'RE: Lunch', body: 'no headers', messageId: '<e@t>', date: day(5) }),
       Buffer.from(`From: f@example.test\r\nSubject: Re: Lunch\r\nMessage-ID: <f@t>\r\nReferences: <unknown@t>\r\nDate: ${day(6).toUTCString()}\r\n\r\nf\r\n`),
     ]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-threads-')), { idle: false, offlineBodies: false });
+    const s = services(tempDir('threads'), { idle: false, offlineBodies: false });
     const id = await addAccount(s, user, password);
     const t = new Map(messages(s, id, 'INBOX').map((m) => [m.messageId, m.threadId]));
     expect(t.get('<b@t>')).toBe(t.get('<a@t>'));
@@ -436,7 +416,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
 
   it('creates, renames (keeping cached mail), subscribes and deletes folders', async () => {
     const { user, password } = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-folders-')), { idle: false, offlineBodies: false });
+    const s = services(tempDir('folders'), { idle: false, offlineBodies: false });
     const id = await addAccount(s, user, password);
     const call = (m: string, a: unknown) => s.dispatch(m, a);
     expect(await call('mailboxes.create', { accountId: id, name: 'Projects' })).toMatchObject({ ok: true });

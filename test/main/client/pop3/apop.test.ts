@@ -4,20 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
-import { HearthError } from '../../../../src/shared/errors.ts';
 import { PEERS_DIR } from '../../../support/peers.ts';
-import { putIntoDovecotMaildirAt, simpleMessage } from '../../../support/dovecot-mail.ts';
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { putIntoMaildir } from '../../../support/dovecot-mail.ts';
+import { simpleMessage } from '../../../support/messages.ts';
+import { freePort } from '../../../support/ports.ts';
+import { expectCode } from '../../../support/expect-code.ts';
 
 describe('POP3 client APOP against Dovecot', () => {
   const state = mkdtempSync('/tmp/hap-'); // short: Dovecot's socket paths must stay < 108 chars
@@ -43,7 +36,7 @@ describe('POP3 client APOP against Dovecot', () => {
     const conf = path.join(state, 'etc/dovecot.conf');
     writeFileSync(conf, readFileSync(conf, 'utf8').replace(/^auth_mechanisms = .*$/m, 'auth_mechanisms = plain login apop'));
     execFileSync('dovecot', ['-c', conf, 'reload'], { stdio: 'ignore' });
-    putIntoDovecotMaildirAt(path.join(state, 'mail/apopuser/Maildir'), [simpleMessage('apop', ['hello'])]);
+    putIntoMaildir(path.join(state, 'mail/apopuser/Maildir'), [simpleMessage('apop', ['hello'])]);
     // The reload takes a moment: wait for a greeting with a timestamp.
     for (let i = 0; i < 50; i++) {
       const c = await Pop3Client.connect({ host: '127.0.0.1', port: pop3Port, security: 'none' });
@@ -67,9 +60,7 @@ describe('POP3 client APOP against Dovecot', () => {
     expect((await c.retrBuffer(1)).toString()).toContain('Subject: apop');
     await c.quit();
     const d = await Pop3Client.connect({ host: '127.0.0.1', port: pop3Port, security: 'none' });
-    const err = await d.login('apopuser', 'wrong', 'apop').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HearthError);
-    expect((err as HearthError).code).toBe('AUTH_FAILED');
+    await expectCode(d.login('apopuser', 'wrong', 'apop'), 'AUTH_FAILED');
     d.close();
   });
 });

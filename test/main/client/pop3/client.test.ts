@@ -2,33 +2,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
 import type { Pop3ClientOptions } from '../../../../src/main/client/pop3/index.ts';
 import { HearthError } from '../../../../src/shared/errors.ts';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { corpusMessage } from '../../../support/mail-fixtures.ts';
-import { putIntoDovecotMaildir, simpleMessage, toCrlf } from '../../../support/dovecot-mail.ts';
+import { corpusMessage, toCrlf } from '../../../support/corpus.ts';
+import { simpleMessage } from '../../../support/messages.ts';
+import { putIntoDovecotMaildir } from '../../../support/dovecot-mail.ts';
 import { startTcpProxy } from '../../../support/tcp-proxy.ts';
+import { expectCode } from '../../../support/expect-code.ts';
+import { sha256 } from '../../../support/bytes.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 const ca = readFileSync(dovecot.caCertPath);
 const starttls: Pop3ClientOptions = { host: '127.0.0.1', port: dovecot.pop3Port, security: 'starttls', ca };
 const implicitTls: Pop3ClientOptions = { host: '127.0.0.1', port: dovecot.pop3sPort, security: 'tls', ca };
-
-async function expectCode(p: Promise<unknown>, code: string): Promise<HearthError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(HearthError);
-  expect((err as HearthError).code).toBe(code);
-  return err as HearthError;
-}
-
-function sha256(b: Buffer): string {
-  return createHash('sha256').update(b).digest('hex');
-}
 
 /** ~20 MB of CRLF lines, some starting with dots, deterministic per seed. */
 function bigMessage(targetBytes: number): Buffer {
@@ -45,7 +34,7 @@ function bigMessage(targetBytes: number): Buffer {
   return Buffer.concat(parts);
 }
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'hearth-pop3-client-'));
+const tmp = tempDir('pop3-client');
 
 describe('POP3 client against Dovecot', () => {
   const account = createDovecotUser('pop');
@@ -231,7 +220,8 @@ describe('POP3 client when the connection breaks', () => {
   beforeAll(() => putIntoDovecotMaildir(account.user, [big, simpleMessage('after', ['x'])]));
 
   it('a connection killed mid-RETR fails the stream and leaves no file behind', async () => {
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port }, { cutAfterServerBytes: 1024 * 1024 });
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port });
+    proxy.cutAfter(1024 * 1024, 'close');
     try {
       const c = await Pop3Client.connect({ host: '127.0.0.1', port: proxy.port, security: 'none' });
       await c.login(account.user, account.password);
@@ -251,7 +241,8 @@ describe('POP3 client when the connection breaks', () => {
   });
 
   it('a RETR stream being read when the connection dies ends in an error, not a short "end"', async () => {
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port }, { cutAfterServerBytes: 2 * 1024 * 1024 });
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port });
+    proxy.cutAfter(2 * 1024 * 1024, 'close');
     try {
       const c = await Pop3Client.connect({ host: '127.0.0.1', port: proxy.port, security: 'none' });
       await c.login(account.user, account.password);
@@ -277,19 +268,19 @@ describe('POP3 client when the connection breaks', () => {
   });
 
   it('a server that stops answering gives TIMEOUT, at connect and per command', async () => {
-    const silentAtOnce = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port }, { swallowAfterServerBytes: 0 });
+    const silentAtOnce = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port });
+    silentAtOnce.swallowServerBytes();
     try {
       await expectCode(Pop3Client.connect({ host: '127.0.0.1', port: silentAtOnce.port, security: 'none', connectTimeoutMs: 300 }), 'TIMEOUT');
     } finally {
       await silentAtOnce.close();
     }
-    const behaviour: { swallowAfterServerBytes?: number } = {};
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port }, behaviour);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port });
     try {
       const c = await Pop3Client.connect({ host: '127.0.0.1', port: proxy.port, security: 'none', commandTimeoutMs: 300 });
       await c.login(account.user, account.password);
       // From now on the server's replies are dropped on the floor.
-      behaviour.swallowAfterServerBytes = proxy.serverBytes();
+      proxy.swallowServerBytes();
       await expectCode(c.stat(), 'TIMEOUT');
       expect(c.closed).toBe(true);
     } finally {
@@ -298,7 +289,7 @@ describe('POP3 client when the connection breaks', () => {
   });
 
   it('connection refused maps to CONNECTION_REFUSED', async () => {
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port }, {});
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port });
     const port = proxy.port;
     await proxy.close();
     await expectCode(Pop3Client.connect({ host: '127.0.0.1', port, security: 'none' }), 'CONNECTION_REFUSED');

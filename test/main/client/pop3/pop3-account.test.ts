@@ -1,41 +1,26 @@
 // POP3 accounts against the real Dovecot POP3 server: download once (across cut connections and
 // kill -9), leave on server, delete after N days (injected clock) and when deleted here, TLS both
 // ways, a wrong password, a 20 MB message and broken MIME.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fork } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HearthServices, type HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
-import { FileKeySecretBox } from '../../../../src/main/base/secret-box.ts';
+import type { HearthServices, HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
 import type { Pop3Account } from '../../../../src/main/client/pop3/pop3-account.ts';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { corpusMessage, deliverToDovecot, rfc822 } from '../../../support/mail-fixtures.ts';
-import { imaplib } from '../../../support/dovecot-maildir.ts';
-import { startNetSwitch } from '../../../support/net-switch.ts';
-import { startPop3TestServer } from '../../../support/pop3-harness.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
+import { rfc822 } from '../../../support/messages.ts';
+import { deliverToDovecot, imaplib } from '../../../support/dovecot-mail.ts';
+import { startTcpProxy } from '../../../support/tcp-proxy.ts';
+import { startPop3TestServer } from '../../../support/pop3-test-server.ts';
+import { startServices } from '../../../support/services.ts';
+import { closeAfterEach } from '../../../support/cleanup.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { sha256 } from '../../../support/bytes.ts';
 
-const open: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
-
-function services(dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices {
-  const s = new HearthServices({
-    dataDir,
-    host: 'web',
-    version: 'test',
-    secrets: new FileKeySecretBox(dataDir),
-    log: silentLogger,
-    pollIntervalMs: 3_600_000,
-    ...opts,
-  });
-  s.start();
-  open.push(s);
-  return s;
-}
+const open = closeAfterEach();
+const services = (dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices => open.add(startServices(dataDir, opts));
 
 type Pop3Settings = { leaveOnServer?: boolean; deleteAfterDays?: number | null; deleteWhenDeletedHere?: boolean };
 async function addPop3(
@@ -79,7 +64,7 @@ describe('POP3 accounts against Dovecot', () => {
   it('downloads each message once, leaves it on the server, and shows it like IMAP mail', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('one'), msg('two')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-')));
+    const s = services(tempDir('pop3'));
     const { id, account } = await addPop3(s, user, password);
     expect(subjects(s, id)).toEqual(['one', 'two']);
     const one = s.cache.pageMessages(inbox(s, id).id, 0, 10).messages.find((m) => m.subject === 'one')!;
@@ -99,7 +84,7 @@ describe('POP3 accounts against Dovecot', () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('old'), msg('doomed')]);
     let now = Date.UTC(2026, 10, 1);
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-days-'));
+    const dataDir = tempDir('pop3-days');
     const s = services(dataDir);
     const a = await s.addAccount({
       name: 'P',
@@ -129,7 +114,7 @@ describe('POP3 accounts against Dovecot', () => {
       options: { deleteAfterDays: 7 },
       now: () => now,
     });
-    open.push(account);
+    open.add(account);
     await account.sync();
     expect(subjects(s, a.id)).toEqual(['doomed', 'old']);
     // Deleted here (to Trash): gone from the server at the next check.
@@ -150,9 +135,8 @@ describe('POP3 accounts against Dovecot', () => {
   it('a connection cut mid-RETR leaves no duplicate: the retry downloads it once', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('small'), msg('large', 'x'.repeat(70) + '\r\n'.repeat(1) + 'y'.repeat(400_000)), msg('last')]);
-    const sw = await startNetSwitch({ host: '127.0.0.1', port: dovecot.pop3Port });
-    open.push(sw);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-cut-')));
+    const sw = open.add(await startTcpProxy({ host: '127.0.0.1', port: dovecot.pop3Port }));
+    const s = services(tempDir('pop3-cut'));
     sw.cutAfter(150_000); // inside the large message
     const { id, account } = await addPop3(s, user, password, sw.port);
     expect(subjects(s, id).length).toBeLessThan(3);
@@ -164,7 +148,7 @@ describe('POP3 accounts against Dovecot', () => {
     for (const when of ['afterStore', 'afterRecord'] as const) {
       const { user, password } = createDovecotUser();
       await deliverToDovecot(user, [msg('first'), msg('second')]);
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), `hearth-pop3-kill-${when}-`));
+      const dataDir = tempDir(`pop3-kill-${when}`);
       const s1 = services(dataDir, { pollIntervalMs: 3_600_000 });
       const a = await s1
         .addAccount({
@@ -180,7 +164,7 @@ describe('POP3 accounts against Dovecot', () => {
         incoming: { protocol: 'pop3', host: '127.0.0.1', port: dovecot.pop3Port, tls: 'plain', user, password, auth: 'password' },
       });
       await s1.close();
-      open.splice(open.indexOf(s1), 1);
+      open.forget(s1);
       const child = fork(path.join(import.meta.dirname, 'fixtures/pop3-kill-child.ts'), [dataDir, added.id, `${user}@example.test`, user, password, when], {
         stdio: 'ignore',
       });
@@ -196,7 +180,7 @@ describe('POP3 accounts against Dovecot', () => {
   it('speaks STLS and implicit TLS, and refuses a wrong password', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('secure')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-tls-')));
+    const s = services(tempDir('pop3-tls'));
     const stls = await addPop3(s, user, password, dovecot.pop3Port, 'starttls');
     expect(subjects(s, stls.id)).toEqual(['secure']);
     const tls = await addPop3(s, user, password, dovecot.pop3sPort, 'tls');
@@ -222,7 +206,7 @@ describe('POP3 accounts against Dovecot', () => {
       Buffer.from('\r\n'),
     ]);
     await deliverToDovecot(user, [big, corpusMessage('malformed-000.eml')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-big-')));
+    const s = services(tempDir('pop3-big'));
     const { id, account } = await addPop3(s, user, password);
     const list = s.cache.pageMessages(inbox(s, id).id, 0, 10).messages;
     expect(list).toHaveLength(2);
@@ -234,7 +218,7 @@ describe('POP3 accounts against Dovecot', () => {
         .split('\n')
         .pop()!,
     );
-    expect(createHash('sha256').update(stored).digest('hex')).toBe(server.toString());
+    expect(sha256(stored)).toBe(server.toString());
     const broken = list.find((m) => m.id !== bigRow.id)!;
     // Empty parts with a broken boundary: listed, and opening it gives what there is, no error.
     await expect(account.body(broken.id)).resolves.toMatchObject({ id: broken.id });
@@ -245,7 +229,7 @@ describe('POP3 accounts against Dovecot', () => {
     const imap = createDovecotUser();
     await deliverToDovecot(pop.user, [msg('from pop')]);
     await deliverToDovecot(imap.user, [msg('from imap')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-cross-')), { idle: false, offlineBodies: false });
+    const s = services(tempDir('pop3-cross'), { idle: false, offlineBodies: false });
     const local = await addPop3(s, pop.user, pop.password);
     const remote = await s.addAccount({
       name: 'I',
@@ -271,10 +255,9 @@ describe('POP3 accounts against Dovecot', () => {
   });
 
   it('handles a server without UIDL: downloads each message once by deleting it there, and says so', async () => {
-    const server = await startPop3TestServer({ options: { withoutCommands: ['UIDL'] } });
-    open.push(server);
+    const server = open.add(await startPop3TestServer({ options: { withoutCommands: ['UIDL'] } }));
     await server.deliver('alice@home.arpa', [msg('a'), msg('b')]);
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-pop3-nouidl-')));
+    const s = services(tempDir('pop3-nouidl'));
     const notices: string[] = [];
     s.events.subscribe((e, p) => e === 'notice' && notices.push((p as { message: string }).message));
     const a = await s.addAccount({

@@ -2,26 +2,22 @@
 // was written, temporary failures retry to exactly one delivery, permanent ones explain
 // themselves, undo and send-later hold, drafts and the Sent copy round-trip through Dovecot, and
 // a kill -9 mid-submission still ends in one delivery.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { ImapFlow } from 'imapflow';
-import { HearthServices, type HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
-import { FileKeySecretBox } from '../../../../src/main/base/secret-box.ts';
-import { silentLogger } from '../../../../src/main/base/log.ts';
+import type { HearthServices, HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
 import type { ComposeMessage, OutboxItem } from '../../../../src/shared/api.ts';
-import { createDovecotUser, dovecot, smtpPeers } from '../../../support/peers.ts';
-import { imaplib } from '../../../support/dovecot-maildir.ts';
-import { startPeer, type SmtpPeer } from '../../../support/relay.ts';
+import { createDovecotUser, dovecot, smtpPeers, startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { dovecotMessages, imaplib } from '../../../support/dovecot-mail.ts';
+import { startServices } from '../../../support/services.ts';
+import { closeAfterEach } from '../../../support/cleanup.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { pollUntil } from '../../../support/wait.ts';
 
-const open: { close(): Promise<void> }[] = [];
+const open = closeAfterEach();
 const peers: SmtpPeer[] = [];
-afterEach(async () => {
-  for (const o of open.splice(0).reverse()) await o.close();
-});
 afterAll(() => {
   for (const p of peers) p.stop();
 });
@@ -32,31 +28,15 @@ let small: SmtpPeer;
 let slow: SmtpPeer;
 beforeAll(() => {
   const lmtp = ['--lmtp', `127.0.0.1:${dovecot.lmtpPort}`];
-  flaky = startPeer('send-flaky', 'flaky', 10061, ['--flaky-n', '2', ...lmtp]);
-  reject = startPeer('send-reject', 'reject', 10062, ['--fail-at', 'rcpt', '--code', '550', '--msg', '5.1.1 No such mailbox here']);
-  small = startPeer('send-small', 'accept', 10063, ['--max-size', String(5 * 1024 * 1024)]);
-  slow = startPeer('send-slow', 'accept', 10064, ['--delay', '4', ...lmtp]);
+  flaky = startOwnSmtpPeer('send-flaky', 'flaky', 10061, ['--flaky-n', '2', ...lmtp]);
+  reject = startOwnSmtpPeer('send-reject', 'reject', 10062, ['--fail-at', 'rcpt', '--code', '550', '--msg', '5.1.1 No such mailbox here']);
+  small = startOwnSmtpPeer('send-small', 'accept', 10063, ['--max-size', String(5 * 1024 * 1024)]);
+  slow = startOwnSmtpPeer('send-slow', 'accept', 10064, ['--delay', '4', ...lmtp]);
   peers.push(flaky, reject, small, slow);
 });
 
-function services(dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices {
-  const s = new HearthServices({
-    dataDir,
-    host: 'web',
-    version: 'test',
-    secrets: new FileKeySecretBox(dataDir),
-    log: silentLogger,
-    pollIntervalMs: 3_600_000,
-    idle: false,
-    offlineBodies: false,
-    undoHoldMs: 0,
-    sendRetryDelaysMs: [200],
-    ...opts,
-  });
-  s.start();
-  open.push(s);
-  return s;
-}
+const services = (dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices =>
+  open.add(startServices(dataDir, { idle: false, offlineBodies: false, undoHoldMs: 0, sendRetryDelaysMs: [200], ...opts }));
 
 async function account(s: HearthServices, user: string, password: string, smtpPort: number): Promise<string> {
   const a = await s.addAccount({
@@ -82,40 +62,13 @@ const compose = (accountId: string, over: Partial<ComposeMessage> = {}): Compose
   ...over,
 });
 
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Raw messages in a Dovecot user's folder. */
-async function folderMessages(user: string, password: string, folder = 'INBOX'): Promise<Buffer[]> {
-  const c = new ImapFlow({ host: '127.0.0.1', port: dovecot.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: password }, logger: false });
-  await c.connect();
-  const out: Buffer[] = [];
-  try {
-    const lock = await c.getMailboxLock(folder);
-    try {
-      if ((c.mailbox && c.mailbox.exists) || 0) for await (const m of c.fetch('1:*', { source: true })) out.push(m.source!);
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await c.logout();
-  }
-  return out;
-}
-
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
 
 describe('sending', () => {
   it('delivers UTF-8, HTML, an inline image and two attachments intact, and files a copy in Sent', async () => {
     const me = createDovecotUser();
     const you = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-send-')));
+    const s = services(tempDir('send'));
     const id = await account(s, me.user, me.password, smtpPeers.accept);
     const pdf = Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 13) % 256));
     const csv = Buffer.from('name,amount\nÆbleskiver,3\n');
@@ -133,8 +86,8 @@ describe('sending', () => {
       }),
     );
     expect(item.messageId).toMatch(/^<.+@example\.test>$/);
-    const inbox = await until(
-      () => folderMessages(you.user, you.password),
+    const inbox = await pollUntil(
+      () => dovecotMessages(you.user, you.password),
       (l) => l.length > 0,
     );
     expect(inbox).toHaveLength(1);
@@ -151,12 +104,12 @@ describe('sending', () => {
     expect(byName.get('cake.png')!.contentId).toBe('<cake@hearth>');
     expect(byName.get('cake.png')!.content.equals(PNG)).toBe(true);
     // The Sent copy parses back the same and the outbox is empty.
-    const sent = await until(
-      () => folderMessages(me.user, me.password, 'Sent'),
+    const sent = await pollUntil(
+      () => dovecotMessages(me.user, me.password, 'Sent'),
       (l) => l.length > 0,
     );
     expect((await simpleParser(sent[0]!)).messageId).toBe(item.messageId);
-    await until(
+    await pollUntil(
       () => s.outbox.list(),
       (l) => l.length === 0,
     );
@@ -167,11 +120,11 @@ describe('sending', () => {
 
   it('sends to an internationalised address with SMTPUTF8', async () => {
     const me = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-utf8-')));
+    const s = services(tempDir('utf8'));
     const id = await account(s, me.user, me.password, small.port);
     const before = small.received().length;
     await s.outbox.send(compose(id, { to: 'Jörg <jörg@bücher.example>', subject: 'Ümlaut' }));
-    await until(
+    await pollUntil(
       () => small.received().length,
       (n) => n > before,
     );
@@ -184,10 +137,10 @@ describe('sending', () => {
   it('retries a temporary failure and delivers exactly once', async () => {
     const me = createDovecotUser();
     const you = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-flaky-')));
+    const s = services(tempDir('flaky'));
     const id = await account(s, me.user, me.password, flaky.port);
     await s.outbox.send(compose(id, { to: `${you.user}@example.test`, subject: 'third time lucky' }));
-    await until(
+    await pollUntil(
       () => s.outbox.list(),
       (l) => l.length === 0,
     );
@@ -196,15 +149,15 @@ describe('sending', () => {
       .filter((e) => e.ev === 'data')
       .map((e) => String(e.reply).slice(0, 3));
     expect(replies.filter((r) => r === '451').length).toBeGreaterThanOrEqual(2);
-    expect(await folderMessages(you.user, you.password)).toHaveLength(1);
+    expect(await dovecotMessages(you.user, you.password)).toHaveLength(1);
   });
 
   it('keeps a rejected message as failed, with the server’s reason', async () => {
     const me = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-reject-')));
+    const s = services(tempDir('reject'));
     const id = await account(s, me.user, me.password, reject.port);
     const item = await s.outbox.send(compose(id, { to: 'nobody@example.test' }));
-    const list = await until(
+    const list = await pollUntil(
       () => s.outbox.list(),
       (l) => l[0]?.state === 'failed',
     );
@@ -218,7 +171,7 @@ describe('sending', () => {
   it('holds for undo, and keeps a scheduled message until its time', async () => {
     const me = createDovecotUser();
     const you = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-undo-')), { undoHoldMs: 60_000 });
+    const s = services(tempDir('undo'), { undoHoldMs: 60_000 });
     const id = await account(s, me.user, me.password, smtpPeers.accept);
     const held = await s.outbox.send(compose(id, { to: `${you.user}@example.test`, subject: 'oops' }));
     expect(held.state).toBe('held');
@@ -228,31 +181,31 @@ describe('sending', () => {
     expect(later.state).toBe('held');
     await s.outbox.tick();
     expect(s.outbox.list().map((i) => i.state)).toEqual(['held']);
-    expect(await folderMessages(you.user, you.password)).toHaveLength(0);
+    expect(await dovecotMessages(you.user, you.password)).toHaveLength(0);
   });
 
   it('saves drafts to Drafts, replacing the previous one, and removes the draft when sent', async () => {
     const me = createDovecotUser();
     const you = createDovecotUser();
-    const s = services(mkdtempSync(path.join(os.tmpdir(), 'hearth-drafts-')));
+    const s = services(tempDir('drafts'));
     const id = await account(s, me.user, me.password, smtpPeers.accept);
     const { draftId } = s.outbox.saveDraft(compose(id, { to: `${you.user}@example.test`, subject: 'draft one' }));
     await s.outbox.draftsSettled();
     s.outbox.saveDraft(compose(id, { to: `${you.user}@example.test`, subject: 'draft two', draftId }));
     await s.outbox.draftsSettled();
-    const drafts = await folderMessages(me.user, me.password, 'Drafts');
+    const drafts = await dovecotMessages(me.user, me.password, 'Drafts');
     expect(drafts).toHaveLength(1);
     expect((await simpleParser(drafts[0]!)).subject).toBe('draft two');
     expect(s.outbox.listDrafts().map((d) => d.message.subject)).toEqual(['draft two']);
     await s.outbox.send(compose(id, { to: `${you.user}@example.test`, subject: 'final', draftId }));
     await s.outbox.draftsSettled();
-    expect(await folderMessages(me.user, me.password, 'Drafts')).toHaveLength(0);
+    expect(await dovecotMessages(me.user, me.password, 'Drafts')).toHaveLength(0);
     expect(s.outbox.listDrafts()).toEqual([]);
   });
 
   it('refuses bad input before writing anything, and a too-large message fails with the server’s reason', async () => {
     const me = createDovecotUser();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-bad-'));
+    const dataDir = tempDir('bad');
     const s = services(dataDir);
     const id = await account(s, me.user, me.password, small.port);
     expect(await s.dispatch('outbox.send', compose(id, { to: 'Ann <ann@@example.test>' }))).toMatchObject({
@@ -277,7 +230,7 @@ describe('sending', () => {
         attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', contentBase64: big.toString('base64') }],
       }),
     );
-    const list = await until(
+    const list = await pollUntil(
       () => s.outbox.list(),
       (l) => l[0]?.state === 'failed',
       60_000,
@@ -288,11 +241,11 @@ describe('sending', () => {
   it('delivers once when the app is killed mid-submission and restarted', async () => {
     const me = createDovecotUser();
     const you = createDovecotUser();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-kill-'));
+    const dataDir = tempDir('kill');
     const s1 = services(dataDir);
     const id = await account(s1, me.user, me.password, slow.port);
     await s1.close();
-    open.splice(open.indexOf(s1), 1);
+    open.forget(s1);
     const child = fork(path.join(import.meta.dirname, 'fixtures/send-child.ts'), [dataDir, id, `${you.user}@example.test`], { stdio: 'ignore' });
     // Wait until the child has handed the whole message to the server (which sits on it for seconds).
     const outbox = path.join(dataDir, 'outbox');
@@ -306,23 +259,23 @@ describe('sending', () => {
       }
       return null;
     };
-    await until(stage, (v) => v === 'data-sent', 30_000);
+    await pollUntil(stage, (v) => v === 'data-sent', 30_000);
     expect(stage()).toBe('data-sent');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const s2 = services(dataDir);
-    const done = await until(
+    const done = await pollUntil(
       () => s2.outbox.list(),
       (l: OutboxItem[]) => l.length === 0,
       40_000,
     );
     expect(done).toEqual([]);
-    await until(
-      () => folderMessages(you.user, you.password),
+    await pollUntil(
+      () => dovecotMessages(you.user, you.password),
       (l) => l.length > 0,
     );
     await new Promise((r) => setTimeout(r, 5000)); // the peer's delay: a second copy would land by now
-    expect(await folderMessages(you.user, you.password)).toHaveLength(1);
+    expect(await dovecotMessages(you.user, you.password)).toHaveLength(1);
     expect(imaplib(me.user, me.password, `print(c.select('Sent')[1][0].decode())`).trim()).toBe('1');
   });
 });

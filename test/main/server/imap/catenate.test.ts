@@ -1,8 +1,9 @@
 // CATENATE (RFC 4469): APPEND put together from TEXT literals and IMAP URLs (RFC 5092) of the
 // user's own messages. The same commands go to Dovecot and the stored messages are compared.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer } from '../../../support/imap-harness.ts';
-import type { RawClient, TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import type { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 import { appendMessage, login, openPair } from '../../../support/imap-pair.ts';
 
 const original =

@@ -1,11 +1,13 @@
 // Real mail programs against our server: python3 imaplib, mbsync (both ways), neomutt over IMAPS.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startTestServer, startRecordingProxy, CORPUS } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
+import { startTcpProxy } from '../../../support/tcp-proxy.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
 
 const run = promisify(execFile);
 let srv: TestServer;
@@ -14,7 +16,7 @@ const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 beforeAll(async () => {
   srv = await startTestServer();
   const mail = await srv.store.user(srv.user);
-  for (const f of ['rfc-000.eml', 'rfc-001.eml', 'thirdparty-000.eml']) await mail.append('INBOX', readFileSync(path.join(CORPUS, f)));
+  for (const f of ['rfc-000.eml', 'rfc-001.eml', 'thirdparty-000.eml']) await mail.append('INBOX', corpusMessage(f));
 });
 afterAll(async () => {
   await srv?.close();
@@ -29,7 +31,7 @@ function saveTranscript(name: string, bytes: Buffer): void {
 
 describe('python3 imaplib', () => {
   it('logs in, selects, searches, fetches, stores, expunges', async () => {
-    const proxy = await startRecordingProxy(srv.plain.port);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: srv.plain.port });
     const script = `
 import imaplib, sys, json
 c = imaplib.IMAP4('127.0.0.1', ${proxy.port})
@@ -63,12 +65,12 @@ print(json.dumps(out))
     expect(out.exists).toBe(3);
     expect(out.all).toBe('1 2 3');
     expect(out.subject).toBe('Subject: A multipart example');
-    expect(out.body_len).toBe(readFileSync(path.join(CORPUS, 'rfc-001.eml')).length);
+    expect(out.body_len).toBe(corpusMessage('rfc-001.eml').length);
     expect(out.flags2).toMatch(/\\Seen/);
     expect(out.expunged).toEqual(['3']);
     expect(out.unseen_uids).toBe('1');
     expect((out.list as string[]).some((l) => l.endsWith('"/" Py/Sub'))).toBe(true);
-    saveTranscript('imaplib', proxy.recorded());
+    saveTranscript('imaplib', proxy.clientBytes());
     await proxy.close();
   });
 });
@@ -76,7 +78,7 @@ print(json.dumps(out))
 describe('imapflow through a recording proxy', () => {
   it('runs a typical client session (ENABLE, LIST, SELECT, FETCH, STORE, IDLE) and keeps the transcript', async () => {
     const { ImapFlow } = await import('imapflow');
-    const proxy = await startRecordingProxy(srv.plain.port);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: srv.plain.port });
     const c = new ImapFlow({
       host: '127.0.0.1',
       port: proxy.port,
@@ -107,17 +109,17 @@ describe('imapflow through a recording proxy', () => {
       lock.release();
     }
     await c.logout();
-    const sent = proxy.recorded().toString('latin1');
+    const sent = proxy.clientBytes().toString('latin1');
     expect(sent).toMatch(/ENABLE/);
     expect(sent).toMatch(/UID SEARCH|SEARCH/);
-    saveTranscript('imapflow', proxy.recorded());
+    saveTranscript('imapflow', proxy.clientBytes());
     await proxy.close();
   });
 });
 
 describe('mbsync', () => {
   it('syncs a mailbox both ways', async () => {
-    const proxy = await startRecordingProxy(srv.plain.port);
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: srv.plain.port });
     const dir = path.join(srv.dir, 'mbsync');
     const local = path.join(dir, 'local');
     mkdirSync(local, { recursive: true });
@@ -159,7 +161,7 @@ SyncState *
     const pulled = curNew('INBOX');
     expect(pulled).toHaveLength(before);
     // A message written locally goes up; a local \Seen flag goes up too.
-    const localMsg = readFileSync(path.join(CORPUS, 'rfc-003.eml'));
+    const localMsg = corpusMessage('rfc-003.eml');
     writeFileSync(path.join(local, 'INBOX', 'new', `${Date.now()}.local1.host`), localMsg);
     const first = pulled.find((p) => !/,.*S/.test(path.basename(p)))!;
     const flagged = first.includes(':2,') ? first.replace(/:2,([A-Z]*)$/, (_m, f: string) => `:2,${[...f, 'F'].sort().join('')}`) : first + ':2,F';
@@ -182,7 +184,7 @@ SyncState *
     await box.expunge();
     await run('mbsync', ['-c', rc, '-a'], { env: { ...process.env, HOME: dir } });
     expect(curNew('INBOX')).toHaveLength(before);
-    saveTranscript('mbsync', proxy.recorded());
+    saveTranscript('mbsync', proxy.clientBytes());
     await proxy.close();
   });
 });

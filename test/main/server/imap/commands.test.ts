@@ -2,13 +2,13 @@
 // what our server answers (RFC 3501 and the extensions we announce).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { startTestServer, RawClient, CORPUS } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
 
 let srv: TestServer;
 let c: RawClient;
-const eml = (f: string) => readFileSync(path.join(CORPUS, f));
 
 async function append(box: string, msg: Buffer, extra = ''): Promise<string> {
   c.write(`ap APPEND ${box}${extra} {${msg.length}+}\r\n`);
@@ -96,10 +96,10 @@ describe('authenticated', () => {
   });
 
   it('APPEND with flags and date, MULTIAPPEND, TRYCREATE, LITERAL+', async () => {
-    const r = await append('INBOX', eml('rfc-000.eml'), ' (\\Seen $Work) "17-Jul-1996 02:44:25 -0700"');
+    const r = await append('INBOX', corpusMessage('rfc-000.eml'), ' (\\Seen $Work) "17-Jul-1996 02:44:25 -0700"');
     expect(r).toMatch(/ap OK \[APPENDUID \d+ 1\]/);
-    const m1 = eml('rfc-001.eml');
-    const m2 = eml('rfc-003.eml');
+    const m1 = corpusMessage('rfc-001.eml');
+    const m2 = corpusMessage('rfc-003.eml');
     c.write(`mp APPEND INBOX (\\Flagged) {${m1.length}}\r\n`);
     await c.until(/^\+ /m);
     c.write(m1);
@@ -109,7 +109,7 @@ describe('authenticated', () => {
     expect(await c.until(/mp (OK|NO|BAD).*\r\n/)).toMatch(/mp OK \[APPENDUID \d+ 2:3\]/);
     expect(await append('Nowhere', m1)).toMatch(/ap NO \[TRYCREATE\]/);
     expect(await c.cmd('f1', 'STATUS INBOX (MESSAGES UNSEEN UIDNEXT HIGHESTMODSEQ SIZE)')).toMatch(
-      new RegExp(`\\* STATUS INBOX \\(MESSAGES 3 UNSEEN 2 UIDNEXT 4 HIGHESTMODSEQ \\d+ SIZE ${eml('rfc-000.eml').length + m1.length + m2.length}\\)`),
+      new RegExp(`\\* STATUS INBOX \\(MESSAGES 3 UNSEEN 2 UIDNEXT 4 HIGHESTMODSEQ \\d+ SIZE ${corpusMessage('rfc-000.eml').length + m1.length + m2.length}\\)`),
     );
   });
 });
@@ -137,7 +137,7 @@ describe('selected', () => {
   it('FETCH data items: INTERNALDATE, RFC822.*, BINARY, BINARY.SIZE, macros, MODSEQ', async () => {
     const d = await c.cmd('i1', 'FETCH 1 (INTERNALDATE RFC822.SIZE FLAGS)');
     expect(d).toMatch(/INTERNALDATE "17-Jul-1996 09:44:25 \+0000"/);
-    expect(d).toMatch(new RegExp(`RFC822.SIZE ${eml('rfc-000.eml').length}`));
+    expect(d).toMatch(new RegExp(`RFC822.SIZE ${corpusMessage('rfc-000.eml').length}`));
     const h = await c.cmd('i2', 'FETCH 1 (RFC822.HEADER)');
     expect(h).toMatch(/RFC822.HEADER \{\d+\}\r\nMIME-Version: 1.0/);
     // rfc-000 part 2 is text/plain (7bit): BINARY of it is the body itself.
@@ -161,7 +161,7 @@ describe('selected', () => {
     expect(await q('j6', 'SEARCH BODY "plain text version"')).toBe('3');
     expect(await q('j7', 'SEARCH BEFORE 1-Jan-2000')).toBe('1');
     expect(await q('j8', 'SEARCH SENTBEFORE 1-Jan-1994')).toBe('3');
-    expect(await q('j9', `SEARCH LARGER ${eml('rfc-003.eml').length}`)).toBe('1 2');
+    expect(await q('j9', `SEARCH LARGER ${corpusMessage('rfc-003.eml').length}`)).toBe('1 2');
     expect(await q('j10', 'SEARCH OR FLAGGED KEYWORD $Work')).toBe('1 2'); // only the first of the MULTIAPPEND had flags
     expect(await q('j11', 'SEARCH NOT (SEEN FLAGGED)')).toBe('1 3');
     expect(await q('j12', 'UID SEARCH UID 2:*')).toBe('2 3');
@@ -213,7 +213,7 @@ describe('selected', () => {
     c.write('m2 IDLE\r\n');
     await c.until(/^\+ idling/m);
     const other = await srv.store.user('alice@home.arpa');
-    await other.append('INBOX', eml('rfc-004.eml'));
+    await other.append('INBOX', corpusMessage('rfc-004.eml'));
     expect(await c.until(/\* \d+ EXISTS\r\n/)).toMatch(/\* 2 EXISTS/);
     c.write('DONE\r\n');
     expect(await c.until(/m2 (OK|NO|BAD).*\r\n/)).toMatch(/m2 OK/);
@@ -229,7 +229,7 @@ describe('selected', () => {
 
   it('BINARY decodes a base64 attachment to the bytes mailparser finds', async () => {
     const { simpleParser } = await import('mailparser');
-    const msg = eml('legacy-000.eml'); // a single image/png part, base64
+    const msg = corpusMessage('legacy-000.eml'); // a single image/png part, base64
     const parsed = await simpleParser(msg);
     await append('Archive', msg);
     await c.cmd('o1', 'SELECT Archive');

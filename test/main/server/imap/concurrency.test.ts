@@ -2,8 +2,9 @@
 // see EXPUNGE only at a legal point (never during FETCH/STORE/SEARCH, RFC 3501 7.4.1) and every
 // FETCH response must describe the message its MSN names in that session's view.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 
 let srv: TestServer;
 beforeAll(async () => {

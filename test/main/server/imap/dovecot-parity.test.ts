@@ -2,17 +2,13 @@
 // every message of the real corpus: the same bytes are appended to both servers and the same
 // FETCH is sent to each over a raw connection.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { startTestServer, RawClient, CORPUS } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
+import { corpusMessageCrlf, corpusNames } from '../../../support/corpus.ts';
 
-const files = readdirSync(CORPUS)
-  .filter((f) => f.endsWith('.eml'))
-  .sort();
-// IMAP messages have CRLF line ends; both servers get the same CRLF bytes.
-const crlf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+const files = corpusNames();
 
 /**
  * Where we knowingly answer differently from Dovecot 2.3:
@@ -41,7 +37,8 @@ async function load(c: RawClient, user: string, pass: string): Promise<void> {
   await c.until(/\* OK/);
   expect(await c.cmd('l', `LOGIN ${user} ${pass}`)).toMatch(/l OK/);
   for (const f of files) {
-    const m = crlf(readFileSync(path.join(CORPUS, f)));
+    // IMAP messages have CRLF line ends; both servers get the same CRLF bytes.
+    const m = corpusMessageCrlf(f);
     c.write(`a APPEND INBOX {${m.length}+}\r\n`);
     c.write(m);
     c.write('\r\n');

@@ -12,8 +12,9 @@ import { parseMessageStructure } from '../../../../src/main/mail/mime-tree.ts';
 import { bodyStructure } from '../../../../src/main/server/imap/protocol/body-structure.ts';
 import { envelope } from '../../../../src/main/server/imap/protocol/envelope.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
-import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 
 const limits = { maxLineBytes: 512, maxLiteralBytes: 2048, maxCommandBytes: 4096, maxLiteralsPerCommand: 8 };
 

@@ -1,10 +1,11 @@
 // imapflow (the client library Hearth itself uses) against our server over real sockets.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { startTestServer, RawClient, CORPUS } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
 
 let srv: TestServer;
 const open: ImapFlow[] = [];
@@ -32,8 +33,6 @@ function client(opts: { tls?: 'implicit' | 'starttls' | 'none'; qresync?: boolea
   open.push(c);
   return c;
 }
-
-const eml = (name: string) => readFileSync(path.join(CORPUS, name));
 
 describe('imapflow against the Hearth IMAP server', () => {
   it('logs in over plain, STARTTLS and implicit TLS and lists special-use mailboxes', async () => {
@@ -72,7 +71,7 @@ describe('imapflow against the Hearth IMAP server', () => {
     await c.mailboxCreate('Work');
     const files = ['rfc-000.eml', 'rfc-001.eml', 'thirdparty-000.eml', 'legacy-000.eml'];
     const appended: Array<{ uid?: number; uidValidity?: bigint | number }> = [];
-    for (const f of files) appended.push((await c.append('Work', eml(f), ['\\Flagged'])) as { uid?: number; uidValidity?: bigint });
+    for (const f of files) appended.push((await c.append('Work', corpusMessage(f), ['\\Flagged'])) as { uid?: number; uidValidity?: bigint });
     expect(appended.map((a) => a.uid)).toEqual([1, 2, 3, 4]);
     expect(Number(appended[0]!.uidValidity)).toBeGreaterThan(0);
 
@@ -81,14 +80,14 @@ describe('imapflow against the Hearth IMAP server', () => {
     const msgs = await c.fetchAll('1:*', { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, source: true });
     expect(msgs).toHaveLength(4);
     for (const [i, m] of msgs.entries()) {
-      expect(m.source!.equals(eml(files[i]!))).toBe(true);
-      expect(m.size).toBe(eml(files[i]!).length);
+      expect(m.source!.equals(corpusMessage(files[i]!))).toBe(true);
+      expect(m.size).toBe(corpusMessage(files[i]!).length);
       expect(m.flags!.has('\\Flagged')).toBe(true);
       expect(m.bodyStructure).toBeTruthy();
     }
     // The envelope subject matches what mailparser reads from the same file.
     const { simpleParser } = await import('mailparser');
-    const parsed = await simpleParser(eml(files[0]!));
+    const parsed = await simpleParser(corpusMessage(files[0]!));
     expect(msgs[0]!.envelope!.subject).toBe(parsed.subject);
 
     // imapflow reads with BODY.PEEK, which must not set \Seen (BODY[] is checked in the transcript tests).
@@ -146,7 +145,7 @@ describe('imapflow against the Hearth IMAP server', () => {
     await watcher.mailboxOpen('Idle');
     const existsSeen = new Promise<number>((resolve) => watcher.on('exists', (d: { count: number }) => resolve(d.count)));
     const idling = watcher.idle();
-    await writer.append('Idle', eml('rfc-003.eml'));
+    await writer.append('Idle', corpusMessage('rfc-003.eml'));
     expect(await existsSeen).toBe(1);
     const flagsSeen = new Promise<string[]>((resolve) => watcher.on('flags', (d: { flags: Set<string> }) => resolve([...d.flags])));
     await writer.mailboxOpen('Idle');
@@ -165,7 +164,7 @@ describe('imapflow against the Hearth IMAP server', () => {
     const c = client();
     await c.connect();
     await c.mailboxCreate('Cs');
-    for (const f of ['rfc-000.eml', 'rfc-001.eml', 'rfc-003.eml']) await c.append('Cs', eml(f));
+    for (const f of ['rfc-000.eml', 'rfc-001.eml', 'rfc-003.eml']) await c.append('Cs', corpusMessage(f));
     const box = await c.mailboxOpen('Cs');
     const modseq = BigInt(box.highestModseq!);
     await c.messageFlagsAdd('2', ['\\Seen']);
@@ -185,7 +184,7 @@ describe('QRESYNC resync (raw protocol)', () => {
     const c = client();
     await c.connect();
     await c.mailboxCreate('Q');
-    for (const f of ['rfc-000.eml', 'rfc-001.eml', 'rfc-003.eml', 'rfc-004.eml']) await c.append('Q', eml(f));
+    for (const f of ['rfc-000.eml', 'rfc-001.eml', 'rfc-003.eml', 'rfc-004.eml']) await c.append('Q', corpusMessage(f));
     const st = (await c.status('Q', { uidValidity: true, highestModseq: true })) as { uidValidity: bigint; highestModseq: bigint };
     const modseq = st.highestModseq!;
     await c.mailboxOpen('Q');

@@ -3,8 +3,9 @@
 // runs against Dovecot, whose answers it was written from; NIL is never a flag.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { startTestServer, RawClient } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 
 type Who = 'A' | 'B' | 'C';
 

@@ -2,8 +2,9 @@
 // can be given the same mailboxes: subscriptions outlive DELETE, CREATE does not subscribe,
 // LSUB "%" shows an unsubscribed parent as \Noselect, unknown options are BAD.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer } from '../../../support/imap-harness.ts';
-import type { RawClient, TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import type { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 import { openPair, untagged } from '../../../support/imap-pair.ts';
 
 let srv: TestServer;

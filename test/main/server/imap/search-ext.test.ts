@@ -3,8 +3,9 @@
 // RETURN (MIN)/(MAX) is that message's (RFC 4731 3.2), PARTIAL (RFC 5267 4.4). Where Dovecot
 // can be asked, the same mailbox is loaded into both servers and the answers compared.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer } from '../../../support/imap-harness.ts';
-import type { RawClient, TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import type { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 import { appendMessage, login, openPair, untagged } from '../../../support/imap-pair.ts';
 
 const messages = [

@@ -4,11 +4,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startTestServer, CORPUS } from '../../../support/imap-harness.ts';
-import type { RawClient, TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import { CORPUS_DIR as CORPUS, toCrlf as crlf } from '../../../support/corpus.ts';
+import type { RawClient } from '../../../support/imap-raw-client.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 import { appendMessage, openPair, untagged } from '../../../support/imap-pair.ts';
 
-const crlf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 /** Where Dovecot reads a message differently, so its sort keys differ. */
 const KNOWN: Record<string, string> = {
   'legacy-049.eml': 'Dovecot drops the lone CR at the end on APPEND, which changes the size',

@@ -9,8 +9,8 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { ImapFlow } from 'imapflow';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { startTestServer } from '../../../support/imap-harness.ts';
-import type { TestServer } from '../../../support/imap-harness.ts';
+import { startTestServer } from '../../../support/imap-test-server.ts';
+import type { TestServer } from '../../../support/imap-test-server.ts';
 import { ViewSession } from '../../../support/imap-view-tracker.ts';
 import type { Completion, MessageState, ViewTracker } from '../../../support/imap-view-tracker.ts';
 

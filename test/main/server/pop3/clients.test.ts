@@ -2,14 +2,15 @@
 // over plain POP3 (with STLS where the client does it) and POP3S.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
-import { corpus, startPop3TestServer } from '../../../support/pop3-harness.ts';
-import type { Pop3TestServer } from '../../../support/pop3-harness.ts';
+import { startPop3TestServer } from '../../../support/pop3-test-server.ts';
+import type { Pop3TestServer } from '../../../support/pop3-test-server.ts';
+import { corpusMessageCrlf } from '../../../support/corpus.ts';
+import { sha256 } from '../../../support/bytes.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 const run = promisify(execFile);
 
@@ -64,13 +65,9 @@ async function poplib(mode: 'plain' | 'stls' | 'ssl', port: number, user: string
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-function sha256(b: Buffer): string {
-  return createHash('sha256').update(b).digest('hex');
-}
-
 describe('python3 poplib against the household POP3 server', () => {
   let srv: Pop3TestServer;
-  const messages = ['rfc-000.eml', 'malformed-018.eml', 'thirdparty-003.eml'].map(corpus);
+  const messages = ['rfc-000.eml', 'malformed-018.eml', 'thirdparty-003.eml'].map(corpusMessageCrlf);
   const dotted = Buffer.from('Subject: dots\r\n\r\n.\r\n..x\r\n.y\r\n');
   beforeAll(async () => {
     srv = await startPop3TestServer();
@@ -122,11 +119,11 @@ describe('fetchmail and getmail against the household POP3 server', () => {
   let srv: Pop3TestServer;
   let work: string;
   const simple = Buffer.from('From: a@home.arpa\r\nTo: b@home.arpa\r\nSubject: plain one\r\nMessage-ID: <plain.1@home.arpa>\r\n\r\n.\r\n..two dots\r\nend\r\n');
-  const messages = [...['rfc-001.eml', 'malformed-021.eml', 'thirdparty-006.eml', 'legacy-000.eml'].map(corpus), simple];
+  const messages = [...['rfc-001.eml', 'malformed-021.eml', 'thirdparty-006.eml', 'legacy-000.eml'].map(corpusMessageCrlf), simple];
   beforeAll(async () => {
     srv = await startPop3TestServer();
     await srv.deliver(srv.users[0]![0], messages);
-    work = mkdtempSync(path.join(tmpdir(), 'hearth-pop3-clients-'));
+    work = tempDir('pop3-clients');
     chmodSync(work, 0o755); // getmail delivers as uid mail and must reach the Maildir
   });
   afterAll(async () => {

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import net from 'node:net';
 import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
-import { startPop3TestServer } from '../../../support/pop3-harness.ts';
-import type { Pop3TestServer } from '../../../support/pop3-harness.ts';
+import { startPop3TestServer } from '../../../support/pop3-test-server.ts';
+import type { Pop3TestServer } from '../../../support/pop3-test-server.ts';
 
 const VERBS = ['USER', 'PASS', 'AUTH', 'AUTH PLAIN', 'CAPA', 'STAT', 'LIST', 'UIDL', 'TOP', 'RETR', 'DELE', 'RSET', 'NOOP', 'APOP', 'XYZ', 'list', 'Retr'];
 

@@ -5,8 +5,8 @@ import { ImapFlow } from 'imapflow';
 import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
 import { startImapServer } from '../../../../src/main/server/imap/index.ts';
 import type { RunningListener } from '../../../../src/main/server/context.ts';
-import { startPop3TestServer } from '../../../support/pop3-harness.ts';
-import type { Pop3TestServer } from '../../../support/pop3-harness.ts';
+import { startPop3TestServer } from '../../../support/pop3-test-server.ts';
+import type { Pop3TestServer } from '../../../support/pop3-test-server.ts';
 
 describe('POP3 deletions seen over IMAP', () => {
   let srv: Pop3TestServer;

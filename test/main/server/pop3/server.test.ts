@@ -2,22 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
 import { Pop3Client } from '../../../../src/main/client/pop3/index.ts';
 import type { Pop3ClientOptions } from '../../../../src/main/client/pop3/index.ts';
 import { HearthError } from '../../../../src/shared/errors.ts';
-import { CORPUS, corpus, startPop3TestServer } from '../../../support/pop3-harness.ts';
-import type { Pop3TestServer } from '../../../support/pop3-harness.ts';
-
-async function expectCode(p: Promise<unknown>, code: string): Promise<HearthError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(HearthError);
-  expect((e as HearthError).code).toBe(code);
-  return e as HearthError;
-}
+import { startPop3TestServer } from '../../../support/pop3-test-server.ts';
+import type { Pop3TestServer } from '../../../support/pop3-test-server.ts';
+import { corpusMessageCrlf, corpusNames } from '../../../support/corpus.ts';
+import { expectCode } from '../../../support/expect-code.ts';
+import { sha256 } from '../../../support/bytes.ts';
 
 /** What a POP3 client receives for a stored message: an unterminated last line gets its CRLF. */
 function asRetrieved(stored: Buffer): Buffer {
@@ -56,11 +48,8 @@ describe('household POP3 server with the Hearth POP3 client', () => {
   let plainOpts: Pop3ClientOptions;
   let starttls: Pop3ClientOptions;
   let implicitTls: Pop3ClientOptions;
-  const names = readdirSync(CORPUS)
-    .filter((n) => n.endsWith('.eml'))
-    .sort()
-    .slice(0, 30);
-  const stored = names.map((n) => corpus(n));
+  const names = corpusNames().slice(0, 30);
+  const stored = names.map((n) => corpusMessageCrlf(n));
   const dotted = Buffer.from('Subject: dots\r\n\r\n.\r\n..\r\n.x\r\nend.\r\n');
   const big = Buffer.concat([
     Buffer.from('Subject: big\r\n\r\n'),
@@ -131,7 +120,7 @@ describe('household POP3 server with the Hearth POP3 client', () => {
     await c.login(alice, alicePw);
     const hash = createHash('sha256');
     for await (const chunk of await c.retr(stored.length + 2)) hash.update(chunk as Buffer);
-    expect(hash.digest('hex')).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(hash.digest('hex')).toBe(sha256(big));
     const all = await Promise.all(stored.map((_, i) => c.retrBuffer(i + 1)));
     all.forEach((b, i) => expect(b.equals(asRetrieved(stored[i]!))).toBe(true));
     // Giving up on a message half way leaves the session usable.

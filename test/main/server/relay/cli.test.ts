@@ -2,50 +2,30 @@
 // relay finds the MX through a DNS server on loopback (--resolver), delivers to an aiosmtpd peer
 // (--relay-port), and `hearth queue list|retry|delete` and `hearth dns` work against the running server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startDnsServer } from '../../../support/dns-server.ts';
-import { startPeer, tempDir, waitFor } from '../../../support/relay.ts';
-import type { SmtpPeer } from '../../../support/relay.ts';
+import { startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { runHearth, startHearthServe, type ServeProcess } from '../../../support/hearth-cli.ts';
+import { swaks as runSwaks, swaksLogin } from '../../../support/swaks.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { waitFor } from '../../../support/wait.ts';
 
-const run = promisify(execFile);
-const HEARTH = path.resolve(import.meta.dirname, '../../../../bin/hearth.js');
 let peer: SmtpPeer;
 let dns: Awaited<ReturnType<typeof startDnsServer>>;
-let server: ChildProcess;
+let server: ServeProcess | undefined;
 let submissionPort = 0;
 let smtpPort = 0;
-let stderr = '';
 const data = tempDir('cli');
 
 function hearth(...args: string[]) {
-  return run(process.execPath, [HEARTH, ...args, '--data', data], { encoding: 'utf8' });
+  return runHearth([...args, '--data', data]);
 }
 
-function swaks(args: string[], raw = false): Promise<string> {
-  return new Promise((resolve) => {
-    const login = [
-      '--server',
-      `127.0.0.1:${submissionPort}`,
-      '-tls',
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.arpa',
-      '-ap',
-      'pw-alice-123',
-      '--from',
-      'alice@home.arpa',
-    ];
-    const c = spawn('swaks', raw ? args : [...login, ...args]);
-    let out = '';
-    c.stdout.on('data', (d: Buffer) => (out += d));
-    c.stderr.on('data', (d: Buffer) => (out += d));
-    c.on('close', () => resolve(out));
-  });
+/** swaks as alice over STARTTLS with AUTH PLAIN on the submission port, unless `raw`; returns what it printed. */
+async function swaks(args: string[], raw = false): Promise<string> {
+  const login = ['--server', `127.0.0.1:${submissionPort}`, '-tls', ...swaksLogin('PLAIN', 'alice@home.arpa', 'pw-alice-123'), '--from', 'alice@home.arpa'];
+  return (await runSwaks(raw ? args : [...login, ...args])).out;
 }
 
 function allFiles(dir: string): string[] {
@@ -54,43 +34,20 @@ function allFiles(dir: string): string[] {
 
 beforeAll(async () => {
   // 451 at DATA once per (sender, recipients), then 250
-  peer = startPeer('cli', 'flaky', 10051, ['--flaky-n', '1', '--spool', '/tmp/hearth-peers/relay-cli/spool']);
+  peer = startOwnSmtpPeer('cli', 'flaky', 10051, ['--flaky-n', '1', '--spool', '/tmp/hearth-peers/relay-cli/spool']);
   dns = await startDnsServer({ mx: { 'far.test': [{ priority: 10, exchange: 'mx.far.test' }] }, a: { 'mx.far.test': ['127.0.0.1'] } });
-  await hearth('user', 'add', 'alice@home.arpa', '--password', 'pw-alice-123');
-  server = spawn(
-    process.execPath,
-    [
-      HEARTH,
-      'serve',
-      '--data',
-      data,
-      '--hostname',
-      'mail.home.arpa',
-      ...['imap', 'imaps', 'pop3', 'pop3s', 'submissions'].flatMap((l) => [`--${l}-port`, 'off']),
-      '--submission-port',
-      '0',
-      '--smtp-port',
-      '0',
-      '--resolver',
-      `127.0.0.1:${dns.port}`,
-      '--relay-port',
-      String(peer.port),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  expect(await hearth('user', 'add', 'alice@home.arpa', '--password', 'pw-alice-123')).toMatchObject({ code: 0 });
+  server = await startHearthServe(
+    data,
+    { submission: 0, smtp: 0 },
+    { args: ['--hostname', 'mail.home.arpa', '--resolver', `127.0.0.1:${dns.port}`, '--relay-port', String(peer.port)] },
   );
-  let out = '';
-  server.stdout!.on('data', (d: Buffer) => (out += d));
-  server.stderr!.on('data', (d: Buffer) => (stderr += d));
-  await waitFor(() => /^ready /m.test(out), 30_000, `hearth serve (${stderr.slice(-500)})`);
-  submissionPort = Number(/^listening submission 127\.0\.0\.1:(\d+)$/m.exec(out)![1]);
-  smtpPort = Number(/^listening smtp 127\.0\.0\.1:(\d+)$/m.exec(out)![1]);
+  submissionPort = server.ports.submission!;
+  smtpPort = server.ports.smtp!;
 });
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
+  await server?.stop();
   await dns?.close();
   peer?.stop();
 });
@@ -124,7 +81,7 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
     await waitFor(async () => /deferred, 1 attempt/.test((await hearth('queue', 'list')).stdout), 15_000, 'deferred');
     const del = await hearth('queue', 'delete', id, '--reason', 'sent by mistake', '--bounce');
     expect(del.stdout).toBe(`deleted ${id} (sender notified): sent by mistake\n`);
-    await expect(hearth('queue', 'delete', id)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`no queued message ${id}`) });
+    expect(await hearth('queue', 'delete', id)).toMatchObject({ code: 1, stderr: expect.stringContaining(`no queued message ${id}`) });
     // the DSN lands in alice's mailbox on disk
     const mailDir = path.join(data, 'mail');
     await waitFor(
@@ -161,10 +118,7 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
     expect(stdout).toContain('home.arpa.\tIN\tMX\t10 mail.home.arpa.');
     expect(stdout).toMatch(/^hearth\._domainkey\.home\.arpa\.\tIN\tTXT\t"v=DKIM1; k=rsa; p=/m);
     expect(stdout).toMatch(/^_dmarc\.home\.arpa\.\tIN\tTXT\t"v=DMARC1;/m);
-    const { stdout: usage, code } = await hearth('queue', 'nonsense').then(
-      () => ({ stdout: '', code: 0 }),
-      (e: { stderr: string; code: number }) => ({ stdout: e.stderr, code: e.code }),
-    );
+    const { stderr: usage, code } = await hearth('queue', 'nonsense');
     expect(code).toBe(2);
     expect(usage).toContain('queue list [--json]');
   });

@@ -4,14 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { startPeer, tempDir, waitFor } from '../../../support/relay.ts';
-import type { SmtpPeer } from '../../../support/relay.ts';
+import { startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { waitFor } from '../../../support/wait.ts';
 
 const CHILD = path.join(import.meta.dirname, 'fixtures/relay-child.ts');
 let peer: SmtpPeer;
 beforeAll(() => {
   // a slow DATA reply keeps deliveries in flight when the kill comes
-  peer = startPeer('crash', 'accept', 10050, ['--delay', '0.4']);
+  peer = startOwnSmtpPeer('crash', 'accept', 10050, ['--delay', '0.4']);
 });
 afterAll(() => peer?.stop());
 

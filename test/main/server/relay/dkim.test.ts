@@ -6,12 +6,14 @@ import { statSync } from 'node:fs';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { Relay } from '../../../../src/main/server/relay/relay.ts';
 import { dkimKeyPath, dkimTxtValue, formatZone, loadOrCreateDkimKey, recordsToPublish } from '../../../../src/main/server/relay/dkim.ts';
-import { FakeResolver, ManualClock, corpus, startPeer, tempDir } from '../../../support/relay.ts';
-import type { SmtpPeer } from '../../../support/relay.ts';
+import { startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { FakeResolver, ManualClock } from '../../../support/relay-doubles.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 let peer: SmtpPeer;
 beforeAll(() => {
-  peer = startPeer('dkim', 'accept', 10045);
+  peer = startOwnSmtpPeer('dkim', 'accept', 10045);
 });
 afterAll(() => peer?.stop());
 
@@ -70,14 +72,14 @@ describe('DKIM', () => {
     });
     // a real multi-part message from the corpus, with its From rewritten to the household domain
     const real = Buffer.from(
-      corpus('legacy-000.eml')
+      corpusMessage('legacy-000.eml')
         .toString('latin1')
         .replace(/^From: .*$/m, 'From: "Alice" <alice@home.test>'),
       'latin1',
     );
     await relay.submit({ from: 'alice@home.test', recipients: ['y@far.test'], body: real });
     // not our domain in From: no signature
-    await relay.submit({ from: 'alice@home.test', recipients: ['z@far.test'], body: corpus('legacy-001.eml') });
+    await relay.submit({ from: 'alice@home.test', recipients: ['z@far.test'], body: corpusMessage('legacy-001.eml') });
     await relay.runDue();
     const got = peer.received();
     expect(got).toHaveLength(3);

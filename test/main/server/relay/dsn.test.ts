@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { buildDsn, hasHeader, headerBlockOf } from '../../../../src/main/server/relay/dsn.ts';
 import { fromHeaderDomain } from '../../../../src/main/server/relay/relay.ts';
-import { parseDsnWithPython } from '../../../support/relay.ts';
+import { parseDsnWithPython } from '../../../support/python-dsn.ts';
 
 describe('DSN builder', () => {
   const base = {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { MessageQueue } from '../../../../src/main/server/relay/queue.ts';
 import type { QueueEnvelope } from '../../../../src/main/server/relay/types.ts';
 import { createLogger } from '../../../../src/main/base/log.ts';
-import { corpus, tempDir } from '../../../support/relay.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { streamToBuffer } from '../../../support/bytes.ts';
 
 async function enqueue(q: MessageQueue, body: Buffer, rcpts = ['bob@remote.test']): Promise<QueueEnvelope> {
   const written = await q.writeBody(
@@ -26,18 +28,12 @@ async function enqueue(q: MessageQueue, body: Buffer, rcpts = ['bob@remote.test'
   return env;
 }
 
-async function readAll(s: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
 describe('MessageQueue', () => {
   it('keeps a committed message with its envelope and state across a reload', async () => {
     const dir = tempDir('queue');
     const q = new MessageQueue(dir);
     await q.init();
-    const eml = corpus('legacy-000.eml');
+    const eml = corpusMessage('legacy-000.eml');
     const env = await enqueue(q, eml, ['a@x.test', 'b@y.test']);
     env.recipients[0]!.state = 'deferred';
     env.recipients[0]!.attempts = 2;
@@ -47,7 +43,7 @@ describe('MessageQueue', () => {
     const again = await new MessageQueue(dir).load();
     expect(again).toHaveLength(1);
     expect(again[0]!.recipients[0]).toMatchObject({ address: 'a@x.test', state: 'deferred', attempts: 2, lastReply: '451 4.3.0 later' });
-    const content = await readAll(q.openMessage(again[0]!));
+    const content = await streamToBuffer(q.openMessage(again[0]!));
     expect(content.equals(Buffer.concat([Buffer.from('Received: from x\r\n'), eml]))).toBe(true);
     expect(q.messageSize(again[0]!)).toBe(content.length);
     // files are private to the server
@@ -61,8 +57,8 @@ describe('MessageQueue', () => {
     const logs: string[] = [];
     const q = new MessageQueue(dir, createLogger({ write: (l) => logs.push(l) }));
     await q.init();
-    const good = await enqueue(q, corpus('legacy-001.eml'));
-    const bad = await enqueue(q, corpus('legacy-003.eml'));
+    const good = await enqueue(q, corpusMessage('legacy-001.eml'));
+    const bad = await enqueue(q, corpusMessage('legacy-003.eml'));
     truncateSync(q.bodyPath(bad.id), 100);
     const loaded = await q.load();
     expect(loaded.map((e) => e.id)).toEqual([good.id]);
@@ -77,9 +73,9 @@ describe('MessageQueue', () => {
     const dir = tempDir('queue');
     const q = new MessageQueue(dir);
     await q.init();
-    const a = await enqueue(q, corpus('legacy-004.eml'));
-    const b = await enqueue(q, corpus('legacy-006.eml'));
-    const c = await enqueue(q, corpus('legacy-007.eml'));
+    const a = await enqueue(q, corpusMessage('legacy-004.eml'));
+    const b = await enqueue(q, corpusMessage('legacy-006.eml'));
+    const c = await enqueue(q, corpusMessage('legacy-007.eml'));
     writeFileSync(q.envelopePath(a.id), readFileSync(q.envelopePath(a.id), 'utf8').slice(0, 40)); // torn JSON
     const body = readFileSync(q.bodyPath(b.id));
     body[body.length - 3] ^= 0x20; // same size, one bit flipped
@@ -94,7 +90,7 @@ describe('MessageQueue', () => {
     const dir = tempDir('queue');
     const q = new MessageQueue(dir);
     await q.init();
-    const a = await enqueue(q, corpus('legacy-009.eml'));
+    const a = await enqueue(q, corpusMessage('legacy-009.eml'));
     const written = await q.writeBody(
       (async function* () {
         yield Buffer.from('Subject: half\r\n\r\nx\r\n');

@@ -4,8 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { Relay } from '../../../../src/main/server/relay/relay.ts';
 import type { RelayOptions } from '../../../../src/main/server/relay/relay.ts';
-import { FakeResolver, FolderMailboxes, ManualClock, corpus, parseDsnWithPython, startPeer, tempDir, waitFor } from '../../../support/relay.ts';
-import type { SmtpPeer } from '../../../support/relay.ts';
+import { startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { FakeResolver, FolderMailboxes, ManualClock } from '../../../support/relay-doubles.ts';
+import { parseDsnWithPython } from '../../../support/python-dsn.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { waitFor } from '../../../support/wait.ts';
 
 const HOUR = 3_600_000;
 let accept: SmtpPeer, tempfail: SmtpPeer, reject: SmtpPeer, flaky: SmtpPeer, mixed: SmtpPeer, slow: SmtpPeer;
@@ -13,12 +17,12 @@ const dns = new FakeResolver();
 const ports: Record<string, number> = {};
 
 beforeAll(() => {
-  accept = startPeer('accept', 'accept', 10040);
-  tempfail = startPeer('tempfail', 'tempfail', 10041, ['--fail-at', 'rcpt']);
-  reject = startPeer('reject', 'reject', 10042, ['--fail-at', 'data']);
-  flaky = startPeer('flaky', 'flaky', 10043, ['--flaky-n', '2']);
-  mixed = startPeer('mixed', 'accept', 10044, ['--reject-rcpt', '^nobody@']);
-  slow = startPeer('slow', 'accept', 10054, ['--delay', '4']);
+  accept = startOwnSmtpPeer('accept', 'accept', 10040);
+  tempfail = startOwnSmtpPeer('tempfail', 'tempfail', 10041, ['--fail-at', 'rcpt']);
+  reject = startOwnSmtpPeer('reject', 'reject', 10042, ['--fail-at', 'data']);
+  flaky = startOwnSmtpPeer('flaky', 'flaky', 10043, ['--flaky-n', '2']);
+  mixed = startOwnSmtpPeer('mixed', 'accept', 10044, ['--reject-rcpt', '^nobody@']);
+  slow = startOwnSmtpPeer('slow', 'accept', 10054, ['--delay', '4']);
   for (const [domain, peer] of [
     ['accept.test', accept],
     ['tempfail.test', tempfail],
@@ -93,7 +97,7 @@ describe('Relay against SMTP peers', () => {
     await relay.start();
     const before = accept.received().length;
     const a = await relay.submit({ from: 'alice@home.test', recipients: ['r1@accept.test', 'r2@accept.test'], body: message('one') });
-    await relay.submit({ from: 'alice@home.test', recipients: ['r3@accept.test'], body: corpus('legacy-000.eml') });
+    await relay.submit({ from: 'alice@home.test', recipients: ['r3@accept.test'], body: corpusMessage('legacy-000.eml') });
     await relay.submit({ from: 'alice@home.test', recipients: ['r4@accept.test'], body: message('three') });
     await drain(relay, clock);
     const got = accept.received().slice(before);
@@ -105,7 +109,7 @@ describe('Relay against SMTP peers', () => {
     expect(new Set(got.map((g) => g.env.peer[1])).size).toBe(1);
     // the body arrives unchanged after our prepended headers; the corpus file byte for byte
     const legacy = got.find((g) => g.env.to.includes('r3@accept.test'))!;
-    expect(legacy.eml.subarray(legacy.eml.length - corpus('legacy-000.eml').length).equals(corpus('legacy-000.eml'))).toBe(true);
+    expect(legacy.eml.subarray(legacy.eml.length - corpusMessage('legacy-000.eml').length).equals(corpusMessage('legacy-000.eml'))).toBe(true);
     expect(first.eml.toString()).toContain('\r\n.leading dot line\r\n');
     expect(first.eml.toString()).toMatch(/^Message-ID: <[^>]+@mail\.home\.test>\r\n/m);
     expect(a.id).toBeTruthy();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orderMx, routeDomain } from '../../../../src/main/server/relay/router.ts';
-import { FakeResolver } from '../../../support/relay.ts';
+import { FakeResolver } from '../../../support/relay-doubles.ts';
 import { defaultRetryPolicy, hasExpired, needsDelayWarning, nextAttemptAt, parseDelays } from '../../../../src/main/server/relay/retry.ts';
 
 describe('routeDomain', () => {

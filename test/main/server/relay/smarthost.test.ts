@@ -7,15 +7,15 @@ import { Relay } from '../../../../src/main/server/relay/relay.ts';
 import { startSubmissionServer } from '../../../../src/main/server/smtp/submission.ts';
 import { MaildirStore } from '../../../../src/main/maildir/maildir-store.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
-import { DOVECOT_STATE, dovecot } from '../../../support/peers.ts';
-import { FakeResolver, ManualClock, TestUsers, startPeer, tempDir } from '../../../support/relay.ts';
-import type { SmtpPeer } from '../../../support/relay.ts';
+import { DOVECOT_STATE, dovecot, startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { FakeResolver, ManualClock, TestUsers } from '../../../support/relay-doubles.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 let tlsPeer: SmtpPeer, plainPeer: SmtpPeer;
 beforeAll(() => {
   const tls = ['--tls-cert', dovecot.caCertPath, '--tls-key', path.join(DOVECOT_STATE, 'ssl/key.pem')];
-  tlsPeer = startPeer('smarthost-tls', 'accept', 10048, [...tls, '--auth', 'relayuser:relaypass']);
-  plainPeer = startPeer('smarthost-plain', 'accept', 10049, ['--auth', 'relayuser:relaypass']);
+  tlsPeer = startOwnSmtpPeer('smarthost-tls', 'accept', 10048, [...tls, '--auth', 'relayuser:relaypass']);
+  plainPeer = startOwnSmtpPeer('smarthost-plain', 'accept', 10049, ['--auth', 'relayuser:relaypass']);
 });
 afterAll(() => {
   tlsPeer?.stop();

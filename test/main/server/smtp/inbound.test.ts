@@ -1,8 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { writeFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import fc from 'fast-check';
 import { MaildirStore } from '../../../../src/main/maildir/maildir-store.ts';
@@ -12,11 +10,13 @@ import { loadOrCreateTls } from '../../../../src/main/server/tls.ts';
 import { startInboundSmtp, type RunningSmtpListener, type DnsResolver } from '../../../../src/main/server/smtp/inbound.ts';
 import type { ServerContext } from '../../../../src/main/server/context.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
-import { corpusMessages, tempDir } from '../../../support/server.ts';
+import { corpusMessages } from '../../../support/corpus.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { swaks as runSwaks, swaksLogin } from '../../../support/swaks.ts';
+import { pollUntil } from '../../../support/wait.ts';
 import { runPeerScript } from '../../../support/peers.ts';
 import { RawSmtp, dataBlock } from '../../../support/smtp-client.ts';
 
-const run = promisify(execFile);
 process.env.HEARTH_SCRYPT_LN = '10';
 
 let dataDir: string;
@@ -36,28 +36,17 @@ async function lastMessage(address: string): Promise<string> {
   return (await mb.readMessageBuffer(list.at(-1)!.uid)).toString('utf8');
 }
 
-async function swaks(args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run('swaks', ['--server', `127.0.0.1:${smtp.port}`, '--hide-all', '--silent', '0', ...args], { timeout: 20_000 });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
+/** swaks against the main listener, printing only errors; `swaksFull` shows the whole transcript. */
+function swaks(args: string[]): Promise<{ code: number; out: string }> {
+  return swaksFull(smtp.port, ['--hide-all', '--silent', '0', ...args]);
 }
 
-async function swaksFull(port: number, args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run('swaks', ['--server', `127.0.0.1:${port}`, ...args], { timeout: 20_000 });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, out: err.stdout + err.stderr };
-  }
+function swaksFull(port: number, args: string[]): Promise<{ code: number; out: string }> {
+  return runSwaks(['--server', `127.0.0.1:${port}`, ...args]);
 }
 
 beforeAll(async () => {
-  dataDir = tempDir('hearth-smtp-');
+  dataDir = tempDir('smtp');
   await loadOrCreateConfig(dataDir);
   await addUser(dataDir, 'alice@home.arpa', 'alicepw');
   await addUser(dataDir, 'bob@home.arpa', 'bobpw');
@@ -148,15 +137,10 @@ describe('inbound SMTP with swaks', () => {
   });
 
   it('lets a logged-in household member send only as themselves', async () => {
-    const own = await swaks(['-a', 'PLAIN', '-au', 'alice@home.arpa', '-ap', 'alicepw', '--from', 'alice@home.arpa', '--to', 'bob@home.arpa', '--body', 'hi']);
+    const own = await swaks([...swaksLogin('PLAIN', 'alice@home.arpa', 'alicepw'), '--from', 'alice@home.arpa', '--to', 'bob@home.arpa', '--body', 'hi']);
     expect(own.code).toBe(0);
     const spoof = await swaksFull(smtp.port, [
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.arpa',
-      '-ap',
-      'alicepw',
+      ...swaksLogin('PLAIN', 'alice@home.arpa', 'alicepw'),
       '--from',
       'bob@home.arpa',
       '--to',
@@ -390,16 +374,15 @@ describe('inbound SMTP from a real MTA: Exim', () => {
     const subject = `via exim ${Date.now()}`;
     const r = await swaksFull(eximPort, ['--from', 'someone@example.test', '--to', 'bob@home.arpa', '--h-Subject', subject, '--body', 'relayed by exim']);
     expect(r.code).toBe(0);
-    const deadline = Date.now() + 20_000;
-    let found = '';
-    while (Date.now() < deadline && !found) {
+    const arrived = async () => {
       const mb = await inbox('bob@home.arpa');
       for (const m of (await mb.listMessages()).reverse().slice(0, 5)) {
         const s = (await mb.readMessageBuffer(m.uid)).toString('utf8');
-        if (s.includes(subject)) found = s;
+        if (s.includes(subject)) return s;
       }
-      if (!found) await new Promise((res) => setTimeout(res, 200));
-    }
+      return '';
+    };
+    const found = await pollUntil(arrived, Boolean, 20_000);
     expect(found).toContain('relayed by exim');
     expect(found).toMatch(/Received: from exim-peer\.localhost/);
     expect(found).toMatch(/by exim-peer\.localhost/);

@@ -3,7 +3,6 @@
 // relayed to an aiosmtpd peer (a remote domain through a fake resolver) or delivered locally, and
 // a rejected message comes back as a DSN in the sender's INBOX.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -17,9 +16,13 @@ import { ConfigUserDirectory } from '../../../../src/main/server/users/directory
 import { addUser, loadOrCreateConfig, setAlias } from '../../../../src/main/server/users/config.ts';
 import type { RunningListener } from '../../../../src/main/server/context.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
-import { dovecot, DOVECOT_STATE } from '../../../support/peers.ts';
-import { FakeResolver, corpus, parseDsnWithPython, startPeer, tempDir, waitFor } from '../../../support/relay.ts';
-import type { SmtpPeer } from '../../../support/relay.ts';
+import { dovecot, DOVECOT_STATE, startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { FakeResolver } from '../../../support/relay-doubles.ts';
+import { parseDsnWithPython } from '../../../support/python-dsn.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
+import { waitFor } from '../../../support/wait.ts';
+import { swaks as runSwaks, swaksLogin } from '../../../support/swaks.ts';
 
 const CA = dovecot.caCertPath;
 let accept: SmtpPeer, reject: SmtpPeer;
@@ -29,8 +32,8 @@ let starttls: RunningListener, implicit: RunningListener, plainLoopback: Running
 const PW = { alice: 'alice-secret-1', bob: 'bob-secret-2' };
 
 beforeAll(async () => {
-  accept = startPeer('sub-accept', 'accept', 10046);
-  reject = startPeer('sub-reject', 'reject', 10047, ['--fail-at', 'rcpt']);
+  accept = startOwnSmtpPeer('sub-accept', 'accept', 10046);
+  reject = startOwnSmtpPeer('sub-reject', 'reject', 10047, ['--fail-at', 'rcpt']);
   const dns = new FakeResolver();
   dns.addDomain('far.test');
   dns.addDomain('refuse.test');
@@ -75,19 +78,18 @@ afterAll(async () => {
   reject?.stop();
 });
 
-/** Runs swaks (asynchronously: the server under test lives in this process). */
+/** swaks against the server under test (on 127.0.0.1), with swaks's own 20 s timeout. */
 function swaks(args: string[], input?: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('swaks', ['--server', '127.0.0.1', '--timeout', '20', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-    child.stdin.end(input ?? '');
-  });
+  return runSwaks(['--server', '127.0.0.1', '--timeout', '20', ...args], input);
 }
 const tlsArgs = ['-tls', '--tls-verify', '--tls-ca-path', CA, '--tls-sni', 'localhost'];
+/** Over STARTTLS (certificate verified), logged in as `user`. */
+const loggedIn = (mechanism: 'PLAIN' | 'LOGIN', user: string, password: string) => [
+  '--port',
+  String(starttls.port),
+  ...tlsArgs,
+  ...swaksLogin(mechanism, user, password),
+];
 
 async function inbox(address: string): Promise<Buffer[]> {
   const mbox = await (await store.user(address)).openMailbox('INBOX');
@@ -109,12 +111,7 @@ describe('submission server', () => {
     const r = await swaks([
       '--port',
       String(starttls.port),
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      PW.alice,
+      ...swaksLogin('PLAIN', 'alice@home.test', PW.alice),
       '--from',
       'alice@home.test',
       '--to',
@@ -126,42 +123,14 @@ describe('submission server', () => {
   });
 
   it('refuses an authenticated user sending as another user', async () => {
-    const r = await swaks([
-      '--port',
-      String(starttls.port),
-      ...tlsArgs,
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      PW.alice,
-      '--from',
-      'bob@home.test',
-      '--to',
-      'x@far.test',
-    ]);
+    const r = await swaks([...loggedIn('PLAIN', 'alice@home.test', PW.alice), '--from', 'bob@home.test', '--to', 'x@far.test']);
     expect(r.out).toMatch(/235 /);
     expect(r.out).toMatch(/<~\* 553 5\.7\.1 Sender address <bob@home\.test> does not belong to alice@home\.test/);
     expect(r.code).toBe(23);
   });
 
   it('refuses a wrong password', async () => {
-    const r = await swaks([
-      '--port',
-      String(starttls.port),
-      ...tlsArgs,
-      '-a',
-      'LOGIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      'wrong',
-      '--from',
-      'alice@home.test',
-      '--to',
-      'x@far.test',
-    ]);
+    const r = await swaks([...loggedIn('LOGIN', 'alice@home.test', 'wrong'), '--from', 'alice@home.test', '--to', 'x@far.test']);
     expect(r.out).toMatch(/<~\* 535 5\.7\.8/);
     expect(r.code).not.toBe(0);
   });
@@ -169,26 +138,7 @@ describe('submission server', () => {
   it('relays authenticated mail over STARTTLS with a Received trace, Message-ID/Date added and a DKIM signature', async () => {
     const before = accept.received().length;
     const data = 'From: Alice <alice@home.test>\r\nTo: <far1@far.test>\r\nSubject: via swaks\r\n\r\nBody line\r\n';
-    const r = await swaks(
-      [
-        '--port',
-        String(starttls.port),
-        ...tlsArgs,
-        '-a',
-        'PLAIN',
-        '-au',
-        'alice@home.test',
-        '-ap',
-        PW.alice,
-        '--from',
-        'alice@home.test',
-        '--to',
-        'far1@far.test',
-        '--data',
-        '-',
-      ],
-      data,
-    );
+    const r = await swaks([...loggedIn('PLAIN', 'alice@home.test', PW.alice), '--from', 'alice@home.test', '--to', 'far1@far.test', '--data', '-'], data);
     expect(r.out).toMatch(/<~ {2}250 2\.0\.0 Ok: queued as \S+/);
     expect(r.code).toBe(0);
     await waitFor(() => accept.received().length > before, 15_000, 'relayed message');
@@ -208,7 +158,7 @@ describe('submission server', () => {
 
   it('keeps an existing Message-ID and Date, and accepts an alias of the user as sender (implicit TLS)', async () => {
     const before = accept.received().length;
-    const eml = corpus('legacy-003.eml');
+    const eml = corpusMessage('legacy-003.eml');
     const r = await swaks(
       [
         '--port',
@@ -219,12 +169,7 @@ describe('submission server', () => {
         CA,
         '--tls-sni',
         'localhost',
-        '-a',
-        'LOGIN',
-        '-au',
-        'bob@home.test',
-        '-ap',
-        PW.bob,
+        ...swaksLogin('LOGIN', 'bob@home.test', PW.bob),
         '--from',
         'family@home.test',
         '--to',
@@ -261,7 +206,7 @@ describe('submission server', () => {
     expect(mail.headers.get('return-path')).toMatchObject({ value: [{ address: 'alice@home.test' }] });
     // a raw corpus message comes out byte for byte after our prepended headers
     const before = accept.received().length;
-    const eml = corpus('thirdparty-000.eml');
+    const eml = corpusMessage('thirdparty-000.eml');
     await transport.sendMail({ envelope: { from: 'alice@home.test', to: ['raw@far.test'] }, raw: eml });
     await waitFor(() => accept.received().length > before, 15_000, 'relayed raw message');
     const got = accept.received().slice(before)[0]!.eml;
@@ -276,12 +221,7 @@ describe('submission server', () => {
     const r = await swaks([
       '--port',
       String(plainLoopback.port),
-      '-a',
-      'PLAIN',
-      '-au',
-      'bob@home.test',
-      '-ap',
-      PW.bob,
+      ...swaksLogin('PLAIN', 'bob@home.test', PW.bob),
       '--from',
       'bob@home.test',
       '--to',
@@ -295,15 +235,7 @@ describe('submission server', () => {
 
   it("returns a DSN to the sender's INBOX when the remote server rejects the recipient", async () => {
     const r = await swaks([
-      '--port',
-      String(starttls.port),
-      ...tlsArgs,
-      '-a',
-      'PLAIN',
-      '-au',
-      'alice@home.test',
-      '-ap',
-      PW.alice,
+      ...loggedIn('PLAIN', 'alice@home.test', PW.alice),
       '--from',
       'alice@home.test',
       '--to',

@@ -9,7 +9,7 @@ import { AuthCache } from '../../../../src/main/server/users/auth-cache.ts';
 import { ConfigUserDirectory } from '../../../../src/main/server/users/directory.ts';
 import { addUser, removeUser, setPassword } from '../../../../src/main/server/users/config.ts';
 import { authCacheLimits } from '../../../../src/main/base/limits.ts';
-import { tempDir } from '../../../support/server.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 process.env.HEARTH_SCRYPT_LN = '10';
 const CLI = path.resolve(import.meta.dirname, '../../../../src/main/server/cli.ts');

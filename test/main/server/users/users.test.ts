@@ -4,7 +4,7 @@ import path from 'node:path';
 import { hashPassword, verifyPassword } from '../../../../src/main/server/users/password.ts';
 import { ConfigUserDirectory } from '../../../../src/main/server/users/directory.ts';
 import { addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, addDomain } from '../../../../src/main/server/users/config.ts';
-import { tempDir } from '../../../support/server.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 process.env.HEARTH_SCRYPT_LN = '10';
 

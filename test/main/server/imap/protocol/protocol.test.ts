@@ -1,16 +1,15 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { CommandReader } from '../../../../src/main/server/imap/protocol/command-reader.ts';
-import type { ReaderEvent } from '../../../../src/main/server/imap/protocol/command-reader.ts';
-import { tokenizeCommand, ImapParseError, nodeText } from '../../../../src/main/server/imap/protocol/tokenizer.ts';
-import type { ParsedCommand } from '../../../../src/main/server/imap/protocol/tokenizer.ts';
-import { parseSequenceSet, resolveSequenceSet, formatSequenceSet, formatUidList } from '../../../../src/main/server/imap/protocol/sequence-set.ts';
-import { serializeToBuffer, atom, formatInternalDate, parseImapDate, astring } from '../../../../src/main/server/imap/protocol/response.ts';
-import { parseSearch } from '../../../../src/main/server/imap/protocol/search-query.ts';
-import { parseFetchItems } from '../../../../src/main/server/imap/protocol/fetch-request.ts';
-import { imapServerLimits } from '../../../../src/main/base/limits.ts';
-import { CORPUS } from '../../../support/imap-harness.ts';
+import { CommandReader } from '../../../../../src/main/server/imap/protocol/command-reader.ts';
+import type { ReaderEvent } from '../../../../../src/main/server/imap/protocol/command-reader.ts';
+import { tokenizeCommand, ImapParseError, nodeText } from '../../../../../src/main/server/imap/protocol/tokenizer.ts';
+import type { ParsedCommand } from '../../../../../src/main/server/imap/protocol/tokenizer.ts';
+import { parseSequenceSet, resolveSequenceSet, formatSequenceSet, formatUidList } from '../../../../../src/main/server/imap/protocol/sequence-set.ts';
+import { serializeToBuffer, atom, formatInternalDate, parseImapDate, astring } from '../../../../../src/main/server/imap/protocol/response.ts';
+import { parseSearch } from '../../../../../src/main/server/imap/protocol/search-query.ts';
+import { parseFetchItems } from '../../../../../src/main/server/imap/protocol/fetch-request.ts';
+import { imapServerLimits } from '../../../../../src/main/base/limits.ts';
 
 const limits = { ...imapServerLimits, maxLineBytes: 200, maxLiteralBytes: 1000, maxCommandBytes: 1500 };
 
@@ -197,9 +196,9 @@ describe('search query', () => {
   });
 });
 
-// Client commands recorded from real clients talking to our server (see fixtures/*.txt).
+// Client commands recorded from real clients talking to our server (see ../fixtures/*.txt, recorded by ../clients.test.ts).
 describe('recorded client transcripts', () => {
-  const dir = path.join(import.meta.dirname, 'fixtures');
+  const dir = path.join(import.meta.dirname, '../fixtures');
   const files = readdirSync(dir).filter((f) => f.endsWith('.client.txt'));
   it('has transcripts', () => expect(files.length).toBeGreaterThan(0));
   for (const f of files) {
@@ -227,5 +226,3 @@ describe('recorded client transcripts', () => {
     });
   }
 });
-
-export const corpusFiles = readdirSync(CORPUS).filter((f) => f.endsWith('.eml'));

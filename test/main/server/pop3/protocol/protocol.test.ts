@@ -1,10 +1,10 @@
 // Pure parts of the POP3 server: command lines, bounded line splitting, byte-stuffing, SASL PLAIN.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LineSplitter, parseCommandLine, parseLineCount, parseMessageNumber } from '../../../../src/main/server/pop3/protocol/line-parser.ts';
-import { DotStuffer } from '../../../../src/main/server/pop3/protocol/dot-stuffer.ts';
-import { decodePlain } from '../../../../src/main/server/pop3/commands/auth.ts';
-import { DotUnstuffer } from '../../../../src/main/client/pop3/index.ts';
+import { LineSplitter, parseCommandLine, parseLineCount, parseMessageNumber } from '../../../../../src/main/server/pop3/protocol/line-parser.ts';
+import { DotStuffer } from '../../../../../src/main/server/pop3/protocol/dot-stuffer.ts';
+import { decodePlain } from '../../../../../src/main/server/pop3/commands/auth.ts';
+import { DotUnstuffer } from '../../../../../src/main/client/pop3/index.ts';
 
 function stuffAll(message: Buffer, cuts: number[], bodyLines?: number): Buffer {
   const s = new DotStuffer(bodyLines);

@@ -1,17 +1,16 @@
 // The structure cache against the real store: full parses, header-only reads for big messages,
 // shared concurrent loads, and MESSAGE_GONE not being cached.
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { MaildirStore } from '../../../../src/main/maildir/maildir-store.ts';
 import { StructureCache } from '../../../../src/main/server/imap/message-structure-cache.ts';
 import { bodyStructure } from '../../../../src/main/server/imap/protocol/body-structure.ts';
 import { envelope } from '../../../../src/main/server/imap/protocol/envelope.ts';
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
-import { CORPUS } from '../../../support/imap-harness.ts';
+import { corpusMessage } from '../../../support/corpus.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'hearth-imap-cache-'));
+const dir = tempDir('imap-cache');
 const store = new MaildirStore({ root: dir, hostname: 'test' });
 afterAll(async () => {
   await store.close();
@@ -21,7 +20,7 @@ afterAll(async () => {
 describe('StructureCache', () => {
   it('parses big messages by header only, small ones fully, and shares concurrent loads', async () => {
     const mail = await store.user('carol@home.arpa');
-    const small = readFileSync(path.join(CORPUS, 'rfc-000.eml'));
+    const small = corpusMessage('rfc-000.eml');
     const big = Buffer.concat([
       Buffer.from('Subject: big one\r\nFrom: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\n'),
       Buffer.alloc(200_000, 'a'),

@@ -1,20 +1,12 @@
-// Shared pieces for the relay tests: a fake DNS resolver, a manual clock, a file-backed local
-// mailbox, a user directory, and helpers to run the SMTP peers (aiosmtpd) on our own ports.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// Test doubles for what the relay is given: an in-memory DNS resolver, a manual clock, a
+// file-backed local mailbox and a user directory.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { MxRecord } from 'node:dns';
 import type { Readable } from 'node:stream';
-import { runPeerScript } from './peers.ts';
 import type { Clock, LocalDelivery, MxResolver } from '../../src/main/server/relay/types.ts';
 import type { User, UserDirectory } from '../../src/main/server/users/types.ts';
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `hearth-${prefix}-`));
-}
 
 export class ManualClock implements Clock {
   t: number;
@@ -136,100 +128,4 @@ export class TestUsers implements UserDirectory {
   async listUsers(): Promise<User[]> {
     return [...this.passwords.keys()].map((address) => ({ address }));
   }
-}
-
-export interface SmtpPeer {
-  port: number;
-  state: string;
-  spool: string;
-  log: string;
-  stop(): void;
-  /** Messages the accept peer spooled: raw bytes and envelope. */
-  received(): Array<{ eml: Buffer; env: { from: string; to: string[]; peer: [string, number] } }>;
-  events(): Array<Record<string, unknown>>;
-}
-
-/** Starts an aiosmtpd peer on `port` (10040–10059) in its own state folder. */
-export function startPeer(name: string, mode: 'accept' | 'tempfail' | 'reject' | 'flaky', port: number, args: string[] = []): SmtpPeer {
-  const state = `/tmp/hearth-peers/relay-${name}`;
-  const spool = path.join(state, 'spool');
-  runPeerScript('stop-smtp-sink.sh', [state, String(port)]);
-  rmSync(state, { recursive: true, force: true });
-  mkdirSync(spool, { recursive: true });
-  const extra = mode === 'accept' ? ['--spool', spool, ...args] : args;
-  runPeerScript('start-smtp-sink.sh', [state, mode, String(port), ...extra]);
-  const log = path.join(state, `smtp-${port}.log`);
-  return {
-    port,
-    state,
-    spool,
-    log,
-    stop: () => runPeerScript('stop-smtp-sink.sh', [state, String(port)]),
-    received: () => {
-      if (!existsSync(spool)) return [];
-      const out = [];
-      for (const n of readdirSync(spool)
-        .filter((f) => f.endsWith('.eml'))
-        .sort()) {
-        try {
-          // the peer writes .eml then .json; a message whose .json is not complete yet is skipped
-          out.push({ eml: readFileSync(path.join(spool, n)), env: JSON.parse(readFileSync(path.join(spool, n.replace(/\.eml$/, '.json')), 'utf8')) });
-        } catch {
-          continue;
-        }
-      }
-      return out;
-    },
-    events: () =>
-      existsSync(log)
-        ? readFileSync(log, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as Record<string, unknown>)
-        : [],
-  };
-}
-
-export const CORPUS = path.resolve(import.meta.dirname, '../../../shared/corpus/mime');
-export function corpus(name: string): Buffer {
-  return readFileSync(path.join(CORPUS, name));
-}
-
-/** Waits until `check` is true (polling); throws after `ms`. Not a timing assertion: a guard. */
-export async function waitFor(check: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-export interface ParsedDsn {
-  contentType: string;
-  reportType: string | null;
-  partTypes: string[];
-  perMessage: Record<string, string>;
-  recipients: Array<Record<string, string>>;
-  originalHeaders: string;
-}
-
-/** Parses a DSN with Python's email package (an independent RFC 3464 reader). */
-export function parseDsnWithPython(raw: Buffer): ParsedDsn {
-  const script = String.raw`
-import sys, json, email
-from email import policy
-m = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.compat32)
-out = {"contentType": m.get_content_type(), "reportType": m.get_param("report-type"), "partTypes": [], "perMessage": {}, "recipients": [], "originalHeaders": ""}
-out["partTypes"] = [m.get_content_type()] + [p.get_content_type() for p in m.get_payload()]
-for part in m.get_payload():
-    if part.get_content_type() == "message/delivery-status":
-        blocks = part.get_payload()
-        out["perMessage"] = {k: str(v) for k, v in blocks[0].items()}
-        out["recipients"] = [{k: str(v) for k, v in b.items()} for b in blocks[1:]]
-    if part.get_content_type() == "text/rfc822-headers":
-        out["originalHeaders"] = part.get_payload(decode=True).decode("utf-8", "replace")
-print(json.dumps(out))
-`;
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: raw }).toString('utf8')) as ParsedDsn;
 }

@@ -1,0 +1,52 @@
+// A raw line-oriented IMAP connection for transcript tests: what a client sends, byte for byte,
+// and everything the server answers.
+import net from 'node:net';
+
+export class RawClient {
+  socket: net.Socket;
+  private buf = '';
+  private waiters: Array<() => void> = [];
+  constructor(socket: net.Socket) {
+    this.socket = socket;
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => {
+      this.buf += d;
+      for (const w of this.waiters.splice(0)) w();
+    });
+    socket.on('close', () => {
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+  static connect(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+  /** Wait until the received text matches; returns everything received so far and clears it. */
+  async until(re: RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!re.test(this.buf)) {
+      if (this.socket.destroyed && !re.test(this.buf)) throw new Error(`connection closed; got: ${this.buf.slice(-500)}`);
+      if (Date.now() > deadline) throw new Error(`timeout waiting for ${re}; got: ${this.buf.slice(-500)}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+    const out = this.buf;
+    this.buf = '';
+    return out;
+  }
+  write(s: string | Buffer): void {
+    this.socket.write(s);
+  }
+  /** Send a tagged command and wait for its tagged reply. */
+  async cmd(tag: string, text: string): Promise<string> {
+    this.write(`${tag} ${text}\r\n`);
+    return this.until(new RegExp(`(^|\\r\\n)${tag} (OK|NO|BAD)[^\\r\\n]*\\r\\n`));
+  }
+  close(): void {
+    this.socket.destroy();
+  }
+}

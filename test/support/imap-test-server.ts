@@ -1,0 +1,34 @@
+// A real IMAP server for tests (plain and implicit TLS on 127.0.0.1, ports of its own choosing)
+// on a fresh household server context.
+import { startImapServer } from '../../src/main/server/imap/index.ts';
+import type { RunningListener } from '../../src/main/server/context.ts';
+import { createTestServerContext, type TestServerContext } from './server-context.ts';
+
+export interface TestServer extends TestServerContext {
+  plain: RunningListener;
+  tls: RunningListener;
+  /** The first user's address and password. */
+  user: string;
+  password: string;
+  /** Closes the listeners and the store, and removes the folder. */
+  close(): Promise<void>;
+}
+
+export async function startTestServer(opts: { users?: Array<[string, string]> } = {}): Promise<TestServer> {
+  const users = opts.users ?? [['alice@home.arpa', 'alice-secret-pw']];
+  const base = await createTestServerContext('imap', users);
+  const plain = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: false });
+  const tls = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: true });
+  return {
+    ...base,
+    plain,
+    tls,
+    user: users[0]![0],
+    password: users[0]![1],
+    async close() {
+      await plain.close();
+      await tls.close();
+      await base.close();
+    },
+  };
+}
