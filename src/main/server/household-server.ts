@@ -29,29 +29,9 @@ import { startPop3Server } from './pop3/index.ts';
 import { startSubmissionServer } from './smtp/submission.ts';
 import { Relay, type RelayOptions } from './relay/relay.ts';
 import { storeLocalDelivery } from './relay/local.ts';
+import { DEFAULT_PORTS, IMPLICIT_TLS, type ListenerName } from './ports.ts';
 
-export type ListenerName = 'smtp' | 'imap' | 'imaps' | 'pop3' | 'pop3s' | 'submission' | 'submissions';
-
-/** Default ports: non-privileged, loopback. (A real MX uses 25/143/993/110/995/587/465.) */
-export const DEFAULT_PORTS: Record<ListenerName, number> = {
-  smtp: 2525,
-  imap: 1143,
-  imaps: 1993,
-  pop3: 1110,
-  pop3s: 1995,
-  submission: 1587,
-  submissions: 1465,
-};
-
-const IMPLICIT_TLS: Record<ListenerName, boolean> = {
-  smtp: false,
-  imap: false,
-  imaps: true,
-  pop3: false,
-  pop3s: true,
-  submission: false,
-  submissions: true,
-};
+export { DEFAULT_PORTS, type ListenerName } from './ports.ts';
 
 export interface HouseholdServerOptions {
   dataDir: string;
