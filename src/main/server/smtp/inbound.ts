@@ -20,7 +20,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { once } from 'node:events';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { MIN_TLS_VERSION } from '../tls.ts';
-import { senderBelongsTo } from './submission.ts';
+import { senderBelongsTo } from '../users/sender.ts';
 import { inboundSmtpLimits } from '../../base/limits.ts';
 
 export { inboundSmtpLimits };
@@ -307,7 +307,7 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
       const user = session.user as string | undefined;
       if (!user) return cb();
       // A logged-in household member sends as themselves (as on the submission port), never as someone else.
-      senderBelongsTo(ctx, address.address, user)
+      senderBelongsTo(ctx.users, address.address, user)
         .then((ok) => {
           if (ok) return cb();
           log.warn('sender not owned by the authenticated user', { user, sender: address.address, remote: session.remoteAddress });

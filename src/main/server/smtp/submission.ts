@@ -7,6 +7,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import type { Relay } from '../relay/relay.ts';
 import { domainOf } from '../relay/router.ts';
+import { senderBelongsTo } from '../users/sender.ts';
 import { relayLimits } from '../../base/limits.ts';
 import { HearthError } from '../../../shared/errors.ts';
 
@@ -30,16 +31,6 @@ export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   const a = address.replace(/^::ffff:/i, '');
   return a === '::1' || /^127\./.test(a);
-}
-
-/** True when `sender` is the user's own address or an address that delivers to that user (alias). */
-export async function senderBelongsTo(ctx: ServerContext, sender: string, user: string): Promise<boolean> {
-  const s = sender.toLowerCase();
-  if (!s) return false;
-  if (s === user.toLowerCase()) return true;
-  if (!ctx.users.isLocalDomain(domainOf(s))) return false;
-  const targets = await ctx.users.resolveRecipient(s);
-  return !!targets && targets.map((t) => t.toLowerCase()).includes(user.toLowerCase());
 }
 
 export async function startSubmissionServer(ctx: SubmissionContext, opts: ListenOptions & SubmissionOptions): Promise<RunningListener> {
@@ -92,7 +83,7 @@ export async function startSubmissionServer(ctx: SubmissionContext, opts: Listen
     onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback) {
       const user = session.user as string | undefined;
       if (!user) return callback(reply(530, '5.7.0 Authentication required'));
-      senderBelongsTo(ctx, address.address, user)
+      senderBelongsTo(ctx.users, address.address, user)
         .then((ok) => {
           if (ok) return callback();
           log.warn('submission: sender not owned by user', { user, sender: address.address, client: session.remoteAddress });
