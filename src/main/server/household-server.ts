@@ -19,6 +19,7 @@ import { createLogger } from '../base/log.ts';
 import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
 import type { MailStore } from '../maildir/types.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
+import { deliverLocal } from '../maildir/deliver-local.ts';
 import { ConfigUserDirectory } from './users/directory.ts';
 import { addUser, loadOrCreateConfig, normaliseAddress, readConfigSync, DEFAULT_DOMAIN } from './users/config.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
@@ -292,10 +293,7 @@ export async function ensureDemoMailbox(dataDir: string, opts: { password?: stri
   try {
     await store.ensureUser(address);
     for (const raw of await welcomeMessages(address, domain)) {
-      const d = store.beginDelivery();
-      d.addRecipient(address);
-      await d.body(Buffer.concat([Buffer.from(`Return-Path: <postmaster@${domain}>\r\n`), raw]));
-      await d.commit();
+      await deliverLocal(store, [address], Buffer.concat([Buffer.from(`Return-Path: <postmaster@${domain}>\r\n`), raw]));
     }
   } finally {
     if (!opts.store) await store.close();

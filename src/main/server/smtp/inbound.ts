@@ -22,6 +22,7 @@ import type { ListenOptions, RunningListener, ServerContext } from '../context.t
 import { MIN_TLS_VERSION } from '../tls.ts';
 import { senderBelongsTo } from '../users/sender.ts';
 import { inboundSmtpLimits } from '../../base/limits.ts';
+import { deliverLocal } from '../../maildir/deliver-local.ts';
 
 export { inboundSmtpLimits };
 
@@ -196,27 +197,18 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
     if (!needBuffer) {
       const authResults = `Authentication-Results: ${ctx.hostname}; none\r\n`;
       const head = Buffer.from(returnPath + authResults + received, 'utf8');
-      const delivery = ctx.store.beginDelivery();
-      try {
-        for (const u of locals) delivery.addRecipient(u);
-        await delivery.body(
-          Readable.from(
-            (async function* () {
-              yield head;
-              for await (const c of limiter) yield c as Buffer;
-            })(),
-          ),
-        );
-        if (stream.sizeExceeded || limiter.bytes > maxBytes) {
-          await delivery.abort();
-          throw new SmtpError(552, `5.3.4 Message too big (limit ${maxBytes} bytes)`);
-        }
-        const copies = await delivery.commit();
-        log.info('delivered', { id, from: mailFrom, to: locals, size: limiter.bytes, uids: copies.map((c) => `${c.address}:${c.uid}`) });
-      } catch (e) {
-        await delivery.abort().catch(() => {});
-        throw e;
-      }
+      const message = Readable.from(
+        (async function* () {
+          yield head;
+          for await (const c of limiter) yield c as Buffer;
+        })(),
+      );
+      const copies = await deliverLocal(ctx.store, locals, message, {
+        beforeCommit: () => {
+          if (stream.sizeExceeded || limiter.bytes > maxBytes) throw new SmtpError(552, `5.3.4 Message too big (limit ${maxBytes} bytes)`);
+        },
+      });
+      log.info('delivered', { id, from: mailFrom, to: locals, size: limiter.bytes, uids: copies.map((c) => `${c.address}:${c.uid}`) });
       return `2.0.0 Ok: queued as ${id}`;
     }
 
@@ -257,16 +249,8 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
       });
     }
     if (locals.length > 0) {
-      const delivery = ctx.store.beginDelivery();
-      try {
-        for (const u of locals) delivery.addRecipient(u);
-        await delivery.body(Buffer.concat([Buffer.from(returnPath + authHeaders + received, 'utf8'), raw]));
-        const copies = await delivery.commit();
-        log.info('delivered', { id, from: mailFrom, to: locals, size: raw.length, uids: copies.map((c) => `${c.address}:${c.uid}`) });
-      } catch (e) {
-        await delivery.abort().catch(() => {});
-        throw e;
-      }
+      const copies = await deliverLocal(ctx.store, locals, Buffer.concat([Buffer.from(returnPath + authHeaders + received, 'utf8'), raw]));
+      log.info('delivered', { id, from: mailFrom, to: locals, size: raw.length, uids: copies.map((c) => `${c.address}:${c.uid}`) });
     }
     return `2.0.0 Ok: queued as ${id}`;
   };
