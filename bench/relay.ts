@@ -106,7 +106,7 @@ async function runHearth(reuse: boolean): Promise<{ total: number; submit: numbe
     log: silentLogger,
   });
   await relay.start();
-  const tls = generateSelfSigned({ hostnames: ['localhost'], addresses: ['127.0.0.1'] });
+  const tls = await generateSelfSigned({ hostnames: ['localhost'], addresses: ['127.0.0.1'] });
   const listener = await startSubmissionServer(
     { store, users, log: silentLogger, tls, hostname: 'mail.home.test', relay },
     { host: '127.0.0.1', port: 0, implicitTls: false },

@@ -20,24 +20,14 @@ import path from 'node:path';
 import { isHearthError } from '../../shared/errors.ts';
 import { createLogger } from '../base/log.ts';
 import { addDomain, addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, setCatchAll, setPassword } from './users/config.ts';
-// household-server.ts (and with it every protocol listener) is loaded only by `serve` and `demo`,
-// so the user commands stay quick and work whatever state the listeners are in.
-import type { ListenerName } from './household-server.ts';
+// The listener names and ports come from ports.ts: household-server.ts (and with it every protocol
+// listener) is loaded only by `serve` and `demo`, so the user commands stay quick and work
+// whatever state the listeners are in.
+import { DEFAULT_PORTS, type ListenerName } from './ports.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
 import { relayCommandsUsage, relayServeUsage } from './relay/cli-usage.ts';
 
 class UsageError extends Error {}
-
-/** Default ports, as in household-server.ts (kept here so `hearth help` does not load the listeners). */
-const DEFAULT_PORTS: Record<ListenerName, number> = {
-  smtp: 2525,
-  imap: 1143,
-  imaps: 1993,
-  pop3: 1110,
-  pop3s: 1995,
-  submission: 1587,
-  submissions: 1465,
-};
 
 const USAGE = `Usage: hearth <command> [options]
 

@@ -21,6 +21,7 @@ import { domainOf } from '../mail/addresses.ts';
 import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
 import type { MailStore } from '../maildir/types.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
+import { deliverLocal } from '../maildir/deliver-local.ts';
 import { ConfigUserDirectory } from './users/directory.ts';
 import { addUser, loadOrCreateConfig, normaliseAddress, readConfigSync, DEFAULT_DOMAIN } from './users/config.ts';
 import { loadOrCreateTls, type TlsMaterial } from './tls.ts';
@@ -31,29 +32,9 @@ import { startPop3Server } from './pop3/index.ts';
 import { startSubmissionServer } from './smtp/submission.ts';
 import { Relay, type RelayOptions } from './relay/relay.ts';
 import { storeLocalDelivery } from './relay/local.ts';
+import { DEFAULT_PORTS, IMPLICIT_TLS, type ListenerName } from './ports.ts';
 
-export type ListenerName = 'smtp' | 'imap' | 'imaps' | 'pop3' | 'pop3s' | 'submission' | 'submissions';
-
-/** Default ports: non-privileged, loopback. (A real MX uses 25/143/993/110/995/587/465.) */
-export const DEFAULT_PORTS: Record<ListenerName, number> = {
-  smtp: 2525,
-  imap: 1143,
-  imaps: 1993,
-  pop3: 1110,
-  pop3s: 1995,
-  submission: 1587,
-  submissions: 1465,
-};
-
-const IMPLICIT_TLS: Record<ListenerName, boolean> = {
-  smtp: false,
-  imap: false,
-  imaps: true,
-  pop3: false,
-  pop3s: true,
-  submission: false,
-  submissions: true,
-};
+export { DEFAULT_PORTS, type ListenerName } from './ports.ts';
 
 export interface HouseholdServerOptions {
   dataDir: string;
@@ -313,10 +294,7 @@ export async function ensureDemoMailbox(dataDir: string, opts: { password?: stri
   try {
     await store.ensureUser(address);
     for (const raw of await welcomeMessages(address, domain)) {
-      const d = store.beginDelivery();
-      d.addRecipient(address);
-      await d.body(Buffer.concat([Buffer.from(`Return-Path: <postmaster@${domain}>\r\n`), raw]));
-      await d.commit();
+      await deliverLocal(store, [address], Buffer.concat([Buffer.from(`Return-Path: <postmaster@${domain}>\r\n`), raw]));
     }
   } finally {
     if (!opts.store) await store.close();

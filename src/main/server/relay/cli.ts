@@ -6,11 +6,13 @@
 // cli.ts (the server's CLI) registers these through relayCliCommands and relayServeOptions.
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Relay, controlDir, runControlRequest } from './relay.ts';
-import type { ControlRequest, ControlResult, RelayOptions } from './relay.ts';
+import { Relay } from './relay.ts';
+import type { RelayOptions } from './relay.ts';
+import { runControlRequest } from './control.ts';
+import type { ControlRequest, ControlResult } from './control.ts';
+import { relayRunning, sendControlRequest } from './control-channel.ts';
 import { MessageQueue } from './queue.ts';
 import { createResolver } from './router.ts';
 import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
@@ -60,41 +62,9 @@ export function relayOptionsFromArgs(values: Record<string, unknown>): Partial<R
   return out;
 }
 
-function relayRunning(dataDir: string): boolean {
-  const pidFile = path.join(dataDir, 'queue', 'relay.pid');
-  if (!existsSync(pidFile)) return false;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (!pid || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs a queue operation in the running server (through queue/control/), or directly when none runs. */
 export async function queueControl(dataDir: string, req: ControlRequest, timeoutMs = 15_000): Promise<ControlResult> {
-  if (relayRunning(dataDir)) {
-    const dir = controlDir(dataDir);
-    const name = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-    const tmp = path.join(dir, `${name}.tmp`);
-    await writeFile(tmp, JSON.stringify(req), { mode: 0o600 });
-    await rename(tmp, path.join(dir, `${name}.req.json`));
-    const done = path.join(dir, `${name}.done.json`);
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      try {
-        const result = JSON.parse(await readFile(done, 'utf8')) as ControlResult;
-        await rm(done, { force: true });
-        return result;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    await rm(path.join(dir, `${name}.req.json`), { force: true });
-    return { ok: false, code: 'TIMEOUT', message: 'the running server did not answer the queue request' };
-  }
+  if (relayRunning(dataDir)) return sendControlRequest(dataDir, req, timeoutMs);
   const cfg = readConfigSync(dataDir);
   const relay = new Relay({
     dataDir,
@@ -106,7 +76,7 @@ export async function queueControl(dataDir: string, req: ControlRequest, timeout
   });
   await relay.start();
   try {
-    return await runControlRequest(relay, req);
+    return await runControlRequest(relay.control, req);
   } finally {
     await relay.stop();
   }

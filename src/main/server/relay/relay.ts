@@ -1,34 +1,36 @@
 // The outgoing relay: accepts messages into the on-disk queue, then delivers each recipient
 // locally (mailbox store) or remotely (MX hosts or the smarthost), retries deferrals on the retry
-// policy, bounces permanent failures and expiries with a DSN, and offers queue control.
+// policy, and bounces permanent failures and expiries with a DSN. Queue control (list, retry,
+// delete) is control.ts, reached from other processes through control-channel.ts.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, watch } from 'node:fs';
-import type { FSWatcher } from 'node:fs';
-import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { isIP } from 'node:net';
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Logger } from '../../base/log.ts';
 import { silentLogger } from '../../base/log.ts';
 import { relayLimits } from '../../base/limits.ts';
 import { HearthError } from '../../../shared/errors.ts';
-import { MessageQueue, newQueueId } from './queue.ts';
+import { MessageQueue } from './queue.ts';
 import type { WrittenBody } from './queue.ts';
 import { domainOf } from '../../mail/addresses.ts';
-import { createResolver, routeDomain } from './router.ts';
+import { createResolver, routeDomain, routeHostOnly } from './router.ts';
 import type { RouteHost } from './router.ts';
 import { deliverToDestination, kindOf, statusOf } from './delivery.ts';
 import type { DeliveryJob, RecipientOutcome } from './delivery.ts';
 import { defaultRetryPolicy, hasExpired, needsDelayWarning, nextAttemptAt } from './retry.ts';
 import type { RetryPolicy } from './retry.ts';
-import { buildDsn, hasHeader, headerBlockOf } from './dsn.ts';
+import { buildDsn, hasHeader } from './dsn.ts';
 import { rfc5322Date } from '../../mail/dates.ts';
 import { receivedHeader } from '../../mail/received.ts';
 import type { DsnRecipient } from './dsn.ts';
+import { fromHeaderDomain, readHeaderBlock } from './headers.ts';
+import { QueueControl, runControlRequest } from './control.ts';
+import type { QueueListItem } from './control.ts';
+import { openControlChannel } from './control-channel.ts';
+import type { ControlChannel } from './control-channel.ts';
 import { dkimSignatureFor, loadOrCreateDkimKey } from './dkim.ts';
 import type { DkimKey } from './dkim.ts';
 import { systemClock } from './types.ts';
-import type { Clock, LocalDelivery, MxResolver, QueueEnvelope, QueuedRecipient, SmarthostOptions } from './types.ts';
+import type { Clock, LocalDelivery, MxResolver, QueueEntry, QueueEnvelope, QueuedRecipient, SmarthostOptions } from './types.ts';
 
 export interface RelayOptions {
   dataDir: string;
@@ -80,17 +82,6 @@ export interface SubmitInput {
   refuse?: () => HearthError | null;
 }
 
-export interface QueueListItem {
-  id: string;
-  from: string;
-  createdAt: number;
-  size: number;
-  submittedBy?: string;
-  recipients: Array<Pick<QueuedRecipient, 'address' | 'state' | 'attempts' | 'lastReply' | 'nextAttemptAt'>>;
-}
-
-type ResolvedEntry = { env: QueueEnvelope; chain: Promise<void> };
-
 export class Relay {
   readonly queue: MessageQueue;
   private readonly opts: RelayOptions;
@@ -98,7 +89,7 @@ export class Relay {
   private readonly clock: Clock;
   private readonly resolver: MxResolver;
   private readonly policy: RetryPolicy;
-  private readonly entries = new Map<string, ResolvedEntry>();
+  private readonly entries = new Map<string, QueueEntry>();
   /** Delivery rounds under way, and the messages and destinations they are working on. */
   private readonly rounds = new Set<Promise<void>>();
   private readonly busyEntries = new Set<string>();
@@ -106,7 +97,9 @@ export class Relay {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private dkimKey: DkimKey | null = null;
-  private controlWatcher: FSWatcher | null = null;
+  private channel: ControlChannel | null = null;
+  /** Queue control (list, retry, delete) for the app's API and `hearth queue`. */
+  readonly control: QueueControl;
 
   constructor(opts: RelayOptions) {
     this.opts = opts;
@@ -115,6 +108,15 @@ export class Relay {
     this.resolver = opts.resolver ?? createResolver();
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
     this.queue = new MessageQueue(opts.dataDir, this.log);
+    this.control = new QueueControl({
+      queue: this.queue,
+      entries: this.entries,
+      log: this.log,
+      now: () => this.clock.now(),
+      persist: (entry) => this.persist(entry),
+      bounce: (env, recipients) => this.bounce(env, recipients),
+      kick: () => this.kick(),
+    });
   }
 
   /** Loads the queue (moving damaged files aside) and starts delivering what is due. */
@@ -125,7 +127,7 @@ export class Relay {
     } else this.dkimKey = dkim;
     for (const env of await this.queue.load()) this.entries.set(env.id, { env, chain: Promise.resolve() });
     this.log.info('relay: queue loaded', { messages: this.entries.size, dkim: this.dkimKey?.domain });
-    if (this.opts.control !== false) await this.startControl();
+    if (this.opts.control !== false) this.channel = await openControlChannel(this.opts.dataDir, (req) => runControlRequest(this.control, req), this.log);
     this.kick();
   }
 
@@ -133,48 +135,11 @@ export class Relay {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.controlWatcher?.close();
-    this.controlWatcher = null;
+    this.channel?.stopWatching();
     while (this.rounds.size) await Promise.all([...this.rounds]);
     await Promise.all([...this.entries.values()].map((e) => e.chain));
-    if (this.opts.control !== false) await rm(this.pidFile(), { force: true });
-  }
-
-  private pidFile(): string {
-    return path.join(this.queue.dir, 'relay.pid');
-  }
-
-  /**
-   * `hearth queue retry|delete` from another process: requests are JSON files dropped into
-   * queue/control/, answered with a .done file. The pid file tells the CLI a relay is running.
-   */
-  private async startControl(): Promise<void> {
-    const dir = controlDir(this.opts.dataDir);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(this.pidFile(), String(process.pid), { mode: 0o600 });
-    let busy = Promise.resolve();
-    const scan = () => {
-      busy = busy.then(() => this.processControl(dir)).catch((err: Error) => this.log.error('relay: control request failed', { error: err }));
-    };
-    this.controlWatcher = watch(dir, () => scan());
-    this.controlWatcher.on('error', () => {});
-    scan();
-  }
-
-  private async processControl(dir: string): Promise<void> {
-    for (const name of await readdir(dir)) {
-      if (!name.endsWith('.req.json')) continue;
-      const file = path.join(dir, name);
-      let req: ControlRequest;
-      try {
-        req = JSON.parse(await readFile(file, 'utf8')) as ControlRequest;
-      } catch {
-        continue; // still being written; the rename that completes it triggers another scan
-      }
-      await rm(file, { force: true });
-      const result = await runControlRequest(this, req);
-      await writeFile(file.replace(/\.req\.json$/, '.done.json'), JSON.stringify(result), { mode: 0o600 });
-    }
+    await this.channel?.release();
+    this.channel = null;
   }
 
   get size(): number {
@@ -202,7 +167,7 @@ export class Relay {
   private async commitBody(body: WrittenBody, from: string, recipients: string[], trace: SubmitTrace | undefined, isDsn: boolean): Promise<QueueEnvelope> {
     const now = this.clock.now();
     const id = body.id;
-    const headerBlock = headerBlockOf(await readStart(body.tmpPath, relayLimits.maxHeaderBytes));
+    const headerBlock = await readHeaderBlock(body.tmpPath, relayLimits.maxHeaderBytes);
     let prepend = '';
     if (trace) prepend += submissionReceived(this.opts.hostname, id, trace, recipients, now);
     if (!hasHeader(headerBlock, 'message-id')) prepend += `Message-ID: <${id}.${randomBytes(4).toString('hex')}@${this.opts.hostname}>\r\n`;
@@ -303,10 +268,10 @@ export class Relay {
 
   private async round(): Promise<void> {
     const now = this.clock.now();
-    const localTasks: Array<{ entry: ResolvedEntry; rcpt: QueuedRecipient }> = [];
+    const localTasks: Array<{ entry: QueueEntry; rcpt: QueuedRecipient }> = [];
     // destination key -> (entry id -> recipients)
-    const remote = new Map<string, Map<string, { entry: ResolvedEntry; rcpts: QueuedRecipient[] }>>();
-    const touched = new Set<ResolvedEntry>();
+    const remote = new Map<string, Map<string, { entry: QueueEntry; rcpts: QueuedRecipient[] }>>();
+    const touched = new Set<QueueEntry>();
     for (const entry of this.entries.values()) {
       if (this.busyEntries.has(entry.env.id)) continue;
       // Finished before a crash cut off the clean-up: bounce what is unreported, then remove.
@@ -333,14 +298,14 @@ export class Relay {
     for (const dest of remote.keys()) this.busyDestinations.add(dest);
     // Tasks left per message in this round: the last one to finish bounces/removes at once, so a
     // delivered message leaves the queue without another state write.
-    const tasksLeft = new Map<ResolvedEntry, number>();
+    const tasksLeft = new Map<QueueEntry, number>();
     for (const { entry } of localTasks) tasksLeft.set(entry, (tasksLeft.get(entry) ?? 0) + 1);
     for (const byEntry of remote.values()) for (const { entry } of byEntry.values()) tasksLeft.set(entry, (tasksLeft.get(entry) ?? 0) + 1);
     // Released early (when done) so a later round may take them; the finally below must then
     // leave them alone, since that later round may have claimed them again.
-    const released = new Set<ResolvedEntry>();
+    const released = new Set<QueueEntry>();
     const releasedDestinations = new Set<string>();
-    const taskDone = async (entry: ResolvedEntry) => {
+    const taskDone = async (entry: QueueEntry) => {
       const left = (tasksLeft.get(entry) ?? 1) - 1;
       tasksLeft.set(entry, left);
       if (left > 0) await this.persist(entry);
@@ -381,11 +346,11 @@ export class Relay {
 
   private async deliverRemote(
     dest: string,
-    groups: Array<{ entry: ResolvedEntry; rcpts: QueuedRecipient[] }>,
-    taskDone: (entry: ResolvedEntry) => Promise<void>,
+    groups: Array<{ entry: QueueEntry; rcpts: QueuedRecipient[] }>,
+    taskDone: (entry: QueueEntry) => Promise<void>,
   ): Promise<void> {
     const jobs: DeliveryJob[] = [];
-    const byJob = new Map<DeliveryJob, ResolvedEntry>();
+    const byJob = new Map<DeliveryJob, QueueEntry>();
     for (const { entry, rcpts } of groups) {
       const job: DeliveryJob = {
         id: entry.env.id,
@@ -452,7 +417,7 @@ export class Relay {
   }
 
   /** Records outcomes on the recipients: delivered, failed, or deferred with the next attempt time (or expired). */
-  private apply(entry: ResolvedEntry, outcomes: RecipientOutcome[]): void {
+  private apply(entry: QueueEntry, outcomes: RecipientOutcome[]): void {
     const now = this.clock.now();
     for (const o of outcomes) {
       const r = entry.env.recipients.find((x) => x.address === o.address && (x.state === 'pending' || x.state === 'deferred'));
@@ -478,7 +443,7 @@ export class Relay {
   }
 
   /** Writes the entry's state; writes of one entry are serialised so the newest state wins. */
-  private persist(entry: ResolvedEntry): Promise<void> {
+  private persist(entry: QueueEntry): Promise<void> {
     const run = entry.chain.then(async () => {
       if (this.entries.get(entry.env.id) !== entry) return;
       await this.queue.update(entry.env);
@@ -488,7 +453,7 @@ export class Relay {
   }
 
   /** After a round: bounces new failures, warns about long delays, removes finished messages. */
-  private async finish(entry: ResolvedEntry): Promise<void> {
+  private async finish(entry: QueueEntry): Promise<void> {
     if (this.entries.get(entry.env.id) !== entry) return;
     const env = entry.env;
     const now = this.clock.now();
@@ -528,8 +493,7 @@ export class Relay {
       this.log.warn('relay: not bouncing a message with the null sender', { id: env.id, recipients: recipients.map((r) => r.address) });
       return;
     }
-    const start = await readStart(this.queue.bodyPath(env.id), relayLimits.maxHeaderBytes).catch(() => Buffer.alloc(0));
-    const originalHeaders = env.prepend + headerBlockOf(start);
+    const originalHeaders = env.prepend + (await readHeaderBlock(this.queue.bodyPath(env.id), relayLimits.maxHeaderBytes).catch(() => ''));
     const dsn = buildDsn({
       reportingMta: this.opts.hostname,
       fromAddress: `MAILER-DAEMON@${this.opts.postmasterDomain ?? this.opts.hostname}`,
@@ -545,61 +509,18 @@ export class Relay {
     this.log.info('relay: DSN queued', { id: env.id, dsn: q.id, to: env.from, action: recipients[0]?.action, recipients: recipients.map((r) => r.address) });
   }
 
-  // ---- queue control (for the app's API and `hearth queue`) ----
+  // ---- queue control (control.ts) ----
 
   list(): QueueListItem[] {
-    return [...this.entries.values()].map(({ env }) => {
-      const item: QueueListItem = {
-        id: env.id,
-        from: env.from,
-        createdAt: env.createdAt,
-        size: this.queue.messageSize(env),
-        recipients: env.recipients.map((r) => {
-          const o: QueueListItem['recipients'][number] = { address: r.address, state: r.state, attempts: r.attempts, nextAttemptAt: r.nextAttemptAt };
-          if (r.lastReply !== undefined) o.lastReply = r.lastReply;
-          return o;
-        }),
-      };
-      if (env.submittedBy) item.submittedBy = env.submittedBy;
-      return item;
-    });
+    return this.control.list();
   }
 
-  /** Makes waiting recipients due now (all messages, or one); returns how many recipients. */
-  async retryNow(id?: string): Promise<number> {
-    const now = this.clock.now();
-    let n = 0;
-    for (const entry of this.entries.values()) {
-      if (id && entry.env.id !== id) continue;
-      for (const r of entry.env.recipients) {
-        if (r.state === 'deferred' || r.state === 'pending') {
-          r.nextAttemptAt = now;
-          n++;
-        }
-      }
-      await this.persist(entry);
-    }
-    if (id && !this.entries.has(id)) throw new HearthError('NOT_FOUND', `no queued message ${id}`);
-    this.log.info('relay: retry requested', { id: id ?? '*', recipients: n });
-    this.kick();
-    return n;
+  retryNow(id?: string): Promise<number> {
+    return this.control.retryNow(id);
   }
 
-  /** Removes a message from the queue; with `bounce` its sender gets a DSN saying why. */
-  async delete(id: string, reason: string, opts: { bounce?: boolean } = {}): Promise<void> {
-    const entry = this.entries.get(id);
-    if (!entry) throw new HearthError('NOT_FOUND', `no queued message ${id}`);
-    const waiting = entry.env.recipients.filter((r) => r.state === 'pending' || r.state === 'deferred');
-    if (opts.bounce && waiting.length) {
-      await this.bounce(
-        entry.env,
-        waiting.map((r) => ({ address: r.address, action: 'failed', status: '5.3.0', diagnostic: `Removed from the queue by the administrator: ${reason}` })),
-      );
-    }
-    await entry.chain;
-    this.entries.delete(id);
-    await this.queue.remove(id);
-    this.log.warn('relay: message deleted from queue', { id, reason, from: entry.env.from, waiting: waiting.map((r) => r.address) });
+  delete(id: string, reason: string, opts: { bounce?: boolean } = {}): Promise<void> {
+    return this.control.delete(id, reason, opts);
   }
 }
 
@@ -638,27 +559,6 @@ function toStream(body: Readable | Buffer): Readable | AsyncIterable<Buffer> {
   return body;
 }
 
-async function readStart(file: string, max: number): Promise<Buffer> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(max);
-    const { bytesRead } = await fh.read(buf, 0, max, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
-/** The domain of the (first) From header address, lower-cased, or ''. */
-export function fromHeaderDomain(headerBlock: string): string {
-  const m = /^from[ \t]*:((?:.*)(?:\r?\n[ \t].*)*)/im.exec(headerBlock);
-  if (!m) return '';
-  const v = m[1]!;
-  const angle = /<[^>@]*@([^>\s]+)>/.exec(v);
-  const bare = /[^\s<>"@,;:]+@([^\s<>",;:]+)/.exec(v);
-  return (angle?.[1] ?? bare?.[1] ?? '').toLowerCase();
-}
-
 /** The Received header of a submission, from what the submission server saw of the client. */
 function submissionReceived(hostname: string, id: string, t: SubmitTrace, recipients: string[], now: number): string {
   return receivedHeader({
@@ -677,14 +577,6 @@ function sanitize(s: string): string {
   return s.replace(/[^\x21-\x7e]/g, '?').slice(0, 200);
 }
 
-async function routeHostOnly(host: string, port: number, resolver: MxResolver): Promise<{ ok: true; hosts: RouteHost[] } | { ok: false; reply: string }> {
-  if (isIP(host)) return { ok: true, hosts: [{ name: host, addresses: [host], port }] };
-  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
-  const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
-  if (!addresses.length) return { ok: false, reply: `451 4.4.3 Smarthost ${host} could not be resolved` };
-  return { ok: true, hosts: [{ name: host, addresses, port }] };
-}
-
 /** Runs `fn` over items with at most `limit` at a time. */
 async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
@@ -692,27 +584,4 @@ async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise
     while (i < items.length) await fn(items[i++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-export { newQueueId };
-
-export function controlDir(dataDir: string): string {
-  return path.join(dataDir, 'queue', 'control');
-}
-
-export type ControlRequest = { op: 'retry'; id?: string } | { op: 'delete'; id: string; reason: string; bounce?: boolean };
-export type ControlResult = { ok: true; recipients?: number } | { ok: false; code: string; message: string };
-
-export async function runControlRequest(relay: Relay, req: ControlRequest): Promise<ControlResult> {
-  try {
-    if (req.op === 'retry') return { ok: true, recipients: await relay.retryNow(req.id) };
-    if (req.op === 'delete') {
-      await relay.delete(req.id, req.reason, { bounce: req.bounce === true });
-      return { ok: true };
-    }
-    return { ok: false, code: 'INVALID_ARGUMENT', message: 'unknown queue operation' };
-  } catch (err) {
-    const e = err as HearthError;
-    return { ok: false, code: e.code ?? 'INTERNAL', message: e.message };
-  }
 }

@@ -100,3 +100,16 @@ export async function routeDomain(domain: string, opts: RouterOptions): Promise<
   // MX names that do not resolve may be a transient DNS problem on their side.
   return { ok: false, permanent: false, status: '4.4.4', reply: `451 4.4.4 No address for the MX hosts of ${domain}` };
 }
+
+/** The smarthost's addresses (an IP literal as it is); a deferral when its name does not resolve. */
+export async function routeHostOnly(
+  host: string,
+  port: number,
+  resolver: MxResolver,
+): Promise<{ ok: true; hosts: RouteHost[] } | { ok: false; reply: string }> {
+  if (isIP(host)) return { ok: true, hosts: [{ name: host, addresses: [host], port }] };
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  if (!addresses.length) return { ok: false, reply: `451 4.4.3 Smarthost ${host} could not be resolved` };
+  return { ok: true, hosts: [{ name: host, addresses, port }] };
+}

@@ -75,3 +75,9 @@ export interface SmarthostOptions {
   /** Extra CA certificates (PEM) to trust for the smarthost. */
   ca?: string | Buffer;
 }
+
+/** A queued message as the relay holds it: the envelope and the chain its state writes go through. */
+export interface QueueEntry {
+  env: QueueEnvelope;
+  chain: Promise<void>;
+}

@@ -1,5 +1,5 @@
 // Inbound SMTP (the household's MX): accepts mail for local users and delivers it into the mail
-// store, with `smtp-server`.
+// store, on the SMTP listener base (listener.ts, smtp-server).
 //
 // - Recipients: local domains only. Unknown local user -> 550 5.1.1; a foreign domain -> 554 5.7.1
 //   relay denied, unless a recipient hook (the relay engineer's `onRcptTo`) takes it.
@@ -9,22 +9,23 @@
 //   query leaves the machine: the checks are skipped and the header says `none`.
 // - 250 only after the message is durable in every recipient's mailbox (store Delivery.commit).
 // - smtp-server's reverse DNS lookup of the client is disabled (a DNS query off the machine), and
-//   its fixed 100 ms "early talker" pause before the greeting is removed.
+//   its fixed 100 ms "early talker" pause before the greeting is removed (greeting.ts).
 
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { authenticate as mailauthAuthenticate } from 'mailauth';
 import { randomBytes } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { once } from 'node:events';
-import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
-import { MIN_TLS_VERSION } from '../tls.ts';
-import { senderBelongsTo } from './submission.ts';
+import type { ListenOptions, ServerContext } from '../context.ts';
 import { inboundSmtpLimits } from '../../base/limits.ts';
 import { isLoopback } from '../../base/net.ts';
 import { asciiDomainOf } from '../../mail/addresses.ts';
 import { receivedHeader } from '../../mail/received.ts';
+import { deliverLocal } from '../../maildir/deliver-local.ts';
+import { requireOwnSender, startSmtpListener, type RunningSmtpListener } from './listener.ts';
+import { SmtpReplyError } from './reply-error.ts';
 
 export { inboundSmtpLimits };
+export type { RunningSmtpListener };
 
 /** A mailauth-compatible DNS resolver: like dns.promises.resolve(name, rrtype). */
 export type DnsResolver = (name: string, rrtype: string) => Promise<unknown>;
@@ -76,22 +77,10 @@ export interface InboundSmtpOptions extends ListenOptions {
   allowAuth?: boolean;
 }
 
-export interface RunningSmtpListener extends RunningListener {
-  server: SMTPServer;
-}
-
 interface Route {
   kind: 'local' | 'relay';
   rcpt: string;
   users: string[];
-}
-
-class SmtpError extends Error {
-  responseCode: number;
-  constructor(code: number, message: string) {
-    super(message);
-    this.responseCode = code;
-  }
 }
 
 /** Drops everything past `max` bytes (the SMTP reply will be 552); counts what it saw. */
@@ -120,6 +109,8 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
   const routes = new WeakMap<SMTPServerSession, Route[]>();
   const hooks = opts.hooks ?? {};
 
+  const tooBig = () => new SmtpReplyError(552, '5.3.4', `Message too big (limit ${maxBytes} bytes)`, 'MESSAGE_TOO_LARGE');
+
   const decide = async (address: SMTPServerAddress, session: SMTPServerSession): Promise<Route> => {
     const rcpt = address.address;
     const user = typeof session.user === 'string' ? session.user : null;
@@ -132,9 +123,9 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
         session,
       });
       if (d) {
-        if (d.action === 'reject') throw new SmtpError(d.code, d.message);
+        if (d.action === 'reject') throw SmtpReplyError.fromReply(d.code, d.message);
         if (d.action === 'relay') {
-          if (!hooks.relay) throw new SmtpError(451, '4.3.0 Relay is not available');
+          if (!hooks.relay) throw new SmtpReplyError(451, '4.3.0', 'Relay is not available');
           return { kind: 'relay', rcpt, users: [] };
         }
         return { kind: 'local', rcpt, users: d.users };
@@ -144,10 +135,10 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
     if (!ctx.users.isLocalDomain(domain)) {
       // make sure a domain added by `hearth domain add` is seen
       await ctx.users.resolveRecipient(`postmaster@${domain}`);
-      if (!ctx.users.isLocalDomain(domain)) throw new SmtpError(554, '5.7.1 Relay access denied');
+      if (!ctx.users.isLocalDomain(domain)) throw new SmtpReplyError(554, '5.7.1', 'Relay access denied', 'RELAY_DENIED');
     }
     const users = await ctx.users.resolveRecipient(`${rcpt.slice(0, rcpt.lastIndexOf('@'))}@${domain}`);
-    if (!users || users.length === 0) throw new SmtpError(550, '5.1.1 No such user here');
+    if (!users || users.length === 0) throw new SmtpReplyError(550, '5.1.1', 'No such user here', 'BAD_ADDRESS');
     return { kind: 'local', rcpt, users };
   };
 
@@ -182,33 +173,24 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
     if (!needBuffer) {
       const authResults = `Authentication-Results: ${ctx.hostname}; none\r\n`;
       const head = Buffer.from(returnPath + authResults + received, 'utf8');
-      const delivery = ctx.store.beginDelivery();
-      try {
-        for (const u of locals) delivery.addRecipient(u);
-        await delivery.body(
-          Readable.from(
-            (async function* () {
-              yield head;
-              for await (const c of limiter) yield c as Buffer;
-            })(),
-          ),
-        );
-        if (stream.sizeExceeded || limiter.bytes > maxBytes) {
-          await delivery.abort();
-          throw new SmtpError(552, `5.3.4 Message too big (limit ${maxBytes} bytes)`);
-        }
-        const copies = await delivery.commit();
-        log.info('delivered', { id, from: mailFrom, to: locals, size: limiter.bytes, uids: copies.map((c) => `${c.address}:${c.uid}`) });
-      } catch (e) {
-        await delivery.abort().catch(() => {});
-        throw e;
-      }
+      const message = Readable.from(
+        (async function* () {
+          yield head;
+          for await (const c of limiter) yield c as Buffer;
+        })(),
+      );
+      const copies = await deliverLocal(ctx.store, locals, message, {
+        beforeCommit: () => {
+          if (stream.sizeExceeded || limiter.bytes > maxBytes) throw tooBig();
+        },
+      });
+      log.info('delivered', { id, from: mailFrom, to: locals, size: limiter.bytes, uids: copies.map((c) => `${c.address}:${c.uid}`) });
       return `2.0.0 Ok: queued as ${id}`;
     }
 
     const chunks: Buffer[] = [];
     for await (const c of limiter) chunks.push(c as Buffer);
-    if (stream.sizeExceeded || limiter.bytes > maxBytes) throw new SmtpError(552, `5.3.4 Message too big (limit ${maxBytes} bytes)`);
+    if (stream.sizeExceeded || limiter.bytes > maxBytes) throw tooBig();
     const raw = Buffer.concat(chunks);
     let authHeaders = `Authentication-Results: ${ctx.hostname}; none\r\n`;
     if (verify) {
@@ -243,139 +225,55 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
       });
     }
     if (locals.length > 0) {
-      const delivery = ctx.store.beginDelivery();
-      try {
-        for (const u of locals) delivery.addRecipient(u);
-        await delivery.body(Buffer.concat([Buffer.from(returnPath + authHeaders + received, 'utf8'), raw]));
-        const copies = await delivery.commit();
-        log.info('delivered', { id, from: mailFrom, to: locals, size: raw.length, uids: copies.map((c) => `${c.address}:${c.uid}`) });
-      } catch (e) {
-        await delivery.abort().catch(() => {});
-        throw e;
-      }
+      const copies = await deliverLocal(ctx.store, locals, Buffer.concat([Buffer.from(returnPath + authHeaders + received, 'utf8'), raw]));
+      log.info('delivered', { id, from: mailFrom, to: locals, size: raw.length, uids: copies.map((c) => `${c.address}:${c.uid}`) });
     }
     return `2.0.0 Ok: queued as ${id}`;
   };
 
-  const allowAuth = opts.allowAuth ?? true;
-  const server = new SMTPServer({
-    name: ctx.hostname,
+  return startSmtpListener({
+    name: 'smtp',
+    ctx,
+    listen: opts,
+    log,
     banner: 'Hearth ESMTP',
-    secure: opts.implicitTls,
-    key: ctx.tls.key,
-    cert: ctx.tls.cert,
-    minVersion: MIN_TLS_VERSION,
-    size: maxBytes,
-    authOptional: true,
-    disabledCommands: allowAuth ? [] : ['AUTH'],
-    allowInsecureAuth: loopbackOnly,
-    authMethods: ['PLAIN', 'LOGIN'],
-    disableReverseLookup: true,
+    maxMessageBytes: maxBytes,
     maxClients: inboundSmtpLimits.maxClients,
-    socketTimeout: inboundSmtpLimits.socketTimeoutMs,
-    logger: false,
-    closeTimeout: 3000,
-    onAuth(auth, session, cb) {
-      if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return cb(new Error('Unsupported authentication mechanism'));
-      ctx.users
-        .authenticate(auth.username ?? '', auth.password ?? '')
-        .then((u) => {
-          if (!u) {
-            log.warn('authentication failed', { remote: session.remoteAddress, user: auth.username });
-            return cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
-          }
-          cb(null, { user: u.address });
-        })
-        .catch((e) => cb(e as Error));
-    },
-    onMailFrom(address, session, cb) {
+    socketTimeoutMs: inboundSmtpLimits.socketTimeoutMs,
+    authOptional: true,
+    offerAuth: opts.allowAuth ?? true,
+    allowInsecureAuth: loopbackOnly,
+    closeTimeoutMs: 3000,
+    greetWithoutPause: true,
+    listeningDetail: { authChecks: verify },
+
+    async onMailFrom(address, session) {
       routes.set(session, []);
       const user = session.user as string | undefined;
-      if (!user) return cb();
       // A logged-in household member sends as themselves (as on the submission port), never as someone else.
-      senderBelongsTo(ctx, address.address, user)
-        .then((ok) => {
-          if (ok) return cb();
-          log.warn('sender not owned by the authenticated user', { user, sender: address.address, remote: session.remoteAddress });
-          cb(new SmtpError(553, `5.7.1 Sender address <${address.address}> does not belong to ${user}`));
-        })
-        .catch(() => cb(new SmtpError(451, '4.3.0 Temporary failure, try again later')));
+      if (user) await requireOwnSender(ctx, log, address, session, user);
     },
-    onRcptTo(address, session, cb) {
+
+    async onRcptTo(address, session) {
       const list = routes.get(session) ?? [];
-      if (list.length >= inboundSmtpLimits.maxRecipients) return cb(new SmtpError(452, '4.5.3 Too many recipients'));
-      decide(address, session)
-        .then((r) => {
-          list.push(r);
-          routes.set(session, list);
-          cb();
-        })
-        .catch((e: unknown) => {
-          if (e instanceof SmtpError) return cb(e);
-          log.error('recipient check failed', { err: e });
-          cb(new SmtpError(451, '4.3.0 Temporary failure, try again later'));
-        });
+      if (list.length >= inboundSmtpLimits.maxRecipients) throw new SmtpReplyError(452, '4.5.3', 'Too many recipients');
+      list.push(await decide(address, session));
+      routes.set(session, list);
     },
-    onData(stream, session, cb) {
-      onData(stream, session)
-        .then((msg) => cb(null, msg))
-        .catch(async (e: unknown) => {
-          // make sure the rest of the message is read before answering
-          if (!stream.readableEnded) {
-            stream.resume();
-            await once(stream, 'end').catch(() => {});
-          }
-          if (e instanceof SmtpError) return cb(e);
-          const code = (e as { code?: string })?.code;
-          log.error('delivery failed', { err: e });
-          if (code === 'DISK_FULL') return cb(new SmtpError(452, '4.3.1 Insufficient system storage'));
-          cb(new SmtpError(451, '4.3.0 Local delivery failed, try again later'));
-        });
+
+    onData,
+
+    replyForFailure(stage, err) {
+      if (stage === 'mail') return new SmtpReplyError(451, '4.3.0', 'Temporary failure, try again later');
+      if (stage === 'rcpt') {
+        log.error('recipient check failed', { err });
+        return new SmtpReplyError(451, '4.3.0', 'Temporary failure, try again later');
+      }
+      log.error('delivery failed', { err });
+      if ((err as { code?: string })?.code === 'DISK_FULL') return new SmtpReplyError(452, '4.3.1', 'Insufficient system storage', 'DISK_FULL');
+      return new SmtpReplyError(451, '4.3.0', 'Local delivery failed, try again later');
     },
   });
-
-  // Remove smtp-server's fixed 100 ms pause before the greeting (its "early talker" check):
-  // greet as soon as the socket is set up. Mirrors SMTPConnection.init() minus the timer.
-  const connections = server.connections as Set<unknown>;
-  const add = connections.add.bind(connections);
-  connections.add = (conn: unknown) => {
-    const c = conn as {
-      init?: () => void;
-      _setListeners?: (cb: () => void) => void;
-      connectionReady?: () => void;
-      send?: (code: number, msg: string, cmd?: unknown) => void;
-      name?: string;
-    };
-    if (typeof c._setListeners === 'function' && typeof c.connectionReady === 'function') {
-      c.init = () =>
-        c._setListeners!(() => {
-          if (connections.size > inboundSmtpLimits.maxClients) return c.send!(421, `${c.name} Too many connected clients, try again in a moment`, false);
-          c.connectionReady!();
-        });
-    }
-    return add(conn);
-  };
-  server.on('error', (e) => log.warn('smtp connection error', { err: e }));
-
-  await new Promise<void>((resolve, reject) => {
-    const onErr = (e: Error) => reject(e);
-    server.server.once('error', onErr);
-    server.listen(opts.port, opts.host, () => {
-      server.server.off('error', onErr);
-      resolve();
-    });
-  });
-  const addr = server.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  log.info('smtp listening', { host: opts.host, port, implicitTls: opts.implicitTls, authChecks: verify });
-  return {
-    port,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** The StartListener-shaped entry point (inbound SMTP with default options). */
