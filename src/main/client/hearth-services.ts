@@ -91,6 +91,8 @@ export class HearthServices {
       ...(opts.sendRetryDelaysMs ? { retryDelaysMs: opts.sendRetryDelaysMs } : {}),
     });
     this.dispatch = createDispatcher(this.handlers(), opts.log);
+    // Every committed change to the journal wakes the renderer's mirror (it pulls from its last seq).
+    this.cache.onJournalAdvanced((at) => this.events.emit('sync.changed', at));
     // Mail waiting in the outbox goes as soon as its account is reachable again.
     this.events.subscribe((event, payload) => {
       if (event === 'account.state' && (payload as { state: string }).state === 'online') this.outbox.kick();
@@ -223,7 +225,6 @@ export class HearthServices {
       identities: input.identities ?? [],
     });
     if (this.started) this.startAccount(id);
-    this.announce();
     return this.cache.listAccounts().find((a) => a.id === id)!;
   }
 
@@ -251,7 +252,6 @@ export class HearthServices {
     this.accounts.delete(accountId);
     if (a) await a.close();
     if (!this.cache.removeAccount(accountId)) throw new HearthError('NOT_FOUND', 'No such account');
-    this.announce();
   }
 
   private mailbox(mailboxId: number, field = 'mailboxId') {
@@ -288,10 +288,6 @@ export class HearthServices {
     if (removeAfter && done.length) from.removeForGood(done);
   }
 
-  private announce(): void {
-    this.events.emit('sync.changed', { epoch: this.cache.epoch, lastSeq: this.cache.lastSeq() });
-  }
-
   private handlers(): Handlers {
     const ok = { ok: true } as const;
     return {
@@ -312,7 +308,6 @@ export class HearthServices {
           if (password !== undefined) change.sealedSmtpPassword = password ? this.opts.secrets.seal(password) : null;
         }
         this.cache.updateAccount(accountId, change);
-        this.announce();
         return this.cache.listAccounts().find((a) => a.id === accountId)!;
       },
       'accounts.remove': async ({ accountId }) => {

@@ -49,6 +49,12 @@ export interface PendingOp {
   attempts: number;
 }
 
+/** Where the journal stands: what a `sync.changed` event tells the renderer's mirror. */
+export interface JournalPosition {
+  epoch: string;
+  lastSeq: number;
+}
+
 export class CacheDb {
   readonly db: DatabaseSync;
   readonly epoch: string;
@@ -56,6 +62,9 @@ export class CacheDb {
   /** The journal counter, kept in memory and written with each transaction (one writer: this process). */
   private seq = 0;
   private seqWritten = 0;
+  private readonly journalListeners = new Set<(at: JournalPosition) => void>();
+  /** The notice due at the end of this turn of the event loop, if any. */
+  private noticeDue: NodeJS.Immediate | null = null;
 
   /** A prepared statement, compiled once per SQL text. */
   private q(sql: string): StatementSync {
@@ -142,15 +151,17 @@ export class CacheDb {
     }
   }
 
-  /** Runs `fn` in one transaction; the journal counter moves only if it commits. */
+  /** Runs `fn` in one transaction; the journal counter moves only if it commits, and then listeners hear of it. */
   transaction<T>(fn: () => T): T {
     if (this.db.isTransaction) return fn();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
-      if (this.seq !== this.seqWritten) this.q("UPDATE meta SET value=? WHERE key='seq'").run(String(this.seq));
+      const advanced = this.seq !== this.seqWritten;
+      if (advanced) this.q("UPDATE meta SET value=? WHERE key='seq'").run(String(this.seq));
       this.db.exec('COMMIT');
       this.seqWritten = this.seq;
+      if (advanced) this.scheduleJournalNotice();
       return result;
     } catch (e) {
       this.db.exec('ROLLBACK');
@@ -177,6 +188,29 @@ export class CacheDb {
 
   lastSeq(): number {
     return this.seqWritten;
+  }
+
+  /**
+   * Calls `listener` after commits that moved the journal, so no writer has to remember to tell
+   * the renderer. Once per turn of the event loop, however many transactions committed in it: an
+   * action that writes several times in one go (rows, then counts, then its op) wakes the mirror once.
+   * Returns the unsubscribe function.
+   */
+  onJournalAdvanced(listener: (at: JournalPosition) => void): () => void {
+    this.journalListeners.add(listener);
+    return () => this.journalListeners.delete(listener);
+  }
+
+  private scheduleJournalNotice(): void {
+    if (this.noticeDue || this.journalListeners.size === 0) return;
+    this.noticeDue = setImmediate(() => this.notifyJournalListeners());
+  }
+
+  private notifyJournalListeners(): void {
+    if (this.noticeDue) clearImmediate(this.noticeDue);
+    this.noticeDue = null;
+    const at: JournalPosition = { epoch: this.epoch, lastSeq: this.seqWritten };
+    for (const listener of this.journalListeners) listener(at);
   }
 
   // -------------------------------------------------------------------------------- accounts
@@ -673,6 +707,8 @@ export class CacheDb {
   }
 
   close(): void {
+    // A change committed in this last turn is still reported.
+    if (this.noticeDue) this.notifyJournalListeners();
     this.db.close();
   }
 }

@@ -27,8 +27,6 @@ export interface FolderSyncContext {
   bodies: BodyStore;
   events: EventBus;
   log: Logger;
-  /** Tells the UI the journal moved. */
-  announce: () => void;
   /** False once the account is closing: stop between batches. */
   alive: () => boolean;
 }
@@ -158,10 +156,7 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
     const uidNext = Number(status.uidNext);
     if (mb.uidValidity !== uidValidity || mb.uidNext !== uidNext || mb.highestModseq !== modseqNow)
       cache.setMailboxSyncState(mb.id, { uidValidity, uidNext, highestModseq: modseqNow });
-    if (added || removed || flagsChanged) {
-      cache.updateMailboxCounts(mb.id);
-      ctx.announce();
-    }
+    if (added || removed || flagsChanged) cache.updateMailboxCounts(mb.id);
     return { mode, added, removed, flagsChanged };
   } finally {
     client.off('expunge', onExpunge);
@@ -240,7 +235,6 @@ async function fetchBatches(
   if (later.length && ctx.alive()) {
     const snippets = await fetchSnippets(client, later);
     ctx.cache.upsertMessages(later.filter((m) => snippets.has(m.uid)).map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid)!)));
-    ctx.announce();
   }
   return done;
 }
@@ -278,7 +272,6 @@ function storeHeaders(ctx: FolderSyncContext, mb: MailboxRow, fetched: FetchMess
     else if (part) later.push(m);
   }
   ctx.cache.upsertMessages(fetched.map((m) => toMessageInput(ctx.accountId, mb.id, m, snippets.get(m.uid) ?? '')));
-  ctx.announce();
   return later;
 }
 

@@ -76,7 +76,6 @@ export class ImapAccount {
       bodies: deps.bodies,
       events: deps.events,
       log: deps.log,
-      announce: () => this.announce(),
       alive: () => !this.closed,
     };
   }
@@ -159,11 +158,6 @@ export class ImapAccount {
     const err = error ? { code: error.code, message: error.message } : undefined;
     this.d.cache.setAccountState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
-    this.announce();
-  }
-
-  private announce(): void {
-    this.d.events.emit('sync.changed', { epoch: this.d.cache.epoch, lastSeq: this.d.cache.lastSeq() });
   }
 
   /** Runs `fn` after everything queued before it; syncs and replays never interleave. */
@@ -301,7 +295,6 @@ export class ImapAccount {
       });
     }
     for (const mb of cache.listMailboxes(accountId)) if (!seen.has(mb.path)) cache.removeMailbox(mb.id);
-    this.announce();
     return cache.listMailboxes(accountId);
   }
 
@@ -334,7 +327,6 @@ export class ImapAccount {
       const sync = await this.connection('sync');
       for (const mb of this.d.cache.listMailboxes(this.d.accountId)) if (targets.has(mb.path)) await syncFolder(this.ctx, sync, mb);
     }
-    this.announce();
   }
 
   /** Queues the op and tries to send it; offline, it waits for the next connection. */
@@ -343,7 +335,6 @@ export class ImapAccount {
     this.d.cache.durable(() => {
       for (const op of ops) this.d.cache.addOp(op);
     });
-    this.announce();
     void this.flush().catch(() => {});
   }
 

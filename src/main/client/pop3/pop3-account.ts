@@ -92,15 +92,10 @@ export class Pop3Account {
     return this.userStore;
   }
 
-  private announce(): void {
-    this.d.events.emit('sync.changed', { epoch: this.d.cache.epoch, lastSeq: this.d.cache.lastSeq() });
-  }
-
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
     const err = error ? { code: error.code, message: error.message } : undefined;
     this.d.cache.setAccountState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
-    this.announce();
   }
 
   // ------------------------------------------------------------------------------ mirror into the cache
@@ -149,7 +144,6 @@ export class Pop3Account {
       if (added.length) this.d.cache.upsertMessages(added);
       this.d.cache.updateMailboxCounts(row.id);
     }
-    this.announce();
     return byPath;
   }
 
@@ -251,10 +245,8 @@ export class Pop3Account {
         this.d.testHooks?.afterRecord?.();
         const before = done;
         done += items.length;
-        if (Math.floor(before / 50) !== Math.floor(done / 50) || done === wanted.length) {
+        if (Math.floor(before / 50) !== Math.floor(done / 50) || done === wanted.length)
           events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
-          this.announce();
-        }
       };
       const record = (item: (typeof batch)[number]): Promise<void> => {
         batch.push(item);
@@ -431,13 +423,11 @@ export class Pop3Account {
       const m = this.d.cache.getMessage(id);
       if (m) this.d.cache.setMessageFlags(id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
     }
-    this.announce();
   }
 
   move(messageIds: number[], target: MailboxRow): void {
     const groups = this.locate(messageIds);
     this.d.cache.removeMessages(messageIds);
-    this.announce();
     this.background('move', async () => {
       const u = await this.user();
       for (const [p, g] of groups) {
@@ -475,7 +465,6 @@ export class Pop3Account {
     const inbox = groups.get('INBOX');
     if (inbox && this.opts.deleteWhenDeletedHere) for (const i of inbox.items) this.d.cache.requestPop3Delete(this.d.accountId, i.uid);
     this.d.cache.removeMessages(messageIds);
-    this.announce();
     this.background('delete', async () => {
       const u = await this.user();
       for (const [p, g] of groups) {
@@ -498,7 +487,6 @@ export class Pop3Account {
   removeForGood(messageIds: number[]): void {
     const groups = this.locate(messageIds);
     this.d.cache.removeMessages(messageIds);
-    this.announce();
     this.background('remove', async () => {
       const u = await this.user();
       for (const [p, g] of groups) await (await u.openMailbox(p)).remove(g.items.map((i) => i.uid));
