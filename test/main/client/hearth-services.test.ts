@@ -128,8 +128,8 @@ describe('HearthServices with Dovecot', () => {
     await caughtUp();
     expect(heard.length).toBeGreaterThan(before);
     // So does an action: the flag shows in the journal the renderer is told about.
-    const inbox = services.cache.listMailboxes(accountId).find((m) => m.specialUse === 'inbox')!;
-    const [message] = services.cache.pageMessages(inbox.id, 0, 10).messages;
+    const inbox = services.cache.mailboxes.list(accountId).find((m) => m.specialUse === 'inbox')!;
+    const [message] = services.cache.messages.page(inbox.id, 0, 10).messages;
     const seqBefore = services.cache.lastSeq();
     await call('messages.setFlags', { messageIds: [message!.id], add: ['\\Flagged'], remove: [] });
     await caughtUp();

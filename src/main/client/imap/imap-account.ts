@@ -2,7 +2,7 @@
 // - Connections: `sync` for folder syncs and background bodies, `user` for what the user waits on
 //   (opening a message, replaying actions), `idle` parked in IDLE on the inbox. A long first sync
 //   never blocks reading or an action.
-// - Actions apply to main's cache at once and become durable pending ops (cache-db `ops`), which
+// - Actions apply to main's cache at once and become durable pending ops (cache/pending-ops.ts), which
 //   are replayed whenever the server is reachable: offline work reaches the server exactly once.
 // - The network going away turns the account 'offline'; reconnects back off from 1 s to 5 min.
 import type { ImapFlow, ListResponse } from 'imapflow';
@@ -13,7 +13,9 @@ import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
 import { toNetworkError } from '../../base/net.ts';
-import type { CacheDb, MailboxRow, PendingOp } from '../cache/cache-db.ts';
+import type { CacheDb } from '../cache/cache-db.ts';
+import type { MailboxRow } from '../cache/mailboxes.ts';
+import { PendingOps, type NewPendingOp, type PendingOp } from '../cache/pending-ops.ts';
 import type { BodyStore } from './body-store.ts';
 import { connectImap, type ImapSettings } from './connect.ts';
 import { fetchBodies, syncFolder, type FolderSyncContext, type SyncMode } from './folder-sync.ts';
@@ -66,13 +68,16 @@ export class ImapAccount {
   /** How each folder was last synced (qresync / condstore / full): diagnostics and tests. */
   readonly lastSyncMode = new Map<string, SyncMode>();
   private readonly d: ImapAccountDeps;
+  private readonly ops: PendingOps;
   private readonly ctx: FolderSyncContext;
 
   constructor(deps: ImapAccountDeps) {
     this.d = deps;
+    this.ops = new PendingOps(deps.cache);
     this.ctx = {
       accountId: deps.accountId,
       cache: deps.cache,
+      ops: this.ops,
       bodies: deps.bodies,
       events: deps.events,
       log: deps.log,
@@ -130,7 +135,7 @@ export class ImapAccount {
   /** Starts (or keeps) the IDLE connection on the inbox; new mail there syncs at once. */
   private async ensureIdle(): Promise<void> {
     if (this.d.idle === false || this.closed || this.conns.get('idle')?.usable || this.connecting.has('idle')) return;
-    const inbox = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'inbox');
+    const inbox = this.d.cache.mailboxes.list(this.d.accountId).find((m) => m.specialUse === 'inbox');
     if (!inbox) return;
     const c = await this.connection('idle');
     await c.mailboxOpen(inbox.path, { readOnly: true });
@@ -156,7 +161,7 @@ export class ImapAccount {
 
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
     const err = error ? { code: error.code, message: error.message } : undefined;
-    this.d.cache.setAccountState(this.d.accountId, state, err);
+    this.d.cache.accounts.setState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
   }
 
@@ -235,9 +240,9 @@ export class ImapAccount {
     return this.serial(async () => {
       try {
         const client = await this.connection('sync');
-        for (const mb of this.d.cache.listMailboxes(this.d.accountId).filter(which))
+        for (const mb of this.d.cache.mailboxes.list(this.d.accountId).filter(which))
           this.lastSyncMode.set(mb.path, (await syncFolder(this.ctx, client, mb)).mode);
-        if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.listMailboxes(this.d.accountId).filter(which));
+        if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.mailboxes.list(this.d.accountId).filter(which));
       } catch (e) {
         throw this.failed(e);
       }
@@ -281,7 +286,7 @@ export class ImapAccount {
       if (f.flags.has('\\Noselect') || f.flags.has('\\NonExistent')) continue;
       seen.add(f.path);
       const isInbox = f.path.toUpperCase() === 'INBOX';
-      cache.upsertMailbox({
+      cache.mailboxes.upsert({
         accountId,
         path: f.path,
         name: isInbox ? 'Inbox' : f.name,
@@ -294,8 +299,8 @@ export class ImapAccount {
         unseen: f.status?.unseen ?? 0,
       });
     }
-    for (const mb of cache.listMailboxes(accountId)) if (!seen.has(mb.path)) cache.removeMailbox(mb.id);
-    return cache.listMailboxes(accountId);
+    for (const mb of cache.mailboxes.list(accountId)) if (!seen.has(mb.path)) cache.mailboxes.remove(mb.id);
+    return cache.mailboxes.list(accountId);
   }
 
   // ------------------------------------------------------------------------------ pending actions
@@ -303,7 +308,7 @@ export class ImapAccount {
   /** Sends pending actions to the server now; resolves when the queue is empty (or the server is unreachable). */
   flush(): Promise<void> {
     return this.serial(async () => {
-      if (this.d.cache.countOps(this.d.accountId) === 0) return;
+      if (this.ops.count(this.d.accountId) === 0) return;
       try {
         await this.replay();
       } catch (e) {
@@ -313,27 +318,27 @@ export class ImapAccount {
   }
 
   private async replay(): Promise<void> {
-    if (this.d.cache.countOps(this.d.accountId) === 0) return;
+    if (this.ops.count(this.d.accountId) === 0) return;
     const targets = new Set(
-      this.d.cache
-        .listOps(this.d.accountId)
+      this.ops
+        .list(this.d.accountId)
         .map((op) => op.payload.targetPath)
         .filter((p): p is string => !!p),
     );
     const client = await this.connection('user');
-    await replayOps({ accountId: this.d.accountId, cache: this.d.cache, events: this.d.events, log: this.d.log }, client);
+    await replayOps({ accountId: this.d.accountId, cache: this.d.cache, ops: this.ops, events: this.d.events, log: this.d.log }, client);
     // Moved and copied messages get their new UIDs from the target folders' next sync.
     if (targets.size) {
       const sync = await this.connection('sync');
-      for (const mb of this.d.cache.listMailboxes(this.d.accountId)) if (targets.has(mb.path)) await syncFolder(this.ctx, sync, mb);
+      for (const mb of this.d.cache.mailboxes.list(this.d.accountId)) if (targets.has(mb.path)) await syncFolder(this.ctx, sync, mb);
     }
   }
 
   /** Queues the op and tries to send it; offline, it waits for the next connection. */
-  private enqueue(ops: Omit<PendingOp, 'id' | 'attempts'>[]): void {
+  private enqueue(ops: NewPendingOp[]): void {
     // On disk (fsync) before the UI is told: an action the user took must survive a power cut.
     this.d.cache.durable(() => {
-      for (const op of ops) this.d.cache.addOp(op);
+      for (const op of ops) this.ops.add(op);
     });
     void this.flush().catch(() => {});
   }
@@ -342,9 +347,9 @@ export class ImapAccount {
   private byMailbox(messageIds: number[]): { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[]; messageId: string | null }[] }[] {
     const out = new Map<number, { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[]; messageId: string | null }[] }>();
     for (const id of messageIds) {
-      const m = this.d.cache.getMessage(id);
+      const m = this.d.cache.messages.get(id);
       if (!m) continue;
-      const mailbox = this.d.cache.getMailbox(m.mailboxId);
+      const mailbox = this.d.cache.mailboxes.get(m.mailboxId);
       if (!mailbox) continue;
       const g = out.get(mailbox.id) ?? { mailbox, messages: [] };
       g.messages.push({ id, uid: m.uid, flags: m.flags, messageId: m.messageId });
@@ -353,7 +358,7 @@ export class ImapAccount {
     return [...out.values()];
   }
 
-  private op(kind: PendingOp['kind'], mailbox: MailboxRow, uids: number[], payload: PendingOp['payload']): Omit<PendingOp, 'id' | 'attempts'> {
+  private op(kind: PendingOp['kind'], mailbox: MailboxRow, uids: number[], payload: PendingOp['payload']): NewPendingOp {
     return { accountId: this.d.accountId, kind, mailboxId: mailbox.id, uidValidity: mailbox.uidValidity, uids, payload };
   }
 
@@ -361,8 +366,8 @@ export class ImapAccount {
     const ops = [];
     for (const { mailbox, messages } of this.byMailbox(messageIds)) {
       this.d.cache.transaction(() => {
-        for (const m of messages) this.d.cache.setMessageFlags(m.id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
-        this.d.cache.updateMailboxCounts(mailbox.id);
+        for (const m of messages) this.d.cache.messages.setFlags(m.id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
+        this.d.cache.mailboxes.updateCounts(mailbox.id);
       });
       ops.push(
         this.op(
@@ -463,13 +468,13 @@ export class ImapAccount {
   }
 
   private role(use: SpecialUse): MailboxRow | undefined {
-    return this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === use);
+    return this.d.cache.mailboxes.list(this.d.accountId).find((m) => m.specialUse === use);
   }
 
   private removeFromCache(mailbox: MailboxRow, ids: number[]): void {
     this.d.cache.transaction(() => {
-      this.d.cache.removeMessages(ids);
-      this.d.cache.updateMailboxCounts(mailbox.id);
+      this.d.cache.messages.remove(ids);
+      this.d.cache.mailboxes.updateCounts(mailbox.id);
     });
     for (const id of ids) this.d.bodies.remove(id);
   }
@@ -505,15 +510,19 @@ export class ImapAccount {
     if (mb.specialUse === 'inbox') throw new HearthError('INVALID_ARGUMENT', 'The inbox cannot be renamed', { field: 'name' });
     const newPath = mb.parentPath ? `${mb.parentPath}${mb.delimiter ?? '/'}${newName}` : newName;
     await this.folderOp((c) => c.mailboxRename(mb.path, newPath));
-    // Keep the cached messages (same UIDVALIDITY on a rename): move the rows' paths, not the mail.
-    this.d.cache.renameMailboxTree(this.d.accountId, mb.path, newPath, mb.delimiter ?? '/');
+    // Keep the cached messages (same UIDVALIDITY on a rename): move the rows' paths, not the mail;
+    // actions still queued for the folder follow it.
+    this.d.cache.transaction(() => {
+      this.d.cache.mailboxes.renameTree(this.d.accountId, mb.path, newPath, mb.delimiter ?? '/');
+      this.ops.followRename(this.d.accountId, mb.path, newPath, mb.delimiter ?? '/');
+    });
     await this.refreshFolders();
   }
 
   async deleteFolder(mb: MailboxRow): Promise<void> {
     if (mb.specialUse === 'inbox') throw new HearthError('INVALID_ARGUMENT', 'The inbox cannot be deleted', { field: 'mailboxId' });
     await this.folderOp((c) => c.mailboxDelete(mb.path));
-    this.d.cache.removeMailbox(mb.id);
+    this.d.cache.mailboxes.remove(mb.id);
     await this.refreshFolders();
   }
 
@@ -620,7 +629,7 @@ export class ImapAccount {
     } finally {
       lock.release();
     }
-    const cached = this.d.cache.mailboxUids(mb.id);
+    const cached = this.d.cache.messages.uids(mb.id);
     return uids.map((u) => cached.get(u)?.id).filter((id): id is number => id !== undefined);
   }
 
@@ -641,11 +650,11 @@ export class ImapAccount {
 
   /** The raw message: the offline copy, or fetched from the server and kept. */
   async source(messageId: number): Promise<Buffer> {
-    const msg = this.d.cache.getMessage(messageId);
+    const msg = this.d.cache.messages.get(messageId);
     if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
-    const cached = this.d.cache.isBodyCached(messageId) ? this.d.bodies.read(messageId) : null;
+    const cached = this.d.cache.messages.isBodyCached(messageId) ? this.d.bodies.read(messageId) : null;
     if (cached) return cached;
-    const mb = this.d.cache.getMailbox(msg.mailboxId);
+    const mb = this.d.cache.mailboxes.get(msg.mailboxId);
     if (!mb) throw new HearthError('NOT_FOUND', 'The message’s folder is gone');
     let client: ImapFlow;
     try {
@@ -666,7 +675,7 @@ export class ImapAccount {
     }
     if (!source) throw new HearthError('MESSAGE_GONE');
     this.d.bodies.write(messageId, source);
-    this.d.cache.setBodyCached(messageId, true);
+    this.d.cache.messages.setBodyCached(messageId, true);
     return source;
   }
 

@@ -17,7 +17,10 @@ import { HearthError } from '../../../shared/errors.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
-import type { CacheDb, MailboxRow, MessageInput } from '../cache/cache-db.ts';
+import type { CacheDb } from '../cache/cache-db.ts';
+import type { MailboxRow } from '../cache/mailboxes.ts';
+import type { MessageInput } from '../cache/messages.ts';
+import { Pop3Ledger } from '../cache/pop3-ledger.ts';
 import { MaildirStore, type UserStore } from '../../maildir/maildir-store.ts';
 import type { ImapSettings } from '../imap/connect.ts';
 import { parseMessageBody } from '../imap/imap-account.ts';
@@ -64,6 +67,8 @@ export class Pop3Account {
   private closed = false;
   private readonly d: Pop3AccountDeps;
   private readonly opts: Pop3Options;
+  /** Which server messages were downloaded (by UIDL). */
+  private readonly ledger: Pop3Ledger;
   readonly lastSyncMode = new Map<string, string>();
   /** Local store work started by actions (they return at once; the cache already shows them). */
   private readonly localWork = new Set<Promise<unknown>>();
@@ -72,6 +77,7 @@ export class Pop3Account {
   constructor(deps: Pop3AccountDeps) {
     this.d = deps;
     this.opts = { ...defaultPop3Options, ...deps.options };
+    this.ledger = new Pop3Ledger(deps.cache, deps.accountId);
     this.store = new MaildirStore({ root: path.join(deps.dataDir, 'local', deps.accountId), hostname: 'hearth.local', log: deps.log });
   }
 
@@ -94,7 +100,7 @@ export class Pop3Account {
 
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
     const err = error ? { code: error.code, message: error.message } : undefined;
-    this.d.cache.setAccountState(this.d.accountId, state, err);
+    this.d.cache.accounts.setState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
   }
 
@@ -107,7 +113,7 @@ export class Pop3Account {
     const listed = await u.listMailboxes();
     for (const mb of listed) {
       const use = FOLDERS.find(([n]) => n === mb.name)?.[1] ?? null;
-      this.d.cache.upsertMailbox({
+      this.d.cache.mailboxes.upsert({
         accountId: this.d.accountId,
         path: mb.name,
         name: mb.name === 'INBOX' ? 'Inbox' : (mb.name.split('/').pop() ?? mb.name),
@@ -120,29 +126,29 @@ export class Pop3Account {
       });
     }
     const names = new Set(listed.map((m) => m.name));
-    for (const row of this.d.cache.listMailboxes(this.d.accountId)) {
-      if (!names.has(row.path)) this.d.cache.removeMailbox(row.id);
+    for (const row of this.d.cache.mailboxes.list(this.d.accountId)) {
+      if (!names.has(row.path)) this.d.cache.mailboxes.remove(row.id);
       else byPath.set(row.path, row);
     }
     for (const [name, row] of byPath) {
       const handle = await u.openMailbox(name);
       const metas = await handle.listMessages();
-      const cached = this.d.cache.mailboxUids(row.id);
+      const cached = this.d.cache.messages.uids(row.id);
       const onDisk = new Set(metas.map((m) => m.uid));
       const gone = [...cached].filter(([uid]) => !onDisk.has(uid)).map(([, v]) => v.id);
-      if (gone.length) this.d.cache.removeMessages(gone);
+      if (gone.length) this.d.cache.messages.remove(gone);
       const added: MessageInput[] = [];
       for (const m of metas) {
         const c = cached.get(m.uid);
         const flags = [...m.flags].sort();
         if (c) {
-          if (c.flags.join(' ') !== flags.join(' ')) this.d.cache.setMessageFlags(c.id, flags);
+          if (c.flags.join(' ') !== flags.join(' ')) this.d.cache.messages.setFlags(c.id, flags);
           continue;
         }
         added.push(this.summarise(row.id, m.uid, flags, m.size, m.internalDate, await handle.readMessageBuffer(m.uid)));
       }
-      if (added.length) this.d.cache.upsertMessages(added);
-      this.d.cache.updateMailboxCounts(row.id);
+      if (added.length) this.d.cache.messages.upsert(added);
+      this.d.cache.mailboxes.updateCounts(row.id);
     }
     return byPath;
   }
@@ -211,7 +217,7 @@ export class Pop3Account {
         uidls = null;
       }
       const list = await client.list();
-      const seen = cache.pop3Seen(accountId);
+      const seen = this.ledger.seen();
       const inbox = await (await this.user()).openMailbox('INBOX');
       const wanted = uidls ? uidls.filter((u) => !seen.has(u.uid)) : list.map((l) => ({ msg: l.msg, uid: '' }));
       if (!uidls) {
@@ -238,8 +244,8 @@ export class Pop3Account {
         // Parsed before the transaction, which then holds the database only for the writes.
         const entries = inboxRow ? items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)) : [];
         cache.transaction(() => {
-          for (const it of items) if (it.w.uid) cache.recordPop3(accountId, it.w.uid, at, it.localUid);
-          cache.upsertMessages(entries);
+          for (const it of items) if (it.w.uid) this.ledger.record(it.w.uid, at, it.localUid);
+          cache.messages.upsert(entries);
         });
         for (const it of items) downloaded.push(it.w.msg);
         this.d.testHooks?.afterRecord?.();
@@ -295,7 +301,7 @@ export class Pop3Account {
       const toDelete = new Set<number>();
       if (!uidls || !this.opts.leaveOnServer) for (const m of downloaded) toDelete.add(m);
       if (uidls) {
-        const fresh = cache.pop3Seen(accountId);
+        const fresh = this.ledger.seen();
         const cutoff = this.opts.deleteAfterDays === null ? null : this.now() - this.opts.deleteAfterDays * 86_400_000;
         for (const u of uidls) {
           const rec = fresh.get(u.uid);
@@ -310,10 +316,7 @@ export class Pop3Account {
       if (uidls) {
         // Forget what the server no longer has (deleted here or by another client).
         const remaining = new Set(uidls.filter((u) => !toDelete.has(u.msg)).map((u) => u.uid));
-        cache.forgetPop3(
-          accountId,
-          [...cache.pop3Seen(accountId).keys()].filter((k) => !remaining.has(k)),
-        );
+        this.ledger.forget([...this.ledger.seen().keys()].filter((k) => !remaining.has(k)));
       }
       void folders;
       await this.mirror();
@@ -330,15 +333,15 @@ export class Pop3Account {
   /** Records downloads whose UIDL record a crash cut off (the message is stored, carrying its UIDL). */
   private async healCrashWindow(): Promise<void> {
     const inbox = await (await this.user()).openMailbox('INBOX');
-    const after = this.d.cache.maxPop3LocalUid(this.d.accountId);
-    const seen = this.d.cache.pop3Seen(this.d.accountId);
+    const after = this.ledger.maxLocalUid();
+    const seen = this.ledger.seen();
     for (const m of await inbox.listMessages()) {
       if (m.uid <= after) continue;
       const head = (await inbox.readMessageBuffer(m.uid)).subarray(0, 2048).toString('latin1');
       const match = new RegExp(`^${UIDL_HEADER}: (\\S+)\\r?\\n`).exec(head);
       if (match && !match[1]!.startsWith('no-uidl-') && !seen.has(match[1]!)) {
         this.d.log.info('pop3: recorded a download a crash interrupted', { accountId: this.d.accountId });
-        this.d.cache.recordPop3(this.d.accountId, match[1]!, this.now(), m.uid);
+        this.ledger.record(match[1]!, this.now(), m.uid);
       }
     }
   }
@@ -349,9 +352,9 @@ export class Pop3Account {
   private locate(messageIds: number[]): Map<string, { row: MailboxRow; items: { id: number; uid: number }[] }> {
     const out = new Map<string, { row: MailboxRow; items: { id: number; uid: number }[] }>();
     for (const id of messageIds) {
-      const m = this.d.cache.getMessage(id);
+      const m = this.d.cache.messages.get(id);
       if (!m) continue;
-      const row = this.d.cache.getMailbox(m.mailboxId);
+      const row = this.d.cache.mailboxes.get(m.mailboxId);
       if (!row) continue;
       const g = out.get(row.path) ?? { row, items: [] };
       g.items.push({ id, uid: m.uid });
@@ -361,9 +364,9 @@ export class Pop3Account {
   }
 
   async source(messageId: number): Promise<Buffer> {
-    const m = this.d.cache.getMessage(messageId);
+    const m = this.d.cache.messages.get(messageId);
     if (!m) throw new HearthError('NOT_FOUND', 'No such message');
-    const row = this.d.cache.getMailbox(m.mailboxId);
+    const row = this.d.cache.mailboxes.get(m.mailboxId);
     if (!row) throw new HearthError('NOT_FOUND', 'The message’s folder is gone');
     const raw = await (await (await this.user()).openMailbox(row.path)).readMessageBuffer(m.uid);
     // The trace header is ours, not the sender's: readers see the message as it arrived.
@@ -420,14 +423,14 @@ export class Pop3Account {
     });
     // Show it at once; the store follows within milliseconds.
     for (const id of messageIds) {
-      const m = this.d.cache.getMessage(id);
-      if (m) this.d.cache.setMessageFlags(id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
+      const m = this.d.cache.messages.get(id);
+      if (m) this.d.cache.messages.setFlags(id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
     }
   }
 
   move(messageIds: number[], target: MailboxRow): void {
     const groups = this.locate(messageIds);
-    this.d.cache.removeMessages(messageIds);
+    this.d.cache.messages.remove(messageIds);
     this.background('move', async () => {
       const u = await this.user();
       for (const [p, g] of groups) {
@@ -463,8 +466,8 @@ export class Pop3Account {
     const groups = this.locate(messageIds);
     // Remember which server messages these were, so the next check can delete them there.
     const inbox = groups.get('INBOX');
-    if (inbox && this.opts.deleteWhenDeletedHere) for (const i of inbox.items) this.d.cache.requestPop3Delete(this.d.accountId, i.uid);
-    this.d.cache.removeMessages(messageIds);
+    if (inbox && this.opts.deleteWhenDeletedHere) for (const i of inbox.items) this.ledger.requestDelete(i.uid);
+    this.d.cache.messages.remove(messageIds);
     this.background('delete', async () => {
       const u = await this.user();
       for (const [p, g] of groups) {
@@ -486,7 +489,7 @@ export class Pop3Account {
   /** Deletes for good (no Trash): the message now lives in another account. */
   removeForGood(messageIds: number[]): void {
     const groups = this.locate(messageIds);
-    this.d.cache.removeMessages(messageIds);
+    this.d.cache.messages.remove(messageIds);
     this.background('remove', async () => {
       const u = await this.user();
       for (const [p, g] of groups) await (await u.openMailbox(p)).remove(g.items.map((i) => i.uid));
@@ -512,7 +515,7 @@ export class Pop3Account {
     if (mb.specialUse) throw new HearthError('INVALID_ARGUMENT', 'Special folders keep their names', { field: 'name' });
     const to = mb.parentPath ? `${mb.parentPath}/${newName}` : newName;
     await (await this.user()).renameMailbox(mb.path, to);
-    this.d.cache.renameMailboxTree(this.d.accountId, mb.path, to, '/');
+    this.d.cache.mailboxes.renameTree(this.d.accountId, mb.path, to, '/');
     await this.mirror();
   }
 
@@ -532,11 +535,11 @@ export class Pop3Account {
   }
 
   async foundInSent(messageId: string): Promise<boolean | null> {
-    const sent = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'sent');
+    const sent = this.d.cache.mailboxes.list(this.d.accountId).find((m) => m.specialUse === 'sent');
     if (!sent) return null;
     return (
-      this.d.cache.searchMessages({ mailboxId: sent.id, query: messageId, limit: 1 }).length > 0 ||
-      this.d.cache.pageMessages(sent.id, 0, 5000).messages.some((m) => m.messageId === messageId)
+      this.d.cache.messages.search({ mailboxId: sent.id, query: messageId, limit: 1 }).length > 0 ||
+      this.d.cache.messages.page(sent.id, 0, 5000).messages.some((m) => m.messageId === messageId)
     );
   }
 
@@ -547,10 +550,10 @@ export class Pop3Account {
   }
 
   async deleteDraftFromServer(messageId: string): Promise<void> {
-    const drafts = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'drafts');
+    const drafts = this.d.cache.mailboxes.list(this.d.accountId).find((m) => m.specialUse === 'drafts');
     if (!drafts) return;
-    const uids = this.d.cache
-      .pageMessages(drafts.id, 0, 5000)
+    const uids = this.d.cache.messages
+      .page(drafts.id, 0, 5000)
       .messages.filter((m) => m.messageId === messageId)
       .map((m) => m.uid);
     if (uids.length) await (await (await this.user()).openMailbox('Drafts')).remove(uids);

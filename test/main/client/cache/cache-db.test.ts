@@ -1,46 +1,23 @@
 // The journal core: every committed change that moves the journal is reported by the cache
 // itself, once per turn of the event loop, so no writer has to remember to wake the renderer.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { CacheDb, type JournalPosition } from '../../../../src/main/client/cache/cache-db.ts';
+import type { CacheDb, JournalPosition } from '../../../../src/main/client/cache/cache-db.ts';
+import { Contacts } from '../../../../src/main/client/cache/contacts.ts';
+import { Pop3Ledger } from '../../../../src/main/client/cache/pop3-ledger.ts';
+import { seedAccount, seedFolder, tempCacheDb } from '../../../support/cache-db.ts';
 
 const open: CacheDb[] = [];
 
 function cacheWithListener(): { cache: CacheDb; heard: JournalPosition[] } {
-  const cache = new CacheDb(mkdtempSync(path.join(os.tmpdir(), 'hearth-journal-')));
+  const cache = tempCacheDb();
   open.push(cache);
   const heard: JournalPosition[] = [];
   cache.onJournalAdvanced((at) => heard.push(at));
   return { cache, heard };
 }
 
-function addAccount(cache: CacheDb, id = 'acc'): void {
-  cache.insertAccount({
-    id,
-    name: 'A',
-    email: 'a@x.test',
-    config: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u', auth: 'password' },
-    outgoing: null,
-    sealedPassword: 'x',
-    sealedSmtpPassword: null,
-  });
-}
-
-function addInbox(cache: CacheDb) {
-  return cache.upsertMailbox({
-    accountId: 'acc',
-    path: 'INBOX',
-    name: 'Inbox',
-    delimiter: '/',
-    parentPath: null,
-    specialUse: 'inbox',
-    subscribed: true,
-    total: 0,
-    unseen: 0,
-  });
-}
+const addAccount = (cache: CacheDb) => seedAccount(cache, 'acc');
+const addInbox = (cache: CacheDb) => seedFolder(cache, 'acc', 'INBOX', 'inbox');
 
 const nextTurn = () => new Promise((r) => setImmediate(r));
 
@@ -62,15 +39,15 @@ describe('CacheDb journal notices', () => {
     const { cache, heard } = cacheWithListener();
     addAccount(cache);
     const inbox = addInbox(cache);
-    cache.setAccountState('acc', 'online');
+    cache.accounts.setState('acc', 'online');
     // Nested transactions are part of the outer one.
     cache.transaction(() => {
-      cache.setAccountState('acc', 'syncing');
-      cache.updateMailboxCounts(inbox.id);
+      cache.accounts.setState('acc', 'syncing');
+      cache.mailboxes.updateCounts(inbox.id);
     });
     await nextTurn();
     expect(heard).toEqual([{ epoch: cache.epoch, lastSeq: cache.lastSeq() }]);
-    cache.setAccountState('acc', 'offline');
+    cache.accounts.setState('acc', 'offline');
     await nextTurn();
     expect(heard).toHaveLength(2);
     expect(heard[1]!.lastSeq).toBe(cache.lastSeq());
@@ -84,12 +61,12 @@ describe('CacheDb journal notices', () => {
     heard.length = 0;
     const before = cache.lastSeq();
     // Not user-visible: sync points, download records, contacts.
-    cache.setMailboxSyncState(inbox.id, { uidValidity: 1, uidNext: 2, highestModseq: null });
-    cache.recordPop3('acc', 'uidl-1', Date.now(), 1);
-    cache.observeContacts([{ name: 'Ann', address: 'ann@x.test' }], 1, Date.now());
+    cache.mailboxes.setSyncState(inbox.id, { uidValidity: 1, uidNext: 2, highestModseq: null });
+    new Pop3Ledger(cache, 'acc').record('uidl-1', Date.now(), 1);
+    new Contacts(cache).observe([{ name: 'Ann', address: 'ann@x.test' }], 1, Date.now());
     expect(() =>
       cache.transaction(() => {
-        cache.setAccountState('acc', 'online');
+        cache.accounts.setState('acc', 'online');
         throw new Error('abandoned');
       }),
     ).toThrow('abandoned');
@@ -114,7 +91,7 @@ describe('CacheDb journal notices', () => {
     addAccount(cache);
     await nextTurn();
     off();
-    cache.setAccountState('acc', 'online');
+    cache.accounts.setState('acc', 'online');
     await nextTurn();
     expect(heard).toHaveLength(2);
     expect(second).toHaveLength(1);

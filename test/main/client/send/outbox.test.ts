@@ -162,7 +162,7 @@ describe('sending', () => {
     );
     expect(s.outbox.list()).toEqual([]);
     // Recipients become suggestions.
-    expect(s.cache.suggestContacts('jür', 5)).toEqual([{ name: 'Jürgen Groß', address: `${you.user}@example.test` }]);
+    expect(s.contacts.suggest('jür', 5)).toEqual([{ name: 'Jürgen Groß', address: `${you.user}@example.test` }]);
   });
 
   it('sends to an internationalised address with SMTPUTF8', async () => {
