@@ -5,18 +5,15 @@ import type { Account, AccountInput, QueueItem, ServerStatus } from '../../share
 import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
 import { EventBus } from '../api/event-bus.ts';
-import { connectImap, type ImapSettings } from './imap/connect.ts';
+import { checkImapLogin } from './imap/connect.ts';
 import { BodyStore } from './imap/body-store.ts';
 import type { MailboxRow } from './cache/mailboxes.ts';
 import type { AccountChange } from './cache/accounts.ts';
 import { Contacts } from './cache/contacts.ts';
 import { ImapAccount } from './imap/imap-account.ts';
+import type { IncomingSettings, MailAccount } from './mail-account.ts';
 import { Pop3Account } from './pop3/pop3-account.ts';
-import { Pop3Client } from './pop3/client.ts';
-import { assertPlaintextAllowed } from '../base/net.ts';
-
-/** An account the services drive: IMAP (mail on the server) or POP3 (mail in the local store). */
-export type MailAccount = ImapAccount | Pop3Account;
+import { checkPop3Login } from './pop3/connect.ts';
 import type { Logger } from '../base/log.ts';
 import { CacheDb } from './cache/cache-db.ts';
 import { Outbox, type OutboxAccount } from './send/outbox.ts';
@@ -135,47 +132,49 @@ export class HearthServices {
     for (const a of this.cache.accounts.list()) if (!this.accounts.has(a.id)) this.startAccount(a.id);
   }
 
-  private settingsOf(accountId: string): ImapSettings {
+  private settingsOf(accountId: string): IncomingSettings {
     const stored = this.cache.accounts.stored(accountId);
     if (!stored) throw new HearthError('NOT_FOUND', 'No such account');
     return { ...stored.config, password: this.opts.secrets.open(stored.sealedPassword) };
   }
 
+  /** Opens the account's live object and syncs it now and then on its schedule. */
   private startAccount(accountId: string): void {
     const stored = this.cache.accounts.stored(accountId);
-    if (stored?.config.protocol === 'pop3') {
-      const pop3 = new Pop3Account({
+    const pop3 = stored?.config.protocol === 'pop3' ? stored : null;
+    let account: MailAccount;
+    let everyMs: number;
+    if (pop3) {
+      account = new Pop3Account({
         accountId,
-        email: stored.email,
+        email: pop3.email,
         settings: this.settingsOf(accountId),
         dataDir: this.opts.dataDir,
         cache: this.cache,
         events: this.events,
         log: this.opts.log.child({ accountId }),
-        ...(stored.config.pop3 ? { options: stored.config.pop3 } : {}),
+        ...(pop3.config.pop3 ? { options: pop3.config.pop3 } : {}),
       });
-      this.accounts.set(accountId, pop3);
-      const check = () => pop3.sync().catch(() => {}); // failures are reported through account.state
-      void check();
-      this.timers.set(accountId, setInterval(check, (stored.config.pop3?.checkEveryMinutes ?? 10) * 60_000).unref());
-      return;
+      everyMs = (pop3.config.pop3?.checkEveryMinutes ?? 10) * 60_000;
+    } else {
+      account = new ImapAccount({
+        accountId,
+        settings: this.settingsOf(accountId),
+        cache: this.cache,
+        bodies: this.bodies,
+        events: this.events,
+        log: this.opts.log.child({ accountId }),
+        ...(this.opts.idle === false ? { idle: false } : {}),
+        ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
+        ...(this.opts.qresync === false ? { qresync: false } : {}),
+        ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
+      });
+      everyMs = this.opts.pollIntervalMs ?? 120_000;
     }
-    const account = new ImapAccount({
-      accountId,
-      settings: this.settingsOf(accountId),
-      cache: this.cache,
-      bodies: this.bodies,
-      events: this.events,
-      log: this.opts.log.child({ accountId }),
-      ...(this.opts.idle === false ? { idle: false } : {}),
-      ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
-      ...(this.opts.qresync === false ? { qresync: false } : {}),
-      ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
-    });
     this.accounts.set(accountId, account);
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state
     void run();
-    this.timers.set(accountId, setInterval(run, this.opts.pollIntervalMs ?? 120_000).unref());
+    this.timers.set(accountId, setInterval(run, everyMs).unref());
   }
 
   private serverQueue(): NonNullable<HearthServicesOptions['serverQueue']> {
@@ -192,25 +191,7 @@ export class HearthServices {
 
   async addAccount(input: AccountInput): Promise<Account> {
     // Like Thunderbird: an account is saved only after its server accepted the login.
-    if (input.incoming.protocol === 'pop3') {
-      const i = input.incoming;
-      assertPlaintextAllowed(i.host, i.tls);
-      const client = await Pop3Client.connect({
-        host: i.host,
-        port: i.port,
-        security: i.tls === 'plain' ? 'none' : i.tls,
-        ...(i.caCert ? { ca: i.caCert } : {}),
-      });
-      try {
-        await client.login(i.user, i.password);
-        await client.quit();
-      } finally {
-        client.close();
-      }
-    } else {
-      const probe = await connectImap(input.incoming);
-      await probe.logout().catch(() => probe.close());
-    }
+    await (input.incoming.protocol === 'pop3' ? checkPop3Login(input.incoming) : checkImapLogin(input.incoming));
     return this.addAccountUnchecked(input);
   }
 

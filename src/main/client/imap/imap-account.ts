@@ -17,7 +17,8 @@ import type { CacheDb } from '../cache/cache-db.ts';
 import type { MailboxRow } from '../cache/mailboxes.ts';
 import { PendingOps, type NewPendingOp, type PendingOp } from '../cache/pending-ops.ts';
 import type { BodyStore } from './body-store.ts';
-import { connectImap, type ImapSettings } from './connect.ts';
+import { connectImap } from './connect.ts';
+import type { AttachmentContent, IncomingSettings, MailAccount } from '../mail-account.ts';
 import { fetchBodies, syncFolder, type FolderSyncContext, type SyncMode } from './folder-sync.ts';
 import { replayOps } from './op-replay.ts';
 
@@ -39,7 +40,7 @@ type Role = 'sync' | 'user' | 'idle';
 
 export interface ImapAccountDeps {
   accountId: string;
-  settings: ImapSettings;
+  settings: IncomingSettings;
   cache: CacheDb;
   bodies: BodyStore;
   events: EventBus;
@@ -55,7 +56,7 @@ export interface ImapAccountDeps {
   now?: () => number;
 }
 
-export class ImapAccount {
+export class ImapAccount implements MailAccount {
   private readonly conns = new Map<Role, ImapFlow>();
   private readonly connecting = new Map<Role, Promise<ImapFlow>>();
   private chain: Promise<unknown> = Promise.resolve();
@@ -641,7 +642,7 @@ export class ImapAccount {
   }
 
   /** One attachment's content, fetched on demand (it is part of the message's offline copy once read). */
-  async attachment(messageId: number, partId: string): Promise<{ filename: string | null; contentType: string; content: Buffer }> {
+  async attachment(messageId: number, partId: string): Promise<AttachmentContent> {
     const parsed = await simpleParser(await this.source(messageId), { skipImageLinks: true, skipTextLinks: true });
     const found = parsed.attachments.find((a, i) => (a.partId ?? String(i + 1)) === partId);
     if (!found) throw new HearthError('NOT_FOUND', 'No such attachment in this message', { field: 'partId' });

@@ -22,9 +22,10 @@ import type { MailboxRow } from '../cache/mailboxes.ts';
 import type { MessageInput } from '../cache/messages.ts';
 import { Pop3Ledger } from '../cache/pop3-ledger.ts';
 import { MaildirStore, type UserStore } from '../../maildir/maildir-store.ts';
-import type { ImapSettings } from '../imap/connect.ts';
 import { parseMessageBody } from '../imap/imap-account.ts';
+import type { AttachmentContent, IncomingSettings, MailAccount } from '../mail-account.ts';
 import { Pop3Client, type Pop3UidlEntry } from './client.ts';
+import { pop3ClientOptions } from './connect.ts';
 
 export interface Pop3Options {
   /** Keep messages on the server after downloading them (default true). */
@@ -40,7 +41,7 @@ export const defaultPop3Options: Pop3Options = { leaveOnServer: true, deleteAfte
 export interface Pop3AccountDeps {
   accountId: string;
   email: string;
-  settings: ImapSettings;
+  settings: IncomingSettings;
   dataDir: string;
   cache: CacheDb;
   events: EventBus;
@@ -60,7 +61,7 @@ const FOLDERS: [string, SpecialUse][] = [
   ['Junk', 'junk'],
 ];
 
-export class Pop3Account {
+export class Pop3Account implements MailAccount {
   private readonly store: MaildirStore;
   private userStore: Promise<UserStore> | null = null;
   private syncing: Promise<void> | null = null;
@@ -200,13 +201,7 @@ export class Pop3Account {
     events.emit('sync.progress', { accountId, phase: 'connecting', mailbox: null, done: 0, total: 0 });
     let client: Pop3Client | null = null;
     try {
-      client = await Pop3Client.connect({
-        host: settings.host,
-        port: settings.port,
-        security: settings.tls === 'plain' ? 'none' : settings.tls,
-        ...(settings.caCert ? { ca: settings.caCert } : {}),
-        log: this.d.log,
-      });
+      client = await Pop3Client.connect(pop3ClientOptions(settings, this.d.log));
       await client.login(settings.user, settings.password);
       this.setState('syncing');
       let uidls: Pop3UidlEntry[] | null;
@@ -377,7 +372,7 @@ export class Pop3Account {
     return parseMessageBody(messageId, await this.source(messageId));
   }
 
-  async attachment(messageId: number, partId: string): Promise<{ filename: string | null; contentType: string; content: Buffer }> {
+  async attachment(messageId: number, partId: string): Promise<AttachmentContent> {
     const parsed = await simpleParser(await this.source(messageId));
     const found = parsed.attachments.find((a, i) => (a.partId ?? String(i + 1)) === partId);
     if (!found) throw new HearthError('NOT_FOUND', 'No such attachment in this message', { field: 'partId' });
