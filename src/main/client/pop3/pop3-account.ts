@@ -16,7 +16,6 @@ import type { MessageBody, SpecialUse } from '../../../shared/api.ts';
 import { HearthError } from '../../../shared/errors.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
-import { syncLimits } from '../../base/limits.ts';
 import type { CacheDb } from '../cache/cache-db.ts';
 import type { MailboxRow } from '../cache/mailboxes.ts';
 import type { MessageInput } from '../cache/messages.ts';
@@ -24,19 +23,10 @@ import { Pop3Ledger } from '../cache/pop3-ledger.ts';
 import { MaildirStore, type UserStore } from '../../maildir/maildir-store.ts';
 import { parseMessageBody } from '../imap/imap-account.ts';
 import type { AttachmentContent, IncomingSettings, MailAccount } from '../mail-account.ts';
-import { Pop3Client, type Pop3UidlEntry } from './client.ts';
+import { Pop3Client, type Pop3ListEntry, type Pop3UidlEntry } from './client.ts';
 import { pop3ClientOptions } from './connect.ts';
-
-export interface Pop3Options {
-  /** Keep messages on the server after downloading them (default true). */
-  leaveOnServer: boolean;
-  /** With leaveOnServer: delete them from the server this many days after download (null: never). */
-  deleteAfterDays: number | null;
-  /** Delete from the server when the message is deleted here for good (default true). */
-  deleteWhenDeletedHere: boolean;
-}
-
-export const defaultPop3Options: Pop3Options = { leaveOnServer: true, deleteAfterDays: null, deleteWhenDeletedHere: true };
+import { downloadMessages, UIDL_HEADER, type StoredDownload, type WantedMessage } from './download.ts';
+import { defaultPop3Options, goneFromServer, serverDeletions, type Pop3Options } from './server-deletions.ts';
 
 export interface Pop3AccountDeps {
   accountId: string;
@@ -52,7 +42,6 @@ export interface Pop3AccountDeps {
   testHooks?: { afterStore?(): void; afterRecord?(): void };
 }
 
-const UIDL_HEADER = 'X-Hearth-POP3-UIDL';
 const FOLDERS: [string, SpecialUse][] = [
   ['INBOX', 'inbox'],
   ['Sent', 'sent'],
@@ -193,8 +182,13 @@ export class Pop3Account implements MailAccount {
 
   async bodiesDone(): Promise<void> {}
 
+  /**
+   * One check, in phases: heal a crash's cut-off records, mirror the store, connect; list the
+   * server's messages, diff them against the ledger, download (store, then record per turn);
+   * delete on the server what the rules say, QUIT, forget what the server no longer has; mirror.
+   */
   private async runSync(): Promise<void> {
-    const { accountId, events, cache, settings } = this.d;
+    const { accountId, events, settings } = this.d;
     await this.healCrashWindow();
     const folders = await this.mirror();
     this.setState('connecting');
@@ -204,116 +198,15 @@ export class Pop3Account implements MailAccount {
       client = await Pop3Client.connect(pop3ClientOptions(settings, this.d.log));
       await client.login(settings.user, settings.password);
       this.setState('syncing');
-      let uidls: Pop3UidlEntry[] | null;
-      try {
-        uidls = await client.uidl();
-      } catch (e) {
-        if ((e as HearthError).code === 'AUTH_FAILED') throw e;
-        uidls = null;
-      }
-      const list = await client.list();
-      const seen = this.ledger.seen();
-      const inbox = await (await this.user()).openMailbox('INBOX');
-      const wanted = uidls ? uidls.filter((u) => !seen.has(u.uid)) : list.map((l) => ({ msg: l.msg, uid: '' }));
-      if (!uidls) {
-        this.d.events.emit('notice', {
-          level: 'warning',
-          accountId,
-          message: 'This POP3 server cannot identify messages (no UIDL), so Hearth downloads each message and then deletes it from the server.',
-        });
-      }
-      let done = 0;
-      events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
-      const downloaded: number[] = [];
-      const inboxRow = folders.get('INBOX');
-      // A few RETRs in flight (the client pipelines them). Each message is stored (fsync) on its own;
-      // the messages stored in one turn of the event loop are then recorded and listed in one cache
-      // transaction, so a failure or a kill loses at most the ones not yet stored.
-      let batch: Array<{ w: { msg: number; uid: string }; localUid: number; raw: Buffer; size: number }> = [];
-      let batchRecorded: Promise<void> | null = null;
-      const recordBatch = () => {
-        const items = batch;
-        batch = [];
-        batchRecorded = null;
-        const at = this.now();
-        // Parsed before the transaction, which then holds the database only for the writes.
-        const entries = inboxRow ? items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)) : [];
-        cache.transaction(() => {
-          for (const it of items) if (it.w.uid) this.ledger.record(it.w.uid, at, it.localUid);
-          cache.messages.upsert(entries);
-        });
-        for (const it of items) downloaded.push(it.w.msg);
-        this.d.testHooks?.afterRecord?.();
-        const before = done;
-        done += items.length;
-        if (Math.floor(before / 50) !== Math.floor(done / 50) || done === wanted.length)
-          events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
-      };
-      const record = (item: (typeof batch)[number]): Promise<void> => {
-        batch.push(item);
-        batchRecorded ??= new Promise<void>((resolve, reject) =>
-          setImmediate(() => {
-            try {
-              recordBatch();
-              resolve();
-            } catch (e) {
-              reject(e as Error);
-            }
-          }),
-        );
-        return batchRecorded;
-      };
-      // Downloads in flight are held in memory until stored: bound them by bytes too (LIST sizes),
-      // so a run of big messages does not take pop3Parallel times the largest one.
-      const sizes = new Map(list.map((l) => [l.msg, l.size]));
-      let bytesInFlight = 0;
-      let budgetFreed: Array<() => void> = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < wanted.length && !this.closed) {
-          const w = wanted[next++]!;
-          const size = sizes.get(w.msg) ?? 0;
-          while (bytesInFlight > 0 && bytesInFlight + size > syncLimits.pop3BytesInFlight) await new Promise<void>((r) => budgetFreed.push(r));
-          bytesInFlight += size;
-          try {
-            const raw = await client!.retrBuffer(w.msg);
-            // The trace header makes the local copy say which server message it is (crash healing).
-            const stamped = Buffer.concat([Buffer.from(`${UIDL_HEADER}: ${w.uid || `no-uidl-${this.now()}-${w.msg}`}\r\n`), raw]);
-            const r = await inbox.append(stamped, {});
-            this.d.testHooks?.afterStore?.();
-            await record({ w, localUid: r.uid, raw, size: stamped.length });
-          } finally {
-            bytesInFlight -= size;
-            const wake = budgetFreed;
-            budgetFreed = [];
-            for (const go of wake) go();
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(syncLimits.pop3Parallel, wanted.length) }, worker));
+      const { uidls, list } = await this.listServer(client);
+      const wanted = this.notDownloadedYet(uidls, list);
+      const downloaded = await this.download(client, wanted, list, folders.get('INBOX'));
       if (this.closed) return;
-      // Deletions on the server: POP3 applies them at QUIT.
-      const toDelete = new Set<number>();
-      if (!uidls || !this.opts.leaveOnServer) for (const m of downloaded) toDelete.add(m);
-      if (uidls) {
-        const fresh = this.ledger.seen();
-        const cutoff = this.opts.deleteAfterDays === null ? null : this.now() - this.opts.deleteAfterDays * 86_400_000;
-        for (const u of uidls) {
-          const rec = fresh.get(u.uid);
-          if (!rec) continue;
-          if (!this.opts.leaveOnServer || (cutoff !== null && rec.seenAt <= cutoff) || (this.opts.deleteWhenDeletedHere && rec.deleteRequested))
-            toDelete.add(u.msg);
-        }
-      }
-      for (const msg of toDelete) await client.dele(msg);
+      const deleted = serverDeletions({ uidls, downloaded, ledger: this.ledger.seen(), options: this.opts, now: this.now() });
+      for (const msg of deleted) await client.dele(msg);
       await client.quit();
       client = null;
-      if (uidls) {
-        // Forget what the server no longer has (deleted here or by another client).
-        const remaining = new Set(uidls.filter((u) => !toDelete.has(u.msg)).map((u) => u.uid));
-        this.ledger.forget([...this.ledger.seen().keys()].filter((k) => !remaining.has(k)));
-      }
-      void folders;
+      if (uidls) this.ledger.forget(goneFromServer(uidls, deleted, this.ledger.seen().keys()));
       await this.mirror();
       events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: wanted.length, total: wanted.length });
       this.setState('online');
@@ -323,6 +216,67 @@ export class Pop3Account implements MailAccount {
       if (!this.closed) this.setState(err.code === 'AUTH_FAILED' || err.code === 'CERT_UNTRUSTED' ? 'error' : 'offline', err);
       throw err;
     }
+  }
+
+  /** List: the server's UIDLs (null when it has no UIDL command) and message sizes. */
+  private async listServer(client: Pop3Client): Promise<{ uidls: Pop3UidlEntry[] | null; list: Pop3ListEntry[] }> {
+    let uidls: Pop3UidlEntry[] | null;
+    try {
+      uidls = await client.uidl();
+    } catch (e) {
+      if ((e as HearthError).code === 'AUTH_FAILED') throw e;
+      uidls = null;
+    }
+    return { uidls, list: await client.list() };
+  }
+
+  /** Diff against the ledger: the messages not downloaded yet; without UIDL all of them (and the user is told why). */
+  private notDownloadedYet(uidls: Pop3UidlEntry[] | null, list: Pop3ListEntry[]): WantedMessage[] {
+    if (uidls) {
+      const seen = this.ledger.seen();
+      return uidls.filter((u) => !seen.has(u.uid));
+    }
+    this.d.events.emit('notice', {
+      level: 'warning',
+      accountId: this.d.accountId,
+      message: 'This POP3 server cannot identify messages (no UIDL), so Hearth downloads each message and then deletes it from the server.',
+    });
+    return list.map((l) => ({ msg: l.msg, uid: '' }));
+  }
+
+  /** Download and record: stores each wanted message, records each turn's worth; returns the message numbers recorded. */
+  private async download(client: Pop3Client, wanted: WantedMessage[], list: Pop3ListEntry[], inboxRow: MailboxRow | undefined): Promise<number[]> {
+    const { accountId, events } = this.d;
+    const progress = { done: 0, total: wanted.length, downloaded: [] as number[] };
+    events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done: 0, total: wanted.length });
+    await downloadMessages(wanted, {
+      client,
+      inbox: await (await this.user()).openMailbox('INBOX'),
+      sizes: new Map(list.map((l) => [l.msg, l.size])),
+      record: (items) => this.record(items, inboxRow, progress),
+      stopped: () => this.closed,
+      now: () => this.now(),
+      afterStore: () => this.d.testHooks?.afterStore?.(),
+    });
+    return progress.downloaded;
+  }
+
+  /** Record: one turn's stored messages go into the ledger and the cache in one transaction. */
+  private record(items: StoredDownload[], inboxRow: MailboxRow | undefined, progress: { done: number; total: number; downloaded: number[] }): void {
+    const { accountId, cache, events } = this.d;
+    const at = this.now();
+    // Parsed before the transaction, which then holds the database only for the writes.
+    const entries = inboxRow ? items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)) : [];
+    cache.transaction(() => {
+      for (const it of items) if (it.w.uid) this.ledger.record(it.w.uid, at, it.localUid);
+      cache.messages.upsert(entries);
+    });
+    for (const it of items) progress.downloaded.push(it.w.msg);
+    this.d.testHooks?.afterRecord?.();
+    const before = progress.done;
+    progress.done += items.length;
+    if (Math.floor(before / 50) !== Math.floor(progress.done / 50) || progress.done === progress.total)
+      events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done: progress.done, total: progress.total });
   }
 
   /** Records downloads whose UIDL record a crash cut off (the message is stored, carrying its UIDL). */
