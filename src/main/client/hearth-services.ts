@@ -16,6 +16,7 @@ import { Pop3Account } from './pop3/pop3-account.ts';
 import { checkPop3Login } from './pop3/connect.ts';
 import type { Logger } from '../base/log.ts';
 import { CacheDb } from './cache/cache-db.ts';
+import { Drafts } from './send/drafts.ts';
 import { Outbox, type OutboxAccount } from './send/outbox.ts';
 import { defaultDiscoveryDeps, discover, type DiscoveryDeps } from './autoconfig/discover.ts';
 import type { SecretBox } from '../base/secret-box.ts';
@@ -60,6 +61,7 @@ export class HearthServices {
   readonly bodies: BodyStore;
   readonly dispatch: Dispatch;
   readonly outbox: Outbox;
+  readonly drafts: Drafts;
   private readonly accounts = new Map<string, MailAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
@@ -70,19 +72,27 @@ export class HearthServices {
     this.cache = new CacheDb(opts.dataDir);
     this.contacts = new Contacts(this.cache);
     this.bodies = new BodyStore(opts.dataDir);
+    const attachmentOf = async (messageId: number, partId: string) => {
+      const m = this.cache.messages.get(messageId);
+      if (!m) throw new HearthError('NOT_FOUND', 'The original message is gone');
+      return this.account(m.accountId).attachment(messageId, partId);
+    };
+    this.drafts = new Drafts({
+      dataDir: opts.dataDir,
+      log: opts.log.child({ part: 'drafts' }),
+      account: (accountId) => this.outboxAccount(accountId),
+      attachmentOf,
+      saveDraftToServer: (accountId, raw, messageId) => this.account(accountId).saveDraftToServer(raw, messageId),
+      deleteDraftFromServer: (accountId, messageId) => this.account(accountId).deleteDraftFromServer(messageId),
+    });
     this.outbox = new Outbox({
       dataDir: opts.dataDir,
       log: opts.log.child({ part: 'outbox' }),
       account: (accountId) => this.outboxAccount(accountId),
-      attachmentOf: async (messageId, partId) => {
-        const m = this.cache.messages.get(messageId);
-        if (!m) throw new HearthError('NOT_FOUND', 'The original message is gone');
-        return this.account(m.accountId).attachment(messageId, partId);
-      },
+      attachmentOf,
       appendToSent: (accountId, raw) => this.account(accountId).appendToSent(raw),
       foundInSent: (accountId, messageId) => this.account(accountId).foundInSent(messageId),
-      saveDraftToServer: (accountId, raw, messageId) => this.account(accountId).saveDraftToServer(raw, messageId),
-      deleteDraftFromServer: (accountId, messageId) => this.account(accountId).deleteDraftFromServer(messageId),
+      draftSent: (draftId) => this.drafts.delete(draftId),
       markAnswered: (rowId) => {
         const m = this.cache.messages.get(rowId);
         if (m && !m.flags.includes('\\Answered')) this.account(m.accountId).setFlags([rowId], ['\\Answered'], []);
@@ -403,11 +413,11 @@ export class HearthServices {
       },
       'drafts.save': (m) => {
         this.account(m.accountId);
-        return this.outbox.saveDraft(m);
+        return this.drafts.save(m);
       },
-      'drafts.list': () => this.outbox.listDrafts(),
+      'drafts.list': () => this.drafts.list(),
       'drafts.delete': ({ draftId }) => {
-        this.outbox.deleteDraft(draftId);
+        this.drafts.delete(draftId);
         return ok;
       },
       'contacts.suggest': ({ prefix, limit }) => (prefix.trim() ? this.contacts.suggest(prefix, limit) : []),
@@ -429,6 +439,7 @@ export class HearthServices {
 
   async close(): Promise<void> {
     await this.outbox.close();
+    await this.drafts.close();
     for (const t of this.timers.values()) clearInterval(t);
     this.timers.clear();
     await Promise.all([...this.accounts.values()].map((a) => a.close()));
