@@ -11,20 +11,19 @@
 // mail: there Hearth downloads each message and deletes it from the server (and says so).
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { summariseRawMessage } from '../../mail/message-summary.ts';
-import type { MessageBody, SpecialUse } from '../../../shared/api.ts';
+import type { MessageBody } from '../../../shared/api.ts';
 import { HearthError } from '../../../shared/errors.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import type { CacheDb } from '../cache/cache-db.ts';
 import type { MailboxRow } from '../cache/mailboxes.ts';
-import type { MessageInput } from '../cache/messages.ts';
 import { Pop3Ledger } from '../cache/pop3-ledger.ts';
 import { MaildirStore, type UserStore } from '../../maildir/maildir-store.ts';
 import { parseMessageBody } from '../imap/imap-account.ts';
 import type { AttachmentContent, IncomingSettings, MailAccount } from '../mail-account.ts';
 import { Pop3Client, type Pop3ListEntry, type Pop3UidlEntry } from './client.ts';
 import { pop3ClientOptions } from './connect.ts';
+import { LOCAL_FOLDERS, mirrorLocalStore, summariseLocal } from './local-mirror.ts';
 import { downloadMessages, UIDL_HEADER, type StoredDownload, type WantedMessage } from './download.ts';
 import { defaultPop3Options, goneFromServer, serverDeletions, type Pop3Options } from './server-deletions.ts';
 
@@ -41,14 +40,6 @@ export interface Pop3AccountDeps {
   /** Crash tests stop the process at these points. */
   testHooks?: { afterStore?(): void; afterRecord?(): void };
 }
-
-const FOLDERS: [string, SpecialUse][] = [
-  ['INBOX', 'inbox'],
-  ['Sent', 'sent'],
-  ['Drafts', 'drafts'],
-  ['Trash', 'trash'],
-  ['Junk', 'junk'],
-];
 
 export class Pop3Account implements MailAccount {
   private readonly store: MaildirStore;
@@ -79,7 +70,7 @@ export class Pop3Account implements MailAccount {
     this.userStore ??= (async () => {
       const u = await this.store.user(this.d.email);
       // The store creates the usual folders itself; make sure they are there (an older store).
-      for (const [name, use] of FOLDERS) {
+      for (const [name, use] of LOCAL_FOLDERS) {
         if (use === 'inbox' || (await u.exists(name))) continue;
         await u.createMailbox(name, { specialUse: `\\${use[0]!.toUpperCase()}${use.slice(1)}` as never });
       }
@@ -98,71 +89,7 @@ export class Pop3Account implements MailAccount {
 
   /** Brings main's cache in line with the local store (folders, messages, flags). */
   private async mirror(): Promise<Map<string, MailboxRow>> {
-    const u = await this.user();
-    const byPath = new Map<string, MailboxRow>();
-    const listed = await u.listMailboxes();
-    for (const mb of listed) {
-      const use = FOLDERS.find(([n]) => n === mb.name)?.[1] ?? null;
-      this.d.cache.mailboxes.upsert({
-        accountId: this.d.accountId,
-        path: mb.name,
-        name: mb.name === 'INBOX' ? 'Inbox' : (mb.name.split('/').pop() ?? mb.name),
-        delimiter: '/',
-        parentPath: mb.name.includes('/') ? mb.name.slice(0, mb.name.lastIndexOf('/')) : null,
-        specialUse: use,
-        subscribed: true,
-        total: mb.messages,
-        unseen: mb.unseen,
-      });
-    }
-    const names = new Set(listed.map((m) => m.name));
-    for (const row of this.d.cache.mailboxes.list(this.d.accountId)) {
-      if (!names.has(row.path)) this.d.cache.mailboxes.remove(row.id);
-      else byPath.set(row.path, row);
-    }
-    for (const [name, row] of byPath) {
-      const handle = await u.openMailbox(name);
-      const metas = await handle.listMessages();
-      const cached = this.d.cache.messages.uids(row.id);
-      const onDisk = new Set(metas.map((m) => m.uid));
-      const gone = [...cached].filter(([uid]) => !onDisk.has(uid)).map(([, v]) => v.id);
-      if (gone.length) this.d.cache.messages.remove(gone);
-      const added: MessageInput[] = [];
-      for (const m of metas) {
-        const c = cached.get(m.uid);
-        const flags = [...m.flags].sort();
-        if (c) {
-          if (c.flags.join(' ') !== flags.join(' ')) this.d.cache.messages.setFlags(c.id, flags);
-          continue;
-        }
-        added.push(this.summarise(row.id, m.uid, flags, m.size, m.internalDate, await handle.readMessageBuffer(m.uid)));
-      }
-      if (added.length) this.d.cache.messages.upsert(added);
-      this.d.cache.mailboxes.updateCounts(row.id);
-    }
-    return byPath;
-  }
-
-  private summarise(mailboxId: number, uid: number, flags: string[], size: number, internalDate: Date, raw: Buffer): MessageInput {
-    const base = { accountId: this.d.accountId, mailboxId, uid, flags, size };
-    try {
-      const m = summariseRawMessage(raw);
-      return { ...base, ...m, date: m.date ?? internalDate.getTime() };
-    } catch {
-      // Broken beyond reading: still listed, readable as raw text.
-      return {
-        ...base,
-        messageId: null,
-        subject: '(unreadable message)',
-        from: [],
-        to: [],
-        cc: [],
-        date: internalDate.getTime(),
-        snippet: '',
-        hasAttachments: false,
-        parentIds: [],
-      };
-    }
+    return mirrorLocalStore(this.d, await this.user());
   }
 
   // ------------------------------------------------------------------------------ download
@@ -266,7 +193,9 @@ export class Pop3Account implements MailAccount {
     const { accountId, cache, events } = this.d;
     const at = this.now();
     // Parsed before the transaction, which then holds the database only for the writes.
-    const entries = inboxRow ? items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)) : [];
+    const entries = inboxRow
+      ? items.map((it) => summariseLocal({ accountId, mailboxId: inboxRow.id, uid: it.localUid, flags: [], size: it.size }, new Date(at), it.raw))
+      : [];
     cache.transaction(() => {
       for (const it of items) if (it.w.uid) this.ledger.record(it.w.uid, at, it.localUid);
       cache.messages.upsert(entries);
