@@ -98,8 +98,8 @@ async function main(): Promise<void> {
   const hearthHeaders = inboxHeaders;
   await services.account(account.id).bodiesDone();
   const hearthFull = since(t);
-  const inbox = services.cache.listMailboxes(account.id).find((m) => m.specialUse === 'inbox')!;
-  const cached = services.cache.pageMessages(inbox.id, 0, 1).total;
+  const inbox = services.cache.mailboxes.list(account.id).find((m) => m.specialUse === 'inbox')!;
+  const cached = services.cache.messages.page(inbox.id, 0, 1).total;
   console.log(
     `Hearth: ${cached} messages; INBOX headers in ${hearthHeaders.toFixed(0)} ms (all ${FOLDERS} folders: ${allHeaders.toFixed(0)} ms), all bodies in ${hearthFull.toFixed(0)} ms`,
   );

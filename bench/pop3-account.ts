@@ -63,8 +63,8 @@ async function hearth(): Promise<number> {
   services.start(); // the account's first check starts here
   await services.account(account.id).sync();
   const seconds = (performance.now() - start) / 1000;
-  const inbox = services.cache.listMailboxes(account.id).find((m) => m.specialUse === 'inbox')!;
-  const got = services.cache.pageMessages(inbox.id, 0, 1).total;
+  const inbox = services.cache.mailboxes.list(account.id).find((m) => m.specialUse === 'inbox')!;
+  const got = services.cache.messages.page(inbox.id, 0, 1).total;
   await services.close();
   if (got !== N) throw new Error(`hearth stored ${got} of ${N}`);
   console.log(`hearth: ${N} messages downloaded, stored and listed in ${seconds.toFixed(2)} s`);

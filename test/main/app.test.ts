@@ -32,7 +32,7 @@ describe('household server queue through the API', () => {
       undoHoldMs: 0,
     });
     const s = app.services;
-    const demo = s.cache.listAccounts()[0]!;
+    const demo = s.cache.accounts.list()[0]!;
     expect(demo.outgoing?.tls).toBe('starttls');
     await s.outbox.send({
       accountId: demo.id,

@@ -27,7 +27,7 @@ function transportFor(cache: () => CacheDb): Transport {
 }
 
 function seed(cache: CacheDb, n: number) {
-  cache.insertAccount({
+  cache.accounts.insert({
     id: 'acc',
     name: 'A',
     email: 'a@x.test',
@@ -36,7 +36,7 @@ function seed(cache: CacheDb, n: number) {
     sealedPassword: 'x',
     sealedSmtpPassword: null,
   });
-  const inbox = cache.upsertMailbox({
+  const inbox = cache.mailboxes.upsert({
     accountId: 'acc',
     path: 'INBOX',
     name: 'Inbox',
@@ -47,7 +47,7 @@ function seed(cache: CacheDb, n: number) {
     total: n,
     unseen: 0,
   });
-  const ids = cache.upsertMessages(
+  const ids = cache.messages.upsert(
     Array.from({ length: n }, (_, i) => ({
       accountId: 'acc',
       mailboxId: inbox.id,
@@ -81,13 +81,13 @@ describe('CacheSync', () => {
     expect(await db.messages.where('mailboxId').equals(inbox.id).count()).toBe(2500);
     expect(await db.accounts.count()).toBe(1);
 
-    cache.removeMessages(ids.slice(0, 10));
-    cache.setMessageFlags(ids[20]!, ['\\Seen']);
+    cache.messages.remove(ids.slice(0, 10));
+    cache.messages.setFlags(ids[20]!, ['\\Seen']);
     await sync.pull();
     expect(await db.messages.count()).toBe(2490);
     expect((await db.messages.get(ids[20]!))?.flags).toEqual(['\\Seen']);
 
-    cache.removeMailbox(inbox.id);
+    cache.mailboxes.remove(inbox.id);
     await sync.pull();
     expect(await db.messages.count()).toBe(0);
     expect(await db.mailboxes.count()).toBe(0);

@@ -5,18 +5,18 @@ import type { Account, AccountInput, QueueItem, ServerStatus } from '../../share
 import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
 import { EventBus } from '../api/event-bus.ts';
-import { connectImap, type ImapSettings } from './imap/connect.ts';
+import { checkImapLogin } from './imap/connect.ts';
 import { BodyStore } from './imap/body-store.ts';
-import type { MailboxRow } from './cache/cache-db.ts';
+import type { MailboxRow } from './cache/mailboxes.ts';
+import type { AccountChange } from './cache/accounts.ts';
+import { Contacts } from './cache/contacts.ts';
 import { ImapAccount } from './imap/imap-account.ts';
+import type { IncomingSettings, MailAccount } from './mail-account.ts';
 import { Pop3Account } from './pop3/pop3-account.ts';
-import { Pop3Client } from './pop3/client.ts';
-import { assertPlaintextAllowed } from '../base/net.ts';
-
-/** An account the services drive: IMAP (mail on the server) or POP3 (mail in the local store). */
-export type MailAccount = ImapAccount | Pop3Account;
+import { checkPop3Login } from './pop3/connect.ts';
 import type { Logger } from '../base/log.ts';
 import { CacheDb } from './cache/cache-db.ts';
+import { Drafts } from './send/drafts.ts';
 import { Outbox, type OutboxAccount } from './send/outbox.ts';
 import { defaultDiscoveryDeps, discover, type DiscoveryDeps } from './autoconfig/discover.ts';
 import type { SecretBox } from '../base/secret-box.ts';
@@ -56,9 +56,12 @@ export interface HearthServicesOptions {
 export class HearthServices {
   readonly events = new EventBus();
   readonly cache: CacheDb;
+  /** Addresses for autocomplete: senders of mail received, recipients of mail sent. */
+  readonly contacts: Contacts;
   readonly bodies: BodyStore;
   readonly dispatch: Dispatch;
   readonly outbox: Outbox;
+  readonly drafts: Drafts;
   private readonly accounts = new Map<string, MailAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
@@ -67,30 +70,41 @@ export class HearthServices {
   constructor(opts: HearthServicesOptions) {
     this.opts = opts;
     this.cache = new CacheDb(opts.dataDir);
+    this.contacts = new Contacts(this.cache);
     this.bodies = new BodyStore(opts.dataDir);
+    const attachmentOf = async (messageId: number, partId: string) => {
+      const m = this.cache.messages.get(messageId);
+      if (!m) throw new HearthError('NOT_FOUND', 'The original message is gone');
+      return this.account(m.accountId).attachment(messageId, partId);
+    };
+    this.drafts = new Drafts({
+      dataDir: opts.dataDir,
+      log: opts.log.child({ part: 'drafts' }),
+      account: (accountId) => this.outboxAccount(accountId),
+      attachmentOf,
+      saveDraftToServer: (accountId, raw, messageId) => this.account(accountId).saveDraftToServer(raw, messageId),
+      deleteDraftFromServer: (accountId, messageId) => this.account(accountId).deleteDraftFromServer(messageId),
+    });
     this.outbox = new Outbox({
       dataDir: opts.dataDir,
       log: opts.log.child({ part: 'outbox' }),
       account: (accountId) => this.outboxAccount(accountId),
-      attachmentOf: async (messageId, partId) => {
-        const m = this.cache.getMessage(messageId);
-        if (!m) throw new HearthError('NOT_FOUND', 'The original message is gone');
-        return this.account(m.accountId).attachment(messageId, partId);
-      },
+      attachmentOf,
       appendToSent: (accountId, raw) => this.account(accountId).appendToSent(raw),
       foundInSent: (accountId, messageId) => this.account(accountId).foundInSent(messageId),
-      saveDraftToServer: (accountId, raw, messageId) => this.account(accountId).saveDraftToServer(raw, messageId),
-      deleteDraftFromServer: (accountId, messageId) => this.account(accountId).deleteDraftFromServer(messageId),
+      draftSent: (draftId) => this.drafts.delete(draftId),
       markAnswered: (rowId) => {
-        const m = this.cache.getMessage(rowId);
+        const m = this.cache.messages.get(rowId);
         if (m && !m.flags.includes('\\Answered')) this.account(m.accountId).setFlags([rowId], ['\\Answered'], []);
       },
-      observeRecipients: (list) => this.cache.observeContacts(list, 3, Date.now()),
+      observeRecipients: (list) => this.contacts.observe(list, 3, Date.now()),
       onChange: (items) => this.events.emit('outbox.changed', items),
       ...(opts.undoHoldMs !== undefined ? { holdMs: opts.undoHoldMs } : {}),
       ...(opts.sendRetryDelaysMs ? { retryDelaysMs: opts.sendRetryDelaysMs } : {}),
     });
     this.dispatch = createDispatcher(this.handlers(), opts.log);
+    // Every committed change to the journal wakes the renderer's mirror (it pulls from its last seq).
+    this.cache.onJournalAdvanced((at) => this.events.emit('sync.changed', at));
     // Mail waiting in the outbox goes as soon as its account is reachable again.
     this.events.subscribe((event, payload) => {
       if (event === 'account.state' && (payload as { state: string }).state === 'online') this.outbox.kick();
@@ -99,8 +113,8 @@ export class HearthServices {
 
   /** What the outbox needs to know of an account: who it writes as and how it sends. */
   private outboxAccount(accountId: string): OutboxAccount {
-    const stored = this.cache.getStoredAccount(accountId);
-    const account = this.cache.listAccounts().find((a) => a.id === accountId);
+    const stored = this.cache.accounts.stored(accountId);
+    const account = this.cache.accounts.list().find((a) => a.id === accountId);
     if (!stored || !account) throw new HearthError('NOT_FOUND', 'No such account', { field: 'accountId' });
     const o = stored.outgoing;
     return {
@@ -125,50 +139,52 @@ export class HearthServices {
   start(): void {
     this.started = true;
     this.outbox.kick();
-    for (const a of this.cache.listAccounts()) if (!this.accounts.has(a.id)) this.startAccount(a.id);
+    for (const a of this.cache.accounts.list()) if (!this.accounts.has(a.id)) this.startAccount(a.id);
   }
 
-  private settingsOf(accountId: string): ImapSettings {
-    const stored = this.cache.getStoredAccount(accountId);
+  private settingsOf(accountId: string): IncomingSettings {
+    const stored = this.cache.accounts.stored(accountId);
     if (!stored) throw new HearthError('NOT_FOUND', 'No such account');
     return { ...stored.config, password: this.opts.secrets.open(stored.sealedPassword) };
   }
 
+  /** Opens the account's live object and syncs it now and then on its schedule. */
   private startAccount(accountId: string): void {
-    const stored = this.cache.getStoredAccount(accountId);
-    if (stored?.config.protocol === 'pop3') {
-      const pop3 = new Pop3Account({
+    const stored = this.cache.accounts.stored(accountId);
+    const pop3 = stored?.config.protocol === 'pop3' ? stored : null;
+    let account: MailAccount;
+    let everyMs: number;
+    if (pop3) {
+      account = new Pop3Account({
         accountId,
-        email: stored.email,
+        email: pop3.email,
         settings: this.settingsOf(accountId),
         dataDir: this.opts.dataDir,
         cache: this.cache,
         events: this.events,
         log: this.opts.log.child({ accountId }),
-        ...(stored.config.pop3 ? { options: stored.config.pop3 } : {}),
+        ...(pop3.config.pop3 ? { options: pop3.config.pop3 } : {}),
       });
-      this.accounts.set(accountId, pop3);
-      const check = () => pop3.sync().catch(() => {}); // failures are reported through account.state
-      void check();
-      this.timers.set(accountId, setInterval(check, (stored.config.pop3?.checkEveryMinutes ?? 10) * 60_000).unref());
-      return;
+      everyMs = (pop3.config.pop3?.checkEveryMinutes ?? 10) * 60_000;
+    } else {
+      account = new ImapAccount({
+        accountId,
+        settings: this.settingsOf(accountId),
+        cache: this.cache,
+        bodies: this.bodies,
+        events: this.events,
+        log: this.opts.log.child({ accountId }),
+        ...(this.opts.idle === false ? { idle: false } : {}),
+        ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
+        ...(this.opts.qresync === false ? { qresync: false } : {}),
+        ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
+      });
+      everyMs = this.opts.pollIntervalMs ?? 120_000;
     }
-    const account = new ImapAccount({
-      accountId,
-      settings: this.settingsOf(accountId),
-      cache: this.cache,
-      bodies: this.bodies,
-      events: this.events,
-      log: this.opts.log.child({ accountId }),
-      ...(this.opts.idle === false ? { idle: false } : {}),
-      ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
-      ...(this.opts.qresync === false ? { qresync: false } : {}),
-      ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
-    });
     this.accounts.set(accountId, account);
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state
     void run();
-    this.timers.set(accountId, setInterval(run, this.opts.pollIntervalMs ?? 120_000).unref());
+    this.timers.set(accountId, setInterval(run, everyMs).unref());
   }
 
   private serverQueue(): NonNullable<HearthServicesOptions['serverQueue']> {
@@ -185,25 +201,7 @@ export class HearthServices {
 
   async addAccount(input: AccountInput): Promise<Account> {
     // Like Thunderbird: an account is saved only after its server accepted the login.
-    if (input.incoming.protocol === 'pop3') {
-      const i = input.incoming;
-      assertPlaintextAllowed(i.host, i.tls);
-      const client = await Pop3Client.connect({
-        host: i.host,
-        port: i.port,
-        security: i.tls === 'plain' ? 'none' : i.tls,
-        ...(i.caCert ? { ca: i.caCert } : {}),
-      });
-      try {
-        await client.login(i.user, i.password);
-        await client.quit();
-      } finally {
-        client.close();
-      }
-    } else {
-      const probe = await connectImap(input.incoming);
-      await probe.logout().catch(() => probe.close());
-    }
+    await (input.incoming.protocol === 'pop3' ? checkPop3Login(input.incoming) : checkImapLogin(input.incoming));
     return this.addAccountUnchecked(input);
   }
 
@@ -212,7 +210,7 @@ export class HearthServices {
     const id = randomUUID();
     const { password, ...config } = input.incoming;
     const outgoing = input.outgoing ? (({ password: _p, ...rest }) => rest)(input.outgoing) : null;
-    this.cache.insertAccount({
+    this.cache.accounts.insert({
       id,
       name: input.name,
       email: input.email,
@@ -223,25 +221,24 @@ export class HearthServices {
       identities: input.identities ?? [],
     });
     if (this.started) this.startAccount(id);
-    this.announce();
-    return this.cache.listAccounts().find((a) => a.id === id)!;
+    return this.cache.accounts.list().find((a) => a.id === id)!;
   }
 
   /** Points an account at a new host/port (and CA), e.g. when the embedded server moved ports. */
   updateIncomingEndpoint(accountId: string, host: string, port: number, caCert?: string): void {
-    const stored = this.cache.getStoredAccount(accountId);
+    const stored = this.cache.accounts.stored(accountId);
     if (!stored) return;
     if (stored.config.host === host && stored.config.port === port && (caCert === undefined || stored.config.caCert === caCert)) return;
-    this.cache.updateAccountConfig(accountId, { ...stored.config, host, port, ...(caCert !== undefined ? { caCert } : {}) });
+    this.cache.accounts.updateConfig(accountId, { ...stored.config, host, port, ...(caCert !== undefined ? { caCert } : {}) });
   }
 
   /** The same for the outgoing server. */
   updateOutgoingEndpoint(accountId: string, host: string, port: number, caCert?: string): void {
-    const stored = this.cache.getStoredAccount(accountId);
+    const stored = this.cache.accounts.stored(accountId);
     if (!stored?.outgoing) return;
     const o = stored.outgoing;
     if (o.host === host && o.port === port && (caCert === undefined || o.caCert === caCert)) return;
-    this.cache.updateAccount(accountId, { outgoing: { ...o, host, port, ...(caCert !== undefined ? { caCert } : {}) } });
+    this.cache.accounts.update(accountId, { outgoing: { ...o, host, port, ...(caCert !== undefined ? { caCert } : {}) } });
   }
 
   async removeAccount(accountId: string): Promise<void> {
@@ -250,12 +247,11 @@ export class HearthServices {
     this.timers.delete(accountId);
     this.accounts.delete(accountId);
     if (a) await a.close();
-    if (!this.cache.removeAccount(accountId)) throw new HearthError('NOT_FOUND', 'No such account');
-    this.announce();
+    if (!this.cache.accounts.remove(accountId)) throw new HearthError('NOT_FOUND', 'No such account');
   }
 
   private mailbox(mailboxId: number, field = 'mailboxId') {
-    const mb = this.cache.getMailbox(mailboxId);
+    const mb = this.cache.mailboxes.get(mailboxId);
     if (!mb) throw new HearthError('NOT_FOUND', 'No such folder', { field });
     return mb;
   }
@@ -263,7 +259,7 @@ export class HearthServices {
   private groupByAccount(messageIds: number[]): Map<string, number[]> {
     const out = new Map<string, number[]>();
     for (const id of messageIds) {
-      const m = this.cache.getMessage(id);
+      const m = this.cache.messages.get(id);
       if (!m) throw new HearthError('NOT_FOUND', `No such message: ${id}`, { field: 'messageIds' });
       out.set(m.accountId, [...(out.get(m.accountId) ?? []), id]);
     }
@@ -279,7 +275,7 @@ export class HearthServices {
     const to = this.account(target.accountId);
     const done: number[] = [];
     for (const id of ids) {
-      const m = this.cache.getMessage(id);
+      const m = this.cache.messages.get(id);
       if (!m) continue;
       const raw = await from.source(id);
       await to.appendRaw(target, raw, m.flags);
@@ -288,19 +284,15 @@ export class HearthServices {
     if (removeAfter && done.length) from.removeForGood(done);
   }
 
-  private announce(): void {
-    this.events.emit('sync.changed', { epoch: this.cache.epoch, lastSeq: this.cache.lastSeq() });
-  }
-
   private handlers(): Handlers {
     const ok = { ok: true } as const;
     return {
       'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir }),
-      'accounts.list': () => this.cache.listAccounts(),
+      'accounts.list': () => this.cache.accounts.list(),
       'accounts.discover': ({ email }) => discover(email, defaultDiscoveryDeps(this.opts.discovery)),
       'accounts.add': (a) => this.addAccount(a),
       'accounts.update': ({ accountId, name, identities, outgoing }) => {
-        const change: Parameters<CacheDb['updateAccount']>[1] = {};
+        const change: AccountChange = {};
         if (name !== undefined) change.name = name;
         if (identities !== undefined) change.identities = identities;
         if (outgoing === null) {
@@ -311,9 +303,8 @@ export class HearthServices {
           change.outgoing = rest;
           if (password !== undefined) change.sealedSmtpPassword = password ? this.opts.secrets.seal(password) : null;
         }
-        this.cache.updateAccount(accountId, change);
-        this.announce();
-        return this.cache.listAccounts().find((a) => a.id === accountId)!;
+        this.cache.accounts.update(accountId, change);
+        return this.cache.accounts.list().find((a) => a.id === accountId)!;
       },
       'accounts.remove': async ({ accountId }) => {
         await this.removeAccount(accountId);
@@ -321,19 +312,19 @@ export class HearthServices {
       },
       'mailboxes.list': ({ accountId }) => {
         this.account(accountId);
-        return this.cache.listMailboxes(accountId).map(({ uidValidity: _v, uidNext: _n, highestModseq: _m, ...mb }) => mb);
+        return this.cache.mailboxes.list(accountId).map(({ uidValidity: _v, uidNext: _n, highestModseq: _m, ...mb }) => mb);
       },
       'messages.page': ({ mailboxId, offset, limit }) => {
-        if (!this.cache.getMailbox(mailboxId)) throw new HearthError('NOT_FOUND', 'No such folder');
-        return this.cache.pageMessages(mailboxId, offset, limit);
+        if (!this.cache.mailboxes.get(mailboxId)) throw new HearthError('NOT_FOUND', 'No such folder');
+        return this.cache.messages.page(mailboxId, offset, limit);
       },
       'messages.body': async ({ messageId }) => {
-        const msg = this.cache.getMessage(messageId);
+        const msg = this.cache.messages.get(messageId);
         if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
         return this.account(msg.accountId).body(messageId);
       },
       'messages.attachment': async ({ messageId, partId }) => {
-        const msg = this.cache.getMessage(messageId);
+        const msg = this.cache.messages.get(messageId);
         if (!msg) throw new HearthError('NOT_FOUND', 'No such message', { field: 'messageId' });
         const a = await this.account(msg.accountId).attachment(messageId, partId);
         return { filename: a.filename, contentType: a.contentType, contentBase64: a.content.toString('base64') };
@@ -367,9 +358,9 @@ export class HearthServices {
         return ok;
       },
       'messages.thread': ({ messageId }) => {
-        const m = this.cache.getMessage(messageId);
+        const m = this.cache.messages.get(messageId);
         if (!m) throw new HearthError('NOT_FOUND', 'No such message', { field: 'messageId' });
-        return this.cache.threadMessages(m.threadId);
+        return this.cache.messages.inThread(m.threadId);
       },
       'mailboxes.create': async ({ accountId, parentId, name }) => {
         const parent = parentId === null ? null : this.mailbox(parentId, 'parentId');
@@ -392,7 +383,7 @@ export class HearthServices {
         return ok;
       },
       'messages.search': async (q) => {
-        const local = this.cache.searchMessages(q);
+        const local = this.cache.messages.search(q);
         if (q.mailboxId === undefined) return local;
         // In one folder, the server also searches message bodies; offline, the local results stand.
         const mb = this.mailbox(q.mailboxId);
@@ -402,7 +393,7 @@ export class HearthServices {
         const seen = new Set(local.map((m) => m.id));
         const extra = ids
           .filter((id) => !seen.has(id))
-          .map((id) => this.cache.getMessage(id))
+          .map((id) => this.cache.messages.get(id))
           .filter((m): m is NonNullable<typeof m> => m !== null);
         return [...local, ...extra].sort((a, b) => b.date - a.date).slice(0, q.limit);
       },
@@ -422,14 +413,14 @@ export class HearthServices {
       },
       'drafts.save': (m) => {
         this.account(m.accountId);
-        return this.outbox.saveDraft(m);
+        return this.drafts.save(m);
       },
-      'drafts.list': () => this.outbox.listDrafts(),
+      'drafts.list': () => this.drafts.list(),
       'drafts.delete': ({ draftId }) => {
-        this.outbox.deleteDraft(draftId);
+        this.drafts.delete(draftId);
         return ok;
       },
-      'contacts.suggest': ({ prefix, limit }) => (prefix.trim() ? this.cache.suggestContacts(prefix, limit) : []),
+      'contacts.suggest': ({ prefix, limit }) => (prefix.trim() ? this.contacts.suggest(prefix, limit) : []),
       'sync.now': async ({ accountId }) => {
         const targets = accountId ? [this.account(accountId)] : [...this.accounts.values()];
         await Promise.all(targets.map((a) => a.sync()));
@@ -448,6 +439,7 @@ export class HearthServices {
 
   async close(): Promise<void> {
     await this.outbox.close();
+    await this.drafts.close();
     for (const t of this.timers.values()) clearInterval(t);
     this.timers.clear();
     await Promise.all([...this.accounts.values()].map((a) => a.close()));

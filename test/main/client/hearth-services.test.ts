@@ -11,7 +11,7 @@ import { deliverToDovecot } from '../../support/dovecot-mail.ts';
 import { startServices } from '../../support/services.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { pollUntil } from '../../support/wait.ts';
-import type { Change } from '../../../src/shared/api.ts';
+import type { Change, EventOf } from '../../../src/shared/api.ts';
 
 let dataDir: string;
 let services: HearthServices;
@@ -97,6 +97,34 @@ describe('HearthServices with Dovecot', () => {
     // The password is sealed on disk, never in clear.
     const db = readFileSync(path.join(dataDir, 'cache.sqlite'));
     expect(db.includes(Buffer.from(password))).toBe(false);
+  });
+
+  it('wakes the renderer with sync.changed after every committed journal change, without being told', async () => {
+    const heard: EventOf<'sync.changed'>[] = [];
+    services.events.subscribe((e, p) => e === 'sync.changed' && heard.push(p as EventOf<'sync.changed'>));
+    const caughtUp = async () => {
+      for (let i = 0; i < 200 && heard.at(-1)?.lastSeq !== services.cache.lastSeq(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(heard.at(-1)).toEqual({ epoch: services.cache.epoch, lastSeq: services.cache.lastSeq() });
+    };
+    const { user, password } = createDovecotUser();
+    await deliverToDovecot(user, [rfc822({ from: 'a@example.test', to: 'b@example.test', subject: 'Hello', body: 'one' })]);
+    const added = (await call('accounts.add', imapAccount(user, password))) as { ok: true; result: { id: string } };
+    const accountId = added.result.id;
+    await call('sync.now', { accountId });
+    await waitForState(accountId, 'online');
+    await caughtUp();
+    // A handler's change (here an account update) reaches the renderer too.
+    const before = heard.length;
+    await call('accounts.update', { accountId, name: 'Renamed' });
+    await caughtUp();
+    expect(heard.length).toBeGreaterThan(before);
+    // So does an action: the flag shows in the journal the renderer is told about.
+    const inbox = services.cache.mailboxes.list(accountId).find((m) => m.specialUse === 'inbox')!;
+    const [message] = services.cache.messages.page(inbox.id, 0, 10).messages;
+    const seqBefore = services.cache.lastSeq();
+    await call('messages.setFlags', { messageIds: [message!.id], add: ['\\Flagged'], remove: [] });
+    await caughtUp();
+    expect(heard.at(-1)!.lastSeq).toBeGreaterThan(seqBefore);
   });
 
   it('reads a message body and a second sync picks up new and vanished messages', async () => {

@@ -1,19 +1,17 @@
 // Opens an authenticated imapflow connection for an account's incoming settings.
 import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
-import type { IncomingServerInput } from '../../../shared/api.ts';
 import { syncLimits } from '../../base/limits.ts';
 import { assertPlaintextAllowed, toNetworkError } from '../../base/net.ts';
 import { probeCertificate } from '../../base/tls-probe.ts';
-
-export type ImapSettings = Omit<IncomingServerInput, 'protocol'> & { protocol?: 'imap' | 'pop3' };
+import type { IncomingSettings } from '../mail-account.ts';
 
 export interface ImapClientOptions {
   /** Use QRESYNC where offered (default true); off exercises the CONDSTORE path, or works around a broken server. */
   qresync?: boolean;
 }
 
-export function createImapClient(s: ImapSettings, opts: ImapClientOptions = {}): ImapFlow {
+export function createImapClient(s: IncomingSettings, opts: ImapClientOptions = {}): ImapFlow {
   assertPlaintextAllowed(s.host, s.tls);
   return new ImapFlow({
     host: s.host,
@@ -35,7 +33,7 @@ export function createImapClient(s: ImapSettings, opts: ImapClientOptions = {}):
 }
 
 /** Connects and logs in, mapping every failure to a HearthError with a clear message. */
-export async function connectImap(s: ImapSettings, opts: ImapClientOptions = {}): Promise<ImapFlow> {
+export async function connectImap(s: IncomingSettings, opts: ImapClientOptions = {}): Promise<ImapFlow> {
   const client = createImapClient(s, opts);
   // imapflow emits 'error' on socket failures after connect; without a listener that would crash main.
   client.on('error', () => {});
@@ -51,4 +49,10 @@ export async function connectImap(s: ImapSettings, opts: ImapClientOptions = {})
     }
     throw err;
   }
+}
+
+/** Logs in once and out again: an account is saved only after its server accepted the login. */
+export async function checkImapLogin(s: IncomingSettings): Promise<void> {
+  const probe = await connectImap(s);
+  await probe.logout().catch(() => probe.close());
 }

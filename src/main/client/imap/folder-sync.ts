@@ -12,7 +12,10 @@ import { parseMessageIds } from '../../../shared/threads.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
-import type { CacheDb, MailboxRow, MessageInput } from '../cache/cache-db.ts';
+import type { CacheDb } from '../cache/cache-db.ts';
+import type { MailboxRow } from '../cache/mailboxes.ts';
+import type { MessageInput } from '../cache/messages.ts';
+import type { PendingOps } from '../cache/pending-ops.ts';
 import { decodePart } from '../../mail/decode.ts';
 import { makeSnippet } from '../../mail/snippet.ts';
 import { findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
@@ -26,11 +29,11 @@ export function cleanFlags(flags: Iterable<string> | undefined): string[] {
 export interface FolderSyncContext {
   accountId: string;
   cache: CacheDb;
+  /** The account's actions not yet on the server: a sync leaves their messages alone. */
+  ops: PendingOps;
   bodies: BodyStore;
   events: EventBus;
   log: Logger;
-  /** Tells the UI the journal moved. */
-  announce: () => void;
   /** False once the account is closing: stop between batches. */
   alive: () => boolean;
 }
@@ -79,16 +82,16 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
       ctx.log.info('uidvalidity changed', { accountId, mailbox: mb.path });
       dropMessages(
         ctx,
-        [...cache.mailboxUids(mb.id).values()].map((v) => v.id),
+        [...cache.messages.uids(mb.id).values()].map((v) => v.id),
       );
       known = { ...mb, uidValidity: null, uidNext: null, highestModseq: null };
     }
-    const pending = cache.pendingUids(mb.id);
+    const pending = ctx.ops.pendingUids(mb.id);
     // The folder's cached UIDs, loaded only by the paths that need all of them (QRESYNC does not).
     let all: Map<number, { id: number; flags: string[] }> | null = null;
-    const cachedAll = () => (all ??= cache.mailboxUids(mb.id));
+    const cachedAll = () => (all ??= cache.messages.uids(mb.id));
     const cached = {
-      get: (uid: number) => (all ? all.get(uid) : (cache.messageByUid(mb.id, uid) ?? undefined)),
+      get: (uid: number) => (all ? all.get(uid) : (cache.messages.byUid(mb.id, uid) ?? undefined)),
       has: (uid: number) => cached.get(uid) !== undefined,
     };
     let mode: SyncMode;
@@ -99,7 +102,7 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
       for (const [uid, flags] of updates) {
         const c = cached.get(uid);
         if (!c || pending.has(uid) || c.flags.join(' ') === flags.join(' ')) continue;
-        cache.setMessageFlags(c.id, flags);
+        cache.messages.setFlags(c.id, flags);
         flagsChanged++;
       }
     };
@@ -132,7 +135,7 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
         const onServer = await allUids(client, status.exists);
         applyRemoved([...cachedAll().keys()].filter((u) => !onServer.has(u)));
       }
-    } else if (cache.countMessages(mb.id) === 0 && pending.size === 0) {
+    } else if (cache.messages.count(mb.id) === 0 && pending.size === 0) {
       // First sync of this folder: no diff to make; walk it newest first by sequence number.
       mode = 'full';
       newUids = null;
@@ -150,8 +153,8 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
     if (newUids === null) {
       added = await fetchHeadersBySequence(ctx, client, mb, status.exists);
     } else {
-      const present = newUids.length > 200 ? cache.mailboxUids(mb.id) : null;
-      const isPresent = (uid: number) => (present ? present.has(uid) : cache.messageByUid(mb.id, uid) !== null);
+      const present = newUids.length > 200 ? cache.messages.uids(mb.id) : null;
+      const isPresent = (uid: number) => (present ? present.has(uid) : cache.messages.byUid(mb.id, uid) !== null);
       const missing = newUids.filter((uid) => !isPresent(uid) && !pending.has(uid)).sort((a, b) => b - a);
       await fetchHeaders(ctx, client, mb, missing);
       added = missing.length;
@@ -159,11 +162,8 @@ export async function syncFolder(ctx: FolderSyncContext, client: ImapFlow, mb: M
     if (!ctx.alive()) return { mode, added, removed, flagsChanged };
     const uidNext = Number(status.uidNext);
     if (mb.uidValidity !== uidValidity || mb.uidNext !== uidNext || mb.highestModseq !== modseqNow)
-      cache.setMailboxSyncState(mb.id, { uidValidity, uidNext, highestModseq: modseqNow });
-    if (added || removed || flagsChanged) {
-      cache.updateMailboxCounts(mb.id);
-      ctx.announce();
-    }
+      cache.mailboxes.setSyncState(mb.id, { uidValidity, uidNext, highestModseq: modseqNow });
+    if (added || removed || flagsChanged) cache.mailboxes.updateCounts(mb.id);
     return { mode, added, removed, flagsChanged };
   } finally {
     client.off('expunge', onExpunge);
@@ -188,7 +188,7 @@ async function allUids(client: ImapFlow, exists: number): Promise<Set<number>> {
 
 function dropMessages(ctx: FolderSyncContext, ids: number[]): void {
   if (ids.length === 0) return;
-  ctx.cache.removeMessages(ids);
+  ctx.cache.messages.remove(ids);
   for (const id of ids) ctx.bodies.remove(id);
 }
 
@@ -241,8 +241,7 @@ async function fetchBatches(
   }
   if (later.length && ctx.alive()) {
     const snippets = await fetchSnippets(client, later);
-    ctx.cache.upsertMessages(later.filter((m) => snippets.has(m.uid)).map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid)!)));
-    ctx.announce();
+    ctx.cache.messages.upsert(later.filter((m) => snippets.has(m.uid)).map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid)!)));
   }
   return done;
 }
@@ -279,8 +278,7 @@ function storeHeaders(ctx: FolderSyncContext, mb: MailboxRow, fetched: FetchMess
       snippets.set(m.uid, makeSnippet(decodePart(content, part.encoding, part.charset), part.type, syncLimits.snippetChars));
     else if (part) later.push(m);
   }
-  ctx.cache.upsertMessages(fetched.map((m) => toMessageInput(ctx.accountId, mb.id, m, snippets.get(m.uid) ?? '')));
-  ctx.announce();
+  ctx.cache.messages.upsert(fetched.map((m) => toMessageInput(ctx.accountId, mb.id, m, snippets.get(m.uid) ?? '')));
   return later;
 }
 
@@ -310,7 +308,7 @@ async function fetchSnippets(client: ImapFlow, msgs: FetchMessageObject[]): Prom
 /** Downloads bodies of recent, not too large messages for offline reading, newest first. */
 export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, since: number): Promise<number> {
   const { cache, bodies, accountId, events } = ctx;
-  const wanted = cache.bodiesWanted(mb.id, since, syncLimits.offlineMaxMessageBytes, 1_000_000);
+  const wanted = cache.messages.bodiesWanted(mb.id, since, syncLimits.offlineMaxMessageBytes, 1_000_000);
   if (wanted.length === 0) return 0;
   const byUid = new Map(wanted.map((w) => [w.uid, w.id]));
   let done = 0;
@@ -326,7 +324,7 @@ export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: 
         bodies.write(id, m.source);
         stored.push(id);
       }
-      cache.setBodiesCached(stored);
+      cache.messages.setBodiesCached(stored);
     } finally {
       lock.release();
     }

@@ -1,11 +1,11 @@
-// One IMAP account: its connections, its sync schedule and its actions.
-// - Connections: `sync` for folder syncs and background bodies, `user` for what the user waits on
-//   (opening a message, replaying actions), `idle` parked in IDLE on the inbox. A long first sync
-//   never blocks reading or an action.
-// - Actions apply to main's cache at once and become durable pending ops (cache-db `ops`), which
-//   are replayed whenever the server is reachable: offline work reaches the server exactly once.
+// One IMAP account: its sync schedule, its actions and what the outbox and the reader need.
+// - Connections (connections.ts): `sync`, `user` and `idle`, so a long first sync never blocks
+//   reading or an action; the inbox is watched in IDLE between syncs (inbox-watch.ts).
+// - Actions apply to main's cache at once (actions.ts) and become durable pending ops
+//   (cache/pending-ops.ts), which are replayed whenever the server is reachable (op-replay.ts):
+//   offline work reaches the server exactly once.
 // - The network going away turns the account 'offline'; reconnects back off from 1 s to 5 min.
-import type { ImapFlow, ListResponse } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import type { MessageBody, SpecialUse } from '../../../shared/api.ts';
 import { HearthError } from '../../../shared/errors.ts';
@@ -14,31 +14,24 @@ import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
 import { toNetworkError } from '../../base/net.ts';
 import { parseMessageBody } from '../../mail/message-body.ts';
-import type { CacheDb, MailboxRow, PendingOp } from '../cache/cache-db.ts';
+import type { CacheDb } from '../cache/cache-db.ts';
+import type { MailboxRow } from '../cache/mailboxes.ts';
+import { PendingOps, type NewPendingOp } from '../cache/pending-ops.ts';
+import type { AttachmentContent, IncomingSettings, MailAccount } from '../mail-account.ts';
+import { copyLocally, deleteLocally, moveLocally, removeForGoodLocally, setFlagsLocally, type ActionContext } from './actions.ts';
 import type { BodyStore } from './body-store.ts';
-import { connectImap, type ImapSettings } from './connect.ts';
+import { ImapConnections } from './connections.ts';
+import { inSyncOrder, specialFolder, syncFolderList } from './folder-list.ts';
+import { FolderOps } from './folder-ops.ts';
 import { fetchBodies, syncFolder, type FolderSyncContext, type SyncMode } from './folder-sync.ts';
+import { InboxWatch } from './inbox-watch.ts';
+import { messageSource } from './message-source.ts';
 import { replayOps } from './op-replay.ts';
-
-const SPECIAL_USE: Record<string, SpecialUse> = {
-  '\\Inbox': 'inbox',
-  '\\Sent': 'sent',
-  '\\Drafts': 'drafts',
-  '\\Trash': 'trash',
-  '\\Junk': 'junk',
-  '\\Archive': 'archive',
-  '\\All': 'all',
-  '\\Flagged': 'flagged',
-};
-
-/** Inbox first, then the usual special folders, then the rest by name. */
-const SYNC_ORDER: (SpecialUse | null)[] = ['inbox', 'sent', 'drafts', 'archive', null, 'junk', 'trash', 'flagged', 'all'];
-
-type Role = 'sync' | 'user' | 'idle';
+import { deleteDraft, replaceDraft, uidsWithMessageId } from './sent-and-drafts.ts';
 
 export interface ImapAccountDeps {
   accountId: string;
-  settings: ImapSettings;
+  settings: IncomingSettings;
   cache: CacheDb;
   bodies: BodyStore;
   events: EventBus;
@@ -54,69 +47,66 @@ export interface ImapAccountDeps {
   now?: () => number;
 }
 
-export class ImapAccount {
-  private readonly conns = new Map<Role, ImapFlow>();
-  private readonly connecting = new Map<Role, Promise<ImapFlow>>();
+export class ImapAccount implements MailAccount {
   private chain: Promise<unknown> = Promise.resolve();
   private syncing: Promise<void> | null = null;
   private bodiesRunning: Promise<void> | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private inboxTimer: NodeJS.Timeout | null = null;
   private backoffMs = 0;
   private closed = false;
   /** How each folder was last synced (qresync / condstore / full): diagnostics and tests. */
   readonly lastSyncMode = new Map<string, SyncMode>();
   private readonly d: ImapAccountDeps;
+  private readonly conns: ImapConnections;
+  private readonly inbox: InboxWatch;
+  private readonly ops: PendingOps;
+  private readonly folders: FolderOps;
   private readonly ctx: FolderSyncContext;
+  private readonly actx: ActionContext;
 
   constructor(deps: ImapAccountDeps) {
     this.d = deps;
+    this.ops = new PendingOps(deps.cache);
+    this.conns = new ImapConnections({
+      accountId: deps.accountId,
+      settings: deps.settings,
+      qresync: deps.qresync !== false,
+      log: deps.log,
+      // The IDLE connection is the one that notices a dead network first: resync (and reconnect) then.
+      onLost: (role) => {
+        if (role === 'idle') this.scheduleReconnect();
+      },
+    });
+    this.inbox = new InboxWatch(
+      this.conns,
+      () => this.folder('inbox'),
+      () => void this.syncFolders((m) => m.specialUse === 'inbox').catch(() => {}),
+    );
     this.ctx = {
       accountId: deps.accountId,
       cache: deps.cache,
+      ops: this.ops,
       bodies: deps.bodies,
       events: deps.events,
       log: deps.log,
-      announce: () => this.announce(),
       alive: () => !this.closed,
     };
+    this.actx = { accountId: deps.accountId, cache: deps.cache, bodies: deps.bodies };
+    this.folders = new FolderOps({
+      accountId: deps.accountId,
+      settings: deps.settings,
+      cache: deps.cache,
+      ops: this.ops,
+      connection: () => this.conns.get('user'),
+      refresh: () => this.refreshFolders(),
+    });
   }
 
-  // ------------------------------------------------------------------------------ connections
-
-  private connection(role: Role): Promise<ImapFlow> {
-    if (this.closed) return Promise.reject(new HearthError('OFFLINE', 'Account is closed'));
-    const existing = this.conns.get(role);
-    if (existing?.usable) return Promise.resolve(existing);
-    let pending = this.connecting.get(role);
-    if (!pending) {
-      pending = connectImap(this.d.settings, { qresync: this.d.qresync !== false })
-        .then((c) => {
-          if (this.closed) {
-            c.close();
-            throw new HearthError('OFFLINE', 'Account is closed');
-          }
-          this.conns.set(role, c);
-          c.on('close', () => this.onClose(role, c));
-          return c;
-        })
-        .catch((e: unknown) => {
-          throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
-        })
-        .finally(() => this.connecting.delete(role));
-      this.connecting.set(role, pending);
-    }
-    return pending;
+  private folder(use: SpecialUse): MailboxRow | undefined {
+    return specialFolder(this.d.cache, this.d.accountId, use);
   }
 
-  private onClose(role: Role, c: ImapFlow): void {
-    if (this.conns.get(role) !== c) return;
-    this.conns.delete(role);
-    if (this.closed) return;
-    this.d.log.info('connection closed', { accountId: this.d.accountId, role });
-    // The IDLE connection is the one that notices a dead network first: resync (and reconnect) then.
-    if (role === 'idle') this.scheduleReconnect();
-  }
+  // ------------------------------------------------------------------------------ state
 
   private scheduleReconnect(): void {
     if (this.closed || this.reconnectTimer) return;
@@ -129,42 +119,10 @@ export class ImapAccount {
     this.reconnectTimer.unref();
   }
 
-  /** Starts (or keeps) the IDLE connection on the inbox; new mail there syncs at once. */
-  private async ensureIdle(): Promise<void> {
-    if (this.d.idle === false || this.closed || this.conns.get('idle')?.usable || this.connecting.has('idle')) return;
-    const inbox = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'inbox');
-    if (!inbox) return;
-    const c = await this.connection('idle');
-    await c.mailboxOpen(inbox.path, { readOnly: true });
-    const changed = (e: { path: string }) => {
-      if (e.path === inbox.path) this.syncInboxSoon();
-    };
-    c.on('exists', changed);
-    c.on('expunge', changed);
-    c.on('flags', changed);
-    // idle() keeps re-issuing IDLE every syncLimits.idleRestartMs until the connection ends.
-    void c.idle().catch(() => {});
-  }
-
-  private syncInboxSoon(): void {
-    if (this.inboxTimer) return;
-    this.inboxTimer = setTimeout(() => {
-      this.inboxTimer = null;
-      void this.syncFolders((m) => m.specialUse === 'inbox').catch(() => {});
-    }, 30);
-  }
-
-  // ------------------------------------------------------------------------------ state
-
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
     const err = error ? { code: error.code, message: error.message } : undefined;
-    this.d.cache.setAccountState(this.d.accountId, state, err);
+    this.d.cache.accounts.setState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
-    this.announce();
-  }
-
-  private announce(): void {
-    this.d.events.emit('sync.changed', { epoch: this.d.cache.epoch, lastSeq: this.d.cache.lastSeq() });
   }
 
   /** Runs `fn` after everything queued before it; syncs and replays never interleave. */
@@ -197,15 +155,14 @@ export class ImapAccount {
   private async runSync(): Promise<void> {
     // A connection that sat open since the last sync may have been closed by the server meanwhile
     // (e.g. another client deleted the folder it had selected): one retry on a fresh connection.
-    const reused = this.conns.get('sync')?.usable === true;
+    const reused = this.conns.usable('sync');
     try {
       await this.runSyncOnce();
     } catch (e) {
       const err = e as HearthError;
       if (!reused || this.closed || !['NETWORK', 'TIMEOUT', 'OFFLINE'].includes(err.code)) throw e;
       this.d.log.info('sync retried on a fresh connection', { accountId: this.d.accountId, code: err.code });
-      this.conns.get('sync')?.close();
-      this.conns.delete('sync');
+      this.conns.discard('sync');
       await this.runSyncOnce();
     }
   }
@@ -215,11 +172,10 @@ export class ImapAccount {
     try {
       this.setState('connecting');
       events.emit('sync.progress', { accountId, phase: 'connecting', mailbox: null, done: 0, total: 0 });
-      const client = await this.connection('sync');
+      const client = await this.conns.get('sync');
       this.setState('syncing');
       await this.replay();
-      const mailboxes = await this.syncFolderList(client);
-      const ordered = [...mailboxes].sort((a, b) => SYNC_ORDER.indexOf(a.specialUse) - SYNC_ORDER.indexOf(b.specialUse) || a.path.localeCompare(b.path));
+      const ordered = inSyncOrder(await syncFolderList(this.ctx, client));
       let done = 0;
       for (const mb of ordered) {
         if (this.closed) return;
@@ -230,7 +186,8 @@ export class ImapAccount {
       events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: ordered.length, total: ordered.length });
       this.backoffMs = 0;
       this.setState('online');
-      void this.ensureIdle().catch((e: unknown) => this.d.log.warn('idle failed', { accountId, message: (e as Error).message }));
+      if (this.d.idle !== false && !this.closed)
+        void this.inbox.ensure().catch((e: unknown) => this.d.log.warn('idle failed', { accountId, message: (e as Error).message }));
       if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(ordered);
     } catch (e) {
       throw this.failed(e);
@@ -241,10 +198,10 @@ export class ImapAccount {
   syncFolders(which: (m: MailboxRow) => boolean): Promise<void> {
     return this.serial(async () => {
       try {
-        const client = await this.connection('sync');
-        for (const mb of this.d.cache.listMailboxes(this.d.accountId).filter(which))
+        const client = await this.conns.get('sync');
+        for (const mb of this.d.cache.mailboxes.list(this.d.accountId).filter(which))
           this.lastSyncMode.set(mb.path, (await syncFolder(this.ctx, client, mb)).mode);
-        if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.listMailboxes(this.d.accountId).filter(which));
+        if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.mailboxes.list(this.d.accountId).filter(which));
       } catch (e) {
         throw this.failed(e);
       }
@@ -255,7 +212,7 @@ export class ImapAccount {
     if (this.bodiesRunning) return;
     const now = this.d.now?.() ?? Date.now();
     this.bodiesRunning = (async () => {
-      const client = await this.connection('sync');
+      const client = await this.conns.get('sync');
       let fetched = 0;
       for (const mb of mailboxes) {
         if (this.closed) return;
@@ -271,7 +228,7 @@ export class ImapAccount {
 
   /** True while the inbox is watched by IDLE. */
   get idling(): boolean {
-    return this.conns.get('idle')?.idling === true;
+    return this.inbox.idling;
   }
 
   /** Resolves when the background body download (if any) has finished. */
@@ -279,31 +236,19 @@ export class ImapAccount {
     await this.bodiesRunning;
   }
 
-  private async syncFolderList(client: ImapFlow): Promise<MailboxRow[]> {
-    const { accountId, cache, events } = this.d;
-    events.emit('sync.progress', { accountId, phase: 'folders', mailbox: null, done: 0, total: 0 });
-    const list: ListResponse[] = await client.list({ statusQuery: { messages: true, unseen: true } });
-    const seen = new Set<string>();
-    for (const f of list) {
-      if (f.flags.has('\\Noselect') || f.flags.has('\\NonExistent')) continue;
-      seen.add(f.path);
-      const isInbox = f.path.toUpperCase() === 'INBOX';
-      cache.upsertMailbox({
-        accountId,
-        path: f.path,
-        name: isInbox ? 'Inbox' : f.name,
-        delimiter: f.delimiter ?? null,
-        parentPath: f.parentPath || null,
-        // SPECIAL-USE flags first; imapflow falls back to the common names (Sent Items, Deleted Messages, Spam…).
-        specialUse: isInbox ? 'inbox' : (SPECIAL_USE[f.specialUse ?? ''] ?? null),
-        subscribed: f.subscribed === true,
-        total: f.status?.messages ?? 0,
-        unseen: f.status?.unseen ?? 0,
-      });
-    }
-    for (const mb of cache.listMailboxes(accountId)) if (!seen.has(mb.path)) cache.removeMailbox(mb.id);
-    this.announce();
-    return cache.listMailboxes(accountId);
+  private refreshFolders(): Promise<void> {
+    return this.serial(async () => {
+      try {
+        await syncFolderList(this.ctx, await this.conns.get('sync'));
+      } catch (e) {
+        throw this.failed(e);
+      }
+    });
+  }
+
+  /** Syncs one folder soon (after the server changed it on the user's behalf). */
+  private syncSoon(mb: MailboxRow): void {
+    void this.syncFolders((m) => m.id === mb.id).catch(() => {});
   }
 
   // ------------------------------------------------------------------------------ pending actions
@@ -311,7 +256,7 @@ export class ImapAccount {
   /** Sends pending actions to the server now; resolves when the queue is empty (or the server is unreachable). */
   flush(): Promise<void> {
     return this.serial(async () => {
-      if (this.d.cache.countOps(this.d.accountId) === 0) return;
+      if (this.ops.count(this.d.accountId) === 0) return;
       try {
         await this.replay();
       } catch (e) {
@@ -321,117 +266,59 @@ export class ImapAccount {
   }
 
   private async replay(): Promise<void> {
-    if (this.d.cache.countOps(this.d.accountId) === 0) return;
+    if (this.ops.count(this.d.accountId) === 0) return;
     const targets = new Set(
-      this.d.cache
-        .listOps(this.d.accountId)
+      this.ops
+        .list(this.d.accountId)
         .map((op) => op.payload.targetPath)
         .filter((p): p is string => !!p),
     );
-    const client = await this.connection('user');
-    await replayOps({ accountId: this.d.accountId, cache: this.d.cache, events: this.d.events, log: this.d.log }, client);
+    const client = await this.conns.get('user');
+    await replayOps({ accountId: this.d.accountId, cache: this.d.cache, ops: this.ops, events: this.d.events, log: this.d.log }, client);
     // Moved and copied messages get their new UIDs from the target folders' next sync.
     if (targets.size) {
-      const sync = await this.connection('sync');
-      for (const mb of this.d.cache.listMailboxes(this.d.accountId)) if (targets.has(mb.path)) await syncFolder(this.ctx, sync, mb);
+      const sync = await this.conns.get('sync');
+      for (const mb of this.d.cache.mailboxes.list(this.d.accountId)) if (targets.has(mb.path)) await syncFolder(this.ctx, sync, mb);
     }
-    this.announce();
   }
 
-  /** Queues the op and tries to send it; offline, it waits for the next connection. */
-  private enqueue(ops: Omit<PendingOp, 'id' | 'attempts'>[]): void {
+  /** Queues the ops and tries to send them; offline, they wait for the next connection. */
+  private enqueue(ops: NewPendingOp[]): void {
     // On disk (fsync) before the UI is told: an action the user took must survive a power cut.
     this.d.cache.durable(() => {
-      for (const op of ops) this.d.cache.addOp(op);
+      for (const op of ops) this.ops.add(op);
     });
-    this.announce();
     void this.flush().catch(() => {});
   }
 
-  /** Groups cached messages by folder, so each folder gets one op. */
-  private byMailbox(messageIds: number[]): { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[]; messageId: string | null }[] }[] {
-    const out = new Map<number, { mailbox: MailboxRow; messages: { id: number; uid: number; flags: string[]; messageId: string | null }[] }>();
-    for (const id of messageIds) {
-      const m = this.d.cache.getMessage(id);
-      if (!m) continue;
-      const mailbox = this.d.cache.getMailbox(m.mailboxId);
-      if (!mailbox) continue;
-      const g = out.get(mailbox.id) ?? { mailbox, messages: [] };
-      g.messages.push({ id, uid: m.uid, flags: m.flags, messageId: m.messageId });
-      out.set(mailbox.id, g);
-    }
-    return [...out.values()];
-  }
-
-  private op(kind: PendingOp['kind'], mailbox: MailboxRow, uids: number[], payload: PendingOp['payload']): Omit<PendingOp, 'id' | 'attempts'> {
-    return { accountId: this.d.accountId, kind, mailboxId: mailbox.id, uidValidity: mailbox.uidValidity, uids, payload };
-  }
+  // ------------------------------------------------------------------------------ actions
 
   setFlags(messageIds: number[], add: string[], remove: string[]): void {
-    const ops = [];
-    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
-      this.d.cache.transaction(() => {
-        for (const m of messages) this.d.cache.setMessageFlags(m.id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
-        this.d.cache.updateMailboxCounts(mailbox.id);
-      });
-      ops.push(
-        this.op(
-          'flags',
-          mailbox,
-          messages.map((m) => m.uid),
-          { add, remove },
-        ),
-      );
-    }
-    this.enqueue(ops);
+    this.enqueue(setFlagsLocally(this.actx, messageIds, add, remove));
   }
 
   move(messageIds: number[], target: MailboxRow): void {
-    const ops = [];
-    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
-      if (mailbox.id === target.id) continue;
-      this.removeFromCache(
-        mailbox,
-        messages.map((m) => m.id),
-      );
-      ops.push(
-        this.op(
-          'move',
-          mailbox,
-          messages.map((m) => m.uid),
-          { targetPath: target.path },
-        ),
-      );
-    }
-    this.enqueue(ops);
+    this.enqueue(moveLocally(this.actx, messageIds, target));
   }
 
   copy(messageIds: number[], target: MailboxRow): void {
-    this.enqueue(
-      this.byMailbox(messageIds)
-        .filter((g) => g.mailbox.id !== target.id)
-        .map(({ mailbox, messages }) =>
-          this.op(
-            'copy',
-            mailbox,
-            messages.map((m) => m.uid),
-            { targetPath: target.path, messageIds: messages.map((m) => m.messageId) },
-          ),
-        ),
-    );
+    this.enqueue(copyLocally(this.actx, messageIds, target));
   }
 
   /** Moves to Trash, like every mail program; in Trash (or with no Trash) it deletes for good. */
   delete(messageIds: number[]): void {
-    const trash = this.role('trash');
-    const ops = [];
-    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
-      const ids = messages.map((m) => m.id);
-      const uids = messages.map((m) => m.uid);
-      this.removeFromCache(mailbox, ids);
-      ops.push(trash && mailbox.id !== trash.id ? this.op('move', mailbox, uids, { targetPath: trash.path }) : this.op('expunge', mailbox, uids, {}));
-    }
-    this.enqueue(ops);
+    this.enqueue(deleteLocally(this.actx, messageIds, this.folder('trash')));
+  }
+
+  /** Deletes for good (no Trash): the message now lives in another account. Queued like every action. */
+  removeForGood(messageIds: number[]): void {
+    this.enqueue(removeForGoodLocally(this.actx, messageIds));
+  }
+
+  archive(messageIds: number[]): void {
+    const archive = this.folder('archive');
+    if (!archive) throw new HearthError('MAILBOX_NOT_FOUND', 'This account has no Archive folder');
+    this.move(messageIds, archive);
   }
 
   /** Puts a message (from another account) into one of this account's folders. */
@@ -443,109 +330,31 @@ export class ImapAccount {
         flags.filter((f) => f !== '\\Recent'),
       ),
     );
-    void this.syncFolders((m) => m.id === target.id).catch(() => {});
-  }
-
-  /** Deletes for good (no Trash): the message now lives in another account. Queued like every action. */
-  removeForGood(messageIds: number[]): void {
-    const ops = [];
-    for (const { mailbox, messages } of this.byMailbox(messageIds)) {
-      this.removeFromCache(
-        mailbox,
-        messages.map((m) => m.id),
-      );
-      ops.push(
-        this.op(
-          'expunge',
-          mailbox,
-          messages.map((m) => m.uid),
-          {},
-        ),
-      );
-    }
-    this.enqueue(ops);
-  }
-
-  archive(messageIds: number[]): void {
-    const archive = this.role('archive');
-    if (!archive) throw new HearthError('MAILBOX_NOT_FOUND', 'This account has no Archive folder');
-    this.move(messageIds, archive);
-  }
-
-  private role(use: SpecialUse): MailboxRow | undefined {
-    return this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === use);
-  }
-
-  private removeFromCache(mailbox: MailboxRow, ids: number[]): void {
-    this.d.cache.transaction(() => {
-      this.d.cache.removeMessages(ids);
-      this.d.cache.updateMailboxCounts(mailbox.id);
-    });
-    for (const id of ids) this.d.bodies.remove(id);
+    this.syncSoon(target);
   }
 
   // ------------------------------------------------------------------------------ folders (online only)
 
-  private async folderOp<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const client = await this.connection('user');
-    try {
-      return await fn(client);
-    } catch (e) {
-      if (e instanceof HearthError) throw e;
-      const resp = (e as { responseText?: string; serverResponseCode?: string }).serverResponseCode;
-      if (resp === 'ALREADYEXISTS') throw new HearthError('MAILBOX_EXISTS');
-      if (resp === 'NONEXISTENT') throw new HearthError('MAILBOX_NOT_FOUND');
-      if ((e as { responseStatus?: string }).responseStatus)
-        throw new HearthError('SERVER_ERROR', (e as { responseText?: string }).responseText || (e as Error).message);
-      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
-    }
+  createFolder(parent: MailboxRow | null, name: string): Promise<void> {
+    return this.folders.create(parent, name);
   }
 
-  async createFolder(parent: MailboxRow | null, name: string): Promise<void> {
-    await this.folderOp(async (c) => {
-      const path = parent ? `${parent.path}${parent.delimiter ?? '/'}${name}` : name;
-      const r = await c.mailboxCreate(path);
-      if (r && r.created === false) throw new HearthError('MAILBOX_EXISTS', `A folder named “${name}” already exists`, { field: 'name' });
-      await c.mailboxSubscribe(path).catch(() => {});
-    });
-    await this.refreshFolders();
+  renameFolder(mb: MailboxRow, newName: string): Promise<void> {
+    return this.folders.rename(mb, newName);
   }
 
-  async renameFolder(mb: MailboxRow, newName: string): Promise<void> {
-    if (mb.specialUse === 'inbox') throw new HearthError('INVALID_ARGUMENT', 'The inbox cannot be renamed', { field: 'name' });
-    const newPath = mb.parentPath ? `${mb.parentPath}${mb.delimiter ?? '/'}${newName}` : newName;
-    await this.folderOp((c) => c.mailboxRename(mb.path, newPath));
-    // Keep the cached messages (same UIDVALIDITY on a rename): move the rows' paths, not the mail.
-    this.d.cache.renameMailboxTree(this.d.accountId, mb.path, newPath, mb.delimiter ?? '/');
-    await this.refreshFolders();
+  deleteFolder(mb: MailboxRow): Promise<void> {
+    return this.folders.delete(mb);
   }
 
-  async deleteFolder(mb: MailboxRow): Promise<void> {
-    if (mb.specialUse === 'inbox') throw new HearthError('INVALID_ARGUMENT', 'The inbox cannot be deleted', { field: 'mailboxId' });
-    await this.folderOp((c) => c.mailboxDelete(mb.path));
-    this.d.cache.removeMailbox(mb.id);
-    await this.refreshFolders();
-  }
-
-  async subscribeFolder(mb: MailboxRow, subscribed: boolean): Promise<void> {
-    await this.folderOp((c) => (subscribed ? c.mailboxSubscribe(mb.path) : c.mailboxUnsubscribe(mb.path)));
-    await this.refreshFolders();
-  }
-
-  private refreshFolders(): Promise<void> {
-    return this.serial(async () => {
-      try {
-        await this.syncFolderList(await this.connection('sync'));
-      } catch (e) {
-        throw this.failed(e);
-      }
-    });
+  subscribeFolder(mb: MailboxRow, subscribed: boolean): Promise<void> {
+    return this.folders.subscribe(mb, subscribed);
   }
 
   // ------------------------------------------------------------------------------ sent mail and drafts (for the outbox)
 
   private async onUserConnection<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const client = await this.connection('user');
+    const client = await this.conns.get('user');
     try {
       return await fn(client);
     } catch (e) {
@@ -553,29 +362,20 @@ export class ImapAccount {
     }
   }
 
-  private async uidsWithMessageId(client: ImapFlow, path: string, messageId: string): Promise<number[]> {
-    const lock = await client.getMailboxLock(path);
-    try {
-      return (await client.search({ header: { 'message-id': messageId } }, { uid: true })) || [];
-    } finally {
-      lock.release();
-    }
-  }
-
   /** Files a sent message in Sent (marked read); without a Sent folder there is nothing to do. */
   async appendToSent(raw: Buffer): Promise<void> {
-    const sent = this.role('sent');
+    const sent = this.folder('sent');
     if (!sent) return;
     await this.onUserConnection((c) => c.append(sent.path, raw, ['\\Seen']));
-    void this.syncFolders((m) => m.id === sent.id).catch(() => {});
+    this.syncSoon(sent);
   }
 
   /** Whether the Sent folder holds this Message-ID; null when that cannot be known now. */
   async foundInSent(messageId: string): Promise<boolean | null> {
-    const sent = this.role('sent');
+    const sent = this.folder('sent');
     if (!sent) return null;
     try {
-      return (await this.onUserConnection((c) => this.uidsWithMessageId(c, sent.path, messageId))).length > 0;
+      return (await this.onUserConnection((c) => uidsWithMessageId(c, sent.path, messageId))).length > 0;
     } catch {
       return null;
     }
@@ -583,44 +383,24 @@ export class ImapAccount {
 
   /** Replaces a draft in Drafts: old copies (same Message-ID) out, the new one in. */
   async saveDraftToServer(raw: Buffer, messageId: string): Promise<void> {
-    const drafts = this.role('drafts');
+    const drafts = this.folder('drafts');
     if (!drafts) return;
-    await this.onUserConnection(async (c) => {
-      const old = await this.uidsWithMessageId(c, drafts.path, messageId);
-      await c.append(drafts.path, raw, ['\\Draft', '\\Seen']);
-      if (old.length) {
-        const lock = await c.getMailboxLock(drafts.path);
-        try {
-          await c.messageDelete(old, { uid: true });
-        } finally {
-          lock.release();
-        }
-      }
-    });
-    void this.syncFolders((m) => m.id === drafts.id).catch(() => {});
+    await this.onUserConnection((c) => replaceDraft(c, drafts.path, raw, messageId));
+    this.syncSoon(drafts);
   }
 
   async deleteDraftFromServer(messageId: string): Promise<void> {
-    const drafts = this.role('drafts');
+    const drafts = this.folder('drafts');
     if (!drafts) return;
-    await this.onUserConnection(async (c) => {
-      const old = await this.uidsWithMessageId(c, drafts.path, messageId);
-      if (!old.length) return;
-      const lock = await c.getMailboxLock(drafts.path);
-      try {
-        await c.messageDelete(old, { uid: true });
-      } finally {
-        lock.release();
-      }
-    });
-    void this.syncFolders((m) => m.id === drafts.id).catch(() => {});
+    await this.onUserConnection((c) => deleteDraft(c, drafts.path, messageId));
+    this.syncSoon(drafts);
   }
 
   // ------------------------------------------------------------------------------ search
 
   /** Asks the server to search a folder's full text (bodies too), returning cached message ids. */
   async searchServer(mb: MailboxRow, query: string): Promise<number[]> {
-    const client = await this.connection('user');
+    const client = await this.conns.get('user');
     const lock = await client.getMailboxLock(mb.path, { readOnly: true });
     let uids: number[];
     try {
@@ -630,7 +410,7 @@ export class ImapAccount {
     } finally {
       lock.release();
     }
-    const cached = this.d.cache.mailboxUids(mb.id);
+    const cached = this.d.cache.messages.uids(mb.id);
     return uids.map((u) => cached.get(u)?.id).filter((id): id is number => id !== undefined);
   }
 
@@ -642,7 +422,7 @@ export class ImapAccount {
   }
 
   /** One attachment's content, fetched on demand (it is part of the message's offline copy once read). */
-  async attachment(messageId: number, partId: string): Promise<{ filename: string | null; contentType: string; content: Buffer }> {
+  async attachment(messageId: number, partId: string): Promise<AttachmentContent> {
     const parsed = await simpleParser(await this.source(messageId), { skipImageLinks: true, skipTextLinks: true });
     const found = parsed.attachments.find((a, i) => (a.partId ?? String(i + 1)) === partId);
     if (!found) throw new HearthError('NOT_FOUND', 'No such attachment in this message', { field: 'partId' });
@@ -650,43 +430,15 @@ export class ImapAccount {
   }
 
   /** The raw message: the offline copy, or fetched from the server and kept. */
-  async source(messageId: number): Promise<Buffer> {
-    const msg = this.d.cache.getMessage(messageId);
-    if (!msg) throw new HearthError('NOT_FOUND', 'No such message');
-    const cached = this.d.cache.isBodyCached(messageId) ? this.d.bodies.read(messageId) : null;
-    if (cached) return cached;
-    const mb = this.d.cache.getMailbox(msg.mailboxId);
-    if (!mb) throw new HearthError('NOT_FOUND', 'The message’s folder is gone');
-    let client: ImapFlow;
-    try {
-      client = await this.connection('user');
-    } catch (e) {
-      const err = e as HearthError;
-      throw new HearthError(err.code ?? 'OFFLINE', `This message was not downloaded for offline reading, and the server cannot be reached (${err.message}).`);
-    }
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    let source: Buffer | undefined;
-    try {
-      const m = await client.fetchOne(String(msg.uid), { uid: true, source: true }, { uid: true });
-      source = m ? m.source : undefined;
-    } catch (e) {
-      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
-    } finally {
-      lock.release();
-    }
-    if (!source) throw new HearthError('MESSAGE_GONE');
-    this.d.bodies.write(messageId, source);
-    this.d.cache.setBodyCached(messageId, true);
-    return source;
+  source(messageId: number): Promise<Buffer> {
+    return messageSource({ ...this.d, connection: () => this.conns.get('user') }, messageId);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    if (this.inboxTimer) clearTimeout(this.inboxTimer);
-    const conns = [...this.conns.values()];
-    this.conns.clear();
-    await Promise.all(conns.map((c) => c.logout().catch(() => c.close())));
+    this.inbox.stop();
+    await this.conns.close();
     await this.bodiesRunning;
   }
 }

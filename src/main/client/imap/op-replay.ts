@@ -9,11 +9,13 @@ import { HearthError } from '../../../shared/errors.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
-import type { CacheDb, PendingOp } from '../cache/cache-db.ts';
+import type { CacheDb } from '../cache/cache-db.ts';
+import type { PendingOp, PendingOps } from '../cache/pending-ops.ts';
 
 export interface ReplayContext {
   accountId: string;
   cache: CacheDb;
+  ops: PendingOps;
   events: EventBus;
   log: Logger;
 }
@@ -21,13 +23,13 @@ export interface ReplayContext {
 /** Replays every pending op of the account. Network errors propagate (the op stays queued). */
 export async function replayOps(ctx: ReplayContext, client: ImapFlow): Promise<number> {
   let applied = 0;
-  for (const op of ctx.cache.listOps(ctx.accountId)) {
-    const mb = ctx.cache.getMailbox(op.mailboxId);
+  for (const op of ctx.ops.list(ctx.accountId)) {
+    const mb = ctx.cache.mailboxes.get(op.mailboxId);
     if (!mb) {
       drop(ctx, op, 'its folder no longer exists');
       continue;
     }
-    ctx.cache.markOpAttempt(op.id);
+    ctx.ops.markAttempt(op.id);
     try {
       const lock = await client.getMailboxLock(mb.path);
       try {
@@ -38,7 +40,7 @@ export async function replayOps(ctx: ReplayContext, client: ImapFlow): Promise<n
         const existing = await existingUids(client, op.uids);
         const gone = op.uids.length - existing.length;
         if (existing.length > 0) await apply(client, op, existing);
-        ctx.cache.removeOp(op.id);
+        ctx.ops.remove(op.id);
         applied++;
         if (gone > 0) notice(ctx, `${gone} message${gone === 1 ? '' : 's'} changed on the server meanwhile; that part of the action was dropped.`);
       } finally {
@@ -110,7 +112,7 @@ async function copiedAlready(client: ImapFlow, op: PendingOp, target: string): P
 }
 
 function drop(ctx: ReplayContext, op: PendingOp, why: string): void {
-  ctx.cache.removeOp(op.id);
+  ctx.ops.remove(op.id);
   ctx.log.info('pending operation dropped', { accountId: ctx.accountId, kind: op.kind, why });
   notice(ctx, `An offline action (${op.kind}) was dropped: ${why}.`);
 }

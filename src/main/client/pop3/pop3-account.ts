@@ -11,34 +11,27 @@
 // mail: there Hearth downloads each message and deletes it from the server (and says so).
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { summariseRawMessage } from '../../mail/message-summary.ts';
-import type { MessageBody, SpecialUse } from '../../../shared/api.ts';
+import type { MessageBody } from '../../../shared/api.ts';
 import { HearthError } from '../../../shared/errors.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
-import { syncLimits } from '../../base/limits.ts';
-import type { CacheDb, MailboxRow, MessageInput } from '../cache/cache-db.ts';
+import type { CacheDb } from '../cache/cache-db.ts';
+import type { MailboxRow } from '../cache/mailboxes.ts';
+import { Pop3Ledger } from '../cache/pop3-ledger.ts';
 import { MaildirStore } from '../../maildir/maildir-store.ts';
 import type { UserStore } from '../../maildir/user-store.ts';
-import type { ImapSettings } from '../imap/connect.ts';
 import { parseMessageBody } from '../../mail/message-body.ts';
-import { Pop3Client, type Pop3UidlEntry } from './client.ts';
-
-export interface Pop3Options {
-  /** Keep messages on the server after downloading them (default true). */
-  leaveOnServer: boolean;
-  /** With leaveOnServer: delete them from the server this many days after download (null: never). */
-  deleteAfterDays: number | null;
-  /** Delete from the server when the message is deleted here for good (default true). */
-  deleteWhenDeletedHere: boolean;
-}
-
-export const defaultPop3Options: Pop3Options = { leaveOnServer: true, deleteAfterDays: null, deleteWhenDeletedHere: true };
+import type { AttachmentContent, IncomingSettings, MailAccount } from '../mail-account.ts';
+import { Pop3Client, type Pop3ListEntry, type Pop3UidlEntry } from './client.ts';
+import { pop3ClientOptions } from './connect.ts';
+import { LOCAL_FOLDERS, mirrorLocalStore, summariseLocal } from './local-mirror.ts';
+import { downloadMessages, UIDL_HEADER, type StoredDownload, type WantedMessage } from './download.ts';
+import { defaultPop3Options, goneFromServer, serverDeletions, type Pop3Options } from './server-deletions.ts';
 
 export interface Pop3AccountDeps {
   accountId: string;
   email: string;
-  settings: ImapSettings;
+  settings: IncomingSettings;
   dataDir: string;
   cache: CacheDb;
   events: EventBus;
@@ -49,22 +42,15 @@ export interface Pop3AccountDeps {
   testHooks?: { afterStore?(): void; afterRecord?(): void };
 }
 
-const UIDL_HEADER = 'X-Hearth-POP3-UIDL';
-const FOLDERS: [string, SpecialUse][] = [
-  ['INBOX', 'inbox'],
-  ['Sent', 'sent'],
-  ['Drafts', 'drafts'],
-  ['Trash', 'trash'],
-  ['Junk', 'junk'],
-];
-
-export class Pop3Account {
+export class Pop3Account implements MailAccount {
   private readonly store: MaildirStore;
   private userStore: Promise<UserStore> | null = null;
   private syncing: Promise<void> | null = null;
   private closed = false;
   private readonly d: Pop3AccountDeps;
   private readonly opts: Pop3Options;
+  /** Which server messages were downloaded (by UIDL). */
+  private readonly ledger: Pop3Ledger;
   readonly lastSyncMode = new Map<string, string>();
   /** Local store work started by actions (they return at once; the cache already shows them). */
   private readonly localWork = new Set<Promise<unknown>>();
@@ -73,6 +59,7 @@ export class Pop3Account {
   constructor(deps: Pop3AccountDeps) {
     this.d = deps;
     this.opts = { ...defaultPop3Options, ...deps.options };
+    this.ledger = new Pop3Ledger(deps.cache, deps.accountId);
     this.store = new MaildirStore({ root: path.join(deps.dataDir, 'local', deps.accountId), hostname: 'hearth.local', log: deps.log });
   }
 
@@ -84,7 +71,7 @@ export class Pop3Account {
     this.userStore ??= (async () => {
       const u = await this.store.user(this.d.email);
       // The store creates the usual folders itself; make sure they are there (an older store).
-      for (const [name, use] of FOLDERS) {
+      for (const [name, use] of LOCAL_FOLDERS) {
         if (use === 'inbox' || (await u.exists(name))) continue;
         await u.createMailbox(name, { specialUse: `\\${use[0]!.toUpperCase()}${use.slice(1)}` as never });
       }
@@ -93,87 +80,17 @@ export class Pop3Account {
     return this.userStore;
   }
 
-  private announce(): void {
-    this.d.events.emit('sync.changed', { epoch: this.d.cache.epoch, lastSeq: this.d.cache.lastSeq() });
-  }
-
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
     const err = error ? { code: error.code, message: error.message } : undefined;
-    this.d.cache.setAccountState(this.d.accountId, state, err);
+    this.d.cache.accounts.setState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
-    this.announce();
   }
 
   // ------------------------------------------------------------------------------ mirror into the cache
 
   /** Brings main's cache in line with the local store (folders, messages, flags). */
   private async mirror(): Promise<Map<string, MailboxRow>> {
-    const u = await this.user();
-    const byPath = new Map<string, MailboxRow>();
-    const listed = await u.listMailboxes();
-    for (const mb of listed) {
-      const use = FOLDERS.find(([n]) => n === mb.name)?.[1] ?? null;
-      this.d.cache.upsertMailbox({
-        accountId: this.d.accountId,
-        path: mb.name,
-        name: mb.name === 'INBOX' ? 'Inbox' : (mb.name.split('/').pop() ?? mb.name),
-        delimiter: '/',
-        parentPath: mb.name.includes('/') ? mb.name.slice(0, mb.name.lastIndexOf('/')) : null,
-        specialUse: use,
-        subscribed: true,
-        total: mb.messages,
-        unseen: mb.unseen,
-      });
-    }
-    const names = new Set(listed.map((m) => m.name));
-    for (const row of this.d.cache.listMailboxes(this.d.accountId)) {
-      if (!names.has(row.path)) this.d.cache.removeMailbox(row.id);
-      else byPath.set(row.path, row);
-    }
-    for (const [name, row] of byPath) {
-      const handle = await u.openMailbox(name);
-      const metas = await handle.listMessages();
-      const cached = this.d.cache.mailboxUids(row.id);
-      const onDisk = new Set(metas.map((m) => m.uid));
-      const gone = [...cached].filter(([uid]) => !onDisk.has(uid)).map(([, v]) => v.id);
-      if (gone.length) this.d.cache.removeMessages(gone);
-      const added: MessageInput[] = [];
-      for (const m of metas) {
-        const c = cached.get(m.uid);
-        const flags = [...m.flags].sort();
-        if (c) {
-          if (c.flags.join(' ') !== flags.join(' ')) this.d.cache.setMessageFlags(c.id, flags);
-          continue;
-        }
-        added.push(this.summarise(row.id, m.uid, flags, m.size, m.internalDate, await handle.readMessageBuffer(m.uid)));
-      }
-      if (added.length) this.d.cache.upsertMessages(added);
-      this.d.cache.updateMailboxCounts(row.id);
-    }
-    this.announce();
-    return byPath;
-  }
-
-  private summarise(mailboxId: number, uid: number, flags: string[], size: number, internalDate: Date, raw: Buffer): MessageInput {
-    const base = { accountId: this.d.accountId, mailboxId, uid, flags, size };
-    try {
-      const m = summariseRawMessage(raw);
-      return { ...base, ...m, date: m.date ?? internalDate.getTime() };
-    } catch {
-      // Broken beyond reading: still listed, readable as raw text.
-      return {
-        ...base,
-        messageId: null,
-        subject: '(unreadable message)',
-        from: [],
-        to: [],
-        cc: [],
-        date: internalDate.getTime(),
-        snippet: '',
-        hasAttachments: false,
-        parentIds: [],
-      };
-    }
+    return mirrorLocalStore(this.d, await this.user());
   }
 
   // ------------------------------------------------------------------------------ download
@@ -193,138 +110,31 @@ export class Pop3Account {
 
   async bodiesDone(): Promise<void> {}
 
+  /**
+   * One check, in phases: heal a crash's cut-off records, mirror the store, connect; list the
+   * server's messages, diff them against the ledger, download (store, then record per turn);
+   * delete on the server what the rules say, QUIT, forget what the server no longer has; mirror.
+   */
   private async runSync(): Promise<void> {
-    const { accountId, events, cache, settings } = this.d;
+    const { accountId, events, settings } = this.d;
     await this.healCrashWindow();
     const folders = await this.mirror();
     this.setState('connecting');
     events.emit('sync.progress', { accountId, phase: 'connecting', mailbox: null, done: 0, total: 0 });
     let client: Pop3Client | null = null;
     try {
-      client = await Pop3Client.connect({
-        host: settings.host,
-        port: settings.port,
-        security: settings.tls === 'plain' ? 'none' : settings.tls,
-        ...(settings.caCert ? { ca: settings.caCert } : {}),
-        log: this.d.log,
-      });
+      client = await Pop3Client.connect(pop3ClientOptions(settings, this.d.log));
       await client.login(settings.user, settings.password);
       this.setState('syncing');
-      let uidls: Pop3UidlEntry[] | null;
-      try {
-        uidls = await client.uidl();
-      } catch (e) {
-        if ((e as HearthError).code === 'AUTH_FAILED') throw e;
-        uidls = null;
-      }
-      const list = await client.list();
-      const seen = cache.pop3Seen(accountId);
-      const inbox = await (await this.user()).openMailbox('INBOX');
-      const wanted = uidls ? uidls.filter((u) => !seen.has(u.uid)) : list.map((l) => ({ msg: l.msg, uid: '' }));
-      if (!uidls) {
-        this.d.events.emit('notice', {
-          level: 'warning',
-          accountId,
-          message: 'This POP3 server cannot identify messages (no UIDL), so Hearth downloads each message and then deletes it from the server.',
-        });
-      }
-      let done = 0;
-      events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
-      const downloaded: number[] = [];
-      const inboxRow = folders.get('INBOX');
-      // A few RETRs in flight (the client pipelines them). Each message is stored (fsync) on its own;
-      // the messages stored in one turn of the event loop are then recorded and listed in one cache
-      // transaction, so a failure or a kill loses at most the ones not yet stored.
-      let batch: Array<{ w: { msg: number; uid: string }; localUid: number; raw: Buffer; size: number }> = [];
-      let batchRecorded: Promise<void> | null = null;
-      const recordBatch = () => {
-        const items = batch;
-        batch = [];
-        batchRecorded = null;
-        const at = this.now();
-        // Parsed before the transaction, which then holds the database only for the writes.
-        const entries = inboxRow ? items.map((it) => this.summarise(inboxRow.id, it.localUid, [], it.size, new Date(at), it.raw)) : [];
-        cache.transaction(() => {
-          for (const it of items) if (it.w.uid) cache.recordPop3(accountId, it.w.uid, at, it.localUid);
-          cache.upsertMessages(entries);
-        });
-        for (const it of items) downloaded.push(it.w.msg);
-        this.d.testHooks?.afterRecord?.();
-        const before = done;
-        done += items.length;
-        if (Math.floor(before / 50) !== Math.floor(done / 50) || done === wanted.length) {
-          events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done, total: wanted.length });
-          this.announce();
-        }
-      };
-      const record = (item: (typeof batch)[number]): Promise<void> => {
-        batch.push(item);
-        batchRecorded ??= new Promise<void>((resolve, reject) =>
-          setImmediate(() => {
-            try {
-              recordBatch();
-              resolve();
-            } catch (e) {
-              reject(e as Error);
-            }
-          }),
-        );
-        return batchRecorded;
-      };
-      // Downloads in flight are held in memory until stored: bound them by bytes too (LIST sizes),
-      // so a run of big messages does not take pop3Parallel times the largest one.
-      const sizes = new Map(list.map((l) => [l.msg, l.size]));
-      let bytesInFlight = 0;
-      let budgetFreed: Array<() => void> = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < wanted.length && !this.closed) {
-          const w = wanted[next++]!;
-          const size = sizes.get(w.msg) ?? 0;
-          while (bytesInFlight > 0 && bytesInFlight + size > syncLimits.pop3BytesInFlight) await new Promise<void>((r) => budgetFreed.push(r));
-          bytesInFlight += size;
-          try {
-            const raw = await client!.retrBuffer(w.msg);
-            // The trace header makes the local copy say which server message it is (crash healing).
-            const stamped = Buffer.concat([Buffer.from(`${UIDL_HEADER}: ${w.uid || `no-uidl-${this.now()}-${w.msg}`}\r\n`), raw]);
-            const r = await inbox.append(stamped, {});
-            this.d.testHooks?.afterStore?.();
-            await record({ w, localUid: r.uid, raw, size: stamped.length });
-          } finally {
-            bytesInFlight -= size;
-            const wake = budgetFreed;
-            budgetFreed = [];
-            for (const go of wake) go();
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(syncLimits.pop3Parallel, wanted.length) }, worker));
+      const { uidls, list } = await this.listServer(client);
+      const wanted = this.notDownloadedYet(uidls, list);
+      const downloaded = await this.download(client, wanted, list, folders.get('INBOX'));
       if (this.closed) return;
-      // Deletions on the server: POP3 applies them at QUIT.
-      const toDelete = new Set<number>();
-      if (!uidls || !this.opts.leaveOnServer) for (const m of downloaded) toDelete.add(m);
-      if (uidls) {
-        const fresh = cache.pop3Seen(accountId);
-        const cutoff = this.opts.deleteAfterDays === null ? null : this.now() - this.opts.deleteAfterDays * 86_400_000;
-        for (const u of uidls) {
-          const rec = fresh.get(u.uid);
-          if (!rec) continue;
-          if (!this.opts.leaveOnServer || (cutoff !== null && rec.seenAt <= cutoff) || (this.opts.deleteWhenDeletedHere && rec.deleteRequested))
-            toDelete.add(u.msg);
-        }
-      }
-      for (const msg of toDelete) await client.dele(msg);
+      const deleted = serverDeletions({ uidls, downloaded, ledger: this.ledger.seen(), options: this.opts, now: this.now() });
+      for (const msg of deleted) await client.dele(msg);
       await client.quit();
       client = null;
-      if (uidls) {
-        // Forget what the server no longer has (deleted here or by another client).
-        const remaining = new Set(uidls.filter((u) => !toDelete.has(u.msg)).map((u) => u.uid));
-        cache.forgetPop3(
-          accountId,
-          [...cache.pop3Seen(accountId).keys()].filter((k) => !remaining.has(k)),
-        );
-      }
-      void folders;
+      if (uidls) this.ledger.forget(goneFromServer(uidls, deleted, this.ledger.seen().keys()));
       await this.mirror();
       events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: wanted.length, total: wanted.length });
       this.setState('online');
@@ -336,18 +146,81 @@ export class Pop3Account {
     }
   }
 
+  /** List: the server's UIDLs (null when it has no UIDL command) and message sizes. */
+  private async listServer(client: Pop3Client): Promise<{ uidls: Pop3UidlEntry[] | null; list: Pop3ListEntry[] }> {
+    let uidls: Pop3UidlEntry[] | null;
+    try {
+      uidls = await client.uidl();
+    } catch (e) {
+      if ((e as HearthError).code === 'AUTH_FAILED') throw e;
+      uidls = null;
+    }
+    return { uidls, list: await client.list() };
+  }
+
+  /** Diff against the ledger: the messages not downloaded yet; without UIDL all of them (and the user is told why). */
+  private notDownloadedYet(uidls: Pop3UidlEntry[] | null, list: Pop3ListEntry[]): WantedMessage[] {
+    if (uidls) {
+      const seen = this.ledger.seen();
+      return uidls.filter((u) => !seen.has(u.uid));
+    }
+    this.d.events.emit('notice', {
+      level: 'warning',
+      accountId: this.d.accountId,
+      message: 'This POP3 server cannot identify messages (no UIDL), so Hearth downloads each message and then deletes it from the server.',
+    });
+    return list.map((l) => ({ msg: l.msg, uid: '' }));
+  }
+
+  /** Download and record: stores each wanted message, records each turn's worth; returns the message numbers recorded. */
+  private async download(client: Pop3Client, wanted: WantedMessage[], list: Pop3ListEntry[], inboxRow: MailboxRow | undefined): Promise<number[]> {
+    const { accountId, events } = this.d;
+    const progress = { done: 0, total: wanted.length, downloaded: [] as number[] };
+    events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done: 0, total: wanted.length });
+    await downloadMessages(wanted, {
+      client,
+      inbox: await (await this.user()).openMailbox('INBOX'),
+      sizes: new Map(list.map((l) => [l.msg, l.size])),
+      record: (items) => this.record(items, inboxRow, progress),
+      stopped: () => this.closed,
+      now: () => this.now(),
+      afterStore: () => this.d.testHooks?.afterStore?.(),
+    });
+    return progress.downloaded;
+  }
+
+  /** Record: one turn's stored messages go into the ledger and the cache in one transaction. */
+  private record(items: StoredDownload[], inboxRow: MailboxRow | undefined, progress: { done: number; total: number; downloaded: number[] }): void {
+    const { accountId, cache, events } = this.d;
+    const at = this.now();
+    // Parsed before the transaction, which then holds the database only for the writes.
+    const entries = inboxRow
+      ? items.map((it) => summariseLocal({ accountId, mailboxId: inboxRow.id, uid: it.localUid, flags: [], size: it.size }, new Date(at), it.raw))
+      : [];
+    cache.transaction(() => {
+      for (const it of items) if (it.w.uid) this.ledger.record(it.w.uid, at, it.localUid);
+      cache.messages.upsert(entries);
+    });
+    for (const it of items) progress.downloaded.push(it.w.msg);
+    this.d.testHooks?.afterRecord?.();
+    const before = progress.done;
+    progress.done += items.length;
+    if (Math.floor(before / 50) !== Math.floor(progress.done / 50) || progress.done === progress.total)
+      events.emit('sync.progress', { accountId, phase: 'headers', mailbox: 'INBOX', done: progress.done, total: progress.total });
+  }
+
   /** Records downloads whose UIDL record a crash cut off (the message is stored, carrying its UIDL). */
   private async healCrashWindow(): Promise<void> {
     const inbox = await (await this.user()).openMailbox('INBOX');
-    const after = this.d.cache.maxPop3LocalUid(this.d.accountId);
-    const seen = this.d.cache.pop3Seen(this.d.accountId);
+    const after = this.ledger.maxLocalUid();
+    const seen = this.ledger.seen();
     for (const m of await inbox.listMessages()) {
       if (m.uid <= after) continue;
       const head = (await inbox.readMessageBuffer(m.uid)).subarray(0, 2048).toString('latin1');
       const match = new RegExp(`^${UIDL_HEADER}: (\\S+)\\r?\\n`).exec(head);
       if (match && !match[1]!.startsWith('no-uidl-') && !seen.has(match[1]!)) {
         this.d.log.info('pop3: recorded a download a crash interrupted', { accountId: this.d.accountId });
-        this.d.cache.recordPop3(this.d.accountId, match[1]!, this.now(), m.uid);
+        this.ledger.record(match[1]!, this.now(), m.uid);
       }
     }
   }
@@ -358,9 +231,9 @@ export class Pop3Account {
   private locate(messageIds: number[]): Map<string, { row: MailboxRow; items: { id: number; uid: number }[] }> {
     const out = new Map<string, { row: MailboxRow; items: { id: number; uid: number }[] }>();
     for (const id of messageIds) {
-      const m = this.d.cache.getMessage(id);
+      const m = this.d.cache.messages.get(id);
       if (!m) continue;
-      const row = this.d.cache.getMailbox(m.mailboxId);
+      const row = this.d.cache.mailboxes.get(m.mailboxId);
       if (!row) continue;
       const g = out.get(row.path) ?? { row, items: [] };
       g.items.push({ id, uid: m.uid });
@@ -370,9 +243,9 @@ export class Pop3Account {
   }
 
   async source(messageId: number): Promise<Buffer> {
-    const m = this.d.cache.getMessage(messageId);
+    const m = this.d.cache.messages.get(messageId);
     if (!m) throw new HearthError('NOT_FOUND', 'No such message');
-    const row = this.d.cache.getMailbox(m.mailboxId);
+    const row = this.d.cache.mailboxes.get(m.mailboxId);
     if (!row) throw new HearthError('NOT_FOUND', 'The message’s folder is gone');
     const raw = await (await (await this.user()).openMailbox(row.path)).readMessageBuffer(m.uid);
     // The trace header is ours, not the sender's: readers see the message as it arrived.
@@ -383,7 +256,7 @@ export class Pop3Account {
     return parseMessageBody(messageId, await this.source(messageId));
   }
 
-  async attachment(messageId: number, partId: string): Promise<{ filename: string | null; contentType: string; content: Buffer }> {
+  async attachment(messageId: number, partId: string): Promise<AttachmentContent> {
     const parsed = await simpleParser(await this.source(messageId));
     const found = parsed.attachments.find((a, i) => (a.partId ?? String(i + 1)) === partId);
     if (!found) throw new HearthError('NOT_FOUND', 'No such attachment in this message', { field: 'partId' });
@@ -429,16 +302,14 @@ export class Pop3Account {
     });
     // Show it at once; the store follows within milliseconds.
     for (const id of messageIds) {
-      const m = this.d.cache.getMessage(id);
-      if (m) this.d.cache.setMessageFlags(id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
+      const m = this.d.cache.messages.get(id);
+      if (m) this.d.cache.messages.setFlags(id, [...new Set([...m.flags.filter((f) => !remove.includes(f)), ...add])].sort());
     }
-    this.announce();
   }
 
   move(messageIds: number[], target: MailboxRow): void {
     const groups = this.locate(messageIds);
-    this.d.cache.removeMessages(messageIds);
-    this.announce();
+    this.d.cache.messages.remove(messageIds);
     this.background('move', async () => {
       const u = await this.user();
       for (const [p, g] of groups) {
@@ -474,9 +345,8 @@ export class Pop3Account {
     const groups = this.locate(messageIds);
     // Remember which server messages these were, so the next check can delete them there.
     const inbox = groups.get('INBOX');
-    if (inbox && this.opts.deleteWhenDeletedHere) for (const i of inbox.items) this.d.cache.requestPop3Delete(this.d.accountId, i.uid);
-    this.d.cache.removeMessages(messageIds);
-    this.announce();
+    if (inbox && this.opts.deleteWhenDeletedHere) for (const i of inbox.items) this.ledger.requestDelete(i.uid);
+    this.d.cache.messages.remove(messageIds);
     this.background('delete', async () => {
       const u = await this.user();
       for (const [p, g] of groups) {
@@ -498,8 +368,7 @@ export class Pop3Account {
   /** Deletes for good (no Trash): the message now lives in another account. */
   removeForGood(messageIds: number[]): void {
     const groups = this.locate(messageIds);
-    this.d.cache.removeMessages(messageIds);
-    this.announce();
+    this.d.cache.messages.remove(messageIds);
     this.background('remove', async () => {
       const u = await this.user();
       for (const [p, g] of groups) await (await u.openMailbox(p)).remove(g.items.map((i) => i.uid));
@@ -525,7 +394,7 @@ export class Pop3Account {
     if (mb.specialUse) throw new HearthError('INVALID_ARGUMENT', 'Special folders keep their names', { field: 'name' });
     const to = mb.parentPath ? `${mb.parentPath}/${newName}` : newName;
     await (await this.user()).renameMailbox(mb.path, to);
-    this.d.cache.renameMailboxTree(this.d.accountId, mb.path, to, '/');
+    this.d.cache.mailboxes.renameTree(this.d.accountId, mb.path, to, '/');
     await this.mirror();
   }
 
@@ -545,11 +414,11 @@ export class Pop3Account {
   }
 
   async foundInSent(messageId: string): Promise<boolean | null> {
-    const sent = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'sent');
+    const sent = this.d.cache.mailboxes.list(this.d.accountId).find((m) => m.specialUse === 'sent');
     if (!sent) return null;
     return (
-      this.d.cache.searchMessages({ mailboxId: sent.id, query: messageId, limit: 1 }).length > 0 ||
-      this.d.cache.pageMessages(sent.id, 0, 5000).messages.some((m) => m.messageId === messageId)
+      this.d.cache.messages.search({ mailboxId: sent.id, query: messageId, limit: 1 }).length > 0 ||
+      this.d.cache.messages.page(sent.id, 0, 5000).messages.some((m) => m.messageId === messageId)
     );
   }
 
@@ -560,10 +429,10 @@ export class Pop3Account {
   }
 
   async deleteDraftFromServer(messageId: string): Promise<void> {
-    const drafts = this.d.cache.listMailboxes(this.d.accountId).find((m) => m.specialUse === 'drafts');
+    const drafts = this.d.cache.mailboxes.list(this.d.accountId).find((m) => m.specialUse === 'drafts');
     if (!drafts) return;
-    const uids = this.d.cache
-      .pageMessages(drafts.id, 0, 5000)
+    const uids = this.d.cache.messages
+      .page(drafts.id, 0, 5000)
       .messages.filter((m) => m.messageId === messageId)
       .map((m) => m.uid);
     if (uids.length) await (await (await this.user()).openMailbox('Drafts')).remove(uids);

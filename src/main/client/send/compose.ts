@@ -40,7 +40,39 @@ export interface ComposedMessage {
   raw: Buffer;
 }
 
-/** Builds the message. `attachments` are already resolved to bytes (see Outbox.resolveAttachments). */
+/** The identity a message is written as; an index the account does not have is the caller's error. */
+export function identityOf(identities: Identity[], index: number): Identity {
+  const id = identities[index];
+  if (!id) throw new HearthError('INVALID_ARGUMENT', 'No such identity for this account', { field: 'identity' });
+  return id;
+}
+
+/** Reads an attachment of an existing message (kept on forward). */
+export type AttachmentOf = (messageId: number, partId: string) => Promise<{ content: Buffer }>;
+
+/** Reads every attachment now, so a missing one is an error before anything is queued. */
+export async function resolveAttachments(m: ComposeMessage, attachmentOf: AttachmentOf): Promise<ResolvedAttachment[]> {
+  const out: ResolvedAttachment[] = [];
+  for (const [i, a] of m.attachments.entries()) {
+    const field = `attachments.${i}`;
+    let content: Buffer;
+    if (a.fromMessage) {
+      try {
+        content = (await attachmentOf(a.fromMessage.messageId, a.fromMessage.partId)).content;
+      } catch (e) {
+        throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” could not be read: ${(e as Error).message}`, { field });
+      }
+    } else if (a.contentBase64 !== undefined) {
+      if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(a.contentBase64))
+        throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” could not be read (not base64)`, { field });
+      content = Buffer.from(a.contentBase64, 'base64');
+    } else throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” has no content`, { field });
+    out.push({ filename: a.filename, contentType: a.contentType, content, ...(a.contentId ? { cid: a.contentId } : {}) });
+  }
+  return out;
+}
+
+/** Builds the message. `attachments` are already resolved to bytes (see resolveAttachments). */
 export async function composeMessage(
   m: ComposeMessage,
   identity: Identity,

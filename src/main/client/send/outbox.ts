@@ -18,7 +18,7 @@ import { atomicWriteFileSync } from '../../base/fs-durable.ts';
 import type { Logger } from '../../base/log.ts';
 import { sendLimits } from '../../base/limits.ts';
 import { assertPlaintextAllowed } from '../../base/net.ts';
-import { composeMessage, type ResolvedAttachment } from './compose.ts';
+import { composeMessage, identityOf, resolveAttachments, type AttachmentOf } from './compose.ts';
 
 export interface SmtpSettings {
   host: string;
@@ -42,14 +42,13 @@ export interface OutboxDeps {
   log: Logger;
   account(accountId: string): OutboxAccount;
   /** An attachment of an existing message (kept on forward). */
-  attachmentOf(messageId: number, partId: string): Promise<{ filename: string | null; contentType: string; content: Buffer }>;
+  attachmentOf: AttachmentOf;
   /** Appends the sent message to the account's Sent folder. Throws when the server cannot be reached. */
   appendToSent(accountId: string, raw: Buffer): Promise<void>;
   /** Is a message with this Message-ID in the Sent folder? null: cannot tell now (offline, no Sent folder). */
   foundInSent(accountId: string, messageId: string): Promise<boolean | null>;
-  /** Replaces the server copy of a draft (delete the old one by Message-ID, append the new). */
-  saveDraftToServer(accountId: string, raw: Buffer, messageId: string): Promise<void>;
-  deleteDraftFromServer(accountId: string, messageId: string): Promise<void>;
+  /** A message written from a draft is queued: the draft goes. */
+  draftSent(draftId: string): void;
   /** Marks the original of a reply \Answered (forward: $Forwarded). */
   markAnswered(messageRowId: number): void;
   /** Recipients one writes to become autocomplete suggestions. */
@@ -82,19 +81,10 @@ interface StoredItem {
   compose: ComposeMessage;
 }
 
-interface StoredDraft {
-  draftId: string;
-  saved: number;
-  serverMessageId: string;
-  message: ComposeMessage;
-}
-
 export class Outbox {
   private readonly dir: string;
-  private readonly draftsDir: string;
   private readonly items = new Map<string, StoredItem>();
   private readonly busyAccounts = new Set<string>();
-  private readonly draftChains = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly d: OutboxDeps;
@@ -102,9 +92,7 @@ export class Outbox {
   constructor(deps: OutboxDeps) {
     this.d = deps;
     this.dir = path.join(deps.dataDir, 'outbox');
-    this.draftsDir = path.join(deps.dataDir, 'drafts');
     mkdirSync(this.dir, { recursive: true });
-    mkdirSync(this.draftsDir, { recursive: true });
     this.recover();
   }
 
@@ -181,39 +169,10 @@ export class Outbox {
     this.d.onChange(this.list());
   }
 
-  private identity(m: ComposeMessage): Identity {
-    const ids = this.d.account(m.accountId).identities;
-    const id = ids[m.identity];
-    if (!id) throw new HearthError('INVALID_ARGUMENT', 'No such identity for this account', { field: 'identity' });
-    return id;
-  }
-
-  /** Reads every attachment now, so a missing one is an error before anything is queued. */
-  async resolveAttachments(m: ComposeMessage): Promise<ResolvedAttachment[]> {
-    const out: ResolvedAttachment[] = [];
-    for (const [i, a] of m.attachments.entries()) {
-      const field = `attachments.${i}`;
-      let content: Buffer;
-      if (a.fromMessage) {
-        try {
-          content = (await this.d.attachmentOf(a.fromMessage.messageId, a.fromMessage.partId)).content;
-        } catch (e) {
-          throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” could not be read: ${(e as Error).message}`, { field });
-        }
-      } else if (a.contentBase64 !== undefined) {
-        if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(a.contentBase64))
-          throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” could not be read (not base64)`, { field });
-        content = Buffer.from(a.contentBase64, 'base64');
-      } else throw new HearthError('INVALID_ARGUMENT', `The attachment “${a.filename}” has no content`, { field });
-      out.push({ filename: a.filename, contentType: a.contentType, content, ...(a.contentId ? { cid: a.contentId } : {}) });
-    }
-    return out;
-  }
-
   /** Queues a message: on disk (fsync) before this returns; errors in the input throw before anything is written. */
   async send(m: ComposeMessage): Promise<OutboxItem> {
-    const identity = this.identity(m);
-    const composed = await composeMessage(m, identity, await this.resolveAttachments(m));
+    const identity = identityOf(this.d.account(m.accountId).identities, m.identity);
+    const composed = await composeMessage(m, identity, await resolveAttachments(m, this.d.attachmentOf));
     const id = randomUUID();
     const now = this.now();
     const hold = this.d.holdMs ?? sendLimits.undoHoldMs;
@@ -237,7 +196,7 @@ export class Outbox {
     };
     atomicWriteFileSync(this.eml(id), composed.raw);
     this.save(item);
-    if (m.draftId) this.deleteDraft(m.draftId);
+    if (m.draftId) this.d.draftSent(m.draftId);
     this.d.observeRecipients([...composed.recipients.to, ...composed.recipients.cc, ...composed.recipients.bcc]);
     this.changed();
     this.schedule(0);
@@ -407,75 +366,9 @@ export class Outbox {
     this.changed();
   }
 
-  // ------------------------------------------------------------------------------ drafts
-
-  private draftFile(draftId: string): string {
-    return path.join(this.draftsDir, `${draftId.replace(/[^A-Za-z0-9-]/g, '')}.json`);
-  }
-
-  /** Saves a draft durably here, then replaces its copy in the server's Drafts folder (in the background). */
-  saveDraft(m: ComposeMessage): { draftId: string } {
-    const draftId = m.draftId ?? randomUUID();
-    const prev = this.readDraft(draftId);
-    const domain = (this.d.account(m.accountId).identities[m.identity]?.email ?? 'x@hearth.invalid').split('@')[1];
-    const draft: StoredDraft = {
-      draftId,
-      saved: this.now(),
-      serverMessageId: prev?.serverMessageId ?? `<draft.${draftId}@${domain}>`,
-      message: { ...m, draftId },
-    };
-    atomicWriteFileSync(this.draftFile(draftId), JSON.stringify(draft));
-    this.chainDraft(draftId, async () => {
-      const latest = this.readDraft(draftId);
-      if (!latest || latest.saved !== draft.saved) return; // a newer save will do it
-      const built = await composeMessage(latest.message, this.identity(latest.message), await this.resolveAttachments(latest.message), {
-        messageId: latest.serverMessageId,
-        draft: true,
-      });
-      await this.d.saveDraftToServer(m.accountId, built.raw, latest.serverMessageId);
-    });
-    return { draftId };
-  }
-
-  private readDraft(draftId: string): StoredDraft | null {
-    try {
-      return JSON.parse(readFileSync(this.draftFile(draftId), 'utf8')) as StoredDraft;
-    } catch {
-      return null;
-    }
-  }
-
-  private chainDraft(draftId: string, fn: () => Promise<void>): void {
-    const next = (this.draftChains.get(draftId) ?? Promise.resolve())
-      .then(fn)
-      .catch((e: unknown) => this.d.log.info('draft not saved to the server (kept here)', { draftId, message: (e as Error).message }));
-    this.draftChains.set(draftId, next);
-  }
-
-  /** Resolves when server-side draft work queued so far is done (tests, shutdown). */
-  async draftsSettled(): Promise<void> {
-    await Promise.all(this.draftChains.values());
-  }
-
-  listDrafts(): { draftId: string; saved: number; message: ComposeMessage }[] {
-    return readdirSync(this.draftsDir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => this.readDraft(f.slice(0, -5)))
-      .filter((d): d is StoredDraft => d !== null)
-      .sort((a, b) => b.saved - a.saved)
-      .map(({ draftId, saved, message }) => ({ draftId, saved, message }));
-  }
-
-  deleteDraft(draftId: string): void {
-    const d = this.readDraft(draftId);
-    rmSync(this.draftFile(draftId), { force: true });
-    if (d) this.chainDraft(draftId, () => this.d.deleteDraftFromServer(d.message.accountId, d.serverMessageId));
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.draftsSettled();
   }
 }
 

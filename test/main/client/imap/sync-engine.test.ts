@@ -2,6 +2,7 @@
 // switchable loopback relay standing in for the network going away.
 import { describe, expect, it } from 'vitest';
 import type { HearthServices, HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
+import { PendingOps } from '../../../../src/main/client/cache/pending-ops.ts';
 import type { EventOf } from '../../../../src/shared/api.ts';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
 import { rfc822 } from '../../../support/messages.ts';
@@ -31,13 +32,13 @@ async function addAccount(s: HearthServices, user: string, password: string, por
 }
 
 function folder(s: HearthServices, accountId: string, p: string) {
-  const mb = s.cache.listMailboxes(accountId).find((m) => m.path === p);
+  const mb = s.cache.mailboxes.list(accountId).find((m) => m.path === p);
   if (!mb) throw new Error(`no folder ${p}`);
   return mb;
 }
 
 function messages(s: HearthServices, accountId: string, p: string) {
-  return s.cache.pageMessages(folder(s, accountId, p).id, 0, 5000).messages;
+  return s.cache.messages.page(folder(s, accountId, p).id, 0, 5000).messages;
 }
 
 const msg = (subject: string, extra: Partial<Parameters<typeof rfc822>[0]> = {}) =>
@@ -97,7 +98,7 @@ c.append('INBOX', None, None, b'From: x@example.test\\r\\nSubject: from imaplib\
     s.account(id).setFlags([one.id], ['\\Seen'], ['\\Flagged']);
     s.account(id).move([three.id], folder(s, id, 'Junk'));
     s.account(id).delete([fromImaplib.id]);
-    expect(s.cache.getMessage(one.id)!.flags).toEqual(['\\Seen']);
+    expect(s.cache.messages.get(one.id)!.flags).toEqual(['\\Seen']);
     expect(messages(s, id, 'INBOX').map((m) => m.subject)).toEqual(['one']);
     await s.account(id).flush();
     expect(serverFlags(user, password, 'INBOX')).toEqual({ one: '\\Seen' });
@@ -167,11 +168,11 @@ c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
     s1.account(id).move([inbox.get('junk me')!.id], folder(s1, id, 'Junk'));
     s1.account(id).delete([inbox.get('trash me')!.id]);
     await expect(s1.account(id).flush()).rejects.toThrow();
-    expect(s1.cache.listAccounts().find((a) => a.id === id)!.state).toBe('offline');
+    expect(s1.cache.accounts.list().find((a) => a.id === id)!.state).toBe('offline');
     // The cache shows the user's actions while offline.
     expect([...bySubject(s1).keys()].sort()).toEqual(['keep', 'read me']);
     expect(bySubject(s1).get('read me')!.flags).toEqual(['\\Seen']);
-    expect(s1.cache.countOps(id)).toBe(3);
+    expect(new PendingOps(s1.cache).count(id)).toBe(3);
     await s1.close();
     open.forget(s1);
 
@@ -181,7 +182,7 @@ c.append('INBOX', None, None, b'Subject: four\\r\\n\\r\\nx\\r\\n')`,
     sw.setOnline(true);
     const s2 = services(dataDir, { idle: false });
     await s2.account(id).sync();
-    expect(s2.cache.countOps(id)).toBe(0);
+    expect(new PendingOps(s2.cache).count(id)).toBe(0);
     expect(serverFlags(user, password, 'INBOX')).toEqual({ keep: '', 'read me': '\\Seen' });
     expect(Object.keys(serverFlags(user, password, 'Junk'))).toEqual(['junk me']);
     expect(Object.keys(serverFlags(user, password, 'Trash'))).toEqual(['trash me']);
@@ -218,7 +219,7 @@ c.append('INBOX', None, None, b'From: x@example.test\\r\\nSubject: newcomer\\r\\
     );
     sw.setOnline(true);
     await s.account(id).sync();
-    expect(s.cache.countOps(id)).toBe(0);
+    expect(new PendingOps(s.cache).count(id)).toBe(0);
     expect(notices.some((n) => /changed on the server/.test(n.message))).toBe(true);
     expect(serverFlags(user, password, 'INBOX')).toEqual({ bystander: '', newcomer: '' });
     expect(
@@ -308,7 +309,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     const sw = await netSwitch();
     const s = services(tempDir('reconnect'), { offlineBodies: false });
     const id = await addAccount(s, user, password, sw.port);
-    const state = () => s.cache.listAccounts().find((a) => a.id === id)!.state;
+    const state = () => s.cache.accounts.list().find((a) => a.id === id)!.state;
     for (let i = 0; i < 200 && !s.account(id).idling; i++) await new Promise((r) => setTimeout(r, 25));
     sw.setOnline(false);
     for (let i = 0; i < 400 && state() !== 'offline'; i++) await new Promise((r) => setTimeout(r, 25));
@@ -434,7 +435,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     expect(await call('mailboxes.subscribe', { mailboxId: projects.id, subscribed: false })).toMatchObject({ ok: true });
     expect(folder(s, id, 'Work').subscribed).toBe(false);
     expect(await call('mailboxes.delete', { mailboxId: projects.id })).toMatchObject({ ok: true });
-    expect(s.cache.listMailboxes(id).some((m) => m.path === 'Work')).toBe(false);
+    expect(s.cache.mailboxes.list(id).some((m) => m.path === 'Work')).toBe(false);
     expect(imaplib(user, password, `print(c.list()[1])`)).not.toContain('Work');
   });
 });

@@ -51,10 +51,10 @@ async function addPop3(
   return { id: a.id, account };
 }
 
-const inbox = (s: HearthServices, id: string) => s.cache.listMailboxes(id).find((m) => m.specialUse === 'inbox')!;
+const inbox = (s: HearthServices, id: string) => s.cache.mailboxes.list(id).find((m) => m.specialUse === 'inbox')!;
 const subjects = (s: HearthServices, id: string) =>
-  s.cache
-    .pageMessages(inbox(s, id).id, 0, 1000)
+  s.cache.messages
+    .page(inbox(s, id).id, 0, 1000)
     .messages.map((m) => m.subject)
     .sort();
 const serverCount = (user: string, password: string) => Number(imaplib(user, password, `print(c.select('INBOX')[1][0].decode())`).trim().split('\n').pop());
@@ -67,7 +67,7 @@ describe('POP3 accounts against Dovecot', () => {
     const s = services(tempDir('pop3'));
     const { id, account } = await addPop3(s, user, password);
     expect(subjects(s, id)).toEqual(['one', 'two']);
-    const one = s.cache.pageMessages(inbox(s, id).id, 0, 10).messages.find((m) => m.subject === 'one')!;
+    const one = s.cache.messages.page(inbox(s, id).id, 0, 10).messages.find((m) => m.subject === 'one')!;
     expect(one.from[0]!.address).toBe('ann@example.test');
     expect(one.snippet).toBe('Body of one');
     const body = await account.body(one.id);
@@ -118,7 +118,7 @@ describe('POP3 accounts against Dovecot', () => {
     await account.sync();
     expect(subjects(s, a.id)).toEqual(['doomed', 'old']);
     // Deleted here (to Trash): gone from the server at the next check.
-    const doomed = s.cache.pageMessages(inbox(s, a.id).id, 0, 10).messages.find((m) => m.subject === 'doomed')!;
+    const doomed = s.cache.messages.page(inbox(s, a.id).id, 0, 10).messages.find((m) => m.subject === 'doomed')!;
     account.delete([doomed.id]);
     await account.settled();
     await account.sync();
@@ -172,7 +172,7 @@ describe('POP3 accounts against Dovecot', () => {
       expect(signal).toBe('SIGKILL');
       const s2 = services(dataDir);
       await (s2.account(added.id) as Pop3Account).sync();
-      const list = s2.cache.pageMessages(inbox(s2, added.id).id, 0, 100).messages.map((m) => m.subject);
+      const list = s2.cache.messages.page(inbox(s2, added.id).id, 0, 100).messages.map((m) => m.subject);
       expect(list.sort()).toEqual(['first', 'second']);
     }
   });
@@ -208,7 +208,7 @@ describe('POP3 accounts against Dovecot', () => {
     await deliverToDovecot(user, [big, corpusMessage('malformed-000.eml')]);
     const s = services(tempDir('pop3-big'));
     const { id, account } = await addPop3(s, user, password);
-    const list = s.cache.pageMessages(inbox(s, id).id, 0, 10).messages;
+    const list = s.cache.messages.page(inbox(s, id).id, 0, 10).messages;
     expect(list).toHaveLength(2);
     const bigRow = list.find((m) => m.subject === 'big')!;
     const stored = await account.source(bigRow.id);
@@ -238,10 +238,10 @@ describe('POP3 accounts against Dovecot', () => {
     });
     await s.account(remote.id).sync();
     expect(await s.dispatch('mailboxes.create', { accountId: local.id, name: 'Kept' })).toMatchObject({ ok: true });
-    const kept = s.cache.listMailboxes(local.id).find((m) => m.path === 'Kept')!;
-    const junk = s.cache.listMailboxes(remote.id).find((m) => m.path === 'Junk')!;
-    const fromPop = s.cache.pageMessages(inbox(s, local.id).id, 0, 10).messages[0]!;
-    const fromImap = s.cache.pageMessages(inbox(s, remote.id).id, 0, 10).messages[0]!;
+    const kept = s.cache.mailboxes.list(local.id).find((m) => m.path === 'Kept')!;
+    const junk = s.cache.mailboxes.list(remote.id).find((m) => m.path === 'Junk')!;
+    const fromPop = s.cache.messages.page(inbox(s, local.id).id, 0, 10).messages[0]!;
+    const fromImap = s.cache.messages.page(inbox(s, remote.id).id, 0, 10).messages[0]!;
     expect(await s.dispatch('messages.move', { messageIds: [fromPop.id], targetMailboxId: junk.id })).toMatchObject({ ok: true });
     expect(await s.dispatch('messages.move', { messageIds: [fromImap.id], targetMailboxId: kept.id })).toMatchObject({ ok: true });
     await s.account(remote.id).flush();
@@ -250,7 +250,7 @@ describe('POP3 accounts against Dovecot', () => {
       imaplib(imap.user, imap.password, `c.select('Junk')\nprint(c.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')[1][0][1].decode().strip())`),
     ).toContain('Subject: from pop');
     expect(serverCount(imap.user, imap.password)).toBe(0);
-    expect(s.cache.pageMessages(kept.id, 0, 10).messages.map((m) => m.subject)).toEqual(['from imap']);
+    expect(s.cache.messages.page(kept.id, 0, 10).messages.map((m) => m.subject)).toEqual(['from imap']);
     expect(subjects(s, local.id)).toEqual([]);
   });
 

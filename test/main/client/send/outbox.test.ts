@@ -115,7 +115,7 @@ describe('sending', () => {
     );
     expect(s.outbox.list()).toEqual([]);
     // Recipients become suggestions.
-    expect(s.cache.suggestContacts('jür', 5)).toEqual([{ name: 'Jürgen Groß', address: `${you.user}@example.test` }]);
+    expect(s.contacts.suggest('jür', 5)).toEqual([{ name: 'Jürgen Groß', address: `${you.user}@example.test` }]);
   });
 
   it('sends to an internationalised address with SMTPUTF8', async () => {
@@ -189,18 +189,18 @@ describe('sending', () => {
     const you = createDovecotUser();
     const s = services(tempDir('drafts'));
     const id = await account(s, me.user, me.password, smtpPeers.accept);
-    const { draftId } = s.outbox.saveDraft(compose(id, { to: `${you.user}@example.test`, subject: 'draft one' }));
-    await s.outbox.draftsSettled();
-    s.outbox.saveDraft(compose(id, { to: `${you.user}@example.test`, subject: 'draft two', draftId }));
-    await s.outbox.draftsSettled();
+    const { draftId } = s.drafts.save(compose(id, { to: `${you.user}@example.test`, subject: 'draft one' }));
+    await s.drafts.settled();
+    s.drafts.save(compose(id, { to: `${you.user}@example.test`, subject: 'draft two', draftId }));
+    await s.drafts.settled();
     const drafts = await dovecotMessages(me.user, me.password, 'Drafts');
     expect(drafts).toHaveLength(1);
     expect((await simpleParser(drafts[0]!)).subject).toBe('draft two');
-    expect(s.outbox.listDrafts().map((d) => d.message.subject)).toEqual(['draft two']);
+    expect(s.drafts.list().map((d) => d.message.subject)).toEqual(['draft two']);
     await s.outbox.send(compose(id, { to: `${you.user}@example.test`, subject: 'final', draftId }));
-    await s.outbox.draftsSettled();
+    await s.drafts.settled();
     expect(await dovecotMessages(me.user, me.password, 'Drafts')).toHaveLength(0);
-    expect(s.outbox.listDrafts()).toEqual([]);
+    expect(s.drafts.list()).toEqual([]);
   });
 
   it('refuses bad input before writing anything, and a too-large message fails with the server’s reason', async () => {

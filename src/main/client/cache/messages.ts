@@ -1,0 +1,188 @@
+// The message summaries of main's cache (journaled): what the message list, search and the
+// conversation view show, keyed by (folder, UID), plus whether each body is kept offline.
+import type { MessageSummary } from '../../../shared/api.ts';
+import type { CacheDb } from './cache-db.ts';
+import { Contacts } from './contacts.ts';
+import { assignThread } from './threads.ts';
+
+export type MessageInput = Omit<MessageSummary, 'id' | 'threadId'> & {
+  /** Message-IDs from In-Reply-To and References, oldest first, for threading. */
+  parentIds?: string[];
+};
+
+/** A cached message as a folder diff needs it. */
+export interface CachedUid {
+  id: number;
+  flags: string[];
+}
+
+export class Messages {
+  private readonly c: CacheDb;
+  private readonly contacts: Contacts;
+
+  constructor(cache: CacheDb) {
+    this.c = cache;
+    this.contacts = new Contacts(cache);
+  }
+
+  /** Stores new or changed summaries in one transaction; returns their row ids, in order. */
+  upsert(list: MessageInput[]): number[] {
+    if (list.length === 0) return [];
+    return this.c.transaction(() => {
+      const stmt = this.c.prepared(
+        `INSERT INTO messages (account_id, mailbox_id, uid, message_id, subject, addrs, date, flags, size, snippet, has_attachments, parent_ids, seq)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+         ON CONFLICT (mailbox_id, uid) DO UPDATE SET message_id=excluded.message_id, subject=excluded.subject, addrs=excluded.addrs,
+           date=excluded.date, flags=excluded.flags, size=excluded.size,
+           snippet=CASE WHEN excluded.snippet <> '' THEN excluded.snippet ELSE messages.snippet END,
+           has_attachments=excluded.has_attachments, parent_ids=excluded.parent_ids, seq=excluded.seq
+         RETURNING id, thread_id`,
+      );
+      return list.map((m) => {
+        const addrs = JSON.stringify({ from: m.from, to: m.to, cc: m.cc });
+        const r = stmt.get(
+          m.accountId,
+          m.mailboxId,
+          m.uid,
+          m.messageId,
+          m.subject,
+          addrs,
+          m.date,
+          JSON.stringify(m.flags),
+          m.size,
+          m.snippet,
+          m.hasAttachments ? 1 : 0,
+          JSON.stringify(m.parentIds ?? []),
+          this.c.nextSeq(),
+        ) as { id: number; thread_id: number };
+        if (r.thread_id === 0) {
+          assignThread(this.c, r.id, m);
+          // Senders of mail one receives are people one may write to.
+          this.contacts.observe(m.from, 1, m.date);
+        }
+        return r.id;
+      });
+    });
+  }
+
+  get(id: number): MessageSummary | null {
+    const r = this.c.prepared('SELECT * FROM messages WHERE id=?').get(id) as Record<string, unknown> | undefined;
+    return r ? rowToMessage(r) : null;
+  }
+
+  /** A page of a folder, newest first, with the folder's total. */
+  page(mailboxId: number, offset: number, limit: number): { total: number; messages: MessageSummary[] } {
+    const total = (this.c.prepared('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
+    const rows = this.c.db
+      .prepare('SELECT * FROM messages WHERE mailbox_id=? ORDER BY date DESC, uid DESC LIMIT ? OFFSET ?')
+      .all(mailboxId, limit, offset) as Record<string, unknown>[];
+    return { total, messages: rows.map(rowToMessage) };
+  }
+
+  /** One cached message of a folder by UID (id and flags), or null. */
+  byUid(mailboxId: number, uid: number): CachedUid | null {
+    const r = this.c.prepared('SELECT id, flags FROM messages WHERE mailbox_id=? AND uid=?').get(mailboxId, uid) as { id: number; flags: string } | undefined;
+    return r ? { id: r.id, flags: JSON.parse(r.flags) as string[] } : null;
+  }
+
+  count(mailboxId: number): number {
+    return (this.c.prepared('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
+  }
+
+  /** UIDs cached for a folder, for diffing against the server. */
+  uids(mailboxId: number): Map<number, CachedUid> {
+    const out = new Map<number, CachedUid>();
+    for (const r of this.c.prepared('SELECT id, uid, flags FROM messages WHERE mailbox_id=?').all(mailboxId) as { id: number; uid: number; flags: string }[]) {
+      out.set(r.uid, { id: r.id, flags: JSON.parse(r.flags) });
+    }
+    return out;
+  }
+
+  setFlags(id: number, flags: string[]): void {
+    this.c.transaction(() => {
+      this.c.prepared('UPDATE messages SET flags=?, seq=? WHERE id=?').run(JSON.stringify(flags), this.c.nextSeq(), id);
+    });
+  }
+
+  remove(ids: number[]): void {
+    if (ids.length === 0) return;
+    this.c.transaction(() => {
+      const del = this.c.prepared('DELETE FROM messages WHERE id=?');
+      for (const id of ids) {
+        del.run(id);
+        this.c.tombstone('message', id);
+      }
+    });
+  }
+
+  /** Subject, addresses and snippet containing `query`, newest first. */
+  search(q: { accountId?: string; mailboxId?: number; query: string; limit: number }): MessageSummary[] {
+    const like = `%${q.query.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const where = ["(subject LIKE ?1 ESCAPE '\\' OR addrs LIKE ?1 ESCAPE '\\' OR snippet LIKE ?1 ESCAPE '\\')"];
+    const params: (string | number)[] = [like];
+    if (q.accountId) {
+      params.push(q.accountId);
+      where.push(`account_id = ?${params.length}`);
+    }
+    if (q.mailboxId !== undefined) {
+      params.push(q.mailboxId);
+      where.push(`mailbox_id = ?${params.length}`);
+    }
+    params.push(q.limit);
+    const sql = `SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY date DESC LIMIT ?${params.length}`;
+    return (this.c.prepared(sql).all(...params) as Record<string, unknown>[]).map(rowToMessage);
+  }
+
+  /** Messages of one conversation, oldest first. */
+  inThread(threadId: number): MessageSummary[] {
+    return (this.c.prepared('SELECT * FROM messages WHERE thread_id=? ORDER BY date, id').all(threadId) as Record<string, unknown>[]).map(rowToMessage);
+  }
+
+  // -------------------------------------------------------------------------------- bodies kept offline
+
+  setBodyCached(id: number, cached: boolean): void {
+    this.c.prepared('UPDATE messages SET body_cached=? WHERE id=?').run(cached ? 1 : 0, id);
+  }
+
+  /** Marks many messages' bodies as kept offline, in one transaction. */
+  setBodiesCached(ids: number[]): void {
+    if (ids.length === 0) return;
+    this.c.transaction(() => {
+      const stmt = this.c.prepared('UPDATE messages SET body_cached=1 WHERE id=?');
+      for (const id of ids) stmt.run(id);
+    });
+  }
+
+  isBodyCached(id: number): boolean {
+    const r = this.c.prepared('SELECT body_cached FROM messages WHERE id=?').get(id) as { body_cached: number } | undefined;
+    return r?.body_cached === 1;
+  }
+
+  /** Messages of a folder whose bodies should be kept offline: newer than `since`, at most `maxSize`, newest first. */
+  bodiesWanted(mailboxId: number, since: number, maxSize: number, limit: number): { id: number; uid: number; size: number }[] {
+    return this.c.db
+      .prepare('SELECT id, uid, size FROM messages WHERE mailbox_id=? AND body_cached=0 AND date>=? AND size<=? ORDER BY date DESC LIMIT ?')
+      .all(mailboxId, since, maxSize, limit) as { id: number; uid: number; size: number }[];
+  }
+}
+
+export function rowToMessage(r: Record<string, unknown>): MessageSummary {
+  const addrs = JSON.parse(r.addrs as string) as Pick<MessageSummary, 'from' | 'to' | 'cc'>;
+  return {
+    id: Number(r.id),
+    accountId: r.account_id as string,
+    mailboxId: Number(r.mailbox_id),
+    uid: Number(r.uid),
+    messageId: (r.message_id as string | null) ?? null,
+    subject: r.subject as string,
+    from: addrs.from,
+    to: addrs.to,
+    cc: addrs.cc,
+    date: Number(r.date),
+    flags: JSON.parse(r.flags as string),
+    size: Number(r.size),
+    snippet: r.snippet as string,
+    hasAttachments: Boolean(r.has_attachments),
+    threadId: Number(r.thread_id ?? r.id),
+  };
+}

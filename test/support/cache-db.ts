@@ -1,0 +1,39 @@
+// Main's cache (CacheDb) in a temp folder, with the rows tests of its tables and ledgers need.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CacheDb } from '../../src/main/client/cache/cache-db.ts';
+import type { Mailbox } from '../../src/shared/api.ts';
+
+/** A fresh cache; close it when done. */
+export function tempCacheDb(): CacheDb {
+  return new CacheDb(mkdtempSync(path.join(os.tmpdir(), 'hearth-cache-')));
+}
+
+/** An IMAP account row with placeholder settings. */
+export function seedAccount(cache: CacheDb, id: string): void {
+  cache.accounts.insert({
+    id,
+    name: id,
+    email: `${id}@x.test`,
+    config: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u', auth: 'password' },
+    outgoing: null,
+    sealedPassword: 'x',
+    sealedSmtpPassword: null,
+  });
+}
+
+/** A folder of the account at `folderPath` ('/' as delimiter). */
+export function seedFolder(cache: CacheDb, accountId: string, folderPath: string, specialUse: Mailbox['specialUse'] = null): Mailbox {
+  return cache.mailboxes.upsert({
+    accountId,
+    path: folderPath,
+    name: folderPath === 'INBOX' ? 'Inbox' : folderPath.split('/').pop()!,
+    delimiter: '/',
+    parentPath: folderPath.includes('/') ? folderPath.slice(0, folderPath.lastIndexOf('/')) : null,
+    specialUse,
+    subscribed: true,
+    total: 0,
+    unseen: 0,
+  });
+}
