@@ -7,6 +7,7 @@
 // Works on a header value as a binary (latin1) string of its raw bytes; names and mailboxes are
 // returned the same way (still with their encoded words). nodemailer's addressparser does not fit:
 // it turns comments into names and even into group members ("g: (foo) ;" gives a member "foo").
+import { decodeHeaderBytes, headerText } from './decode.ts';
 
 /** One item of an address list, in order. A group is its start, its mailboxes, and its end. */
 export type AddressListItem = MailboxItem | { kind: 'group'; name: string } | { kind: 'group-end' };
@@ -23,6 +24,27 @@ export interface MailboxItem {
   domain: string | null;
   /** The angle address could not be read ("<a@b" without ">"...): what was read is kept. */
   syntaxError: boolean;
+}
+
+/**
+ * An address header as text to search in: "Name <local@domain>" per mailbox, "group: ...;" per
+ * group, with the comments and white space of its addr-specs gone and names decoded (RFC 2047,
+ * raw UTF-8). So "user-from@domain.org" is found in "<user-from (comment)@ (comment) domain.org>".
+ */
+export function addressListText(value: string): string {
+  const list: string[] = [];
+  let group: { name: string; members: string[] } | null = null;
+  for (const a of parseAddressList(value)) {
+    if (a.kind === 'group') group = { name: decodeHeaderBytes(a.name), members: [] };
+    else if (a.kind === 'group-end') {
+      if (group) list.push(`${group.name}: ${group.members.join(', ')};`);
+      group = null;
+    } else {
+      const address = headerText([a.mailbox, a.domain].filter((p) => p !== null).join('@'));
+      (group ? group.members : list).push(a.name === null ? address : `${decodeHeaderBytes(a.name)} <${address}>`);
+    }
+  }
+  return list.join(', ');
 }
 
 /** Most addresses one header is read for; the rest is ignored (a header of a million commas). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mailboxesOf, parseAddressList, type AddressListItem } from '../../../src/main/mail/address-list.ts';
+import { addressListText, mailboxesOf, parseAddressList, type AddressListItem } from '../../../src/main/mail/address-list.ts';
 
 /** A compact spelling of the items: "name <mailbox@domain>", "group:" and ";" for group markers. */
 function spell(items: readonly AddressListItem[]): string[] {
@@ -70,5 +70,20 @@ describe('parseAddressList (RFC 5322 3.4)', () => {
 
   it('mailboxesOf drops the group markers', () => {
     expect(spell(mailboxesOf(parseAddressList('g: a@x.org;, b@x.org')))).toEqual(['<a@x.org>', '<b@x.org>']);
+  });
+});
+
+describe('addressListText (what SEARCH FROM/TO/CC/BCC match)', () => {
+  it.each([
+    ['<user-from (comment)@ (comment) domain.org>', 'user-from@domain.org'],
+    ['plain@x.org (Comment Name)', 'Comment Name <plain@x.org>'],
+    ['"Doe, Jane" <j@x.org>, k@x.org', 'Doe, Jane <j@x.org>, k@x.org'],
+    ['group:;, group2: (foo) ;, team: a@x.org, B <b@x.org>;', 'group: ;, group2: ;, team: a@x.org, B <b@x.org>;'],
+    ['=?iso-8859-1?q?Fr\xf6sche?= <f@x.org>', 'Frösche <f@x.org>'],
+    ['J\xc3\xb6rg <j\xc3\xb6@x.org>', 'Jörg <jö@x.org>'],
+    ['bare-word', 'bare-word'],
+    ['(only a comment)', ''],
+  ])('%j -> %j', (value, text) => {
+    expect(addressListText(value)).toBe(text);
   });
 });

@@ -90,3 +90,37 @@ describe('ENVELOPE address lists', () => {
     expect(ours).toBe(dovecot);
   });
 });
+
+/** The sequence numbers of the Cc table's messages whose header value passes `pick`. */
+const seqsWhere = (pick: (cc: string) => boolean) => CC.flatMap(([cc], i) => (pick(cc) ? [i + 1] : []));
+/** A UTF-8 search string as a non-synchronising literal (RFC 7888 LITERAL+). */
+const utf8 = (s: string) => `{${Buffer.byteLength(s)}+}\r\n${s}`;
+
+/**
+ * Dovecot matches an address field only in its own normalised form ('"Comment Name"
+ * <plain@example.org>', names quoted); we match a readable one ('Comment Name <plain@example.org>')
+ * and the raw text too (HEADER FROM shares the key), so only searches both find are compared.
+ */
+describe('SEARCH by address (RFC 5322 3.4.1: CFWS is not part of an address) and decoded header text', () => {
+  const fixture = CC.length + 1;
+  it.each([
+    ['FROM user-from@domain.org', [fixture]],
+    ['CC user-from@domain.org', seqsWhere((cc) => cc.includes('user-from'))],
+    // "plain@example.org (Comment Name)" is the address <plain@example.org> named by its comment.
+    ['CC "<plain@example.org>"', seqsWhere((cc) => cc.startsWith('plain@'))],
+    ['CC frank@example.org', seqsWhere((cc) => cc.includes('frank@'))],
+    ['CC "The Team"', seqsWhere((cc) => cc.startsWith('"The Team"'))],
+    ['BCC "Comment Name"', [fixture]],
+    // Encoded words (raw 8-bit bytes inside one too) and raw UTF-8, decoded before matching.
+    [`CHARSET UTF-8 SUBJECT ${utf8('Frösche')}`, [fixture]],
+    [`CHARSET UTF-8 TEXT ${utf8('Frösche im')}`, [fixture]],
+    [`CHARSET UTF-8 CC ${utf8('Jörg')}`, seqsWhere((cc) => cc.includes('J=C3=B6rg') || cc.includes('J\xc3\xb6rg'))],
+    [`CHARSET UTF-8 BCC ${utf8('Jörg <joerg@example.org>')}`, [fixture]],
+    [`CHARSET UTF-8 CC ${utf8('Anna Müller')}`, seqsWhere((cc) => cc.startsWith('Anna'))],
+  ])('SEARCH %s', async (criteria, seqs) => {
+    expect(seqs.length).toBeGreaterThan(0);
+    const { ours, dovecot } = await pair.both(`SEARCH ${criteria}`);
+    expect(ours).toBe(`* SEARCH ${seqs.join(' ')}\r\nOK`);
+    expect(ours).toBe(dovecot);
+  });
+});
