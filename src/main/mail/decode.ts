@@ -25,13 +25,13 @@ export function decodeTransfer(body: Buffer, encoding: string, cutOff = false): 
 
 /**
  * Base64 (RFC 2045 6.8); characters outside the alphabet (line breaks) are skipped. A whole body
- * is decoded to its end, padding included. A cut-off one is decoded in whole 4-character groups
- * only, padding ignored: what the client's snippets have always done (it drops a trailing group
- * that is incomplete, or padded).
+ * is decoded to its end. A cut-off one (the first bytes of a body, for a snippet) is decoded in
+ * whole 4-character groups, a final padded group included ("SGk=" is "Hi"); only a trailing group
+ * of fewer than 4 characters, where the cut fell, is dropped.
  */
 export function decodeBase64(body: Buffer, cutOff = false): Buffer {
-  if (!cutOff) return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
-  const clean = body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
+  const clean = body.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, '');
+  if (!cutOff) return Buffer.from(clean, 'base64');
   return Buffer.from(clean.slice(0, clean.length - (clean.length % 4)), 'base64');
 }
 

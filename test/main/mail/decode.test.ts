@@ -32,11 +32,17 @@ describe('decodeTransfer', () => {
 
 describe('decodeBase64', () => {
   it.each([
-    // [input, whole body, cut off: only whole 4-character groups, padding ignored]
-    ['SGVsbG8=', 'Hello', 'Hel'],
-    ['SGVsbG8gd29ybGQ=', 'Hello world', 'Hello wor'],
+    // [input, whole body, cut off: whole 4-character groups, a final padded one included]
+    ['SGVsbG8=', 'Hello', 'Hello'],
+    ['SGVsbG8gd29ybGQ=', 'Hello world', 'Hello world'],
+    ['SGk=', 'Hi', 'Hi'],
+    ['SQ==', 'I', 'I'],
     ['SGVs\r\nbG8g', 'Hello ', 'Hello '],
+    ['SGVs\r\nbG8=\r\n', 'Hello', 'Hello'],
+    // The cut fell inside a group: the incomplete group is dropped.
     ['SGVsb', 'Hel', 'Hel'],
+    ['SGVsbG8', 'Hello', 'Hel'],
+    ['SGVsbG', 'Hell', 'Hel'],
   ])('%j -> %j whole, %j cut off', (input, whole, cutOff) => {
     expect(decodeBase64(latin1(input)).toString('latin1')).toBe(whole);
     expect(decodeBase64(latin1(input), true).toString('latin1')).toBe(cutOff);
@@ -82,6 +88,11 @@ describe('decodePart (a part cut off anywhere)', () => {
     expect(decodePart(Buffer.from('Die Fr=F6sche =\r\nsind da'), 'quoted-printable', 'iso-8859-1')).toBe('Die Frösche sind da');
     const b64 = Buffer.from('Grüße aus Köln, wie geht es?').toString('base64');
     expect(decodePart(Buffer.from(b64.slice(0, 17)), 'base64', 'utf-8')).toBe('Grüße aus ');
+  });
+
+  it('decodes a short base64 part whole: its final padded group is text, not a cut', () => {
+    expect(decodePart(latin1('SGk=\r\n'), 'base64', 'us-ascii')).toBe('Hi');
+    expect(decodePart(latin1(Buffer.from('Grüße').toString('base64')), 'base64', 'utf-8')).toBe('Grüße');
   });
 
   it('drops a character cut in two at the end, and keeps the bytes of an unknown encoding', () => {

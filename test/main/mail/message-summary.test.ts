@@ -73,6 +73,11 @@ describe('raw message summary', () => {
     expect(summariseRawMessage(raw).subject).toBe('Die Hasen und die Frösche');
   });
 
+  it('has a snippet for a short base64 text part (its padded last group was dropped before)', () => {
+    const raw = Buffer.from('From: a@x.org\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nSGk=\r\n');
+    expect(summariseRawMessage(raw).snippet).toBe('Hi');
+  });
+
   it('handles UTF-8 headers, HTML-only mail, inline images, named parts and threading headers', () => {
     const msg = (s: string) => Buffer.from(s.replace(/\n/g, '\r\n'), 'utf8');
     const html = summariseRawMessage(

@@ -7,7 +7,8 @@ import { searchNeeds } from './protocol/search-query.ts';
 import { inSequenceSet, resolveSequenceSet } from './protocol/sequence-set.ts';
 import { parseSentDate } from './protocol/sent-date.ts';
 import type { SentDate } from './protocol/sent-date.ts';
-import { decodeCharset, decodeEncodedWords, decodeTransfer, headerText } from '../../mail/decode.ts';
+import { decodeCharset, decodeHeaderBytes, decodeTransfer } from '../../mail/decode.ts';
+import { addressListText } from '../../mail/address-list.ts';
 import { headerValue, param, parseMessageStructure, transferEncoding } from '../../mail/mime-tree.ts';
 import type { MimePart } from '../../mail/mime-tree.ts';
 import type { ImapSession } from './session.ts';
@@ -38,9 +39,20 @@ export function sentDateOf(structure: MimePart | null): SentDate | null {
   return v ? parseSentDate(v) : null;
 }
 
+/** Address fields, which also match as their addresses (see addressListText). */
+const ADDRESS_FIELDS = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'bcc']);
+
+/**
+ * A header's values as text to match. Raw 8-bit bytes inside an encoded word are read in its
+ * charset (decodeHeaderBytes). An address field is also matched as its address list with the
+ * comments and white space of its addr-specs removed (RFC 5322 3.4.1 CFWS), so "user@domain.org"
+ * matches "<user (comment)@ domain.org>"; the raw text stays matchable (HEADER FROM uses it too).
+ */
 function headerValues(c: Candidate, field: string): string[] {
   if (!c.structure) return [];
-  return c.structure.headers.filter(([k]) => k === field).map(([, v]) => decodeEncodedWords(headerText(v)));
+  const values = c.structure.headers.filter(([k]) => k === field).map(([, v]) => v);
+  if (ADDRESS_FIELDS.has(field)) return values.flatMap((v) => [decodeHeaderBytes(v), addressListText(v)]);
+  return values.map(decodeHeaderBytes);
 }
 
 /** Decoded text of the message's text parts (for BODY/TEXT). */
@@ -50,7 +62,7 @@ function bodyText(c: Candidate): string {
   const out: string[] = [];
   const walk = (p: MimePart) => {
     if (p.message) {
-      out.push(p.message.headers.map(([k, v]) => `${k}: ${decodeEncodedWords(headerText(v))}`).join('\n'));
+      out.push(p.message.headers.map(([k, v]) => `${k}: ${decodeHeaderBytes(v)}`).join('\n'));
       walk(p.message);
       return;
     }
@@ -112,7 +124,7 @@ function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number
       return bodyText(c).includes(fold(key.value));
     case 'text': {
       const needle = fold(key.value);
-      const headers = c.structure ? c.structure.headers.map(([k, v]) => `${k}: ${decodeEncodedWords(headerText(v))}`).join('\n') : '';
+      const headers = c.structure ? c.structure.headers.map(([k, v]) => `${k}: ${decodeHeaderBytes(v)}`).join('\n') : '';
       return fold(headers).includes(needle) || bodyText(c).includes(needle);
     }
     case 'modseq':

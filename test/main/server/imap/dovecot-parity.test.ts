@@ -15,13 +15,12 @@ const files = corpusNames();
  * - malformed-*: broken or duplicated boundaries; Dovecot applies its own recovery heuristics.
  * - Dovecot counts the CRLF before the next boundary into a message/rfc822 part's size
  *   (RFC 2046 5.1.1 says it belongs to the boundary; we follow the RFC).
- * - Dovecot's RFC 822 address parser: a comment-only From ("(mailbox in US-ASCII)"), "<>" and
- *   digest defaults come out differently from nodemailer's addressparser.
+ * - Dovecot sends a folded header value (the encapsulated Subject of rfc-009) as a literal; we
+ *   keep the unfolded value only, and quote it.
  * - An "8 bit" (with a space) transfer encoding Dovecot rewrites to "7bit".
  */
 const KNOWN: Record<string, string> = {
-  'rfc-000.eml': 'comment-only address in an encapsulated message',
-  'rfc-009.eml': 'empty angle address "<>"',
+  'rfc-009.eml': 'a folded Subject in an encapsulated message: a literal in Dovecot',
   'legacy-049.eml': 'the file ends in a lone CR, which Dovecot drops on APPEND (we keep the bytes)',
   'thirdparty-004.eml': 'Dovecot rewrites the "8 bit" transfer encoding',
   'thirdparty-007.eml': 'message/rfc822 part size includes the CRLF before the boundary in Dovecot',

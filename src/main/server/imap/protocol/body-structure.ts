@@ -38,8 +38,8 @@ export function bodyStructure(part: MimePart, extensible: boolean): ImapValue {
     return out;
   }
   const encoding = (headerValue(h, 'content-transfer-encoding') ?? '7bit').trim() || '7bit';
-  // Like Dovecot: text parts without a charset are us-ascii (RFC 2045 5.2).
-  const params = ct.type === 'text' && param(ct, 'charset') === undefined ? [['charset', 'us-ascii'] as [string, string], ...ct.params] : ct.params;
+  // Like Dovecot: text parts without a charset are us-ascii (RFC 2045 5.2), said after the others.
+  const params = ct.type === 'text' && param(ct, 'charset') === undefined ? [...ct.params, ['charset', 'us-ascii'] as [string, string]] : ct.params;
   const out: ImapValue[] = [
     nstring(ct.rawType) ?? '',
     nstring(ct.rawSubtype) ?? '',

@@ -1,39 +1,32 @@
 // ENVELOPE (RFC 3501 7.4.2) of a parsed message, with Dovecot's spelling of what the header lacks.
-import addressparser from 'nodemailer/lib/addressparser';
+import { parseAddressList } from '../../../mail/address-list.ts';
 import { headerValue, type MimePart } from '../../../mail/mime-tree.ts';
 import type { ImapValue } from './response.ts';
 
-/** A header-derived string: the raw bytes, quoted when 7-bit, as a literal when not (like Dovecot). */
+/**
+ * A header-derived string: the raw bytes, quoted when 7-bit, as a literal when not or when it
+ * holds a quote or backslash (like Dovecot, which quotes only what needs no escaping).
+ */
 export function nstring(v: string | null): string | Buffer | null {
   if (v === null || v === '') return null;
-  return /[^\t\x20-\x7e]/.test(v) ? Buffer.from(v, 'latin1') : v;
+  return /[^\t\x20-\x7e]|["\\]/.test(v) ? Buffer.from(v, 'latin1') : v;
 }
 
+/**
+ * An address header as ENVELOPE's list of addresses (RFC 3501 7.4.2): a group is a start marker
+ * (NIL NIL "name" NIL), its members, and an end marker (NIL NIL NIL NIL). Like Dovecot, a missing
+ * local part or domain is spelled MISSING_MAILBOX / MISSING_DOMAIN, an unreadable <address>'s
+ * domain SYNTAX_ERROR.
+ */
 function addressList(value: string | null): ImapValue {
   if (!value) return null;
-  let parsed: ReturnType<typeof addressparser>;
-  try {
-    parsed = addressparser(value);
-  } catch {
-    return null;
-  }
   const out: ImapValue[] = [];
-  const one = (name: string, address: string): ImapValue => {
-    // Like Dovecot: a bare word is a mailbox, and a missing domain is spelled MISSING_DOMAIN.
-    if (!address) return [null, null, nstring(name) ?? '', 'MISSING_DOMAIN'];
-    const at = address.lastIndexOf('@');
-    const mailbox = at < 0 ? address : address.slice(0, at);
-    const host = at < 0 || at === address.length - 1 ? 'MISSING_DOMAIN' : address.slice(at + 1);
-    return [nstring(name), null, nstring(mailbox) ?? '', nstring(host)];
-  };
-  for (const a of parsed) {
-    if ('group' in a && a.group) {
-      out.push([null, null, a.name || '', null]);
-      for (const g of a.group) out.push(one(g.name ?? '', g.address ?? ''));
-      out.push([null, null, null, null]);
-    } else if ('address' in a) {
-      if (!a.address && !a.name) continue;
-      out.push(one(a.name, a.address ?? ''));
+  for (const a of parseAddressList(value)) {
+    if (a.kind === 'group') out.push([null, null, nstring(a.name) ?? '', null]);
+    else if (a.kind === 'group-end') out.push([null, null, null, null]);
+    else {
+      const domain = a.syntaxError ? 'SYNTAX_ERROR' : (a.domain ?? 'MISSING_DOMAIN');
+      out.push([nstring(a.name), nstring(a.route), nstring(a.mailbox ?? 'MISSING_MAILBOX') ?? '', nstring(domain) ?? '']);
     }
   }
   // env-from = "(" 1*address ")": addresses follow each other without spaces.

@@ -11,25 +11,27 @@ export interface SectionRange {
   part: MimePart | null;
 }
 
-/** Find a part by its numeric path ("1.2" -> [1,2]). Null when it does not exist. */
+/**
+ * Find a part by its numeric path ("1.2" -> [1,2]); null when it does not exist (RFC 3501 6.4.5).
+ * A multipart's parts are numbered from 1. A part that is not multipart (the top message too) is
+ * its own part 1 (so [2.1] of a text part is [2], as Dovecot answers) and has no parts below,
+ * unless it is MESSAGE/RFC822: that one is numbered on into the message it carries, whose body is
+ * its part 1 unless it is multipart. So when the top message is message/rfc822, [1] is its body
+ * (the whole encapsulated message) and [1.1] that message's first part.
+ */
 export function findPart(root: MimePart, path: readonly number[]): MimePart | null {
-  let cur: MimePart = root;
+  let part: MimePart = root;
   for (let step = 0; step < path.length; step++) {
     const n = path[step]!;
-    // A message/rfc822 part's numbering continues into the message it carries.
-    const container: MimePart = cur.message ?? cur;
-    if (container.contentType.type === 'multipart' && container.children.length) {
-      const next = container.children[n - 1];
+    const last = step === path.length - 1;
+    if (part.contentType.type === 'multipart' && part.children.length) {
+      const next = part.children[n - 1];
       if (!next) return null;
-      cur = next;
-    } else {
-      // A non-multipart part's only sub-part is itself ("1"), as Dovecot answers; but a
-      // non-multipart message has just "1", no "1.1".
-      if (n !== 1 || (step > 0 && container === root)) return null;
-      cur = container;
-    }
+      part = next;
+    } else if (n !== 1 || (!last && !part.message)) return null;
+    if (!last && part.message) part = part.message;
   }
-  return cur;
+  return part;
 }
 
 export type SectionSpecifier = { kind: 'all' } | { kind: 'header' } | { kind: 'text' } | { kind: 'mime' } | { kind: 'fields'; fields: string[]; not: boolean };
