@@ -46,6 +46,8 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'Hearth',
     backgroundColor: '#1b1a19',
+    // Linux takes the window icon from here (electron-builder puts it beside app.asar).
+    ...(app.isPackaged && process.platform === 'linux' ? { icon: path.join(process.resourcesPath, 'icon.png') } : {}),
     webPreferences: {
       preload: path.join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
