@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out/', 'dist/', 'test-results/', '.tools'] },
+  { ignores: ['node_modules', 'out/', 'dist/', 'lib/', 'test-results/', '.tools'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
