@@ -31,7 +31,7 @@ const layerZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out/', 'dist/', 'test-results/', '.tools'] },
+  { ignores: ['node_modules', 'out/', 'dist/', 'lib/', 'test-results/', '.tools'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -16,6 +16,8 @@ export interface AppOptions {
   version: string;
   secrets: SecretBox;
   log: Logger;
+  /** The file `log` writes to (DATA/logs/hearth.log), shown in the app. */
+  logFile?: string;
   /** Start the household server on loopback (demo mailbox on first run). */
   embeddedServer: boolean;
   /** Ports for the embedded server; default its standard non-privileged ports, 0 = ephemeral. */
@@ -65,6 +67,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     version: opts.version,
     secrets: opts.secrets,
     log: opts.log,
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
     ...(opts.undoHoldMs !== undefined ? { undoHoldMs: opts.undoHoldMs } : {}),
     ...(server
       ? {

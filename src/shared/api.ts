@@ -290,7 +290,11 @@ const folderName = z
   .refine((s) => !/[/\\%*]/.test(s) && ![...s].some((c) => c.charCodeAt(0) < 32), 'Folder names cannot contain / \\ % * or control characters');
 
 export const methods = {
-  'app.info': method(Empty, z.object({ version: z.string(), host: z.enum(['electron', 'web']), dataDir: z.string() })),
+  'app.info': method(
+    Empty,
+    // logFile: where this host's JSON log goes (DATA/logs/hearth.log), null when it logs nowhere on disk.
+    z.object({ version: z.string(), host: z.enum(['electron', 'web']), dataDir: z.string(), logFile: z.string().nullable() }),
+  ),
 
   'accounts.list': method(Empty, z.array(Account)),
   /** Finds incoming and outgoing settings for an address (autoconfig, ISPDB, SRV, MX, guesses), each probed. */

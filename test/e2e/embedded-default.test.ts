@@ -46,10 +46,12 @@ describe('embedded default', () => {
     await page.getByTestId('compose-body').fill('Sent through the household server.');
     await page.getByTestId('compose-send').click();
     await slowPoll(() => page.getByTestId('message-row').count()).toBe(5);
-    // The server panel shows where it listens and an empty outgoing queue.
+    // The server panel shows where it listens, an empty outgoing queue, and the log file.
     await page.getByRole('button', { name: 'Server', exact: true }).click();
     await slowPoll(() => page.getByRole('dialog').textContent()).toContain('home.arpa');
     expect(await page.getByRole('dialog').textContent()).toContain('Nothing waiting.');
+    // ... and where the log file is
+    expect(await page.getByTestId('log-file').textContent()).toBe(`Log file: ${path.join(dataDir, 'logs', 'hearth.log')}`);
     await page.getByRole('button', { name: 'Close' }).click();
     await context.close();
 

@@ -27,6 +27,8 @@ export interface HearthServicesOptions {
   version: string;
   secrets: SecretBox;
   log: Logger;
+  /** The log file `log` writes to, shown to the user (app.info). */
+  logFile?: string;
   /** How often accounts are re-synced in the background, ms. */
   pollIntervalMs?: number;
   /** Reports the embedded household server, when one runs in this process. */
@@ -287,7 +289,7 @@ export class HearthServices {
   private handlers(): Handlers {
     const ok = { ok: true } as const;
     return {
-      'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir }),
+      'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir, logFile: this.opts.logFile ?? null }),
       'accounts.list': () => this.cache.accounts.list(),
       'accounts.discover': ({ email }) => discover(email, defaultDiscoveryDeps(this.opts.discovery)),
       'accounts.add': (a) => this.addAccount(a),

@@ -6,12 +6,20 @@ import { methodNames } from '../../shared/api.ts';
 import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL } from '../../shared/bridge.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
 import { HearthError } from '../../shared/errors.ts';
-import { createLogger } from '../base/log.ts';
+import { createFileLogger } from '../base/log-file.ts';
+import { stopWithin } from '../base/graceful-stop.ts';
 import { startApp, type RunningApp } from '../app.ts';
 import type { SecretBox } from '../base/secret-box.ts';
 import { isAllowedExternalUrl, isTrustedRendererUrl } from './navigation.ts';
 
-const log = createLogger({ base: { host: 'electron' } });
+// The JSON log goes to DATA/logs/hearth.log (the Server panel shows where); HEARTH_VERBOSE=1 or
+// --verbose also prints it on standard error.
+const logging = createFileLogger({
+  dataDir: app.getPath('userData'),
+  verbose: process.argv.includes('--verbose') || process.env.HEARTH_VERBOSE === '1',
+  base: { host: 'electron' },
+});
+const log = logging.log;
 
 class SafeStorageSecretBox implements SecretBox {
   readonly kind = 'safe-storage';
@@ -38,6 +46,8 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'Hearth',
     backgroundColor: '#1b1a19',
+    // Linux takes the window icon from here (electron-builder puts it beside app.asar).
+    ...(app.isPackaged && process.platform === 'linux' ? { icon: path.join(process.resourcesPath, 'icon.png') } : {}),
     webPreferences: {
       preload: path.join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
@@ -83,6 +93,7 @@ app.whenReady().then(async () => {
     version: app.getVersion(),
     secrets: new SafeStorageSecretBox(),
     log,
+    logFile: logging.file,
     embeddedServer: true,
   });
   const { dispatch, events } = running.services;
@@ -112,6 +123,17 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('before-quit', () => {
-  void running?.close();
+// Quit waits (within the stop deadline) for the services and the household server to stop
+// cleanly: listeners closed, sessions finished or cut, stores flushed.
+let quitting = false;
+app.on('before-quit', (e) => {
+  if (quitting || !running) return;
+  quitting = true;
+  e.preventDefault();
+  const stopping = running;
+  running = null;
+  void stopWithin(() => stopping.close(), log).then((clean) => {
+    logging.close();
+    app.exit(clean ? 0 : 1);
+  });
 });

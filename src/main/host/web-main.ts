@@ -1,12 +1,15 @@
 // `npm run web`: runs Hearth's services in plain Node and serves the app to a browser.
+// The terminal gets a few lines for a person (the address to open, the data folder, the log file);
+// the JSON log goes to DATA/logs/hearth.log (and to standard error with --verbose).
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../base/log.ts';
+import { createFileLogger } from '../base/log-file.ts';
 import { defaultDataDir, projectRoot } from '../base/paths.ts';
 import { FileKeySecretBox } from '../base/secret-box.ts';
 import { startApp } from '../app.ts';
 import { startWebHost } from './web-host.ts';
+import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,12 +20,17 @@ const { values } = parseArgs({
     'ephemeral-server-ports': { type: 'boolean', default: false },
     // Seconds during which a sent message can be pulled back (default 10).
     'undo-seconds': { type: 'string' },
+    // The JSON log also on standard error.
+    verbose: { type: 'boolean', default: false },
   },
 });
 
 const root = projectRoot(import.meta.filename);
 const dataDir = path.resolve(values.data ?? defaultDataDir());
-const log = createLogger({ base: { host: 'web' } });
+const logging = createFileLogger({ dataDir, verbose: values.verbose, base: { host: 'web' } });
+const log = logging.log;
+// Listen for SIGTERM/SIGINT from the start: a signal during start-up stops the app once it is up.
+const stopSignal = whenStopSignal(log);
 const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 const app = await startApp({
@@ -31,31 +39,39 @@ const app = await startApp({
   version,
   secrets: new FileKeySecretBox(dataDir),
   log,
+  logFile: logging.file,
   embeddedServer: !values['no-server'],
   ...(values['undo-seconds'] !== undefined ? { undoHoldMs: Number(values['undo-seconds']) * 1000 } : {}),
   ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 } } : {}),
 });
-if (app.server) {
-  for (const l of app.server.listeners) process.stdout.write(`household server: ${l.name} on ${l.host}:${l.port}\n`);
-  if (app.server.demo?.created) process.stdout.write(`demo mailbox: ${app.server.demo.address} (added as your first account)\n`);
-}
 const host = await startWebHost({
   dispatch: app.services.dispatch,
   events: app.services.events,
   log,
   staticDir: path.join(root, 'out/renderer'),
   port: Number(values.port),
+}).catch(async (e: NodeJS.ErrnoException) => {
+  await app.close();
+  if (e.code !== 'EADDRINUSE') throw e;
+  process.stderr.write(`Port ${values.port} is taken (another Hearth?): pass --port N, or --port 0 for any free port.\n`);
+  process.exit(1);
 });
 
-process.stdout.write(`Hearth is running. Open this address in a browser (it carries this launch's secret):\n\n  ${host.url}\n\nData folder: ${dataDir}\n`);
+const lines = [`Hearth is running. Open this address in a browser (it carries this launch's secret):`, '', `  ${host.url}`, ''];
+if (app.server) {
+  const first = app.server.listeners[0];
+  const ports = app.server.listeners.map((l) => `${l.name} ${l.port}`).join(', ');
+  if (first) lines.push(`Household server on ${first.host}: ${ports}`);
+  if (app.server.demo?.created) lines.push(`demo mailbox: ${app.server.demo.address} (added as your first account)`);
+}
+lines.push(`Data folder: ${dataDir}`, `Log file: ${logging.file}`);
+process.stdout.write(lines.join('\n') + '\n');
+log.info('web host started', { url: `http://${new URL(host.url).host}/`, dataDir });
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
+await stopSignal;
+const clean = await stopWithin(async () => {
   await host.close();
   await app.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+}, log);
+logging.close();
+process.exit(clean ? 0 : 1);

@@ -12,13 +12,16 @@
 //   hearth dovecot-export          (server stopped) write dovecot-uidlist/dovecot-keywords for Dovecot
 //
 // Every command takes --data DIR (default $HEARTH_DATA or ./.hearth-data).
-// `serve` prints one line per listener ("listening smtp 127.0.0.1:2525") on standard output and
-// logs JSON lines on standard error; SIGTERM or SIGINT shut it down cleanly (exit 0).
+// `serve` prints one line per listener ("listening smtp 127.0.0.1:2525"), the log file
+// ("logs DIR/logs/hearth.log") and "ready DIR" on standard output; its JSON log goes to that file
+// (rotated by size), and also to standard error with --verbose. SIGTERM or SIGINT stop it within
+// 5 s (exit 0): listeners closed, sessions finished or cut, the store flushed.
 
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { isHearthError } from '../../shared/errors.ts';
-import { createLogger } from '../base/log.ts';
+import { createFileLogger } from '../base/log-file.ts';
+import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
 import { addDomain, addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, setCatchAll, setPassword } from './users/config.ts';
 // The listener names and ports come from ports.ts: household-server.ts (and with it every protocol
 // listener) is loaded only by `serve` and `demo`, so the user commands stay quick and work
@@ -51,6 +54,7 @@ serve options:
   --domain NAME                 primary local domain on first run (default home.arpa)
   --hostname NAME               name in greetings and Received headers
   --demo                        create the demo mailbox on a fresh data folder
+  --verbose                     also print the JSON log (DATA/logs/hearth.log) on standard error
   --<listener>-port N           ${Object.entries(DEFAULT_PORTS)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}; 0 = any free port, off = not started
@@ -93,6 +97,7 @@ async function serve(argv: string[]): Promise<number> {
       hostname: { type: 'string' },
       demo: { type: 'boolean' },
       'demo-password': { type: 'string' },
+      verbose: { type: 'boolean' },
       ...portOpts,
       ...relayCli.relayServeOptions,
     },
@@ -104,19 +109,14 @@ async function serve(argv: string[]): Promise<number> {
     const p = parsePort(k, v[`${k}-port`] as string | undefined);
     if (p !== undefined) ports[k] = p;
   }
-  const log = createLogger({ base: { svc: 'hearth' } });
+  const dataDir = dataDirOf(v.data as string | undefined);
+  const logging = createFileLogger({ dataDir, verbose: Boolean(v.verbose), base: { svc: 'hearth' } });
+  const log = logging.log;
   // Handle SIGTERM/SIGINT from the start: a signal during start-up stops the server once it is up.
-  const stopRequested = new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log.info('shutting down', { signal: sig });
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const stopRequested = whenStopSignal(log);
   const { startHouseholdServer } = await import('./household-server.ts');
   const server = await startHouseholdServer({
-    dataDir: dataDirOf(v.data as string | undefined),
+    dataDir,
     ...(v.host ? { host: v.host as string } : {}),
     ...(v.domain ? { domain: v.domain as string } : {}),
     ...(v.hostname ? { hostname: v.hostname as string } : {}),
@@ -130,16 +130,12 @@ async function serve(argv: string[]): Promise<number> {
     const host = l.host.includes(':') ? `[${l.host}]` : l.host;
     process.stdout.write(`listening ${l.name} ${host}:${l.port}\n`);
   }
+  process.stdout.write(`logs ${logging.file}\n`);
   process.stdout.write(`ready ${server.dataDir}\n`);
   await stopRequested;
-  const timer = setTimeout(() => {
-    log.error('shutdown took too long; exiting');
-    process.exit(1);
-  }, 15_000);
-  timer.unref();
-  await server.close();
-  log.info('stopped');
-  return 0;
+  const clean = await stopWithin(() => server.close(), log);
+  logging.close();
+  return clean ? 0 : 1;
 }
 
 async function user(argv: string[]): Promise<number> {

@@ -84,6 +84,24 @@ export interface RunningHouseholdServer {
 
 type Starter = (ctx: ServerContext, opts: ListenOptions) => Promise<RunningListener>;
 
+/** How long a listener or the relay may take to stop before the store is flushed anyway (inbound SMTP's closeTimeout is 3 s). */
+const CLOSE_GRACE_MS = 3500;
+
+async function withinGrace(p: Promise<void>, log: Logger, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      log.warn('still stopping after the grace period; going on without it', { what, graceMs: CLOSE_GRACE_MS });
+      resolve();
+    }, CLOSE_GRACE_MS);
+  });
+  try {
+    await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startHouseholdServer(options: HouseholdServerOptions): Promise<RunningHouseholdServer> {
   const dataDir = path.resolve(options.dataDir);
   const host = options.host ?? '127.0.0.1';
@@ -122,9 +140,19 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
 
   const running: Array<{ info: ListenerInfo; listener: RunningListener }> = [];
   let relayStarted = false;
+  // A stop must fit in STOP_DEADLINE_MS (SIGTERM, see base/graceful-stop.ts): listeners and the relay
+  // stop side by side, each given CLOSE_GRACE_MS to let in-flight sessions and deliveries finish;
+  // one still waiting then (a client that never completes its TLS handshake, a slow remote MX)
+  // does not keep the store from being flushed. What it held was never acknowledged (no 250 sent),
+  // and the relay's queue is on disk, retried on the next start.
   const closeAll = async () => {
-    for (const r of running.splice(0).reverse()) await r.listener.close().catch((e) => log.warn('listener close failed', { err: e, listener: r.info.name }));
-    if (relayStarted) await relay.stop().catch((e) => log.warn('relay stop failed', { err: e }));
+    const closing = running
+      .splice(0)
+      .map((r) =>
+        withinGrace(r.listener.close(), log, `listener ${r.info.name}`).catch((e) => log.warn('listener close failed', { err: e, listener: r.info.name })),
+      );
+    if (relayStarted) closing.push(withinGrace(relay.stop(), log, 'relay').catch((e) => log.warn('relay stop failed', { err: e })));
+    await Promise.all(closing);
     await store.close();
   };
 

@@ -1,5 +1,5 @@
 // The household server at a glance: where it listens, and its outgoing queue with the reason each
-// message waits, and the admin's levers (retry now, delete).
+// message waits, the admin's levers (retry now, delete), and where the log file is.
 import { useEffect, useState } from 'react';
 import type { QueueItem, ServerStatus } from '../../../shared/api.ts';
 import type { Transport } from '../api/transport.ts';
@@ -13,11 +13,16 @@ export function ServerDialog({ api, onClose }: Props) {
   const [status, setStatus] = useState<ServerStatus | null>(null);
   const [queue, setQueue] = useState<QueueItem[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [logFile, setLogFile] = useState<string | null>(null);
   const refresh = () => {
     void api.call('server.status', {}).then(setStatus, (e: Error) => setError(e.message));
     void api.call('server.queue.list', {}).then(setQueue, () => setQueue([]));
   };
   useEffect(() => {
+    void api.call('app.info', {}).then(
+      (i) => setLogFile(i.logFile),
+      () => {},
+    );
     refresh();
     const t = setInterval(refresh, 5000);
     return () => clearInterval(t);
@@ -66,6 +71,11 @@ export function ServerDialog({ api, onClose }: Props) {
               ))}
             </ul>
           </>
+        )}
+        {logFile && (
+          <p className="muted log-file" data-testid="log-file">
+            Log file: <code className="mono">{logFile}</code>
+          </p>
         )}
         {error && (
           <div className="error" role="alert">

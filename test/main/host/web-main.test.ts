@@ -1,0 +1,111 @@
+// `npm run web` as a person meets it: a few human lines (the address to open, the data folder, the
+// log file), the JSON log in DATA/logs/hearth.log, and a stop on SIGTERM within 5 s.
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { tempDir } from '../../support/temp-dir.ts';
+
+const WEB_MAIN = path.resolve(import.meta.dirname, '../../../src/main/host/web-main.ts');
+
+interface WebProcess {
+  child: ChildProcess;
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function startWeb(args: string[]): Promise<WebProcess> {
+  const child = spawn(process.execPath, [WEB_MAIN, '--port', '0', ...args], {
+    env: { ...process.env, HEARTH_SCRYPT_LN: '10' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`web host did not start: ${out} ${err}`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`web host exited early (${code}): ${err}`)));
+    child.stdout!.on('data', () => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#\S+)/.exec(out);
+      if (!m || !/^Log file: /m.test(out)) return;
+      clearTimeout(t);
+      resolve({ child, url: m[1]!, stdout: () => out, stderr: () => err, exited });
+    });
+  });
+}
+
+async function terminate(p: WebProcess): Promise<{ code: number | null; ms: number }> {
+  const started = performance.now();
+  p.child.kill('SIGTERM');
+  const code = await p.exited;
+  return { code, ms: performance.now() - started };
+}
+
+/** One API call over the page's WebSocket, as the browser makes it. */
+function call(url: string, method: string): Promise<{ ok: boolean; result: Record<string, unknown> }> {
+  const u = new URL(url);
+  const ws = new WebSocket(`ws://${u.host}/api`, ['hearth.v1', `hearth.token.${u.hash.slice(1)}`], { origin: u.origin });
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify({ id: 1, method, args: {} })));
+    ws.on('message', (d) => {
+      const frame = JSON.parse(d.toString()) as { id?: number; ok: boolean; result: Record<string, unknown> };
+      if (frame.id !== 1) return;
+      ws.close();
+      resolve(frame);
+    });
+  });
+}
+
+describe('npm run web: terminal, log file, SIGTERM', () => {
+  it('prints the address, the data folder and the log file; logs JSON only to the file', async () => {
+    const data = tempDir('hearth-web-main-');
+    const web = await startWeb(['--data', data, '--no-server']);
+    const logFile = path.join(data, 'logs', 'hearth.log');
+    expect(web.stdout().split('\n')).toEqual([
+      "Hearth is running. Open this address in a browser (it carries this launch's secret):",
+      '',
+      `  ${web.url}`,
+      '',
+      `Data folder: ${data}`,
+      `Log file: ${logFile}`,
+      '',
+    ]);
+    expect(await call(web.url, 'app.info')).toMatchObject({ ok: true, result: { host: 'web', dataDir: data, logFile } });
+    const stop = await terminate(web);
+    expect(stop).toMatchObject({ code: 0 });
+    expect(stop.ms).toBeLessThan(5000);
+    expect(web.stderr()).toBe('');
+    const msgs = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(msgs).toEqual(expect.arrayContaining(['web host started', 'shutting down', 'stopped']));
+    // the launch secret is for the terminal only, never the log
+    expect(readFileSync(logFile, 'utf8')).not.toContain(new URL(web.url).hash.slice(1));
+  });
+
+  it('with the embedded server: one line for it, --verbose puts the JSON log on stderr, and SIGTERM stops all within 5 s', async () => {
+    const data = tempDir('hearth-web-main-');
+    const web = await startWeb(['--data', data, '--ephemeral-server-ports', '--verbose']);
+    expect(web.stdout()).toMatch(/^Household server on 127\.0\.0\.1: smtp \d+, imap \d+, imaps \d+, pop3 \d+, pop3s \d+, submission \d+, submissions \d+$/m);
+    expect(web.stdout()).toMatch(/^demo mailbox: demo@home\.arpa \(added as your first account\)$/m);
+    const stop = await terminate(web);
+    expect(stop.code).toBe(0);
+    expect(stop.ms).toBeLessThan(5000);
+    const lines = web.stderr().trim().split('\n');
+    for (const l of lines) expect(JSON.parse(l)).toHaveProperty('msg');
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(expect.arrayContaining(['web host started', 'stopped']));
+  });
+});
