@@ -3,21 +3,13 @@
 // account, so a newcomer sees working mail at once.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Logger } from './base/log.ts';
-import type { SecretBox } from './base/secret-box.ts';
-import { HearthServices } from './client/hearth-services.ts';
+import { HearthServices, type HearthServicesOptions } from './client/hearth-services.ts';
 import { atomicWriteFileSync } from './base/fs-durable.ts';
 import { startHouseholdServer, type ListenerName, type RunningHouseholdServer } from './server/household-server.ts';
 import type { RelayOptions } from './server/relay/relay.ts';
 
-export interface AppOptions {
-  dataDir: string;
-  host: 'electron' | 'web';
-  version: string;
-  secrets: SecretBox;
-  log: Logger;
-  /** The file `log` writes to (DATA/logs/hearth.log), shown in the app. */
-  logFile?: string;
+/** What the client services need (data folder, host kind, version, secrets, log and its file), and more. */
+export interface AppOptions extends Pick<HearthServicesOptions, 'dataDir' | 'host' | 'version' | 'secrets' | 'log' | 'logFile'> {
   /** Start the household server on loopback (demo mailbox on first run). */
   embeddedServer: boolean;
   /** Ports for the embedded server; default its standard non-privileged ports, 0 = ephemeral. */
