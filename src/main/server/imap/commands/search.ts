@@ -89,10 +89,11 @@ function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number
       return has === key.set;
     }
     case 'new':
+      return sel.isRecent(c.meta.uid) && !c.meta.flags.includes('\\Seen');
     case 'recent':
-      return false; // \Recent is not tracked
+      return sel.isRecent(c.meta.uid);
     case 'old':
-      return true;
+      return !sel.isRecent(c.meta.uid);
     case 'date': {
       const d = key.field === 'internal' ? c.meta.internalDate : sentDate(c);
       if (!d) return false;
