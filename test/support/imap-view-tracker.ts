@@ -5,6 +5,12 @@
 //   EXPUNGE (and RFC 7162 VANISHED) names a message of the current view and shrinks it; no
 //   EXPUNGE while no command is in progress, nor during FETCH, STORE or SEARCH (the UID forms may).
 // - RFC 3501 7.2.6: a keyword reaches the client in an untagged FLAGS before a FETCH shows it.
+// - RFC 3501 2.3.2, 7.3.2: a message's \Recent does not change while it is in the view; RECENT is
+//   never above EXISTS, and counts the messages of the view that FETCH shows as \Recent (checked
+//   once FETCH has shown them all). RFC 3501 does not say that an EXPUNGE counts RECENT down, and
+//   Dovecot sends RECENT only when its count differs from the last one it sent, so a RECENT is
+//   checked against the view as it was when it came. That each message is recent to exactly one
+//   read-write session is checked across sessions by the caller (recentUids()).
 // ViewSession is a raw socket that feeds every response through a tracker; ViewViolation carries
 // the session's recent transcript so a failure can be read without a rerun.
 import net from 'node:net';
@@ -13,6 +19,8 @@ import net from 'node:net';
 export interface ViewEntry {
   uid: number | null;
   flags: string[] | null;
+  /** \Recent in this session, as a FETCH of FLAGS showed; null until one did. */
+  recent: boolean | null;
 }
 
 /** The store's truth for a checkpoint: UIDs ascending, flags without \Recent. */
@@ -111,11 +119,13 @@ export class ViewTracker {
   /** Keywords from the last untagged FLAGS; null before the first. */
   keywords: Set<string> | null = null;
   permanentFlags: string[] | null = null;
+  /** The last RECENT and the messages of the view when it came. */
+  lastRecent: { count: number; view: ViewEntry[] } | null = null;
   inProgress: InProgress | null = null;
   /** The last lines received and sent, for the failure message. */
   readonly transcript: string[] = [];
   /** What each rule check saw, for the test's summary (a check that never fired proves nothing). */
-  readonly seen = { exists: 0, expunge: 0, vanished: 0, fetch: 0, flags: 0, search: 0 };
+  readonly seen = { exists: 0, expunge: 0, vanished: 0, fetch: 0, flags: 0, search: 0, recent: 0 };
 
   constructor(name: string) {
     this.name = name;
@@ -135,6 +145,7 @@ export class ViewTracker {
     this.view.length = 0;
     this.keywords = null;
     this.permanentFlags = null;
+    this.lastRecent = null;
   }
 
   /** Applies one untagged response (without "* " and the final CRLF) and checks it. */
@@ -142,6 +153,7 @@ export class ViewTracker {
     this.note(`S: * ${response}`);
     let m: RegExpExecArray | null;
     if ((m = /^(\d+) EXISTS$/i.exec(response))) return this.exists(Number(m[1]));
+    if ((m = /^(\d+) RECENT$/i.exec(response))) return this.recentResponse(Number(m[1]));
     if ((m = /^(\d+) EXPUNGE$/i.exec(response))) return this.expunge(Number(m[1]));
     if ((m = /^(\d+) FETCH (.*)$/is.exec(response))) return this.fetch(Number(m[1]), m[2]!);
     if ((m = /^VANISHED (\(EARLIER\) )?([\d:,]+)$/i.exec(response))) return this.vanished(Boolean(m[1]), m[2]!);
@@ -160,7 +172,13 @@ export class ViewTracker {
   private exists(n: number): void {
     this.seen.exists++;
     if (n < this.view.length) this.fail(`EXISTS ${n} below the ${this.view.length} messages of the view (only EXPUNGE shrinks it)`);
-    while (this.view.length < n) this.view.push({ uid: null, flags: null });
+    while (this.view.length < n) this.view.push({ uid: null, flags: null, recent: null });
+  }
+
+  private recentResponse(n: number): void {
+    this.seen.recent++;
+    if (n > this.view.length) this.fail(`RECENT ${n} above the ${this.view.length} messages of the view`);
+    this.lastRecent = { count: n, view: [...this.view] };
   }
 
   private expunge(n: number): void {
@@ -183,7 +201,7 @@ export class ViewTracker {
       const gap = this.place(uid);
       if (!gap.length) this.fail(`VANISHED ${uid}: not a message of the view`);
       // Among several messages of unknown UID, which one went is unknown: so are their flags now.
-      if (gap.length > 1) for (const i of gap) this.view[i]!.flags = null;
+      if (gap.length > 1) for (const i of gap) Object.assign(this.view[i]!, { flags: null, recent: null });
       this.view.splice(gap[0]!, 1);
     }
   }
@@ -240,6 +258,10 @@ export class ViewTracker {
         }
         this.seen.flags++;
         entry.flags = stripRecent(flags);
+        const recent = flags.some((f) => f.toLowerCase() === '\\recent');
+        if (entry.recent !== null && entry.recent !== recent)
+          this.fail(`FETCH ${n} shows ${recent ? '' : 'no '}\\Recent, shown ${entry.recent ? 'with' : 'without'} it before (it cannot change, RFC 3501 2.3.2)`);
+        entry.recent = recent;
       }
     }
   }
@@ -280,6 +302,17 @@ export class ViewTracker {
         this.fail(`message ${i + 1} (UID ${t.uid}) has flags (${e.flags.join(' ')}) in the view, (${stripRecent(t.flags).join(' ')}) in the store`);
       for (const f of t.flags) if (!f.startsWith('\\') && !this.keywords?.has(f)) this.fail(`keyword ${f} of UID ${t.uid} never announced in FLAGS`);
     });
+    // Once FETCH has shown the \Recent of every message the last RECENT counted, it must be their number.
+    const last = this.lastRecent;
+    if (last && last.view.every((e) => e.recent !== null)) {
+      const shown = last.view.filter((e) => e.recent).length;
+      if (shown !== last.count) this.fail(`RECENT said ${last.count}, FETCH shows ${shown} of those messages with \\Recent`);
+    }
+  }
+
+  /** The UIDs this session was shown as \Recent (only those whose UID and \Recent it knows). */
+  recentUids(): number[] {
+    return this.view.flatMap((e) => (e.uid !== null && e.recent ? [e.uid] : []));
   }
 
   /** A random message of the view: its sequence number and UID (if known). */

@@ -117,4 +117,12 @@ export class MaildirMailbox implements MailboxHandle {
   watch(listener: MailboxListener): () => void {
     return this.user.watch(this.name, listener);
   }
+
+  firstRecentUid(): number {
+    return this.mb().first_recent_uid;
+  }
+
+  claimRecent(upTo: number): number {
+    return this.index.claimRecent(this.mb().id, upTo);
+  }
 }

@@ -3,7 +3,7 @@
 // On disk, for user local@domain under the store root (DATA/mail):
 //   domain/local/Maildir/{cur,new,tmp}            INBOX
 //   domain/local/Maildir/.Sent/{cur,new,tmp}      other mailboxes, ".Parent.Child", modified UTF-7
-//   domain/local/hearth-index.sqlite              UIDs, flags, MODSEQ, expunged UIDs (WAL, synchronous=FULL)
+//   domain/local/hearth-index.sqlite              UIDs, flags, MODSEQ, expunged UIDs, \Recent mark (WAL, synchronous=FULL)
 //   domain/local/hearth-uidvalidity               last UIDVALIDITY issued (survives an index rebuild)
 //   tmp/                                          delivery spool: a message body is written here once
 //

@@ -10,7 +10,8 @@
 //   UTF-7 on disk itself; callers never see the encoded form.
 // - Flags are IMAP flag strings: system flags with a backslash ('\\Seen', '\\Answered', '\\Flagged',
 //   '\\Deleted', '\\Draft') and keywords without ('$Forwarded', '$Junk', 'work'). \Recent is not
-//   stored (it is a per-session notion; IMAP servers that need it track it themselves).
+//   a stored flag: it is per IMAP session. What the store keeps is Dovecot's mark for it, the
+//   mailbox's first recent UID (see MailboxHandle.claimRecent).
 // - UIDs and MODSEQs are plain numbers (safe integers). A UidSet is a list of UIDs or UID ranges.
 // - Errors are HearthError (src/shared/errors.ts): MAILBOX_NOT_FOUND, MAILBOX_EXISTS,
 //   MESSAGE_GONE, INVALID_ARGUMENT, STORAGE, DISK_FULL.
@@ -50,6 +51,8 @@ export interface MailboxStatus {
   highestModseq: number;
   messages: number;
   unseen: number;
+  /** Messages no IMAP session has claimed as \Recent yet (UID at or above the first recent UID). */
+  recent: number;
   /** Total size in bytes of all messages (for POP3 STAT and quota display). */
   size: number;
 }
@@ -172,6 +175,19 @@ export interface MailboxHandle {
   append(content: Readable | Buffer, options?: AppendOptions): Promise<AppendResult>;
   /** Subscribe to changes of this mailbox; returns the unsubscribe function. */
   watch(listener: MailboxListener): () => void;
+  /**
+   * \Recent (RFC 3501 2.3.2) as Dovecot keeps it: messages from this UID up have not been claimed
+   * by any IMAP session yet. Every new message (delivered, appended, copied or moved in) gets a
+   * UID at or above it, so it is recent until a session claims it.
+   */
+  firstRecentUid(): number;
+  /**
+   * Claims the unclaimed messages below `upTo` for the caller (an IMAP session that selected the
+   * mailbox read-write, or was the first to be told of new mail): moves the first recent UID up to
+   * `upTo` and returns where it was, so the caller's recent messages are its UIDs from there up to
+   * upTo - 1. Survives a restart (it is in the index).
+   */
+  claimRecent(upTo: number): number;
 }
 
 /** One user's mail. */

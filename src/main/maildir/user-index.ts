@@ -1,7 +1,8 @@
 // One user's index: the SQLite database beside the user's folders (hearth-index.sqlite) that holds
-// the mailboxes' UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ, every message's UID, flags and MODSEQ, and
-// the expunged UIDs QRESYNC asks about. Transactions, the prepared statements, and the rows
-// remembered between transactions for the read paths (FETCH) live here; the folders do not.
+// the mailboxes' UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ and first recent UID, every message's UID,
+// flags and MODSEQ, and the expunged UIDs QRESYNC asks about. Transactions, the prepared
+// statements, and the rows remembered between transactions for the read paths (FETCH) live here;
+// the folders do not.
 
 import { DatabaseSync } from 'node:sqlite';
 import { HearthError } from '../../shared/errors.ts';
@@ -21,6 +22,8 @@ export interface MailboxRow {
   highest_modseq: number;
   uid_reserved: number;
   modseq_reserved: number;
+  /** Messages from this UID up are \Recent to the next IMAP session that claims them (see claimRecent). */
+  first_recent_uid: number;
 }
 
 export interface MessageRow {
@@ -54,7 +57,8 @@ CREATE TABLE IF NOT EXISTS mailboxes(
   uidnext INTEGER NOT NULL DEFAULT 1,
   highest_modseq INTEGER NOT NULL DEFAULT 1,
   uid_reserved INTEGER NOT NULL DEFAULT 0,
-  modseq_reserved INTEGER NOT NULL DEFAULT 0
+  modseq_reserved INTEGER NOT NULL DEFAULT 0,
+  first_recent_uid INTEGER NOT NULL DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS messages(
   mailbox_id INTEGER NOT NULL,
@@ -88,11 +92,13 @@ function prepareStatements(db: DatabaseSync) {
     mailboxById: p('SELECT * FROM mailboxes WHERE id = ?'),
     mailboxes: p('SELECT * FROM mailboxes ORDER BY name'),
     counts: p(
-      `SELECT mailbox_id, count(*) AS n, coalesce(sum(size),0) AS bytes, sum(instr(' ' || flags || ' ', ' \\Seen ') = 0) AS unseen FROM messages GROUP BY mailbox_id`,
+      `SELECT mailbox_id, count(*) AS n, coalesce(sum(size),0) AS bytes, sum(instr(' ' || flags || ' ', ' \\Seen ') = 0) AS unseen, sum(uid >= first_recent_uid) AS recent FROM messages JOIN mailboxes ON mailboxes.id = mailbox_id GROUP BY mailbox_id`,
     ),
     countsOne: p(
       `SELECT count(*) AS n, coalesce(sum(size),0) AS bytes, coalesce(sum(instr(' ' || flags || ' ', ' \\Seen ') = 0),0) AS unseen FROM messages WHERE mailbox_id = ?`,
     ),
+    recentCount: p('SELECT count(*) AS n FROM messages WHERE mailbox_id = ? AND uid >= ?'),
+    claimRecent: p('UPDATE mailboxes SET first_recent_uid = ? WHERE id = ? AND first_recent_uid < ?'),
     messages: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? ORDER BY uid'),
     messagesRange: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid'),
     message: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? AND uid = ?'),
@@ -147,6 +153,12 @@ export class UserIndex {
       const cols = (this.db.prepare('PRAGMA table_info(mailboxes)').all() as Array<{ name: string }>).map((c) => c.name);
       if (!cols.includes('uid_reserved')) this.db.exec('ALTER TABLE mailboxes ADD COLUMN uid_reserved INTEGER NOT NULL DEFAULT 0');
       if (!cols.includes('modseq_reserved')) this.db.exec('ALTER TABLE mailboxes ADD COLUMN modseq_reserved INTEGER NOT NULL DEFAULT 0');
+      if (!cols.includes('first_recent_uid')) {
+        // An index from before \Recent was kept: what it holds was all seen by some session already.
+        this.db.exec(
+          'BEGIN IMMEDIATE; ALTER TABLE mailboxes ADD COLUMN first_recent_uid INTEGER NOT NULL DEFAULT 1; UPDATE mailboxes SET first_recent_uid = uidnext; COMMIT',
+        );
+      }
       // After an unclean stop, delivery commits made without fsync may be lost: never hand out
       // again a UID or MODSEQ that may have been announced (they were all below the reservations).
       const bumped = this.db
@@ -321,8 +333,11 @@ export class UserIndex {
     };
   }
 
-  statusOf(r: MailboxRow, counts?: { n: number; bytes: number; unseen: number }): MailboxStatus {
-    const c = counts ?? (this.st.countsOne.get(r.id) as { n: number; bytes: number; unseen: number });
+  statusOf(r: MailboxRow, counts?: { n: number; bytes: number; unseen: number; recent: number }): MailboxStatus {
+    const c = counts ?? {
+      ...(this.st.countsOne.get(r.id) as { n: number; bytes: number; unseen: number }),
+      recent: (this.st.recentCount.get(r.id, r.first_recent_uid) as { n: number }).n,
+    };
     return {
       name: r.name,
       specialUse: (r.special_use as SpecialUse | null) ?? null,
@@ -332,8 +347,30 @@ export class UserIndex {
       highestModseq: r.highest_modseq,
       messages: c?.n ?? 0,
       unseen: c?.unseen ?? 0,
+      recent: c?.recent ?? 0,
       size: c?.bytes ?? 0,
     };
+  }
+
+  /**
+   * \Recent as Dovecot keeps it (RFC 3501 2.3.2): the messages from the mailbox's first recent UID
+   * up are recent to the first session that claims them. Claiming moves the mark to `upTo` and
+   * returns where it was: the caller's recent messages are those from there to upTo - 1 (none when
+   * another session claimed them first). Not mail: committed without an fsync, like a flag change.
+   */
+  claimRecent(mailboxId: number, upTo: number): number {
+    const before = this.rowById(mailboxId)?.first_recent_uid ?? upTo;
+    if (before >= upTo) return before;
+    this.db.exec('PRAGMA synchronous=NORMAL');
+    try {
+      return this.tx(() => {
+        const first = this.rowById(mailboxId)?.first_recent_uid ?? upTo;
+        if (first < upTo) this.st.claimRecent.run(upTo, mailboxId, upTo);
+        return first;
+      }, true);
+    } finally {
+      this.db.exec('PRAGMA synchronous=FULL');
+    }
   }
 
   changesSince(mb: MailboxRow, modseq: number): ChangesSince {

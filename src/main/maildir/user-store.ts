@@ -165,11 +165,11 @@ export class UserStore implements UserMailStore {
   async listMailboxes(): Promise<MailboxListEntry[]> {
     const rows = this.index.st.mailboxes.all() as unknown as MailboxRow[];
     const counts = new Map(
-      (this.index.st.counts.all() as Array<{ mailbox_id: number; n: number; bytes: number; unseen: number }>).map((c) => [c.mailbox_id, c]),
+      (this.index.st.counts.all() as Array<{ mailbox_id: number; n: number; bytes: number; unseen: number; recent: number }>).map((c) => [c.mailbox_id, c]),
     );
     const names = rows.map((r) => r.name);
     const out = rows.map((r) => ({
-      ...this.index.statusOf(r, counts.get(r.id) ?? { n: 0, bytes: 0, unseen: 0 }),
+      ...this.index.statusOf(r, counts.get(r.id) ?? { n: 0, bytes: 0, unseen: 0, recent: 0 }),
       hasChildren: names.some((n) => n.startsWith(r.name + '/')),
     }));
     // INBOX first, then by name

@@ -97,10 +97,11 @@ function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number
       return has === key.set;
     }
     case 'new':
+      return sel.isRecent(c.meta.uid) && !c.meta.flags.includes('\\Seen');
     case 'recent':
-      return false; // \Recent is not tracked
+      return sel.isRecent(c.meta.uid);
     case 'old':
-      return true;
+      return !sel.isRecent(c.meta.uid);
     case 'date': {
       // Internal dates by their UTC day; sent dates by the day written in the header (RFC 3501 6.4.4).
       const day = key.field === 'internal' ? dayOf(c.meta.internalDate) : sentDateOf(c.structure)?.day;

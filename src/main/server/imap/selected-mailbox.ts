@@ -9,6 +9,11 @@
 //   number valid when sent, highest first), then EXISTS for the new ones. A message that arrived
 //   and went between two drains is never mentioned, and new messages get no FETCH before EXISTS;
 // - expunges are only applied when they may be announced, so MSNs stay valid until then.
+//
+// \Recent (RFC 3501 2.3.2) is this session's own: the messages it claimed from the store (all the
+// unclaimed ones at a read-write SELECT, then the new ones it is the first session to be told of;
+// see MailboxHandle.claimRecent), or, when read-only, the unclaimed ones it saw without claiming
+// them (EXAMINE, as Dovecot does). A message keeps its \Recent in this view until it is expunged.
 import type { MailboxEvent, MailboxHandle, MessageMeta, UidSet } from '../../maildir/types.ts';
 import { atom } from './protocol/response.ts';
 import type { ImapValue } from './protocol/response.ts';
@@ -37,6 +42,10 @@ export class SelectedMailbox {
   private readonly newKeywords = new Set<string>();
   private unwatch: () => void;
   private readonly origin: unknown;
+  /** UIDs that are \Recent in this session. */
+  private readonly recent = new Set<number>();
+  /** The RECENT count the client was last told (RFC 3501 7.3.2). */
+  private toldRecent = 0;
   /** Called when an event arrives (IDLE flushes at once). */
   onEvent: (() => void) | null = null;
 
@@ -84,6 +93,47 @@ export class SelectedMailbox {
     return this.uids.length ? this.uids[this.uids.length - 1]! : 0;
   }
 
+  // ---- \Recent ----
+
+  isRecent(uid: number): boolean {
+    return this.recent.size > 0 && this.recent.has(uid);
+  }
+
+  get recentCount(): number {
+    return this.recent.size;
+  }
+
+  /**
+   * Takes the \Recent of messages new to this view (ascending UIDs): a read-write session claims
+   * the unclaimed ones, a read-only one only looks at which are unclaimed. The first session to be
+   * told of a message therefore gets it, and no other read-write session does.
+   */
+  takeRecent(uids: readonly number[]): void {
+    if (!uids.length) return;
+    let first: number;
+    try {
+      first = this.readOnly ? this.handle.firstRecentUid() : this.handle.claimRecent(uids[uids.length - 1]! + 1);
+    } catch {
+      return; // the mailbox went away meanwhile: a 'gone' event ends the session's view
+    }
+    for (const u of uids) if (u >= first) this.recent.add(u);
+  }
+
+  /**
+   * `* N RECENT` with an EXISTS (`always`), or whenever the count changed since the client was
+   * last told (an expunge of a recent message); nothing otherwise.
+   */
+  recentLines(always: boolean): string[] {
+    if (!always && this.recent.size === this.toldRecent) return [];
+    this.toldRecent = this.recent.size;
+    return [`* ${this.recent.size} RECENT\r\n`];
+  }
+
+  /** A message's flags as this session shows them: with \Recent after the system flags (as Dovecot does). */
+  flagsOf(meta: MessageMeta): readonly string[] {
+    return this.isRecent(meta.uid) ? withRecent(meta.flags) : meta.flags;
+  }
+
   /** Remove announced UIDs from the map; returns the MSNs in the order they must be sent. */
   removeUids(uids: readonly number[]): number[] {
     const msns: number[] = [];
@@ -92,6 +142,7 @@ export class SelectedMailbox {
       if (!msn) continue;
       this.uids.splice(msn - 1, 1);
       this.pendingExpunge.delete(uid);
+      this.recent.delete(uid);
       msns.push(msn);
     }
     return msns;
@@ -147,17 +198,20 @@ export class SelectedMailbox {
       // Our own changes were reported by our STORE or FETCH. A message not announced yet gets no
       // FETCH: its EXISTS comes below, and the client asks for its flags when it wants them.
       if (!byOthers || !msn || msn > told) continue;
-      out.push(fetchFlagsLine(msn, meta, true, opts.condstore || opts.qresync));
+      out.push(fetchFlagsLine(msn, meta, true, opts.condstore || opts.qresync, this.isRecent(uid)));
     }
     if (allowExpunge && this.pendingExpunge.size) {
       const before = this.uids.length;
       out.push(...this.announceExpunge([...this.pendingExpunge], opts));
       told -= before - this.uids.length;
     }
-    if (this.uids.length > told) {
+    const fresh = this.uids.length > told;
+    if (fresh) {
+      // Told now, so claimed now (the first session told of a message gets its \Recent).
+      this.takeRecent(this.uids.slice(told));
       out.push(Buffer.from(`* ${this.uids.length} EXISTS\r\n`));
-      out.push(Buffer.from(`* 0 RECENT\r\n`));
     }
+    out.push(...this.recentLines(fresh));
     return out;
   }
 
@@ -238,6 +292,14 @@ export function flagList(flags: readonly string[], extra: readonly string[] = []
  * `* N FETCH (UID u FLAGS (…) MODSEQ (m))`, sent for every changed message to every session on it,
  * so built as one string (flags are atoms, written as they are, as serialize() would).
  */
-export function fetchFlagsLine(msn: number, m: MessageMeta, withUid: boolean, withModseq: boolean): string {
-  return `* ${msn} FETCH (${withUid ? `UID ${m.uid} ` : ''}FLAGS (${m.flags.join(' ')})${withModseq ? ` MODSEQ (${m.modseq})` : ''})\r\n`;
+export function fetchFlagsLine(msn: number, m: MessageMeta, withUid: boolean, withModseq: boolean, recent: boolean): string {
+  const flags = (recent ? withRecent(m.flags) : m.flags).join(' ');
+  return `* ${msn} FETCH (${withUid ? `UID ${m.uid} ` : ''}FLAGS (${flags})${withModseq ? ` MODSEQ (${m.modseq})` : ''})\r\n`;
+}
+
+/** Flags in the store's order (system flags, then keywords) with \Recent after the system flags. */
+export function withRecent(flags: readonly string[]): string[] {
+  let i = 0;
+  while (i < flags.length && flags[i]!.startsWith('\\')) i++;
+  return [...flags.slice(0, i), '\\Recent', ...flags.slice(i)];
 }

@@ -115,8 +115,9 @@ describe('imapflow against the Hearth IMAP server', () => {
     await c.messageFlagsAdd('1:2', ['$Work'], { uid: true });
     await c.messageFlagsRemove('1', ['\\Flagged'], { uid: true });
     const flags = await c.fetchAll('1:2', { flags: true, uid: true }, { uid: true });
-    expect([...flags[0]!.flags!].sort()).toEqual(['$Work']);
-    expect([...flags[1]!.flags!].sort()).toEqual(['$Work', '\\Flagged', '\\Seen']);
+    // Appended while no session had Work selected: this session's SELECT claimed them (\Recent).
+    expect([...flags[0]!.flags!].sort()).toEqual(['$Work', '\\Recent']);
+    expect([...flags[1]!.flags!].sort()).toEqual(['$Work', '\\Flagged', '\\Recent', '\\Seen']);
 
     // COPY with COPYUID, MOVE, EXPUNGE
     const copied = await c.messageCopy('1:2', 'Archive', { uid: true });

@@ -3,7 +3,9 @@
 // and IDLE, each its own seeded sequence of operations, all running concurrently. Every raw
 // session tracks its view only from what the server says (test/support/imap-view-tracker.ts) and
 // checks the consistency rules on every response; at checkpoints, with everyone stopped and after
-// a NOOP, every view must agree with the store on count, UIDs, flags and announced keywords.
+// a NOOP, every view must agree with the store on count, UIDs, flags and announced keywords, and
+// each message must be \Recent to exactly one session (all of them select INBOX read-write; Dovecot
+// now and then leaves one recent to none, see Target.recentToOne).
 // The same scenario runs against Dovecot, which proves the test, and then against Hearth.
 // HEARTH_VIEWS_OPS (operations per session, default 150) and HEARTH_VIEWS_SEED make longer runs.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -25,6 +27,12 @@ interface Target {
   port: number;
   user: string;
   password: string;
+  /**
+   * Every message \Recent to exactly one session (RFC 3501 2.3.2). False for Dovecot 2.3: under
+   * this load it now and then (about one run in four) leaves a message recent to no session at
+   * all; it has not been seen to give one to two.
+   */
+  recentToOne: boolean;
   /** The mailbox as the store holds it now, ascending UID. */
   truth(): Promise<MessageState[]>;
 }
@@ -257,6 +265,7 @@ async function scenario(target: Target): Promise<void> {
   await flow.connect();
   const lock = await flow.getMailboxLock('INBOX');
   const flowActor = new FlowActor(flow, SEED * 1000 + 99);
+  let recentChecked = 0;
 
   try {
     for (let done = 0; done < OPS; done += CHECKPOINT_EVERY) {
@@ -279,6 +288,15 @@ async function scenario(target: Target): Promise<void> {
       // Learn every UID and flag, then agree again (now on every message).
       for (const s of sessions) if (truth.length) expect((await s.command('FETCH 1:* (UID FLAGS)')).status).toBe('OK');
       for (const s of sessions) s.tracker.agreeWith(truth);
+      // RFC 3501 2.3.2: every message is \Recent to one session, the first told of it.
+      const recentTo = new Map<number, string[]>(truth.map((t) => [t.uid, []]));
+      for (const s of sessions) for (const uid of s.tracker.recentUids()) recentTo.get(uid)?.push(s.tracker.name);
+      if (truth.length)
+        for (const m of await flow.fetchAll('1:*', { uid: true, flags: true })) if (m.flags?.has('\\Recent')) recentTo.get(m.uid)?.push('imapflow');
+      const wrong = [...recentTo].filter(([, who]) => who.length > 1 || (target.recentToOne && who.length === 0));
+      const described = wrong.map(([uid, who]) => `UID ${uid}: ${who.length ? who.join(', ') : 'nobody'}`);
+      expect(described, `${target.label}: messages not \\Recent to exactly one session`).toEqual([]);
+      recentChecked += truth.length;
     }
   } finally {
     lock.release();
@@ -286,13 +304,15 @@ async function scenario(target: Target): Promise<void> {
     for (const s of sessions) s.close();
   }
   // A check that never fired proves nothing: the run must have exercised each kind of response.
-  const seen = { exists: 0, expunge: 0, vanished: 0, fetch: 0, flags: 0, search: 0 };
+  const seen = { exists: 0, expunge: 0, vanished: 0, fetch: 0, flags: 0, search: 0, recent: 0 };
   for (const s of sessions) for (const k of Object.keys(seen) as Array<keyof typeof seen>) seen[k] += s.tracker.seen[k];
   expect(seen.exists).toBeGreaterThan(0);
   expect(seen.expunge).toBeGreaterThan(0);
   expect(seen.vanished).toBeGreaterThan(0);
   expect(seen.fetch).toBeGreaterThan(0);
   expect(seen.search).toBeGreaterThan(0);
+  expect(seen.recent).toBeGreaterThan(0);
+  expect(recentChecked).toBeGreaterThan(0);
 }
 
 /** Dovecot's truth comes from a fresh session (its index is the store). */
@@ -323,7 +343,15 @@ describe('many sessions on one mailbox keep consistent views', () => {
     'against Dovecot (proves the test)',
     async () => {
       const { user, password } = createDovecotUser('views');
-      await scenario({ label: 'Dovecot', host: dovecot.host, port: dovecot.imapPort, user, password, truth: () => dovecotTruth(user, password) });
+      await scenario({
+        label: 'Dovecot',
+        host: dovecot.host,
+        port: dovecot.imapPort,
+        user,
+        password,
+        recentToOne: false,
+        truth: () => dovecotTruth(user, password),
+      });
     },
     timeout,
   );
@@ -346,6 +374,7 @@ describe('many sessions on one mailbox keep consistent views', () => {
           port: srv.plain.port,
           user: srv.user,
           password: srv.password,
+          recentToOne: true,
           truth: async () => {
             const mail = await srv.store.user(srv.user);
             const metas = await (await mail.openMailbox('INBOX')).listMessages();

@@ -1,6 +1,7 @@
 // APPEND with UIDPLUS APPENDUID (RFC 4315), MULTIAPPEND (RFC 3502) and CATENATE (RFC 4469). The
 // message arrives as a literal (synchronizing or LITERAL+) or is put together from TEXT literals
 // and URLs; every message is assembled before the first is stored, so a BADURL stores nothing.
+// Binary parts are stored base64 (../binary-append.ts), so no later literal carries a NUL.
 // The store makes each message durable before we say OK.
 import type { CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
@@ -10,6 +11,7 @@ import type { AppendMessageArgs } from '../protocol/append-args.ts';
 import { formatUidList } from '../protocol/sequence-set.ts';
 import { catenate } from '../catenate.ts';
 import { flagsArg } from '../protocol/arguments.ts';
+import { BinaryNotStorable, reencodeBinaryParts } from '../binary-append.ts';
 import { mailboxArg, requireMail } from './helpers.ts';
 
 function parse(args: Parameters<typeof parseAppendMessages>[0]): AppendMessageArgs[] {
@@ -17,6 +19,16 @@ function parse(args: Parameters<typeof parseAppendMessages>[0]): AppendMessageAr
     return parseAppendMessages(args);
   } catch (err) {
     if (err instanceof AppendSyntaxError) throw bad(err.message);
+    throw err;
+  }
+}
+
+/** The message as it is stored: no NUL in any literal later (RFC 3516 4.4: NO [UNKNOWN-CTE] if impossible). */
+function storable(content: Buffer, literal8: boolean): Buffer {
+  try {
+    return reencodeBinaryParts(content, literal8);
+  } catch (err) {
+    if (err instanceof BinaryNotStorable) throw no(err.message, 'UNKNOWN-CTE');
     throw err;
   }
 }
@@ -33,7 +45,9 @@ export const append: CommandSpec = {
     for (const m of parsed) {
       const content = 'literal' in m.content ? m.content.literal : await catenate(session, m.content.parts, imapServerLimits.maxLiteralBytes);
       if (!content.length) throw bad('Empty message');
-      contents.push(content);
+      const literal8 = 'literal' in m.content ? m.content.literal8 : m.content.parts.some((p) => 'text' in p && p.literal8);
+      // Every message is checked before the first is stored (RFC 3502: all or none).
+      contents.push(storable(content, literal8));
     }
     const uids: number[] = [];
     let uidValidity = 0;

@@ -44,6 +44,7 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
   session.announceKeywords();
   const plan: FetchPlan = {
     session,
+    sel,
     user: session.user!.address,
     handle: sel.handle,
     items: request.items,
@@ -60,6 +61,8 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
 /** What building each message's response needs, worked out once per command. */
 interface FetchPlan {
   session: ImapSession;
+  /** The session's view: its \Recent goes into FLAGS. */
+  sel: SelectedMailbox;
   user: string;
   handle: MailboxHandle;
   items: readonly FetchItem[];
@@ -117,7 +120,7 @@ function structureNeed(items: readonly FetchItem[]): StructureNeed {
 // ---- responses built from metadata alone ----
 
 /** The metadata-only responses, synchronously, written in batches of about 256 KB. */
-async function writeMetadataResponses({ session, items, msnByUid, seenChanged, asksFlags }: FetchPlan, metas: readonly MessageMeta[]): Promise<void> {
+async function writeMetadataResponses({ session, sel, items, msnByUid, seenChanged, asksFlags }: FetchPlan, metas: readonly MessageMeta[]): Promise<void> {
   let lines: Buffer[] = [];
   let bytes = 0;
   for (const meta of metas) {
@@ -125,8 +128,8 @@ async function writeMetadataResponses({ session, items, msnByUid, seenChanged, a
     if (!ref) continue;
     const values: ImapValue[] = [];
     // runFetch sends only metadata items this way.
-    for (const item of items as readonly MetadataItem[]) values.push(atom(item.name), metadataValue(item.name, meta));
-    if (seenChanged.has(meta.uid) && !asksFlags) values.push(atom('FLAGS'), flagList(meta.flags));
+    for (const item of items as readonly MetadataItem[]) values.push(atom(item.name), metadataValue(item.name, meta, sel));
+    if (seenChanged.has(meta.uid) && !asksFlags) values.push(atom('FLAGS'), flagList(sel.flagsOf(meta)));
     const line = Buffer.from(`* ${ref.msn} FETCH ${serializeToBuffer(values).toString('latin1')}\r\n`, 'latin1');
     lines.push(line);
     bytes += line.length;
@@ -139,12 +142,12 @@ async function writeMetadataResponses({ session, items, msnByUid, seenChanged, a
   if (lines.length) session.send([Buffer.concat(lines)]);
 }
 
-function metadataValue(name: MetadataName, meta: MessageMeta): ImapValue {
+function metadataValue(name: MetadataName, meta: MessageMeta, sel: SelectedMailbox): ImapValue {
   switch (name) {
     case 'UID':
       return meta.uid;
     case 'FLAGS':
-      return flagList(meta.flags);
+      return flagList(sel.flagsOf(meta));
     case 'INTERNALDATE':
       return formatInternalDate(meta.internalDate);
     case 'RFC822.SIZE':
@@ -221,7 +224,7 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
     for (const item of plan.items) {
       switch (item.kind) {
         case 'metadata':
-          appendValue(out, item.name, metadataValue(item.name, meta), session.utf8);
+          appendValue(out, item.name, metadataValue(item.name, meta, plan.sel), session.utf8);
           break;
         case 'structure':
           appendName(out, item.name);
@@ -239,7 +242,7 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
         }
       }
     }
-    if (plan.seenChanged.has(meta.uid) && !plan.asksFlags) appendValue(out, 'FLAGS', flagList(meta.flags), session.utf8);
+    if (plan.seenChanged.has(meta.uid) && !plan.asksFlags) appendValue(out, 'FLAGS', flagList(plan.sel.flagsOf(meta)), session.utf8);
     out.push(')\r\n');
     return out;
   } catch (err) {

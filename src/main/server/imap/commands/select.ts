@@ -60,7 +60,10 @@ async function runSelect(ctx: CommandContext, readOnly: boolean) {
       if (!firstUnseen && !m.flags.includes('\\Seen')) firstUnseen = i + 1;
     });
     sel.setKeywords(keywords);
-    const lines: (string | Buffer)[] = [...sel.flagsLines(), `* ${sel.uids.length} EXISTS\r\n`, `* 0 RECENT\r\n`];
+    // RFC 3501 6.3.1/6.3.2: SELECT claims the recent messages for this session; EXAMINE shows them
+    // without claiming them (Dovecot's model, see SelectedMailbox).
+    sel.takeRecent(sel.uids);
+    const lines: (string | Buffer)[] = [...sel.flagsLines(), `* ${sel.uids.length} EXISTS\r\n`, ...sel.recentLines(true)];
     if (firstUnseen) lines.push(`* OK [UNSEEN ${firstUnseen}] First unseen\r\n`);
     lines.push(`* OK [UIDVALIDITY ${handle.uidValidity}] UIDs valid\r\n`, `* OK [UIDNEXT ${st.uidNext}] Predicted next UID\r\n`);
     lines.push(`* OK [HIGHESTMODSEQ ${st.highestModseq}] Highest\r\n`);
@@ -77,7 +80,7 @@ async function runSelect(ctx: CommandContext, readOnly: boolean) {
       if (vanished.length) lines.push(`* VANISHED (EARLIER) ${formatSequenceSet(vanished)}\r\n`);
       for (const m of changes.changed) {
         const msn = sel.msnOf(m.uid);
-        if (msn) lines.push(fetchFlagsLine(msn, m, true, true));
+        if (msn) lines.push(fetchFlagsLine(msn, m, true, true, sel.isRecent(m.uid)));
       }
     }
     session.send(lines);

@@ -22,8 +22,11 @@ export function statusLine(session: ImapSession, st: MailboxStatus, items: reado
     switch (item) {
       case 'MESSAGES':
         return `MESSAGES ${st.messages}`;
-      case 'RECENT':
-        return 'RECENT 0';
+      case 'RECENT': {
+        // The selected mailbox: this session's own count, as Dovecot answers (RFC 3501 6.3.10).
+        const sel = session.selected;
+        return `RECENT ${sel && sel.handle.name === st.name ? sel.recentCount : st.recent}`;
+      }
       case 'UIDNEXT':
         return `UIDNEXT ${st.uidNext}`;
       case 'UIDVALIDITY':

@@ -37,7 +37,7 @@ function sendNewFlags(session: ImapSession, sel: SelectedMailbox, updated: reado
   const lines: string[] = [];
   for (const meta of updated) {
     const msn = sel.msnOf(meta.uid);
-    if (msn) lines.push(fetchFlagsLine(msn, meta, uid, withModseq));
+    if (msn) lines.push(fetchFlagsLine(msn, meta, uid, withModseq, sel.isRecent(meta.uid)));
   }
   if (lines.length) session.send(lines);
 }

@@ -5,14 +5,15 @@ import type { ImapNode } from './tokenizer.ts';
 import { nodeText } from './tokenizer.ts';
 import { parseImapDate } from './response.ts';
 
-export type CatenatePart = { text: Buffer } | { url: string };
+/** A TEXT part (literal8: sent as "~{n}", RFC 3516) or a URL part. */
+export type CatenatePart = { text: Buffer; literal8: boolean } | { url: string };
 
 export interface AppendMessageArgs {
   /** The flag list node, if given. */
   flags: ImapNode | null;
   date: Date | null;
   /** One literal, or the CATENATE parts in order. */
-  content: { literal: Buffer } | { parts: CatenatePart[] };
+  content: { literal: Buffer; literal8: boolean } | { parts: CatenatePart[] };
 }
 
 export class AppendSyntaxError extends Error {
@@ -22,10 +23,11 @@ export class AppendSyntaxError extends Error {
 const isWord = (n: ImapNode | undefined, w: string) => n?.type === 'atom' && !n.section && n.value.toUpperCase() === w;
 
 /** A literal, or a literal8 ("~{n}" leaves a "~" atom in front of it, RFC 3516). */
-function literalAt(nodes: readonly ImapNode[], i: number): { value: Buffer; next: number } | null {
-  if (isWord(nodes[i], '~')) i++;
+function literalAt(nodes: readonly ImapNode[], i: number): { value: Buffer; literal8: boolean; next: number } | null {
+  const literal8 = isWord(nodes[i], '~');
+  if (literal8) i++;
   const n = nodes[i];
-  return n?.type === 'string' && n.literal ? { value: n.value, next: i + 1 } : null;
+  return n?.type === 'string' && n.literal ? { value: n.value, literal8, next: i + 1 } : null;
 }
 
 function catenateParts(list: ImapNode | undefined): CatenatePart[] {
@@ -36,7 +38,7 @@ function catenateParts(list: ImapNode | undefined): CatenatePart[] {
     if (isWord(list.items[i], 'TEXT')) {
       const lit = literalAt(list.items, i + 1);
       if (!lit) throw new AppendSyntaxError('TEXT literal expected');
-      parts.push({ text: lit.value });
+      parts.push({ text: lit.value, literal8: lit.literal8 });
       i = lit.next;
     } else if (isWord(list.items[i], 'URL')) {
       const url = nodeText(list.items[i + 1]);
@@ -54,7 +56,7 @@ export function parseAppendMessages(args: readonly ImapNode[]): AppendMessageArg
   const out: AppendMessageArgs[] = [];
   let i = 0;
   while (i < args.length) {
-    const msg: AppendMessageArgs = { flags: null, date: null, content: { literal: Buffer.alloc(0) } };
+    const msg: AppendMessageArgs = { flags: null, date: null, content: { literal: Buffer.alloc(0), literal8: false } };
     if (args[i]?.type === 'list') msg.flags = args[i++]!;
     const d = args[i];
     if (d?.type === 'string' && !d.literal) {
@@ -69,7 +71,7 @@ export function parseAppendMessages(args: readonly ImapNode[]): AppendMessageArg
       const lit = literalAt(args, i);
       if (!lit) throw new AppendSyntaxError('Message literal expected');
       if (!lit.value.length) throw new AppendSyntaxError('Empty message');
-      msg.content = { literal: lit.value };
+      msg.content = { literal: lit.value, literal8: lit.literal8 };
       i = lit.next;
     }
     out.push(msg);

@@ -14,15 +14,20 @@ describe('parseAppendMessages', () => {
     const [m] = parseAppendMessages(args('t APPEND INBOX (\\Seen) "17-Jul-1996 02:44:25 -0700" {n}', 'hello'));
     expect(m!.flags).toMatchObject({ type: 'list' });
     expect(m!.date!.toISOString()).toBe('1996-07-17T09:44:25.000Z');
-    expect(m!.content).toEqual({ literal: Buffer.from('hello') });
+    expect(m!.content).toEqual({ literal: Buffer.from('hello'), literal8: false });
   });
 
   it('reads CATENATE parts in order, mixed with plain messages', () => {
     const ms = parseAppendMessages(args('t APPEND INBOX CATENATE (TEXT {n} URL "/INBOX/;UID=1" TEXT ~{n}) {n}', 'a', 'b', 'c'));
     expect(ms.map((m) => m.content)).toEqual([
-      { parts: [{ text: Buffer.from('a') }, { url: '/INBOX/;UID=1' }, { text: Buffer.from('b') }] },
-      { literal: Buffer.from('c') },
+      { parts: [{ text: Buffer.from('a'), literal8: false }, { url: '/INBOX/;UID=1' }, { text: Buffer.from('b'), literal8: true }] },
+      { literal: Buffer.from('c'), literal8: false },
     ]);
+  });
+
+  it('marks a literal8 message (RFC 3516 "~{n}")', () => {
+    const [m] = parseAppendMessages(args('t APPEND INBOX ~{n}', 'bin'));
+    expect(m!.content).toEqual({ literal: Buffer.from('bin'), literal8: true });
   });
 
   const bad: Array<[string, string[]]> = [
