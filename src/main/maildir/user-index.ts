@@ -93,6 +93,8 @@ function prepareStatements(db: DatabaseSync) {
     countsOne: p(
       `SELECT count(*) AS n, coalesce(sum(size),0) AS bytes, coalesce(sum(instr(' ' || flags || ' ', ' \\Seen ') = 0),0) AS unseen FROM messages WHERE mailbox_id = ?`,
     ),
+    // One pass over the rows' sizes (no index on size: delivery pays nothing for it; see storageUsed).
+    storageUsed: p('SELECT coalesce(sum(size),0) AS bytes FROM messages'),
     messages: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? ORDER BY uid'),
     messagesRange: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid'),
     message: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? AND uid = ?'),
@@ -293,6 +295,11 @@ export class UserIndex {
       if (memo) return memo;
     }
     return this.st.message.get(mb.id, uid) as MessageRow | undefined;
+  }
+
+  /** Bytes of every message of the user, all mailboxes (quota usage). */
+  storageUsed(): number {
+    return (this.st.storageUsed.get() as { bytes: number }).bytes;
   }
 
   /** A delivery batch added `n` messages to a mailbox: keeps its remembered count right. */
