@@ -11,6 +11,7 @@ import { formatUidList } from '../protocol/sequence-set.ts';
 import { catenate } from '../catenate.ts';
 import { flagsArg } from '../protocol/arguments.ts';
 import { mailboxArg, requireMail } from './helpers.ts';
+import { requireQuotaRoom } from './quota.ts';
 
 function parse(args: Parameters<typeof parseAppendMessages>[0]): AppendMessageArgs[] {
   try {
@@ -35,6 +36,9 @@ export const append: CommandSpec = {
       if (!content.length) throw bad('Empty message');
       contents.push(content);
     }
+    // every message of a MULTIAPPEND counts: all are stored or none
+    const bytes = contents.reduce((n, c) => n + c.length, 0);
+    await requireQuotaRoom(session, bytes);
     const uids: number[] = [];
     let uidValidity = 0;
     for (let i = 0; i < parsed.length; i++) {
