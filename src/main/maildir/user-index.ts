@@ -93,7 +93,8 @@ function prepareStatements(db: DatabaseSync) {
     countsOne: p(
       `SELECT count(*) AS n, coalesce(sum(size),0) AS bytes, coalesce(sum(instr(' ' || flags || ' ', ' \\Seen ') = 0),0) AS unseen FROM messages WHERE mailbox_id = ?`,
     ),
-    // One pass over the rows' sizes (no index on size: delivery pays nothing for it; see storageUsed).
+    // One pass over the rows' sizes: no index or counter for delivery to keep up; measured about
+    // 0.5 ms for 10,000 messages, 8 ms for 100,000 (asked at RCPT and DATA for limited users only).
     storageUsed: p('SELECT coalesce(sum(size),0) AS bytes FROM messages'),
     messages: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? ORDER BY uid'),
     messagesRange: p('SELECT uid, base, in_cur, flags, modseq, size, internal_date FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid'),
