@@ -212,6 +212,8 @@ export interface UserMailStore {
   append(mailbox: string, content: Readable | Buffer, options?: AppendOptions): Promise<AppendResult>;
   /** Subscribe to changes of a mailbox by name (it need not be open); returns the unsubscribe function. */
   watch(mailbox: string, listener: MailboxListener): () => void;
+  /** Total size in bytes of the user's messages in every mailbox (the storage a quota counts, RFC 9208 5.1). */
+  storageUsed(): Promise<number>;
 }
 
 export interface DeliveryRecipientOptions {

@@ -181,6 +181,10 @@ export class UserStore implements UserMailStore {
     return this.index.statusOf(this.index.mustRow(name));
   }
 
+  async storageUsed(): Promise<number> {
+    return this.index.storageUsed();
+  }
+
   async exists(name: string): Promise<boolean> {
     return !!this.index.row(normaliseMailboxName(name));
   }

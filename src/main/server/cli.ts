@@ -5,6 +5,7 @@
 //                [--submission-port N] [--submissions-port N]          (N = 0: ephemeral, "off": not started)
 //   hearth user add ADDRESS [--password P | stdin] [--name NAME]
 //   hearth user list | passwd ADDRESS [--password P | stdin] | remove ADDRESS [--delete-mail]
+//   hearth user quota ADDRESS SIZE|none
 //   hearth domain add NAME | list
 //   hearth alias set ALIAS TARGET... | remove ALIAS | list
 //   hearth catchall set DOMAIN ADDRESS | clear DOMAIN
@@ -22,7 +23,8 @@ import path from 'node:path';
 import { isHearthError } from '../../shared/errors.ts';
 import { createFileLogger } from '../base/log-file.ts';
 import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
-import { addDomain, addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, setCatchAll, setPassword } from './users/config.ts';
+import { addDomain, addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, setCatchAll, setPassword, setStorageLimit } from './users/config.ts';
+import { formatStorageSize, parseStorageSize } from './users/quota.ts';
 // The listener names and ports come from ports.ts: household-server.ts (and with it every protocol
 // listener) is loaded only by `serve` and `demo`, so the user commands stay quick and work
 // whatever state the listeners are in.
@@ -40,6 +42,7 @@ Commands:
   user list                     list users
   user passwd ADDRESS           change a password (--password or standard input)
   user remove ADDRESS           remove a user (--delete-mail also deletes the mailbox)
+  user quota ADDRESS SIZE|none  limit a user's storage (500M, 2G, bytes) or lift the limit
   domain add NAME | list        local domains
   alias set ALIAS TARGET...     deliver ALIAS to local users; alias remove ALIAS; alias list
   catchall set DOMAIN ADDRESS   unknown addresses of DOMAIN go to ADDRESS; catchall clear DOMAIN
@@ -151,6 +154,13 @@ async function user(argv: string[]): Promise<number> {
   });
   const [sub, address, ...rest] = positionals;
   const dataDir = dataDirOf(values.data);
+  if (sub === 'quota') {
+    if (!address || rest.length !== 1) throw new UsageError('user quota needs an ADDRESS and a SIZE (500M, 2G, bytes) or none');
+    const bytes = parseStorageSize(rest[0]!);
+    await setStorageLimit(dataDir, address, bytes);
+    process.stdout.write(`quota of ${address.trim().toLowerCase()}: ${bytes === null ? 'none' : formatStorageSize(bytes)}\n`);
+    return 0;
+  }
   if (rest.length) throw new UsageError(`Unexpected arguments: ${rest.join(' ')}`);
   switch (sub) {
     case 'add': {
@@ -169,7 +179,12 @@ async function user(argv: string[]): Promise<number> {
     case 'list': {
       if (address) throw new UsageError('user list takes no ADDRESS');
       const cfg = readConfigSync(dataDir);
-      for (const u of cfg?.users ?? []) process.stdout.write(u.displayName ? `${u.address}\t${u.displayName}\n` : `${u.address}\n`);
+      for (const u of cfg?.users ?? []) {
+        const cols = [u.address];
+        if (u.displayName || u.quotaBytes) cols.push(u.displayName ?? '');
+        if (u.quotaBytes) cols.push(`quota=${formatStorageSize(u.quotaBytes)}`);
+        process.stdout.write(cols.join('\t') + '\n');
+      }
       return 0;
     }
     case 'passwd': {
@@ -194,7 +209,7 @@ async function user(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(sub ? `Unknown user command: ${sub}` : 'user needs a command: add, list, passwd, remove');
+      throw new UsageError(sub ? `Unknown user command: ${sub}` : 'user needs a command: add, list, passwd, remove, quota');
   }
 }
 

@@ -66,6 +66,25 @@ describe('hearth user', () => {
     expect((await hearth(['user', 'remove', 'bob@home.arpa', '--data', data])).code).toBe(1);
   });
 
+  it('quota: sets, shows in user list, clears, refuses bad sizes and unknown users', async () => {
+    const data = tempDir('cli');
+    await hearth(['user', 'add', 'alice@home.arpa', '--data', data, '--password', 'a']);
+    await hearth(['user', 'add', 'bob@home.arpa', '--data', data, '--password', 'b', '--name', 'Bob']);
+    expect(await hearth(['user', 'quota', 'Alice@Home.Arpa', '500M', '--data', data])).toMatchObject({ code: 0, stdout: 'quota of alice@home.arpa: 500M\n' });
+    expect(await hearth(['user', 'quota', 'bob@home.arpa', '2147483648', '--data', data])).toMatchObject({ code: 0, stdout: 'quota of bob@home.arpa: 2G\n' });
+    expect((await hearth(['user', 'list', '--data', data])).stdout).toBe('alice@home.arpa\t\tquota=500M\nbob@home.arpa\tBob\tquota=2G\n');
+    expect(JSON.parse(readFileSync(path.join(data, 'server.json'), 'utf8')).users[0].quotaBytes).toBe(500 * 1024 * 1024);
+    expect(await hearth(['user', 'quota', 'alice@home.arpa', 'none', '--data', data])).toMatchObject({ code: 0, stdout: 'quota of alice@home.arpa: none\n' });
+    expect((await hearth(['user', 'list', '--data', data])).stdout).toBe('alice@home.arpa\nbob@home.arpa\tBob\tquota=2G\n');
+    const bad = await hearth(['user', 'quota', 'alice@home.arpa', 'lots', '--data', data]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Invalid size/);
+    const nobody = await hearth(['user', 'quota', 'nobody@home.arpa', '1G', '--data', data]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/No such user/);
+    expect((await hearth(['user', 'quota', 'alice@home.arpa', '--data', data])).code).toBe(2);
+  });
+
   it('domains, aliases and catch-all', async () => {
     const data = tempDir('cli');
     await hearth(['user', 'add', 'alice@home.arpa', '--data', data, '--password', 'a']);

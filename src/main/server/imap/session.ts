@@ -121,6 +121,8 @@ export class ImapSession {
       'MULTIAPPEND',
       'CATENATE',
       'STATUS=SIZE',
+      'QUOTA', // RFC 9208: GETQUOTA/GETQUOTAROOT, one root "" per account (commands/quota.ts)
+      'QUOTA=RES-STORAGE',
     );
     return caps;
   }

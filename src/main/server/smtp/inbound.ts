@@ -21,6 +21,7 @@ import { isLoopback } from '../../base/net.ts';
 import { asciiDomainOf } from '../../mail/addresses.ts';
 import { receivedHeader } from '../../mail/received.ts';
 import { deliverLocal } from '../../maildir/deliver-local.ts';
+import { exceedsQuota, quotaFull, storageUsageOf, type StorageUsage } from '../users/quota.ts';
 import { requireOwnSender, startSmtpListener, type RunningSmtpListener } from './listener.ts';
 import { SmtpReplyError } from './reply-error.ts';
 
@@ -109,6 +110,17 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
   const routes = new WeakMap<SMTPServerSession, Route[]>();
   const hooks = opts.hooks ?? {};
 
+  // Storage quotas (../users/quota.ts): a full mailbox refuses RCPT; at DATA, a message bigger than
+  // a recipient's whole quota is refused for good, one that would only overfill it for now
+  // (RFC 3463 X.2.2 mailbox full); deliverLocal stays all-or-none over the recipients.
+  const usageOf = (users: readonly string[]) => Promise.all(users.map((u) => storageUsageOf(ctx.users, ctx.store, u)));
+  const quotaRefusal = (usages: readonly StorageUsage[], bytes: number): SmtpReplyError | null => {
+    if (usages.some((q) => q.limitBytes !== null && bytes > q.limitBytes))
+      return new SmtpReplyError(552, '5.2.2', 'Message exceeds the mailbox quota', 'QUOTA');
+    if (usages.some((q) => exceedsQuota(q, bytes))) return new SmtpReplyError(452, '4.2.2', 'Mailbox full', 'QUOTA');
+    return null;
+  };
+
   const tooBig = () => new SmtpReplyError(552, '5.3.4', `Message too big (limit ${maxBytes} bytes)`, 'MESSAGE_TOO_LARGE');
 
   const decide = async (address: SMTPServerAddress, session: SMTPServerSession): Promise<Route> => {
@@ -179,9 +191,12 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
           for await (const c of limiter) yield c as Buffer;
         })(),
       );
+      const usages = await usageOf(locals);
       const copies = await deliverLocal(ctx.store, locals, message, {
         beforeCommit: () => {
           if (stream.sizeExceeded || limiter.bytes > maxBytes) throw tooBig();
+          const refusal = quotaRefusal(usages, head.length + limiter.bytes);
+          if (refusal) throw refusal;
         },
       });
       log.info('delivered', { id, from: mailFrom, to: locals, size: limiter.bytes, uids: copies.map((c) => `${c.address}:${c.uid}`) });
@@ -213,6 +228,10 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
         authHeaders = `Authentication-Results: ${ctx.hostname}; spf=temperror; dkim=temperror; dmarc=temperror\r\n`;
       }
     }
+    const stored = Buffer.concat([Buffer.from(returnPath + authHeaders + received, 'utf8'), raw]);
+    // before relaying: a refusal now must not leave the relayed copies to be sent again on retry
+    const refusal = locals.length > 0 ? quotaRefusal(await usageOf(locals), stored.length) : null;
+    if (refusal) throw refusal;
     if (relayRcpts.length > 0) {
       await hooks.relay!({
         from: mailFrom,
@@ -225,7 +244,7 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
       });
     }
     if (locals.length > 0) {
-      const copies = await deliverLocal(ctx.store, locals, Buffer.concat([Buffer.from(returnPath + authHeaders + received, 'utf8'), raw]));
+      const copies = await deliverLocal(ctx.store, locals, stored);
       log.info('delivered', { id, from: mailFrom, to: locals, size: raw.length, uids: copies.map((c) => `${c.address}:${c.uid}`) });
     }
     return `2.0.0 Ok: queued as ${id}`;
@@ -257,7 +276,9 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
     async onRcptTo(address, session) {
       const list = routes.get(session) ?? [];
       if (list.length >= inboundSmtpLimits.maxRecipients) throw new SmtpReplyError(452, '4.5.3', 'Too many recipients');
-      list.push(await decide(address, session));
+      const route = await decide(address, session);
+      if (route.kind === 'local' && (await usageOf(route.users)).some(quotaFull)) throw new SmtpReplyError(452, '4.2.2', 'Mailbox full', 'QUOTA');
+      list.push(route);
       routes.set(session, list);
     },
 

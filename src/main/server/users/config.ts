@@ -19,6 +19,8 @@ const UserSchema = z.object({
   passwordHash: z.string(),
   displayName: z.string().optional(),
   created: z.string().optional(),
+  /** Storage quota in bytes (all the user's messages, every mailbox); absent = no limit. */
+  quotaBytes: z.number().int().positive().optional(),
 });
 
 const ConfigSchema = z.object({
@@ -158,6 +160,21 @@ export async function setPassword(dataDir: string, address: string, password: st
   const u = cfg?.users.find((x) => x.address === a);
   if (!cfg || !u) throw new HearthError('NOT_FOUND', `No such user: ${a}`);
   u.passwordHash = hash;
+  await writeConfig(dataDir, cfg);
+}
+
+/**
+ * Sets (bytes) or clears (null) a user's storage quota. The one way to change it: the CLI parses
+ * the size (./quota.ts) and calls this, as an admin API would.
+ */
+export async function setStorageLimit(dataDir: string, address: string, bytes: number | null): Promise<void> {
+  const a = normaliseAddress(address);
+  if (bytes !== null && (!Number.isSafeInteger(bytes) || bytes <= 0)) throw new HearthError('INVALID_ARGUMENT', `Invalid quota: ${bytes}`, { field: 'quota' });
+  const cfg = readConfigSync(dataDir);
+  const u = cfg?.users.find((x) => x.address === a);
+  if (!cfg || !u) throw new HearthError('NOT_FOUND', `No such user: ${a}`);
+  if (bytes === null) delete u.quotaBytes;
+  else u.quotaBytes = bytes;
   await writeConfig(dataDir, cfg);
 }
 

@@ -137,6 +137,9 @@ export class ConfigUserDirectory implements UserDirectory {
   }
 }
 
-function toUser(u: { address: string; displayName?: string }): User {
-  return u.displayName ? { address: u.address, displayName: u.displayName } : { address: u.address };
+function toUser(u: { address: string; displayName?: string; quotaBytes?: number }): User {
+  const user: User = { address: u.address };
+  if (u.displayName) user.displayName = u.displayName;
+  if (u.quotaBytes) user.quotaBytes = u.quotaBytes;
+  return user;
 }

@@ -6,6 +6,8 @@ export interface User {
   /** The full address, lower-cased: the login name and the mail store key. */
   address: string;
   displayName?: string;
+  /** Storage quota in bytes over all the user's mailboxes; absent = no limit (see ./quota.ts). */
+  quotaBytes?: number;
 }
 
 export interface UserDirectory {

@@ -13,6 +13,7 @@ import { catenate } from '../catenate.ts';
 import { flagsArg } from '../protocol/arguments.ts';
 import { BinaryNotStorable, reencodeBinaryParts } from '../binary-append.ts';
 import { mailboxArg, requireMail } from './helpers.ts';
+import { requireQuotaRoom } from './quota.ts';
 
 function parse(args: Parameters<typeof parseAppendMessages>[0]): AppendMessageArgs[] {
   try {
@@ -49,6 +50,9 @@ export const append: CommandSpec = {
       // Every message is checked before the first is stored (RFC 3502: all or none).
       contents.push(storable(content, literal8));
     }
+    // every message of a MULTIAPPEND counts: all are stored or none
+    const bytes = contents.reduce((n, c) => n + c.length, 0);
+    await requireQuotaRoom(session, bytes);
     const uids: number[] = [];
     let uidValidity = 0;
     for (let i = 0; i < parsed.length; i++) {

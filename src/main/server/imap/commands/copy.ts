@@ -4,6 +4,7 @@ import { no } from '../command-types.ts';
 import { SelectedMailbox } from '../selected-mailbox.ts';
 import { formatUidList } from '../protocol/sequence-set.ts';
 import { mailboxArg, requireMail, requireSelected, resolveMessages } from './helpers.ts';
+import { requireQuotaRoom } from './quota.ts';
 
 async function runCopy(ctx: CommandContext, move: boolean) {
   const { session, args, uid } = ctx;
@@ -16,6 +17,8 @@ async function runCopy(ctx: CommandContext, move: boolean) {
   if (!refs.length) return;
   const uids = SelectedMailbox.toUidSet(refs.map((r) => r.uid));
   if (!move) {
+    // A copy adds its messages' size to the account (a MOVE within it does not).
+    await requireQuotaRoom(session, async () => (await sel.handle.listMessages(uids)).reduce((n, m) => n + m.size, 0));
     const res = await sel.handle.copy(uids, dest, { origin: session });
     if (!res.mapping.length) return { text: 'Nothing copied' };
     return { code: copyUid(res.uidValidity, res.mapping), text: 'COPY completed' };

@@ -11,6 +11,8 @@ import { deleteMailbox } from './delete.ts';
 import { enable } from './enable.ts';
 import { expunge } from './expunge.ts';
 import { fetch } from './fetch.ts';
+import { getquota } from './getquota.ts';
+import { getquotaroot } from './getquotaroot.ts';
 import { id } from './id.ts';
 import { idle } from './idle.ts';
 import { list, lsub } from './list.ts';
@@ -20,6 +22,7 @@ import { namespace } from './namespace.ts';
 import { noop } from './noop.ts';
 import { rename } from './rename.ts';
 import { search } from './search.ts';
+import { setquota } from './setquota.ts';
 import { examine, select } from './select.ts';
 import { sort } from './sort.ts';
 import { starttls } from './starttls.ts';
@@ -70,4 +73,7 @@ export const commands: Readonly<Record<string, CommandSpec>> = {
   THREAD: thread,
   'UID THREAD': thread,
   IDLE: idle,
+  GETQUOTA: getquota,
+  GETQUOTAROOT: getquotaroot,
+  SETQUOTA: setquota,
 };
