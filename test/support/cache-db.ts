@@ -1,4 +1,5 @@
 // Main's cache (CacheDb) in a temp folder, with the rows tests of its tables and ledgers need.
+import { afterEach } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,23 @@ import type { Mailbox } from '../../src/shared/api.ts';
 /** A fresh cache; close it when done. */
 export function tempCacheDb(): CacheDb {
   return new CacheDb(mkdtempSync(path.join(os.tmpdir(), 'hearth-cache-')));
+}
+
+/**
+ * For a test file: a function that opens a fresh cache with the given accounts seeded; every cache
+ * it opened is closed after each test.
+ */
+export function seededCaches(): (...accounts: string[]) => CacheDb {
+  const open: CacheDb[] = [];
+  afterEach(() => {
+    for (const c of open.splice(0)) c.close();
+  });
+  return (...accounts) => {
+    const c = tempCacheDb();
+    open.push(c);
+    for (const id of accounts) seedAccount(c, id);
+    return c;
+  };
 }
 
 /** An IMAP account row with placeholder settings. */

@@ -1,5 +1,6 @@
 // A raw line-oriented IMAP connection for transcript tests: what a client sends, byte for byte,
 // and everything the server answers.
+import { expect } from 'vitest';
 import net from 'node:net';
 
 export class RawClient {
@@ -48,5 +49,30 @@ export class RawClient {
   }
   close(): void {
     this.socket.destroy();
+  }
+}
+
+/** Where a raw session logs in: a server's port and one user's credentials. */
+export interface ImapLogin {
+  port: number;
+  user: string;
+  password: string;
+}
+
+/** A raw session, greeted and logged in (user and password quoted). */
+export async function loggedIn(t: ImapLogin): Promise<RawClient> {
+  const c = await RawClient.connect(t.port);
+  await c.until(/\* OK/);
+  expect(await c.cmd('l', `LOGIN "${t.user}" "${t.password}"`)).toMatch(/l OK/);
+  return c;
+}
+
+/** Each pattern must match `text` after the previous pattern's match. */
+export function expectInOrder(text: string, res: readonly RegExp[], where: string): void {
+  let rest = text;
+  for (const re of res) {
+    const m = re.exec(rest);
+    expect(m, `${where}: ${re} (in order) in:\n${text}`).not.toBeNull();
+    rest = rest.slice(m!.index + m![0].length);
   }
 }

@@ -1,21 +1,9 @@
 // Autocomplete addresses: weights, names, and how a prefix matches.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { CacheDb } from '../../../../src/main/client/cache/cache-db.ts';
+import { describe, expect, it } from 'vitest';
 import { Contacts } from '../../../../src/main/client/cache/contacts.ts';
-import { seedAccount, tempCacheDb } from '../../../support/cache-db.ts';
+import { seededCaches } from '../../../support/cache-db.ts';
 
-const open: CacheDb[] = [];
-
-function cache(...accounts: string[]): CacheDb {
-  const c = tempCacheDb();
-  open.push(c);
-  for (const id of accounts) seedAccount(c, id);
-  return c;
-}
-
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
+const cache = seededCaches();
 
 describe('Contacts', () => {
   it('weighs recipients above senders, keeps the last known name, and matches address, name or a word of it', () => {

@@ -1,22 +1,10 @@
 // Actions waiting for the IMAP server: order, attempts, the UIDs a sync must leave alone, and
 // targets that follow a renamed folder.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { CacheDb } from '../../../../src/main/client/cache/cache-db.ts';
+import { describe, expect, it } from 'vitest';
 import { PendingOps } from '../../../../src/main/client/cache/pending-ops.ts';
-import { seedAccount, seedFolder, tempCacheDb } from '../../../support/cache-db.ts';
+import { seedFolder, seededCaches } from '../../../support/cache-db.ts';
 
-const open: CacheDb[] = [];
-
-function cache(...accounts: string[]): CacheDb {
-  const c = tempCacheDb();
-  open.push(c);
-  for (const id of accounts) seedAccount(c, id);
-  return c;
-}
-
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
+const cache = seededCaches();
 
 describe('PendingOps', () => {
   it('keeps ops in order per account, counts attempts, and knows which UIDs wait', () => {

@@ -1,21 +1,9 @@
 // The POP3 download ledger: one record per UIDL and account, deletion requests, forgetting.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { CacheDb } from '../../../../src/main/client/cache/cache-db.ts';
+import { describe, expect, it } from 'vitest';
 import { Pop3Ledger } from '../../../../src/main/client/cache/pop3-ledger.ts';
-import { seedAccount, tempCacheDb } from '../../../support/cache-db.ts';
+import { seededCaches } from '../../../support/cache-db.ts';
 
-const open: CacheDb[] = [];
-
-function cache(...accounts: string[]): CacheDb {
-  const c = tempCacheDb();
-  open.push(c);
-  for (const id of accounts) seedAccount(c, id);
-  return c;
-}
-
-afterEach(() => {
-  for (const c of open.splice(0)) c.close();
-});
+const cache = seededCaches();
 
 describe('Pop3Ledger', () => {
   it('records each UIDL once per account, with deletion requests, forgetting, and the last local UID', () => {

@@ -11,7 +11,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { BinaryNotStorable, reencodeBinaryParts } from '../../../../src/main/server/imap/binary-append.ts';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
 import { startTestServer } from '../../../support/imap-test-server.ts';
-import { RawClient } from '../../../support/imap-raw-client.ts';
+import { RawClient, loggedIn as session } from '../../../support/imap-raw-client.ts';
 import type { TestServer } from '../../../support/imap-test-server.ts';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
@@ -114,13 +114,6 @@ const SHARED: Array<[string, string]> = [
   ['CTE before Content-Type, upper case', 'Content-Transfer-Encoding: BINARY\r\nContent-Type: text/plain\r\n\r\nab\0cd'],
   [`a long binary part`, `Content-Type: image/png\r\nContent-Transfer-Encoding: binary\r\n\r\n${'\x89PNG\0\x01\x02\xfe'.repeat(40)}\r\n`],
 ];
-
-async function session(t: Target): Promise<RawClient> {
-  const c = await RawClient.connect(t.port);
-  await c.until(/\* OK/);
-  expect(await c.cmd('l', `LOGIN "${t.user}" "${t.password}"`)).toMatch(/l OK/);
-  return c;
-}
 
 async function appendBinary(c: RawClient, box: string, message: string): Promise<string> {
   c.write(Buffer.concat([bytes(`ba APPEND ${box} ~{${message.length}+}\r\n`), bytes(message), bytes('\r\n')]));

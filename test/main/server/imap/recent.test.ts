@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
 import { startTestServer } from '../../../support/imap-test-server.ts';
-import { RawClient } from '../../../support/imap-raw-client.ts';
+import { RawClient, loggedIn as session, expectInOrder } from '../../../support/imap-raw-client.ts';
 import type { TestServer } from '../../../support/imap-test-server.ts';
 
 /** A and B select read-write, C examines; D selects nothing unless a step says so. */
@@ -168,25 +168,9 @@ interface Target {
   password: string;
 }
 
-async function session(t: Target): Promise<RawClient> {
-  const c = await RawClient.connect(t.port);
-  await c.until(/\* OK/);
-  expect(await c.cmd('l', `LOGIN "${t.user}" "${t.password}"`)).toMatch(/l OK/);
-  return c;
-}
-
 let tagN = 0;
 async function run(c: RawClient, cmd: string): Promise<string> {
   return c.cmd(`r${++tagN}`, cmd);
-}
-
-function expectInOrder(text: string, res: readonly RegExp[], where: string): void {
-  let rest = text;
-  for (const re of res) {
-    const m = re.exec(rest);
-    expect(m, `${where}: ${re} (in order) in:\n${text}`).not.toBeNull();
-    rest = rest.slice(m!.index + m![0].length);
-  }
 }
 
 async function runCase(t: Target, c: Case, box: string): Promise<void> {
