@@ -40,25 +40,7 @@ export function setFlagsLocally(ctx: ActionContext, messageIds: number[], add: s
 
 /** Moves to `target`: gone from their folders now, in the target after its next sync (new UIDs). */
 export function moveLocally(ctx: ActionContext, messageIds: number[], target: MailboxRow): NewPendingOp[] {
-  const ops = [];
-  for (const { mailbox, messages } of byMailbox(ctx, messageIds)) {
-    if (mailbox.id === target.id) continue;
-    removeFromCache(
-      ctx,
-      mailbox,
-      messages.map((m) => m.id),
-    );
-    ops.push(
-      op(
-        ctx,
-        'move',
-        mailbox,
-        messages.map((m) => m.uid),
-        { targetPath: target.path },
-      ),
-    );
-  }
-  return ops;
+  return removeLocally(ctx, messageIds, (mailbox, uids) => (mailbox.id === target.id ? null : op(ctx, 'move', mailbox, uids, { targetPath: target.path })));
 }
 
 /** Copies to `target`: nothing changes here until the target's next sync. */
@@ -78,34 +60,34 @@ export function copyLocally(ctx: ActionContext, messageIds: number[], target: Ma
 
 /** Moves to Trash, like every mail program; in Trash (or with no Trash) it deletes for good. */
 export function deleteLocally(ctx: ActionContext, messageIds: number[], trash: MailboxRow | undefined): NewPendingOp[] {
-  const ops = [];
-  for (const { mailbox, messages } of byMailbox(ctx, messageIds)) {
-    const ids = messages.map((m) => m.id);
-    const uids = messages.map((m) => m.uid);
-    removeFromCache(ctx, mailbox, ids);
-    ops.push(trash && mailbox.id !== trash.id ? op(ctx, 'move', mailbox, uids, { targetPath: trash.path }) : op(ctx, 'expunge', mailbox, uids, {}));
-  }
-  return ops;
+  return removeLocally(ctx, messageIds, (mailbox, uids) =>
+    trash && mailbox.id !== trash.id ? op(ctx, 'move', mailbox, uids, { targetPath: trash.path }) : op(ctx, 'expunge', mailbox, uids, {}),
+  );
 }
 
 /** Deletes for good (no Trash): the message now lives in another account. */
 export function removeForGoodLocally(ctx: ActionContext, messageIds: number[]): NewPendingOp[] {
-  const ops = [];
+  return deleteLocally(ctx, messageIds, undefined);
+}
+
+/**
+ * Takes the messages out of their folders in the cache and queues one op per folder; a folder for
+ * which `opFor` gives null (a move onto itself) is left as it is.
+ */
+function removeLocally(ctx: ActionContext, messageIds: number[], opFor: (mailbox: MailboxRow, uids: number[]) => NewPendingOp | null): NewPendingOp[] {
+  const ops: NewPendingOp[] = [];
   for (const { mailbox, messages } of byMailbox(ctx, messageIds)) {
+    const queued = opFor(
+      mailbox,
+      messages.map((m) => m.uid),
+    );
+    if (!queued) continue;
     removeFromCache(
       ctx,
       mailbox,
       messages.map((m) => m.id),
     );
-    ops.push(
-      op(
-        ctx,
-        'expunge',
-        mailbox,
-        messages.map((m) => m.uid),
-        {},
-      ),
-    );
+    ops.push(queued);
   }
   return ops;
 }
