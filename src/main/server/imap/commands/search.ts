@@ -3,6 +3,7 @@
 import type { CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
 import { parseSearch, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
+import { SortSyntaxError } from '../protocol/sort-criteria.ts';
 import { esearchLine } from '../protocol/result-options.ts';
 import { searchMailbox } from '../search-eval.ts';
 import { enableCondstore, refuseUpdate, requireSelected } from './helpers.ts';
@@ -14,18 +15,22 @@ export function checkCharset(charset: string | null): void {
   }
 }
 
+/** Runs a SEARCH, SORT or THREAD argument parser; its syntax errors are the command's BAD. */
+export function parseOrBad<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof SearchSyntaxError || err instanceof SortSyntaxError) throw bad(err.message);
+    throw err;
+  }
+}
+
 export const search: CommandSpec = {
   states: ['selected'],
   allowExpunge: false,
   async handler({ session, args, uid, tag }) {
     const sel = requireSelected(session);
-    let parsed;
-    try {
-      parsed = parseSearch(args);
-    } catch (err) {
-      if (err instanceof SearchSyntaxError) throw bad(err.message);
-      throw err;
-    }
+    const parsed = parseOrBad(() => parseSearch(args));
     checkCharset(parsed.charset);
     const withModseq = searchNeeds(parsed.key).modseq;
     // RFC 7162 3.1: a MODSEQ criterion is a CONDSTORE enabling command.

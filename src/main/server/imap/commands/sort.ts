@@ -1,32 +1,27 @@
 // SORT / UID SORT (RFC 5256 3) with ESORT result options (RFC 5267 3, incl. PARTIAL). The
 // messages come from the shared search evaluator; the order from message-sort.ts.
 import type { CommandSpec } from '../command-types.ts';
-import { bad } from '../command-types.ts';
 import { nodeText } from '../protocol/tokenizer.ts';
 import { parseCriteria, parseReturn, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
-import { parseSortCriteria, SortSyntaxError } from '../protocol/sort-criteria.ts';
+import { parseSortCriteria } from '../protocol/sort-criteria.ts';
 import { esearchLine } from '../protocol/result-options.ts';
 import { searchMailbox } from '../search-eval.ts';
 import { sortHits } from '../message-sort.ts';
 import { enableCondstore, refuseUpdate, requireSelected } from './helpers.ts';
-import { checkCharset } from './search.ts';
+import { checkCharset, parseOrBad } from './search.ts';
 
 export const sort: CommandSpec = {
   states: ['selected'],
   allowExpunge: false,
   async handler({ session, args, uid, tag }) {
     const sel = requireSelected(session);
-    let parsed;
-    try {
+    const parsed = parseOrBad(() => {
       const { returns, rest } = parseReturn(args);
       const criteria = parseSortCriteria(rest[0]);
       const charset = nodeText(rest[1]);
       if (!charset) throw new SearchSyntaxError('Charset expected');
-      parsed = { returns, criteria, charset, key: parseCriteria(rest.slice(2)) };
-    } catch (err) {
-      if (err instanceof SearchSyntaxError || err instanceof SortSyntaxError) throw bad(err.message);
-      throw err;
-    }
+      return { returns, criteria, charset, key: parseCriteria(rest.slice(2)) };
+    });
     checkCharset(parsed.charset);
     const withModseq = searchNeeds(parsed.key).modseq;
     if (withModseq) enableCondstore(session);

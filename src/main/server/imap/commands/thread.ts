@@ -3,7 +3,7 @@
 import type { CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
 import { nodeText } from '../protocol/tokenizer.ts';
-import { parseCriteria, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
+import { parseCriteria, searchNeeds } from '../protocol/search-query.ts';
 import { baseSubject } from '../protocol/base-subject.ts';
 import { headerText } from '../../../mail/decode.ts';
 import { headerValue } from '../../../mail/mime-tree.ts';
@@ -13,7 +13,7 @@ import { sentTimeOf, subjectOf } from '../message-sort.ts';
 import { formatThreads, msgIds, threadOrderedSubject, threadReferences } from '../thread.ts';
 import type { ThreadMessage } from '../thread.ts';
 import { enableCondstore, requireSelected } from './helpers.ts';
-import { checkCharset } from './search.ts';
+import { checkCharset, parseOrBad } from './search.ts';
 
 export const THREAD_ALGORITHMS = ['ORDEREDSUBJECT', 'REFERENCES'] as const;
 
@@ -43,13 +43,7 @@ export const thread: CommandSpec = {
     if (!(THREAD_ALGORITHMS as readonly string[]).includes(algorithm)) throw bad('Unknown thread algorithm');
     const charset = nodeText(args[1]);
     if (!charset) throw bad('Charset expected');
-    let key;
-    try {
-      key = parseCriteria(args.slice(2));
-    } catch (err) {
-      if (err instanceof SearchSyntaxError) throw bad(err.message);
-      throw err;
-    }
+    const key = parseOrBad(() => parseCriteria(args.slice(2)));
     checkCharset(charset);
     if (searchNeeds(key).modseq) enableCondstore(session);
     const found = await searchMailbox(session, sel, key, true);
