@@ -25,8 +25,20 @@ export class ConfigUserDirectory implements UserDirectory {
     this.authCache = options.authCache ?? new AuthCache(authCacheLimits);
   }
 
-  /** Re-read server.json if it changed since last time (here or by another process). */
-  async refresh(): Promise<ServerConfig> {
+  /** The stat of server.json in flight, shared by every lookup made meanwhile. */
+  private refreshing: Promise<ServerConfig> | null = null;
+
+  /**
+   * Re-read server.json if it changed since last time (here or by another process). Lookups that
+   * arrive while a check is in flight share it: a burst of RCPTs and quota checks asks the thread
+   * pool (where deliveries wait for fsync) for one stat, not one each.
+   */
+  refresh(): Promise<ServerConfig> {
+    this.refreshing ??= this.checkConfigFile().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async checkConfigFile(): Promise<ServerConfig> {
     try {
       const st = await stat(configPath(this.dataDir));
       // The CLI replaces the file atomically: a new inode and times, usually a new size too.
