@@ -1,5 +1,6 @@
 // Starts `hearth serve` in its own process for a benchmark (as deployed, and as the peers run in
-// their own processes), with one listener on a free port and one user; resolves to its port.
+// their own processes), with one listener on a free port and its users (made by `hearth user add`,
+// as an admin would); resolves to its port.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +15,13 @@ export interface HearthServe {
   close(): Promise<void>;
 }
 
-export async function startHearthServe(listener: (typeof LISTENERS)[number], user: { address: string; password: string }): Promise<HearthServe> {
+type User = { address: string; password: string };
+
+export async function startHearthServe(listener: (typeof LISTENERS)[number], users: User | User[]): Promise<HearthServe> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `hearth-bench-${listener}-`));
   const env = { ...process.env, HEARTH_LOG_LEVEL: 'warn' };
-  execFileSync(process.execPath, [CLI, 'user', 'add', user.address, '--data', dataDir, '--password', user.password], { stdio: 'pipe', env });
+  for (const user of Array.isArray(users) ? users : [users])
+    execFileSync(process.execPath, [CLI, 'user', 'add', user.address, '--data', dataDir, '--password', user.password], { stdio: 'pipe', env });
   const ports = LISTENERS.flatMap((l) => [`--${l}-port`, l === listener ? '0' : 'off']);
   const server = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, ...ports], { stdio: ['ignore', 'pipe', 'inherit'], env });
   const port = await new Promise<number>((resolve, reject) => {
