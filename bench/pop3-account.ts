@@ -5,13 +5,14 @@
 //
 //   node bench/pop3-account.ts [N=5000]
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pop3Client } from '../src/main/client/pop3/index.ts';
 import { HearthServices } from '../src/main/client/hearth-services.ts';
 import { FileKeySecretBox } from '../src/main/base/secret-box.ts';
 import { silentLogger } from '../src/main/base/log.ts';
+import { runGetmail } from './support/getmail.ts';
 import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
 
 const N = Number(process.argv[2] ?? 5000);
@@ -72,42 +73,15 @@ async function hearth(): Promise<number> {
 }
 
 function getmail(name: string): number {
-  const dir = path.join(work, name);
-  const md = path.join(dir, 'Maildir');
-  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(path.join(md, sub), { recursive: true });
-  mkdirSync(path.join(dir, 'state'));
-  execFileSync('chown', ['-R', 'mail:mail', md]);
-  const rc = path.join(dir, 'getmailrc');
-  writeFileSync(
-    rc,
-    `[retriever]\ntype = SimplePOP3Retriever\nserver = 127.0.0.1\nport = ${dovecot.pop3Port}\nusername = ${user}\npassword = ${password}\n` +
-      `[destination]\ntype = Maildir\npath = ${md}/\nuser = mail\n[options]\nread_all = true\ndelete = false\nverbose = 0\n`,
-  );
-  const start = performance.now();
-  try {
-    execFileSync('getmail', [`--rcfile=${rc}`, `--getmaildir=${path.join(dir, 'state')}`], { stdio: 'pipe', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
-  } catch (e) {
-    const { status, stdout, stderr } = e as { status?: number; stdout?: string; stderr?: string };
-    const tail = (s?: string) => (s ?? '').trim().split('\n').slice(-5).join('\n');
-    throw new Error(`getmail failed (exit ${status}):\n${tail(stdout)}\n${tail(stderr)}`, { cause: e });
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const got = readdirSync(path.join(md, 'new')).length;
-  if (got !== N) throw new Error(`getmail stored ${got} of ${N}`);
-  console.log(`getmail: ${N} messages in ${seconds.toFixed(2)} s`);
-  return N / seconds;
+  const run = runGetmail(path.join(work, name), { port: dovecot.pop3Port, user, password });
+  if (run.stored !== N) throw new Error(`getmail stored ${run.stored} of ${N}`);
+  console.log(`getmail: ${N} messages in ${run.seconds.toFixed(2)} s`);
+  return N / run.seconds;
 }
 
 try {
   const ours = await hearth();
-  let theirs: number;
-  try {
-    theirs = getmail('getmail');
-  } catch (e) {
-    // getmail's delivery child has its own timeout and sometimes trips on a busy machine: one retry.
-    console.log(`getmail run failed, retrying once: ${(e as Error).message}`);
-    theirs = getmail('getmail-retry');
-  }
+  const theirs = getmail('getmail');
   console.log(`hearth pop3 account: ${ours.toFixed(0)} msg/s`);
   console.log(`getmail6:           ${theirs.toFixed(0)} msg/s`);
   console.log(`ratio hearth/getmail: ${(ours / theirs).toFixed(1)}x`);
