@@ -220,6 +220,7 @@ async function fetchBatches(
   const { accountId, events } = ctx;
   const total = ranges.reduce((n, r) => n + r.count, 0);
   let done = 0;
+  if (total === 0) return 0;
   events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
   const collect = async (range: string | number[]) => {
     const out: FetchMessageObject[] = [];

@@ -183,7 +183,6 @@ export class ImapAccount implements MailAccount {
         this.lastSyncMode.set(mb.path, r.mode);
         events.emit('sync.progress', { accountId, phase: 'folders', mailbox: mb.path, done: ++done, total: ordered.length });
       }
-      events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: ordered.length, total: ordered.length });
       this.backoffMs = 0;
       this.setState('online');
       if (this.d.idle !== false && !this.closed)
@@ -191,6 +190,8 @@ export class ImapAccount implements MailAccount {
       if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(ordered);
     } catch (e) {
       throw this.failed(e);
+    } finally {
+      this.syncEnded();
     }
   }
 
@@ -204,8 +205,15 @@ export class ImapAccount implements MailAccount {
         if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.mailboxes.list(this.d.accountId).filter(which));
       } catch (e) {
         throw this.failed(e);
+      } finally {
+        this.syncEnded();
       }
     });
+  }
+
+  /** Every sync, finished or failed, ends its progress, so no "Syncing…" outlives it. */
+  private syncEnded(): void {
+    this.d.events.emit('sync.progress', { accountId: this.d.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
   }
 
   private downloadBodiesInBackground(mailboxes: MailboxRow[]): void {

@@ -136,13 +136,15 @@ export class Pop3Account implements MailAccount {
       client = null;
       if (uidls) this.ledger.forget(goneFromServer(uidls, deleted, this.ledger.seen().keys()));
       await this.mirror();
-      events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: wanted.length, total: wanted.length });
       this.setState('online');
     } catch (e) {
       client?.close();
       const err = e instanceof HearthError ? e : new HearthError('NETWORK', (e as Error).message);
       if (!this.closed) this.setState(err.code === 'AUTH_FAILED' || err.code === 'CERT_UNTRUSTED' ? 'error' : 'offline', err);
       throw err;
+    } finally {
+      // Finished or failed, the sync's progress ends, so no "Syncing…" outlives it.
+      events.emit('sync.progress', { accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
     }
   }
 

@@ -304,6 +304,24 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     console.log(`IDLE: new message in the cache ${latency} ms after delivery`);
   });
 
+  it('ends every sync’s progress, also an inbox sync that found nothing new', async () => {
+    const { user, password } = createDovecotUser();
+    const s = services(tempDir('progress'), { idle: false, offlineBodies: false });
+    const id = await addAccount(s, user, password);
+    const seen: EventOf<'sync.progress'>[] = [];
+    s.events.subscribe((event, payload) => {
+      if (event === 'sync.progress') seen.push(payload as EventOf<'sync.progress'>);
+    });
+    await s.account(id).sync();
+    await deliverToDovecot(user, [msg('progress')]);
+    await s.account(id).sync();
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    // No "headers 0 / 0" that nothing would ever end, and the last word is always "done".
+    expect(seen.filter((p) => p.phase === 'headers' && p.total === 0)).toEqual([]);
+    expect(seen.at(-1)).toMatchObject({ accountId: id, phase: 'done' });
+    expect(seen.filter((p) => p.phase === 'done')).toHaveLength(2);
+  });
+
   it('notices the network dropping, goes offline, and reconnects by itself when it returns', async () => {
     const { user, password } = createDovecotUser();
     const sw = await netSwitch();
