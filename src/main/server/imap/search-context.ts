@@ -186,39 +186,25 @@ export class SearchContext {
   }
 }
 
-/** Does the key look at flags or MODSEQ, which a STORE changes? */
-function watchesFlags(key: SearchKey): boolean {
+/** Whether any key of the tree passes `test`. */
+function anyKey(key: SearchKey, test: (k: SearchKey) => boolean): boolean {
   switch (key.op) {
     case 'and':
-      return key.keys.some(watchesFlags);
+      return key.keys.some((k) => anyKey(k, test));
     case 'or':
-      return watchesFlags(key.a) || watchesFlags(key.b);
+      return anyKey(key.a, test) || anyKey(key.b, test);
     case 'not':
-      return watchesFlags(key.key);
-    case 'flag':
-    case 'new':
-    case 'modseq':
-      return true;
+      return anyKey(key.key, test);
     default:
-      return false;
+      return test(key);
   }
 }
 
+/** Does the key look at flags or MODSEQ, which a STORE changes? */
+const watchesFlags = (key: SearchKey) => anyKey(key, (k) => k.op === 'flag' || k.op === 'new' || k.op === 'modseq');
+
 /** Does the key depend on the time (OLDER/YOUNGER): a message would change by the clock alone. */
-export function dependsOnClock(key: SearchKey): boolean {
-  switch (key.op) {
-    case 'and':
-      return key.keys.some(dependsOnClock);
-    case 'or':
-      return dependsOnClock(key.a) || dependsOnClock(key.b);
-    case 'not':
-      return dependsOnClock(key.key);
-    case 'age':
-      return true;
-    default:
-      return false;
-  }
-}
+export const dependsOnClock = (key: SearchKey) => anyKey(key, (k) => k.op === 'age');
 
 /**
  * The key with its message set fixed: sequence-number ranges become the UIDs they name in the

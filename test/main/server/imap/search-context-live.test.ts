@@ -141,6 +141,18 @@ describe('live SEARCH results across sessions', () => {
     });
     const account = () => ({ port: srv.plain.port, user: srv.user, password: srv.password });
 
+    /** Two logged-in sessions for `run`, closed after it. */
+    async function twoSessions(run: (a: RawClient, b: RawClient) => Promise<void>): Promise<void> {
+      const a = await login(srv.plain.port, srv.user, srv.password);
+      const b = await login(srv.plain.port, srv.user, srv.password);
+      try {
+        await run(a, b);
+      } finally {
+        a.close();
+        b.close();
+      }
+    }
+
     it('advertises CONTEXT=SEARCH and CONTEXT=SORT', async () => {
       const c = await login(srv.plain.port, srv.user, srv.password);
       const line = untagged(await c.cmd('c', 'CAPABILITY'))[0]!;
@@ -152,66 +164,62 @@ describe('live SEARCH results across sessions', () => {
       await conversation(account(), { unknownCancelStatus: 'BAD' });
     }, 60_000);
 
-    it('keeps SORT results live with positions in the sort order (CONTEXT=SORT), in IDLE too', async () => {
-      const a = await login(srv.plain.port, srv.user, srv.password);
-      const b = await login(srv.plain.port, srv.user, srv.password);
-      try {
-        expect(await a.cmd('c', 'CREATE Sorted')).toMatch(/c OK/);
-        // UIDs 1, 2, 3 with subjects b, d, f.
-        for (const subject of ['b', 'd', 'f']) expect(await appendMessage(a, 'Sorted', message(subject))).toMatch(/ap OK/);
-        for (const c of [a, b]) expect(await c.cmd('s', 'SELECT Sorted')).toMatch(/s OK/);
-        expect(contextLines(await a.cmd('S01', 'UID SORT RETURN (UPDATE ALL) (SUBJECT) UTF-8 UNDELETED'))).toEqual(['* ESEARCH (TAG "S01") UID ALL 1:3']);
-        expect(contextLines(await a.cmd('S02', 'SORT RETURN (UPDATE COUNT) (REVERSE SUBJECT) UTF-8 ALL'))).toEqual(['* ESEARCH (TAG "S02") COUNT 3']);
-        // a (4), c (5), e (6) arrive: each lands between the old ones; one pair per place.
-        for (const subject of ['a', 'c', 'e']) expect(await appendMessage(b, 'Sorted', message(subject))).toMatch(/ap OK/);
-        expect(contextLines(await a.cmd('n1', 'NOOP'))).toEqual([
-          '* 6 EXISTS',
-          '* ESEARCH (TAG "S01") UID ADDTO (1 4 3 5 5 6)',
-          // f e d c b a: message 6 (e) at 2, 5 (c) at 4, 4 (a) at 6.
-          '* ESEARCH (TAG "S02") ADDTO (2 6 4 5 6 4)',
-        ]);
-        // d (UID 2, message 2) is deleted: it leaves S01 at its place, 4th of a b c d e f.
-        expect(await b.cmd('b1', 'STORE 2 +FLAGS (\\Deleted)')).toMatch(/b1 OK/);
-        expect(contextLines(await a.cmd('n2', 'NOOP'))).toEqual(['* ESEARCH (TAG "S01") UID REMOVEFROM (4 2)']);
-        // Its expunge: S02 (f e d c b a) loses message 2 at position 3, before the EXPUNGE.
-        expect(await b.cmd('b2', 'EXPUNGE')).toMatch(/b2 OK/);
-        expect(contextLines(await a.cmd('n3', 'NOOP'))).toEqual(['* ESEARCH (TAG "S02") REMOVEFROM (3 2)', '* 2 EXPUNGE']);
-        // In IDLE, new mail is pushed: EXISTS, then where it sorts.
-        a.write('i1 IDLE\r\n');
-        await a.until(/\+ [^\r\n]*\r\n/);
-        expect(await appendMessage(b, 'Sorted', message('bb'))).toMatch(/ap OK/);
-        const pushed = await a.until(/S02"\) ADDTO[^\r\n]*\r\n/);
-        expect(contextLines(pushed)).toEqual(['* 6 EXISTS', '* ESEARCH (TAG "S01") UID ADDTO (3 7)', '* ESEARCH (TAG "S02") ADDTO (4 6)']);
-        a.write('DONE\r\n');
-        expect(await a.until(/i1 OK[^\r\n]*\r\n/)).toMatch(/i1 OK/);
-      } finally {
-        a.close();
-        b.close();
-      }
-    }, 60_000);
+    it(
+      'keeps SORT results live with positions in the sort order (CONTEXT=SORT), in IDLE too',
+      () =>
+        twoSessions(async (a, b) => {
+          expect(await a.cmd('c', 'CREATE Sorted')).toMatch(/c OK/);
+          // UIDs 1, 2, 3 with subjects b, d, f.
+          for (const subject of ['b', 'd', 'f']) expect(await appendMessage(a, 'Sorted', message(subject))).toMatch(/ap OK/);
+          for (const c of [a, b]) expect(await c.cmd('s', 'SELECT Sorted')).toMatch(/s OK/);
+          expect(contextLines(await a.cmd('S01', 'UID SORT RETURN (UPDATE ALL) (SUBJECT) UTF-8 UNDELETED'))).toEqual(['* ESEARCH (TAG "S01") UID ALL 1:3']);
+          expect(contextLines(await a.cmd('S02', 'SORT RETURN (UPDATE COUNT) (REVERSE SUBJECT) UTF-8 ALL'))).toEqual(['* ESEARCH (TAG "S02") COUNT 3']);
+          // a (4), c (5), e (6) arrive: each lands between the old ones; one pair per place.
+          for (const subject of ['a', 'c', 'e']) expect(await appendMessage(b, 'Sorted', message(subject))).toMatch(/ap OK/);
+          expect(contextLines(await a.cmd('n1', 'NOOP'))).toEqual([
+            '* 6 EXISTS',
+            '* ESEARCH (TAG "S01") UID ADDTO (1 4 3 5 5 6)',
+            // f e d c b a: message 6 (e) at 2, 5 (c) at 4, 4 (a) at 6.
+            '* ESEARCH (TAG "S02") ADDTO (2 6 4 5 6 4)',
+          ]);
+          // d (UID 2, message 2) is deleted: it leaves S01 at its place, 4th of a b c d e f.
+          expect(await b.cmd('b1', 'STORE 2 +FLAGS (\\Deleted)')).toMatch(/b1 OK/);
+          expect(contextLines(await a.cmd('n2', 'NOOP'))).toEqual(['* ESEARCH (TAG "S01") UID REMOVEFROM (4 2)']);
+          // Its expunge: S02 (f e d c b a) loses message 2 at position 3, before the EXPUNGE.
+          expect(await b.cmd('b2', 'EXPUNGE')).toMatch(/b2 OK/);
+          expect(contextLines(await a.cmd('n3', 'NOOP'))).toEqual(['* ESEARCH (TAG "S02") REMOVEFROM (3 2)', '* 2 EXPUNGE']);
+          // In IDLE, new mail is pushed: EXISTS, then where it sorts.
+          a.write('i1 IDLE\r\n');
+          await a.until(/\+ [^\r\n]*\r\n/);
+          expect(await appendMessage(b, 'Sorted', message('bb'))).toMatch(/ap OK/);
+          const pushed = await a.until(/S02"\) ADDTO[^\r\n]*\r\n/);
+          expect(contextLines(pushed)).toEqual(['* 6 EXISTS', '* ESEARCH (TAG "S01") UID ADDTO (3 7)', '* ESEARCH (TAG "S02") ADDTO (4 6)']);
+          a.write('DONE\r\n');
+          expect(await a.until(/i1 OK[^\r\n]*\r\n/)).toMatch(/i1 OK/);
+        }),
+      60_000,
+    );
 
-    it('keeps header and body searches live, reading only the messages that changed', async () => {
-      const a = await login(srv.plain.port, srv.user, srv.password);
-      const b = await login(srv.plain.port, srv.user, srv.password);
-      try {
-        expect(await a.cmd('c', 'CREATE Texts')).toMatch(/c OK/);
-        for (const c of [a, b]) expect(await c.cmd('s', 'SELECT Texts')).toMatch(/s OK/);
-        expect(contextLines(await a.cmd('H01', 'UID SEARCH RETURN (UPDATE ALL) SUBJECT picnic'))).toEqual(['* ESEARCH (TAG "H01") UID']);
-        expect(contextLines(await a.cmd('T01', 'UID SEARCH RETURN (UPDATE) FLAGGED BODY "body picnic"'))).toEqual(['* ESEARCH (TAG "T01") UID']);
-        expect(await appendMessage(b, 'Texts', message('other'), ' (\\Flagged)')).toMatch(/ap OK/);
-        expect(await appendMessage(b, 'Texts', message('picnic'), ' (\\Flagged)')).toMatch(/ap OK/);
-        expect(contextLines(await a.cmd('n1', 'NOOP'))).toEqual([
-          '* 2 EXISTS',
-          '* ESEARCH (TAG "H01") UID ADDTO (0 2)',
-          '* ESEARCH (TAG "T01") UID ADDTO (0 2)',
-        ]);
-        expect(await b.cmd('b1', 'UID STORE 2 -FLAGS (\\Flagged)')).toMatch(/b1 OK/);
-        expect(contextLines(await a.cmd('n2', 'NOOP'))).toEqual(['* ESEARCH (TAG "T01") UID REMOVEFROM (0 2)']);
-      } finally {
-        a.close();
-        b.close();
-      }
-    }, 60_000);
+    it(
+      'keeps header and body searches live, reading only the messages that changed',
+      () =>
+        twoSessions(async (a, b) => {
+          expect(await a.cmd('c', 'CREATE Texts')).toMatch(/c OK/);
+          for (const c of [a, b]) expect(await c.cmd('s', 'SELECT Texts')).toMatch(/s OK/);
+          expect(contextLines(await a.cmd('H01', 'UID SEARCH RETURN (UPDATE ALL) SUBJECT picnic'))).toEqual(['* ESEARCH (TAG "H01") UID']);
+          expect(contextLines(await a.cmd('T01', 'UID SEARCH RETURN (UPDATE) FLAGGED BODY "body picnic"'))).toEqual(['* ESEARCH (TAG "T01") UID']);
+          expect(await appendMessage(b, 'Texts', message('other'), ' (\\Flagged)')).toMatch(/ap OK/);
+          expect(await appendMessage(b, 'Texts', message('picnic'), ' (\\Flagged)')).toMatch(/ap OK/);
+          expect(contextLines(await a.cmd('n1', 'NOOP'))).toEqual([
+            '* 2 EXISTS',
+            '* ESEARCH (TAG "H01") UID ADDTO (0 2)',
+            '* ESEARCH (TAG "T01") UID ADDTO (0 2)',
+          ]);
+          expect(await b.cmd('b1', 'UID STORE 2 -FLAGS (\\Flagged)')).toMatch(/b1 OK/);
+          expect(contextLines(await a.cmd('n2', 'NOOP'))).toEqual(['* ESEARCH (TAG "T01") UID REMOVEFROM (0 2)']);
+        }),
+      60_000,
+    );
 
     it('refuses more than maxSearchContexts contexts and time-dependent ones with NOUPDATE, answering the rest (RFC 5267 4.3.1)', async () => {
       const a = await login(srv.plain.port, srv.user, srv.password);
