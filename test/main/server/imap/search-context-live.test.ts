@@ -221,6 +221,23 @@ describe('live SEARCH results across sessions', () => {
       60_000,
     );
 
+    it('ends contexts with UNSELECT and CLOSE: nothing more is told, the tags name nothing', () =>
+      twoSessions(async (a, b) => {
+        expect(await a.cmd('c', 'CREATE Ending')).toMatch(/c OK/);
+        expect(await appendMessage(a, 'Ending', message('one'))).toMatch(/ap OK/);
+        expect(await b.cmd('s', 'SELECT Ending')).toMatch(/s OK/);
+        for (const end of ['UNSELECT', 'CLOSE']) {
+          expect(await a.cmd('s', 'SELECT Ending')).toMatch(/s OK/);
+          expect(contextLines(await a.cmd('K01', 'SEARCH RETURN (UPDATE) FLAGGED'))).toEqual(['* ESEARCH (TAG "K01")']);
+          expect(await a.cmd('e', end)).toMatch(/e OK/);
+          expect(await b.cmd('b', 'STORE 1 +FLAGS (\\Flagged)')).toMatch(/b OK/);
+          expect(await a.cmd('s', 'SELECT Ending')).toMatch(/s OK/);
+          expect(contextLines(await a.cmd('n', 'NOOP'))).toEqual([]);
+          expect(status(await a.cmd('c', 'CANCELUPDATE "K01"'), 'c')).toBe('BAD');
+          expect(await b.cmd('b', 'STORE 1 -FLAGS (\\Flagged)')).toMatch(/b OK/);
+        }
+      }));
+
     it('refuses more than maxSearchContexts contexts and time-dependent ones with NOUPDATE, answering the rest (RFC 5267 4.3.1)', async () => {
       const a = await login(srv.plain.port, srv.user, srv.password);
       try {
