@@ -70,10 +70,6 @@ export class SearchContext {
     if (criteria) this.order = hits.map((h) => h.hit.uid);
   }
 
-  get size(): number {
-    return this.members.size;
-  }
-
   /** The matching UIDs in result order (mailbox order for SEARCH). */
   results(): number[] {
     return this.criteria ? [...this.order] : [...this.members.keys()].sort((a, b) => a - b);
@@ -264,19 +260,11 @@ export class SearchContexts {
     this.byTag.set(ctx.tag, ctx);
   }
 
-  get(tag: string): SearchContext | undefined {
-    return this.byTag.get(tag);
-  }
-
   /** Ends the contexts of these tags; false (and nothing ended) if one of them is not a context. */
   cancel(tags: readonly string[]): boolean {
     if (!tags.every((t) => this.byTag.has(t))) return false;
     for (const t of tags) this.byTag.delete(t);
     return true;
-  }
-
-  all(): IterableIterator<SearchContext> {
-    return this.byTag.values();
   }
 
   /** What must be read of a message for every context to evaluate it; flag changes only for those that watch flags. */
@@ -288,11 +276,6 @@ export class SearchContexts {
       n.body ||= c.needs.body;
     }
     return n;
-  }
-
-  anyWatchesFlags(): boolean {
-    for (const c of this.byTag.values()) if (c.watchesFlags) return true;
-    return false;
   }
 
   /** REMOVEFROM lines for messages about to be expunged (before the EXPUNGE responses). */
