@@ -7,7 +7,7 @@
 // each message must be \Recent to exactly one session (all of them select INBOX read-write; Dovecot
 // now and then leaves one recent to none, see Target.recentToOne). Each raw session also keeps
 // live search results (RFC 5267 RETURN (UPDATE)) from ESEARCH ADDTO/REMOVEFROM alone, and at
-// checkpoints they must equal a fresh search (some on Hearth only, see Target.contexts).
+// checkpoints they must equal a fresh search (on Hearth only, see Target.liveResults).
 // The same scenario runs against Dovecot, which proves the test, and then against Hearth.
 // HEARTH_VIEWS_OPS (operations per session, default 150) and HEARTH_VIEWS_SEED make longer runs.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -36,11 +36,12 @@ interface Target {
    */
   recentToOne: boolean;
   /**
-   * Which live results to keep besides UID FLAGGED and UNSEEN: SORT ones need CONTEXT=SORT (not
-   * in Dovecot 2.3); KEYWORD ones crash Dovecot 2.3.19.1 (its imap process dies of SIGSEGV when
-   * another session COPYs a message into the mailbox).
+   * Keep live search results. Not on Dovecot 2.3.19.1: under this load its imap processes with
+   * search update contexts die of SIGSEGV (every time with a KEYWORD context when another session
+   * COPYs into the mailbox; now and then with FLAGGED/UNSEEN ones), and it has no CONTEXT=SORT.
+   * Its CONTEXT=SEARCH answers are compared line by line in search-context-live.test.ts instead.
    */
-  contexts: { sort: boolean; keyword: boolean };
+  liveResults: boolean;
   /** The mailbox as the store holds it now, ascending UID. */
   truth(): Promise<MessageState[]>;
 }
@@ -244,12 +245,12 @@ class FlowActor {
  * number, SORT ones where the server has CONTEXT=SORT. Sequence-number ones are not kept under
  * QRESYNC: a VANISHED of a message whose UID the session does not know leaves them unknowable.
  */
-const CONTEXTS: ReadonlyArray<{ uid: boolean; sort: string | null; criteria: string; keyword?: true }> = [
+const CONTEXTS: ReadonlyArray<{ uid: boolean; sort: string | null; criteria: string }> = [
   { uid: true, sort: null, criteria: 'FLAGGED' },
   { uid: false, sort: null, criteria: 'UNSEEN' },
-  { uid: true, sort: null, criteria: 'OR KEYWORD $Label1 KEYWORD Work', keyword: true },
+  { uid: true, sort: null, criteria: 'OR KEYWORD $Label1 KEYWORD Work' },
   { uid: true, sort: '(REVERSE SUBJECT)', criteria: 'UNFLAGGED' },
-  { uid: false, sort: '(ARRIVAL)', criteria: 'NOT KEYWORD Work', keyword: true },
+  { uid: false, sort: '(ARRIVAL)', criteria: 'NOT KEYWORD Work' },
 ];
 
 /** The ALL numbers of an ESEARCH answer, in the order given. */
@@ -268,8 +269,8 @@ async function rawSession(target: Target, i: number, mode: 'plain' | 'condstore'
   if (mode === 'qresync') expect((await s.command('ENABLE QRESYNC')).status).toBe('OK');
   const r = await s.command(mode === 'condstore' ? 'SELECT INBOX (CONDSTORE)' : 'SELECT INBOX');
   expect(r.status).toBe('OK');
-  for (const c of CONTEXTS) {
-    if ((c.sort && !target.contexts.sort) || (c.keyword && !target.contexts.keyword) || (!c.uid && mode === 'qresync')) continue;
+  for (const c of target.liveResults ? CONTEXTS : []) {
+    if (!c.uid && mode === 'qresync') continue;
     const live = await s.command(searchCommand(c, 'UPDATE ALL'));
     expect(live.status).toBe('OK');
     expect(live.untagged.filter((l) => l.includes('NOUPDATE'))).toEqual([]);
@@ -281,7 +282,6 @@ async function rawSession(target: Target, i: number, mode: 'plain' | 'condstore'
 /** Every live result a session kept equals the same search run now. */
 async function checkContexts(s: ViewSession): Promise<void> {
   const kept = [...s.tracker.contexts];
-  expect(kept.length).toBeGreaterThan(0);
   for (const [tag, ctx] of kept) {
     const now = await s.command(ctx.recheck);
     expect(now.status).toBe('OK');
@@ -332,7 +332,7 @@ async function scenario(target: Target): Promise<void> {
       await flow.noop();
       const truth = await target.truth();
       for (const s of sessions) s.tracker.agreeWith(truth);
-      for (const s of sessions) await checkContexts(s);
+      for (const s of sessions) if (target.liveResults) await checkContexts(s);
       expect(flowActor.problems).toEqual([]);
       expect((flow.mailbox as { exists: number }).exists, `${target.label} imapflow count`).toBe(truth.length);
       // Learn every UID and flag, then agree again (now on every message).
@@ -362,8 +362,10 @@ async function scenario(target: Target): Promise<void> {
   expect(seen.fetch).toBeGreaterThan(0);
   expect(seen.search).toBeGreaterThan(0);
   expect(seen.recent).toBeGreaterThan(0);
-  expect(seen.addto).toBeGreaterThan(0);
-  expect(seen.removefrom).toBeGreaterThan(0);
+  if (target.liveResults) {
+    expect(seen.addto).toBeGreaterThan(0);
+    expect(seen.removefrom).toBeGreaterThan(0);
+  }
   expect(recentChecked).toBeGreaterThan(0);
 }
 
@@ -402,7 +404,7 @@ describe('many sessions on one mailbox keep consistent views', () => {
         user,
         password,
         recentToOne: false,
-        contexts: { sort: false, keyword: false },
+        liveResults: false,
         truth: () => dovecotTruth(user, password),
       });
     },
@@ -428,7 +430,7 @@ describe('many sessions on one mailbox keep consistent views', () => {
           user: srv.user,
           password: srv.password,
           recentToOne: true,
-          contexts: { sort: true, keyword: true },
+          liveResults: true,
           truth: async () => {
             const mail = await srv.store.user(srv.user);
             const metas = await (await mail.openMailbox('INBOX')).listMessages();
