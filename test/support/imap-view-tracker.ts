@@ -11,6 +11,10 @@
 //   Dovecot sends RECENT only when its count differs from the last one it sent, so a RECENT is
 //   checked against the view as it was when it came. That each message is recent to exactly one
 //   read-write session is checked across sessions by the caller (recentUids()).
+// - RFC 5267 4.3: the live search results a session asked for (track()) are kept from ESEARCH
+//   ADDTO/REMOVEFROM alone; their sequence numbers must be valid when they come (ADDTO after the
+//   EXISTS, REMOVEFROM before the EXPUNGE: an expunged message may not still be in a result), and
+//   each pair must apply (a removal names what is at its position, an addition is new).
 // ViewSession is a raw socket that feeds every response through a tracker; ViewViolation carries
 // the session's recent transcript so a failure can be read without a rerun.
 import net from 'node:net';
@@ -34,6 +38,16 @@ export class ViewViolation extends Error {
     super(`${session}: ${rule}\n--- last lines of ${session} ---\n${transcript.join('\n')}`);
     this.name = 'ViewViolation';
   }
+}
+
+/** A live search result as the client keeps it (RFC 5267 4.3.2): numbers in result order. */
+export interface TrackedContext {
+  uid: boolean;
+  /** SORT: positions count; SEARCH: position 0, mailbox order. */
+  sorted: boolean;
+  results: number[];
+  /** The same search without UPDATE, whose answer the kept result must equal when all is quiet. */
+  recheck: string;
 }
 
 /** The command in progress, as far as the rules care. */
@@ -98,7 +112,7 @@ export function parseData(text: string): Datum[] {
   return list(null);
 }
 
-/** A sequence set ("1:3,7") as numbers; `*` is not expected in server responses. */
+/** A sequence set ("1:3,7") as numbers in the order written (a SORT result's "6,4,5:7" stays so); no `*` in responses. */
 export function expandSet(set: string): number[] {
   const out: number[] = [];
   for (const part of set.split(',')) {
@@ -125,7 +139,9 @@ export class ViewTracker {
   /** The last lines received and sent, for the failure message. */
   readonly transcript: string[] = [];
   /** What each rule check saw, for the test's summary (a check that never fired proves nothing). */
-  readonly seen = { exists: 0, expunge: 0, vanished: 0, fetch: 0, flags: 0, search: 0, recent: 0 };
+  readonly seen = { exists: 0, expunge: 0, vanished: 0, fetch: 0, flags: 0, search: 0, recent: 0, addto: 0, removefrom: 0 };
+  /** Live search results by tag (RFC 5267), registered with track(). */
+  readonly contexts = new Map<string, TrackedContext>();
 
   constructor(name: string) {
     this.name = name;
@@ -142,6 +158,7 @@ export class ViewTracker {
 
   /** A fresh SELECT replaces the view. */
   reset(): void {
+    this.contexts.clear();
     this.view.length = 0;
     this.keywords = null;
     this.permanentFlags = null;
@@ -160,6 +177,7 @@ export class ViewTracker {
     if ((m = /^FLAGS \((.*)\)$/i.exec(response))) return this.flagsResponse(m[1]!);
     if ((m = /^OK \[PERMANENTFLAGS \((.*?)\)\]/i.exec(response))) return this.permanent(m[1]!);
     if ((m = /^SEARCH((?: \d+)*)(?: \(MODSEQ \d+\))?$/i.exec(response))) return this.search(m[1]!);
+    if ((m = /^ESEARCH \(TAG "([^"]*)"\)( UID)? ((?:ADDTO|REMOVEFROM) .*)$/i.exec(response))) return this.contextUpdate(m[1]!, Boolean(m[2]), m[3]!);
     if (/^BYE/i.test(response)) this.fail(`unexpected BYE: ${response}`);
   }
 
@@ -185,7 +203,76 @@ export class ViewTracker {
     this.seen.expunge++;
     this.expungeAllowed(`EXPUNGE ${n}`);
     if (n < 1 || n > this.view.length) this.fail(`EXPUNGE ${n} outside the view of ${this.view.length}`);
+    this.leaveContexts(n, this.view[n - 1]!.uid);
     this.view.splice(n - 1, 1);
+  }
+
+  // ---- live search results (RFC 5267 4.3) ----
+
+  /** From now on keep this search's result (as its ESEARCH ALL gave it) from ADDTO/REMOVEFROM. */
+  track(tag: string, ctx: TrackedContext): void {
+    this.contexts.set(tag, { ...ctx, results: [...ctx.results] });
+  }
+
+  /** A message leaves the view: it must have left every result first; later numbers move down. */
+  private leaveContexts(msn: number, uid: number | null): void {
+    for (const [tag, c] of this.contexts) {
+      if (c.uid) {
+        if (uid !== null && c.results.includes(uid))
+          this.fail(`UID ${uid} expunged while still in the result of ${tag} (REMOVEFROM comes first, RFC 5267 4.3.4)`);
+        continue;
+      }
+      if (c.results.includes(msn)) this.fail(`message ${msn} expunged while still in the result of ${tag} (REMOVEFROM comes first, RFC 5267 4.3.4)`);
+      c.results = c.results.map((n) => (n > msn ? n - 1 : n));
+    }
+  }
+
+  private contextUpdate(tag: string, uid: boolean, data: string): void {
+    const c = this.contexts.get(tag);
+    if (!c) return;
+    if (c.uid !== uid) this.fail(`ESEARCH for ${tag} ${uid ? 'with' : 'without'} UID`);
+    const items = parseData(data);
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const what = String(items[i]).toUpperCase();
+      const pairs = items[i + 1];
+      if (!Array.isArray(pairs) || pairs.length % 2) this.fail(`${tag}: malformed ${what}`);
+      for (let p = 0; p < pairs.length; p += 2) {
+        const pos = Number(pairs[p]);
+        const nums = expandSet(String(pairs[p + 1]));
+        if (!c.sorted && pos !== 0) this.fail(`${tag}: position ${pos} in a SEARCH result (0 expected)`);
+        if (c.sorted && pos < 1) this.fail(`${tag}: position ${pos} in a SORT result`);
+        if (what === 'ADDTO') this.addTo(tag, c, pos, nums);
+        else if (what === 'REMOVEFROM') this.removeFrom(tag, c, pos, nums);
+        else this.fail(`${tag}: unexpected ${what}`);
+      }
+    }
+  }
+
+  private checkNumber(tag: string, c: TrackedContext, n: number, what: string): void {
+    if (c.uid) {
+      if (!this.place(n).length) this.fail(`${what} for ${tag} names UID ${n}, not a message of the view`);
+    } else if (n < 1 || n > this.view.length) this.fail(`${what} for ${tag} names message ${n} beyond the view of ${this.view.length} (EXISTS first)`);
+  }
+
+  private addTo(tag: string, c: TrackedContext, pos: number, nums: number[]): void {
+    this.seen.addto++;
+    for (const n of nums) {
+      this.checkNumber(tag, c, n, 'ADDTO');
+      if (c.results.includes(n)) this.fail(`ADDTO for ${tag} adds ${n}, already in the result`);
+    }
+    if (pos > c.results.length + 1) this.fail(`ADDTO for ${tag} at ${pos}, past the end of ${c.results.length} results`);
+    if (pos) c.results.splice(pos - 1, 0, ...nums);
+    else c.results = [...c.results, ...nums].sort((a, b) => a - b);
+  }
+
+  private removeFrom(tag: string, c: TrackedContext, pos: number, nums: number[]): void {
+    this.seen.removefrom++;
+    for (const n of nums) {
+      this.checkNumber(tag, c, n, 'REMOVEFROM');
+      const at = pos ? pos - 1 : c.results.indexOf(n);
+      if (c.results[at] !== n) this.fail(`REMOVEFROM for ${tag} removes ${n}${pos ? ` at ${pos}, where ${c.results[at]} is` : ', not in the result'}`);
+      c.results.splice(at, 1);
+    }
   }
 
   private vanished(earlier: boolean, set: string): void {
@@ -202,6 +289,10 @@ export class ViewTracker {
       if (!gap.length) this.fail(`VANISHED ${uid}: not a message of the view`);
       // Among several messages of unknown UID, which one went is unknown: so are their flags now.
       if (gap.length > 1) for (const i of gap) Object.assign(this.view[i]!, { flags: null, recent: null });
+      // Which message of a gap went is unknown, so a sequence-number result cannot be kept then.
+      if (gap.length > 1)
+        for (const [tag, c] of this.contexts) if (!c.uid) this.fail(`VANISHED ${uid} with a sequence-number result (${tag}) kept: untrackable`);
+      this.leaveContexts(gap[0]! + 1, uid);
       this.view.splice(gap[0]!, 1);
     }
   }
@@ -325,6 +416,8 @@ export class ViewTracker {
 
 /** The tagged completion of a command and the untagged responses that came with it. */
 export interface Completion {
+  /** The tag the command went with (a live search's ESEARCH updates carry it). */
+  tag: string;
   status: 'OK' | 'NO' | 'BAD';
   text: string;
   untagged: string[];
@@ -427,7 +520,7 @@ export class ViewSession {
         } else if (r.startsWith(`${tag} `)) {
           this.tracker.note(`S: ${r}`);
           const m = /^\S+ (OK|NO|BAD) ?(.*)$/s.exec(r)!;
-          return { status: m[1] as Completion['status'], text: m[2]!, untagged };
+          return { tag, status: m[1] as Completion['status'], text: m[2]!, untagged };
         } else if (!r.startsWith('+')) this.tracker.fail(`unexpected response: ${r}`);
       }
     } finally {
@@ -465,7 +558,7 @@ export class ViewSession {
         else if (r.startsWith(`${tag} `)) {
           this.tracker.note(`S: ${r}`);
           const m = /^\S+ (OK|NO|BAD) ?(.*)$/s.exec(r)!;
-          return { status: m[1] as Completion['status'], text: m[2]!, untagged: [] };
+          return { tag, status: m[1] as Completion['status'], text: m[2]!, untagged: [] };
         } else this.tracker.fail(`unexpected response to DONE: ${r}`);
       }
     } finally {

@@ -84,6 +84,11 @@ export const imapServerLimits = {
   maxOutputBacklogBytes: 64 * 1024 * 1024,
   /** FETCH sections up to this size are read into memory in one read; larger ones are streamed. */
   bufferedSectionBytes: 1024 * 1024,
+  /**
+   * Live SEARCH/SORT results (RETURN (UPDATE), RFC 5267 4.3) per session; one more is refused
+   * with NOUPDATE. Each holds its matching UIDs and costs an evaluation of every change.
+   */
+  maxSearchContexts: 10,
 } as const;
 
 /** The outgoing relay (queue, delivery, retries) and the submission server. */

@@ -59,18 +59,36 @@ function sortValue(hit: SearchHit, key: SortKeyName): number | string {
   }
 }
 
+/** What SORT compares a message by: one value per criterion. */
+export type SortValues = ReadonlyArray<number | string>;
+
+export function sortValuesOf(hit: SearchHit, criteria: readonly SortCriterion[]): SortValues {
+  return criteria.map((c) => sortValue(hit, c.key));
+}
+
+/**
+ * SORT order of two messages by their values; equal ones by sequence number (RFC 5256 3), which
+ * is UID order, so `a`/`b` may be either as long as both are the same kind.
+ */
+export function compareSorted(a: SortValues, an: number, b: SortValues, bn: number, criteria: readonly SortCriterion[]): number {
+  for (let i = 0; i < criteria.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    const cmp = x < y ? -1 : 1;
+    return criteria[i]!.reverse ? -cmp : cmp;
+  }
+  return an - bn;
+}
+
+/** Hits in SORT order, with the values they were sorted by. */
+export function sortHitsWithValues(hits: readonly SearchHit[], criteria: readonly SortCriterion[]): Array<{ hit: SearchHit; values: SortValues }> {
+  const keyed = hits.map((hit) => ({ hit, values: sortValuesOf(hit, criteria) }));
+  keyed.sort((a, b) => compareSorted(a.values, a.hit.msn, b.values, b.hit.msn, criteria));
+  return keyed;
+}
+
 /** Hits in SORT order; equal ones by sequence number (RFC 5256 3). */
 export function sortHits(hits: readonly SearchHit[], criteria: readonly SortCriterion[]): SearchHit[] {
-  const keyed = hits.map((hit) => ({ hit, values: criteria.map((c) => sortValue(hit, c.key)) }));
-  keyed.sort((a, b) => {
-    for (let i = 0; i < criteria.length; i++) {
-      const x = a.values[i]!;
-      const y = b.values[i]!;
-      if (x === y) continue;
-      const cmp = x < y ? -1 : 1;
-      return criteria[i]!.reverse ? -cmp : cmp;
-    }
-    return a.hit.msn - b.hit.msn;
-  });
-  return keyed.map((k) => k.hit);
+  return sortHitsWithValues(hits, criteria).map((k) => k.hit);
 }

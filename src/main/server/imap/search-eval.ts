@@ -22,7 +22,8 @@ export interface SearchHit {
   structure: MimePart | null;
 }
 
-interface Candidate extends SearchHit {
+/** A message as the evaluator reads it: its raw bytes and body text once a key needed them. */
+export interface Candidate extends SearchHit {
   raw: Buffer | null;
   bodyText: string | null;
 }
@@ -78,7 +79,8 @@ function bodyText(c: Candidate): string {
   return c.bodyText;
 }
 
-function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number): boolean {
+/** Whether a message matches a key tree, given what loadCandidate read of it. */
+export function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number): boolean {
   switch (key.op) {
     case 'all':
       return true;
@@ -134,31 +136,44 @@ function matches(key: SearchKey, c: Candidate, sel: SelectedMailbox, now: number
 }
 
 /**
+ * A message of the view read as far as `needs` asks: its parsed header (from the shared cache) or,
+ * for BODY/TEXT, its bytes. Null when it was expunged meanwhile.
+ */
+export async function loadCandidate(
+  session: ImapSession,
+  sel: SelectedMailbox,
+  meta: MessageMeta,
+  needs: { headers: boolean; body: boolean },
+): Promise<Candidate | null> {
+  const c: Candidate = { msn: sel.msnOf(meta.uid), uid: meta.uid, meta, structure: null, raw: null, bodyText: null };
+  try {
+    if (needs.body) {
+      c.raw = await sel.handle.readMessageBuffer(meta.uid);
+      c.structure = parseMessageStructure(c.raw);
+    } else if (needs.headers) c.structure = await session.shared.structures.get(session.user!.address, sel.handle, meta);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MESSAGE_GONE') return null;
+    throw err;
+  }
+  return c;
+}
+
+/**
  * The messages in the session's view that match `key`, ascending MSN; null when the session
  * closed meanwhile. `withHeaders` parses every hit's header even if the key does not need it
  * (SORT and THREAD read Subject, Date, References, …).
  */
 export async function searchMailbox(session: ImapSession, sel: SelectedMailbox, key: SearchKey, withHeaders = false): Promise<SearchHit[] | null> {
   const needs = searchNeeds(key);
+  const load = { headers: needs.headers || withHeaders, body: needs.body };
   const metas = sel.uids.length ? await sel.handle.listMessages() : [];
-  const user = session.user!.address;
   const now = Date.now();
   const found: SearchHit[] = [];
   for (const meta of metas) {
     if (session.isClosed) return null;
-    const msn = sel.msnOf(meta.uid);
-    if (!msn) continue;
-    const c: Candidate = { msn, uid: meta.uid, meta, structure: null, raw: null, bodyText: null };
-    try {
-      if (needs.body) {
-        c.raw = await sel.handle.readMessageBuffer(meta.uid);
-        c.structure = parseMessageStructure(c.raw);
-      } else if (needs.headers || withHeaders) c.structure = await session.shared.structures.get(user, sel.handle, meta);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'MESSAGE_GONE') continue;
-      throw err;
-    }
-    if (matches(key, c, sel, now)) found.push({ msn, uid: meta.uid, meta, structure: withHeaders ? c.structure : null });
+    if (!sel.msnOf(meta.uid)) continue;
+    const c = await loadCandidate(session, sel, meta, load);
+    if (c && matches(key, c, sel, now)) found.push({ msn: c.msn, uid: meta.uid, meta, structure: withHeaders ? c.structure : null });
   }
   return found;
 }

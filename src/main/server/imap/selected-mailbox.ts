@@ -14,10 +14,18 @@
 // unclaimed ones at a read-write SELECT, then the new ones it is the first session to be told of;
 // see MailboxHandle.claimRecent), or, when read-only, the unclaimed ones it saw without claiming
 // them (EXAMINE, as Dovecot does). A message keeps its \Recent in this view until it is expunged.
+//
+// Live search contexts (RFC 5267 4, search-context.ts) follow the same order: REMOVEFROM for
+// expunged messages before their EXPUNGE, ADDTO for new ones after their EXISTS, and the other
+// changes after both, so every sequence number they name is valid when it is written.
 import type { MailboxEvent, MailboxHandle, MessageMeta, UidSet } from '../../maildir/types.ts';
 import { atom } from './protocol/response.ts';
 import type { ImapValue } from './protocol/response.ts';
 import { formatSequenceSet } from './protocol/sequence-set.ts';
+import { SearchContexts, metaOnly } from './search-context.ts';
+import { loadCandidate } from './search-eval.ts';
+import type { Candidate } from './search-eval.ts';
+import type { ImapSession } from './session.ts';
 
 export interface ViewOptions {
   condstore: boolean;
@@ -48,6 +56,10 @@ export class SelectedMailbox {
   private toldRecent = 0;
   /** Called when an event arrives (IDLE flushes at once). */
   onEvent: (() => void) | null = null;
+  /** SEARCH/SORT RETURN (UPDATE) results kept live for this session (RFC 5267 4.3). */
+  readonly contexts = new SearchContexts();
+  /** What prepareContexts() read of the messages the next drain evaluates for the contexts. */
+  private prepared: Map<number, Candidate> | null = null;
 
   constructor(handle: MailboxHandle, name: string, readOnly: boolean, uids: number[], highestModseq: number, origin: unknown) {
     this.handle = handle;
@@ -153,10 +165,9 @@ export class SelectedMailbox {
    * follow (see the top of this file). Expunges of known messages are held back when
    * !allowExpunge; our own flag changes are not repeated (our STORE or FETCH reported them).
    */
-  drain(allowExpunge: boolean, opts: ViewOptions): Array<Buffer | string> {
+  drain(allowExpunge: boolean, opts: ViewOptions, count = this.events.length): Array<Buffer | string> {
     const out: Array<Buffer | string> = this.announceKeywords();
-    const events = this.events;
-    this.events = [];
+    const events = this.events.splice(0, count);
     // Messages 1..told are the ones the client knows; those past it arrived during this drain.
     let told = this.uids.length;
     // Per message, its latest flags and whether someone else changed them: one line with the
@@ -212,7 +223,73 @@ export class SelectedMailbox {
       out.push(Buffer.from(`* ${this.uids.length} EXISTS\r\n`));
     }
     out.push(...this.recentLines(fresh));
+    if (this.contexts.size) out.push(...this.contextUpdates(changed, this.uids.slice(told)));
+    this.prepared = null;
     return out;
+  }
+
+  // ---- live search contexts (RFC 5267 4.3) ----
+
+  /**
+   * Reads what the contexts need to evaluate the messages the next `count` queued events concern
+   * (new messages; changed ones for contexts on flags); drain(…, count) then evaluates them
+   * without waiting. Returns `count`: events arriving meanwhile wait for the next drain.
+   */
+  async prepareContexts(session: ImapSession): Promise<number> {
+    const count = this.events.length;
+    if (!this.contexts.size || !count) return count;
+    const max = this.maxUid;
+    const fresh: number[] = [];
+    const changed = new Map<number, MessageMeta>();
+    for (const ev of this.events.slice(0, count)) {
+      if (ev.type === 'exists') fresh.push(...ev.uids.filter((u) => u > max));
+      else if (ev.type === 'flags') for (const m of ev.messages) changed.set(m.uid, m);
+    }
+    const prepared = new Map<number, Candidate>();
+    try {
+      if (fresh.length) {
+        const needs = this.contexts.needsFor(false);
+        for (const meta of await this.handle.listMessages(SelectedMailbox.toUidSet([...new Set(fresh)].sort((a, b) => a - b)))) {
+          const c = await loadCandidate(session, this, meta, needs);
+          if (c) prepared.set(meta.uid, c);
+        }
+      }
+      const needs = this.contexts.needsFor(true);
+      if (needs.headers || needs.body)
+        for (const [uid, meta] of changed) {
+          if (prepared.has(uid) || !this.msnOf(uid)) continue;
+          const c = await loadCandidate(session, this, meta, needs);
+          if (c) prepared.set(uid, c);
+        }
+    } catch (err) {
+      // The mailbox went away meanwhile: its 'gone' event ends the view.
+      if ((err as { code?: string }).code !== 'MAILBOX_NOT_FOUND') throw err;
+    }
+    this.prepared = prepared;
+    return count;
+  }
+
+  /** ADDTO/REMOVEFROM for changed messages still in the view and for the new ones just announced. */
+  private contextUpdates(changed: ReadonlyMap<number, { meta: MessageMeta }>, freshUids: readonly number[]): string[] {
+    const prepared = this.prepared ?? new Map<number, Candidate>();
+    // The latest flags, read (header, bytes) or not: the evaluator needs only what the key asks.
+    const at = (uid: number, meta: MessageMeta | undefined): Candidate | null => {
+      const read = prepared.get(uid);
+      if (read) return meta ? { ...read, meta } : read;
+      return meta ? metaOnly(meta) : null;
+    };
+    const freshSet = new Set(freshUids);
+    const changedNow: Candidate[] = [];
+    for (const [uid, { meta }] of changed) {
+      if (freshSet.has(uid) || !this.msnOf(uid)) continue;
+      changedNow.push(at(uid, meta)!);
+    }
+    const freshNow: Candidate[] = [];
+    for (const uid of freshUids) {
+      const c = at(uid, changed.get(uid)?.meta);
+      if (c) freshNow.push(c);
+    }
+    return this.contexts.update(changedNow, freshNow, this, Date.now());
   }
 
   // ---- keywords (RFC 3501 7.2.6: FLAGS before any FETCH shows a new one) ----
@@ -244,15 +321,21 @@ export class SelectedMailbox {
     return this.flagsLines();
   }
 
-  /** EXPUNGE (or VANISHED under QRESYNC) responses for UIDs, removing them from the map. */
-  announceExpunge(uids: readonly number[], opts: ViewOptions): Buffer[] {
+  /**
+   * EXPUNGE (or VANISHED under QRESYNC) responses for UIDs, removing them from the map; the live
+   * search contexts' REMOVEFROM for them comes first (RFC 5267 4.3.4).
+   */
+  announceExpunge(uids: readonly number[], opts: ViewOptions): Array<Buffer | string> {
     const present = uids.filter((u) => this.msnOf(u));
     if (!present.length) return [];
+    const out: Array<Buffer | string> = this.contexts.size ? this.contexts.expunge(present, this) : [];
     if (opts.qresync) {
       this.removeUids(present);
-      return [Buffer.from(`* VANISHED ${formatSequenceSet(present)}\r\n`)];
+      out.push(Buffer.from(`* VANISHED ${formatSequenceSet(present)}\r\n`));
+      return out;
     }
-    return this.removeUids(present).map((msn) => Buffer.from(`* ${msn} EXPUNGE\r\n`));
+    for (const msn of this.removeUids(present)) out.push(Buffer.from(`* ${msn} EXPUNGE\r\n`));
+    return out;
   }
 
   /** The highest MODSEQ known, including events not yet drained (our own changes among them). */

@@ -67,6 +67,8 @@ export class ImapSession {
   private corked: Socket | null = null;
   /** Set while IDLE runs: flush changes as they come. */
   idling = false;
+  /** The flush in progress, if any (flushUpdates). */
+  private flushing: Promise<void> = Promise.resolve();
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
 
   constructor(shared: SessionShared, socket: Socket, secure: boolean) {
@@ -114,6 +116,8 @@ export class ImapSession {
       'ESEARCH',
       'SORT',
       'ESORT',
+      'CONTEXT=SEARCH', // RFC 5267 4: RETURN (UPDATE) keeps results live (search-context.ts)
+      'CONTEXT=SORT',
       'THREAD=ORDEREDSUBJECT',
       'THREAD=REFERENCES',
       'BINARY',
@@ -254,7 +258,8 @@ export class ImapSession {
       // RFC 3501 7.4.1: no EXPUNGE during FETCH, STORE or SEARCH; "An EXPUNGE response MAY be
       // sent during a UID command" (Dovecot sends them at the end of UID FETCH/STORE/SEARCH too).
       const allow = spec.allowExpunge !== false || uid;
-      this.flushUpdates(allow);
+      await this.flushUpdates(allow);
+      if (this.closed) return;
     }
     if (!result?.replied) this.send([taggedLine(parsed.tag, status, result?.text ?? `${parsed.name} completed`, result?.code)]);
     if (this.state === 'logout') this.close();
@@ -272,11 +277,25 @@ export class ImapSession {
     }
   }
 
-  /** Send untagged EXISTS/EXPUNGE/FETCH for changes by others. */
-  flushUpdates(allowExpunge: boolean): void {
+  /**
+   * Send untagged EXISTS/EXPUNGE/FETCH (and ESEARCH for live search contexts) for the changes
+   * queued so far. Flushes run one at a time: reading what the contexts need to evaluate is
+   * asynchronous, and IDLE may start one while another is still reading.
+   */
+  flushUpdates(allowExpunge: boolean): Promise<void> {
+    const run = this.flushing.then(() => this.flushNow(allowExpunge));
+    this.flushing = run.catch(() => {});
+    return run;
+  }
+
+  private async flushNow(allowExpunge: boolean): Promise<void> {
     const sel = this.selected;
-    if (!sel) return;
-    const lines = sel.drain(allowExpunge, { condstore: this.condstore, qresync: this.qresync });
+    if (!sel || this.closed) return;
+    const count = await sel.prepareContexts(this);
+    // A SELECT or CLOSE cannot run meanwhile (flushes belong to a command or to IDLE), but the
+    // connection can close.
+    if (this.selected !== sel || this.closed) return;
+    const lines = sel.drain(allowExpunge, { condstore: this.condstore, qresync: this.qresync }, count);
     if (sel.gone) {
       this.send([...lines, '* BYE The selected mailbox was deleted or renamed\r\n']);
       this.close();

@@ -113,10 +113,8 @@ describe('CONDSTORE and ESEARCH', () => {
     expect(await ours.cmd('b', 'SEARCH RETURN (FOO) ALL')).toMatch(/b BAD/);
   });
 
-  it('RETURN (UPDATE) is answered, with NOUPDATE: results are not kept live', async () => {
-    expect(await lines(ours, 'SEARCH RETURN (COUNT UPDATE) ALL')).toEqual([
-      '* ESEARCH (TAG "q") COUNT 5',
-      '* NO [NOUPDATE "q"] Search results are not kept up to date',
-    ]);
+  it('RETURN (COUNT UPDATE) answers the COUNT and keeps the result live (search-context-live.test.ts)', async () => {
+    expect(await lines(ours, 'SEARCH RETURN (COUNT UPDATE) ALL')).toEqual(['* ESEARCH (TAG "q") COUNT 5']);
+    expect(await ours.cmd('c', 'CANCELUPDATE "q"')).toMatch(/c OK/);
   });
 });

@@ -9,6 +9,12 @@ import { sequenceSetArg } from '../protocol/arguments.ts';
 import type { ImapSession } from '../session.ts';
 import type { SelectedMailbox } from '../selected-mailbox.ts';
 import { bad, no } from '../command-types.ts';
+import { imapServerLimits } from '../../../base/limits.ts';
+import type { SearchKey } from '../protocol/search-query.ts';
+import type { SortCriterion } from '../protocol/sort-criteria.ts';
+import type { SearchHit } from '../search-eval.ts';
+import type { SortValues } from '../message-sort.ts';
+import { SearchContext, dependsOnClock, fixMessageSet } from '../search-context.ts';
 
 /** A mailbox name argument as the store spells it (UTF-8, INBOX upper-cased). */
 export function mailboxArg(session: ImapSession, node: ImapNode | undefined): string {
@@ -91,9 +97,24 @@ export function enableCondstore(session: ImapSession): void {
 }
 
 /**
- * RETURN (UPDATE) (RFC 5267 4.2): this server does not keep searches live, which the RFC lets it
- * say with an untagged NO [NOUPDATE "tag"]; the client then knows no ADDTO/REMOVEFROM will come.
+ * RETURN (UPDATE) (RFC 5267 4.3): the result becomes a live context of the selected mailbox, or
+ * an untagged NO [NOUPDATE "tag"] says it will not be (4.3.1); the command still succeeds.
+ * `hits` are the matches in result order (with their sort values for SORT).
  */
-export function refuseUpdate(session: ImapSession, tag: string): void {
-  session.send([`* NO [NOUPDATE ${quote(tag)}] Search results are not kept up to date\r\n`]);
+export function keepUpdated(
+  session: ImapSession,
+  sel: SelectedMailbox,
+  search: { tag: string; uid: boolean; key: SearchKey; criteria: readonly SortCriterion[] | null },
+  hits: ReadonlyArray<{ hit: SearchHit; values: SortValues }>,
+): void {
+  const refuse = (why: string) => session.send([`* NO [NOUPDATE ${quote(search.tag)}] ${why}\r\n`]);
+  // OLDER/YOUNGER results change as time passes, with no change to tell of.
+  if (dependsOnClock(search.key)) return void refuse('Results that change with time are not kept up to date');
+  if (sel.contexts.size >= imapServerLimits.maxSearchContexts) return void refuse('Too many contexts');
+  sel.contexts.add(new SearchContext(search.tag, search.uid, fixMessageSet(search.key, sel.uids), search.criteria, hits));
+}
+
+/** RFC 5267 4.3: a tag still naming a live context may not start another one. */
+export function refuseTagReuse(sel: SelectedMailbox, tag: string, update: boolean | undefined): void {
+  if (update && sel.contexts.has(tag)) throw bad('Tag reuse: this tag still names a search context');
 }

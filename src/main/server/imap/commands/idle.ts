@@ -6,27 +6,24 @@ export const idle: CommandSpec = {
   states: ['authenticated', 'selected'],
   async handler({ session }) {
     session.send(['+ idling\r\n']);
-    session.flushUpdates(true);
     const sel = session.selected;
     // One flush per burst of events (a MOVE emits two), and none once IDLE is over: a flush
     // queued just before DONE must not run while the next command (a FETCH, say) is answered.
     let active = true;
     let queued = false;
-    if (sel)
-      sel.onEvent = () => {
-        if (queued) return;
-        queued = true;
-        queueMicrotask(() => {
-          queued = false;
-          if (!active) return;
-          // Runs outside the command's try/catch: an error here must end this session only.
-          try {
-            session.flushUpdates(true);
-          } catch (err) {
-            session.fail(err);
-          }
-        });
-      };
+    const flushSoon = () => {
+      if (queued) return;
+      queued = true;
+      queueMicrotask(() => {
+        queued = false;
+        if (!active) return;
+        // Runs outside the command's try/catch: an error here must end this session only.
+        session.flushUpdates(true).catch((err: unknown) => session.fail(err));
+      });
+    };
+    if (sel) sel.onEvent = flushSoon;
+    // What came before IDLE goes out now.
+    flushSoon();
     try {
       const line = await session.readLine();
       if (line === null) return;

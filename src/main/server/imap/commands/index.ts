@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../command-types.ts';
 import { append } from './append.ts';
 import { authenticate } from './authenticate.ts';
+import { cancelupdate } from './cancelupdate.ts';
 import { capability } from './capability.ts';
 import { check } from './check.ts';
 import { close } from './close.ts';
@@ -70,6 +71,7 @@ export const commands: Readonly<Record<string, CommandSpec>> = {
   'UID SEARCH': search,
   SORT: sort,
   'UID SORT': sort,
+  CANCELUPDATE: cancelupdate,
   THREAD: thread,
   'UID THREAD': thread,
   IDLE: idle,

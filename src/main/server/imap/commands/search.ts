@@ -1,12 +1,12 @@
 // SEARCH / UID SEARCH with CHARSET UTF-8, MODSEQ (RFC 7162) and ESEARCH return options (RFC 4731,
-// RFC 5267 PARTIAL). Matching is search-eval.ts's, shared with SORT and THREAD.
+// RFC 5267 PARTIAL, and UPDATE: a live result, search-context.ts). Matching is search-eval.ts's, shared with SORT and THREAD.
 import type { CommandSpec } from '../command-types.ts';
 import { bad, no } from '../command-types.ts';
 import { parseSearch, searchNeeds, SearchSyntaxError } from '../protocol/search-query.ts';
 import { SortSyntaxError } from '../protocol/sort-criteria.ts';
 import { esearchLine } from '../protocol/result-options.ts';
 import { searchMailbox } from '../search-eval.ts';
-import { enableCondstore, refuseUpdate, requireSelected } from './helpers.ts';
+import { enableCondstore, keepUpdated, refuseTagReuse, requireSelected } from './helpers.ts';
 
 /** Charsets SEARCH accepts (RFC 3501 6.4.4 requires US-ASCII and UTF-8). */
 export function checkCharset(charset: string | null): void {
@@ -32,6 +32,7 @@ export const search: CommandSpec = {
     const sel = requireSelected(session);
     const parsed = parseOrBad(() => parseSearch(args));
     checkCharset(parsed.charset);
+    refuseTagReuse(sel, tag, parsed.returns?.update);
     const withModseq = searchNeeds(parsed.key).modseq;
     // RFC 7162 3.1: a MODSEQ criterion is a CONDSTORE enabling command.
     if (withModseq) enableCondstore(session);
@@ -41,7 +42,13 @@ export const search: CommandSpec = {
     if (parsed.returns) {
       const hits = found.map((f, i) => ({ n: nums[i]!, modseq: f.meta.modseq }));
       session.send([esearchLine(tag, uid, hits, parsed.returns, { sorted: false, modseq: withModseq })]);
-      if (parsed.returns.update) refuseUpdate(session, tag);
+      if (parsed.returns.update)
+        keepUpdated(
+          session,
+          sel,
+          { tag, uid, key: parsed.key, criteria: null },
+          found.map((hit) => ({ hit, values: [] })),
+        );
       return;
     }
     const maxModseq = found.reduce((m, f) => Math.max(m, f.meta.modseq), 0);

@@ -35,9 +35,13 @@ export function parseResultOptions(node: ImapNode | undefined): ResultOptions {
       case 'ALL':
       case 'COUNT':
       case 'SAVE':
-      case 'UPDATE':
       case 'CONTEXT':
         o[word.toLowerCase() as 'min'] = true;
+        break;
+      case 'UPDATE':
+        // One context per command (RFC 5267 4.3; Dovecot answers BAD too).
+        if (o.update) throw new ResultOptionError('UPDATE given twice');
+        o.update = true;
         break;
       case 'PARTIAL': {
         const r = items[++i];
@@ -54,7 +58,9 @@ export function parseResultOptions(node: ImapNode | undefined): ResultOptions {
   }
   // RFC 5267 4.4: PARTIAL and ALL both ask for the list; one of them only.
   if (o.partial && o.all) throw new ResultOptionError('PARTIAL conflicts with ALL');
-  if (!o.min && !o.max && !o.all && !o.count && !o.save && !o.partial) o.all = true;
+  // RFC 4731 3.1: only a list without result options means ALL. CONTEXT is a hint (RFC 5267
+  // 4.2); UPDATE asks for updates alone, as SAVE asks for a saved result alone (Dovecot agrees).
+  if (!o.min && !o.max && !o.all && !o.count && !o.save && !o.partial && !o.update) o.all = true;
   return o;
 }
 

@@ -14,7 +14,11 @@ describe('parseResultOptions', () => {
     expect(opts('PARTIAL', '10:1').partial).toEqual([1, 10]);
     expect(opts('UPDATE', 'COUNT')).toMatchObject({ update: true, count: true });
   });
-  for (const bad of [['FOO'], ['PARTIAL'], ['PARTIAL', '0:5'], ['PARTIAL', '-1:-5'], ['PARTIAL', '1:2', 'ALL']]) {
+  it('UPDATE alone asks for updates only; CONTEXT alone is a hint, so ALL (RFC 5267 4.2, 4.3; as Dovecot)', () => {
+    expect(opts('UPDATE')).toMatchObject({ update: true, all: false });
+    expect(opts('CONTEXT')).toMatchObject({ context: true, all: true });
+  });
+  for (const bad of [['FOO'], ['PARTIAL'], ['PARTIAL', '0:5'], ['PARTIAL', '-1:-5'], ['PARTIAL', '1:2', 'ALL'], ['UPDATE', 'UPDATE']]) {
     it(`refuses ${bad.join(' ')}`, () => expect(() => opts(...bad)).toThrow(ResultOptionError));
   }
 });
