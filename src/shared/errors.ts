@@ -36,7 +36,6 @@ export const ErrorCodes = {
   DELIVERY_DEFERRED: 'Delivery was deferred and will be retried',
   DELIVERY_FAILED: 'Delivery failed permanently',
   SENDER_NOT_OWNED: 'The sender address does not belong to the signed-in user',
-  SMARTHOST_PROBLEM: 'The smarthost refused the connection, its certificate or the login; the administrator must fix it',
   // Certificates (ACME)
   ACME_FAILED: 'The certificate authority did not issue a certificate',
   // POP3 (RFC 3206 response codes)

@@ -321,6 +321,7 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./acme/cli.ts')).certCommand(rest);
       case 'queue':
       case 'dns':
+      case 'smarthost':
         return await (await import('./relay/cli.ts')).relayCliCommands[cmd](rest);
       case undefined:
       case 'help':

@@ -33,6 +33,7 @@ import { startPop3Server } from './pop3/index.ts';
 import { startSubmissionServer } from './smtp/submission.ts';
 import { Relay, type RelayOptions } from './relay/relay.ts';
 import { storeLocalDelivery } from './relay/local.ts';
+import { readSmarthostOptions } from './relay/smarthost-config.ts';
 import { DEFAULT_PORTS, IMPLICIT_TLS, type ListenerName } from './ports.ts';
 import { LiveCertificate } from './live-certificate.ts';
 import { AcmeStore, type AcmeSettings } from './acme/store.ts';
@@ -154,12 +155,15 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     await users.refresh();
   }
 
+  // The smarthost `hearth smarthost set` stored, unless one was given.
+  const storedSmarthost = options.relay?.smarthost ? null : readSmarthostOptions(dataDir);
   const relay = new Relay({
     dataDir,
     hostname,
     postmasterDomain: config.domains[0],
     log,
     local: storeLocalDelivery(store, users),
+    ...(storedSmarthost ? { smarthost: storedSmarthost } : {}),
     ...options.relay,
   });
 
