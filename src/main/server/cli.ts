@@ -32,9 +32,8 @@ import { formatStorageSize, parseStorageSize } from './users/quota.ts';
 import { DEFAULT_PORTS, type ListenerName } from './ports.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
 import { relayCommandsUsage, relayServeUsage } from './relay/cli-usage.ts';
+import { UsageError, dataDirOf, isUsageError, readSecretFromStdin } from './cli-input.ts';
 import { ACME_SERVE_USAGE, CERT_USAGE } from './acme/cli-usage.ts';
-
-class UsageError extends Error {}
 
 const USAGE = `Usage: hearth <command> [options]
 
@@ -64,24 +63,6 @@ serve options:
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}; 0 = any free port, off = not started
 ${relayServeUsage}${ACME_SERVE_USAGE}`;
-
-function dataDirOf(v: string | undefined): string {
-  return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
-}
-
-async function readSecretFromStdin(what: string): Promise<string> {
-  if (process.stdin.isTTY) {
-    process.stderr.write(`${what}: `);
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) {
-    chunks.push(c as Buffer);
-    if (process.stdin.isTTY && Buffer.concat(chunks).includes(10)) break;
-  }
-  const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-  if (!line) throw new UsageError(`No ${what.toLowerCase()} given (use --password or standard input)`);
-  return line;
-}
 
 function parsePort(name: string, v: string | undefined): number | null | undefined {
   if (v === undefined) return undefined;
@@ -333,7 +314,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command: ${cmd}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(e)) {
       process.stderr.write(`hearth: ${(e as Error).message}\n\n${USAGE}`);
       return 2;
     }

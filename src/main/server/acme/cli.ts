@@ -16,10 +16,7 @@ import { certificateStatus } from './status.ts';
 import { renewalPoint } from './renewal.ts';
 import type { ServerCertificateStatus } from '../../../shared/api.ts';
 import { CERT_USAGE } from './cli-usage.ts';
-
-class CertUsageError extends Error {
-  readonly usage = true;
-}
+import { UsageError, dataDirOf, isUsageError } from '../cli-input.ts';
 
 const SETTING_OPTIONS = {
   'acme-url': { type: 'string' },
@@ -49,7 +46,7 @@ export const acmeServeOptions = {
 function port(flag: string, v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!/^\d+$/.test(String(v)) || n < 1 || n > 65535) throw new CertUsageError(`--${flag}: not a port: ${String(v)}`);
+  if (!/^\d+$/.test(String(v)) || n < 1 || n > 65535) throw new UsageError(`--${flag}: not a port: ${String(v)}`);
   return n;
 }
 
@@ -58,21 +55,21 @@ function settingsFrom(values: Record<string, unknown>, prefix: '' | 'acme-'): Ac
   const get = (name: string) => values[name === 'acme-url' ? name : `${prefix}${name}`];
   const url = get('acme-url');
   const domains = ((get('domain') as string[] | undefined) ?? []).map((d) => d.trim().toLowerCase().replace(/\.$/, ''));
-  if (typeof url !== 'string') throw new CertUsageError("--acme-url URL is needed (the CA's directory URL)");
+  if (typeof url !== 'string') throw new UsageError("--acme-url URL is needed (the CA's directory URL)");
   try {
     if (new URL(url).protocol !== 'https:') throw new Error();
   } catch {
-    throw new CertUsageError(`--acme-url: not an https URL: ${url}`);
+    throw new UsageError(`--acme-url: not an https URL: ${url}`);
   }
-  if (!domains.length) throw new CertUsageError(`--${prefix}domain D is needed`);
-  for (const d of domains) if (!/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/.test(d)) throw new CertUsageError(`not a domain name: ${d}`);
+  if (!domains.length) throw new UsageError(`--${prefix}domain D is needed`);
+  for (const d of domains) if (!/^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+$/.test(d)) throw new UsageError(`not a domain name: ${d}`);
   const challenge = (get('challenge') ?? 'http-01') as ChallengeType;
-  if (!CHALLENGE_TYPES.includes(challenge)) throw new CertUsageError(`--${prefix}challenge: one of ${CHALLENGE_TYPES.join(', ')}`);
-  if (challenge !== 'dns-01' && domains.some((d) => d.startsWith('*.'))) throw new CertUsageError('a wildcard name needs --challenge dns-01');
+  if (!CHALLENGE_TYPES.includes(challenge)) throw new UsageError(`--${prefix}challenge: one of ${CHALLENGE_TYPES.join(', ')}`);
+  if (challenge !== 'dns-01' && domains.some((d) => d.startsWith('*.'))) throw new UsageError('a wildcard name needs --challenge dns-01');
   const dnsHook = get('dns-hook') as string | undefined;
-  if (challenge === 'dns-01' && !dnsHook) throw new CertUsageError(`dns-01 needs --${prefix}dns-hook CMD`);
+  if (challenge === 'dns-01' && !dnsHook) throw new UsageError(`dns-01 needs --${prefix}dns-hook CMD`);
   const ca = get('ca') as string | undefined;
-  if (ca && !existsSync(ca)) throw new CertUsageError(`--${prefix}ca: no such file: ${ca}`);
+  if (ca && !existsSync(ca)) throw new UsageError(`--${prefix}ca: no such file: ${ca}`);
   const httpPort = port(`${prefix}http-port`, get('http-port'));
   const tlsPort = port(`${prefix}tls-port`, get('tls-port'));
   const s: AcmeSettings = { directoryUrl: url, domains, challenge };
@@ -139,7 +136,7 @@ function printStatus(s: ServerCertificateStatus): void {
 
 async function status(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, json: { type: 'boolean' } } });
-  const dataDir = path.resolve(values.data ?? process.env.HEARTH_DATA ?? '.hearth-data');
+  const dataDir = dataDirOf(values.data);
   const s = statusFromFiles(dataDir);
   if (!s) {
     process.stderr.write(`hearth: no certificate yet in ${dataDir} (\`hearth serve\` makes the self-signed one)\n`);
@@ -152,7 +149,7 @@ async function status(argv: string[]): Promise<number> {
 
 async function issue(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, verbose: { type: 'boolean' }, ...SETTING_OPTIONS } });
-  const dataDir = path.resolve(values.data ?? process.env.HEARTH_DATA ?? '.hearth-data');
+  const dataDir = dataDirOf(values.data);
   const settings = settingsFrom(values, '');
   const store = new AcmeStore(dataDir);
   const log = createLogger({ level: values.verbose ? 'debug' : 'error', base: { svc: 'acme' } });
@@ -174,9 +171,9 @@ export async function certCommand(argv: string[]): Promise<number> {
   try {
     if (sub === 'status') return await status(rest);
     if (sub === 'issue') return await issue(rest);
-    throw new CertUsageError(sub ? `Unknown cert command: ${sub}` : 'cert status | cert issue');
+    throw new UsageError(sub ? `Unknown cert command: ${sub}` : 'cert status | cert issue');
   } catch (e) {
-    if (e instanceof CertUsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(e)) {
       process.stderr.write(`hearth: ${(e as Error).message}\n\n${CERT_USAGE}`);
       return 2;
     }

@@ -21,13 +21,10 @@ import { createResolver } from './router.ts';
 import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
 import { readConfigSync } from '../users/config.ts';
 import { relayCommandsUsage } from './cli-usage.ts';
+import { dataDirOf, isUsageError, readSecretFromStdin } from '../cli-input.ts';
 import { SMARTHOST_TLS_MODES, type SmarthostTls } from './types.ts';
 import { clearSmarthostSetting, readSmarthostSummary, writeSmarthostSetting, type SmarthostSetting } from './smarthost-config.ts';
 import type { RELAY_COMMANDS } from './cli-usage.ts';
-
-function dataDirOf(v: string | undefined): string {
-  return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
-}
 
 function hostPort(flag: string, v: string): { host: string; port: number } {
   const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(v);
@@ -188,14 +185,6 @@ async function dnsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function passwordFromStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-  if (!line) throw Object.assign(new Error('No password given (use --password or standard input)'), { usage: true });
-  return line;
-}
-
 async function smarthostCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -221,7 +210,7 @@ async function smarthostCommand(argv: string[]): Promise<number> {
       if (values.ca) setting.caFile = values.ca;
       if (values.user) {
         setting.user = values.user;
-        setting.password = values.password ?? (await passwordFromStdin());
+        setting.password = values.password ?? (await readSecretFromStdin('Smarthost password'));
       }
       await writeSmarthostSetting(dataDir, setting);
       process.stdout.write(
@@ -250,7 +239,7 @@ function usageWrapped(fn: (argv: string[]) => Promise<number>): (argv: string[])
     try {
       return await fn(argv);
     } catch (e) {
-      if ((e as { usage?: boolean }).usage || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      if (isUsageError(e)) {
         process.stderr.write(`hearth: ${(e as Error).message}\n\n${relayCommandsUsage}`);
         return 2;
       }

@@ -9,17 +9,6 @@ import { atomicWriteFile } from '../../base/fs-durable.ts';
 import { FileKeySecretBox } from '../../base/secret-box.ts';
 import { SMARTHOST_TLS_MODES, type SmarthostOptions, type SmarthostTls } from './types.ts';
 
-interface StoredSmarthost {
-  host: string;
-  port: number;
-  tls: SmarthostTls;
-  allowPlaintext?: boolean;
-  caFile?: string;
-  user?: string;
-  /** Sealed by FileKeySecretBox. */
-  password?: string;
-}
-
 export interface SmarthostSetting {
   host: string;
   port: number;
@@ -29,6 +18,9 @@ export interface SmarthostSetting {
   user?: string;
   password?: string;
 }
+
+/** As in the file: the password sealed by FileKeySecretBox. */
+type StoredSmarthost = SmarthostSetting;
 
 const fileOf = (dataDir: string) => path.join(dataDir, 'smarthost.json');
 

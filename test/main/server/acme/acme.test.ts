@@ -19,6 +19,7 @@ import { freePort } from '../../../support/ports.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { swaks, swaksLogin } from '../../../support/swaks.ts';
 import { runHearth, startHearthServe } from '../../../support/hearth-cli.ts';
+import { RawClient } from '../../../support/imap-raw-client.ts';
 
 const run = promisify(execFile);
 const USER = 'ann@hearth.test';
@@ -63,6 +64,21 @@ async function serve(name: string, settings: Omit<AcmeSettings, 'directoryUrl' |
   return server;
 }
 
+/** Runs `fn` on a fresh server (see serve) and closes it whatever happens. */
+async function withServer(
+  name: string,
+  settings: Parameters<typeof serve>[1],
+  fn: (server: RunningHouseholdServer, clock: ReturnType<typeof movableClock>) => Promise<void>,
+): Promise<void> {
+  const clock = movableClock();
+  const server = await serve(name, settings, clock);
+  try {
+    await fn(server, clock);
+  } finally {
+    await server.close();
+  }
+}
+
 const portOf = (s: RunningHouseholdServer, name: string) => s.listeners.find((l) => l.name === name)!.port;
 
 /** python3 imaplib over implicit TLS, verifying the certificate with Pebble's root for `servername`. */
@@ -84,7 +100,9 @@ print(json.dumps({'fingerprint': hashlib.sha256(der).hexdigest(), 'login': typ})
   return JSON.parse(stdout) as { fingerprint: string; login: string };
 }
 
-const hexFingerprint = (pem: string) => new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
+/** "AB:CD:…" as python's hashlib and our comparison want it: "abcd…". */
+const hex = (fingerprint256: string) => fingerprint256.replace(/:/g, '').toLowerCase();
+const hexFingerprint = (pem: string) => hex(new X509Certificate(pem).fingerprint256);
 
 beforeAll(async () => {
   dir = tempDir('acme');
@@ -102,8 +120,7 @@ afterAll(async () => {
 
 describe('ACME with Pebble', () => {
   it('issues with HTTP-01; IMAPS verifies with the root (imaplib), files are private', async () => {
-    const server = await serve('http01', { domains: ['mail.hearth.test'], challenge: 'http-01' }, movableClock());
-    try {
+    await withServer('http01', { domains: ['mail.hearth.test'], challenge: 'http-01' }, async (server) => {
       await server.certificateRenewer.checkNow();
       const status = server.certificateStatus();
       expect(status.acme?.lastError ?? null).toBeNull();
@@ -114,19 +131,16 @@ describe('ACME with Pebble', () => {
       expect(status.acme?.renewAt).toBeGreaterThan(Date.now());
 
       const seen = await imaplibLogin(portOf(server, 'imaps'), 'mail.hearth.test');
-      expect(seen).toEqual({ fingerprint: status.fingerprint256.replace(/:/g, '').toLowerCase(), login: 'OK' });
+      expect(seen).toEqual({ fingerprint: hex(status.fingerprint256), login: 'OK' });
 
       const acmeDir = path.join(server.dataDir, 'acme');
       for (const f of ['account.key', 'account.json', 'key.pem']) expect(statSync(path.join(acmeDir, f)).mode & 0o777).toBe(0o600);
       expect(hexFingerprint(readFileSync(path.join(acmeDir, 'cert.pem'), 'utf8'))).toBe(seen.fingerprint);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('issues with TLS-ALPN-01; submission STARTTLS and submissions verify with the root (swaks)', async () => {
-    const server = await serve('alpn', { domains: ['alpn.hearth.test'], challenge: 'tls-alpn-01' }, movableClock());
-    try {
+    await withServer('alpn', { domains: ['alpn.hearth.test'], challenge: 'tls-alpn-01' }, async (server) => {
       await server.certificateRenewer.checkNow();
       const status = server.certificateStatus();
       expect(status.acme?.lastError ?? null).toBeNull();
@@ -156,35 +170,24 @@ describe('ACME with Pebble', () => {
         ]);
         expect(r.out).toMatch(/<~ {1,2}250 /);
         expect(r.code).toBe(0);
-        expect(hexFingerprint(readFileSync(peerCert, 'utf8'))).toBe(status.fingerprint256.replace(/:/g, '').toLowerCase());
+        expect(hexFingerprint(readFileSync(peerCert, 'utf8'))).toBe(hex(status.fingerprint256));
       }
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('renews when the clock passes two thirds of the lifetime; an IMAP session opened before stays usable', async () => {
-    const clock = movableClock();
-    const server = await serve('renew', { domains: ['renew.hearth.test'], challenge: 'http-01' }, clock);
-    try {
+    await withServer('renew', { domains: ['renew.hearth.test'], challenge: 'http-01' }, async (server, clock) => {
       await server.certificateRenewer.checkNow();
       const first = server.certificateStatus();
       expect(first.source).toBe('acme');
 
       // An IMAPS session, logged in, with the first certificate.
       const old = tls.connect({ host: '127.0.0.1', port: portOf(server, 'imaps'), servername: 'renew.hearth.test', ca: root });
-      let got = '';
-      old.setEncoding('latin1').on('data', (d: string) => (got += d));
       await new Promise((r) => old.once('secureConnect', r));
       expect(old.getPeerX509Certificate()!.fingerprint256).toBe(first.fingerprint256);
-      const reply = async (tag: string) => {
-        for (let i = 0; i < 200 && !new RegExp(`${tag} (OK|NO|BAD)`).test(got); i++) await new Promise((r) => setTimeout(r, 25));
-        const out = got;
-        got = '';
-        return out;
-      };
-      old.write(`a LOGIN "${USER}" "${PASSWORD}"\r\n`);
-      expect(await reply('a')).toMatch(/a OK/);
+      const session = new RawClient(old);
+      await session.until(/\* OK/);
+      expect(await session.cmd('a', `LOGIN "${USER}" "${PASSWORD}"`)).toMatch(/a OK/);
 
       // Nothing to do before the renewal point…
       await server.certificateRenewer.checkNow();
@@ -198,31 +201,23 @@ describe('ACME with Pebble', () => {
       expect(second.notAfter).toBeGreaterThan(first.notAfter);
 
       const seen = await imaplibLogin(portOf(server, 'imaps'), 'renew.hearth.test');
-      expect(seen.fingerprint).toBe(second.fingerprint256.replace(/:/g, '').toLowerCase());
-      old.write('b SELECT INBOX\r\n');
-      expect(await reply('b')).toMatch(/b OK/);
-      old.write('c NOOP\r\n');
-      expect(await reply('c')).toMatch(/c OK/);
-      old.destroy();
-    } finally {
-      await server.close();
-    }
+      expect(seen.fingerprint).toBe(hex(second.fingerprint256));
+      expect(await session.cmd('b', 'SELECT INBOX')).toMatch(/b OK/);
+      expect(await session.cmd('c', 'NOOP')).toMatch(/c OK/);
+      session.close();
+    });
   });
 
   it('a failed order keeps the fallback, shows the CA reason and retries later', async () => {
-    const clock = movableClock();
     // No A record for this name: Pebble cannot reach the challenge.
-    const server = await serve('fail', { domains: ['nowhere.hearth.test'], challenge: 'http-01' }, clock);
-    try {
+    await withServer('fail', { domains: ['nowhere.hearth.test'], challenge: 'http-01' }, async (server, clock) => {
       await server.certificateRenewer.checkNow();
       const status = server.certificateStatus();
       expect(status.source).toBe('self-signed');
       expect(status.fingerprint256).toBe(server.tls.fingerprint256);
       expect(status.acme?.lastError).toMatch(/nowhere\.hearth\.test/);
       expect(status.acme?.nextCheckAt).toBeGreaterThan(clock.now());
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it("`hearth cert issue` with DNS-01 through the admin's hook; `cert status` and `hearth serve` show and serve it", async () => {
@@ -275,7 +270,7 @@ exit 1
       const text = await runHearth(['cert', 'status', '--data', dataDir]);
       expect(text.stdout).toContain(`fingerprint   SHA-256 ${s.fingerprint256}`);
       const seen = await imaplibLogin(serving.ports.imaps!, 'cli.hearth.test');
-      expect(seen.fingerprint).toBe(s.fingerprint256.replace(/:/g, '').toLowerCase());
+      expect(seen.fingerprint).toBe(hex(s.fingerprint256));
     } finally {
       await serving.stop();
     }

@@ -142,7 +142,7 @@ describe('smarthost TLS modes', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/allow it explicitly \(--allow-plaintext\)/);
     const serve = await runHearth(['serve', '--data', dataDir, '--smarthost', 'localhost:25', '--smarthost-tls', 'none']);
-    expect(serve.code).toBe(1);
+    expect(serve.code).toBe(2);
     expect(serve.stderr).toMatch(/--smarthost-allow-plaintext/);
-  });
+  }, 120_000);
 });
