@@ -274,7 +274,7 @@ exit 1
     } finally {
       await serving.stop();
     }
-  });
+  }, 120_000);
 
   it('`hearth cert issue` refuses bad options with a clear message', async () => {
     const r = await runHearth(['cert', 'issue', '--data', path.join(dir, 'bad'), '--acme-url', 'http://insecure.example/dir', '--domain', 'x.hearth.test']);
@@ -294,5 +294,5 @@ exit 1
     ]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/dns-01 needs --dns-hook/);
-  });
+  }, 120_000);
 });
