@@ -202,6 +202,24 @@ describe('ACME with Pebble', () => {
 
       const seen = await imaplibLogin(portOf(server, 'imaps'), 'renew.hearth.test');
       expect(seen.fingerprint).toBe(hex(second.fingerprint256));
+      // smtp-server's STARTTLS too (updateSecureContext).
+      const peerCert = path.join(dir, 'peer-renewed.pem');
+      const starttls = await swaks([
+        '--server',
+        `127.0.0.1:${portOf(server, 'submission')}`,
+        '--tls',
+        '--tls-verify',
+        '--tls-ca-path',
+        rootFile,
+        '--tls-sni',
+        'renew.hearth.test',
+        '--tls-get-peer-cert',
+        peerCert,
+        '--quit-after',
+        'TLS',
+      ]);
+      expect(starttls.code).toBe(0);
+      expect(hexFingerprint(readFileSync(peerCert, 'utf8'))).toBe(hex(second.fingerprint256));
       expect(await session.cmd('b', 'SELECT INBOX')).toMatch(/b OK/);
       expect(await session.cmd('c', 'NOOP')).toMatch(/c OK/);
       session.close();
