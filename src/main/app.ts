@@ -70,6 +70,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
           },
         }
       : {}),
+    ...(server ? { serverCertificate: () => server.certificateStatus(), serverRelayStatus: () => server.relay.status() } : {}),
     serverStatus: () => ({
       running: server !== null,
       domain: server ? (server.users.localDomains()[0] ?? null) : null,

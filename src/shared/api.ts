@@ -209,6 +209,51 @@ export const ServerStatus = z.object({
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
 
+/** The certificate the household server's TLS listeners present, and its ACME renewal. */
+export const ServerCertificateStatus = z.object({
+  /** acme: issued by a CA (RFC 8555); own: the household's own files; self-signed: Hearth's fallback. */
+  source: z.enum(['acme', 'own', 'self-signed']),
+  subjectNames: z.array(z.string()),
+  issuer: z.string(),
+  notBefore: z.number(),
+  notAfter: z.number(),
+  /** SHA-256 fingerprint ("AB:CD:…") for pinning the self-signed certificate on devices. */
+  fingerprint256: z.string(),
+  /** The self-signed fallback's fingerprint, served when no other certificate is valid. */
+  fallbackFingerprint256: z.string(),
+  acme: z
+    .object({
+      directoryUrl: z.string(),
+      domains: z.array(z.string()),
+      challenge: z.string(),
+      renewing: z.boolean(),
+      renewAt: z.number().nullable(),
+      nextCheckAt: z.number().nullable(),
+      lastAttemptAt: z.number().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type ServerCertificateStatus = z.infer<typeof ServerCertificateStatus>;
+
+/** The outgoing relay's smarthost and whether it works: a problem the admin must fix shows at once. */
+export const ServerRelayStatus = z.object({
+  smarthost: z
+    .object({
+      host: z.string(),
+      port: z.number().int(),
+      tls: z.enum(['starttls', 'implicit', 'none']),
+      user: z.string().nullable(),
+      /** Set for tls "none": the login and mail cross the network unencrypted. */
+      warning: z.string().nullable(),
+    })
+    .nullable(),
+  /** "smarthost problem: …" after a failed attempt for a reason the admin must fix; null after a success. */
+  problem: z.string().nullable(),
+  problemSince: z.number().nullable(),
+});
+export type ServerRelayStatus = z.infer<typeof ServerRelayStatus>;
+
 /** An attachment of a message being written: its bytes (base64) or, from main's own code, a file path. */
 export const OutgoingAttachment = z.object({
   filename: z.string().min(1).max(255),
@@ -375,6 +420,10 @@ export const methods = {
   ),
 
   'server.status': method(Empty, ServerStatus),
+  /** The household server's certificate: issuer, expiry, fingerprint, ACME renewal state. */
+  'server.certificate.status': method(Empty, ServerCertificateStatus),
+  /** The outgoing relay's smarthost settings and any problem the admin must fix. */
+  'server.relay.status': method(Empty, ServerRelayStatus),
   /** The embedded household server's outgoing queue: what waits, why, and the admin's levers. */
   'server.queue.list': method(Empty, z.array(QueueItem)),
   'server.queue.retry': method(z.object({ id: z.string().min(1).optional() }).strict(), z.object({ recipients: z.number().int() })),

@@ -36,6 +36,8 @@ export const ErrorCodes = {
   DELIVERY_DEFERRED: 'Delivery was deferred and will be retried',
   DELIVERY_FAILED: 'Delivery failed permanently',
   SENDER_NOT_OWNED: 'The sender address does not belong to the signed-in user',
+  // Certificates (ACME)
+  ACME_FAILED: 'The certificate authority did not issue a certificate',
   // POP3 (RFC 3206 response codes)
   MAILDROP_LOCKED: 'The mailbox is in use by another session; try again later',
   SERVER_TEMPORARY: 'The server has a temporary problem; try again later',

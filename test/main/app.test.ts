@@ -1,6 +1,7 @@
 // The whole app in one process: the demo account writes to a foreign address; the message goes
 // from the outbox through the household server's submission port into its relay queue, where a
-// (loopback) smarthost refuses it; the queue is listed, retried and emptied through the API.
+// (loopback) smarthost refuses it; the queue is listed, retried and emptied through the API, and
+// the relay and certificate status say why and what is served.
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -54,6 +55,15 @@ describe('household server queue through the API', () => {
     }
     expect(list).toHaveLength(1);
     expect(list[0]!.recipients[0]).toMatchObject({ address: 'friend@elsewhere.test', state: 'deferred' });
+    // The Server panel learns at once why: the smarthost refused the connection.
+    expect(await s.dispatch('server.relay.status', {})).toMatchObject({
+      ok: true,
+      result: { smarthost: { host: '127.0.0.1', port: 1, tls: 'starttls' }, problem: expect.stringMatching(/^smarthost problem: connection refused/) },
+    });
+    expect(await s.dispatch('server.certificate.status', {})).toMatchObject({
+      ok: true,
+      result: { source: 'self-signed', fingerprint256: app.server!.tls.fingerprint256, fallbackFingerprint256: app.server!.tls.fingerprint256, acme: null },
+    });
     // The client's part is done once the server has it and the copy is filed in Sent.
     for (let i = 0; i < 200 && s.outbox.list().length; i++) await new Promise((res) => setTimeout(res, 50));
     expect(s.outbox.list()).toEqual([]);

@@ -174,3 +174,18 @@ export const inboundSmtpLimits = {
   /** Time allowed for SPF/DKIM/DMARC checks before giving up on them (header says temperror), ms. */
   authCheckTimeoutMs: 20_000,
 } as const;
+
+/** ACME certificates (server/acme/). */
+export const acmeLimits = {
+  /** Renew when less than this share of the certificate's lifetime is left (Let's Encrypt: 1/3). */
+  renewWhenLeft: 1 / 3,
+  /** How often the renewer looks at the certificate (also picks up one `hearth cert issue` wrote), ms. */
+  checkEveryMs: 60 * 60_000,
+  /** First retry after a failed issuance, ms; doubled each failure up to maxRetryMs. */
+  firstRetryMs: 60_000,
+  maxRetryMs: 6 * 60 * 60_000,
+  /** A DNS-01 hook command may run this long, ms. */
+  dnsHookTimeoutMs: 120_000,
+  /** One issuance (order, challenges, finalize, download) may take this long, ms. */
+  issueTimeoutMs: 5 * 60_000,
+} as const;

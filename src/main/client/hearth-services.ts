@@ -1,7 +1,7 @@
 // The service objects behind the API. Plain Node: the Electron shell and the browser host both
 // construct exactly this and only differ in transport and in how secrets are sealed.
 import { randomUUID } from 'node:crypto';
-import type { Account, AccountInput, QueueItem, ServerStatus } from '../../shared/api.ts';
+import type { Account, AccountInput, QueueItem, ServerCertificateStatus, ServerRelayStatus, ServerStatus } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
 import { EventBus } from '../api/event-bus.ts';
@@ -49,6 +49,9 @@ export interface HearthServicesOptions {
     retry(id?: string): Promise<number>;
     delete(id: string, reason: string, bounce: boolean): Promise<void>;
   };
+  /** The embedded household server's certificate and smarthost state, when one runs in this process. */
+  serverCertificate?: () => ServerCertificateStatus;
+  serverRelayStatus?: () => ServerRelayStatus;
   /** Discovery's network access (tests point it at loopback). */
   discovery?: Partial<DiscoveryDeps>;
   /** Retry delays of the outbox after temporary failures (tests shorten them). */
@@ -430,6 +433,11 @@ export class HearthServices {
       },
       'sync.changes': ({ sinceSeq, limit }) => ({ epoch: this.cache.epoch, ...this.cache.changesSince(sinceSeq, limit) }),
       'server.status': () => this.opts.serverStatus?.() ?? { running: false, domain: null, listeners: [] },
+      'server.certificate.status': () => {
+        if (!this.opts.serverCertificate) throw new HearthError('NOT_FOUND', 'No household server runs in this app');
+        return this.opts.serverCertificate();
+      },
+      'server.relay.status': () => this.opts.serverRelayStatus?.() ?? { smarthost: null, problem: null, problemSince: null },
       'server.queue.list': () => this.serverQueue().list(),
       'server.queue.retry': async ({ id }) => ({ recipients: await this.serverQueue().retry(id) }),
       'server.queue.delete': async ({ id, reason, bounce }) => {

@@ -11,6 +11,7 @@
 //   hearth catchall set DOMAIN ADDRESS | clear DOMAIN
 //   hearth demo [--password P]
 //   hearth dovecot-export          (server stopped) write dovecot-uidlist/dovecot-keywords for Dovecot
+//   hearth cert status | issue ...  the certificate and ACME (acme/cli.ts)
 //
 // Every command takes --data DIR (default $HEARTH_DATA or ./.hearth-data).
 // `serve` prints one line per listener ("listening smtp 127.0.0.1:2525"), the log file
@@ -31,8 +32,8 @@ import { formatStorageSize, parseStorageSize } from './users/quota.ts';
 import { DEFAULT_PORTS, type ListenerName } from './ports.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
 import { relayCommandsUsage, relayServeUsage } from './relay/cli-usage.ts';
-
-class UsageError extends Error {}
+import { UsageError, dataDirOf, isUsageError, readSecretFromStdin } from './cli-input.ts';
+import { ACME_SERVE_USAGE, CERT_USAGE } from './acme/cli-usage.ts';
 
 const USAGE = `Usage: hearth <command> [options]
 
@@ -48,7 +49,7 @@ Commands:
   catchall set DOMAIN ADDRESS   unknown addresses of DOMAIN go to ADDRESS; catchall clear DOMAIN
   demo                          create demo@<domain> with welcome mail (once)
   dovecot-export                with the server stopped: keep UIDs and keywords for Dovecot
-${relayCommandsUsage}
+${relayCommandsUsage}${CERT_USAGE}
 Common options:
   --data DIR                    data folder (default $HEARTH_DATA or ./.hearth-data)
 
@@ -61,25 +62,7 @@ serve options:
   --<listener>-port N           ${Object.entries(DEFAULT_PORTS)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}; 0 = any free port, off = not started
-${relayServeUsage}`;
-
-function dataDirOf(v: string | undefined): string {
-  return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
-}
-
-async function readSecretFromStdin(what: string): Promise<string> {
-  if (process.stdin.isTTY) {
-    process.stderr.write(`${what}: `);
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) {
-    chunks.push(c as Buffer);
-    if (process.stdin.isTTY && Buffer.concat(chunks).includes(10)) break;
-  }
-  const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
-  if (!line) throw new UsageError(`No ${what.toLowerCase()} given (use --password or standard input)`);
-  return line;
-}
+${relayServeUsage}${ACME_SERVE_USAGE}`;
 
 function parsePort(name: string, v: string | undefined): number | null | undefined {
   if (v === undefined) return undefined;
@@ -91,6 +74,7 @@ function parsePort(name: string, v: string | undefined): number | null | undefin
 async function serve(argv: string[]): Promise<number> {
   const portOpts = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((k) => [`${k}-port`, { type: 'string' as const }]));
   const relayCli = await import('./relay/cli.ts');
+  const acmeCli = await import('./acme/cli.ts');
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -103,6 +87,7 @@ async function serve(argv: string[]): Promise<number> {
       verbose: { type: 'boolean' },
       ...portOpts,
       ...relayCli.relayServeOptions,
+      ...acmeCli.acmeServeOptions,
     },
     allowPositionals: false,
   });
@@ -117,6 +102,7 @@ async function serve(argv: string[]): Promise<number> {
   const log = logging.log;
   // Handle SIGTERM/SIGINT from the start: a signal during start-up stops the server once it is up.
   const stopRequested = whenStopSignal(log);
+  const acmeSettings = await acmeCli.acmeSettingsFromServeArgs(dataDir, values);
   const { startHouseholdServer } = await import('./household-server.ts');
   const server = await startHouseholdServer({
     dataDir,
@@ -126,6 +112,7 @@ async function serve(argv: string[]): Promise<number> {
     ...(v.demo ? { demo: v['demo-password'] ? { password: v['demo-password'] as string } : true } : {}),
     ports,
     relay: relayCli.relayOptionsFromArgs(v),
+    ...(acmeSettings ? { acme: { settings: acmeSettings } } : {}),
     log,
   });
   if (server.demo?.created) process.stdout.write(`demo user ${server.demo.address} password ${server.demo.password}\n`);
@@ -311,8 +298,11 @@ export async function main(argv: string[]): Promise<number> {
         return await demo(rest);
       case 'dovecot-export':
         return await dovecotExport(rest);
+      case 'cert':
+        return await (await import('./acme/cli.ts')).certCommand(rest);
       case 'queue':
       case 'dns':
+      case 'smarthost':
         return await (await import('./relay/cli.ts')).relayCliCommands[cmd](rest);
       case undefined:
       case 'help':
@@ -324,7 +314,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command: ${cmd}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(e)) {
       process.stderr.write(`hearth: ${(e as Error).message}\n\n${USAGE}`);
       return 2;
     }

@@ -4,6 +4,7 @@
 import type { Logger } from '../base/log.ts';
 import type { MailStore } from '../maildir/types.ts';
 import type { UserDirectory } from './users/types.ts';
+import type { LiveCertificate } from './live-certificate.ts';
 
 export interface ServerContext {
   store: MailStore;
@@ -11,6 +12,8 @@ export interface ServerContext {
   log: Logger;
   /** PEM key and certificate chain for STARTTLS and implicit TLS. TLS 1.2 is the minimum everywhere (see tls.ts: MIN_TLS_VERSION). */
   tls: { key: string; cert: string };
+  /** The certificate as it is now, replaced on renewal (ACME) without a restart; absent = `tls` for good. */
+  certificate?: LiveCertificate;
   /** The server's host name (greetings, Received headers). */
   hostname: string;
 }

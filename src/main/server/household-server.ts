@@ -7,6 +7,7 @@
 //   mail/         Maildir++ folders and indexes (store/maildir-store.ts)
 //   tls/          self-signed certificate and key, when the household has none of its own (tls.ts)
 //   queue/        the outgoing relay's queue (relay/)
+//   acme/         ACME account, settings and the issued certificate, when one was asked for (acme/)
 
 import { mkdirSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
@@ -32,7 +33,13 @@ import { startPop3Server } from './pop3/index.ts';
 import { startSubmissionServer } from './smtp/submission.ts';
 import { Relay, type RelayOptions } from './relay/relay.ts';
 import { storeLocalDelivery } from './relay/local.ts';
+import { readSmarthostOptions } from './relay/smarthost-config.ts';
 import { DEFAULT_PORTS, IMPLICIT_TLS, type ListenerName } from './ports.ts';
+import { LiveCertificate } from './live-certificate.ts';
+import { AcmeStore, type AcmeSettings } from './acme/store.ts';
+import { CertificateRenewer, type RenewalClock } from './acme/renewal.ts';
+import { certificateStatus } from './acme/status.ts';
+import type { ServerCertificateStatus } from '../../shared/api.ts';
 
 export { DEFAULT_PORTS, type ListenerName } from './ports.ts';
 
@@ -59,6 +66,11 @@ export interface HouseholdServerOptions {
   relay?: Partial<RelayOptions>;
   /** Create demo@<domain> with welcome mail on a fresh data folder. */
   demo?: boolean | { password?: string };
+  /**
+   * ACME: issue with these settings and keep the certificate renewed. Without settings, those
+   * `hearth cert issue` stored are used; a stored certificate is served either way.
+   */
+  acme?: { settings?: AcmeSettings; clock?: RenewalClock };
 }
 
 export interface ListenerInfo {
@@ -75,7 +87,13 @@ export interface RunningHouseholdServer {
   users: ConfigUserDirectory;
   /** The outgoing relay (queue of submitted mail). */
   relay: Relay;
+  /** The self-signed (or the household's own) certificate: the fallback. */
   tls: TlsMaterial;
+  /** The certificate the listeners present now (an ACME one replaces the fallback). */
+  certificate: LiveCertificate;
+  /** Renews the ACME certificate; checkNow() runs a check at once. */
+  certificateRenewer: CertificateRenewer;
+  certificateStatus(): ServerCertificateStatus;
   listeners: ListenerInfo[];
   /** Set when `demo` was asked for. */
   demo?: DemoMailbox;
@@ -121,7 +139,15 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   const store = new MaildirStore({ root: path.join(dataDir, 'mail'), hostname, log: log.child({ svc: 'store' }) });
   const users = new ConfigUserDirectory(dataDir, config);
   await users.refresh();
-  const ctx: ServerContext = { store, users, log, tls: { key: tlsMaterial.key, cert: tlsMaterial.cert }, hostname };
+  const certificate = new LiveCertificate(tlsMaterial);
+  const renewer = new CertificateRenewer({
+    store: new AcmeStore(dataDir),
+    log: log.child({ svc: 'acme' }),
+    ...(options.acme?.settings ? { settings: options.acme.settings } : {}),
+    ...(options.acme?.clock ? { clock: options.acme.clock } : {}),
+    onCertificate: (pair) => certificate.replace(pair ?? tlsMaterial),
+  });
+  const ctx: ServerContext = { store, users, log, tls: { key: tlsMaterial.key, cert: tlsMaterial.cert }, certificate, hostname };
 
   let demo: DemoMailbox | undefined;
   if (options.demo) {
@@ -129,12 +155,15 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     await users.refresh();
   }
 
+  // The smarthost `hearth smarthost set` stored, unless one was given.
+  const storedSmarthost = options.relay?.smarthost ? null : readSmarthostOptions(dataDir);
   const relay = new Relay({
     dataDir,
     hostname,
     postmasterDomain: config.domains[0],
     log,
     local: storeLocalDelivery(store, users),
+    ...(storedSmarthost ? { smarthost: storedSmarthost } : {}),
     ...options.relay,
   });
 
@@ -152,6 +181,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
         withinGrace(r.listener.close(), log, `listener ${r.info.name}`).catch((e) => log.warn('listener close failed', { err: e, listener: r.info.name })),
       );
     if (relayStarted) closing.push(withinGrace(relay.stop(), log, 'relay').catch((e) => log.warn('relay stop failed', { err: e })));
+    closing.push(renewer.stop());
     await Promise.all(closing);
     await store.close();
   };
@@ -196,6 +226,8 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   };
 
   try {
+    // A stored ACME certificate is in use before the first listener starts.
+    renewer.start();
     const wantsRelay = (['smtp', 'submission', 'submissions'] as const).some((n) => options.ports?.[n] !== null);
     if (wantsRelay) {
       await relay.start();
@@ -227,6 +259,9 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     users,
     relay,
     tls: tlsMaterial,
+    certificate,
+    certificateRenewer: renewer,
+    certificateStatus: () => certificateStatus(certificate.current(), tlsMaterial, renewer.status()),
     listeners: running.map((r) => r.info),
     ...(demo ? { demo } : {}),
     close: () => (closing ??= closeAll()),

@@ -6,6 +6,7 @@ import tls from 'node:tls';
 import type { Logger } from '../base/log.ts';
 import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
 import { serverTlsOptions } from './tls.ts';
+import { liveCertificateOf } from './live-certificate.ts';
 
 export interface TcpListenerOptions {
   /** Protocol name for log lines ("imap", "pop3"). */
@@ -43,9 +44,17 @@ export async function startTcpListener(opts: TcpListenerOptions): Promise<Runnin
     open.set(socket, end);
     socket.once('close', () => open.delete(socket));
   };
-  const server: net.Server = opts.listen.implicitTls
-    ? tls.createServer(serverTlsOptions(opts.ctx.tls), (s) => accept(s, true))
-    : net.createServer((s) => accept(s, false));
+  const certificate = liveCertificateOf(opts.ctx);
+  let stopFollowing = () => {};
+  let server: net.Server;
+  if (opts.listen.implicitTls) {
+    const tlsServer = tls.createServer(serverTlsOptions(certificate.current()), (s) => accept(s, true));
+    // A renewed certificate is used for new handshakes; open connections keep theirs.
+    stopFollowing = certificate.onReplace((pair) => tlsServer.setSecureContext(serverTlsOptions(pair)));
+    server = tlsServer;
+  } else {
+    server = net.createServer((s) => accept(s, false));
+  }
   server.on('tlsClientError', (err) => log.debug(`${name} tls handshake failed`, { err }));
   server.on('error', (err) => log.error(`${name} listener error`, { err }));
   const port = await listenOn(server, opts.listen);
@@ -54,6 +63,7 @@ export async function startTcpListener(opts: TcpListenerOptions): Promise<Runnin
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        stopFollowing();
         for (const end of open.values()) end();
         server.close(() => resolve());
       }),

@@ -1,17 +1,20 @@
 // The household IMAP server: plain with STARTTLS, or implicit TLS, on one listener.
-import tls from 'node:tls';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { imapServerLimits } from '../../base/limits.ts';
 import { startTcpListener } from '../listener.ts';
-import { serverTlsOptions } from '../tls.ts';
+import { liveCertificateOf } from '../live-certificate.ts';
 import { ImapSession } from './session.ts';
 import type { SessionShared } from './session.ts';
 import { StructureCache } from './message-structure-cache.ts';
 
 export async function startImapServer(ctx: ServerContext, opts: ListenOptions): Promise<RunningListener> {
+  const certificate = liveCertificateOf(ctx);
   const shared: SessionShared = {
     ctx,
-    secureContext: tls.createSecureContext(serverTlsOptions(ctx.tls)),
+    // Read at each STARTTLS: a renewed certificate serves the next upgrade.
+    get secureContext() {
+      return certificate.secureContext();
+    },
     structures: new StructureCache(imapServerLimits.structureCacheEntries, imapServerLimits.maxParsedMessageBytes),
   };
   const log = ctx.log.child({ listener: 'imap', implicitTls: opts.implicitTls });

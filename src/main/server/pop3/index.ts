@@ -1,8 +1,7 @@
 // The household POP3 server: plain with STLS, or implicit TLS (POP3S), on one listener.
-import tls from 'node:tls';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { startTcpListener } from '../listener.ts';
-import { serverTlsOptions } from '../tls.ts';
+import { liveCertificateOf } from '../live-certificate.ts';
 import { Pop3Session } from './session.ts';
 import type { Pop3ServerOptions, Pop3SessionShared } from './session.ts';
 
@@ -10,7 +9,16 @@ export type { Pop3ServerOptions } from './session.ts';
 
 export async function startPop3Server(ctx: ServerContext, opts: ListenOptions, options: Pop3ServerOptions = {}): Promise<RunningListener> {
   const log = ctx.log.child({ listener: 'pop3', implicitTls: opts.implicitTls });
-  const shared: Pop3SessionShared = { ctx, secureContext: tls.createSecureContext(serverTlsOptions(ctx.tls)), options, log };
+  const certificate = liveCertificateOf(ctx);
+  const shared: Pop3SessionShared = {
+    ctx,
+    // Read at each STLS: a renewed certificate serves the next upgrade.
+    get secureContext() {
+      return certificate.secureContext();
+    },
+    options,
+    log,
+  };
 
   return startTcpListener({
     name: 'pop3',

@@ -1,7 +1,10 @@
 // The relay's part of the `hearth` command line:
 //   hearth queue list [--json] | retry [ID] | delete ID [--reason TEXT] [--bounce]   (--data DIR)
 //   hearth dns [--hostname NAME] [--domain NAME]                                       (--data DIR)
-//   hearth serve ... [--smarthost HOST:PORT [--smarthost-user U --smarthost-password P] [--smarthost-ca FILE]]
+//   hearth smarthost set HOST:PORT [--tls starttls|implicit|none [--allow-plaintext]] [--user U [--password P | stdin]] [--ca FILE]
+//   hearth smarthost show | clear                                                      (--data DIR)
+//   hearth serve ... [--smarthost HOST:PORT [--smarthost-tls starttls|implicit|none [--smarthost-allow-plaintext]]
+//                     [--smarthost-user U --smarthost-password P] [--smarthost-ca FILE]]
 //                    [--resolver HOST:PORT] [--relay-port N]
 // cli.ts (the server's CLI) registers these through relayCliCommands and relayServeOptions.
 import { parseArgs } from 'node:util';
@@ -18,11 +21,10 @@ import { createResolver } from './router.ts';
 import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
 import { readConfigSync } from '../users/config.ts';
 import { relayCommandsUsage } from './cli-usage.ts';
+import { dataDirOf, isUsageError, readSecretFromStdin } from '../cli-input.ts';
+import { SMARTHOST_TLS_MODES, type SmarthostTls } from './types.ts';
+import { clearSmarthostSetting, readSmarthostSummary, writeSmarthostSetting, type SmarthostSetting } from './smarthost-config.ts';
 import type { RELAY_COMMANDS } from './cli-usage.ts';
-
-function dataDirOf(v: string | undefined): string {
-  return path.resolve(v ?? process.env.HEARTH_DATA ?? '.hearth-data');
-}
 
 function hostPort(flag: string, v: string): { host: string; port: number } {
   const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(v);
@@ -36,9 +38,19 @@ export const relayServeOptions = {
   'smarthost-user': { type: 'string' },
   'smarthost-password': { type: 'string' },
   'smarthost-ca': { type: 'string' },
+  'smarthost-tls': { type: 'string' },
+  'smarthost-allow-plaintext': { type: 'boolean' },
   resolver: { type: 'string' },
   'relay-port': { type: 'string' },
 } as const;
+
+function tlsMode(flag: string, v: unknown): SmarthostTls {
+  if (v === undefined) return 'starttls';
+  if (!SMARTHOST_TLS_MODES.includes(v as SmarthostTls)) {
+    throw Object.assign(new Error(`--${flag}: one of ${SMARTHOST_TLS_MODES.join(', ')}, got ${String(v)}`), { usage: true });
+  }
+  return v as SmarthostTls;
+}
 
 /** Relay options from `hearth serve`'s parsed values. */
 export function relayOptionsFromArgs(values: Record<string, unknown>): Partial<RelayOptions> {
@@ -49,6 +61,13 @@ export function relayOptionsFromArgs(values: Record<string, unknown>): Partial<R
     if (typeof values['smarthost-user'] === 'string') out.smarthost.user = values['smarthost-user'];
     if (typeof values['smarthost-password'] === 'string') out.smarthost.password = values['smarthost-password'];
     if (typeof values['smarthost-ca'] === 'string') out.smarthost.ca = readFileSync(values['smarthost-ca']);
+    out.smarthost.tls = tlsMode('smarthost-tls', values['smarthost-tls']);
+    if (values['smarthost-allow-plaintext'] === true) out.smarthost.allowPlaintext = true;
+    if (out.smarthost.tls === 'none' && !out.smarthost.allowPlaintext) {
+      throw Object.assign(new Error('--smarthost-tls none sends the password and mail in clear: add --smarthost-allow-plaintext to allow it'), { usage: true });
+    }
+  } else if (values['smarthost-tls'] !== undefined || values['smarthost-user'] !== undefined) {
+    throw Object.assign(new Error('--smarthost-tls and --smarthost-user need --smarthost HOST:PORT'), { usage: true });
   }
   if (typeof values.resolver === 'string') {
     const { host, port } = hostPort('resolver', values.resolver);
@@ -166,12 +185,61 @@ async function dnsCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function smarthostCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      tls: { type: 'string' },
+      'allow-plaintext': { type: 'boolean' },
+      user: { type: 'string' },
+      password: { type: 'string' },
+      ca: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  const [sub, target, ...rest] = positionals;
+  const dataDir = dataDirOf(values.data);
+  if (rest.length) throw Object.assign(new Error(`Unexpected arguments: ${rest.join(' ')}`), { usage: true });
+  switch (sub) {
+    case 'set': {
+      if (!target) throw Object.assign(new Error('smarthost set needs HOST:PORT'), { usage: true });
+      const { host, port } = hostPort('smarthost', target);
+      const setting: SmarthostSetting = { host, port, tls: tlsMode('tls', values.tls) };
+      if (values['allow-plaintext']) setting.allowPlaintext = true;
+      if (values.ca) setting.caFile = values.ca;
+      if (values.user) {
+        setting.user = values.user;
+        setting.password = values.password ?? (await readSecretFromStdin('Smarthost password'));
+      }
+      await writeSmarthostSetting(dataDir, setting);
+      process.stdout.write(
+        `smarthost ${host}:${port} (${setting.tls})${setting.user ? ` as ${setting.user}` : ''} stored; used by the next \`hearth serve\`\n`,
+      );
+      if (setting.tls === 'none') process.stderr.write('hearth: warning: without TLS the login and the mail cross the network unencrypted\n');
+      return 0;
+    }
+    case 'show': {
+      const s = readSmarthostSummary(dataDir);
+      process.stdout.write(
+        `smarthost ${s.host}:${s.port} tls ${s.tls}${s.user ? ` user ${s.user} password ${s.hasPassword ? '(stored, sealed)' : '(none)'}` : ''}${s.caFile ? ` ca ${s.caFile}` : ''}\n`,
+      );
+      return 0;
+    }
+    case 'clear':
+      process.stdout.write(clearSmarthostSetting(dataDir) ? "smarthost cleared: mail goes to each domain's MX\n" : 'no smarthost was set\n');
+      return 0;
+    default:
+      throw Object.assign(new Error('smarthost set HOST:PORT [...] | smarthost show | smarthost clear'), { usage: true });
+  }
+}
+
 function usageWrapped(fn: (argv: string[]) => Promise<number>): (argv: string[]) => Promise<number> {
   return async (argv) => {
     try {
       return await fn(argv);
     } catch (e) {
-      if ((e as { usage?: boolean }).usage || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      if (isUsageError(e)) {
         process.stderr.write(`hearth: ${(e as Error).message}\n\n${relayCommandsUsage}`);
         return 2;
       }
@@ -184,4 +252,5 @@ function usageWrapped(fn: (argv: string[]) => Promise<number>): (argv: string[])
 export const relayCliCommands: Record<(typeof RELAY_COMMANDS)[number], (argv: string[]) => Promise<number>> = {
   queue: usageWrapped(queueCommand),
   dns: usageWrapped(dnsCommand),
+  smarthost: usageWrapped(smarthostCommand),
 };

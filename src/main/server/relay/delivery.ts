@@ -37,10 +37,18 @@ export interface DestinationOptions {
   reuse?: boolean;
   /** STARTTLS must succeed (smarthost); otherwise it is used when offered and not required. */
   requireTls?: boolean;
+  /** TLS from the first byte (a smarthost on 465, RFC 8314). */
+  implicitTls?: boolean;
+  /** Never STARTTLS (a smarthost the admin allowed in plain text). */
+  noTls?: boolean;
   /** Verify the server's certificate (smarthost); MX hosts are not verified (RFC 7435 opportunistic). */
   verifyCert?: boolean;
   ca?: string | Buffer;
   auth?: { user: string; pass: string };
+  /** Each failed connection attempt (greeting, TLS, login), with the error; the smarthost's problems are shown to the admin. */
+  onConnectFailure?(err: Error, host: RouteHost): void;
+  /** A session is up (connected, TLS, logged in). */
+  onConnected?(host: RouteHost): void;
 }
 
 interface SmtpError extends Error {
@@ -97,9 +105,10 @@ class Session {
       port: host.port,
       name: opts.hostname,
       ...(isIP(host.name) ? {} : { servername: host.name }),
-      secure: false,
-      requireTLS: opts.requireTls ?? false,
-      opportunisticTLS: !opts.requireTls,
+      secure: opts.implicitTls ?? false,
+      requireTLS: !opts.implicitTls && !opts.noTls && (opts.requireTls ?? false),
+      opportunisticTLS: !opts.requireTls && !opts.noTls,
+      ignoreTLS: opts.noTls ?? false,
       tls: { rejectUnauthorized: opts.verifyCert ?? false, ...(isIP(host.name) ? {} : { servername: host.name }), ...(opts.ca ? { ca: opts.ca } : {}) },
       connectionTimeout: relayLimits.connectTimeoutMs,
       greetingTimeout: relayLimits.greetingTimeoutMs,
@@ -221,9 +230,12 @@ async function connectAny(hosts: RouteHost[], opts: DestinationOptions): Promise
   for (const host of hosts) {
     for (const address of host.addresses) {
       try {
-        return { session: await Session.open(host, address, opts), reply: '', permanent: false };
+        const session = await Session.open(host, address, opts);
+        opts.onConnected?.(host);
+        return { session, reply: '', permanent: false };
       } catch (e) {
         const err = e as SmtpError;
+        opts.onConnectFailure?.(err, host);
         opts.log.info('relay: connection failed', { host: host.name, address, port: host.port, error: err.message, response: err.response });
         if (err.response && err.responseCode) {
           // A refused greeting or login (a wrong smarthost password) is a problem of the

@@ -30,6 +30,8 @@ import type { ControlChannel } from './control-channel.ts';
 import { dkimSignatureFor, loadOrCreateDkimKey } from './dkim.ts';
 import type { DkimKey } from './dkim.ts';
 import { systemClock } from './types.ts';
+import { SmarthostHealth } from './smarthost-health.ts';
+import type { ServerRelayStatus } from '../../../shared/api.ts';
 import type { Clock, LocalDelivery, MxResolver, QueueEntry, QueueEnvelope, QueuedRecipient, SmarthostOptions } from './types.ts';
 
 export interface RelayOptions {
@@ -100,6 +102,7 @@ export class Relay {
   private channel: ControlChannel | null = null;
   /** Queue control (list, retry, delete) for the app's API and `hearth queue`. */
   readonly control: QueueControl;
+  private readonly smarthostHealth: SmarthostHealth;
 
   constructor(opts: RelayOptions) {
     this.opts = opts;
@@ -108,6 +111,13 @@ export class Relay {
     this.resolver = opts.resolver ?? createResolver();
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
     this.queue = new MessageQueue(opts.dataDir, this.log);
+    if (opts.smarthost?.tls === 'none' && !opts.smarthost.allowPlaintext) {
+      throw new HearthError(
+        'INVALID_ARGUMENT',
+        'A smarthost without TLS sends the password and mail in clear: allow it explicitly (--smarthost-allow-plaintext)',
+      );
+    }
+    this.smarthostHealth = new SmarthostHealth(opts.smarthost, this.clock, this.log);
     this.control = new QueueControl({
       queue: this.queue,
       entries: this.entries,
@@ -127,6 +137,9 @@ export class Relay {
     } else this.dkimKey = dkim;
     for (const env of await this.queue.load()) this.entries.set(env.id, { env, chain: Promise.resolve() });
     this.log.info('relay: queue loaded', { messages: this.entries.size, dkim: this.dkimKey?.domain });
+    if (this.opts.smarthost?.tls === 'none') {
+      this.log.warn('relay: smarthost without TLS; the login and the mail cross the network unencrypted', { smarthost: this.opts.smarthost.host });
+    }
     if (this.opts.control !== false) this.channel = await openControlChannel(this.opts.dataDir, (req) => runControlRequest(this.control, req), this.log);
     this.kick();
   }
@@ -407,8 +420,11 @@ export class Relay {
         log: this.log,
         connections: this.opts.connectionsPerDestination ?? relayLimits.connectionsPerDestination,
         reuse: this.opts.reuseConnections ?? true,
-        requireTls: sh ? (sh.requireTls ?? true) : false,
-        verifyCert: sh ? (sh.requireTls ?? true) : false,
+        requireTls: sh ? sh.tls !== 'none' && (sh.requireTls ?? true) : false,
+        verifyCert: sh ? sh.tls !== 'none' && (sh.requireTls ?? true) : false,
+        ...(sh?.tls === 'implicit' ? { implicitTls: true } : {}),
+        ...(sh?.tls === 'none' ? { noTls: true } : {}),
+        ...(sh ? { onConnectFailure: (err: Error) => this.smarthostHealth.failed(err), onConnected: () => this.smarthostHealth.ok() } : {}),
         ...(sh?.ca ? { ca: sh.ca } : {}),
         ...(sh?.user ? { auth: { user: sh.user, pass: sh.password ?? '' } } : {}),
       },
@@ -510,6 +526,11 @@ export class Relay {
   }
 
   // ---- queue control (control.ts) ----
+
+  /** The smarthost and any problem with it the admin must fix (the app's Server panel). */
+  status(): ServerRelayStatus {
+    return this.smarthostHealth.status();
+  }
 
   list(): QueueListItem[] {
     return this.control.list();

@@ -65,12 +65,20 @@ export interface LocalDelivery {
   deliver(recipient: string, from: string, body: () => Readable, size: number): Promise<LocalDeliveryResult>;
 }
 
+/** How the relay talks to the smarthost: STARTTLS on 587/25, TLS from the first byte on 465 (RFC 8314), or no TLS. */
+export type SmarthostTls = 'starttls' | 'implicit' | 'none';
+export const SMARTHOST_TLS_MODES: readonly SmarthostTls[] = ['starttls', 'implicit', 'none'];
+
 export interface SmarthostOptions {
   host: string;
   port: number;
   user?: string;
   password?: string;
-  /** Require STARTTLS (default true); false only for a loopback test relay. */
+  /** Default starttls (required, certificate verified). */
+  tls?: SmarthostTls;
+  /** tls "none" sends the login and the mail in clear: only with this set (--smarthost-allow-plaintext). */
+  allowPlaintext?: boolean;
+  /** With starttls: false = STARTTLS only when offered, certificate not verified (a loopback test relay). */
   requireTls?: boolean;
   /** Extra CA certificates (PEM) to trust for the smarthost. */
   ca?: string | Buffer;

@@ -14,6 +14,7 @@ import type { Logger } from '../../base/log.ts';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { listenOn } from '../listener.ts';
 import { MIN_TLS_VERSION } from '../tls.ts';
+import { liveCertificateOf } from '../live-certificate.ts';
 import { senderBelongsTo } from '../users/sender.ts';
 import { greetWithoutPause } from './greeting.ts';
 import { SmtpReplyError } from './reply-error.ts';
@@ -76,12 +77,13 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Runn
   const refusal = (stage: SmtpStage, err: unknown, session: SMTPServerSession): SmtpReplyError =>
     err instanceof SmtpReplyError ? err : opts.replyForFailure(stage, err, session);
 
+  const certificate = liveCertificateOf(ctx);
   const server = new SMTPServer({
     name: ctx.hostname,
     banner: opts.banner,
     secure: opts.listen.implicitTls,
-    key: ctx.tls.key,
-    cert: ctx.tls.cert,
+    key: certificate.current().key,
+    cert: certificate.current().cert,
     minVersion: MIN_TLS_VERSION,
     size: opts.maxMessageBytes,
     authOptional: opts.authOptional,
@@ -149,6 +151,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Runn
   });
 
   if (opts.greetWithoutPause) greetWithoutPause(server);
+  // A renewed certificate serves new connections and STARTTLS upgrades; open sessions keep theirs.
+  const stopFollowing = certificate.onReplace((pair) => server.updateSecureContext({ key: pair.key, cert: pair.cert, minVersion: MIN_TLS_VERSION }));
   server.on('error', (err) => log.warn(`${opts.name} connection error`, { err }));
 
   const port = await listenOn(server.server, opts.listen);
@@ -156,6 +160,9 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Runn
   return {
     port,
     server,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      stopFollowing();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

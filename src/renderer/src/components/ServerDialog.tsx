@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { QueueItem, ServerStatus } from '../../../shared/api.ts';
 import type { Transport } from '../api/transport.ts';
+import { ServerHealth } from './ServerHealth.tsx';
 
 interface Props {
   api: Transport;
@@ -45,6 +46,7 @@ export function ServerDialog({ api, onClose }: Props) {
                 </li>
               ))}
             </ul>
+            <ServerHealth api={api} />
             <h3>Outgoing queue</h3>
             {queue.length === 0 && <p className="muted">Nothing waiting.</p>}
             <ul className="queue" data-testid="server-queue">

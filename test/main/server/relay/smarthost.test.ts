@@ -112,7 +112,10 @@ describe('smarthost', () => {
           expect(r).toMatchObject({ state: 'deferred', attempts: 1 });
           expect(r.lastReply).toMatch(/^535 5\.7\.8 Authentication credentials invalid/);
           expect(upstream.size).toBe(0);
+          // The admin sees it at once, not after the 4-hour delay warning.
+          expect(relay.status().problem).toMatch(/^smarthost problem: login refused \(535 5\.7\.8 Authentication credentials invalid/);
         } else {
+          expect(relay.status().problem).toBeNull();
           expect(relay.size).toBe(0);
           expect(upstream.list().map((i) => [i.from, i.submittedBy, i.recipients[0]!.address])).toEqual([
             ['alice@home.test', 'alice@home.test', 'friend@far.example'],
