@@ -1,0 +1,73 @@
+// One export: a folder's messages, byte for byte, to an mbox file (mboxrd quoting, so that any
+// mboxrd reader gets the same bytes back) or to a folder of .eml files. The mbox is written beside
+// its final name and renamed into place when complete; each .eml file is written atomically.
+import { open, readdir, rename, rm, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { atomicWriteFile, fsyncDir } from '../../base/fs-durable.ts';
+import { mboxEntry } from '../../mail/mbox.ts';
+import { summariseRawMessage } from '../../mail/message-summary.ts';
+import { emlFileName, uniqueName } from './eml-file-name.ts';
+import type { TransferCounts, TransferFolder } from './transfer-folder.ts';
+
+export type ExportFormat = 'mbox' | 'eml';
+
+export interface ExportJobOptions {
+  folder: TransferFolder;
+  target: string;
+  format: ExportFormat;
+  signal?: AbortSignal;
+  onProgress?: (p: TransferCounts) => void;
+}
+
+/** The envelope sender for the "From " line: Return-Path, else the From address. */
+function envelopeSender(raw: Buffer): string | null {
+  const head = raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1');
+  const rp = /^Return-Path:[ \t]*<([^>\s]*)>/im.exec(head);
+  if (rp?.[1]) return rp[1];
+  try {
+    return summariseRawMessage(raw).from[0]?.address || null;
+  } catch {
+    return null;
+  }
+}
+
+export async function runExport(o: ExportJobOptions): Promise<TransferCounts> {
+  const target = path.resolve(o.target);
+  const progress: TransferCounts = { done: 0, total: await o.folder.count(), skipped: 0, bytesDone: 0, bytesTotal: 0 };
+  o.onProgress?.(progress);
+  if (o.format === 'mbox') {
+    await mkdir(path.dirname(target), { recursive: true });
+    const part = `${target}.part`;
+    const fh = await open(part, 'w', 0o600);
+    try {
+      for await (const m of o.folder.messages()) {
+        o.signal?.throwIfAborted();
+        await fh.write(mboxEntry(m.raw, envelopeSender(m.raw), m.internalDate));
+        progress.done++;
+        progress.bytesDone += m.raw.length;
+        o.onProgress?.(progress);
+      }
+      await fh.sync();
+    } catch (e) {
+      await fh.close();
+      await rm(part, { force: true });
+      throw e;
+    }
+    await fh.close();
+    await rename(part, target);
+    await fsyncDir(path.dirname(target));
+  } else {
+    await mkdir(target, { recursive: true });
+    const taken = new Set((await readdir(target)).map((n) => n.toLowerCase()));
+    for await (const m of o.folder.messages()) {
+      o.signal?.throwIfAborted();
+      const name = uniqueName(emlFileName(m.raw, m.internalDate), taken);
+      await atomicWriteFile(path.join(target, name), m.raw, 0o644);
+      progress.done++;
+      progress.bytesDone += m.raw.length;
+      o.onProgress?.(progress);
+    }
+  }
+  progress.bytesTotal = progress.bytesDone;
+  return progress;
+}
