@@ -6,7 +6,8 @@ import path from 'node:path';
 import { atomicWriteFile, fsyncDir } from '../../base/fs-durable.ts';
 import { mboxEntry } from '../../mail/mbox.ts';
 import { summariseRawMessage } from '../../mail/message-summary.ts';
-import { emlFileName, uniqueName } from './eml-file-name.ts';
+import { uniqueName } from '../../../shared/eml-file-name.ts';
+import { emlFileName } from './eml-file-name.ts';
 import type { TransferCounts, TransferFolder } from './transfer-folder.ts';
 
 export type ExportFormat = 'mbox' | 'eml';
