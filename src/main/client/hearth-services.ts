@@ -1,6 +1,7 @@
 // The service objects behind the API. Plain Node: the Electron shell and the browser host both
 // construct exactly this and only differ in transport and in how secrets are sealed.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Account, AccountInput, QueueItem, ServerStatus } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
@@ -303,7 +304,7 @@ export class HearthServices {
       kind: 'import',
       mailboxId,
       path: source,
-      lockKey: journalPath(dataDir, source, mb.accountId, mb.path),
+      lockKey: journalPath(dataDir, path.resolve(source), mb.accountId, mb.path),
       run: async (signal, onProgress) =>
         runImport({ dataDir, source, accountId: mb.accountId, folderPath: mb.path, folder: await account.transferFolder(mb), mboxVariant, signal, onProgress }),
     });
@@ -317,7 +318,7 @@ export class HearthServices {
       kind: 'export',
       mailboxId,
       path: target,
-      lockKey: `export:${target}`,
+      lockKey: `export:${path.resolve(target)}`,
       run: async (signal, onProgress) => runExport({ folder: await account.transferFolder(mb), target, format, signal, onProgress }),
     });
   }

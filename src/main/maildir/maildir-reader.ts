@@ -5,8 +5,10 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface MaildirEntry {
-  /** Path relative to the Maildir ("cur/1700000000.M1P2.host:2,S"): a stable key for the message. */
+  /** Path relative to the Maildir ("cur/1700000000.M1P2.host:2,S"). */
   name: string;
+  /** The message's unique name without folder and info ("1700000000.M1P2.host"): it stays when a mail program moves the file to cur/ or changes its flags. */
+  key: string;
   file: string;
   flags: string[];
   /** The file's modification time: when the message was delivered, for Maildir. */
@@ -47,7 +49,7 @@ export async function listMaildir(dir: string): Promise<MaildirEntry[]> {
       const file = path.join(dir, sub, n);
       const s = await stat(file);
       if (!s.isFile()) continue;
-      out.push({ name: `${sub}/${n}`, file, flags: maildirNameFlags(n), mtime: s.mtime, size: s.size });
+      out.push({ name: `${sub}/${n}`, key: n.replace(/[:!]2,[^:!]*$/, ''), file, flags: maildirNameFlags(n), mtime: s.mtime, size: s.size });
     }
   }
   return out.sort((a, b) => a.mtime.getTime() - b.mtime.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

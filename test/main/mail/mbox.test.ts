@@ -69,6 +69,15 @@ describe('mbox', () => {
     ).toBe('From ');
   });
 
+  it('reads an mbox written with CRLF line ends (Windows)', async () => {
+    const file = path.join(tempDir('mbox'), 'crlf.mbox');
+    writeFileSync(
+      file,
+      'From a@b Mon Jan  6 10:00:00 2020\r\nSubject: one\r\n\r\nbody\r\n\r\nFrom a@b Mon Jan  6 10:01:00 2020\r\nSubject: two\r\n\r\nbody\r\n',
+    );
+    expect((await readAll(file)).map((m) => m.raw.toString())).toEqual(['Subject: one\r\n\r\nbody\r\n', 'Subject: two\r\n\r\nbody']);
+  });
+
   it('passes over a message larger than the limit without keeping it', async () => {
     const file = path.join(tempDir('mbox'), 'big.mbox');
     writeFileSync(

@@ -25,10 +25,10 @@ describe('maildir reader', () => {
     writeFileSync(path.join(dir, 'cur/.hidden'), 'x');
     expect(await isMaildir(dir)).toBe(true);
     const list = await listMaildir(dir);
-    expect(list.map((e) => [e.name, e.flags, e.mtime.getTime()])).toEqual([
-      ['cur/1.M1.host:2,S', ['\\Seen'], 1_000_000],
-      ['cur/2.M2.host:2,RF', ['\\Answered', '\\Flagged'], 2_000_000],
-      ['new/3.M3.host', [], 3_000_000],
+    expect(list.map((e) => [e.name, e.key, e.flags, e.mtime.getTime()])).toEqual([
+      ['cur/1.M1.host:2,S', '1.M1.host', ['\\Seen'], 1_000_000],
+      ['cur/2.M2.host:2,RF', '2.M2.host', ['\\Answered', '\\Flagged'], 2_000_000],
+      ['new/3.M3.host', '3.M3.host', [], 3_000_000],
     ]);
   });
 });

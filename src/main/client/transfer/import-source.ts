@@ -12,7 +12,7 @@ import { isMaildir, listMaildir } from '../../maildir/maildir-reader.ts';
 export type ImportKind = 'mbox' | 'maildir' | 'eml';
 
 export interface ImportItem {
-  /** Names the message within the source: "@<offset>" in an mbox, the relative file name otherwise. */
+  /** Names the message within the source: "@<offset>" in an mbox, the file name in a folder of .eml files, the unique name in a Maildir. */
   key: string;
   /** Empty when the message was too large to import (`tooLarge`). */
   raw: Buffer;
@@ -96,10 +96,10 @@ async function maildirSource(dir: string): Promise<ImportSource> {
     totalBytes: entries.reduce((n, e) => n + e.size, 0),
     async *items(_fromOffset, skip) {
       for (const e of entries) {
-        if (skip.has(e.name)) continue;
+        if (skip.has(e.key)) continue;
         const r = await readSized(e.file, e.size).catch(() => null);
         if (!r) continue; // moved or removed since it was listed
-        yield { key: e.name, ...r, flags: e.flags, internalDate: e.mtime, bytes: e.size };
+        yield { key: e.key, ...r, flags: e.flags, internalDate: e.mtime, bytes: e.size };
       }
     },
   };

@@ -1,7 +1,7 @@
 // Import and export through the API, into and out of a POP3 account's local folders and an IMAP
 // folder on Dovecot: every corpus message comes back byte for byte (as .eml files and through an
 // mbox), Maildir flags and arrival dates are kept, progress is reported and a job can be cancelled.
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TransferProgress } from '../../../../src/shared/api.ts';
@@ -135,14 +135,23 @@ describe('import and export', () => {
     expect(stored.map((m) => m.internalDate.getTime() / 1000)).toEqual(files.map((f) => f[2]));
     expect(stored.map((m) => sha256(m.raw))).toEqual(files.map((f) => sha256(corpusMessage(f[1]))));
 
+    // mutt reads the new message (new/ to cur/, flag S) and one more arrives: importing the
+    // Maildir again adds only that one.
+    renameSync(path.join(md, 'new/1003.M4.host'), path.join(md, 'cur/1003.M4.host:2,S'));
+    writeFileSync(path.join(md, 'new/1004.M5.host'), corpusMessage('legacy-004.eml'));
+    const second = await finish(s, s.startImport(target.id, md));
+    expect(second.done).toBe(files.length + 1);
+    expect(s.cache.messages.page(target.id, 0, 10).messages.length).toBe(files.length + 1);
+
     // Apple Mail exports "Name.mbox/" with the messages in its `mbox` file.
     const apple = path.join(dir, 'Old.mbox');
     mkdirSync(apple);
     await finish(s, s.startExport(target.id, path.join(apple, 'mbox'), 'mbox'));
+    // (five messages now: the four above and the one that arrived later)
     writeFileSync(path.join(apple, 'table_of_contents'), 'not mail');
     const fromApple = await folder(s, acc, 'FromApple');
     const done = await finish(s, s.startImport(fromApple.id, apple));
-    expect(done.done).toBe(files.length);
+    expect(done.done).toBe(files.length + 1);
   });
 
   it('an mbox into an IMAP folder with flags and dates (APPEND), then out again', async () => {
