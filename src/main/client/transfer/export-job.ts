@@ -3,7 +3,7 @@
 // its final name and renamed into place when complete; each .eml file is written atomically.
 import { open, readdir, rename, rm, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { atomicWriteFile, fsyncDir } from '../../base/fs-durable.ts';
+import { fsyncDir } from '../../base/fs-durable.ts';
 import { mboxEntry } from '../../mail/mbox.ts';
 import { summariseRawMessage } from '../../mail/message-summary.ts';
 import { uniqueName } from '../../../shared/eml-file-name.ts';
@@ -30,6 +30,22 @@ function envelopeSender(raw: Buffer): string | null {
   } catch {
     return null;
   }
+}
+
+/** A file that is there whole or not at all: written beside its name, synced, renamed (the folder is synced by the caller). */
+async function writeWhole(file: string, data: Buffer): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.part`);
+  const fh = await open(tmp, 'w', 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  await rename(tmp, file);
 }
 
 export async function runExport(o: ExportJobOptions): Promise<TransferCounts> {
@@ -63,11 +79,12 @@ export async function runExport(o: ExportJobOptions): Promise<TransferCounts> {
     for await (const m of o.folder.messages()) {
       o.signal?.throwIfAborted();
       const name = uniqueName(emlFileName(m.raw, m.internalDate), taken);
-      await atomicWriteFile(path.join(target, name), m.raw, 0o644);
+      await writeWhole(path.join(target, name), m.raw);
       progress.done++;
       progress.bytesDone += m.raw.length;
       o.onProgress?.(progress);
     }
+    await fsyncDir(target); // once for all the names (each file's bytes were synced before its rename)
   }
   progress.bytesTotal = progress.bytesDone;
   return progress;
