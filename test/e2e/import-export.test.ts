@@ -1,12 +1,12 @@
 // Import and export from the folder pane in Chromium against Dovecot: "Import…" an mbox into a
 // folder with progress, drag a message out (its DownloadURL gives the exact bytes), "Export…" the
 // folder as .eml files. Screenshots in light and dark.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { callApiFromPage, launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { callApiFromPage } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
+import { ROOT } from '../support/web-host-process.ts';
 import { createDovecotUser, dovecot } from '../support/peers.ts';
 import { dovecotMessages } from '../support/dovecot-mail.ts';
 import { corpusMessage, corpusNames, toCrlf } from '../support/corpus.ts';
@@ -14,16 +14,7 @@ import { mboxEntry } from '../../src/main/mail/mbox.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
-let browser: Browser;
-let host: HostProcess | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-});
+const session = browserSession();
 
 describe('import and export in the browser host', () => {
   it('imports an mbox with progress, drags a message out, exports the folder', async () => {
@@ -33,8 +24,8 @@ describe('import and export in the browser host', () => {
     const source = path.join(dir, 'Old mail.mbox');
     writeFileSync(source, Buffer.concat(names.map((n, i) => mboxEntry(toCrlf(corpusMessage(n)), 'a@example.test', new Date(Date.UTC(2019, 4, 1 + i))))));
 
-    host = await startHostProcess(['--data', path.join(dir, 'data'), '--port', '0', '--no-server']);
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const host = await session.startHost(['--data', path.join(dir, 'data'), '--port', '0', '--no-server']);
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
@@ -83,6 +74,9 @@ describe('import and export in the browser host', () => {
     await page.getByTestId('export-folder').click();
     await page.getByLabel('A folder of .eml files').check();
     await page.getByTestId('transfer-path').fill(out);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(ROOT, 'test-results/export-dialog-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('transfer-start').click();
     await poll(() => page.getByTestId('transfers').textContent()).toContain(`Exported ${names.length} messages`);
     expect(readdirSync(out).length).toBe(names.length);

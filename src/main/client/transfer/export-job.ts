@@ -1,7 +1,7 @@
 // One export: a folder's messages, byte for byte, to an mbox file (mboxrd quoting, so that any
 // mboxrd reader gets the same bytes back) or to a folder of .eml files. The mbox is written beside
 // its final name and renamed into place when complete; each .eml file is written atomically.
-import { open, readdir, rename, rm, mkdir } from 'node:fs/promises';
+import { open, readdir, rename, rm, mkdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir } from '../../base/fs-durable.ts';
 import { mboxEntry } from '../../mail/mbox.ts';
@@ -32,12 +32,15 @@ function envelopeSender(raw: Buffer): string | null {
   }
 }
 
-/** A file that is there whole or not at all: written beside its name, synced, renamed (the folder is synced by the caller). */
-async function writeWhole(file: string, data: Buffer): Promise<void> {
+/**
+ * A file that is there whole or not at all: `write` fills a file beside its name, which is synced
+ * and renamed into place (the caller syncs the folder). A failure removes the partial file.
+ */
+async function writeWhole(file: string, write: (fh: FileHandle) => Promise<void>, mode = 0o644): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.part`);
-  const fh = await open(tmp, 'w', 0o644);
+  const fh = await open(tmp, 'w', mode);
   try {
-    await fh.writeFile(data);
+    await write(fh);
     await fh.sync();
   } catch (e) {
     await fh.close();
@@ -54,24 +57,19 @@ export async function runExport(o: ExportJobOptions): Promise<TransferCounts> {
   o.onProgress?.(progress);
   if (o.format === 'mbox') {
     await mkdir(path.dirname(target), { recursive: true });
-    const part = `${target}.part`;
-    const fh = await open(part, 'w', 0o600);
-    try {
-      for await (const m of o.folder.messages()) {
-        o.signal?.throwIfAborted();
-        await fh.write(mboxEntry(m.raw, envelopeSender(m.raw), m.internalDate));
-        progress.done++;
-        progress.bytesDone += m.raw.length;
-        o.onProgress?.(progress);
-      }
-      await fh.sync();
-    } catch (e) {
-      await fh.close();
-      await rm(part, { force: true });
-      throw e;
-    }
-    await fh.close();
-    await rename(part, target);
+    await writeWhole(
+      target,
+      async (fh) => {
+        for await (const m of o.folder.messages()) {
+          o.signal?.throwIfAborted();
+          await fh.write(mboxEntry(m.raw, envelopeSender(m.raw), m.internalDate));
+          progress.done++;
+          progress.bytesDone += m.raw.length;
+          o.onProgress?.(progress);
+        }
+      },
+      0o600,
+    );
     await fsyncDir(path.dirname(target));
   } else {
     await mkdir(target, { recursive: true });
@@ -79,7 +77,7 @@ export async function runExport(o: ExportJobOptions): Promise<TransferCounts> {
     for await (const m of o.folder.messages()) {
       o.signal?.throwIfAborted();
       const name = uniqueName(emlFileName(m.raw, m.internalDate), taken);
-      await writeWhole(path.join(target, name), m.raw);
+      await writeWhole(path.join(target, name), (fh) => fh.writeFile(m.raw));
       progress.done++;
       progress.bytesDone += m.raw.length;
       o.onProgress?.(progress);

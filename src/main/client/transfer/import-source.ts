@@ -83,43 +83,45 @@ async function mboxSource(file: string, size: number, variant: MboxVariant): Pro
   };
 }
 
-async function readSized(file: string, size: number): Promise<{ raw: Buffer; tooLarge?: boolean }> {
-  return size > transferLimits.maxMessageBytes ? { raw: Buffer.alloc(0), tooLarge: true } : { raw: await readFile(file) };
+interface SourceFile {
+  key: string;
+  file: string;
+  size: number;
+  mtime: Date;
+  flags: string[];
+}
+
+/** A source with one message per file (Maildir, .eml files), read one at a time; the arrival date is the file's. */
+function filesSource(kind: ImportKind, where: string, files: SourceFile[]): ImportSource {
+  return {
+    kind,
+    path: where,
+    total: files.length,
+    totalBytes: files.reduce((n, f) => n + f.size, 0),
+    async *items(_fromOffset, skip) {
+      for (const f of files) {
+        if (skip.has(f.key)) continue;
+        if (f.size > transferLimits.maxMessageBytes) {
+          yield { key: f.key, raw: Buffer.alloc(0), tooLarge: true, flags: [], internalDate: f.mtime, bytes: f.size };
+          continue;
+        }
+        const raw = await readFile(f.file).catch(() => null);
+        if (!raw) continue; // moved or removed since it was listed
+        yield { key: f.key, raw, flags: f.flags, internalDate: f.mtime, bytes: f.size };
+      }
+    },
+  };
 }
 
 async function maildirSource(dir: string): Promise<ImportSource> {
-  const entries = await listMaildir(dir);
-  return {
-    kind: 'maildir',
-    path: dir,
-    total: entries.length,
-    totalBytes: entries.reduce((n, e) => n + e.size, 0),
-    async *items(_fromOffset, skip) {
-      for (const e of entries) {
-        if (skip.has(e.key)) continue;
-        const r = await readSized(e.file, e.size).catch(() => null);
-        if (!r) continue; // moved or removed since it was listed
-        yield { key: e.key, ...r, flags: e.flags, internalDate: e.mtime, bytes: e.size };
-      }
-    },
-  };
+  return filesSource('maildir', dir, await listMaildir(dir));
 }
 
-async function emlSource(dir: string, files: string[]): Promise<ImportSource> {
+async function emlSource(where: string, files: string[]): Promise<ImportSource> {
   const stats = await Promise.all(files.map((f) => stat(f)));
-  return {
-    kind: 'eml',
-    path: dir,
-    total: files.length,
-    totalBytes: stats.reduce((n, s) => n + s.size, 0),
-    async *items(_fromOffset, skip) {
-      for (const [i, file] of files.entries()) {
-        const key = path.basename(file);
-        if (skip.has(key)) continue;
-        const r = await readSized(file, stats[i]!.size).catch(() => null);
-        if (!r) continue;
-        yield { key, ...r, flags: [], internalDate: stats[i]!.mtime, bytes: stats[i]!.size };
-      }
-    },
-  };
+  return filesSource(
+    'eml',
+    where,
+    files.map((file, i) => ({ key: path.basename(file), file, size: stats[i]!.size, mtime: stats[i]!.mtime, flags: [] })),
+  );
 }

@@ -17,24 +17,15 @@ import { sha256 } from '../../../support/bytes.ts';
 
 const open = closeAfterEach();
 
+/** A POP3 account on Dovecot (nothing to download): its local folders are the local store. */
 async function localAccount(s: HearthServices) {
   const { user, password } = createDovecotUser();
-  const a = await s.addAccount({
-    name: 'Local',
-    email: `${user}@example.test`,
-    incoming: {
-      protocol: 'pop3',
-      host: '127.0.0.1',
-      port: dovecot.pop3Port,
-      tls: 'plain',
-      user,
-      password,
-      auth: 'password',
-      pop3: { leaveOnServer: true, deleteAfterDays: null, deleteWhenDeletedHere: true, checkEveryMinutes: 60 },
-    },
-  });
-  await s.account(a.id).sync();
-  return a.id;
+  const incoming = { protocol: 'pop3', host: '127.0.0.1', port: dovecot.pop3Port, tls: 'plain', user, password };
+  const added = await s.dispatch('accounts.add', { name: 'Local', email: `${user}@example.test`, incoming });
+  if (!added.ok) throw new Error(added.error.message);
+  const id = (added.result as { id: string }).id;
+  await s.account(id).sync();
+  return id;
 }
 
 async function imapAccount(s: HearthServices) {
