@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { callApiFromPage } from '../support/browser.ts';
-import { browserSession } from '../support/browser-session.ts';
+import { addDovecotImapAccount, browserSession } from '../support/browser-session.ts';
 import { ROOT } from '../support/web-host-process.ts';
-import { createDovecotUser, dovecot } from '../support/peers.ts';
+import { createDovecotUser } from '../support/peers.ts';
 import { dovecotMessages } from '../support/dovecot-mail.ts';
 import { corpusMessage, corpusNames, toCrlf } from '../support/corpus.ts';
 import { mboxEntry } from '../../src/main/mail/mbox.ts';
@@ -29,13 +29,7 @@ describe('import and export in the browser host', () => {
     const page = await context.newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    const added = await callApiFromPage(page, 'accounts.add', {
-      name: 'Me',
-      email: `${user}@example.test`,
-      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password },
-    });
-    expect(added.ok).toBe(true);
-    const accountId = (added.result as { id: string }).id;
+    const accountId = await addDovecotImapAccount(page, user, password);
     expect((await callApiFromPage(page, 'mailboxes.create', { accountId, parentId: null, name: 'Old mail' })).ok).toBe(true);
     const folders = page.getByRole('navigation', { name: 'Folders' });
     await poll(() => folders.getByText('Old mail', { exact: true }).count()).toBe(1);
