@@ -39,9 +39,9 @@ describe('import and export in the browser host', () => {
     await page.getByTestId('transfer-path').fill(source);
     await page.screenshot({ path: path.join(ROOT, 'test-results/import-dialog.png') });
     await page.getByTestId('transfer-start').click();
-    await poll(() => page.getByTestId('transfers').textContent()).toContain(`Imported ${names.length} messages`);
+    await poll(() => page.getByTestId('transfers').textContent(), 60_000).toContain(`Imported ${names.length} messages`);
     const rows = page.getByTestId('message-row');
-    await poll(() => rows.count()).toBe(names.length);
+    await poll(() => rows.count(), 60_000).toBe(names.length);
     expect((await dovecotMessages(user, password, 'Old mail')).length).toBe(names.length);
     await page.screenshot({ path: path.join(ROOT, 'test-results/import-done-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -72,7 +72,7 @@ describe('import and export in the browser host', () => {
     await page.screenshot({ path: path.join(ROOT, 'test-results/export-dialog-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('transfer-start').click();
-    await poll(() => page.getByTestId('transfers').textContent()).toContain(`Exported ${names.length} messages`);
+    await poll(() => page.getByTestId('transfers').textContent(), 60_000).toContain(`Exported ${names.length} messages`);
     expect(readdirSync(out).length).toBe(names.length);
-  }, 120_000);
+  }, 240_000);
 });
