@@ -43,7 +43,7 @@ export async function runImport(o: ImportJobOptions): Promise<TransferCounts> {
   // What an interrupted run may have added without writing it down: the folder's messages from the
   // lowest UID such a message could have. Looked at only when there was an earlier run.
   let suspects: Map<string, number> | null = null;
-  if (state.done.size > 0 || state.floor > 1) {
+  if (state.started) {
     suspects = new Map();
     for await (const m of o.folder.messages(state.floor)) suspects.set(contentHash(m.raw), m.uid);
   }

@@ -18,6 +18,8 @@ export type JournalRecord =
   | { t: 'end'; at: number };
 
 export interface JournalState {
+  /** An earlier run started: it may have left one message in the folder without its line. */
+  started: boolean;
   done: Set<string>;
   /** mbox: where the next unread message starts. */
   offset: number;
@@ -45,7 +47,7 @@ export function journalPath(dataDir: string, source: string, accountId: string, 
 }
 
 export function readJournal(file: string): JournalState {
-  const st: JournalState = { done: new Set(), offset: 0, floor: 1, imported: 0, skipped: 0, finished: false };
+  const st: JournalState = { started: false, done: new Set(), offset: 0, floor: 1, imported: 0, skipped: 0, finished: false };
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -60,6 +62,7 @@ export function readJournal(file: string): JournalState {
       continue; // the torn last line of a crash
     }
     if (r.t === 'start') {
+      st.started = true;
       st.floor = Math.max(st.floor, r.uidNext);
       st.finished = false;
     } else if (r.t === 'done' || r.t === 'skip') {

@@ -37,8 +37,11 @@ describe('import after kill -9', () => {
     writeFileSync(source, Buffer.concat(names.map((n, i) => mboxEntry(corpusMessage(n), 'a@example.test', new Date(Date.UTC(2020, 0, 1 + i))))));
     const dataDir = path.join(dir, 'data');
     const storeRoot = path.join(dir, 'store');
+    // Killed right after the very first message reached the empty folder.
+    expect(await killedImport(dataDir, source, storeRoot, 1, 'afterAppend')).toBe('SIGKILL');
+    expect((await folderHashes(storeRoot)).length).toBe(1);
     expect(await killedImport(dataDir, source, storeRoot, 5, 'afterAppend')).toBe('SIGKILL');
-    expect((await folderHashes(storeRoot)).length).toBe(5);
+    expect((await folderHashes(storeRoot)).length).toBe(6);
     expect(await killedImport(dataDir, source, storeRoot, 12, 'afterJournal')).toBe('SIGKILL');
     expect(await killedImport(dataDir, source, storeRoot, 3, 'afterAppend')).toBe('SIGKILL'); // the 3rd message this run: the 15th
     expect(await killedImport(dataDir, source, storeRoot, 15, 'afterJournal')).toBe('SIGKILL'); // killed again at once, after the message it found
