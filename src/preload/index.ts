@@ -2,7 +2,7 @@
 // its own IPC channel, plus one event subscription. No Node or Electron object is exposed.
 import { contextBridge, ipcRenderer } from 'electron';
 import { methodNames } from '../shared/api.ts';
-import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL, type BridgeMethods, type HearthBridge } from '../shared/bridge.ts';
+import { IPC_CALL_PREFIX, IPC_DRAG_CHANNEL, IPC_EVENT_CHANNEL, type BridgeMethods, type HearthBridge } from '../shared/bridge.ts';
 
 const methods = Object.fromEntries(
   methodNames.map((name) => [name, (args: unknown) => ipcRenderer.invoke(IPC_CALL_PREFIX + name, args)]),
@@ -14,6 +14,9 @@ const bridge: HearthBridge = {
     const handler = (_e: unknown, event: string, payload: unknown) => (listener as (e: string, p: unknown) => void)(event, payload);
     ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
     return () => ipcRenderer.off(IPC_EVENT_CHANNEL, handler);
+  },
+  startDrag(messageId) {
+    ipcRenderer.send(IPC_DRAG_CHANNEL, messageId);
   },
 };
 

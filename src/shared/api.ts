@@ -321,6 +321,25 @@ export interface MethodSpec<A extends z.ZodType, R extends z.ZodType> {
   args: A;
   result: R;
 }
+/** An import into a folder or an export of one, as it goes (also the result of starting one). */
+export const TransferProgress = z.object({
+  jobId: z.string(),
+  kind: z.enum(['import', 'export']),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  mailboxId: z.number().int(),
+  /** The file or folder read from (import) or written to (export). */
+  path: z.string(),
+  /** Messages handled so far (an import resumed after a crash counts those of earlier runs) of `total`. */
+  done: z.number().int(),
+  total: z.number().int(),
+  /** Messages passed over (too large, refused by the server). */
+  skipped: z.number().int(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type TransferProgress = z.infer<typeof TransferProgress>;
+
 const method = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R): MethodSpec<A, R> => ({ args, result });
 
 const Empty = z.object({}).strict();
@@ -412,6 +431,29 @@ export const methods = {
   /** Addresses seen in sent and received mail, best first, for autocomplete. */
   'contacts.suggest': method(z.object({ prefix: z.string().max(200), limit: z.number().int().min(1).max(50).default(8) }).strict(), z.array(Address)),
 
+  /** Imports an mbox file, Apple Mail .mbox folder, Maildir or folder of .eml files into a folder; resumes where a crashed run of the same import stopped. */
+  'transfer.import': method(
+    z
+      .object({
+        mailboxId: z.number().int(),
+        source: z.string().min(1).max(4096),
+        /** How the mbox quoted ">From " lines: mboxrd (Hearth, newer tools) is unquoted, mboxo is kept as is. */
+        mboxVariant: z.enum(['mboxrd', 'mboxo']).default('mboxrd'),
+      })
+      .strict(),
+    TransferProgress,
+  ),
+  /** Exports a folder to an mbox file (mboxrd) or a folder of .eml files, byte for byte. */
+  'transfer.export': method(
+    z.object({ mailboxId: z.number().int(), target: z.string().min(1).max(4096), format: z.enum(['mbox', 'eml']) }).strict(),
+    TransferProgress,
+  ),
+  'transfer.list': method(Empty, z.array(TransferProgress)),
+  /** Stops a running import or export; an import can be started again and goes on where it stopped. */
+  'transfer.cancel': method(z.object({ jobId: z.string().min(1) }).strict(), Ok),
+  /** One message as an .eml file: its exact bytes and a file name from its date and subject. */
+  'messages.source': method(z.object({ messageId: z.number().int() }).strict(), z.object({ filename: z.string(), contentBase64: z.string() })),
+
   'sync.now': method(z.object({ accountId: z.string().optional() }).strict(), Ok),
   /** Changes after `sinceSeq` in journal order. A different `epoch` means main's store was reset: drop the cache. */
   'sync.changes': method(
@@ -450,6 +492,8 @@ export const events = {
   'account.state': z.object({ accountId: z.string(), state: AccountState, error: z.object({ code: z.string(), message: z.string() }).optional() }),
   /** The outbox changed (queued, held, sent, failed…): its whole current list. */
   'outbox.changed': z.array(OutboxItem),
+  /** An import or export advanced or ended. */
+  'transfer.progress': TransferProgress,
   /** Something the user should know about that is not an error of their last action. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), accountId: z.string().optional() }),
 } as const;

@@ -10,7 +10,10 @@ export type BridgeOutcome<T> = { ok: true; result: T } | { ok: false; error: imp
 export interface HearthBridge {
   methods: BridgeMethods;
   onEvent(listener: <E extends EventName>(event: E, payload: EventOf<E>) => void): () => void;
+  /** Drags a message out of the window as an .eml file (Electron's webContents.startDrag). */
+  startDrag?(messageId: number): void;
 }
 
 export const IPC_CALL_PREFIX = 'hearth:call:';
 export const IPC_EVENT_CHANNEL = 'hearth:event';
+export const IPC_DRAG_CHANNEL = 'hearth:drag-message';

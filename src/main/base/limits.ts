@@ -189,3 +189,13 @@ export const acmeLimits = {
   /** One issuance (order, challenges, finalize, download) may take this long, ms. */
   issueTimeoutMs: 5 * 60_000,
 } as const;
+
+/** Import and export of mail (mbox, .eml folders, Maildir; src/main/client/transfer). */
+export const transferLimits = {
+  /** A single imported message larger than this is skipped (and reported), never held in memory. */
+  maxMessageBytes: 100 * 1024 * 1024,
+  /** Messages fetched per UID FETCH when exporting an IMAP folder. */
+  exportFetchBatch: 50,
+  /** Progress events at most every this many messages (and at the end). */
+  progressEvery: 25,
+} as const;

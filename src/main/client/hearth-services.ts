@@ -1,6 +1,7 @@
 // The service objects behind the API. Plain Node: the Electron shell and the browser host both
 // construct exactly this and only differ in transport and in how secrets are sealed.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Account, AccountInput, QueueItem, ServerCertificateStatus, ServerRelayStatus, ServerStatus } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
@@ -20,6 +21,11 @@ import { Drafts } from './send/drafts.ts';
 import { Outbox, type OutboxAccount } from './send/outbox.ts';
 import { defaultDiscoveryDeps, discover, type DiscoveryDeps } from './autoconfig/discover.ts';
 import type { SecretBox } from '../base/secret-box.ts';
+import { TransferJobs } from './transfer/transfer-jobs.ts';
+import { runImport } from './transfer/import-job.ts';
+import { journalPath } from './transfer/import-journal.ts';
+import { runExport } from './transfer/export-job.ts';
+import { emlFileName } from './transfer/eml-file-name.ts';
 
 export interface HearthServicesOptions {
   dataDir: string;
@@ -67,6 +73,8 @@ export class HearthServices {
   readonly dispatch: Dispatch;
   readonly outbox: Outbox;
   readonly drafts: Drafts;
+  /** Imports and exports of folders (mbox, Maildir, .eml). */
+  readonly transfers: TransferJobs;
   private readonly accounts = new Map<string, MailAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
@@ -77,6 +85,7 @@ export class HearthServices {
     this.cache = new CacheDb(opts.dataDir);
     this.contacts = new Contacts(this.cache);
     this.bodies = new BodyStore(opts.dataDir);
+    this.transfers = new TransferJobs(this.events, opts.log.child({ part: 'transfer' }));
     const attachmentOf = async (messageId: number, partId: string) => {
       const m = this.cache.messages.get(messageId);
       if (!m) throw new HearthError('NOT_FOUND', 'The original message is gone');
@@ -289,6 +298,34 @@ export class HearthServices {
     if (removeAfter && done.length) from.removeForGood(done);
   }
 
+  /** Starts importing a file or folder into a folder (resuming the same import where it stopped). */
+  startImport(mailboxId: number, source: string, mboxVariant: 'mboxrd' | 'mboxo' = 'mboxrd'): ReturnType<TransferJobs['start']> {
+    const mb = this.mailbox(mailboxId);
+    const account = this.account(mb.accountId);
+    const dataDir = this.opts.dataDir;
+    return this.transfers.start({
+      kind: 'import',
+      mailboxId,
+      path: source,
+      lockKey: journalPath(dataDir, path.resolve(source), mb.accountId, mb.path),
+      run: async (signal, onProgress) =>
+        runImport({ dataDir, source, accountId: mb.accountId, folderPath: mb.path, folder: await account.transferFolder(mb), mboxVariant, signal, onProgress }),
+    });
+  }
+
+  /** Starts exporting a folder to an mbox file or a folder of .eml files. */
+  startExport(mailboxId: number, target: string, format: 'mbox' | 'eml'): ReturnType<TransferJobs['start']> {
+    const mb = this.mailbox(mailboxId);
+    const account = this.account(mb.accountId);
+    return this.transfers.start({
+      kind: 'export',
+      mailboxId,
+      path: target,
+      lockKey: `export:${path.resolve(target)}`,
+      run: async (signal, onProgress) => runExport({ folder: await account.transferFolder(mb), target, format, signal, onProgress }),
+    });
+  }
+
   private handlers(): Handlers {
     const ok = { ok: true } as const;
     return {
@@ -426,6 +463,19 @@ export class HearthServices {
         return ok;
       },
       'contacts.suggest': ({ prefix, limit }) => (prefix.trim() ? this.contacts.suggest(prefix, limit) : []),
+      'transfer.import': ({ mailboxId, source, mboxVariant }) => this.startImport(mailboxId, source, mboxVariant),
+      'transfer.export': ({ mailboxId, target, format }) => this.startExport(mailboxId, target, format),
+      'transfer.list': () => this.transfers.list(),
+      'transfer.cancel': ({ jobId }) => {
+        this.transfers.cancel(jobId);
+        return ok;
+      },
+      'messages.source': async ({ messageId }) => {
+        const m = this.cache.messages.get(messageId);
+        if (!m) throw new HearthError('NOT_FOUND', 'No such message', { field: 'messageId' });
+        const raw = await this.account(m.accountId).source(messageId);
+        return { filename: emlFileName(raw, new Date(m.date)), contentBase64: raw.toString('base64') };
+      },
       'sync.now': async ({ accountId }) => {
         const targets = accountId ? [this.account(accountId)] : [...this.accounts.values()];
         await Promise.all(targets.map((a) => a.sync()));
@@ -448,6 +498,7 @@ export class HearthServices {
   }
 
   async close(): Promise<void> {
+    await this.transfers.close();
     await this.outbox.close();
     await this.drafts.close();
     for (const t of this.timers.values()) clearInterval(t);

@@ -3,6 +3,7 @@
 // Both keep main's cache in step with their mail and carry out the same actions on it.
 import type { IncomingServerInput, MessageBody } from '../../shared/api.ts';
 import type { MailboxRow } from './cache/mailboxes.ts';
+import type { TransferFolder } from './transfer/transfer-folder.ts';
 
 /** An account's incoming server as its protocol client needs it: the saved settings, password opened. */
 export type IncomingSettings = Omit<IncomingServerInput, 'protocol'> & { protocol?: 'imap' | 'pop3' };
@@ -46,6 +47,8 @@ export interface MailAccount {
   appendRaw(target: MailboxRow, raw: Buffer, flags: string[]): Promise<void>;
   /** Deletes for good, no Trash: the message now lives in another account. */
   removeForGood(messageIds: number[]): void;
+  /** One of the account's folders for importing into and exporting from (exact bytes, flags, dates). */
+  transferFolder(target: MailboxRow): Promise<TransferFolder>;
 
   // ------------------------------------------------------------------ folders
   createFolder(parent: MailboxRow | null, name: string): Promise<void>;

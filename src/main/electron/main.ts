@@ -1,6 +1,7 @@
 // The Electron shell: the only module that imports `electron`. It creates a locked-down window,
 // wires IPC to the same dispatcher the web host uses, and seals passwords with safeStorage.
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell, Notification, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell, Notification, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import { registerDragOut } from './drag-out.ts';
 import path from 'node:path';
 import { methodNames } from '../../shared/api.ts';
 import { IPC_CALL_PREFIX, IPC_EVENT_CHANNEL } from '../../shared/bridge.ts';
@@ -74,7 +75,7 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-function senderIsTrusted(e: IpcMainInvokeEvent): boolean {
+function senderIsTrusted(e: IpcMainInvokeEvent | IpcMainEvent): boolean {
   const frame = e.senderFrame;
   return Boolean(
     window && e.sender === window.webContents && frame && frame === window.webContents.mainFrame && isTrustedRendererUrl(frame.url, rendererUrl()),
@@ -104,6 +105,13 @@ app.whenReady().then(async () => {
       return dispatch(name, args);
     });
   }
+  registerDragOut(ipcMain, {
+    dispatch,
+    trusted: senderIsTrusted,
+    tempDir: path.join(app.getPath('temp'), `hearth-drag-${process.pid}`),
+    icon: app.isPackaged ? path.join(process.resourcesPath, 'icon.png') : path.join(import.meta.dirname, '../../resources/icon.png'),
+    log,
+  });
   events.subscribe((event, payload) => {
     window?.webContents.send(IPC_EVENT_CHANNEL, event, payload);
     if (event === 'notice' && Notification.isSupported()) new Notification({ title: 'Hearth', body: (payload as { message: string }).message }).show();

@@ -14,6 +14,7 @@ import type { Dispatch } from '../api/dispatcher.ts';
 import type { Logger } from '../base/log.ts';
 import { apiLimits } from '../base/limits.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts';
+import { serveMessageDownload } from './message-download.ts';
 
 export const WS_PROTOCOL = 'hearth.v1';
 export const TOKEN_PROTOCOL_PREFIX = 'hearth.token.';
@@ -88,7 +89,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       res.writeHead(405).end();
       return;
     }
-    serveStatic(req, res);
+    void serveMessageDownload(req, res, opts.dispatch, (t) => secretMatches(t, secret)).then(
+      (served) => served || serveStatic(req, res),
+      () => res.writeHead(500).end(),
+    );
   });
 
   const wss = new WebSocketServer({

@@ -4,6 +4,10 @@ import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, repl
 import { Compose, type ComposeDraft } from './components/Compose.tsx';
 import { OutboxBar } from './components/OutboxBar.tsx';
 import { ServerDialog } from './components/ServerDialog.tsx';
+import { TransferBar } from './components/TransferBar.tsx';
+import { TransferDialog } from './components/TransferDialog.tsx';
+import { useTransfers } from './use-transfers.ts';
+import { emlFileNameFor } from '../../shared/eml-file-name.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
@@ -30,6 +34,8 @@ export function App({ api, db }: AppProps) {
   const [messageId, setMessageId] = useState<number | null>(null);
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [showServer, setShowServer] = useState(false);
+  const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
+  const { transfers, dismiss: dismissTransfer } = useTransfers(api);
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<MessageSummary[] | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
@@ -297,6 +303,7 @@ export function App({ api, db }: AppProps) {
           onDelete={async (mailboxId) => {
             await api.call('mailboxes.delete', { mailboxId });
           }}
+          onTransfer={(mailbox, kind) => setTransferDialog({ mailbox, kind })}
         />
         <MessageList
           mailbox={currentMailbox}
@@ -304,6 +311,9 @@ export function App({ api, db }: AppProps) {
           messages={messages}
           selectedId={messageId}
           onSelect={setMessageId}
+          {...(api.dragMessageOut
+            ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
+            : {})}
         />
         <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
       </div>
@@ -318,9 +328,11 @@ export function App({ api, db }: AppProps) {
         onRetry={(id) => void api.call('outbox.retry', { id }).catch(report)}
         onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
       />
+      <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
       <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
       {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}
       {showServer && <ServerDialog api={api} onClose={() => setShowServer(false)} />}
+      {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
       {compose && accounts.length > 0 && (
         <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />
       )}

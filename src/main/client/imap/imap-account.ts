@@ -27,6 +27,8 @@ import { fetchBodies, syncFolder, type FolderSyncContext, type SyncMode } from '
 import { InboxWatch } from './inbox-watch.ts';
 import { messageSource } from './message-source.ts';
 import { replayOps } from './op-replay.ts';
+import { ImapTransferFolder } from '../transfer/imap-transfer-folder.ts';
+import type { TransferFolder } from '../transfer/transfer-folder.ts';
 import { deleteDraft, replaceDraft, uidsWithMessageId } from './sent-and-drafts.ts';
 
 export interface ImapAccountDeps {
@@ -339,6 +341,14 @@ export class ImapAccount implements MailAccount {
       ),
     );
     this.syncSoon(target);
+  }
+
+  async transferFolder(target: MailboxRow): Promise<TransferFolder> {
+    return new ImapTransferFolder(
+      () => this.conns.get('user'),
+      target.path,
+      () => this.syncSoon(target),
+    );
   }
 
   // ------------------------------------------------------------------------------ folders (online only)

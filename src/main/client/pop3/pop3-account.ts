@@ -19,6 +19,8 @@ import type { CacheDb } from '../cache/cache-db.ts';
 import type { MailboxRow } from '../cache/mailboxes.ts';
 import { Pop3Ledger } from '../cache/pop3-ledger.ts';
 import { MaildirStore } from '../../maildir/maildir-store.ts';
+import { LocalTransferFolder } from '../transfer/local-transfer-folder.ts';
+import type { TransferFolder } from '../transfer/transfer-folder.ts';
 import type { UserStore } from '../../maildir/user-store.ts';
 import { parseMessageBody } from '../../mail/message-body.ts';
 import type { AttachmentContent, IncomingSettings, MailAccount } from '../mail-account.ts';
@@ -365,6 +367,10 @@ export class Pop3Account implements MailAccount {
   async appendRaw(target: MailboxRow, raw: Buffer, flags: string[]): Promise<void> {
     await (await this.user()).append(target.path, raw, { flags: flags.filter((f) => f !== '\\Recent') });
     await this.mirror();
+  }
+
+  async transferFolder(target: MailboxRow): Promise<TransferFolder> {
+    return new LocalTransferFolder(await this.user(), target.path, () => this.mirror());
   }
 
   /** Deletes for good (no Trash): the message now lives in another account. */

@@ -19,6 +19,11 @@ export interface Transport extends HearthApi {
   readonly kind: 'electron' | 'web';
   state(): ConnectionState;
   onState(listener: (s: ConnectionState) => void): () => void;
+  /**
+   * Starts dragging a message out as an .eml file: in Electron a native file drag (returns true:
+   * the caller cancels the DOM drag), in a browser a DownloadURL on the host's download endpoint.
+   */
+  dragMessageOut?(dataTransfer: DataTransfer, messageId: number, filename: string): boolean;
 }
 
 type Listener = (payload: unknown) => void;
@@ -51,6 +56,11 @@ export function electronTransport(bridge: HearthBridge): Transport {
   return {
     kind: 'electron',
     state: () => 'online',
+    dragMessageOut(_dataTransfer, messageId) {
+      if (!bridge.startDrag) return false;
+      bridge.startDrag(messageId);
+      return true;
+    },
     onState: () => () => {},
     async call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
       const fn = bridge.methods[method] as (a: ArgsOf<M>) => Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorPayload }>;
@@ -125,6 +135,12 @@ export function webSocketTransport(url: string, token: string): Transport {
 
   return {
     kind: 'web',
+    dragMessageOut(dataTransfer, messageId, filename) {
+      // Chromium saves the URL's content under this name where the drag is dropped (a desktop, a file manager).
+      const download = `${location.origin}/download/message/${messageId}?t=${encodeURIComponent(token)}`;
+      dataTransfer.setData('DownloadURL', `message/rfc822:${filename.replace(/:/g, ' ')}:${download}`);
+      return false;
+    },
     state: () => state,
     onState(l) {
       stateListeners.add(l);

@@ -12,11 +12,13 @@ interface Props {
   onCreate(accountId: string, parentId: number | null, name: string): Promise<void>;
   onRename(mailboxId: number, name: string): Promise<void>;
   onDelete(mailboxId: number): Promise<void>;
+  /** "Import…" / "Export…" for the selected folder. */
+  onTransfer?(mailbox: Mailbox, kind: 'import' | 'export'): void;
 }
 
 type Editing = { kind: 'create'; accountId: string; parentId: number | null } | { kind: 'rename'; mailbox: Mailbox } | null;
 
-export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate, onRename, onDelete }: Props) {
+export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate, onRename, onDelete, onTransfer }: Props) {
   const [editing, setEditing] = useState<Editing>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -117,6 +119,26 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate
                 >
                   New folder
                 </button>
+                {selectedHere && onTransfer && (
+                  <>
+                    <button
+                      type="button"
+                      data-testid="import-folder"
+                      title={`Import mail into ${selectedHere.name}`}
+                      onClick={() => onTransfer(selectedHere, 'import')}
+                    >
+                      Import…
+                    </button>
+                    <button
+                      type="button"
+                      data-testid="export-folder"
+                      title={`Export ${selectedHere.name} to mbox or .eml files`}
+                      onClick={() => onTransfer(selectedHere, 'export')}
+                    >
+                      Export…
+                    </button>
+                  </>
+                )}
                 {selectedHere && !selectedHere.specialUse && (
                   <>
                     <button

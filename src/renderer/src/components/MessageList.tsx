@@ -9,9 +9,11 @@ interface Props {
   messages: MessageSummary[];
   selectedId: number | null;
   onSelect(id: number): void;
+  /** Drags a message out of the window as an .eml file; true when the host took over the drag natively. */
+  onDragOut?(dataTransfer: DataTransfer, message: MessageSummary): boolean;
 }
 
-export function MessageList({ mailbox, title, messages, selectedId, onSelect }: Props) {
+export function MessageList({ mailbox, title, messages, selectedId, onSelect, onDragOut }: Props) {
   const outgoing = mailbox?.specialUse === 'sent' || mailbox?.specialUse === 'drafts';
   return (
     <section className="list" aria-label="Messages">
@@ -29,6 +31,11 @@ export function MessageList({ mailbox, title, messages, selectedId, onSelect }: 
                 className={`message${m.id === selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`}
                 onClick={() => onSelect(m.id)}
                 data-testid="message-row"
+                draggable={onDragOut !== undefined}
+                onDragStart={(e) => {
+                  if (onDragOut?.(e.dataTransfer, m)) e.preventDefault();
+                }}
+                title="Drag out to save as an .eml file"
               >
                 <span className="from">{outgoing ? `To: ${displayAddress(m.to)}` : displayAddress(m.from)}</span>
                 <time className="date" dateTime={new Date(m.date).toISOString()}>

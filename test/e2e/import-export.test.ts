@@ -1,0 +1,78 @@
+// Import and export from the folder pane in Chromium against Dovecot: "Import…" an mbox into a
+// folder with progress, drag a message out (its DownloadURL gives the exact bytes), "Export…" the
+// folder as .eml files. Screenshots in light and dark.
+import { describe, expect, it } from 'vitest';
+import { readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { callApiFromPage } from '../support/browser.ts';
+import { addDovecotImapAccount, browserSession } from '../support/browser-session.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { createDovecotUser } from '../support/peers.ts';
+import { dovecotMessages } from '../support/dovecot-mail.ts';
+import { corpusMessage, corpusNames, toCrlf } from '../support/corpus.ts';
+import { mboxEntry } from '../../src/main/mail/mbox.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
+
+const session = browserSession();
+
+describe('import and export in the browser host', () => {
+  it('imports an mbox with progress, drags a message out, exports the folder', async () => {
+    const { user, password } = createDovecotUser();
+    const dir = tempDir('e2e-transfer');
+    const names = corpusNames().slice(0, 40);
+    const source = path.join(dir, 'Old mail.mbox');
+    writeFileSync(source, Buffer.concat(names.map((n, i) => mboxEntry(toCrlf(corpusMessage(n)), 'a@example.test', new Date(Date.UTC(2019, 4, 1 + i))))));
+
+    const host = await session.startHost(['--data', path.join(dir, 'data'), '--port', '0', '--no-server']);
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+    const accountId = await addDovecotImapAccount(page, user, password);
+    expect((await callApiFromPage(page, 'mailboxes.create', { accountId, parentId: null, name: 'Old mail' })).ok).toBe(true);
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    await poll(() => folders.getByText('Old mail', { exact: true }).count()).toBe(1);
+    await folders.getByText('Old mail', { exact: true }).click();
+
+    await page.getByTestId('import-folder').click();
+    await page.getByTestId('transfer-path').fill(source);
+    await page.screenshot({ path: path.join(ROOT, 'test-results/import-dialog.png') });
+    await page.getByTestId('transfer-start').click();
+    await poll(() => page.getByTestId('transfers').textContent(), 60_000).toContain(`Imported ${names.length} messages`);
+    const rows = page.getByTestId('message-row');
+    await poll(() => rows.count(), 60_000).toBe(names.length);
+    expect((await dovecotMessages(user, password, 'Old mail')).length).toBe(names.length);
+    await page.screenshot({ path: path.join(ROOT, 'test-results/import-done-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(ROOT, 'test-results/import-done-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Dragging a row out: its DownloadURL serves the message's bytes as the server keeps them.
+    expect(await rows.first().getAttribute('draggable')).toBe('true');
+    const downloadUrl = await rows.first().evaluate((el: { dispatchEvent(e: unknown): boolean }) => {
+      // Page globals, typed here: this file is type-checked without the DOM library.
+      const page = globalThis as unknown as { DataTransfer: new () => { getData(t: string): string }; DragEvent: new (t: string, init: unknown) => unknown };
+      const dt = new page.DataTransfer();
+      el.dispatchEvent(new page.DragEvent('dragstart', { dataTransfer: dt, bubbles: true }));
+      return dt.getData('DownloadURL');
+    });
+    const [, type, fileName, url] = /^([^:]+\/[^:]+):(.+?\.eml):(http:.*)$/.exec(downloadUrl) ?? [];
+    expect(type).toBe('message/rfc822');
+    expect(fileName).toMatch(/^\d{4}-\d\d-\d\d \d{4} .+\.eml$/);
+    const dragged = Buffer.from(await (await fetch(url!)).arrayBuffer());
+    expect((await dovecotMessages(user, password, 'Old mail')).some((m) => m.equals(dragged))).toBe(true);
+
+    // Export… the folder as .eml files.
+    const out = path.join(dir, 'exported');
+    await page.getByTestId('export-folder').click();
+    await page.getByLabel('A folder of .eml files').check();
+    await page.getByTestId('transfer-path').fill(out);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(ROOT, 'test-results/export-dialog-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByTestId('transfer-start').click();
+    await poll(() => page.getByTestId('transfers').textContent(), 60_000).toContain(`Exported ${names.length} messages`);
+    expect(readdirSync(out).length).toBe(names.length);
+  }, 240_000);
+});
