@@ -8,6 +8,8 @@ import { assignThread } from './threads.ts';
 export type MessageInput = Omit<MessageSummary, 'id' | 'threadId'> & {
   /** Message-IDs from In-Reply-To and References, oldest first, for threading. */
   parentIds?: string[];
+  /** Attachment file names from the structure, for `filename:` search before the body is downloaded. */
+  attachmentNames?: string[];
 };
 
 /** A cached message as a folder diff needs it. */
@@ -25,10 +27,10 @@ export class Messages {
     this.contacts = new Contacts(cache);
   }
 
-  /** Stores new or changed summaries in one transaction; returns their row ids, in order. */
+  /** Stores new or changed summaries, and their search documents, in one transaction; returns their row ids, in order. */
   upsert(list: MessageInput[]): number[] {
     if (list.length === 0) return [];
-    return this.c.transaction(() => {
+    const ids = this.c.transaction(() => {
       const stmt = this.c.prepared(
         `INSERT INTO messages (account_id, mailbox_id, uid, message_id, subject, addrs, date, flags, size, snippet, has_attachments, parent_ids, seq)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -60,9 +62,12 @@ export class Messages {
           // Senders of mail one receives are people one may write to.
           this.contacts.observe(m.from, 1, m.date);
         }
+        this.c.search.indexSummary(r.id, m);
         return r.id;
       });
     });
+    this.c.search.noteWork();
+    return ids;
   }
 
   get(id: number): MessageSummary | null {
@@ -142,6 +147,7 @@ export class Messages {
 
   setBodyCached(id: number, cached: boolean): void {
     this.c.prepared('UPDATE messages SET body_cached=? WHERE id=?').run(cached ? 1 : 0, id);
+    if (cached) this.c.search.noteWork();
   }
 
   /** Marks many messages' bodies as kept offline, in one transaction. */
@@ -151,6 +157,7 @@ export class Messages {
       const stmt = this.c.prepared('UPDATE messages SET body_cached=1 WHERE id=?');
       for (const id of ids) stmt.run(id);
     });
+    this.c.search.noteWork();
   }
 
   isBodyCached(id: number): boolean {

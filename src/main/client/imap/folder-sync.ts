@@ -18,7 +18,7 @@ import type { MessageInput } from '../cache/messages.ts';
 import type { PendingOps } from '../cache/pending-ops.ts';
 import { decodePart } from '../../mail/decode.ts';
 import { makeSnippet } from '../../mail/snippet.ts';
-import { findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
+import { attachmentNames, findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
 import type { BodyStore } from './body-store.ts';
 
 /** Flags as cached: sorted, without \Recent (it belongs to one session, not to the message). */
@@ -360,6 +360,7 @@ export function toMessageInput(accountId: string, mailboxId: number, m: FetchMes
     size: m.size ?? 0,
     snippet,
     hasAttachments: hasAttachments(m.bodyStructure),
+    attachmentNames: attachmentNames(m.bodyStructure),
     parentIds,
   };
 }
