@@ -2,10 +2,10 @@
 // work (a new message, a body downloaded, a rebuild), it indexes summaries that lack a document,
 // then bodies that wait, newest first, in small batches (searchLimits) with a turn of the event
 // loop between batches, so main never stalls on a mailbox of 100,000 messages.
-import { simpleParser } from 'mailparser';
 import type { Address } from '../../../shared/api.ts';
 import type { Logger } from '../../base/log.ts';
 import { searchLimits } from '../../base/limits.ts';
+import { messageText } from '../../mail/message-text.ts';
 import type { CacheDb } from './cache-db.ts';
 
 export interface BodyIndexerDeps {
@@ -24,18 +24,6 @@ interface BodyText {
 }
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The searchable text of a raw message: its text (HTML reduced to text by mailparser) and attachment names. */
-export async function extractBodyText(source: Buffer): Promise<{ text: string; filenames: string[] }> {
-  const parsed = await simpleParser(source, {
-    skipImageLinks: true,
-    skipTextLinks: true,
-    skipTextToHtml: true,
-    maxHtmlLengthToParse: searchLimits.bodyTextChars * 4,
-  });
-  const filenames = parsed.attachments.map((a) => a.filename).filter((f): f is string => !!f);
-  return { text: (parsed.text ?? '').slice(0, searchLimits.bodyTextChars), filenames };
-}
 
 export class BodyIndexer {
   private readonly d: BodyIndexerDeps;
@@ -136,7 +124,7 @@ export class BodyIndexer {
     }
     if (!source) return { id, text: null, filenames: [] };
     try {
-      return { id, ...(await extractBodyText(source)) };
+      return { id, ...messageText(source, searchLimits.bodyTextChars) };
     } catch (e) {
       this.d.log.warn('search: a message body could not be read', { messageId: id, error: String(e) });
       return { id, text: null, filenames: [] };

@@ -56,6 +56,11 @@ export function docidOf(dateMs: number, tie = 0): number {
   return seconds * TIE_BITS + tie;
 }
 
+/** The date (ms, to the second) a docid stands for. */
+export function dateOfDocid(docid: number): number {
+  return Math.floor(docid / TIE_BITS) * 1000;
+}
+
 function addressText(list: Address[]): string {
   return indexableText(list.map((a) => `${a.name} ${a.address}`).join(', '));
 }

@@ -11,6 +11,7 @@ import type { ParsedQuery, SearchTerm, TextField } from '../../../shared/search-
 import { isSingleCjk, queryTokens } from '../../../shared/search-tokens.ts';
 import { searchLimits } from '../../base/limits.ts';
 import type { CacheDb } from './cache-db.ts';
+import { dateOfDocid } from './search-index.ts';
 import { rowToMessage } from './messages.ts';
 
 export interface SearchScope {
@@ -129,7 +130,9 @@ function accountIds(cache: CacheDb, name: string): string[] {
 }
 
 interface Hit {
-  row: Record<string, unknown>;
+  id: number;
+  /** ms since the epoch, to the second (from the docid). */
+  date: number;
   score: number;
 }
 
@@ -137,13 +140,24 @@ interface Hit {
 function rank(hits: Hit[], now: number): Hit[] {
   const best = Math.max(...hits.map((h) => -h.score), 1e-9);
   const score = (h: Hit) => {
-    const ageDays = Math.max(0, (now - Number(h.row.date)) / DAY_MS);
+    const ageDays = Math.max(0, (now - h.date) / DAY_MS);
     return 0.65 * (-h.score / best) + 0.35 * 0.5 ** (ageDays / searchLimits.recencyHalfLifeDays);
   };
   return hits
     .map((h) => ({ h, s: score(h) }))
-    .sort((a, b) => b.s - a.s || Number(b.h.row.date) - Number(a.h.row.date))
+    .sort((a, b) => b.s - a.s || b.h.date - a.h.date)
     .map((x) => x.h);
+}
+
+/** The rows of `ids`, in that order. */
+function rowsInOrder(cache: CacheDb, ids: number[]): MessageSummary[] {
+  if (ids.length === 0) return [];
+  const rows = cache.prepared('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as Record<string, unknown>[];
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [rowToMessage(r)] : [];
+  });
 }
 
 /**
@@ -157,31 +171,34 @@ export function searchMessages(
   page: { offset: number; limit: number; now: number },
 ): MessageSummary[] {
   const c = compile(cache, parsed, scope);
-  const want = Math.max(searchLimits.rankWindow, page.offset + page.limit);
   const extra = c.where.length ? ` AND ${c.where.join(' AND ')}` : '';
-  let hits: Hit[];
-  if (c.match) {
-    const rows = cache
-      .prepared(
-        `SELECT m.*, bm25(search_fts, ${WEIGHTS}) AS score FROM search_fts
-         JOIN search_docs d ON d.docid = search_fts.rowid JOIN messages m ON m.id = d.message_id
-         WHERE search_fts MATCH ?${extra} ORDER BY search_fts.rowid DESC LIMIT ?`,
-      )
-      .all(c.match, ...c.params, want) as Record<string, unknown>[];
-    hits = rank(
-      rows.slice(0, searchLimits.rankWindow).map((row) => ({ row, score: Number(row.score) })),
-      page.now,
-    ).concat(rows.slice(searchLimits.rankWindow).map((row) => ({ row, score: 0 })));
-  } else {
+  if (!c.match) {
+    // No text to rank by: newest first, straight from the rows.
     const exclude = c.exclude
       ? ` AND m.id NOT IN (SELECT d.message_id FROM search_docs d WHERE d.docid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))`
       : '';
     const rows = cache
-      .prepared(`SELECT m.* FROM messages m WHERE 1${extra}${exclude} ORDER BY m.date DESC, m.id DESC LIMIT ?`)
-      .all(...c.params, ...(c.exclude ? [c.exclude] : []), want) as Record<string, unknown>[];
-    hits = rows.map((row) => ({ row, score: 0 }));
+      .prepared(`SELECT m.* FROM messages m WHERE 1${extra}${exclude} ORDER BY m.date DESC, m.id DESC LIMIT ? OFFSET ?`)
+      .all(...c.params, ...(c.exclude ? [c.exclude] : []), page.limit, page.offset) as Record<string, unknown>[];
+    return rows.map(rowToMessage);
   }
-  return hits.slice(page.offset, page.offset + page.limit).map((h) => rowToMessage(h.row));
+  // The window: ids, docids (dates) and bm25 only; the rows are read for the page alone. Without
+  // row conditions the messages table is not even joined.
+  const want = Math.max(searchLimits.rankWindow, page.offset + page.limit);
+  const join = c.where.length ? ' JOIN messages m ON m.id = d.message_id' : '';
+  const window = cache
+    .prepared(
+      `SELECT d.message_id AS id, search_fts.rowid AS docid, bm25(search_fts, ${WEIGHTS}) AS score FROM search_fts
+       JOIN search_docs d ON d.docid = search_fts.rowid${join}
+       WHERE search_fts MATCH ?${extra} ORDER BY search_fts.rowid DESC LIMIT ?`,
+    )
+    .all(c.match, ...c.params, want) as { id: number; docid: number; score: number }[];
+  const hits = window.map((w) => ({ id: w.id, date: dateOfDocid(w.docid), score: w.score }));
+  const ordered = rank(hits.slice(0, searchLimits.rankWindow), page.now).concat(hits.slice(searchLimits.rankWindow));
+  return rowsInOrder(
+    cache,
+    ordered.slice(page.offset, page.offset + page.limit).map((h) => h.id),
+  );
 }
 
 /** Of the messages `ids` (from a server's SEARCH), those that also pass the query's non-text conditions, newest first. */
