@@ -57,17 +57,27 @@ export class Messages {
           JSON.stringify(m.parentIds ?? []),
           this.c.nextSeq(),
         ) as { id: number; thread_id: number };
-        if (r.thread_id === 0) {
+        const isNew = r.thread_id === 0;
+        if (isNew) {
           assignThread(this.c, r.id, m);
           // Senders of mail one receives are people one may write to.
           this.contacts.observe(m.from, 1, m.date);
         }
-        this.c.search.indexSummary(r.id, m);
+        this.c.search.indexSummary(r.id, m, isNew);
         return r.id;
       });
     });
     this.c.search.noteWork();
     return ids;
+  }
+
+  /** Sets the list snippets of a folder's messages by UID (fetched after their summaries), in one transaction. */
+  setSnippets(mailboxId: number, snippets: Map<number, string>): void {
+    if (snippets.size === 0) return;
+    this.c.transaction(() => {
+      const stmt = this.c.prepared('UPDATE messages SET snippet=?, seq=? WHERE mailbox_id=? AND uid=?');
+      for (const [uid, snippet] of snippets) stmt.run(snippet, this.c.nextSeq(), mailboxId, uid);
+    });
   }
 
   get(id: number): MessageSummary | null {

@@ -83,9 +83,12 @@ export class SearchIndex {
     for (const l of this.workListeners) l();
   }
 
-  /** (Re)indexes a message's summary; its body, if it had one indexed, is indexed again later. Inside a transaction. */
-  indexSummary(messageId: number, m: IndexedSummary): void {
-    this.forget(messageId);
+  /**
+   * (Re)indexes a message's summary; its body, if it had one indexed, is indexed again later.
+   * Inside a transaction. `isNew`: the row was just inserted, so it has no document to replace.
+   */
+  indexSummary(messageId: number, m: IndexedSummary, isNew = false): void {
+    if (!isNew) this.forget(messageId);
     const docid = this.allocate(messageId, m.date);
     this.c
       .prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)')

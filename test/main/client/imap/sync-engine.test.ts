@@ -448,7 +448,8 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
 
   it('creates, renames (keeping cached mail), subscribes and deletes folders', async () => {
     const { user, password } = createDovecotUser();
-    const s = services(tempDir('folders'), { idle: false, offlineBodies: false });
+    // No background body or text fetch: Dovecot drops a session whose selected folder is renamed (see report).
+    const s = services(tempDir('folders'), { idle: false, offlineBodies: false, searchText: false });
     const id = await addAccount(s, user, password);
     const call = (m: string, a: unknown) => s.dispatch(m, a);
     expect(await call('mailboxes.create', { accountId: id, name: 'Projects' })).toMatchObject({ ok: true });
