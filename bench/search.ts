@@ -13,15 +13,14 @@
 // Prints a table (median and p95 per kind, ratios Hearth / notmuch: < 1 is Hearth faster) and
 // RATIO lines for bench/run.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
-import { HearthServices } from '../src/main/client/hearth-services.ts';
-import { FileKeySecretBox } from '../src/main/base/secret-box.ts';
-import { silentLogger } from '../src/main/base/log.ts';
-import { generateCorpus, seededRandom, VOCABULARY, type Language } from './corpus/generate.ts';
+import { dovecot } from '../test/support/peers.ts';
+import { benchDovecotUser } from './support/dovecot-user.ts';
+import { benchServices } from './support/hearth-services.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
+import { generateCorpus, VOCABULARY, type Language } from './corpus/generate.ts';
 
 const flag = process.argv.indexOf('--messages');
 const N = Number(flag > 0 ? process.argv[flag + 1] : (process.env.BENCH_SEARCH_MESSAGES ?? 100_000));
@@ -87,32 +86,19 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
-  if (!dovecotRunning()) startDovecot();
-  const user = `searchbench${randomBytes(3).toString('hex')}`;
-  const password = 'bench-pass';
-  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${user}:{PLAIN}${password}\n`);
-  await new Promise((r) => setTimeout(r, 1100)); // Dovecot re-reads its passwd-file at most once a second
+  const { user, password, maildir } = await benchDovecotUser('searchbench');
   const work = mkdtempSync(path.join(tmpdir(), 'hearth-searchbench-'));
   const corpus = path.join(work, 'corpus');
   let t = performance.now();
   const stats = generateCorpus({ dir: corpus, count: N, seed: 42 });
   console.log(`corpus: ${stats.messages} messages, ${mib(stats.bytes)}, generated in ${(performance.now() - t).toFixed(0)} ms`);
-  const maildir = dovecot.maildir(user);
   cpSync(corpus, maildir, { recursive: true });
   execFileSync('chown', ['-R', 'mail:mail', path.dirname(maildir)]);
 
   // --- Hearth: first sync (headers, then every body offline, then the index), memory sampled.
   const dataDir = path.join(work, 'hearth');
-  const services = new HearthServices({
-    dataDir,
-    host: 'web',
-    version: 'bench',
-    secrets: new FileKeySecretBox(dataDir),
-    log: silentLogger,
-    pollIntervalMs: 3_600_000,
-    idle: false,
-    offlineWindowMs: 10 * 365 * 86_400_000,
-  });
+  // Every body offline (the corpus spans two years), so the index is built from local copies.
+  const services = benchServices(dataDir, { offlineWindowMs: 10 * 365 * 86_400_000 });
   let peakRss = 0;
   let peakHeap = 0;
   const sample = () => {

@@ -8,18 +8,7 @@
 // Tests call generateCorpus with a small N; ../../shared/bench/gen-corpus.py is the older, English-only one.
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 export type Language = 'en' | 'de' | 'fr' | 'ru' | 'el' | 'zh' | 'ja' | 'ar';
 
