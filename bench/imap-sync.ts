@@ -8,15 +8,13 @@
 //
 // Prints times and ratios (Hearth / other; < 1: Hearth faster), and RATIO lines for bench/run.ts.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
-import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
-import { HearthServices } from '../src/main/client/hearth-services.ts';
-import { FileKeySecretBox } from '../src/main/base/secret-box.ts';
-import { silentLogger } from '../src/main/base/log.ts';
+import { dovecot } from '../test/support/peers.ts';
+import { benchDovecotUser } from './support/dovecot-user.ts';
+import { benchServices } from './support/hearth-services.ts';
 
 const N = Number(process.env.BENCH_SYNC_MESSAGES ?? 10_000);
 const FOLDERS = 10;
@@ -26,12 +24,7 @@ const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
 const since = (t: number) => performance.now() - t;
 
 async function main(): Promise<void> {
-  if (!dovecotRunning()) startDovecot();
-  const user = `syncbench${randomBytes(3).toString('hex')}`;
-  const password = 'bench-pass';
-  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${user}:{PLAIN}${password}\n`);
-  await new Promise((r) => setTimeout(r, 1100)); // Dovecot re-reads its passwd-file at most once a second
-  const maildir = dovecot.maildir(user);
+  const { user, password, maildir } = await benchDovecotUser('syncbench');
   console.log(`generating ${N} messages into INBOX and ${FOLDERS - 1} folders of 200…`);
   mkdirSync(maildir, { recursive: true });
   execFileSync('/usr/bin/python3', [GEN, maildir, String(N), '11'], { stdio: 'ignore' });
@@ -65,17 +58,8 @@ async function main(): Promise<void> {
 
   // --- Hearth
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-syncbench-'));
-  const services = new HearthServices({
-    dataDir,
-    host: 'web',
-    version: 'bench',
-    secrets: new FileKeySecretBox(dataDir),
-    log: silentLogger,
-    pollIntervalMs: 3_600_000,
-    idle: false,
-    // The corpus spans two years: keep all of it offline so "all bodies" means all of them.
-    offlineWindowMs: 10 * 365 * 86_400_000,
-  });
+  // The corpus spans two years: keep all of it offline so "all bodies" means all of them.
+  const services = benchServices(dataDir, { offlineWindowMs: 10 * 365 * 86_400_000 });
   const account = await services.addAccount({
     name: 'Bench',
     email: `${user}@example.test`,
@@ -98,6 +82,8 @@ async function main(): Promise<void> {
   const hearthHeaders = inboxHeaders;
   await services.account(account.id).bodiesDone();
   const hearthFull = since(t);
+  // The search index catches up with the bodies in the background; the resync below is timed on an idle app.
+  await services.bodyIndexer.idle();
   const inbox = services.cache.mailboxes.list(account.id).find((m) => m.specialUse === 'inbox')!;
   const cached = services.cache.messages.page(inbox.id, 0, 1).total;
   console.log(

@@ -405,17 +405,29 @@ export const methods = {
   'messages.archive': method(z.object({ messageIds }).strict(), Ok),
   /** The conversation a message belongs to, oldest first. */
   'messages.thread': method(z.object({ messageId: z.number().int() }).strict(), z.array(MessageSummary)),
+  /**
+   * Searches every cached message (all accounts, or one account or folder) with the query language
+   * of shared/search-query.ts; best matches first, paged by offset. A bad operator is INVALID_ARGUMENT.
+   */
   'messages.search': method(
     z
       .object({
         accountId: z.string().optional(),
         mailboxId: z.number().int().optional(),
         query: z.string().min(1).max(1000),
+        offset: z.number().int().min(0).max(100_000).default(0),
         limit: z.number().int().min(1).max(500).default(100),
       })
       .strict(),
     z.array(MessageSummary),
   ),
+  /** How far the local search index is. */
+  'search.status': method(
+    Empty,
+    z.object({ messages: z.number().int(), documents: z.number().int(), bodiesIndexed: z.number().int(), bodiesPending: z.number().int() }),
+  ),
+  /** Empties the local search index and builds it again in the background. */
+  'search.rebuild': method(Empty, Ok),
 
   /** Queues a message durably (fsync) and returns; the sender loop submits it after the undo hold. */
   'outbox.send': method(ComposeMessage.strict(), OutboxItem),

@@ -39,6 +39,28 @@ export const syncLimits = {
   maxOpAttempts: 5,
 } as const;
 
+/** Main's full-text search index (src/main/client/cache/search-index.ts and body-indexer.ts). */
+export const searchLimits = {
+  /** Messages whose bodies are parsed and indexed per batch; the event loop gets a turn between batches. */
+  bodyBatch: 25,
+  /** …and at most this many raw bytes of them per batch (one larger message still goes alone). */
+  bodyBatchBytes: 2 * 1024 * 1024,
+  /** Summaries indexed per batch when the index is rebuilt. */
+  headerBatch: 500,
+  /** Text parts of messages without an offline copy are fetched for the index this far back (default: all), ms… */
+  textWindowMs: Number.MAX_SAFE_INTEGER,
+  /** …for messages at most this large… */
+  textMaxMessageBytes: 50 * 1024 * 1024,
+  /** …and at most this much of each text part, bytes. */
+  textPartBytes: 512 * 1024,
+  /** Body text indexed per message, characters (the rest of a huge text is not searchable). */
+  bodyTextChars: 256 * 1024,
+  /** Matches, newest first, ranked by relevance mixed with recency; later pages continue by date. */
+  rankWindow: 300,
+  /** Recency's half-life in the ranking, days. */
+  recencyHalfLifeDays: 60,
+} as const;
+
 /** Sending: the outbox and its sender loop (src/main/client/send). */
 export const sendLimits = {
   /** Default "undo send" window, ms. */

@@ -4,13 +4,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Account, AccountInput, QueueItem, ServerCertificateStatus, ServerRelayStatus, ServerStatus } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
+import { parseSearchQuery, SearchQueryError, type ParsedQuery } from '../../shared/search-query.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
 import { EventBus } from '../api/event-bus.ts';
 import { checkImapLogin } from './imap/connect.ts';
 import { BodyStore } from './imap/body-store.ts';
 import type { MailboxRow } from './cache/mailboxes.ts';
 import type { AccountChange } from './cache/accounts.ts';
+import { BodyIndexer } from './cache/body-indexer.ts';
 import { Contacts } from './cache/contacts.ts';
+import { filterMessages, searchMessages } from './cache/search.ts';
 import { ImapAccount } from './imap/imap-account.ts';
 import type { IncomingSettings, MailAccount } from './mail-account.ts';
 import { Pop3Account } from './pop3/pop3-account.ts';
@@ -47,6 +50,10 @@ export interface HearthServicesOptions {
   qresync?: boolean;
   /** How far back message bodies are downloaded for offline reading, ms (default 90 days). */
   offlineWindowMs?: number;
+  /** Fetch the text of messages without an offline copy for search (default true), this far back and up to this size (defaults: all, searchLimits). */
+  searchText?: boolean;
+  searchTextWindowMs?: number;
+  searchTextMaxBytes?: number;
   /** The undo-send window, ms (default 10 s). */
   undoHoldMs?: number;
   /** The embedded household server's outgoing queue, when one runs in this process. */
@@ -75,6 +82,8 @@ export class HearthServices {
   readonly drafts: Drafts;
   /** Imports and exports of folders (mbox, Maildir, .eml). */
   readonly transfers: TransferJobs;
+  /** Keeps the search index's bodies up to date in the background. */
+  readonly bodyIndexer: BodyIndexer;
   private readonly accounts = new Map<string, MailAccount>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
@@ -116,6 +125,7 @@ export class HearthServices {
       ...(opts.undoHoldMs !== undefined ? { holdMs: opts.undoHoldMs } : {}),
       ...(opts.sendRetryDelaysMs ? { retryDelaysMs: opts.sendRetryDelaysMs } : {}),
     });
+    this.bodyIndexer = new BodyIndexer({ cache: this.cache, localSource: (id) => this.localSource(id), log: opts.log.child({ part: 'search' }) });
     this.dispatch = createDispatcher(this.handlers(), opts.log);
     // Every committed change to the journal wakes the renderer's mirror (it pulls from its last seq).
     this.cache.onJournalAdvanced((at) => this.events.emit('sync.changed', at));
@@ -149,11 +159,23 @@ export class HearthServices {
     };
   }
 
-  /** Starts background sync of every saved account, and the outbox. */
+  /** Starts background sync of every saved account, the outbox, and the search indexer. */
   start(): void {
     this.started = true;
     this.outbox.kick();
     for (const a of this.cache.accounts.list()) if (!this.accounts.has(a.id)) this.startAccount(a.id);
+    this.bodyIndexer.kick();
+  }
+
+  /** A message's raw source if this computer holds it (IMAP: the offline copy; POP3: the local store), for the indexer. */
+  private async localSource(messageId: number): Promise<Buffer | null> {
+    const m = this.cache.messages.get(messageId);
+    if (!m) return null;
+    if (this.cache.accounts.stored(m.accountId)?.config.protocol === 'pop3') {
+      const account = this.accounts.get(m.accountId);
+      return account ? account.source(messageId) : null;
+    }
+    return this.cache.messages.isBodyCached(messageId) ? this.bodies.read(messageId) : null;
   }
 
   private settingsOf(accountId: string): IncomingSettings {
@@ -192,6 +214,9 @@ export class HearthServices {
         ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
         ...(this.opts.qresync === false ? { qresync: false } : {}),
         ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
+        ...(this.opts.searchText === false ? { searchText: false } : {}),
+        ...(this.opts.searchTextWindowMs !== undefined ? { searchTextWindowMs: this.opts.searchTextWindowMs } : {}),
+        ...(this.opts.searchTextMaxBytes !== undefined ? { searchTextMaxBytes: this.opts.searchTextMaxBytes } : {}),
       });
       everyMs = this.opts.pollIntervalMs ?? 120_000;
     }
@@ -425,19 +450,35 @@ export class HearthServices {
         return ok;
       },
       'messages.search': async (q) => {
-        const local = this.cache.messages.search(q);
-        if (q.mailboxId === undefined) return local;
-        // In one folder, the server also searches message bodies; offline, the local results stand.
+        let parsed: ParsedQuery;
+        try {
+          parsed = parseSearchQuery(q.query, Date.now());
+        } catch (e) {
+          if (e instanceof SearchQueryError) throw new HearthError('INVALID_ARGUMENT', e.message, { field: 'query' });
+          throw e;
+        }
+        const scope = { ...(q.accountId !== undefined ? { accountId: q.accountId } : {}), ...(q.mailboxId !== undefined ? { mailboxId: q.mailboxId } : {}) };
+        const local = searchMessages(this.cache, parsed, scope, { offset: q.offset, limit: q.limit, now: Date.now() });
+        // In one folder whose bodies are not all indexed here, the server searches them too (first
+        // page only: its answer has no order to page by); offline, the local results stand.
+        if (q.mailboxId === undefined || q.offset > 0 || !this.cache.search.folderHasUnindexedBodies(q.mailboxId)) return local;
         const mb = this.mailbox(q.mailboxId);
         const ids = await this.account(mb.accountId)
-          .searchServer(mb, q.query)
+          .searchServer(mb, parsed)
           .catch(() => [] as number[]);
         const seen = new Set(local.map((m) => m.id));
-        const extra = ids
-          .filter((id) => !seen.has(id))
-          .map((id) => this.cache.messages.get(id))
-          .filter((m): m is NonNullable<typeof m> => m !== null);
-        return [...local, ...extra].sort((a, b) => b.date - a.date).slice(0, q.limit);
+        const extra = filterMessages(
+          this.cache,
+          parsed,
+          scope,
+          ids.filter((id) => !seen.has(id)),
+        );
+        return [...local, ...extra].slice(0, q.limit);
+      },
+      'search.status': () => this.cache.search.status(),
+      'search.rebuild': () => {
+        this.cache.search.clear();
+        return ok;
       },
       'outbox.send': (m) => {
         this.account(m.accountId);
@@ -505,6 +546,8 @@ export class HearthServices {
     this.timers.clear();
     await Promise.all([...this.accounts.values()].map((a) => a.close()));
     this.accounts.clear();
+    this.bodyIndexer.close();
+    await this.bodyIndexer.idle();
     this.cache.close();
   }
 }

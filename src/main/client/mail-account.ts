@@ -2,6 +2,7 @@
 // the server, client/imap/) or a POP3 account (mail downloaded into a local store, client/pop3/).
 // Both keep main's cache in step with their mail and carry out the same actions on it.
 import type { IncomingServerInput, MessageBody } from '../../shared/api.ts';
+import type { ParsedQuery } from '../../shared/search-query.ts';
 import type { MailboxRow } from './cache/mailboxes.ts';
 import type { TransferFolder } from './transfer/transfer-folder.ts';
 
@@ -64,6 +65,6 @@ export interface MailAccount {
   /** Replaces the copy of a draft in Drafts (same Message-ID). */
   saveDraftToServer(raw: Buffer, messageId: string): Promise<void>;
   deleteDraftFromServer(messageId: string): Promise<void>;
-  /** Message ids the server finds in a folder's full text (bodies too); [] where all mail is local. */
-  searchServer(mb: MailboxRow, query: string): Promise<number[]>;
+  /** Message ids the server finds for a search in a folder (bodies too); [] where all mail is local or nothing can be asked. */
+  searchServer(mb: MailboxRow, query: ParsedQuery): Promise<number[]>;
 }

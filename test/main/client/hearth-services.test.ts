@@ -202,3 +202,20 @@ describe('HearthServices with Dovecot', () => {
     });
   });
 });
+
+describe('HearthServices search API', () => {
+  it('refuses a bad query with INVALID_ARGUMENT, reports the index and rebuilds it', async () => {
+    expect(await services.dispatch('messages.search', { query: 'form:bob' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', field: 'query', message: expect.stringMatching(/^form: is not a search operator/) },
+    });
+    expect(await services.dispatch('messages.search', { query: 'after:someday' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await services.dispatch('messages.search', { query: 'in:nowhere' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await services.dispatch('messages.search', { query: 'anything', offset: -1 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await services.dispatch('messages.search', { query: 'anything' })).toEqual({ ok: true, result: [] });
+    expect(await services.dispatch('search.status', {})).toEqual({ ok: true, result: { messages: 0, documents: 0, bodiesIndexed: 0, bodiesPending: 0 } });
+    expect(await services.dispatch('search.rebuild', {})).toEqual({ ok: true, result: { ok: true } });
+    await services.bodyIndexer.idle();
+    expect(services.cache.search.summariesComplete()).toBe(true);
+  });
+});

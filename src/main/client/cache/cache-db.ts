@@ -16,8 +16,9 @@ import { HearthError } from '../../../shared/errors.ts';
 import { Accounts, rowToAccount } from './accounts.ts';
 import { Mailboxes, rowToMailboxPublic } from './mailboxes.ts';
 import { Messages, rowToMessage } from './messages.ts';
+import { SEARCH_SCHEMA, SearchIndex } from './search-index.ts';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** Where the journal stands: what a `sync.changed` event tells the renderer's mirror. */
 export interface JournalPosition {
@@ -34,6 +35,8 @@ export class CacheDb {
   readonly accounts: Accounts;
   readonly mailboxes: Mailboxes;
   readonly messages: Messages;
+  /** The full-text index of every cached message (search-index.ts). */
+  readonly search: SearchIndex;
   private readonly statements = new Map<string, StatementSync>();
   /** The journal counter, kept in memory and written with each transaction (one writer: this process). */
   private seq = 0;
@@ -64,6 +67,7 @@ export class CacheDb {
     this.epoch = (this.prepared("SELECT value FROM meta WHERE key='epoch'").get() as { value: string }).value;
     this.accounts = new Accounts(this);
     this.mailboxes = new Mailboxes(this);
+    this.search = new SearchIndex(this);
     this.messages = new Messages(this);
   }
 
@@ -126,6 +130,15 @@ export class CacheDb {
         CREATE TABLE pop3_uidl (account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, uidl TEXT NOT NULL,
           seen_at INTEGER NOT NULL, local_uid INTEGER, delete_requested INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (account_id, uidl));
         UPDATE meta SET value='3' WHERE key='schema';
+        COMMIT;`);
+    }
+    if (version < 4) {
+      // v4: the full-text search index; an existing cache's messages are indexed in the background.
+      this.db.exec(`
+        BEGIN;
+        ${SEARCH_SCHEMA}
+        CREATE INDEX messages_date ON messages (date DESC);
+        UPDATE meta SET value='4' WHERE key='schema';
         COMMIT;`);
     }
   }

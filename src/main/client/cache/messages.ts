@@ -8,6 +8,8 @@ import { assignThread } from './threads.ts';
 export type MessageInput = Omit<MessageSummary, 'id' | 'threadId'> & {
   /** Message-IDs from In-Reply-To and References, oldest first, for threading. */
   parentIds?: string[];
+  /** Attachment file names from the structure, for `filename:` search before the body is downloaded. */
+  attachmentNames?: string[];
 };
 
 /** A cached message as a folder diff needs it. */
@@ -25,10 +27,10 @@ export class Messages {
     this.contacts = new Contacts(cache);
   }
 
-  /** Stores new or changed summaries in one transaction; returns their row ids, in order. */
+  /** Stores new or changed summaries, and their search documents, in one transaction; returns their row ids, in order. */
   upsert(list: MessageInput[]): number[] {
     if (list.length === 0) return [];
-    return this.c.transaction(() => {
+    const ids = this.c.transaction(() => {
       const stmt = this.c.prepared(
         `INSERT INTO messages (account_id, mailbox_id, uid, message_id, subject, addrs, date, flags, size, snippet, has_attachments, parent_ids, seq)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -55,13 +57,26 @@ export class Messages {
           JSON.stringify(m.parentIds ?? []),
           this.c.nextSeq(),
         ) as { id: number; thread_id: number };
-        if (r.thread_id === 0) {
+        const isNew = r.thread_id === 0;
+        if (isNew) {
           assignThread(this.c, r.id, m);
           // Senders of mail one receives are people one may write to.
           this.contacts.observe(m.from, 1, m.date);
         }
+        this.c.search.indexSummary(r.id, m, isNew);
         return r.id;
       });
+    });
+    this.c.search.noteWork();
+    return ids;
+  }
+
+  /** Sets the list snippets of a folder's messages by UID (fetched after their summaries), in one transaction. */
+  setSnippets(mailboxId: number, snippets: Map<number, string>): void {
+    if (snippets.size === 0) return;
+    this.c.transaction(() => {
+      const stmt = this.c.prepared('UPDATE messages SET snippet=?, seq=? WHERE mailbox_id=? AND uid=?');
+      for (const [uid, snippet] of snippets) stmt.run(snippet, this.c.nextSeq(), mailboxId, uid);
     });
   }
 
@@ -142,6 +157,7 @@ export class Messages {
 
   setBodyCached(id: number, cached: boolean): void {
     this.c.prepared('UPDATE messages SET body_cached=? WHERE id=?').run(cached ? 1 : 0, id);
+    if (cached) this.c.search.noteWork();
   }
 
   /** Marks many messages' bodies as kept offline, in one transaction. */
@@ -151,6 +167,7 @@ export class Messages {
       const stmt = this.c.prepared('UPDATE messages SET body_cached=1 WHERE id=?');
       for (const id of ids) stmt.run(id);
     });
+    this.c.search.noteWork();
   }
 
   isBodyCached(id: number): boolean {

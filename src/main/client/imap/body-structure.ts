@@ -9,7 +9,8 @@ export interface SnippetPart {
   charset: string;
 }
 
-function isAttachmentNode(n: MessageStructureObject): boolean {
+/** A leaf the reader lists as an attachment rather than showing it as text. */
+export function isAttachmentNode(n: MessageStructureObject): boolean {
   if (n.disposition?.toLowerCase() === 'attachment') return true;
   const filename = n.dispositionParameters?.filename ?? n.parameters?.name;
   return Boolean(filename) && !n.type.startsWith('multipart/') && n.disposition?.toLowerCase() !== 'inline';
@@ -24,6 +25,21 @@ export function hasAttachments(root: MessageStructureObject | undefined): boolea
     else if (isAttachmentNode(n)) return true;
   }
   return false;
+}
+
+/** The file names of a message's attachments, as its structure gives them. */
+export function attachmentNames(root: MessageStructureObject | undefined): string[] {
+  const out: string[] = [];
+  const stack = root ? [root] : [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.childNodes?.length) stack.push(...n.childNodes);
+    else if (isAttachmentNode(n)) {
+      const name = n.dispositionParameters?.filename ?? n.parameters?.name;
+      if (name) out.push(name);
+    }
+  }
+  return out.reverse();
 }
 
 /** The first text/plain body part (else the first text/html), depth first, skipping attachments. */

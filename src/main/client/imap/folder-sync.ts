@@ -18,7 +18,7 @@ import type { MessageInput } from '../cache/messages.ts';
 import type { PendingOps } from '../cache/pending-ops.ts';
 import { decodePart } from '../../mail/decode.ts';
 import { makeSnippet } from '../../mail/snippet.ts';
-import { findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
+import { attachmentNames, findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
 import type { BodyStore } from './body-store.ts';
 
 /** Flags as cached: sorted, without \Recent (it belongs to one session, not to the message). */
@@ -227,7 +227,9 @@ async function fetchBatches(
     for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
     return out;
   };
-  const later: FetchMessageObject[] = [];
+  // Only what the snippet fetch needs is kept (not the fetched objects): a first sync of 100,000
+  // messages must not hold a quarter of them in memory until its end.
+  const later: LaterSnippet[] = [];
   let next: Promise<FetchMessageObject[]> | null = ranges.length ? collect(ranges[0]!.range) : null;
   for (let i = 0; next && ctx.alive(); i++) {
     const fetched = await next;
@@ -240,10 +242,7 @@ async function fetchBatches(
     done += ranges[i]!.count;
     events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
   }
-  if (later.length && ctx.alive()) {
-    const snippets = await fetchSnippets(client, later);
-    ctx.cache.messages.upsert(later.filter((m) => snippets.has(m.uid)).map((m) => toMessageInput(accountId, mb.id, m, snippets.get(m.uid)!)));
-  }
+  if (later.length && ctx.alive()) ctx.cache.messages.setSnippets(mb.id, await fetchSnippets(client, later));
   return done;
 }
 
@@ -268,31 +267,35 @@ async function fetchHeadersBySequence(ctx: FolderSyncContext, client: ImapFlow, 
   return fetchBatches(ctx, client, mb, ranges, false);
 }
 
+/** A message whose snippet comes from a part other than 1: fetched after the last header batch. */
+interface LaterSnippet {
+  uid: number;
+  part: SnippetPart;
+}
+
 /** Stores a batch with the snippets part 1 gave; returns the messages whose snippet needs another fetch. */
-function storeHeaders(ctx: FolderSyncContext, mb: MailboxRow, fetched: FetchMessageObject[]): FetchMessageObject[] {
+function storeHeaders(ctx: FolderSyncContext, mb: MailboxRow, fetched: FetchMessageObject[]): LaterSnippet[] {
   const snippets = new Map<number, string>();
-  const later: FetchMessageObject[] = [];
+  const later: LaterSnippet[] = [];
   for (const m of fetched) {
     const part = findSnippetPart(m.bodyStructure);
     const content = m.bodyParts?.get('1');
     if (part && part.part === '1' && content)
       snippets.set(m.uid, makeSnippet(decodePart(content, part.encoding, part.charset), part.type, syncLimits.snippetChars));
-    else if (part) later.push(m);
+    else if (part) later.push({ uid: m.uid, part });
   }
   ctx.cache.messages.upsert(fetched.map((m) => toMessageInput(ctx.accountId, mb.id, m, snippets.get(m.uid) ?? '')));
   return later;
 }
 
 /** Fetches the start of each message's text part, grouped by part number (one FETCH per group). */
-async function fetchSnippets(client: ImapFlow, msgs: FetchMessageObject[]): Promise<Map<number, string>> {
+async function fetchSnippets(client: ImapFlow, msgs: LaterSnippet[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const groups = new Map<string, { uids: number[]; byUid: Map<number, SnippetPart> }>();
-  for (const m of msgs) {
-    const part = findSnippetPart(m.bodyStructure);
-    if (!part) continue;
+  for (const { uid, part } of msgs) {
     const g = groups.get(part.part) ?? { uids: [] as number[], byUid: new Map<number, SnippetPart>() };
-    g.uids.push(m.uid);
-    g.byUid.set(m.uid, part);
+    g.uids.push(uid);
+    g.byUid.set(uid, part);
     groups.set(part.part, g);
   }
   for (const [partId, g] of groups) {
@@ -361,6 +364,7 @@ export function toMessageInput(accountId: string, mailboxId: number, m: FetchMes
     size: m.size ?? 0,
     snippet,
     hasAttachments: hasAttachments(m.bodyStructure),
+    attachmentNames: attachmentNames(m.bodyStructure),
     parentIds,
   };
 }

@@ -9,9 +9,10 @@ import type { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import type { MessageBody, SpecialUse } from '../../../shared/api.ts';
 import { HearthError } from '../../../shared/errors.ts';
+import type { ParsedQuery } from '../../../shared/search-query.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
-import { syncLimits } from '../../base/limits.ts';
+import { searchLimits, syncLimits } from '../../base/limits.ts';
 import { toNetworkError } from '../../base/net.ts';
 import { parseMessageBody } from '../../mail/message-body.ts';
 import type { CacheDb } from '../cache/cache-db.ts';
@@ -30,6 +31,8 @@ import { replayOps } from './op-replay.ts';
 import { ImapTransferFolder } from '../transfer/imap-transfer-folder.ts';
 import type { TransferFolder } from '../transfer/transfer-folder.ts';
 import { deleteDraft, replaceDraft, uidsWithMessageId } from './sent-and-drafts.ts';
+import { fetchSearchText } from './search-text.ts';
+import { toImapSearch } from './server-search.ts';
 
 export interface ImapAccountDeps {
   accountId: string;
@@ -46,6 +49,11 @@ export interface ImapAccountDeps {
   qresync?: boolean;
   /** How far back bodies are kept for offline reading (default syncLimits.offlineWindowMs). */
   offlineWindowMs?: number;
+  /** Fetch the text parts of the other messages for the search index (default true)… */
+  searchText?: boolean;
+  /** …this far back (default searchLimits.textWindowMs: all) and up to this message size (default searchLimits.textMaxMessageBytes). */
+  searchTextWindowMs?: number;
+  searchTextMaxBytes?: number;
   now?: () => number;
 }
 
@@ -189,7 +197,7 @@ export class ImapAccount implements MailAccount {
       this.setState('online');
       if (this.d.idle !== false && !this.closed)
         void this.inbox.ensure().catch((e: unknown) => this.d.log.warn('idle failed', { accountId, message: (e as Error).message }));
-      if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(ordered);
+      this.downloadBodiesInBackground(ordered);
     } catch (e) {
       throw this.failed(e);
     } finally {
@@ -204,7 +212,7 @@ export class ImapAccount implements MailAccount {
         const client = await this.conns.get('sync');
         for (const mb of this.d.cache.mailboxes.list(this.d.accountId).filter(which))
           this.lastSyncMode.set(mb.path, (await syncFolder(this.ctx, client, mb)).mode);
-        if (this.d.offlineBodies !== false) this.downloadBodiesInBackground(this.d.cache.mailboxes.list(this.d.accountId).filter(which));
+        this.downloadBodiesInBackground(this.d.cache.mailboxes.list(this.d.accountId).filter(which));
       } catch (e) {
         throw this.failed(e);
       } finally {
@@ -218,15 +226,26 @@ export class ImapAccount implements MailAccount {
     this.d.events.emit('sync.progress', { accountId: this.d.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
   }
 
+  /** Offline copies of recent bodies first, then the text of all other messages for search (each if enabled). */
   private downloadBodiesInBackground(mailboxes: MailboxRow[]): void {
-    if (this.bodiesRunning) return;
+    const offline = this.d.offlineBodies !== false;
+    const text = this.d.searchText !== false;
+    if (this.bodiesRunning || (!offline && !text)) return;
     const now = this.d.now?.() ?? Date.now();
     this.bodiesRunning = (async () => {
       const client = await this.conns.get('sync');
       let fetched = 0;
-      for (const mb of mailboxes) {
+      for (const mb of offline ? mailboxes : []) {
         if (this.closed) return;
         fetched += await fetchBodies(this.ctx, client, mb, now - (this.d.offlineWindowMs ?? syncLimits.offlineWindowMs));
+      }
+      const textLimits = {
+        since: now - (this.d.searchTextWindowMs ?? searchLimits.textWindowMs),
+        maxSize: this.d.searchTextMaxBytes ?? searchLimits.textMaxMessageBytes,
+      };
+      for (const mb of text ? mailboxes : []) {
+        if (this.closed) return;
+        fetched += await fetchSearchText(this.ctx, client, mb, textLimits);
       }
       if (fetched > 0) this.d.events.emit('sync.progress', { accountId: this.d.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
     })()
@@ -416,13 +435,15 @@ export class ImapAccount implements MailAccount {
 
   // ------------------------------------------------------------------------------ search
 
-  /** Asks the server to search a folder's full text (bodies too), returning cached message ids. */
-  async searchServer(mb: MailboxRow, query: string): Promise<number[]> {
+  /** Asks the server to search a folder (bodies too), returning cached message ids. */
+  async searchServer(mb: MailboxRow, query: ParsedQuery): Promise<number[]> {
+    const search = toImapSearch(query);
+    if (!search) return [];
     const client = await this.conns.get('user');
     const lock = await client.getMailboxLock(mb.path, { readOnly: true });
     let uids: number[];
     try {
-      uids = (await client.search({ text: query }, { uid: true })) || [];
+      uids = (await client.search(search, { uid: true })) || [];
     } catch (e) {
       throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
     } finally {

@@ -17,6 +17,7 @@ import { startTestServer } from '../../../support/imap-test-server.ts';
 import type { TestServer } from '../../../support/imap-test-server.ts';
 import { ViewSession, expandSet } from '../../../support/imap-view-tracker.ts';
 import type { Completion, MessageState, ViewTracker } from '../../../support/imap-view-tracker.ts';
+import { seededRandom } from '../../../support/seeded-random.ts';
 
 const OPS = Number(process.env.HEARTH_VIEWS_OPS ?? 150);
 const SEED = Number(process.env.HEARTH_VIEWS_SEED ?? 12);
@@ -46,18 +47,6 @@ interface Target {
   truth(): Promise<MessageState[]>;
 }
 
-/** mulberry32: a small seeded PRNG, so a failing sequence of operations can be rerun. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const KEYWORDS = ['$Label1', '$Label2', 'Work', 'Later'];
 const SYSTEM = ['\\Seen', '\\Flagged', '\\Answered', '\\Draft'];
 
@@ -78,7 +67,7 @@ class RawActor {
     this.s = s;
     this.t = s.tracker;
     this.id = id;
-    this.rng = prng(seed);
+    this.rng = seededRandom(seed);
   }
 
   private int(max: number): number {
@@ -200,7 +189,7 @@ class FlowActor {
 
   constructor(client: ImapFlow, seed: number) {
     this.client = client;
-    this.rng = prng(seed);
+    this.rng = seededRandom(seed);
     // imapflow keeps its own count; a response naming a message beyond it is a broken view.
     client.on('flags', (ev: { seq: number }) => {
       const exists = (client.mailbox as { exists: number } | false) ? (client.mailbox as { exists: number }).exists : 0;

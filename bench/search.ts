@@ -1,0 +1,193 @@
+// Search benchmark, one run, loopback, Dovecot from ../shared/peers, side by side with notmuch:
+//   - a generated mailbox (bench/corpus/generate.ts, several languages, threads, HTML, attachments)
+//     in Dovecot; Hearth's first sync of it (headers, offline bodies, the search index), sampling
+//     main's memory (this process) as it goes;
+//   - index build: Hearth rebuilding its index from the local bodies vs `notmuch new` on a copy of
+//     the same Maildir;
+//   - 100 queries of each kind (one word, two words, prefix, phrase, operator-only, mixed) through
+//     Hearth's API (messages.search, first page of 50) and notmuch's CLI (`notmuch search
+//     --output=messages --limit=50`; its process start is part of each query, as for any CLI user).
+//
+//   node bench/search.ts [--messages N]       (or BENCH_SEARCH_MESSAGES; default 100,000)
+//
+// Prints a table (median and p95 per kind, ratios Hearth / notmuch: < 1 is Hearth faster) and
+// RATIO lines for bench/run.ts.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { dovecot } from '../test/support/peers.ts';
+import { benchDovecotUser } from './support/dovecot-user.ts';
+import { benchServices } from './support/hearth-services.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
+import { generateCorpus, VOCABULARY, type Language } from './corpus/generate.ts';
+
+const flag = process.argv.indexOf('--messages');
+const N = Number(flag > 0 ? process.argv[flag + 1] : (process.env.BENCH_SEARCH_MESSAGES ?? 100_000));
+const QUERIES = 100;
+const PAGE = 50;
+
+type Kind = 'one word' | 'two words' | 'prefix' | 'phrase' | 'operator-only' | 'mixed';
+interface Query {
+  hearth: string;
+  notmuch: string;
+}
+
+/** The same 100 queries of each kind on every run: words of the corpus, in all its languages. */
+function queries(): Record<Kind, Query[]> {
+  const rnd = seededRandom(7);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+  const spaced: Language[] = ['en', 'en', 'en', 'de', 'fr', 'ru', 'el', 'ar'];
+  const word = () => pick(VOCABULARY[pick(spaced)]);
+  const enWord = () => pick(VOCABULARY.en);
+  const names = ['alice', 'bob', 'carol', 'dave', 'grace', 'judy', 'trent', 'zoe', 'jurgen'];
+  const day = () => `202${pick([4, 5])}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
+  const make = (f: () => Query): Query[] => Array.from({ length: QUERIES }, f);
+  return {
+    'one word': make(() => {
+      const w = rnd() < 0.15 ? pick(VOCABULARY[pick(['zh', 'ja'] as const)]) : word();
+      return { hearth: w, notmuch: w };
+    }),
+    'two words': make(() => {
+      const [a, b] = [enWord(), word()];
+      return { hearth: `${a} ${b}`, notmuch: `${a} and ${b}` };
+    }),
+    prefix: make(() => {
+      const w = enWord().slice(0, 3 + Math.floor(rnd() * 2));
+      return { hearth: `${w}*`, notmuch: `${w}*` };
+    }),
+    phrase: make(() => {
+      const p = `${enWord()} ${enWord()}`;
+      return { hearth: `"${p}"`, notmuch: `"${p}"` };
+    }),
+    'operator-only': make(() => {
+      const r = rnd();
+      const who = pick(names);
+      if (r < 0.25) return { hearth: `from:${who}`, notmuch: `from:${who}` };
+      if (r < 0.5) return { hearth: 'is:unread has:attachment', notmuch: 'tag:unread and tag:attachment' };
+      if (r < 0.75) {
+        const d = day();
+        return { hearth: `after:${d} is:flagged`, notmuch: `date:${d}.. and tag:flagged` };
+      }
+      return { hearth: `to:${who} -is:unread`, notmuch: `to:${who} and not tag:unread` };
+    }),
+    mixed: make(() => {
+      const w = enWord();
+      const who = pick(names);
+      const d = day();
+      return rnd() < 0.5
+        ? { hearth: `${w} from:${who} after:${d}`, notmuch: `${w} and from:${who} and date:${d}..` }
+        : { hearth: `${w} -${enWord()} is:unread`, notmuch: `${w} and not ${enWord()} and tag:unread` };
+    }),
+  };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  const { user, password, maildir } = await benchDovecotUser('searchbench');
+  const work = mkdtempSync(path.join(tmpdir(), 'hearth-searchbench-'));
+  const corpus = path.join(work, 'corpus');
+  let t = performance.now();
+  const stats = generateCorpus({ dir: corpus, count: N, seed: 42 });
+  console.log(`corpus: ${stats.messages} messages, ${mib(stats.bytes)}, generated in ${(performance.now() - t).toFixed(0)} ms`);
+  cpSync(corpus, maildir, { recursive: true });
+  execFileSync('chown', ['-R', 'mail:mail', path.dirname(maildir)]);
+
+  // --- Hearth: first sync (headers, then every body offline, then the index), memory sampled.
+  const dataDir = path.join(work, 'hearth');
+  // Every body offline (the corpus spans two years), so the index is built from local copies.
+  const services = benchServices(dataDir, { offlineWindowMs: 10 * 365 * 86_400_000 });
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const sampler = setInterval(sample, 50);
+  t = performance.now();
+  const account = await services.addAccount({
+    name: 'Bench',
+    email: `${user}@example.test`,
+    incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password, auth: 'password' },
+  });
+  services.start();
+  await services.account(account.id).sync();
+  const headersMs = performance.now() - t;
+  await services.account(account.id).bodiesDone();
+  const bodiesMs = performance.now() - t;
+  await services.bodyIndexer.idle();
+  const syncedMs = performance.now() - t;
+  sample();
+  clearInterval(sampler);
+  const status = services.cache.search.status();
+  console.log(
+    `Hearth first sync: headers ${headersMs.toFixed(0)} ms, bodies ${bodiesMs.toFixed(0)} ms, indexed ${syncedMs.toFixed(0)} ms; ` +
+      `${status.documents} documents, ${status.bodiesIndexed} bodies; main peak RSS ${mib(peakRss)}, peak JS heap ${mib(peakHeap)}`,
+  );
+
+  // --- Index build from local bodies: Hearth's rebuild vs notmuch new.
+  t = performance.now();
+  services.cache.search.clear();
+  await services.bodyIndexer.idle();
+  const hearthBuild = performance.now() - t;
+  const nm = path.join(work, 'notmuch');
+  mkdirSync(nm);
+  const config = path.join(work, 'notmuch-config');
+  writeFileSync(
+    config,
+    `[database]\npath=${nm}\nmail_root=${corpus}\n[new]\ntags=unread;inbox\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=true\n[user]\nname=Bench\nprimary_email=bench@example.test\n`,
+  );
+  const env = { ...process.env, NOTMUCH_CONFIG: config };
+  t = performance.now();
+  execFileSync('notmuch', ['new', '--quiet'], { env, stdio: 'pipe' });
+  const notmuchBuild = performance.now() - t;
+  const notmuchCount = execFileSync('notmuch', ['count', '*'], { env, encoding: 'utf8' }).trim();
+  console.log(`index build: Hearth ${hearthBuild.toFixed(0)} ms, notmuch new ${notmuchBuild.toFixed(0)} ms (${notmuchCount} messages)`);
+
+  // --- Queries.
+  const rows: { kind: Kind; h: number[]; n: number[]; hHits: number; nHits: number }[] = [];
+  for (const [kind, list] of Object.entries(queries()) as [Kind, Query[]][]) {
+    const h: number[] = [];
+    const n: number[] = [];
+    let hHits = 0;
+    let nHits = 0;
+    for (const q of list) {
+      let s = performance.now();
+      const r = await services.dispatch('messages.search', { query: q.hearth, limit: PAGE });
+      h.push(performance.now() - s);
+      if (!r.ok) throw new Error(`Hearth refused ${q.hearth}: ${JSON.stringify(r)}`);
+      hHits += (r.result as unknown[]).length;
+      s = performance.now();
+      const out = spawnSync('notmuch', ['search', '--output=messages', `--limit=${PAGE}`, q.notmuch], { env, encoding: 'utf8' });
+      n.push(performance.now() - s);
+      nHits += out.stdout.split('\n').filter(Boolean).length;
+    }
+    rows.push({ kind, h: h.sort((a, b) => a - b), n: n.sort((a, b) => a - b), hHits, nHits });
+  }
+  await services.close();
+  rmSync(work, { recursive: true, force: true });
+
+  console.log('');
+  console.log(`search latency at ${N} messages, ms (${QUERIES} queries per kind, first page of ${PAGE}); ratio = Hearth / notmuch`);
+  console.log('kind            Hearth med  p95   notmuch med  p95   ratio med  p95   hits/query H  N');
+  for (const r of rows) {
+    const [hm, hp, nmed, np] = [percentile(r.h, 0.5), percentile(r.h, 0.95), percentile(r.n, 0.5), percentile(r.n, 0.95)];
+    console.log(
+      `${r.kind.padEnd(15)} ${hm.toFixed(2).padStart(10)} ${hp.toFixed(2).padStart(5)} ${nmed.toFixed(2).padStart(12)} ${np.toFixed(2).padStart(5)} ` +
+        `${(hm / nmed).toFixed(2).padStart(9)} ${(hp / np).toFixed(2).padStart(5)} ${(r.hHits / QUERIES).toFixed(0).padStart(14)} ${(r.nHits / QUERIES).toFixed(0).padStart(2)}`,
+    );
+  }
+  console.log('');
+  console.log(`index build Hearth / notmuch: ${(hearthBuild / notmuchBuild).toFixed(2)}x (${hearthBuild.toFixed(0)} ms vs ${notmuchBuild.toFixed(0)} ms)`);
+  console.log(`main during first sync: peak RSS ${mib(peakRss)} (aim < 300 MiB), peak JS heap ${mib(peakHeap)}`);
+  console.log(`RATIO search.index_build_vs_notmuch ${(hearthBuild / notmuchBuild).toFixed(2)}`);
+  for (const r of rows)
+    console.log(`RATIO search.${r.kind.replace(/[^a-z]+/g, '_')}_p95_vs_notmuch ${(percentile(r.h, 0.95) / percentile(r.n, 0.95)).toFixed(2)}`);
+  console.log(`RATIO search.main_peak_rss_mib_first_sync ${(peakRss / 1048576).toFixed(0)}`);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,133 @@
+// Puts message bodies into the search index in the background: whenever the cache says there is
+// work (a new message, a body downloaded, a rebuild), it indexes summaries that lack a document,
+// then bodies that wait, newest first, in small batches (searchLimits) with a turn of the event
+// loop between batches, so main never stalls on a mailbox of 100,000 messages.
+import type { Address } from '../../../shared/api.ts';
+import type { Logger } from '../../base/log.ts';
+import { searchLimits } from '../../base/limits.ts';
+import { messageText } from '../../mail/message-text.ts';
+import type { CacheDb } from './cache-db.ts';
+
+export interface BodyIndexerDeps {
+  cache: CacheDb;
+  /** The raw message if it is kept on this computer, else null; never goes to the network. */
+  localSource: (messageId: number) => Promise<Buffer | null>;
+  log: Logger;
+  /** Told after each batch how many messages it held (tests check the batching). */
+  onBatch?: (kind: 'summaries' | 'bodies', count: number) => void;
+}
+
+interface BodyText {
+  id: number;
+  text: string | null;
+  filenames: string[];
+}
+
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class BodyIndexer {
+  private readonly d: BodyIndexerDeps;
+  private running: Promise<void> | null = null;
+  /** Work arrived while a pass was running: run another when it ends. */
+  private again = false;
+  private closed = false;
+  private summaryCursor = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(deps: BodyIndexerDeps) {
+    this.d = deps;
+    this.unsubscribe = deps.cache.search.onWork(() => this.kick());
+  }
+
+  /** Starts a pass unless one runs (then another follows it). */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await yieldTurn();
+          await this.pass();
+        } while (this.again && !this.closed);
+      } catch (e) {
+        // The cache closing under a pass ends it; anything else is worth a line in the log.
+        if (!this.closed) this.d.log.warn('search indexing stopped', { error: String(e) });
+      } finally {
+        this.running = null;
+      }
+    })();
+  }
+
+  /** Resolves when no indexing runs (tests, and the rebuild API, wait on it). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsubscribe();
+  }
+
+  private async pass(): Promise<void> {
+    const search = this.d.cache.search;
+    if (!search.summariesComplete()) {
+      this.summaryCursor = 0;
+      for (;;) {
+        if (this.closed) return;
+        const rows = search.unindexedSummaries(this.summaryCursor, searchLimits.headerBatch);
+        if (rows.length === 0) break;
+        this.d.cache.transaction(() => {
+          for (const r of rows) {
+            const addrs = JSON.parse(r.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
+            search.indexSummary(r.id, { subject: r.subject, date: r.date, ...addrs });
+          }
+        });
+        this.summaryCursor = rows[rows.length - 1]!.id;
+        this.d.onBatch?.('summaries', rows.length);
+        await yieldTurn();
+      }
+      search.setSummariesComplete(true);
+    }
+    for (;;) {
+      if (this.closed) return;
+      const batch = search.pendingBodies(searchLimits.bodyBatch);
+      if (batch.length === 0) return;
+      const done: BodyText[] = [];
+      let bytes = 0;
+      for (const m of batch) {
+        if (done.length > 0 && bytes + m.size > searchLimits.bodyBatchBytes) break;
+        bytes += m.size;
+        done.push(await this.read(m.id));
+      }
+      if (this.closed) return;
+      this.d.cache.transaction(() => {
+        for (const b of done) {
+          if (b.text === null) search.markBodyAbsent(b.id);
+          else search.indexBody(b.id, b.text, b.filenames);
+        }
+      });
+      this.d.onBatch?.('bodies', done.length);
+      await yieldTurn();
+    }
+  }
+
+  private async read(id: number): Promise<BodyText> {
+    let source: Buffer | null;
+    try {
+      source = await this.d.localSource(id);
+    } catch {
+      source = null;
+    }
+    if (!source) return { id, text: null, filenames: [] };
+    try {
+      return { id, ...messageText(source, searchLimits.bodyTextChars) };
+    } catch (e) {
+      this.d.log.warn('search: a message body could not be read', { messageId: id, error: String(e) });
+      return { id, text: null, filenames: [] };
+    }
+  }
+}
