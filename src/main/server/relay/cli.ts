@@ -1,6 +1,6 @@
 // The relay's part of the `hearth` command line:
 //   hearth queue list [--json] | retry [ID] | delete ID [--reason TEXT] [--bounce]   (--data DIR)
-//   hearth dns [--hostname NAME] [--domain NAME]                                       (--data DIR)
+//   hearth dns [--hostname NAME] [--domain NAME] [--NAME-port N|off]                   (--data DIR)
 //   hearth serve ... [--smarthost HOST:PORT [--smarthost-user U --smarthost-password P] [--smarthost-ca FILE]]
 //                    [--resolver HOST:PORT] [--relay-port N]
 // cli.ts (the server's CLI) registers these through relayCliCommands and relayServeOptions.
@@ -18,6 +18,10 @@ import { createResolver } from './router.ts';
 import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
 import { readConfigSync } from '../users/config.ts';
 import { relayCommandsUsage } from './cli-usage.ts';
+import { givenPorts, portOptions, portPlan } from '../ports.ts';
+import { autoconfigHttpLimits } from '../../base/limits.ts';
+import { discoveryRecords } from '../autoconfig/dns-records.ts';
+import { mailServices } from '../autoconfig/mail-services.ts';
 import type { RELAY_COMMANDS } from './cli-usage.ts';
 
 function dataDirOf(v: string | undefined): string {
@@ -155,14 +159,27 @@ async function queueCommand(argv: string[]): Promise<number> {
 }
 
 async function dnsCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' }, ...portOptions },
+  });
   const dataDir = dataDirOf(values.data);
-  const domain = values.domain ?? readConfigSync(dataDir)?.domains[0];
+  const config = readConfigSync(dataDir);
+  const domain = values.domain ?? config?.domains[0];
   if (!domain) throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
   const key = await loadOrCreateDkimKey(dataDir, domain);
   const mailHost = values.hostname ?? `mail.${domain}`;
+  // The ports the world reaches: the standard ones unless --NAME-port says otherwise (a port map).
+  const ports = portPlan(givenPorts(values), true);
+  const records = discoveryRecords({
+    domain,
+    settings: { hostname: mailHost, services: mailServices(ports) },
+    httpsPort: ports.https,
+    // As `serve` serves it: enforce with the household's own certificate, testing with the self-signed one.
+    mtaSts: { mode: config?.tls ? 'enforce' : 'testing', mx: [mailHost], maxAgeSeconds: autoconfigHttpLimits.mtaStsMaxAgeSeconds },
+  });
   process.stdout.write(`; DNS records to publish for ${domain} (mail host ${mailHost})\n`);
-  process.stdout.write(formatZone(recordsToPublish(key, mailHost)));
+  process.stdout.write(formatZone([...recordsToPublish(key, mailHost), ...records]));
   return 0;
 }
 
