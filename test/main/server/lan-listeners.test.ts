@@ -9,12 +9,9 @@ import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startHouseholdServer, type RunningHouseholdServer } from '../../../src/main/server/household-server.ts';
-import { addUser, loadOrCreateConfig } from '../../../src/main/server/users/config.ts';
-import { silentLogger } from '../../../src/main/base/log.ts';
-import { tempDir } from '../../support/temp-dir.ts';
+import type { RunningHouseholdServer } from '../../../src/main/server/household-server.ts';
+import { startFamilyServer } from '../../support/household.ts';
 
-process.env.HEARTH_SCRYPT_LN = '10';
 const run = promisify(execFile);
 
 /** This machine's own IPv4 address on a non-loopback interface, if it has one. */
@@ -84,21 +81,7 @@ print(json.dumps(out))
 
 let server: RunningHouseholdServer;
 beforeAll(async () => {
-  if (!lanAddress) return;
-  const dataDir = tempDir('lan');
-  await loadOrCreateConfig(dataDir, 'family.test');
-  await addUser(dataDir, 'ann@family.test', 'ann-secret');
-  server = await startHouseholdServer({
-    dataDir,
-    host: lanAddress,
-    domain: 'family.test',
-    hostname: 'mail.family.test',
-    ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 },
-    // no SPF/DKIM lookups for this test's port-25 session
-    verifyAuthentication: false,
-    log: silentLogger,
-  });
-  await server.store.ensureUser('ann@family.test');
+  if (lanAddress) server = await startFamilyServer({ users: [{ address: 'ann@family.test', password: 'ann-secret' }], host: lanAddress });
 });
 afterAll(() => server?.close());
 

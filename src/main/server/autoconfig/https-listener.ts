@@ -100,7 +100,7 @@ export async function startAutoconfigHttps(ctx: ServerContext, listen: ListenOpt
           throw e;
         }
       } else if (method === 'GET' || method === 'HEAD') {
-        const q = url.searchParams.get('emailaddress') ?? url.searchParams.get('Email');
+        const q = url.searchParams.get('emailaddress');
         if (!q) throw new HttpError(400, 'GET needs ?emailaddress=ADDRESS; or POST an autodiscover request');
         email = q;
       } else throw new HttpError(405, 'Method not allowed', { allow: 'GET, HEAD, POST' });
@@ -128,8 +128,12 @@ export async function startAutoconfigHttps(ctx: ServerContext, listen: ListenOpt
         if (!ok) throw new HttpError(401, 'Log in as this user to include the password', { 'www-authenticate': 'Basic realm="Hearth", charset="UTF-8"' });
         password = pass;
       }
+      const settings = o.settings();
+      if (!settings.services.some((x) => x.protocol !== 'smtp') || !settings.services.some((x) => x.protocol === 'smtp')) {
+        throw new HttpError(404, 'This server runs no IMAP/POP3 or no submission listener to put in a profile');
+      }
       const body = mobileconfig({
-        settings: o.settings(),
+        settings,
         email: address,
         displayName: await displayNameOf(address),
         ...(password !== undefined ? { password } : {}),

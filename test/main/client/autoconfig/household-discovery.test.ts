@@ -7,15 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as dnsPromises } from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startHouseholdServer, type RunningHouseholdServer } from '../../../../src/main/server/household-server.ts';
-import { addUser, loadOrCreateConfig } from '../../../../src/main/server/users/config.ts';
+import type { RunningHouseholdServer } from '../../../../src/main/server/household-server.ts';
 import { deliverLocal } from '../../../../src/main/maildir/deliver-local.ts';
 import type { DiscoveryDeps } from '../../../../src/main/client/autoconfig/discover.ts';
 import { probeServer } from '../../../../src/main/client/autoconfig/probe.ts';
 import type { HearthServices } from '../../../../src/main/client/hearth-services.ts';
 import type { DiscoveryResult } from '../../../../src/shared/discovery.ts';
-import { silentLogger } from '../../../../src/main/base/log.ts';
 import { startDnsServer, type Zone } from '../../../support/dns-server.ts';
+import { startFamilyServer } from '../../../support/household.ts';
 import { runHearth } from '../../../support/hearth-cli.ts';
 import { httpsRequest } from '../../../support/https-loopback.ts';
 import { rfc822 } from '../../../support/messages.ts';
@@ -23,7 +22,6 @@ import { startServices } from '../../../support/services.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { pollUntil } from '../../../support/wait.ts';
 
-process.env.HEARTH_SCRYPT_LN = '10';
 const env = { ...process.env, HEARTH_SCRYPT_LN: '10', HEARTH_LOG_LEVEL: 'warn' };
 
 let server: RunningHouseholdServer;
@@ -103,17 +101,7 @@ async function clientNetwork(zone: Zone): Promise<{ deps: Partial<DiscoveryDeps>
 }
 
 beforeAll(async () => {
-  const dataDir = tempDir('household-discovery');
-  await loadOrCreateConfig(dataDir, 'family.test');
-  await addUser(dataDir, 'ann@family.test', 'ann-secret', { displayName: 'Ann' });
-  server = await startHouseholdServer({
-    dataDir,
-    domain: 'family.test',
-    hostname: 'mail.family.test',
-    ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 },
-    log: silentLogger,
-  });
-  await server.store.ensureUser('ann@family.test');
+  server = await startFamilyServer({ users: [{ address: 'ann@family.test', password: 'ann-secret', name: 'Ann' }] });
   await deliverLocal(
     server.store,
     ['ann@family.test'],

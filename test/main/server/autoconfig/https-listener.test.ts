@@ -10,17 +10,14 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { startHouseholdServer, type RunningHouseholdServer } from '../../../../src/main/server/household-server.ts';
-import { addUser, loadOrCreateConfig } from '../../../../src/main/server/users/config.ts';
+import type { RunningHouseholdServer } from '../../../../src/main/server/household-server.ts';
 import { parseConfigXml } from '../../../../src/main/client/autoconfig/config-xml.ts';
 import { mtaStsId } from '../../../../src/main/server/autoconfig/mta-sts.ts';
 import { autoconfigHttpLimits } from '../../../../src/main/base/limits.ts';
-import { silentLogger } from '../../../../src/main/base/log.ts';
-import { tempDir } from '../../../support/temp-dir.ts';
+import { startFamilyServer } from '../../../support/household.ts';
 import { httpsRequest } from '../../../support/https-loopback.ts';
 import { parsePlist, type PlistValue } from '../../../support/plist.ts';
 
-process.env.HEARTH_SCRYPT_LN = '10';
 const run = promisify(execFile);
 const ISPDB = path.resolve(import.meta.dirname, '../../../../../shared/ispdb');
 
@@ -29,16 +26,11 @@ let get: (url: string, init?: Parameters<typeof httpsRequest>[2]) => ReturnType<
 const port = (name: string) => server.listeners.find((l) => l.name === name)!.port;
 
 beforeAll(async () => {
-  const dataDir = tempDir('autoconfig');
-  await loadOrCreateConfig(dataDir, 'family.test');
-  await addUser(dataDir, 'ann@family.test', 'ann-secret', { displayName: 'Ann Example' });
-  await addUser(dataDir, 'bo@family.test', 'bo-secret');
-  server = await startHouseholdServer({
-    dataDir,
-    domain: 'family.test',
-    hostname: 'mail.family.test',
-    ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 },
-    log: silentLogger,
+  server = await startFamilyServer({
+    users: [
+      { address: 'ann@family.test', password: 'ann-secret', name: 'Ann Example' },
+      { address: 'bo@family.test', password: 'bo-secret' },
+    ],
   });
   get = (url, init) => httpsRequest(url, { ca: server.tls.cert, ports: { 443: port('https') } }, init);
 });
