@@ -35,8 +35,7 @@ import { storeLocalDelivery } from './relay/local.ts';
 import { DEFAULT_PORTS, IMPLICIT_TLS, LISTENER_NAMES, type ListenerName } from './ports.ts';
 import { startAutoconfigHttps } from './autoconfig/https-listener.ts';
 import { mailServices, type MailSettings } from './autoconfig/mail-services.ts';
-import type { MtaStsPolicy } from './autoconfig/mta-sts.ts';
-import { autoconfigHttpLimits } from '../base/limits.ts';
+import { householdMtaStsPolicy, type MtaStsPolicy } from './autoconfig/mta-sts.ts';
 
 export { DEFAULT_PORTS, STANDARD_PORTS, type ListenerName } from './ports.ts';
 
@@ -155,12 +154,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     hostname,
     services: mailServices(Object.fromEntries(running.map((r) => [r.info.name, r.info.port]))),
   });
-  // "enforce" needs a certificate other mail servers can verify (RFC 8461 4.1).
-  const mtaStsPolicy = (): MtaStsPolicy => ({
-    mode: tlsMaterial.selfSigned ? 'testing' : 'enforce',
-    mx: [hostname],
-    maxAgeSeconds: autoconfigHttpLimits.mtaStsMaxAgeSeconds,
-  });
+  const mtaStsPolicy = (): MtaStsPolicy => householdMtaStsPolicy(hostname, !tlsMaterial.selfSigned);
   let relayStarted = false;
   // A stop must fit in STOP_DEADLINE_MS (SIGTERM, see base/graceful-stop.ts): listeners and the relay
   // stop side by side, each given CLOSE_GRACE_MS to let in-flight sessions and deliveries finish;

@@ -19,9 +19,9 @@ import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
 import { readConfigSync } from '../users/config.ts';
 import { relayCommandsUsage } from './cli-usage.ts';
 import { givenPorts, portOptions, portPlan } from '../ports.ts';
-import { autoconfigHttpLimits } from '../../base/limits.ts';
 import { discoveryRecords } from '../autoconfig/dns-records.ts';
 import { mailServices } from '../autoconfig/mail-services.ts';
+import { householdMtaStsPolicy } from '../autoconfig/mta-sts.ts';
 import type { RELAY_COMMANDS } from './cli-usage.ts';
 
 function dataDirOf(v: string | undefined): string {
@@ -175,8 +175,8 @@ async function dnsCommand(argv: string[]): Promise<number> {
     domain,
     settings: { hostname: mailHost, services: mailServices(ports) },
     httpsPort: ports.https,
-    // As `serve` serves it: enforce with the household's own certificate, testing with the self-signed one.
-    mtaSts: { mode: config?.tls ? 'enforce' : 'testing', mx: [mailHost], maxAgeSeconds: autoconfigHttpLimits.mtaStsMaxAgeSeconds },
+    // As `serve` serves it (the household's own certificate is config.tls).
+    mtaSts: householdMtaStsPolicy(mailHost, Boolean(config?.tls)),
   });
   process.stdout.write(`; DNS records to publish for ${domain} (mail host ${mailHost})\n`);
   process.stdout.write(formatZone([...recordsToPublish(key, mailHost), ...records]));
