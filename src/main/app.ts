@@ -46,7 +46,7 @@ async function startEmbeddedServer(opts: AppOptions): Promise<RunningHouseholdSe
     // Another program (or another Hearth) holds the standard ports: take free ones instead.
     if ((e as { code?: string }).code !== 'EADDRINUSE') throw e;
     log.warn('standard ports busy; using free ones', {});
-    const ephemeral = { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 };
+    const ephemeral = { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 };
     return startHouseholdServer({ dataDir, host: '127.0.0.1', demo: true, log, ports: ephemeral, ...(opts.serverRelay ? { relay: opts.serverRelay } : {}) });
   }
 }
@@ -74,7 +74,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     serverStatus: () => ({
       running: server !== null,
       domain: server ? (server.users.localDomains()[0] ?? null) : null,
-      listeners: server ? server.listeners.map((l) => ({ protocol: l.name, host: l.host, port: l.port })) : [],
+      listeners: server ? server.listeners.map((l) => ({ protocol: l.name, host: l.host, port: l.port, reachableFromOutside: l.reachableFromOutside })) : [],
     }),
   });
 

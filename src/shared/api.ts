@@ -205,7 +205,15 @@ export type QueueItem = z.infer<typeof QueueItem>;
 export const ServerStatus = z.object({
   running: z.boolean(),
   domain: z.string().nullable(),
-  listeners: z.array(z.object({ protocol: z.string(), host: z.string(), port: z.number().int() })),
+  listeners: z.array(
+    z.object({
+      protocol: z.string(),
+      host: z.string(),
+      port: z.number().int(),
+      /** Bound to an address other machines reach (LAN), not only this computer's loopback. */
+      reachableFromOutside: z.boolean().optional(),
+    }),
+  ),
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
 

@@ -88,7 +88,7 @@ describe('npm pack + npm install -g', { timeout: 60_000 }, () => {
     expect(spawnSync(hearth, ['user', 'add', 'ann@home.arpa', '--data', data, '--password', 'pw'], { env, encoding: 'utf8' }).stdout).toBe(
       'added ann@home.arpa\n',
     );
-    const ports = freePorts({ smtp: '0', imap: 'off', imaps: 'off', pop3: 'off', pop3s: 'off', submission: 'off', submissions: 'off' });
+    const ports = freePorts({ smtp: '0', imap: 'off', imaps: 'off', pop3: 'off', pop3s: 'off', submission: 'off', submissions: 'off', https: 'off' });
     const child = spawn(hearth, ['serve', '--data', data, ...ports], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     let out = '';

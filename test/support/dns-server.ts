@@ -1,6 +1,8 @@
 // A tiny authoritative DNS server on loopback UDP (node:dgram) for tests that go through a real
-// resolver (`hearth serve --resolver 127.0.0.1:PORT`): MX, A, AAAA and TXT from a zone map,
-// NXDOMAIN for unknown names, an empty answer for known names without the asked type.
+// resolver (`hearth serve --resolver 127.0.0.1:PORT`, an injected node:dns Resolver): MX, A, AAAA,
+// TXT, SRV and CNAME from a zone map (a CNAME answers every type, followed by the target's records
+// of that type when the zone has them), NXDOMAIN for unknown names, an empty answer for known
+// names without the asked type.
 import dgram from 'node:dgram';
 
 export interface Zone {
@@ -8,9 +10,11 @@ export interface Zone {
   a?: Record<string, string[]>;
   aaaa?: Record<string, string[]>;
   txt?: Record<string, string[]>;
+  srv?: Record<string, Array<{ priority: number; weight: number; port: number; target: string }>>;
+  cname?: Record<string, string>;
 }
 
-const TYPE = { A: 1, MX: 15, TXT: 16, AAAA: 28 } as const;
+const TYPE = { A: 1, CNAME: 5, MX: 15, TXT: 16, AAAA: 28, SRV: 33 } as const;
 
 function encodeName(name: string): Buffer {
   const parts = name.replace(/\.$/, '').split('.').filter(Boolean);
@@ -47,12 +51,7 @@ function ipv6Bytes(addr: string): Buffer {
   return b;
 }
 
-export function answer(zone: Zone, query: Buffer): Buffer {
-  const id = query.readUInt16BE(0);
-  const { name, end } = readName(query, 12);
-  const qtype = query.readUInt16BE(end);
-  const question = query.subarray(12, end + 4);
-  const known = [zone.mx, zone.a, zone.aaaa, zone.txt].some((m) => m && name in m);
+function records(zone: Zone, name: string, qtype: number): Buffer[] {
   const answers: Buffer[] = [];
   if (qtype === TYPE.MX) {
     for (const r of zone.mx?.[name] ?? []) {
@@ -69,7 +68,28 @@ export function answer(zone: Zone, query: Buffer): Buffer {
       const chunks = (t.match(/.{1,255}/g) ?? ['']).map((c) => Buffer.concat([Buffer.from([c.length]), Buffer.from(c)]));
       answers.push(rr(name, TYPE.TXT, Buffer.concat(chunks)));
     }
+  } else if (qtype === TYPE.SRV) {
+    for (const r of zone.srv?.[name] ?? []) {
+      const head = Buffer.alloc(6);
+      head.writeUInt16BE(r.priority, 0);
+      head.writeUInt16BE(r.weight, 2);
+      head.writeUInt16BE(r.port, 4);
+      answers.push(rr(name, TYPE.SRV, Buffer.concat([head, encodeName(r.target)])));
+    }
   }
+  return answers;
+}
+
+export function answer(zone: Zone, query: Buffer): Buffer {
+  const id = query.readUInt16BE(0);
+  const { name, end } = readName(query, 12);
+  const qtype = query.readUInt16BE(end);
+  const question = query.subarray(12, end + 4);
+  const known = [zone.mx, zone.a, zone.aaaa, zone.txt, zone.srv, zone.cname].some((m) => m && name in m);
+  const alias = zone.cname?.[name];
+  const answers = alias
+    ? [rr(name, TYPE.CNAME, encodeName(alias)), ...(qtype === TYPE.CNAME ? [] : records(zone, alias.replace(/\.$/, '').toLowerCase(), qtype))]
+    : records(zone, name, qtype);
   const header = Buffer.alloc(12);
   header.writeUInt16BE(id, 0);
   header.writeUInt16BE(0x8400 | 0x0100 | (known ? 0 : 3), 2); // QR, AA, RD echoed, RCODE

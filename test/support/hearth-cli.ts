@@ -5,7 +5,7 @@ import path from 'node:path';
 
 export const HEARTH_BIN = path.resolve(import.meta.dirname, '../../bin/hearth.js');
 
-const LISTENERS = ['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions'] as const;
+const LISTENERS = ['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions', 'https'] as const;
 export type Listener = (typeof LISTENERS)[number];
 
 /** Runs `hearth …args` to its end, with `input` on standard input. */
@@ -72,7 +72,7 @@ export function startHearthServe(
       if (!/^ready /m.test(out)) return;
       clearTimeout(timer);
       const ports: Record<string, number> = {};
-      for (const m of out.matchAll(/^listening (\w+) [^:\s]+:(\d+)$/gm)) ports[m[1]!] = Number(m[2]);
+      for (const m of out.matchAll(/^listening (\w+) [^:\s]+:(\d+)(?: .*)?$/gm)) ports[m[1]!] = Number(m[2]);
       resolve({ child, ports, output: () => out, exited, stop });
     });
   });

@@ -41,7 +41,7 @@ export function startServe(dataDir: string, args: string[]): Promise<ServeProces
       clearTimeout(t);
       child.stdout!.off('data', check);
       const ports: Record<string, number> = {};
-      for (const m of out.matchAll(/^listening (\w+) [^\s]+:(\d+)$/gm)) ports[m[1]!] = Number(m[2]);
+      for (const m of out.matchAll(/^listening (\w+) [^\s]+:(\d+)(?: .*)?$/gm)) ports[m[1]!] = Number(m[2]);
       resolve({ child, ports, stdout: () => out, stderr: () => err, exited });
     };
     child.stdout!.on('data', check);

@@ -221,3 +221,21 @@ export const transferLimits = {
   /** Progress events at most every this many messages (and at the end). */
   progressEvery: 25,
 } as const;
+
+/** The household server's HTTPS listener: autoconfig, autodiscover, Apple profiles, MTA-STS (src/main/server/autoconfig). */
+export const autoconfigHttpLimits = {
+  /** Largest request body (an autodiscover request is a few hundred bytes), bytes. */
+  maxBodyBytes: 16 * 1024,
+  /** Largest request head (request line and headers), bytes. */
+  maxHeaderBytes: 8 * 1024,
+  /** Longest URL (path and query), characters. */
+  maxUrlLength: 2048,
+  /** Time for a whole request to arrive, ms (slow-loris). */
+  requestTimeoutMs: 10_000,
+  /** Idle keep-alive connections are closed after, ms. */
+  keepAliveTimeoutMs: 5_000,
+  /** Simultaneous connections. */
+  maxConnections: 200,
+  /** MTA-STS max_age: how long senders cache the policy, seconds (one week; RFC 8461 suggests weeks). */
+  mtaStsMaxAgeSeconds: 604_800,
+} as const;

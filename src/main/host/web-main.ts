@@ -42,7 +42,7 @@ const app = await startApp({
   logFile: logging.file,
   embeddedServer: !values['no-server'],
   ...(values['undo-seconds'] !== undefined ? { undoHoldMs: Number(values['undo-seconds']) * 1000 } : {}),
-  ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 } } : {}),
+  ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 } } : {}),
 });
 const host = await startWebHost({
   dispatch: app.services.dispatch,

@@ -2,7 +2,8 @@
 //
 //   hearth serve [--data DIR] [--host ADDR] [--domain NAME] [--hostname NAME] [--demo]
 //                [--smtp-port N] [--imap-port N] [--imaps-port N] [--pop3-port N] [--pop3s-port N]
-//                [--submission-port N] [--submissions-port N]          (N = 0: ephemeral, "off": not started)
+//                [--submission-port N] [--submissions-port N] [--https-port N]   (N = 0: ephemeral, "off": not started)
+//                [--standard-ports]   25, 143, 993, 110, 995, 587, 465 and 443 (needs CAP_NET_BIND_SERVICE or root)
 //   hearth user add ADDRESS [--password P | stdin] [--name NAME]
 //   hearth user list | passwd ADDRESS [--password P | stdin] | remove ADDRESS [--delete-mail]
 //   hearth user quota ADDRESS SIZE|none
@@ -14,7 +15,8 @@
 //   hearth cert status | issue ...  the certificate and ACME (acme/cli.ts)
 //
 // Every command takes --data DIR (default $HEARTH_DATA or ./.hearth-data).
-// `serve` prints one line per listener ("listening smtp 127.0.0.1:2525"), the log file
+// `serve` prints one line per listener ("listening smtp 127.0.0.1:2525", with " (reachable from
+// outside this computer)" when bound to a non-loopback address), the log file
 // ("logs DIR/logs/hearth.log") and "ready DIR" on standard output; its JSON log goes to that file
 // (rotated by size), and also to standard error with --verbose. SIGTERM or SIGINT stop it within
 // 5 s (exit 0): listeners closed, sessions finished or cut, the store flushed.
@@ -29,7 +31,7 @@ import { formatStorageSize, parseStorageSize } from './users/quota.ts';
 // The listener names and ports come from ports.ts: household-server.ts (and with it every protocol
 // listener) is loaded only by `serve` and `demo`, so the user commands stay quick and work
 // whatever state the listeners are in.
-import { DEFAULT_PORTS, type ListenerName } from './ports.ts';
+import { DEFAULT_PORTS, givenPorts, portOptions, portPlan, STANDARD_PORTS } from './ports.ts';
 import { MaildirStore } from '../maildir/maildir-store.ts';
 import { relayCommandsUsage, relayServeUsage } from './relay/cli-usage.ts';
 import { UsageError, dataDirOf, isUsageError, readSecretFromStdin } from './cli-input.ts';
@@ -62,17 +64,13 @@ serve options:
   --<listener>-port N           ${Object.entries(DEFAULT_PORTS)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}; 0 = any free port, off = not started
+  --standard-ports              ${Object.entries(STANDARD_PORTS)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}
+                                instead (below 1024: root or CAP_NET_BIND_SERVICE, see resources/hearth.service)
 ${relayServeUsage}${ACME_SERVE_USAGE}`;
 
-function parsePort(name: string, v: string | undefined): number | null | undefined {
-  if (v === undefined) return undefined;
-  if (v === 'off' || v === 'none' || v === '-') return null;
-  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError(`--${name}-port: not a port number: ${v}`);
-  return Number(v);
-}
-
 async function serve(argv: string[]): Promise<number> {
-  const portOpts = Object.fromEntries(Object.keys(DEFAULT_PORTS).map((k) => [`${k}-port`, { type: 'string' as const }]));
   const relayCli = await import('./relay/cli.ts');
   const acmeCli = await import('./acme/cli.ts');
   const { values } = parseArgs({
@@ -85,18 +83,15 @@ async function serve(argv: string[]): Promise<number> {
       demo: { type: 'boolean' },
       'demo-password': { type: 'string' },
       verbose: { type: 'boolean' },
-      ...portOpts,
+      'standard-ports': { type: 'boolean' },
+      ...portOptions,
       ...relayCli.relayServeOptions,
       ...acmeCli.acmeServeOptions,
     },
     allowPositionals: false,
   });
   const v = values as Record<string, string | boolean | undefined>;
-  const ports: Partial<Record<ListenerName, number | null>> = {};
-  for (const k of Object.keys(DEFAULT_PORTS) as ListenerName[]) {
-    const p = parsePort(k, v[`${k}-port`] as string | undefined);
-    if (p !== undefined) ports[k] = p;
-  }
+  const ports = portPlan(givenPorts(v), v['standard-ports'] === true);
   const dataDir = dataDirOf(v.data as string | undefined);
   const logging = createFileLogger({ dataDir, verbose: Boolean(v.verbose), base: { svc: 'hearth' } });
   const log = logging.log;
@@ -118,7 +113,7 @@ async function serve(argv: string[]): Promise<number> {
   if (server.demo?.created) process.stdout.write(`demo user ${server.demo.address} password ${server.demo.password}\n`);
   for (const l of server.listeners) {
     const host = l.host.includes(':') ? `[${l.host}]` : l.host;
-    process.stdout.write(`listening ${l.name} ${host}:${l.port}\n`);
+    process.stdout.write(`listening ${l.name} ${host}:${l.port}${l.reachableFromOutside ? ' (reachable from outside this computer)' : ''}\n`);
   }
   process.stdout.write(`logs ${logging.file}\n`);
   process.stdout.write(`ready ${server.dataDir}\n`);

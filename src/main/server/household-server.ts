@@ -34,14 +34,17 @@ import { startSubmissionServer } from './smtp/submission.ts';
 import { Relay, type RelayOptions } from './relay/relay.ts';
 import { storeLocalDelivery } from './relay/local.ts';
 import { readSmarthostOptions } from './relay/smarthost-config.ts';
-import { DEFAULT_PORTS, IMPLICIT_TLS, type ListenerName } from './ports.ts';
 import { LiveCertificate } from './live-certificate.ts';
 import { AcmeStore, type AcmeSettings } from './acme/store.ts';
 import { CertificateRenewer, type RenewalClock } from './acme/renewal.ts';
 import { certificateStatus } from './acme/status.ts';
 import type { ServerCertificateStatus } from '../../shared/api.ts';
+import { DEFAULT_PORTS, IMPLICIT_TLS, LISTENER_NAMES, type ListenerName } from './ports.ts';
+import { startAutoconfigHttps } from './autoconfig/https-listener.ts';
+import { mailServices, type MailSettings } from './autoconfig/mail-services.ts';
+import { householdMtaStsPolicy, type MtaStsPolicy } from './autoconfig/mta-sts.ts';
 
-export { DEFAULT_PORTS, type ListenerName } from './ports.ts';
+export { DEFAULT_PORTS, STANDARD_PORTS, type ListenerName } from './ports.ts';
 
 export interface HouseholdServerOptions {
   dataDir: string;
@@ -78,6 +81,8 @@ export interface ListenerInfo {
   host: string;
   port: number;
   implicitTls: boolean;
+  /** Bound to an address other machines can reach (not 127.0.0.0/8 or ::1): it answers from outside this computer. */
+  reachableFromOutside: boolean;
 }
 
 export interface RunningHouseholdServer {
@@ -95,6 +100,10 @@ export interface RunningHouseholdServer {
   certificateRenewer: CertificateRenewer;
   certificateStatus(): ServerCertificateStatus;
   listeners: ListenerInfo[];
+  /** What the listeners offer mail programs (host name, protocols, ports, TLS), as autoconfig publishes it. */
+  mailSettings(): MailSettings;
+  /** The MTA-STS policy served on mta-sts.<domain>. */
+  mtaStsPolicy(): MtaStsPolicy;
   /** Set when `demo` was asked for. */
   demo?: DemoMailbox;
   close(): Promise<void>;
@@ -132,7 +141,9 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   if (isIP(host) && host !== '0.0.0.0' && host !== '::') addresses.push(host);
   const tlsMaterial = await loadOrCreateTls({
     dataDir,
-    hostnames: [hostname, 'localhost', ...config.domains.map((d) => `mail.${d}`)],
+    // The names devices reach it by: mail.<domain>, and the hosts of the HTTPS listener
+    // (autoconfig.<domain>, autodiscover.<domain>, <domain>/.well-known, mta-sts.<domain>).
+    hostnames: [hostname, 'localhost', ...config.domains.flatMap((d) => [`mail.${d}`, d, `autoconfig.${d}`, `autodiscover.${d}`, `mta-sts.${d}`])],
     addresses,
     ...(config.tls ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile } : {}),
   });
@@ -168,6 +179,11 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   });
 
   const running: Array<{ info: ListenerInfo; listener: RunningListener }> = [];
+  const mailSettings = (): MailSettings => ({
+    hostname,
+    services: mailServices(Object.fromEntries(running.map((r) => [r.info.name, r.info.port]))),
+  });
+  const mtaStsPolicy = (): MtaStsPolicy => householdMtaStsPolicy(hostname, !tlsMaterial.selfSigned);
   let relayStarted = false;
   // A stop must fit in STOP_DEADLINE_MS (SIGTERM, see base/graceful-stop.ts): listeners and the relay
   // stop side by side, each given CLOSE_GRACE_MS to let in-flight sessions and deliveries finish;
@@ -223,6 +239,8 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     pop3s: (c, o) => startPop3Server(c, o),
     submission: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
     submissions: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
+    https: (c, o) =>
+      startAutoconfigHttps(c, o, { settings: mailSettings, mtaSts: mtaStsPolicy, selfSignedCert: tlsMaterial.selfSigned ? tlsMaterial.cert : null }),
   };
 
   try {
@@ -233,7 +251,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
       await relay.start();
       relayStarted = true;
     }
-    for (const name of Object.keys(DEFAULT_PORTS) as ListenerName[]) {
+    for (const name of LISTENER_NAMES) {
       const port = options.ports?.[name] === undefined ? DEFAULT_PORTS[name] : options.ports[name];
       if (port === null || port === undefined) continue;
       const start = starters[name];
@@ -243,8 +261,8 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
       }
       const opts: ListenOptions = { host, port, implicitTls: IMPLICIT_TLS[name] };
       const listener = await start(ctx, opts);
-      running.push({ info: { name, host, port: listener.port, implicitTls: opts.implicitTls }, listener });
-      log.info('listening', { listener: name, host, port: listener.port });
+      running.push({ info: { name, host, port: listener.port, implicitTls: opts.implicitTls, reachableFromOutside: !loopback }, listener });
+      log.info('listening', { listener: name, host, port: listener.port, reachableFromOutside: !loopback });
     }
   } catch (e) {
     await closeAll();
@@ -263,6 +281,8 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     certificateRenewer: renewer,
     certificateStatus: () => certificateStatus(certificate.current(), tlsMaterial, renewer.status()),
     listeners: running.map((r) => r.info),
+    mailSettings,
+    mtaStsPolicy,
     ...(demo ? { demo } : {}),
     close: () => (closing ??= closeAll()),
   };

@@ -43,7 +43,7 @@ describe('HouseholdServer', () => {
     const dataDir = tempDir('household');
     server = await startHouseholdServer({
       dataDir,
-      ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 },
+      ports: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 },
       demo: { password: 'demo-pass' },
       log: silentLogger,
       // remote mail goes to a closed loopback port (deferred, retried later): nothing leaves this machine
@@ -58,9 +58,11 @@ describe('HouseholdServer', () => {
     });
     expect(server.demo).toEqual({ address: 'demo@home.arpa', password: 'demo-pass', created: true });
     const names = server.listeners.map((l) => l.name);
-    expect(names).toEqual(['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions']);
+    expect(names).toEqual(['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions', 'https']);
     for (const l of server.listeners) {
       expect(l.port).toBeGreaterThan(0);
+      expect(l.reachableFromOutside).toBe(false);
+      if (l.name === 'https') continue; // HTTP: the client speaks first (test/main/server/autoconfig/)
       const g = await greeting(l.port, l.implicitTls, server.tls.cert);
       expect(g).toMatch(l.name.startsWith('imap') ? /^\* OK/ : l.name.startsWith('pop3') ? /^\+OK/ : /^220 /);
     }

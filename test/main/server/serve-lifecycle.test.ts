@@ -9,8 +9,8 @@ import { freePorts, hearthSync, startServe, type ServeProcess } from '../../supp
 import { tempDir } from '../../support/temp-dir.ts';
 import { RawSmtp, dataBlock } from '../../support/smtp-client.ts';
 
-const SMTP_ONLY = freePorts({ smtp: '0', imap: 'off', imaps: 'off', pop3: 'off', pop3s: 'off', submission: 'off', submissions: 'off' });
-const EVERY_LISTENER = freePorts({ smtp: '0', imap: '0', imaps: '0', pop3: '0', pop3s: '0', submission: '0', submissions: '0' });
+const SMTP_ONLY = freePorts({ smtp: '0', imap: 'off', imaps: 'off', pop3: 'off', pop3s: 'off', submission: 'off', submissions: 'off', https: 'off' });
+const EVERY_LISTENER = freePorts({ smtp: '0', imap: '0', imaps: '0', pop3: '0', pop3s: '0', submission: '0', submissions: '0', https: '0' });
 
 const running: ServeProcess[] = [];
 afterEach(() => {
@@ -78,7 +78,7 @@ describe('hearth serve: SIGTERM', () => {
   it('stops within 5 s with a client idling on every listener', async () => {
     const data = newDataDir();
     const s = await serve(data, EVERY_LISTENER);
-    expect(Object.keys(s.ports)).toHaveLength(7);
+    expect(Object.keys(s.ports)).toHaveLength(8);
     const sockets = Object.values(s.ports).map((port) => net.connect(port, '127.0.0.1').on('error', () => {}));
     await Promise.all(sockets.map((sock) => new Promise((r) => sock.once('connect', r))));
     // an SMTP client in the middle of a transaction, too

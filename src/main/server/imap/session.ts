@@ -6,6 +6,7 @@ import { TLSSocket } from 'node:tls';
 import type { SecureContext } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { imapServerLimits } from '../../base/limits.ts';
+import { isLoopback } from '../../base/net.ts';
 import type { Logger } from '../../base/log.ts';
 import type { ServerContext } from '../context.ts';
 import type { UserMailStore } from '../../maildir/types.ts';
@@ -42,6 +43,8 @@ export class ImapSession {
   readonly log: Logger;
   socket: Socket;
   secure: boolean;
+  /** The client's address, kept from the plain socket (STARTTLS replaces `socket`). */
+  readonly remoteAddress: string | undefined;
   state: SessionState = 'notAuthenticated';
   user: User | null = null;
   mail: UserMailStore | null = null;
@@ -75,6 +78,7 @@ export class ImapSession {
     this.shared = shared;
     this.socket = socket;
     this.secure = secure;
+    this.remoteAddress = socket.remoteAddress;
     this.log = shared.ctx.log.child({ imapSession: this.id, remote: socket.remoteAddress });
     this.reader = new CommandReader(imapServerLimits);
     this.attach(socket);
@@ -99,7 +103,8 @@ export class ImapSession {
     const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE'];
     if (!this.secure) caps.push('STARTTLS');
     if (this.state === 'notAuthenticated') {
-      caps.push('AUTH=PLAIN');
+      // RFC 3501 6.2.3 / RFC 9051 7.1: no password in the clear from another machine.
+      caps.push(this.passwordAllowed() ? 'AUTH=PLAIN' : 'LOGINDISABLED');
       return caps;
     }
     caps.push(
@@ -129,6 +134,11 @@ export class ImapSession {
       'QUOTA=RES-STORAGE',
     );
     return caps;
+  }
+
+  /** A password may be sent: over TLS, or from this computer (loopback). */
+  passwordAllowed(): boolean {
+    return this.secure || isLoopback(this.remoteAddress);
   }
 
   // ---- input ----

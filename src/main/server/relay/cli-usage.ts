@@ -6,7 +6,8 @@ export const RELAY_COMMANDS = ['queue', 'dns', 'smarthost'] as const;
 export const relayCommandsUsage = `  queue list [--json]           outgoing queue: messages, recipients, last replies, damaged files
   queue retry [ID]              try waiting recipients now (all, or one message)
   queue delete ID [--reason TEXT] [--bounce]   remove a message (--bounce tells the sender why)
-  dns [--hostname H] [--domain D]   DNS records to publish (MX, SPF, DKIM, DMARC)
+  dns [--hostname H] [--domain D]   DNS records to publish (MX, SPF, DKIM, DMARC, SRV, autoconfig,
+                                MTA-STS, TLS-RPT); SRV ports are the standard ones unless --NAME-port N|off
   smarthost set HOST:PORT [--tls starttls|implicit|none] [--allow-plaintext] [--user U] [--ca FILE]
                                 send all non-local mail through HOST (password from --password
                                 or standard input, stored sealed); smarthost show | clear

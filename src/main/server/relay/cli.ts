@@ -1,6 +1,6 @@
 // The relay's part of the `hearth` command line:
 //   hearth queue list [--json] | retry [ID] | delete ID [--reason TEXT] [--bounce]   (--data DIR)
-//   hearth dns [--hostname NAME] [--domain NAME]                                       (--data DIR)
+//   hearth dns [--hostname NAME] [--domain NAME] [--NAME-port N|off]                   (--data DIR)
 //   hearth smarthost set HOST:PORT [--tls starttls|implicit|none [--allow-plaintext]] [--user U [--password P | stdin]] [--ca FILE]
 //   hearth smarthost show | clear                                                      (--data DIR)
 //   hearth serve ... [--smarthost HOST:PORT [--smarthost-tls starttls|implicit|none [--smarthost-allow-plaintext]]
@@ -24,6 +24,10 @@ import { relayCommandsUsage } from './cli-usage.ts';
 import { dataDirOf, isUsageError, readSecretFromStdin } from '../cli-input.ts';
 import { SMARTHOST_TLS_MODES, type SmarthostTls } from './types.ts';
 import { clearSmarthostSetting, readSmarthostSummary, writeSmarthostSetting, type SmarthostSetting } from './smarthost-config.ts';
+import { givenPorts, portOptions, portPlan } from '../ports.ts';
+import { discoveryRecords } from '../autoconfig/dns-records.ts';
+import { mailServices } from '../autoconfig/mail-services.ts';
+import { householdMtaStsPolicy } from '../autoconfig/mta-sts.ts';
 import type { RELAY_COMMANDS } from './cli-usage.ts';
 
 function hostPort(flag: string, v: string): { host: string; port: number } {
@@ -174,14 +178,27 @@ async function queueCommand(argv: string[]): Promise<number> {
 }
 
 async function dnsCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' }, ...portOptions },
+  });
   const dataDir = dataDirOf(values.data);
-  const domain = values.domain ?? readConfigSync(dataDir)?.domains[0];
+  const config = readConfigSync(dataDir);
+  const domain = values.domain ?? config?.domains[0];
   if (!domain) throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
   const key = await loadOrCreateDkimKey(dataDir, domain);
   const mailHost = values.hostname ?? `mail.${domain}`;
+  // The ports the world reaches: the standard ones unless --NAME-port says otherwise (a port map).
+  const ports = portPlan(givenPorts(values), true);
+  const records = discoveryRecords({
+    domain,
+    settings: { hostname: mailHost, services: mailServices(ports) },
+    httpsPort: ports.https,
+    // As `serve` serves it (the household's own certificate is config.tls).
+    mtaSts: householdMtaStsPolicy(mailHost, Boolean(config?.tls)),
+  });
   process.stdout.write(`; DNS records to publish for ${domain} (mail host ${mailHost})\n`);
-  process.stdout.write(formatZone(recordsToPublish(key, mailHost)));
+  process.stdout.write(formatZone([...recordsToPublish(key, mailHost), ...records]));
   return 0;
 }
 

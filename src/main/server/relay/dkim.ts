@@ -63,7 +63,7 @@ export async function dkimSignatureFor(key: DkimKey, message: Readable | Buffer,
 
 export interface DnsRecord {
   name: string;
-  type: 'MX' | 'TXT' | 'A';
+  type: 'MX' | 'TXT' | 'A' | 'SRV' | 'CNAME';
   value: string;
   why: string;
 }

@@ -42,7 +42,8 @@ export function ServerDialog({ api, onClose }: Props) {
             <ul className="listeners">
               {status.listeners.map((l) => (
                 <li key={l.protocol}>
-                  {l.protocol} — {l.host}:{l.port}
+                  {l.protocol} — {l.host}:{l.port}{' '}
+                  <span className="muted">{l.reachableFromOutside ? '· answers from outside this computer' : '· this computer only'}</span>
                 </li>
               ))}
             </ul>

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../command-types.ts';
 import { bad } from '../command-types.ts';
-import { tryLogin } from './login.ts';
+import { refuseCleartext, tryLogin } from './login.ts';
 
 // AUTHENTICATE PLAIN (RFC 4616), with the initial response on the command line (SASL-IR, RFC 4959).
 export const authenticate: CommandSpec = {
@@ -9,6 +9,9 @@ export const authenticate: CommandSpec = {
     const { session, args } = ctx;
     const mech = args[0]?.type === 'atom' ? args[0].value.toUpperCase() : '';
     if (mech !== 'PLAIN') return { status: 'NO', code: 'CANNOT', text: 'Only PLAIN is supported' };
+    // Refused before the continuation, so the client never sends its password in the clear.
+    const refused = refuseCleartext(ctx);
+    if (refused) return refused;
     let response: string | null;
     const ir = args[1];
     if (ir) {

@@ -3,9 +3,17 @@ import { bad } from '../command-types.ts';
 import { imapServerLimits } from '../../../base/limits.ts';
 import { textArg } from './helpers.ts';
 
+/** LOGIN and AUTHENTICATE off loopback before TLS (RFC 9051 7.1: PRIVACYREQUIRED); null when allowed. */
+export function refuseCleartext(ctx: CommandContext): CommandResult | null {
+  if (ctx.session.passwordAllowed()) return null;
+  return { status: 'NO', code: 'PRIVACYREQUIRED', text: 'Use STARTTLS or port 993 first: passwords are not accepted in the clear from another machine' };
+}
+
 /** Shared by LOGIN and AUTHENTICATE: check the password, count failures, log in. */
 export async function tryLogin(ctx: CommandContext, username: string, password: string): Promise<CommandResult> {
   const { session } = ctx;
+  const refused = refuseCleartext(ctx);
+  if (refused) return refused;
   if (session.authFailures >= imapServerLimits.maxAuthFailures) {
     session.send(['* BYE Too many failed logins\r\n']);
     session.close();

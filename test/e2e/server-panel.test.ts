@@ -1,0 +1,44 @@
+// The Server panel says, per listener, whether it answers only this computer or also from outside
+// (here: the embedded server on loopback, HTTPS for autoconfig included). Screenshots in light and
+// dark mode at 1024x700 land in test-results/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
+
+let browser: Browser;
+let host: HostProcess | null = null;
+
+beforeAll(async () => {
+  mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  browser = await launchChromium();
+  host = await startHostProcess(['--data', tempDir('server-panel'), '--port', '0', '--ephemeral-server-ports']);
+});
+afterAll(async () => {
+  await host?.stop();
+  await browser?.close();
+});
+
+describe('Server panel', () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`lists every listener with where it answers from (${colorScheme})`, async () => {
+      const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme });
+      const page = await context.newPage();
+      await page.goto(host!.url);
+      const server = page.getByRole('button', { name: 'Server', exact: true });
+      await poll(() => server.isEnabled(), 30_000).toBe(true);
+      await server.click();
+      const items = page.getByRole('dialog').locator('ul.listeners li');
+      await poll(() => items.count(), 30_000).toBe(8);
+      const texts = await items.allTextContents();
+      expect(texts.map((t) => t.split(' — ')[0])).toEqual(['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions', 'https']);
+      for (const t of texts) expect(t).toMatch(/^\w+ — 127\.0\.0\.1:\d+ · this computer only$/);
+      await page.screenshot({ path: path.join(ROOT, `test-results/server-panel-${colorScheme}.png`) });
+      await context.close();
+    });
+  }
+});
