@@ -26,6 +26,8 @@ describe('household server queue through the API', () => {
       secrets: new FileKeySecretBox(dataDir),
       log: silentLogger,
       embeddedServer: true,
+      // The demo account at once, without the first-run welcome.
+      welcome: false,
       serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 },
       // Nothing listens on port 1: every remote delivery is deferred, and nothing leaves loopback.
       serverRelay: { smarthost: { host: '127.0.0.1', port: 1, requireTls: false } },
