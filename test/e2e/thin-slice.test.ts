@@ -61,7 +61,8 @@ describe('thin slice in Chromium against Dovecot', () => {
     // The secret is moved out of the address bar.
     expect(new URL(page.url()).hash).toBe('');
 
-    await page.getByRole('button', { name: 'Add account' }).click();
+    // A new data folder opens on the welcome: "Add my email account" is the account dialog.
+    await page.getByTestId('welcome-add-account').click();
     await page.getByLabel('Your name').fill('Test User');
     await page.getByLabel('Email address').fill(`${user}@example.test`);
     await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');
@@ -118,7 +119,7 @@ describe('thin slice in Chromium against Dovecot', () => {
       const page = await context.newPage();
       await page.goto(h.url);
       await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-      await page.getByRole('button', { name: 'Add account' }).click();
+      await page.getByTestId('welcome-add-account').click();
       await page.getByLabel('Email address').fill(`${user}@example.test`);
       await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');
       await page.getByLabel('Security', { exact: true }).selectOption('plain');
