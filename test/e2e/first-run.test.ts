@@ -3,12 +3,13 @@
 // server, which then sends and receives), and "Add my email account" (the account dialog,
 // against Dovecot). Screenshots in light and dark.
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
-import { createDovecotUser, dovecot } from '../support/peers.ts';
+import { createDovecotUser } from '../support/peers.ts';
+import { fillDovecotAccount } from '../support/account-dialog.ts';
 import { deliverToDovecot } from '../support/dovecot-mail.ts';
 import { rfc822 } from '../support/messages.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -124,15 +125,7 @@ describe('first run', { timeout: 240_000 }, () => {
     await slowPoll(() => page.getByTestId('welcome').isVisible()).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'first-run-welcome-account-dark.png') });
     await page.getByTestId('welcome-add-account').click();
-    await page.getByLabel('Your name').fill('Test User');
-    await page.getByLabel('Email address').fill(`${user}@example.test`);
-    await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Security', { exact: true }).selectOption('starttls');
-    await page.getByLabel('Port', { exact: true }).fill(String(dovecot.imapPort));
-    await page.getByLabel('User name', { exact: true }).fill(user);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByText('Trust a certificate').click();
-    await page.getByLabel('CA certificate (PEM)').fill(readFileSync(dovecot.caCertPath, 'utf8'));
+    await fillDovecotAccount(page, { name: 'Test User', user, password, tls: 'starttls', trustCa: true });
     await page.screenshot({ path: path.join(SHOTS, 'first-run-account-dialog-dark.png') });
     await page.getByRole('button', { name: 'Add account', exact: true }).click();
     await slowPoll(() => page.getByTestId('message-row').count()).toBe(1);

@@ -4,13 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startApp, type AppOptions, type RunningApp } from '../../src/main/app.ts';
-import { FileKeySecretBox } from '../../src/main/base/secret-box.ts';
-import { silentLogger } from '../../src/main/base/log.ts';
+import type { AppOptions, RunningApp } from '../../src/main/app.ts';
+import { startTestApp } from '../support/test-app.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 process.env.HEARTH_SCRYPT_LN = '10';
-const EPHEMERAL = { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 };
 let app: RunningApp | null = null;
 afterEach(async () => {
   await app?.close();
@@ -19,16 +17,7 @@ afterEach(async () => {
 
 async function start(dataDir: string, opts: Partial<AppOptions> = {}): Promise<RunningApp> {
   await app?.close();
-  app = await startApp({
-    dataDir,
-    host: 'web',
-    version: 'test',
-    secrets: new FileKeySecretBox(dataDir),
-    log: silentLogger,
-    embeddedServer: true,
-    serverPorts: EPHEMERAL,
-    ...opts,
-  });
+  app = await startTestApp(dataDir, opts);
   return app;
 }
 

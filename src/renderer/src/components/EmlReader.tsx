@@ -3,11 +3,8 @@
 import { useEffect, useState } from 'react';
 import type { ResultOf } from '../../../shared/api.ts';
 import type { ConnectionState, Transport } from '../api/transport.ts';
-import { fullAddressList } from '../format.ts';
-import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
 import { PaperclipIcon } from './icons.tsx';
-
-const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
 
 export function EmlReader({ api, fileId }: { api: Transport; fileId: string }) {
   const [file, setFile] = useState<ResultOf<'eml.read'> | null>(null);
@@ -47,13 +44,7 @@ export function EmlReader({ api, fileId }: { api: Transport; fileId: string }) {
   if (!file) return <p className="muted">Opening…</p>;
 
   const body = file.body;
-  let doc: string;
-  let blocked = 0;
-  if (body.html) {
-    const s = sanitizeMessageHtml(body.html, { allowRemote });
-    doc = messageDocument(s.html, allowRemote, prefersDark());
-    blocked = s.blockedRemote;
-  } else doc = messageDocument(textToHtml(body.text ?? ''), false, prefersDark());
+  const { doc, blocked } = bodyDocument(body, allowRemote);
   const attachments = body.attachments.filter((a) => !a.inline);
 
   return (
@@ -62,37 +53,13 @@ export function EmlReader({ api, fileId }: { api: Transport; fileId: string }) {
         <header className="reader-header">
           <h1 data-testid="reader-subject">{file.subject || '(no subject)'}</h1>
           <div className="meta">
-            <div>
-              <span className="label">From</span> {fullAddressList(file.from)}
-            </div>
-            {file.to.length > 0 && (
-              <div>
-                <span className="label">To</span> {fullAddressList(file.to)}
-              </div>
-            )}
-            {file.cc.length > 0 && (
-              <div>
-                <span className="label">Cc</span> {fullAddressList(file.cc)}
-              </div>
-            )}
-            {file.date !== null && (
-              <div>
-                <span className="label">Date</span> {new Date(file.date).toLocaleString()}
-              </div>
-            )}
+            <HeaderLines from={file.from} to={file.to} cc={file.cc} date={file.date} />
             <div className="muted">
               <span className="label">File</span> {file.fileName}
             </div>
           </div>
         </header>
-        {blocked > 0 && !allowRemote && (
-          <div className="remote-banner">
-            Hearth blocked {blocked} remote {blocked === 1 ? 'resource' : 'resources'} in this message to protect your privacy.{' '}
-            <button type="button" onClick={() => setAllowRemote(true)}>
-              Load remote content
-            </button>
-          </div>
-        )}
+        {!allowRemote && <RemoteBanner blocked={blocked} onAllow={() => setAllowRemote(true)} />}
         {body.damaged && <div className="remote-banner">This message is damaged; Hearth shows what it could read.</div>}
         {attachments.length > 0 && (
           <ul className="attachments" aria-label="Attachments">
@@ -103,8 +70,7 @@ export function EmlReader({ api, fileId }: { api: Transport; fileId: string }) {
             ))}
           </ul>
         )}
-        {/* No allow-scripts and no allow-same-origin: the message runs nothing and reaches nothing. */}
-        <iframe className="body-frame" title="Message body" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={doc} data-testid="body-frame" />
+        <BodyFrame doc={doc} />
       </article>
     </div>
   );
