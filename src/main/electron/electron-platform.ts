@@ -15,6 +15,7 @@ import {
 } from 'electron';
 import path from 'node:path';
 import type { DesktopPlatform, MainWindow, MenuItem, WindowState } from '../desktop/platform.ts';
+import { countIconBgra } from '../desktop/count-icon.ts';
 import { setXdgAutostart } from '../desktop/xdg-autostart.ts';
 import { isAllowedExternalUrl, isTrustedRendererUrl } from './navigation.ts';
 
@@ -149,14 +150,21 @@ export class ElectronPlatform implements DesktopPlatform {
   }
 
   setTray(t: { tooltip: string; unread: number; menu: MenuItem[] }): void {
+    const appIcon = () => nativeImage.createFromPath(this.opts.iconPath).resize({ width: 32, height: 32 });
     if (!this.tray) {
-      this.tray = new Tray(nativeImage.createFromPath(this.opts.iconPath).resize({ width: 16, height: 16 }));
+      this.tray = new Tray(appIcon());
       this.tray.on('click', () => this.commandHandler('main.open'));
     }
     this.tray.setToolTip(t.tooltip);
     this.tray.setContextMenu(Menu.buildFromTemplate(t.menu.map((i) => this.template(i))));
-    // The count beside the icon (macOS menu bar) and on the dock / launcher (macOS, Unity).
-    if (process.platform === 'darwin') this.tray.setTitle(t.unread > 0 ? String(t.unread) : '');
+    if (process.platform === 'darwin') {
+      // The menu bar shows text beside the icon.
+      this.tray.setTitle(t.unread > 0 ? String(t.unread) : '');
+    } else {
+      // Linux and Windows trays show only an image: the count itself while there is unread mail.
+      this.tray.setImage(t.unread > 0 ? nativeImage.createFromBitmap(countIconBgra(t.unread, 32), { width: 32, height: 32 }) : appIcon());
+    }
+    // And on the dock / launcher (macOS, Unity).
     app.setBadgeCount(t.unread);
   }
 

@@ -61,7 +61,7 @@ function callerAllowed(e: IpcMainInvokeEvent, method: string, args: unknown): bo
   const frame = e.senderFrame;
   if (!platform || !frame || !isTrustedRendererUrl(frame.url, rendererUrl())) return false;
   const main = platform.mainWindow;
-  if (main && e.sender === main.webContents) return frame === main.webContents.mainFrame;
+  if (main && !main.isDestroyed() && e.sender === main.webContents) return frame === main.webContents.mainFrame;
   for (const [win, fileId] of platform.readerWindows) {
     if (e.sender === win.webContents && frame === win.webContents.mainFrame) return method === 'eml.read' && (args as { fileId?: unknown })?.fileId === fileId;
   }
@@ -125,7 +125,8 @@ if (!app.requestSingleInstanceLock()) {
     controller.start();
 
     events.subscribe((event, payload) => {
-      platform?.mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event, payload);
+      const main = platform?.mainWindow;
+      if (main && !main.isDestroyed()) main.webContents.send(IPC_EVENT_CHANNEL, event, payload);
       if (event === 'notice' && Notification.isSupported()) new Notification({ title: 'Hearth', body: (payload as { message: string }).message }).show();
     });
     app.on('activate', () => controller?.reveal());
