@@ -34,6 +34,8 @@ export interface RunningApp {
   intents: IntentQueue;
   /** Message files opened in reader windows. */
   emlFiles: EmlFiles;
+  /** The first-run welcome's state and choices. */
+  firstRun: FirstRun;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     settings,
     intents,
     emlFiles,
+    firstRun,
     close: async () => {
       await services.close();
       await server?.close();

@@ -70,6 +70,7 @@ if (app.server) {
   const ports = app.server.listeners.map((l) => `${l.name} ${l.port}`).join(', ');
   if (first) lines.push(`Household server on ${first.host}: ${ports}`);
   if (app.server.demo?.created) lines.push(`demo mailbox: ${app.server.demo.address} (added as your first account)`);
+  else if (app.firstRun.status().show) lines.push('First run: the app asks how to start (your own account, a household mailbox, or a demo).');
 }
 const launch = parseLaunchArgs(positionals, process.cwd());
 for (const link of launch.mailto) {
