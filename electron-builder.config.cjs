@@ -35,6 +35,8 @@ module.exports = {
   },
   ...(process.env.HEARTH_ELECTRON_DIST ? { electronDist: process.env.HEARTH_ELECTRON_DIST } : {}),
   protocols: [{ name: 'Email', schemes: ['mailto'] }],
+  // Double-clicking a saved message opens it in Hearth's reader window (src/main/desktop/eml-files.ts).
+  fileAssociations: [{ ext: 'eml', name: 'Email Message', mimeType: 'message/rfc822', role: 'Viewer' }],
   linux: {
     target: ['AppImage', 'deb'],
     icon: 'resources/icon.png',

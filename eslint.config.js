@@ -19,6 +19,8 @@ const layerZones = [
   zone(['src/main/client/**/*.ts'], forbid('server', 'electron', 'host', 'renderer', 'preload')),
   zone(['src/main/server/**/*.ts'], forbid('client', 'electron', 'host', 'api', 'renderer', 'preload')),
   zone(['src/main/mail/**/*.ts', 'src/main/maildir/**/*.ts'], forbid('client', 'server', 'electron', 'host', 'api', 'renderer', 'preload')),
+  // The desktop citizen's behaviour: plain TypeScript behind DesktopPlatform, tested without Electron.
+  zone(['src/main/desktop/**/*.ts'], forbid('client', 'server', 'electron', 'host', 'renderer', 'preload')),
   zone(['src/main/base/**/*.ts'], forbid('client', 'server', 'mail', 'maildir', 'electron', 'host', 'api', 'renderer', 'preload')),
   zone(['src/shared/**/*.ts'], forbid('main', 'renderer', 'preload')),
   // The preload is part of the Electron shell: it may import electron (contextBridge), nothing of main.

@@ -3,6 +3,8 @@
 // validate against it and call the same service objects.
 import { z } from 'zod';
 import { DiscoveryResult } from './discovery.ts';
+import { DesktopIntent, HouseholdSetup, MailboxName, WelcomeStatus } from './desktop.ts';
+import { SettingChange, SettingsSchema } from './settings.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Domain types
@@ -493,6 +495,39 @@ export const methods = {
     z.object({ id: z.string().min(1), reason: z.string().max(500).default('deleted by the administrator'), bounce: z.boolean().default(false) }).strict(),
     Ok,
   ),
+
+  /** Every setting with its current value (defaults filled in). */
+  'settings.get': method(Empty, SettingsSchema),
+  /** Changes one setting; `value` is validated by the key's schema (src/shared/settings.ts). */
+  'settings.set': method(SettingChange, SettingsSchema),
+
+  /** Whether to show the first-run welcome, and which of its choices can work here. */
+  'welcome.status': method(Empty, WelcomeStatus),
+  /** "Just look around": the demo mailbox on the household server, added as the first account. */
+  'welcome.lookAround': method(Empty, z.object({ accountId: z.string() })),
+  /** "Host mail for my household": the user's own mailbox on the household server, added as the first account. */
+  'welcome.hostHousehold': method(
+    z.object({ name: z.string().trim().min(1).max(200), mailbox: MailboxName, password: z.string().min(8, 'Use at least 8 characters').max(1024) }).strict(),
+    HouseholdSetup,
+  ),
+  /** The welcome is done without a local mailbox (the user added their own account). */
+  'welcome.dismiss': method(Empty, Ok),
+
+  /** What the desktop shell asked for before this window listened (mailto: at launch, a notification click); each once. */
+  'desktop.intents': method(Empty, z.array(DesktopIntent)),
+  /** A message file the user opened (.eml), parsed like the reader's messages; the id comes from the window's address. */
+  'eml.read': method(
+    z.object({ fileId: z.string().min(1).max(64) }).strict(),
+    z.object({
+      fileName: z.string(),
+      subject: z.string(),
+      from: z.array(Address),
+      to: z.array(Address),
+      cc: z.array(Address),
+      date: z.number().nullable(),
+      body: MessageBody,
+    }),
+  ),
 } as const;
 
 export type Methods = typeof methods;
@@ -516,6 +551,9 @@ export const events = {
   'transfer.progress': TransferProgress,
   /** Something the user should know about that is not an error of their last action. */
   notice: z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string(), accountId: z.string().optional() }),
+  /** The desktop shell asks the main window for something (compose, open a message, a menu command). */
+  'desktop.intent': DesktopIntent,
+  'settings.changed': SettingsSchema,
 } as const;
 
 export type Events = typeof events;

@@ -1,5 +1,6 @@
-// `npm run web` on a fresh data folder: the embedded household server starts with a demo
-// mailbox, added as the first account, so the newcomer sees mail at once.
+// `npm run web --no-welcome` on a fresh data folder: the embedded household server starts with a
+// demo mailbox, added as the first account, so there is mail at once (the welcome's "Just look
+// around" does the same by choice: test/e2e/first-run.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,7 @@ afterAll(async () => {
 describe('embedded default', () => {
   it('shows the demo mailbox of the embedded household server on first start, and again after a restart', async () => {
     const dataDir = tempDir('embedded');
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0']);
+    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0', '--no-welcome']);
     expect(host.output()).toContain('demo mailbox: demo@home.arpa');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

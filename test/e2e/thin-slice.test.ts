@@ -2,12 +2,13 @@
 // renderer in Debian's Chromium, a real Dovecot. Adding an IMAP account shows its folders and
 // INBOX from IndexedDB; with the host stopped, a reload still shows them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
-import { createDovecotUser, dovecot } from '../support/peers.ts';
+import { fillDovecotAccount } from '../support/account-dialog.ts';
+import { createDovecotUser } from '../support/peers.ts';
 import { rfc822 } from '../support/messages.ts';
 import { corpusMessage } from '../support/corpus.ts';
 import { deliverToDovecot } from '../support/dovecot-mail.ts';
@@ -61,16 +62,9 @@ describe('thin slice in Chromium against Dovecot', () => {
     // The secret is moved out of the address bar.
     expect(new URL(page.url()).hash).toBe('');
 
-    await page.getByRole('button', { name: 'Add account' }).click();
-    await page.getByLabel('Your name').fill('Test User');
-    await page.getByLabel('Email address').fill(`${user}@example.test`);
-    await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Security', { exact: true }).selectOption('starttls');
-    await page.getByLabel('Port', { exact: true }).fill(String(dovecot.imapPort));
-    await page.getByLabel('User name', { exact: true }).fill(user);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByText('Trust a certificate').click();
-    await page.getByLabel('CA certificate (PEM)').fill(readFileSync(dovecot.caCertPath, 'utf8'));
+    // A new data folder opens on the welcome: "Add my email account" is the account dialog.
+    await page.getByTestId('welcome-add-account').click();
+    await fillDovecotAccount(page, { name: 'Test User', user, password, tls: 'starttls', trustCa: true });
     await page.getByRole('button', { name: 'Add account', exact: true }).last().click();
     await poll(() => page.getByRole('dialog').count()).toBe(0);
 
@@ -118,13 +112,8 @@ describe('thin slice in Chromium against Dovecot', () => {
       const page = await context.newPage();
       await page.goto(h.url);
       await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-      await page.getByRole('button', { name: 'Add account' }).click();
-      await page.getByLabel('Email address').fill(`${user}@example.test`);
-      await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');
-      await page.getByLabel('Security', { exact: true }).selectOption('plain');
-      await page.getByLabel('Port', { exact: true }).fill(String(dovecot.imapPort));
-      await page.getByLabel('User name', { exact: true }).fill(user);
-      await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+      await page.getByTestId('welcome-add-account').click();
+      await fillDovecotAccount(page, { user, password: 'not-the-password', tls: 'plain' });
       await page.getByRole('button', { name: 'Add account', exact: true }).last().click();
       await poll(() => page.getByTestId('account-error').textContent()).toContain('rejected the user name or password');
       expect(await page.getByRole('dialog').count()).toBe(1);

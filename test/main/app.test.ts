@@ -6,9 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp, type RunningApp } from '../../src/main/app.ts';
-import { FileKeySecretBox } from '../../src/main/base/secret-box.ts';
-import { silentLogger } from '../../src/main/base/log.ts';
+import type { RunningApp } from '../../src/main/app.ts';
+import { startTestApp } from '../support/test-app.ts';
 import type { QueueItem } from '../../src/shared/api.ts';
 
 let app: RunningApp | null = null;
@@ -20,14 +19,9 @@ describe('household server queue through the API', () => {
   it('shows a deferred message with the reason, retries it, and deletes it', async () => {
     process.env.HEARTH_SCRYPT_LN = '10';
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-app-queue-'));
-    app = await startApp({
-      dataDir,
-      host: 'web',
-      version: 'test',
-      secrets: new FileKeySecretBox(dataDir),
-      log: silentLogger,
-      embeddedServer: true,
-      serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 },
+    app = await startTestApp(dataDir, {
+      // The demo account at once, without the first-run welcome.
+      welcome: false,
       // Nothing listens on port 1: every remote delivery is deferred, and nothing leaves loopback.
       serverRelay: { smarthost: { host: '127.0.0.1', port: 1, requireTls: false } },
       undoHoldMs: 0,

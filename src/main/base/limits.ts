@@ -239,3 +239,21 @@ export const autoconfigHttpLimits = {
   /** MTA-STS max_age: how long senders cache the policy, seconds (one week; RFC 8461 suggests weeks). */
   mtaStsMaxAgeSeconds: 604_800,
 } as const;
+
+/** The desktop shell: opened message files, new-mail notifications, window placement. */
+export const desktopLimits = {
+  /** Largest .eml file opened in a reader window, bytes. */
+  maxEmlBytes: 50 * 1024 * 1024,
+  /** Message files open at once (the oldest is forgotten beyond this). */
+  maxOpenEmlFiles: 50,
+  /** New messages announced one by one; more arriving together get one summary notification. */
+  notifyEachUpTo: 3,
+  /** Only mail sent within this window counts as new (older messages are a sync's backlog), ms. */
+  notifyRecentMs: 60 * 60_000,
+  /** Messages looked at per change when counting new mail for a summary. */
+  newMailScan: 500,
+  /** A restored window must show at least this much of itself on some display, px. */
+  minVisiblePx: 100,
+  /** A restored window is never smaller than this. */
+  minWindow: { width: 640, height: 480 },
+} as const;

@@ -30,6 +30,11 @@ import { journalPath } from './transfer/import-journal.ts';
 import { runExport } from './transfer/export-job.ts';
 import { emlFileName } from './transfer/eml-file-name.ts';
 
+/** Methods the app around the client serves (settings, first run, desktop shell): app.ts supplies them. */
+export type AppMethodName =
+  'settings.get' | 'settings.set' | 'welcome.status' | 'welcome.lookAround' | 'welcome.hostHousehold' | 'welcome.dismiss' | 'desktop.intents' | 'eml.read';
+export type AppHandlers = Pick<Handlers, AppMethodName>;
+
 export interface HearthServicesOptions {
   dataDir: string;
   host: 'electron' | 'web';
@@ -69,7 +74,20 @@ export interface HearthServicesOptions {
   discovery?: Partial<DiscoveryDeps>;
   /** Retry delays of the outbox after temporary failures (tests shorten them). */
   sendRetryDelaysMs?: readonly number[];
+  /** The app's own methods; without them (services alone, in tests) they answer NOT_FOUND. */
+  appHandlers?: AppHandlers;
 }
+
+const appMethodNames: AppMethodName[] = [
+  'settings.get',
+  'settings.set',
+  'welcome.status',
+  'welcome.lookAround',
+  'welcome.hostHousehold',
+  'welcome.dismiss',
+  'desktop.intents',
+  'eml.read',
+];
 
 export class HearthServices {
   readonly events = new EventBus();
@@ -351,9 +369,18 @@ export class HearthServices {
     });
   }
 
+  private appHandlers(): AppHandlers {
+    if (this.opts.appHandlers) return this.opts.appHandlers;
+    const absent = () => {
+      throw new HearthError('NOT_FOUND', 'Not available without the app around the services');
+    };
+    return Object.fromEntries(appMethodNames.map((name) => [name, absent])) as unknown as AppHandlers;
+  }
+
   private handlers(): Handlers {
     const ok = { ok: true } as const;
     return {
+      ...this.appHandlers(),
       'app.info': () => ({ version: this.opts.version, host: this.opts.host, dataDir: this.opts.dataDir, logFile: this.opts.logFile ?? null }),
       'accounts.list': () => this.cache.accounts.list(),
       'accounts.discover': ({ email }) => discover(email, defaultDiscoveryDeps(this.opts.discovery)),

@@ -10,8 +10,12 @@ import { FileKeySecretBox } from '../base/secret-box.ts';
 import { startApp } from '../app.ts';
 import { startWebHost } from './web-host.ts';
 import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
+import { parseLaunchArgs } from '../desktop/launch-args.ts';
+import { parseMailto } from '../../shared/mailto.ts';
 
-const { values } = parseArgs({
+// Positional arguments, as for the desktop app: mailto: links open compose, .eml files get a reader page.
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     data: { type: 'string' },
     port: { type: 'string', default: '5780' },
@@ -22,6 +26,8 @@ const { values } = parseArgs({
     'undo-seconds': { type: 'string' },
     // The JSON log also on standard error.
     verbose: { type: 'boolean', default: false },
+    // A new data folder gets the demo mailbox at once instead of the first-run welcome.
+    'no-welcome': { type: 'boolean', default: false },
   },
 });
 
@@ -41,6 +47,7 @@ const app = await startApp({
   log,
   logFile: logging.file,
   embeddedServer: !values['no-server'],
+  welcome: !values['no-welcome'],
   ...(values['undo-seconds'] !== undefined ? { undoHoldMs: Number(values['undo-seconds']) * 1000 } : {}),
   ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 } } : {}),
 });
@@ -63,6 +70,20 @@ if (app.server) {
   const ports = app.server.listeners.map((l) => `${l.name} ${l.port}`).join(', ');
   if (first) lines.push(`Household server on ${first.host}: ${ports}`);
   if (app.server.demo?.created) lines.push(`demo mailbox: ${app.server.demo.address} (added as your first account)`);
+  else if (app.firstRun.status().show) lines.push('First run: the app asks how to start (your own account, a household mailbox, or a demo).');
+}
+const launch = parseLaunchArgs(positionals, process.cwd());
+for (const link of launch.mailto) {
+  try {
+    app.intents.push({ kind: 'compose', draft: parseMailto(link) });
+  } catch (e) {
+    lines.push(`Not opened: ${(e as Error).message}`);
+  }
+}
+for (const file of launch.emlFiles) {
+  const page = new URL(host.url);
+  page.search = `?eml=${app.emlFiles.register(file)}`;
+  lines.push(`${path.basename(file)}: ${page.href}`);
 }
 lines.push(`Data folder: ${dataDir}`, `Log file: ${logging.file}`);
 process.stdout.write(lines.join('\n') + '\n');

@@ -17,6 +17,10 @@ import { Reader } from './components/Reader.tsx';
 import { AccountDialog } from './components/AccountDialog.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import type { MessageAction } from './components/MessageActions.tsx';
+import { Welcome } from './components/Welcome.tsx';
+import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
+import type { MailtoDraft } from '../../shared/mailto.ts';
+import { useDesktopIntents } from './use-desktop-intents.ts';
 
 export interface AppProps {
   api: Transport;
@@ -238,7 +242,91 @@ export function App({ api, db }: AppProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [move, api, act]);
 
+  // First run of a new data folder: the welcome instead of an empty window.
+  const [welcome, setWelcome] = useState<WelcomeStatus | null>(null);
+  // The list's keys stay off while the welcome shows (typing there is not a command).
+  if (welcome?.show) composeOpen.current = true;
+  useEffect(() => {
+    if (connection === 'online' && welcome === null) void api.call('welcome.status', {}).then(setWelcome, () => {});
+  }, [api, connection, welcome]);
+
+  // A mailto: link waits for an account to write from; a notification's message for the journal to bring it.
+  const [mailto, setMailto] = useState<MailtoDraft | null>(null);
+  const [openPending, setOpenPending] = useState<number | null>(null);
+  useEffect(() => {
+    const accountId = accounts[0]?.id;
+    if (!mailto || !accountId) return;
+    const current = mailboxes.find((m) => m.id === mailboxIdRef.current)?.accountId ?? accountId;
+    setCompose({
+      accountId: current,
+      to: mailto.to.join(', '),
+      cc: mailto.cc.join(', '),
+      bcc: mailto.bcc.join(', '),
+      subject: mailto.subject,
+      text: mailto.body,
+      ...(mailto.inReplyTo ? { inReplyTo: mailto.inReplyTo, references: [mailto.inReplyTo] } : {}),
+    });
+    setMailto(null);
+  }, [mailto, accounts, mailboxes]);
+  useEffect(() => {
+    if (openPending === null) return;
+    void db.messages.get(openPending).then((m) => {
+      if (!m) return;
+      setQuery('');
+      setMailboxId(m.mailboxId);
+      setMessageId(m.id);
+      setOpenPending(null);
+    });
+  }, [openPending, db, mailboxes, folderMessages]);
+  useDesktopIntents(api, connection, (intent: DesktopIntent) => {
+    if (intent.kind === 'compose') return setMailto(intent.draft);
+    if (intent.kind === 'openMessage') return setOpenPending(intent.messageId);
+    switch (intent.command) {
+      case 'compose':
+        return onCompose('new', null);
+      case 'checkMail':
+        return void api.call('sync.now', {}).catch(report);
+      case 'search':
+        return searchBox.current?.focus();
+      case 'nextMessage':
+        return move(1);
+      case 'previousMessage':
+        return move(-1);
+      case 'closeMessage':
+        return setMessageId(null);
+      case 'addAccount':
+        return setShowAddAccount(true);
+      case 'server':
+        return setShowServer(true);
+      case 'reply':
+      case 'replyAll':
+      case 'forward':
+      case 'archive':
+      case 'delete':
+      case 'toggleRead':
+      case 'toggleFlag':
+        return act({ kind: intent.command });
+    }
+  });
+
   const currentMailbox = mailboxes.find((m) => m.id === mailboxId) ?? null;
+
+  const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
+  const statusBar = <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />;
+  if (welcome?.show)
+    return (
+      <div className="app welcome-app">
+        <Welcome
+          api={api}
+          status={welcome}
+          accountCount={accounts.length}
+          onAddAccount={() => setShowAddAccount(true)}
+          onFinish={() => setWelcome({ ...welcome, show: false })}
+        />
+        {statusBar}
+        {accountDialog}
+      </div>
+    );
 
   return (
     <div className="app">
@@ -329,8 +417,8 @@ export function App({ api, db }: AppProps) {
         onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
       />
       <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
-      <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
-      {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}
+      {statusBar}
+      {accountDialog}
       {showServer && <ServerDialog api={api} onClose={() => setShowServer(false)} />}
       {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
       {compose && accounts.length > 0 && (

@@ -4,12 +4,16 @@ import { createTransport } from './api/transport.ts';
 import { HearthDb } from './db.ts';
 import { CacheSync } from './cache-sync.ts';
 import { App } from './App.tsx';
+import { EmlReader } from './components/EmlReader.tsx';
 import { notifyNewMail } from './notify.ts';
 import './styles.css';
 
 const api = createTransport();
+// A reader window for an opened message file (?eml=<id>) shows only that file.
+const emlFileId = new URLSearchParams(location.search).get('eml');
 const db = new HearthDb();
-new CacheSync(db, api, (added) => void notifyNewMail(db, added)).start();
+// In Electron, main announces new mail natively (src/main/desktop/); the browser host does it here.
+if (!emlFileId) new CacheSync(db, api, (added) => api.kind === 'web' && void notifyNewMail(db, added)).start();
 
 // In the browser host the app shell is cached by a service worker, so a reload works while the
 // host is down and cached mail stays readable. Electron loads it from disk and needs none.
@@ -18,7 +22,5 @@ if (api.kind === 'web' && 'serviceWorker' in navigator) {
 }
 
 createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App api={api} db={db} />
-  </StrictMode>,
+  <StrictMode>{emlFileId ? <EmlReader api={api} fileId={emlFileId} /> : <App api={api} db={db} />}</StrictMode>,
 );

@@ -104,6 +104,27 @@ export class Messages {
     return (this.c.prepared('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=?').get(mailboxId) as { n: number }).n;
   }
 
+  /** The highest message row id so far (0 when empty): where "new mail" starts counting. */
+  newestId(): number {
+    return (this.c.prepared('SELECT COALESCE(MAX(id), 0) AS n FROM messages').get() as { n: number }).n;
+  }
+
+  /** Unread messages in inboxes with a row id above `afterId`, oldest first: what a new-mail notification announces. */
+  unreadInInboxesAfter(afterId: number, limit: number): MessageSummary[] {
+    const rows = this.c
+      .prepared(
+        `SELECT m.* FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
+         WHERE m.id > ? AND b.special_use = 'inbox' AND m.flags NOT LIKE '%"\\\\Seen"%' ORDER BY m.id LIMIT ?`,
+      )
+      .all(afterId, limit) as Record<string, unknown>[];
+    return rows.map(rowToMessage);
+  }
+
+  /** Unread messages in all inboxes: the tray's count. */
+  unreadInInboxes(): number {
+    return (this.c.prepared(`SELECT COALESCE(SUM(unseen), 0) AS n FROM mailboxes WHERE special_use = 'inbox'`).get() as { n: number }).n;
+  }
+
   /** UIDs cached for a folder, for diffing against the server. */
   uids(mailboxId: number): Map<number, CachedUid> {
     const out = new Map<number, CachedUid>();

@@ -2,12 +2,11 @@ import { useEffect, useState } from 'react';
 import type { Mailbox, MessageBody, MessageSummary } from '../../../shared/api.ts';
 import type { Transport } from '../api/transport.ts';
 import type { HearthDb } from '../db.ts';
-import { fullAddressList } from '../format.ts';
 import { PaperclipIcon } from './icons.tsx';
 import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
 import { displayAddress, listDate } from '../format.ts';
-import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
+import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
 
 interface Props {
   api: Transport;
@@ -18,8 +17,6 @@ interface Props {
   onAction(action: MessageAction): void;
   onOpen(messageId: number): void;
 }
-
-const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 
 export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }: Props) {
   const [body, setBody] = useState<MessageBody | null>(null);
@@ -59,15 +56,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
 
   if (!message) return <article className="reader empty muted">Select a message to read it.</article>;
 
-  let doc = '';
-  let blocked = 0;
-  if (body) {
-    if (body.html) {
-      const s = sanitizeMessageHtml(body.html, { allowRemote });
-      doc = messageDocument(s.html, allowRemote, prefersDark());
-      blocked = s.blockedRemote;
-    } else doc = messageDocument(textToHtml(body.text ?? ''), false, prefersDark());
-  }
+  const { doc, blocked } = bodyDocument(body, allowRemote);
 
   return (
     <article className="reader" aria-label="Message">
@@ -75,22 +64,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
       <header className="reader-header">
         <h1 data-testid="reader-subject">{message.subject || '(no subject)'}</h1>
         <div className="meta">
-          <div>
-            <span className="label">From</span> {fullAddressList(message.from)}
-          </div>
-          {message.to.length > 0 && (
-            <div>
-              <span className="label">To</span> {fullAddressList(message.to)}
-            </div>
-          )}
-          {message.cc.length > 0 && (
-            <div>
-              <span className="label">Cc</span> {fullAddressList(message.cc)}
-            </div>
-          )}
-          <div>
-            <span className="label">Date</span> {new Date(message.date).toLocaleString()}
-          </div>
+          <HeaderLines from={message.from} to={message.to} cc={message.cc} date={message.date} />
         </div>
       </header>
       {conversation.length > 1 && (
@@ -107,14 +81,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
           </ol>
         </details>
       )}
-      {blocked > 0 && !allowRemote && (
-        <div className="remote-banner">
-          Hearth blocked {blocked} remote {blocked === 1 ? 'resource' : 'resources'} in this message to protect your privacy.{' '}
-          <button type="button" onClick={() => setAllowRemote(true)}>
-            Load remote content
-          </button>
-        </div>
-      )}
+      {!allowRemote && <RemoteBanner blocked={blocked} onAllow={() => setAllowRemote(true)} />}
       {body?.damaged && <div className="remote-banner">This message is damaged; Hearth shows what it could read.</div>}
       {error && (
         <div className="error" role="alert">
@@ -139,12 +106,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
             ))}
         </ul>
       )}
-      {body ? (
-        // No allow-scripts and no allow-same-origin: the message runs nothing and reaches nothing.
-        <iframe className="body-frame" title="Message body" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={doc} data-testid="body-frame" />
-      ) : (
-        !error && <p className="muted">Loading…</p>
-      )}
+      {body ? <BodyFrame doc={doc} /> : !error && <p className="muted">Loading…</p>}
     </article>
   );
 }

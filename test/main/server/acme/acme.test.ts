@@ -46,7 +46,7 @@ async function serve(name: string, settings: Omit<AcmeSettings, 'directoryUrl' |
     dataDir,
     domain: 'hearth.test',
     log: silentLogger,
-    ports: { smtp: null, imap: null, pop3: null, pop3s: null, imaps: 0, submission: 0, submissions: 0 },
+    ports: { smtp: null, imap: null, pop3: null, pop3s: null, imaps: 0, submission: 0, submissions: 0, https: null },
     acme: {
       settings: {
         directoryUrl: pebble.directoryUrl,

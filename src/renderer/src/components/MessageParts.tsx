@@ -1,0 +1,57 @@
+// The parts every message view shares (the reader, an opened .eml file): the header lines, the
+// remote-content banner, and the sanitised document for the sandboxed body frame.
+import type { Address, MessageBody } from '../../../shared/api.ts';
+import { fullAddressList } from '../format.ts';
+import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
+
+const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+
+/** The body as a document for the frame: HTML sanitised (remote content only when allowed), text escaped. */
+export function bodyDocument(body: MessageBody | null, allowRemote: boolean): { doc: string; blocked: number } {
+  if (!body) return { doc: '', blocked: 0 };
+  if (!body.html) return { doc: messageDocument(textToHtml(body.text ?? ''), false, prefersDark()), blocked: 0 };
+  const s = sanitizeMessageHtml(body.html, { allowRemote });
+  return { doc: messageDocument(s.html, allowRemote, prefersDark()), blocked: s.blockedRemote };
+}
+
+export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Address[]; cc: Address[]; date: number | null }) {
+  return (
+    <>
+      <div>
+        <span className="label">From</span> {fullAddressList(from)}
+      </div>
+      {to.length > 0 && (
+        <div>
+          <span className="label">To</span> {fullAddressList(to)}
+        </div>
+      )}
+      {cc.length > 0 && (
+        <div>
+          <span className="label">Cc</span> {fullAddressList(cc)}
+        </div>
+      )}
+      {date !== null && (
+        <div>
+          <span className="label">Date</span> {new Date(date).toLocaleString()}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function RemoteBanner({ blocked, onAllow }: { blocked: number; onAllow(): void }) {
+  if (blocked === 0) return null;
+  return (
+    <div className="remote-banner">
+      Hearth blocked {blocked} remote {blocked === 1 ? 'resource' : 'resources'} in this message to protect your privacy.{' '}
+      <button type="button" onClick={onAllow}>
+        Load remote content
+      </button>
+    </div>
+  );
+}
+
+/** No allow-scripts and no allow-same-origin: the message runs nothing and reaches nothing. */
+export function BodyFrame({ doc }: { doc: string }) {
+  return <iframe className="body-frame" title="Message body" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={doc} data-testid="body-frame" />;
+}
