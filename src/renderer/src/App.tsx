@@ -12,14 +12,18 @@ import { MessageList } from './components/MessageList.tsx';
 import { Reader } from './components/Reader.tsx';
 import { AccountDialog } from './components/AccountDialog.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
+import { OfflineReading } from './components/OfflineReading.tsx';
+import type { OfflineMirror } from './offline-mirror.ts';
 import type { MessageAction } from './components/MessageActions.tsx';
 
 export interface AppProps {
   api: Transport;
   db: HearthDb;
+  /** The browser's offline copy of bodies (web host only). */
+  offline?: OfflineMirror | null;
 }
 
-export function App({ api, db }: AppProps) {
+export function App({ api, db, offline = null }: AppProps) {
   const [connection, setConnection] = useState<ConnectionState>(api.state());
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -318,7 +322,9 @@ export function App({ api, db }: AppProps) {
         onRetry={(id) => void api.call('outbox.retry', { id }).catch(report)}
         onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
       />
-      <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
+      <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)}>
+        {offline && <OfflineReading mirror={offline} db={db} />}
+      </StatusBar>
       {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}
       {showServer && <ServerDialog api={api} onClose={() => setShowServer(false)} />}
       {compose && accounts.length > 0 && (

@@ -3,13 +3,21 @@ import { createRoot } from 'react-dom/client';
 import { createTransport } from './api/transport.ts';
 import { HearthDb } from './db.ts';
 import { CacheSync } from './cache-sync.ts';
+import { OfflineMirror } from './offline-mirror.ts';
 import { App } from './App.tsx';
 import { notifyNewMail } from './notify.ts';
 import './styles.css';
 
 const api = createTransport();
 const db = new HearthDb();
-new CacheSync(db, api, (added) => void notifyNewMail(db, added)).start();
+const sync = new CacheSync(db, api, (added) => void notifyNewMail(db, added));
+sync.start();
+// The browser keeps bodies for offline reading; Electron reads main's own offline copies directly.
+const offline = api.kind === 'web' ? new OfflineMirror(db, api) : null;
+if (offline) {
+  sync.onPulled(() => void offline.fill());
+  api.onState((s) => s === 'online' && void offline.fill());
+}
 
 // In the browser host the app shell is cached by a service worker, so a reload works while the
 // host is down and cached mail stays readable. Electron loads it from disk and needs none.
@@ -19,6 +27,6 @@ if (api.kind === 'web' && 'serviceWorker' in navigator) {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App api={api} db={db} />
+    <App api={api} db={db} offline={offline} />
   </StrictMode>,
 );

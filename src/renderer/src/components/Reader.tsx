@@ -7,7 +7,8 @@ import { PaperclipIcon } from './icons.tsx';
 import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
 import { displayAddress, listDate } from '../format.ts';
-import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
+import { messageDocument, sanitizeMessageHtml, textToHtml, trailingImages } from '../sanitize.ts';
+import { inlineImageUrls, keepBody } from '../offline-mirror.ts';
 
 interface Props {
   api: Transport;
@@ -30,27 +31,32 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
   );
   const [error, setError] = useState<string | null>(null);
   const [allowRemote, setAllowRemote] = useState(false);
+  const [cidUrls, setCidUrls] = useState<Map<string, string>>(new Map());
 
   useEffect(() => {
     setBody(null);
     setError(null);
     setAllowRemote(false);
+    setCidUrls(new Map());
     if (!message) return;
     let cancelled = false;
     (async () => {
-      // Cached bodies make read mail readable offline; fetch from main otherwise.
-      const cached = await db.bodies.get(message.id);
-      if (cached) {
-        if (!cancelled) setBody(cached);
-        return;
+      // The offline mirror makes mail readable with main away; fetch from main (and keep) otherwise.
+      let found: MessageBody | null = (await db.bodies.get(message.id)) ?? null;
+      if (!found) {
+        try {
+          found = await api.call('messages.body', { messageId: message.id });
+        } catch (e) {
+          if (!cancelled) setError(e instanceof Error ? e.message : String(e));
+          return;
+        }
+        // Keeping it (with its inline images) may fail offline halfway: the body still shows.
+        await keepBody(db, api, found, message.date).catch(() => {});
       }
-      try {
-        const fetched = await api.call('messages.body', { messageId: message.id });
-        await db.bodies.put({ ...fetched, fetchedAt: Date.now() });
-        if (!cancelled) setBody(fetched);
-      } catch (e) {
-        if (!cancelled) setError(e instanceof Error ? e.message : String(e));
-      }
+      const images = await inlineImageUrls(db, api, found);
+      if (cancelled) return;
+      setCidUrls(images);
+      setBody(found);
     })();
     return () => {
       cancelled = true;
@@ -63,10 +69,10 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
   let blocked = 0;
   if (body) {
     if (body.html) {
-      const s = sanitizeMessageHtml(body.html, { allowRemote });
-      doc = messageDocument(s.html, allowRemote, prefersDark());
+      const s = sanitizeMessageHtml(body.html, { allowRemote, cidUrls });
+      doc = messageDocument(s.html + trailingImages(cidUrls, s.usedCids), allowRemote, prefersDark());
       blocked = s.blockedRemote;
-    } else doc = messageDocument(textToHtml(body.text ?? ''), false, prefersDark());
+    } else doc = messageDocument(textToHtml(body.text ?? '') + trailingImages(cidUrls, new Set()), false, prefersDark());
   }
 
   return (
