@@ -5,8 +5,10 @@ import { Compose, type ComposeDraft } from './components/Compose.tsx';
 import { OutboxBar } from './components/OutboxBar.tsx';
 import { ServerDialog } from './components/ServerDialog.tsx';
 import type { ConnectionState, Transport } from './api/transport.ts';
+import { HearthError } from '../../shared/errors.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
+import { useSearch } from './use-search.ts';
 import { FolderPane } from './components/FolderPane.tsx';
 import { MessageList } from './components/MessageList.tsx';
 import { Reader } from './components/Reader.tsx';
@@ -35,7 +37,6 @@ export function App({ api, db, offline = null }: AppProps) {
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [showServer, setShowServer] = useState(false);
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<MessageSummary[] | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const [compose, setCompose] = useState<ComposeDraft | null>(null);
   const composeOpen = useRef(false);
@@ -116,33 +117,9 @@ export function App({ api, db, offline = null }: AppProps) {
     [],
   );
 
-  // Search: the cache answers at once; in a folder, main also asks the server (bodies too).
-  useEffect(() => {
-    const q = query.trim();
-    if (!q) {
-      setResults(null);
-      return;
-    }
-    let cancelled = false;
-    const timer = setTimeout(() => {
-      void api
-        .call('messages.search', { query: q, limit: 200, ...(mailboxId !== null ? { mailboxId } : {}) })
-        .then((r) => !cancelled && setResults(r))
-        .catch(async () => {
-          // Main unreachable: search what this window has cached.
-          const needle = q.toLowerCase();
-          const local = await db.messages
-            .filter((m) => `${m.subject} ${m.snippet} ${m.from.map((a) => `${a.name} ${a.address}`).join(' ')}`.toLowerCase().includes(needle))
-            .limit(200)
-            .toArray();
-          if (!cancelled) setResults(local.sort((a, b) => b.date - a.date));
-        });
-    }, 200);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [query, mailboxId, api, db]);
+  // Search: main's index, or this window's offline copy when main is away.
+  const search = useSearch(api, db, query, mailboxId, connection);
+  const results = search?.messages ?? null;
   const messages = results ?? folderMessages;
 
   // Land in the first account's inbox once it is known.
@@ -161,7 +138,10 @@ export function App({ api, db, offline = null }: AppProps) {
   // Opening a message marks it read, as every mail program does (it works offline: main queues it).
   useEffect(() => {
     if (selected && !selected.flags.includes('\\Seen'))
-      void api.call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] }).catch(report);
+      void api
+        .call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] })
+        // Reading with the host stopped is normal (offline copy); only a real refusal is news.
+        .catch((e: unknown) => (e instanceof HearthError && e.code === 'OFFLINE' ? undefined : report(e)));
   }, [selected?.id]);
 
   // Actions go to the message the user picked, even if the reader has not caught up yet.
@@ -304,7 +284,7 @@ export function App({ api, db, offline = null }: AppProps) {
         />
         <MessageList
           mailbox={currentMailbox}
-          title={results ? `Search: ${query.trim()}` : undefined}
+          title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : undefined}
           messages={messages}
           selectedId={messageId}
           onSelect={setMessageId}
