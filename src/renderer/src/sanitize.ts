@@ -24,7 +24,7 @@ const LINK_SCHEMES = /^(https?:|mailto:|tel:|#)/i;
 const REMOTE_URL = /^(https?:)?\/\//i;
 const DATA_IMAGE = /^data:image\/(png|jpe?g|gif|webp|bmp|avif|x-icon|vnd\.microsoft\.icon);/i;
 
-/** Elements removed whole; the ones that carry a URL count as blocked remote references. */
+/** Elements removed whole (as are those DOMPurify does not allow); the ones that carry a URL count as blocked. */
 const FORBIDDEN_TAGS = [
   'script',
   'iframe',
@@ -81,10 +81,14 @@ export function cleanCss(css: string, allowRemote: boolean): { css: string; bloc
     blocked++;
     return 'none';
   });
+  // Kept url()s wait behind a placeholder (private-use characters), so the check for malformed ones below skips them.
+  const kept: string[] = [];
   out = out.replace(/url\s*\(\s*(['"]?)([\s\S]*?)\1\s*\)/gi, (whole, _q: string, target: string) => {
     const t = target.trim();
-    if (DATA_IMAGE.test(t)) return whole;
-    if (allowRemote && /^https?:\/\//i.test(t)) return whole;
+    if (DATA_IMAGE.test(t) || (allowRemote && /^https?:\/\//i.test(t))) {
+      kept.push(whole);
+      return `\uE000${kept.length - 1}\uE001`;
+    }
     blocked++;
     return 'none';
   });
@@ -93,7 +97,7 @@ export function cleanCss(css: string, allowRemote: boolean): { css: string; bloc
     blocked++;
     return 'none(';
   });
-  return { css: out, blocked };
+  return { css: out.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => kept[Number(i)] ?? ''), blocked };
 }
 
 export function sanitizeMessageHtml(html: string, opts: { allowRemote: boolean; cidUrls?: Map<string, string> }): SanitizedHtml {
@@ -111,8 +115,10 @@ export function sanitizeMessageHtml(html: string, opts: { allowRemote: boolean; 
       el.textContent = cleaned.css;
       return;
     }
-    if (!FORBIDDEN_TAGS.includes(data.tagName)) return;
-    if (Array.from(el.attributes).some((a) => URL_CARRYING.test(a.value) || (a.name !== 'type' && REMOTE_URL.test(a.value.trim())))) blockedRemote++;
+    // Forbidden here, or not on DOMPurify's list (an SVG <use>): the element goes, with its URLs.
+    if (!FORBIDDEN_TAGS.includes(data.tagName) && data.allowedTags[data.tagName]) return;
+    const pointsSomewhere = (a: Attr) => !a.name.startsWith('xmlns') && (URL_CARRYING.test(a.value) || REMOTE_URL.test(a.value.trim()));
+    if (Array.from(el.attributes).some(pointsSomewhere)) blockedRemote++;
   });
 
   purify.addHook('afterSanitizeAttributes', (node) => {
@@ -158,6 +164,8 @@ export function sanitizeMessageHtml(html: string, opts: { allowRemote: boolean; 
 
   const clean = purify.sanitize(html, {
     WHOLE_DOCUMENT: false,
+    // A message's leading <style> (or its <head>'s) would otherwise be dropped unread; kept, it is cleaned and counted.
+    FORCE_BODY: true,
     FORBID_TAGS: FORBIDDEN_TAGS,
     FORBID_ATTR: ['srcdoc', 'ping', 'http-equiv'],
     ALLOW_DATA_ATTR: false,
