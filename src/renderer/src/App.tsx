@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from '../../shared/api.ts';
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
 import { Compose, type ComposeDraft } from './components/Compose.tsx';
@@ -108,11 +108,12 @@ export function App({ api, db, offline = null }: AppProps) {
 
   const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
-  const folderMessages = useLive<MessageSummary[]>(
+  // The folder's ids, newest first, from the [mailboxId+date] index: no cap; rows are read as they scroll into view.
+  const folderIds = useLive<number[]>(
     () =>
       mailboxId === null
         ? Promise.resolve([])
-        : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().limit(1000).toArray(),
+        : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().primaryKeys(),
     [db, mailboxId],
     [],
   );
@@ -120,7 +121,7 @@ export function App({ api, db, offline = null }: AppProps) {
   // Search: main's index, or this window's offline copy when main is away.
   const search = useSearch(api, db, query, mailboxId, connection);
   const results = search?.messages ?? null;
-  const messages = results ?? folderMessages;
+  const ids = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
@@ -145,7 +146,7 @@ export function App({ api, db, offline = null }: AppProps) {
   }, [selected?.id]);
 
   // Actions go to the message the user picked, even if the reader has not caught up yet.
-  const current = messages.find((m) => m.id === messageId) ?? (selected && selected.id === messageId ? selected : null);
+  const current = results?.find((m) => m.id === messageId) ?? (selected && selected.id === messageId ? selected : null);
   const act = useCallback(
     (action: MessageAction) => {
       const selected = current;
@@ -153,9 +154,8 @@ export function App({ api, db, offline = null }: AppProps) {
       const ids = [selected.id];
       // After a message leaves the list, select its neighbour, like Thunderbird.
       const leave = () => {
-        const i = messages.findIndex((m) => m.id === selected.id);
-        const next = messages[i + 1] ?? messages[i - 1];
-        setMessageId(next ? next.id : null);
+        const i = ids.indexOf(selected.id);
+        setMessageId(ids[i + 1] ?? ids[i - 1] ?? null);
       };
       switch (action.kind) {
         case 'archive':
@@ -179,17 +179,17 @@ export function App({ api, db, offline = null }: AppProps) {
           return onCompose(action.kind, selected.id);
       }
     },
-    [current, messages, api, report],
+    [current, ids, api, report],
   );
 
   const move = useCallback(
     (delta: number) => {
-      if (messages.length === 0) return;
-      const i = messages.findIndex((m) => m.id === messageId);
-      const next = messages[Math.max(0, Math.min(messages.length - 1, i < 0 ? 0 : i + delta))];
-      if (next) setMessageId(next.id);
+      if (ids.length === 0) return;
+      const i = messageId === null ? -1 : ids.indexOf(messageId);
+      const next = ids[Math.max(0, Math.min(ids.length - 1, i < 0 ? 0 : i + delta))];
+      if (next !== undefined) setMessageId(next);
     },
-    [messages, messageId],
+    [ids, messageId],
   );
 
   useEffect(() => {
@@ -285,7 +285,9 @@ export function App({ api, db, offline = null }: AppProps) {
         <MessageList
           mailbox={currentMailbox}
           title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : undefined}
-          messages={messages}
+          db={db}
+          ids={ids}
+          known={results ?? undefined}
           selectedId={messageId}
           onSelect={setMessageId}
         />
