@@ -4,6 +4,7 @@
 import type { Change, MessageSummary } from '../../shared/api.ts';
 import type { HearthDb } from './db.ts';
 import type { Transport } from './api/transport.ts';
+import { coalescing } from './coalesce.ts';
 
 interface Cursor {
   epoch: string;
@@ -60,8 +61,6 @@ export async function applyChanges(db: HearthDb, changes: Change[]): Promise<Mes
 }
 
 export class CacheSync {
-  private running: Promise<void> | null = null;
-  private again = false;
   private readonly db: HearthDb;
   private readonly api: Transport;
 
@@ -93,26 +92,10 @@ export class CacheSync {
   }
 
   /** Pulls until caught up; calls while a pull runs coalesce into one more round. */
-  pull(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pullOnce();
-        } while (this.again);
-        for (const l of this.pulledListeners) l();
-      } catch {
-        // Offline or main restarting: the next event or reconnect pulls again.
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
-  }
+  readonly pull = coalescing(async () => {
+    await this.pullOnce();
+    for (const l of this.pulledListeners) l();
+  });
 
   private async pullOnce(): Promise<void> {
     let cursor = ((await this.db.meta.get('cursor'))?.value as Cursor | undefined) ?? { epoch: '', lastSeq: 0 };

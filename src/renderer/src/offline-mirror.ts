@@ -5,6 +5,7 @@
 import type { MessageBody, MessageSummary } from '../../shared/api.ts';
 import type { Transport } from './api/transport.ts';
 import type { CachedBody, CachedPart, HearthDb } from './db.ts';
+import { coalescing } from './coalesce.ts';
 
 export interface OfflineSettings {
   /** Messages this recent keep their bodies in the browser, days. */
@@ -145,8 +146,6 @@ export type OfflineState = { phase: 'idle' | 'filling'; kept: number; bytes: num
  * pull; calls while one runs coalesce into one more round. It stops at once when main goes away.
  */
 export class OfflineMirror {
-  private running: Promise<void> | null = null;
-  private again = false;
   private readonly listeners = new Set<(s: OfflineState) => void>();
   private state: OfflineState = { phase: 'idle', kept: 0, bytes: 0 };
   private readonly db: HearthDb;
@@ -170,26 +169,11 @@ export class OfflineMirror {
     for (const l of this.listeners) l(s);
   }
 
-  fill(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.fillOnce();
-        } while (this.again);
-      } catch {
-        // Main went away or a message vanished mid-batch: the next reconnect or pull tries again.
-      } finally {
-        this.running = null;
-        this.setState({ ...this.state, phase: 'idle' });
-      }
-    })();
-    return this.running;
-  }
+  /** Fetches what the window lacks; calls while it runs coalesce into one more round. */
+  readonly fill = coalescing(
+    () => this.fillOnce(),
+    () => this.setState({ ...this.state, phase: 'idle' }),
+  );
 
   private async fillOnce(): Promise<void> {
     const settings = await loadOfflineSettings(this.db);
