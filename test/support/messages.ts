@@ -38,3 +38,11 @@ export function simpleMessage(subject: string, bodyLines: string[]): Buffer {
     'latin1',
   );
 }
+
+/** A real message with its Date header replaced (corpus mail is old; the offline window wants recent mail). */
+export function redated(raw: Buffer, date: Date): Buffer {
+  const text = raw.toString('latin1');
+  const headerEnd = text.search(/\r?\n\r?\n/);
+  const head = text.slice(0, headerEnd).replace(/^Date:.*$/im, `Date: ${date.toUTCString().replace('GMT', '+0000')}`);
+  return Buffer.from(head + text.slice(headerEnd), 'latin1');
+}

@@ -1,6 +1,6 @@
 // The browser host: serves the built renderer and the typed API over a WebSocket, on 127.0.0.1
-// only. A per-launch secret (handed to the page in the URL fragment, which browsers never send
-// to servers) must be presented as a WebSocket subprotocol, and the Origin must be this host's
+// only. A secret (handed to the page in the URL fragment, which browsers never send to servers;
+// `npm run web` keeps one per data folder, see web-secret.ts) must be presented as a WebSocket subprotocol, and the Origin must be this host's
 // own, so no other page, origin or local program can drive the API.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';

@@ -9,6 +9,7 @@ import { defaultDataDir, projectRoot } from '../base/paths.ts';
 import { FileKeySecretBox } from '../base/secret-box.ts';
 import { startApp } from '../app.ts';
 import { startWebHost } from './web-host.ts';
+import { webHostSecret } from './web-secret.ts';
 import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
 import { parseLaunchArgs } from '../desktop/launch-args.ts';
 import { parseMailto } from '../../shared/mailto.ts';
@@ -57,6 +58,8 @@ const host = await startWebHost({
   log,
   staticDir: path.join(root, 'out/renderer'),
   port: Number(values.port),
+  // One secret per data folder: an open page reconnects after a restart on the same folder and port.
+  secret: webHostSecret(dataDir),
 }).catch(async (e: NodeJS.ErrnoException) => {
   await app.close();
   if (e.code !== 'EADDRINUSE') throw e;
@@ -64,7 +67,7 @@ const host = await startWebHost({
   process.exit(1);
 });
 
-const lines = [`Hearth is running. Open this address in a browser (it carries this launch's secret):`, '', `  ${host.url}`, ''];
+const lines = [`Hearth is running. Open this address in a browser (it carries this data folder's secret):`, '', `  ${host.url}`, ''];
 if (app.server) {
   const first = app.server.listeners[0];
   const ports = app.server.listeners.map((l) => `${l.name} ${l.port}`).join(', ');

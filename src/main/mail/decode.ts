@@ -57,6 +57,25 @@ export function decodeQuotedPrintable(body: Buffer): Buffer {
   return out.subarray(0, n);
 }
 
+/** Labels of UTF-7 (RFC 2152), which TextDecoder does not know; old Outlook and Exchange sent it. */
+const UTF7_LABEL = /^(?:(?:cs)?unicode-?1-?1-?|x-unicode-?2-?0-?)?utf-?7$/;
+
+/**
+ * UTF-7 (RFC 2152): "+" starts a run of modified base64 holding UTF-16BE, ended by "-" (consumed)
+ * or any character outside the base64 alphabet; "+-" is a plus sign. Mailparser refuses UTF-7
+ * (it would turn "+ADw-" into "<" behind a filter's back); Hearth decodes it because the reader
+ * sanitises the decoded HTML, not the bytes.
+ */
+export function decodeUtf7(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/\+([A-Za-z0-9+/]*)(-?)/g, (whole, run: string, dash: string) => {
+    if (run === '') return dash ? '+' : whole;
+    const units = Buffer.from(run, 'base64');
+    let out = '';
+    for (let i = 0; i + 1 < units.length; i += 2) out += String.fromCharCode((units[i]! << 8) | units[i + 1]!);
+    return out;
+  });
+}
+
 /** Decoders by label; a message list decodes thousands of parts in a few charsets. */
 const decoders = new Map<string, InstanceType<typeof TextDecoder>>();
 const MAX_CACHED_DECODERS = 64;
@@ -70,6 +89,7 @@ export function decodeCharset(bytes: Buffer, charset: string | undefined, unknow
   const label = (charset ?? '').trim().toLowerCase() || 'utf-8';
   // us-ascii (the RFC 2045 5.2 default) with 8-bit bytes is nearly always UTF-8 in practice.
   const cs = label === 'us-ascii' ? 'utf-8' : label;
+  if (UTF7_LABEL.test(cs)) return decodeUtf7(bytes);
   let decoder = decoders.get(cs);
   if (!decoder) {
     try {
@@ -89,9 +109,26 @@ export function decodePart(content: Buffer, encoding: string, charset: string): 
   return decodeCharset(bytes, charset, 'latin1').replace(/\uFFFD+$/, '');
 }
 
-/** A binary (latin1) header string as text, for searching. */
-export function headerText(v: string): string {
-  return Buffer.from(v, 'latin1').toString('utf8');
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A binary (latin1) header string as text. Raw 8-bit bytes are UTF-8 (RFC 6532). Without
+ * `fallbackCharset` bytes that are not UTF-8 become U+FFFD, as Dovecot compares them (the server's
+ * SEARCH and SORT). With one (what a reader shows), they were written in the message's own charset
+ * or, when that is UTF-8 or US-ASCII (so wrong), in windows-1252, the superset of ISO-8859-1 that
+ * mail programs assume.
+ */
+export function headerText(v: string, fallbackCharset?: string): string {
+  // ASCII is the common case and needs no decoding.
+  if (!/[\x80-\xff]/.test(v)) return v;
+  const bytes = Buffer.from(v, 'latin1');
+  if (fallbackCharset === undefined) return bytes.toString('utf8');
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const cs = (fallbackCharset ?? '').trim().toLowerCase();
+    return decodeCharset(bytes, cs && cs !== 'utf-8' && cs !== 'utf8' && cs !== 'us-ascii' ? cs : 'windows-1252', 'latin1');
+  }
 }
 
 /** A run of encoded words with only white space between them (decoded together, RFC 2047 6.2). */
@@ -99,17 +136,17 @@ const ENCODED_WORD_RUN = /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=(?:\s+=\?[^?\s]+\?[bBqQ]
 
 /**
  * A raw header value (its bytes as a latin1 string) as text: bytes outside encoded words are
- * UTF-8 (RFC 6532); inside one they are read in the word's own charset (a raw 8-bit byte inside a
+ * UTF-8 (RFC 6532, else `fallbackCharset`, see headerText); inside one they are read in the word's own charset (a raw 8-bit byte inside a
  * Q word happens, and is meant in that charset, so it must not be taken as UTF-8 first).
  */
-export function decodeHeaderBytes(value: string): string {
+export function decodeHeaderBytes(value: string, fallbackCharset?: string): string {
   let out = '';
   let last = 0;
   for (const m of value.matchAll(ENCODED_WORD_RUN)) {
-    out += headerText(value.slice(last, m.index)) + decodeEncodedWords(m[0]);
+    out += headerText(value.slice(last, m.index), fallbackCharset) + decodeEncodedWords(m[0]);
     last = m.index + m[0].length;
   }
-  return out + headerText(value.slice(last));
+  return out + headerText(value.slice(last), fallbackCharset);
 }
 
 /** Decode RFC 2047 encoded words in a header value. */

@@ -8,7 +8,7 @@ import type { Address } from '../../shared/api.ts';
 import { parseMessageIds } from '../../shared/threads.ts';
 import { syncLimits } from '../base/limits.ts';
 import { decodeHeaderBytes, decodePart, headerText } from './decode.ts';
-import { headerValue, param, parseMessageStructure, transferEncoding, type MimePart } from './mime-tree.ts';
+import { headerValue, param, parseContentType, parseHeaderBlock, parseMessageStructure, transferEncoding, type MimePart } from './mime-tree.ts';
 import { makeSnippet } from './snippet.ts';
 
 export interface RawMessageSummary {
@@ -28,13 +28,22 @@ export interface RawMessageSummary {
 /** Bytes of the snippet part that are decoded: enough for a line of text after quoted lines. */
 const SNIPPET_SOURCE_BYTES = 16 * 1024;
 
-function headerString(part: MimePart, name: string): string | null {
-  const v = headerValue(part.headers, name);
-  return v === null ? null : decodeHeaderBytes(v);
+/** The charset raw 8-bit header bytes that are not UTF-8 are read in: the message's own, as mail programs do. */
+export function headerCharset(root: MimePart): string {
+  const first = (p: MimePart): string | undefined => param(p.contentType, 'charset') ?? p.children.map(first).find((c) => c !== undefined);
+  return first(root) ?? DISPLAY_FALLBACK;
 }
 
-function addresses(part: MimePart, name: string): Address[] {
+/** Non-UTF-8 header bytes of a message that names no charset: windows-1252, as mail programs assume. */
+const DISPLAY_FALLBACK = 'windows-1252';
+
+function headerString(part: MimePart, name: string, charset: string): string | null {
   const v = headerValue(part.headers, name);
+  return v === null ? null : decodeHeaderBytes(v, charset);
+}
+
+/** A header's addresses, decoded; `v` is the raw value (latin1 string of its bytes). */
+export function decodeAddressHeader(v: string | null, charset: string): Address[] {
   if (!v) return [];
   let parsed: ReturnType<typeof addressparser>;
   try {
@@ -45,8 +54,8 @@ function addresses(part: MimePart, name: string): Address[] {
   }
   const out: Address[] = [];
   const add = (n: string | undefined, a: string | undefined) => {
-    const display = decodeHeaderBytes(n ?? '').trim();
-    const address = headerText(a ?? '');
+    const display = decodeHeaderBytes(n ?? '', charset).trim();
+    const address = headerText(a ?? '', charset);
     if (display || address) out.push({ name: display, address });
   };
   for (const a of parsed) {
@@ -120,15 +129,50 @@ export function summariseRawMessage(raw: Buffer): RawMessageSummary {
   const refs = parseMessageIds(headerValue(root.headers, 'references'));
   for (const id of parseMessageIds(headerValue(root.headers, 'in-reply-to'))) if (!refs.includes(id)) refs.push(id);
   const messageId = parseMessageIds(headerValue(root.headers, 'message-id'))[0] ?? null;
+  const charset = headerCharset(root);
   return {
     messageId,
-    subject: (headerString(root, 'subject') ?? '').replace(/\s+/g, ' ').trim(),
-    from: addresses(root, 'from'),
-    to: addresses(root, 'to'),
-    cc: addresses(root, 'cc'),
+    subject: (headerString(root, 'subject', charset) ?? '').replace(/\s+/g, ' ').trim(),
+    from: decodeAddressHeader(headerValue(root.headers, 'from'), charset),
+    to: decodeAddressHeader(headerValue(root.headers, 'to'), charset),
+    cc: decodeAddressHeader(headerValue(root.headers, 'cc'), charset),
     date: parseDate(headerValue(root.headers, 'date')),
     snippet,
     hasAttachments,
     parentIds: refs,
+  };
+}
+
+export interface HeaderFields {
+  /** Null when the field is not among the header bytes given. */
+  subject: string | null;
+  from: Address[] | null;
+  to: Address[] | null;
+  cc: Address[] | null;
+  references: string | null;
+}
+
+/**
+ * Subject and addresses from raw header bytes (an IMAP BODY[HEADER.FIELDS (...)] answer), decoded
+ * with the shared decoder: a raw 8-bit byte inside an encoded word is read once in the word's
+ * charset, a raw 8-bit header as UTF-8 or the message's charset (its Content-Type, else
+ * `bodyCharset`, the first text part's). IMAP ENVELOPE strings have already lost those bytes.
+ */
+export function decodeHeaderFields(raw: Buffer, bodyCharset?: string): HeaderFields {
+  const headers = parseHeaderBlock(raw.toString('latin1'));
+  const ctValue = headerValue(headers, 'content-type');
+  const ct = ctValue ? parseContentType(ctValue) : null;
+  const charset = (ct ? param(ct, 'charset') : undefined) ?? bodyCharset ?? DISPLAY_FALLBACK;
+  const addressField = (name: string) => {
+    const v = headerValue(headers, name);
+    return v === null ? null : decodeAddressHeader(v, charset);
+  };
+  const subject = headerValue(headers, 'subject');
+  return {
+    subject: subject === null ? null : decodeHeaderBytes(subject, charset).replace(/\s+/g, ' ').trim(),
+    from: addressField('from'),
+    to: addressField('to'),
+    cc: addressField('cc'),
+    references: headerValue(headers, 'references'),
   };
 }

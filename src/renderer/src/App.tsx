@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from '../../shared/api.ts';
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
 import { Compose, type ComposeDraft } from './components/Compose.tsx';
@@ -9,13 +9,17 @@ import { TransferDialog } from './components/TransferDialog.tsx';
 import { useTransfers } from './use-transfers.ts';
 import { emlFileNameFor } from '../../shared/eml-file-name.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
+import { HearthError } from '../../shared/errors.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
+import { useSearch } from './use-search.ts';
 import { FolderPane } from './components/FolderPane.tsx';
 import { MessageList } from './components/MessageList.tsx';
 import { Reader } from './components/Reader.tsx';
 import { AccountDialog } from './components/AccountDialog.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
+import { OfflineReading } from './components/OfflineReading.tsx';
+import type { OfflineMirror } from './offline-mirror.ts';
 import type { MessageAction } from './components/MessageActions.tsx';
 import { Welcome } from './components/Welcome.tsx';
 import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
@@ -25,9 +29,11 @@ import { useDesktopIntents } from './use-desktop-intents.ts';
 export interface AppProps {
   api: Transport;
   db: HearthDb;
+  /** The browser's offline copy of bodies (web host only). */
+  offline?: OfflineMirror | null;
 }
 
-export function App({ api, db }: AppProps) {
+export function App({ api, db, offline = null }: AppProps) {
   const [connection, setConnection] = useState<ConnectionState>(api.state());
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -41,7 +47,6 @@ export function App({ api, db }: AppProps) {
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
   const { transfers, dismiss: dismissTransfer } = useTransfers(api);
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<MessageSummary[] | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const [compose, setCompose] = useState<ComposeDraft | null>(null);
   const composeOpen = useRef(false);
@@ -113,43 +118,20 @@ export function App({ api, db }: AppProps) {
 
   const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
-  const folderMessages = useLive<MessageSummary[]>(
+  // The folder's ids, newest first, from the [mailboxId+date] index: no cap; rows are read as they scroll into view.
+  const folderIds = useLive<number[]>(
     () =>
       mailboxId === null
         ? Promise.resolve([])
-        : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().limit(1000).toArray(),
+        : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().primaryKeys(),
     [db, mailboxId],
     [],
   );
 
-  // Search: the cache answers at once; in a folder, main also asks the server (bodies too).
-  useEffect(() => {
-    const q = query.trim();
-    if (!q) {
-      setResults(null);
-      return;
-    }
-    let cancelled = false;
-    const timer = setTimeout(() => {
-      void api
-        .call('messages.search', { query: q, limit: 200, ...(mailboxId !== null ? { mailboxId } : {}) })
-        .then((r) => !cancelled && setResults(r))
-        .catch(async () => {
-          // Main unreachable: search what this window has cached.
-          const needle = q.toLowerCase();
-          const local = await db.messages
-            .filter((m) => `${m.subject} ${m.snippet} ${m.from.map((a) => `${a.name} ${a.address}`).join(' ')}`.toLowerCase().includes(needle))
-            .limit(200)
-            .toArray();
-          if (!cancelled) setResults(local.sort((a, b) => b.date - a.date));
-        });
-    }, 200);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [query, mailboxId, api, db]);
-  const messages = results ?? folderMessages;
+  // Search: main's index, or this window's offline copy when main is away.
+  const search = useSearch(api, db, query, mailboxId, connection);
+  const results = search?.messages ?? null;
+  const ids = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
@@ -167,11 +149,14 @@ export function App({ api, db }: AppProps) {
   // Opening a message marks it read, as every mail program does (it works offline: main queues it).
   useEffect(() => {
     if (selected && !selected.flags.includes('\\Seen'))
-      void api.call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] }).catch(report);
+      void api
+        .call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] })
+        // Reading with the host stopped is normal (offline copy); only a real refusal is news.
+        .catch((e: unknown) => (e instanceof HearthError && e.code === 'OFFLINE' ? undefined : report(e)));
   }, [selected?.id]);
 
   // Actions go to the message the user picked, even if the reader has not caught up yet.
-  const current = messages.find((m) => m.id === messageId) ?? (selected && selected.id === messageId ? selected : null);
+  const current = results?.find((m) => m.id === messageId) ?? (selected && selected.id === messageId ? selected : null);
   const act = useCallback(
     (action: MessageAction) => {
       const selected = current;
@@ -179,9 +164,8 @@ export function App({ api, db }: AppProps) {
       const ids = [selected.id];
       // After a message leaves the list, select its neighbour, like Thunderbird.
       const leave = () => {
-        const i = messages.findIndex((m) => m.id === selected.id);
-        const next = messages[i + 1] ?? messages[i - 1];
-        setMessageId(next ? next.id : null);
+        const i = ids.indexOf(selected.id);
+        setMessageId(ids[i + 1] ?? ids[i - 1] ?? null);
       };
       switch (action.kind) {
         case 'archive':
@@ -205,17 +189,17 @@ export function App({ api, db }: AppProps) {
           return onCompose(action.kind, selected.id);
       }
     },
-    [current, messages, api, report],
+    [current, ids, api, report],
   );
 
   const move = useCallback(
     (delta: number) => {
-      if (messages.length === 0) return;
-      const i = messages.findIndex((m) => m.id === messageId);
-      const next = messages[Math.max(0, Math.min(messages.length - 1, i < 0 ? 0 : i + delta))];
-      if (next) setMessageId(next.id);
+      if (ids.length === 0) return;
+      const i = messageId === null ? -1 : ids.indexOf(messageId);
+      const next = ids[Math.max(0, Math.min(ids.length - 1, i < 0 ? 0 : i + delta))];
+      if (next !== undefined) setMessageId(next);
     },
-    [messages, messageId],
+    [ids, messageId],
   );
 
   useEffect(() => {
@@ -277,7 +261,7 @@ export function App({ api, db }: AppProps) {
       setMessageId(m.id);
       setOpenPending(null);
     });
-  }, [openPending, db, mailboxes, folderMessages]);
+  }, [openPending, db, mailboxes, folderIds]);
   useDesktopIntents(api, connection, (intent: DesktopIntent) => {
     if (intent.kind === 'compose') return setMailto(intent.draft);
     if (intent.kind === 'openMessage') return setOpenPending(intent.messageId);
@@ -312,7 +296,11 @@ export function App({ api, db }: AppProps) {
   const currentMailbox = mailboxes.find((m) => m.id === mailboxId) ?? null;
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
-  const statusBar = <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />;
+  const statusBar = (
+    <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)}>
+      {offline && <OfflineReading mirror={offline} db={db} />}
+    </StatusBar>
+  );
   if (welcome?.show)
     return (
       <div className="app welcome-app">
@@ -395,8 +383,10 @@ export function App({ api, db }: AppProps) {
         />
         <MessageList
           mailbox={currentMailbox}
-          title={results ? `Search: ${query.trim()}` : undefined}
-          messages={messages}
+          title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : undefined}
+          db={db}
+          ids={ids}
+          known={results ?? undefined}
           selectedId={messageId}
           onSelect={setMessageId}
           {...(api.dragMessageOut

@@ -4,16 +4,24 @@
 import type { Change, MessageSummary } from '../../shared/api.ts';
 import type { HearthDb } from './db.ts';
 import type { Transport } from './api/transport.ts';
+import { coalescing } from './coalesce.ts';
 
 interface Cursor {
   epoch: string;
   lastSeq: number;
 }
 
+/** Removes messages with what the offline mirror kept of them (bodies, inline images). */
+async function forgetMessages(db: HearthDb, ids: number[]): Promise<void> {
+  await db.messages.bulkDelete(ids);
+  await db.bodies.bulkDelete(ids);
+  await db.parts.where('messageId').anyOf(ids).delete();
+}
+
 /** Applies journal changes; returns the messages that were not in the cache before (new mail, moved mail). */
 export async function applyChanges(db: HearthDb, changes: Change[]): Promise<MessageSummary[]> {
   const added: MessageSummary[] = [];
-  await db.transaction('rw', [db.accounts, db.mailboxes, db.messages, db.bodies], async () => {
+  await db.transaction('rw', [db.accounts, db.mailboxes, db.messages, db.bodies, db.parts], async () => {
     const incoming = changes.flatMap((c) => (c.kind === 'message' ? [c.message] : []));
     const before = await db.messages.bulkGet(incoming.map((m) => m.id));
     incoming.forEach((m, i) => {
@@ -37,16 +45,13 @@ export async function applyChanges(db: HearthDb, changes: Change[]): Promise<Mes
             const mbIds = await db.mailboxes.where('accountId').equals(id).primaryKeys();
             await db.mailboxes.bulkDelete(mbIds);
             const msgIds = await db.messages.where('accountId').equals(id).primaryKeys();
-            await db.messages.bulkDelete(msgIds);
-            await db.bodies.bulkDelete(msgIds);
+            await forgetMessages(db, msgIds);
           } else if (c.entity === 'mailbox') {
             await db.mailboxes.delete(Number(c.id));
             const msgIds = await db.messages.where('mailboxId').equals(Number(c.id)).primaryKeys();
-            await db.messages.bulkDelete(msgIds);
-            await db.bodies.bulkDelete(msgIds);
+            await forgetMessages(db, msgIds);
           } else {
-            await db.messages.delete(Number(c.id));
-            await db.bodies.delete(Number(c.id));
+            await forgetMessages(db, [Number(c.id)]);
           }
           break;
       }
@@ -56,12 +61,17 @@ export async function applyChanges(db: HearthDb, changes: Change[]): Promise<Mes
 }
 
 export class CacheSync {
-  private running: Promise<void> | null = null;
-  private again = false;
   private readonly db: HearthDb;
   private readonly api: Transport;
 
   private readonly onAdded: ((messages: MessageSummary[]) => void) | undefined;
+  private readonly pulledListeners = new Set<() => void>();
+
+  /** Called after every pull that caught up with main (the offline mirror then fetches new bodies). */
+  onPulled(listener: () => void): () => void {
+    this.pulledListeners.add(listener);
+    return () => this.pulledListeners.delete(listener);
+  }
 
   constructor(db: HearthDb, api: Transport, onAdded?: (messages: MessageSummary[]) => void) {
     this.db = db;
@@ -82,25 +92,10 @@ export class CacheSync {
   }
 
   /** Pulls until caught up; calls while a pull runs coalesce into one more round. */
-  pull(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pullOnce();
-        } while (this.again);
-      } catch {
-        // Offline or main restarting: the next event or reconnect pulls again.
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
-  }
+  readonly pull = coalescing(async () => {
+    await this.pullOnce();
+    for (const l of this.pulledListeners) l();
+  });
 
   private async pullOnce(): Promise<void> {
     let cursor = ((await this.db.meta.get('cursor'))?.value as Cursor | undefined) ?? { epoch: '', lastSeq: 0 };
@@ -123,8 +118,9 @@ export class CacheSync {
   }
 
   private async reset(): Promise<void> {
-    await this.db.transaction('rw', [this.db.accounts, this.db.mailboxes, this.db.messages, this.db.bodies, this.db.meta], async () => {
-      await Promise.all([this.db.accounts.clear(), this.db.mailboxes.clear(), this.db.messages.clear(), this.db.bodies.clear(), this.db.meta.delete('cursor')]);
+    const { accounts, mailboxes, messages, bodies, parts, meta } = this.db;
+    await this.db.transaction('rw', [accounts, mailboxes, messages, bodies, parts, meta], async () => {
+      await Promise.all([accounts.clear(), mailboxes.clear(), messages.clear(), bodies.clear(), parts.clear(), meta.delete('cursor')]);
     });
   }
 }

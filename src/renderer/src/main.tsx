@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createTransport } from './api/transport.ts';
 import { HearthDb } from './db.ts';
 import { CacheSync } from './cache-sync.ts';
+import { OfflineMirror } from './offline-mirror.ts';
 import { App } from './App.tsx';
 import { EmlReader } from './components/EmlReader.tsx';
 import { notifyNewMail } from './notify.ts';
@@ -13,7 +14,14 @@ const api = createTransport();
 const emlFileId = new URLSearchParams(location.search).get('eml');
 const db = new HearthDb();
 // In Electron, main announces new mail natively (src/main/desktop/); the browser host does it here.
-if (!emlFileId) new CacheSync(db, api, (added) => api.kind === 'web' && void notifyNewMail(db, added)).start();
+const sync = emlFileId ? null : new CacheSync(db, api, (added) => api.kind === 'web' && void notifyNewMail(db, added));
+sync?.start();
+// The browser keeps bodies for offline reading; Electron reads main's own offline copies directly.
+const offline = sync && api.kind === 'web' ? new OfflineMirror(db, api) : null;
+if (sync && offline) {
+  sync.onPulled(() => void offline.fill());
+  api.onState((s) => s === 'online' && void offline.fill());
+}
 
 // In the browser host the app shell is cached by a service worker, so a reload works while the
 // host is down and cached mail stays readable. Electron loads it from disk and needs none.
@@ -22,5 +30,5 @@ if (api.kind === 'web' && 'serviceWorker' in navigator) {
 }
 
 createRoot(document.getElementById('root')!).render(
-  <StrictMode>{emlFileId ? <EmlReader api={api} fileId={emlFileId} /> : <App api={api} db={db} />}</StrictMode>,
+  <StrictMode>{emlFileId ? <EmlReader api={api} fileId={emlFileId} /> : <App api={api} db={db} offline={offline} />}</StrictMode>,
 );

@@ -74,7 +74,7 @@ describe('npm run web: terminal, log file, SIGTERM', () => {
     const web = await startWeb(['--data', data, '--no-server']);
     const logFile = path.join(data, 'logs', 'hearth.log');
     expect(web.stdout().split('\n')).toEqual([
-      "Hearth is running. Open this address in a browser (it carries this launch's secret):",
+      "Hearth is running. Open this address in a browser (it carries this data folder's secret):",
       '',
       `  ${web.url}`,
       '',
@@ -92,8 +92,23 @@ describe('npm run web: terminal, log file, SIGTERM', () => {
       .split('\n')
       .map((l) => (JSON.parse(l) as { msg: string }).msg);
     expect(msgs).toEqual(expect.arrayContaining(['web host started', 'shutting down', 'stopped']));
-    // the launch secret is for the terminal only, never the log
+    // the secret is for the terminal only, never the log
     expect(readFileSync(logFile, 'utf8')).not.toContain(new URL(web.url).hash.slice(1));
+  });
+
+  it('keeps one secret per data folder: a restart on the same folder takes the same address, another folder another', async () => {
+    const data = tempDir('hearth-web-main-');
+    const first = await startWeb(['--data', data, '--no-server']);
+    const secret = new URL(first.url).hash.slice(1);
+    await terminate(first);
+    const again = await startWeb(['--data', data, '--no-server']);
+    expect(new URL(again.url).hash.slice(1)).toBe(secret);
+    expect(await call(again.url, 'app.info')).toMatchObject({ ok: true });
+    await terminate(again);
+    const other = await startWeb(['--data', tempDir('hearth-web-main-'), '--no-server']);
+    expect(new URL(other.url).hash.slice(1)).not.toBe(secret);
+    await terminate(other);
+    expect(readFileSync(path.join(data, 'logs', 'hearth.log'), 'utf8')).not.toContain(secret);
   });
 
   it('with the embedded server: one line for it, --verbose puts the JSON log on stderr, and SIGTERM stops all within 5 s', async () => {

@@ -7,6 +7,7 @@ import {
   decodePart,
   decodeQuotedPrintable,
   decodeTransfer,
+  decodeUtf7,
   headerText,
 } from '../../../src/main/mail/decode.ts';
 
@@ -116,5 +117,34 @@ describe('header values', () => {
     const raw = Buffer.concat([Buffer.from('Köln ', 'utf8'), latin1('=?iso-8859-1?q?M\xfcnchen?=')]).toString('latin1');
     expect(decodeHeaderBytes(raw)).toBe('Köln München');
     expect(headerText(Buffer.from('Köln', 'utf8').toString('latin1'))).toBe('Köln');
+  });
+});
+
+describe('UTF-7 and raw 8-bit headers', () => {
+  it.each([
+    ['Fr+APY-sche', 'Frösche'],
+    ['1+-1=2', '1+1=2'],
+    ['+ZeVnLIqe-', '日本語'],
+    ['+2D3eAA-', '\u{1F600}'],
+    ['A+ImIDkQ.', 'A\u2262\u0391.'],
+    ['lone + plus', 'lone + plus'],
+  ])('decodeUtf7 %j -> %j', (raw, text) => {
+    expect(decodeUtf7(latin1(raw))).toBe(text);
+  });
+
+  it('decodes UTF-7 under each of its labels, in bodies and encoded words', () => {
+    for (const label of ['utf-7', 'UTF7', 'unicode-1-1-utf-7', 'csUnicode11UTF7', 'x-unicode-2-0-utf-7'])
+      expect(decodeCharset(latin1('Fr+APY-sche'), label)).toBe('Frösche');
+    expect(decodeEncodedWords('=?utf-7?Q?Die_Fr+APY-sche?=')).toBe('Die Frösche');
+  });
+
+  it('reads raw bytes that are not UTF-8 in the message charset, else windows-1252, for display; as U+FFFD for the server', () => {
+    expect(headerText('Fr\xf6sche')).toBe('Fr\uFFFDsche');
+    expect(headerText('Fr\xf6sche', 'utf-8')).toBe('Frösche');
+    expect(headerText('\x93quoted\x94', 'us-ascii')).toBe('\u201cquoted\u201d');
+    expect(headerText('\xcf\xf0\xe8\xe2\xe5\xf2', 'windows-1251')).toBe('Привет');
+    expect(decodeHeaderBytes('Die Fr\xf6sche =?utf-8?q?und_K=C3=B6ln?=', 'iso-8859-1')).toBe('Die Frösche und Köln');
+    // A raw byte inside an ISO-8859-1 encoded word is read once, in that charset.
+    expect(decodeHeaderBytes('=?iso-8859-1?Q?Die_Hasen_und_die_Fr\xf6sche?=')).toBe('Die Hasen und die Frösche');
   });
 });

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
-import { summariseRawMessage } from '../../../src/main/mail/message-summary.ts';
+import { decodeHeaderFields, summariseRawMessage } from '../../../src/main/mail/message-summary.ts';
 import { makeSnippet } from '../../../src/main/mail/snippet.ts';
 import { corpusMessage, corpusNames } from '../../support/corpus.ts';
 import { tempDir } from '../../support/temp-dir.ts';
@@ -108,5 +108,30 @@ describe('raw message summary', () => {
     expect(attached.snippet).toBe('Köln rocks');
     expect(attached.hasAttachments).toBe(true);
     expect(attached.date).toBe(Date.UTC(2026, 11, 1, 9));
+  });
+});
+
+describe('charsets of headers and text', () => {
+  const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../fixtures/mime', name));
+  const header = (raw: Buffer) => raw.subarray(0, raw.indexOf('\r\n\r\n') + 2);
+
+  it.each([
+    ['utf7.eml', 'Die Frösche', 'Jürgen', 'Die Frösche springen & tauchen. 1+1=2'],
+    ['raw-8bit-latin1-headers.eml', 'Die Frösche im Teich', 'Jürgen Müller', 'Die Frösche quaken.'],
+    ['raw-8bit-in-encoded-word.eml', 'Die Hasen und die Frösche', 'Heinz Müller', 'Die Frösche.'],
+  ])('%s: subject, sender and snippet decode once, from the whole message and from IMAP header fields', (name, subject, sender, snippet) => {
+    const raw = fixture(name);
+    const s = summariseRawMessage(raw);
+    expect(s).toMatchObject({ subject, snippet });
+    expect(s.from[0]!.name).toBe(sender);
+    const fields = decodeHeaderFields(header(raw));
+    expect(fields.subject).toBe(subject);
+    expect(fields.from![0]!.name).toBe(sender);
+    expect(fields.cc).toBeNull();
+  });
+
+  it('reads raw 8-bit header fields in the body charset when the header block has no Content-Type', () => {
+    const raw = Buffer.from('Subject: \xcf\xf0\xe8\xe2\xe5\xf2\r\nFrom: \xc8\xe2\xe0\xed <ivan@example.test>\r\n', 'latin1');
+    expect(decodeHeaderFields(raw, 'windows-1251')).toMatchObject({ subject: 'Привет', from: [{ name: 'Иван', address: 'ivan@example.test' }] });
   });
 });

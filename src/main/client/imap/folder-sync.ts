@@ -17,6 +17,7 @@ import type { MailboxRow } from '../cache/mailboxes.ts';
 import type { MessageInput } from '../cache/messages.ts';
 import type { PendingOps } from '../cache/pending-ops.ts';
 import { decodePart } from '../../mail/decode.ts';
+import { decodeHeaderFields } from '../../mail/message-summary.ts';
 import { makeSnippet } from '../../mail/snippet.ts';
 import { attachmentNames, findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
 import type { BodyStore } from './body-store.ts';
@@ -200,7 +201,9 @@ const HEADER_QUERY = {
   size: true,
   bodyStructure: true,
   internalDate: true,
-  headers: ['references'],
+  // Raw header bytes for the list's text: ENVELOPE strings come decoded by imapflow, which reads
+  // raw 8-bit bytes as UTF-8 before the encoded words ("Frï¿½sche"); the shared decoder does not.
+  headers: ['references', 'subject', 'from', 'to', 'cc', 'content-type'],
   // Part 1 is the text of most messages: its first 2 KB come in the same round trip.
   bodyParts: [{ key: '1', start: 0, maxLength: 2048 }],
 };
@@ -342,23 +345,34 @@ function toAddresses(list: { name?: string; address?: string }[] | undefined): A
   return (list ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
 
+/** The charset of a message's first text part (BODYSTRUCTURE), for raw 8-bit headers. */
+function structureCharset(node: FetchMessageObject['bodyStructure']): string | undefined {
+  if (!node) return undefined;
+  if (node.parameters?.charset) return node.parameters.charset;
+  for (const child of node.childNodes ?? []) {
+    const found = structureCharset(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export function toMessageInput(accountId: string, mailboxId: number, m: FetchMessageObject, snippet: string): MessageInput {
   const env = m.envelope;
   const sent = env?.date ? new Date(env.date) : null;
   const internal = m.internalDate ? new Date(m.internalDate) : null;
   const date = sent && !Number.isNaN(sent.getTime()) ? sent.getTime() : (internal?.getTime() ?? 0);
-  const refsHeader = m.headers ? m.headers.toString('utf8').replace(/^references:/i, '') : '';
-  const parentIds = parseMessageIds(refsHeader);
+  const fields = m.headers ? decodeHeaderFields(m.headers, structureCharset(m.bodyStructure)) : null;
+  const parentIds = parseMessageIds(fields?.references ?? '');
   for (const id of parseMessageIds(env?.inReplyTo)) if (!parentIds.includes(id)) parentIds.push(id);
   return {
     accountId,
     mailboxId,
     uid: m.uid,
     messageId: env?.messageId ?? null,
-    subject: env?.subject ?? '',
-    from: toAddresses(env?.from),
-    to: toAddresses(env?.to),
-    cc: toAddresses(env?.cc),
+    subject: fields?.subject ?? env?.subject ?? '',
+    from: fields?.from ?? toAddresses(env?.from),
+    to: fields?.to ?? toAddresses(env?.to),
+    cc: fields?.cc ?? toAddresses(env?.cc),
     date,
     flags: cleanFlags(m.flags),
     size: m.size ?? 0,

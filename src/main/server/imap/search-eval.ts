@@ -53,7 +53,7 @@ function headerValues(c: Candidate, field: string): string[] {
   if (!c.structure) return [];
   const values = c.structure.headers.filter(([k]) => k === field).map(([, v]) => v);
   if (ADDRESS_FIELDS.has(field)) return values.flatMap((v) => [decodeHeaderBytes(v), addressListText(v)]);
-  return values.map(decodeHeaderBytes);
+  return values.map((v) => decodeHeaderBytes(v));
 }
 
 /** Decoded text of the message's text parts (for BODY/TEXT). */

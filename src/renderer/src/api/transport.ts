@@ -78,15 +78,24 @@ interface Pending {
   method: MethodName;
 }
 
-/** WebSocket transport with reconnect; calls made while offline fail at once with OFFLINE. */
-export function webSocketTransport(url: string, token: string): Transport {
+/** Reconnect delays: the first retry is quick (a host restart takes a second or two), then backoff to a ceiling. */
+export const RECONNECT_FIRST_MS = 500;
+export const RECONNECT_MAX_MS = 10_000;
+
+/**
+ * WebSocket transport that reconnects by itself, with backoff and jitter, for as long as the page
+ * is open; calls made while offline fail at once with OFFLINE. `token()` is read on every attempt,
+ * so a new address pasted into the tab (a new secret in the fragment) is used without a reload.
+ */
+export function webSocketTransport(url: string, token: () => string, win: Pick<Window, 'addEventListener'> | null = null): Transport {
   const listeners = new ListenerSet();
   const stateListeners = new Set<(s: ConnectionState) => void>();
   const pending = new Map<number, Pending>();
   let ws: WebSocket | null = null;
   let state: ConnectionState = 'connecting';
   let nextId = 1;
-  let retryMs = 500;
+  let retryMs = RECONNECT_FIRST_MS;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   const setState = (s: ConnectionState) => {
     if (s === state) return;
@@ -95,10 +104,11 @@ export function webSocketTransport(url: string, token: string): Transport {
   };
 
   const open = () => {
-    const sock = new WebSocket(url, ['hearth.v1', `hearth.token.${token}`]);
+    retryTimer = null;
+    const sock = new WebSocket(url, ['hearth.v1', `hearth.token.${token()}`]);
     ws = sock;
     sock.onopen = () => {
-      retryMs = 500;
+      retryMs = RECONNECT_FIRST_MS;
       setState('online');
     };
     sock.onmessage = (ev) => {
@@ -127,17 +137,31 @@ export function webSocketTransport(url: string, token: string): Transport {
         p.reject(new HearthError('OFFLINE', 'Hearth’s background service is not running'));
       }
       setState('offline');
-      setTimeout(open, retryMs);
-      retryMs = Math.min(retryMs * 2, 10_000);
+      // Jitter keeps several tabs from knocking on the restarted host in step.
+      retryTimer = setTimeout(open, retryMs * (0.75 + Math.random() / 2));
+      retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS);
     };
   };
+  /** Try now instead of at the end of the backoff (the network came back, a new secret was pasted). */
+  const retryNow = () => {
+    if (!retryTimer) return;
+    clearTimeout(retryTimer);
+    retryMs = RECONNECT_FIRST_MS;
+    open();
+  };
   open();
+  win?.addEventListener('online', retryNow);
+  win?.addEventListener('hashchange', () => {
+    token(); // stores the pasted secret and clears it from the address bar, even while online
+    retryNow();
+  });
+  win?.addEventListener('visibilitychange', retryNow);
 
   return {
     kind: 'web',
     dragMessageOut(dataTransfer, messageId, filename) {
       // Chromium saves the URL's content under this name where the drag is dropped (a desktop, a file manager).
-      const download = `${location.origin}/download/message/${messageId}?t=${encodeURIComponent(token)}`;
+      const download = `${location.origin}/download/message/${messageId}?t=${encodeURIComponent(token())}`;
       dataTransfer.setData('DownloadURL', `message/rfc822:${filename.replace(/:/g, ' ')}:${download}`);
       return false;
     },
@@ -160,7 +184,11 @@ export function webSocketTransport(url: string, token: string): Transport {
   };
 }
 
-/** The browser host hands the page its secret in the URL fragment; keep it for reloads, hide it from the address bar. */
+/**
+ * The browser host hands the page its secret in the URL fragment; keep it for reloads and
+ * reconnects, hide it from the address bar. Read on every connection attempt, so an address with a
+ * new secret pasted into an open tab (a hashchange, no reload) takes effect at once.
+ */
 function takeToken(): string {
   const fromHash = location.hash.slice(1);
   if (fromHash) {
@@ -175,5 +203,5 @@ export function createTransport(): Transport {
   const bridge = (globalThis as { hearthBridge?: HearthBridge }).hearthBridge;
   if (bridge) return electronTransport(bridge);
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
-  return webSocketTransport(wsUrl, takeToken());
+  return webSocketTransport(wsUrl, takeToken, window);
 }

@@ -1,31 +1,85 @@
+// The message list: virtualized (only the rows in view exist in the DOM), fed by the ordered ids
+// of the folder or the search, with the summaries of the rows in view read from IndexedDB and kept
+// live; a folder of 100,000 messages opens and scrolls like one of 100.
+import { useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Mailbox, MessageSummary } from '../../../shared/api.ts';
+import type { HearthDb } from '../db.ts';
+import { useLive } from '../use-live.ts';
 import { displayAddress, listDate } from '../format.ts';
 import { PaperclipIcon } from './icons.tsx';
 
 interface Props {
+  db: HearthDb;
   mailbox: Mailbox | null;
   /** Replaces the folder name (e.g. for search results). */
   title?: string | undefined;
-  messages: MessageSummary[];
+  /** The messages in list order (newest first). */
+  ids: number[];
+  /** Summaries already at hand (search results); others are read from IndexedDB as they scroll into view. */
+  known?: MessageSummary[] | undefined;
   selectedId: number | null;
   onSelect(id: number): void;
   /** Drags a message out of the window as an .eml file; true when the host took over the drag natively. */
   onDragOut?(dataTransfer: DataTransfer, message: MessageSummary): boolean;
 }
 
-export function MessageList({ mailbox, title, messages, selectedId, onSelect, onDragOut }: Props) {
+/** A row's height (from, subject and snippet lines); rows are measured once shown. */
+const ROW_PX = 77;
+const OVERSCAN = 12;
+
+export function MessageList({ db, mailbox, title, ids, known, selectedId, onSelect, onDragOut }: Props) {
   const outgoing = mailbox?.specialUse === 'sent' || mailbox?.specialUse === 'drafts';
+  const scroller = useRef<HTMLElement>(null);
+  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
+  const items = virtualizer.getVirtualItems();
+  const inView = items.map((v) => ids[v.index]!);
+  const rows = useLive<Map<number, MessageSummary>>(
+    async () => {
+      const byId = new Map((known ?? []).map((m) => [m.id, m]));
+      const missing = inView.filter((id) => !byId.has(id));
+      for (const m of await db.messages.bulkGet(missing)) if (m) byId.set(m.id, m);
+      return byId;
+    },
+    [db, known, inView.join(',')],
+    new Map(),
+  );
+  // Keyboard selection moves beyond the rows in view: bring the selected one into view ('auto' scrolls only then).
+  const selectedIndex = selectedId === null ? -1 : ids.indexOf(selectedId);
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
   return (
-    <section className="list" aria-label="Messages">
+    <section className="list" aria-label="Messages" ref={scroller} data-testid="message-list">
       <header className="list-header">
         <h1>{title ?? mailbox?.name ?? 'No folder'}</h1>
-        <span className="muted">{messages.length} messages</span>
+        <span className="muted" data-testid="message-count">
+          {ids.length.toLocaleString()} messages
+        </span>
       </header>
-      <ol className="messages">
-        {messages.map((m) => {
+      <ol className="messages" style={{ height: virtualizer.getTotalSize(), position: 'relative' }} aria-rowcount={ids.length}>
+        {items.map((v) => {
+          const m = rows.get(ids[v.index]!);
+          if (!m)
+            return (
+              <li
+                key={v.key}
+                className="message-placeholder"
+                style={{ position: 'absolute', top: v.start, height: ROW_PX, width: '100%' }}
+                aria-hidden="true"
+              />
+            );
           const unread = !m.flags.includes('\\Seen');
           return (
-            <li key={m.id}>
+            <li
+              key={v.key}
+              data-index={v.index}
+              ref={virtualizer.measureElement}
+              style={{ position: 'absolute', top: v.start, width: '100%' }}
+              aria-posinset={v.index + 1}
+              aria-setsize={ids.length}
+            >
               <button
                 type="button"
                 className={`message${m.id === selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`}
@@ -56,7 +110,7 @@ export function MessageList({ mailbox, title, messages, selectedId, onSelect, on
           );
         })}
       </ol>
-      {messages.length === 0 && <p className="muted empty">{title ? 'Nothing found.' : 'No messages here.'}</p>}
+      {ids.length === 0 && <p className="muted empty">{title ? 'Nothing found.' : 'No messages here.'}</p>}
     </section>
   );
 }

@@ -2,16 +2,19 @@
 // remote-content banner, and the sanitised document for the sandboxed body frame.
 import type { Address, MessageBody } from '../../../shared/api.ts';
 import { fullAddressList } from '../format.ts';
-import { messageDocument, sanitizeMessageHtml, textToHtml } from '../sanitize.ts';
+import { messageDocument, sanitizeMessageHtml, textToHtml, trailingImages } from '../sanitize.ts';
 
 const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 
-/** The body as a document for the frame: HTML sanitised (remote content only when allowed), text escaped. */
-export function bodyDocument(body: MessageBody | null, allowRemote: boolean): { doc: string; blocked: number } {
+/**
+ * The body as a document for the frame: HTML sanitised (remote content only when allowed), text
+ * escaped; `cid:` images from `cidUrls`, and inline images the HTML does not place after the body.
+ */
+export function bodyDocument(body: MessageBody | null, allowRemote: boolean, cidUrls: Map<string, string> = new Map()): { doc: string; blocked: number } {
   if (!body) return { doc: '', blocked: 0 };
-  if (!body.html) return { doc: messageDocument(textToHtml(body.text ?? ''), false, prefersDark()), blocked: 0 };
-  const s = sanitizeMessageHtml(body.html, { allowRemote });
-  return { doc: messageDocument(s.html, allowRemote, prefersDark()), blocked: s.blockedRemote };
+  if (!body.html) return { doc: messageDocument(textToHtml(body.text ?? '') + trailingImages(cidUrls, new Set()), false, prefersDark()), blocked: 0 };
+  const s = sanitizeMessageHtml(body.html, { allowRemote, cidUrls });
+  return { doc: messageDocument(s.html + trailingImages(cidUrls, s.usedCids), allowRemote, prefersDark()), blocked: s.blockedRemote };
 }
 
 export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Address[]; cc: Address[]; date: number | null }) {

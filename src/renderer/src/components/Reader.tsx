@@ -7,6 +7,7 @@ import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
 import { displayAddress, listDate } from '../format.ts';
 import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
+import { inlineImageUrls, keepBody } from '../offline-mirror.ts';
 
 interface Props {
   api: Transport;
@@ -27,27 +28,32 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
   );
   const [error, setError] = useState<string | null>(null);
   const [allowRemote, setAllowRemote] = useState(false);
+  const [cidUrls, setCidUrls] = useState<Map<string, string>>(new Map());
 
   useEffect(() => {
     setBody(null);
     setError(null);
     setAllowRemote(false);
+    setCidUrls(new Map());
     if (!message) return;
     let cancelled = false;
     (async () => {
-      // Cached bodies make read mail readable offline; fetch from main otherwise.
-      const cached = await db.bodies.get(message.id);
-      if (cached) {
-        if (!cancelled) setBody(cached);
-        return;
+      // The offline mirror makes mail readable with main away; fetch from main (and keep) otherwise.
+      let found: MessageBody | null = (await db.bodies.get(message.id)) ?? null;
+      if (!found) {
+        try {
+          found = await api.call('messages.body', { messageId: message.id });
+        } catch (e) {
+          if (!cancelled) setError(e instanceof Error ? e.message : String(e));
+          return;
+        }
+        // Keeping it (with its inline images) may fail offline halfway: the body still shows.
+        await keepBody(db, api, found, message.date).catch(() => {});
       }
-      try {
-        const fetched = await api.call('messages.body', { messageId: message.id });
-        await db.bodies.put({ ...fetched, fetchedAt: Date.now() });
-        if (!cancelled) setBody(fetched);
-      } catch (e) {
-        if (!cancelled) setError(e instanceof Error ? e.message : String(e));
-      }
+      const images = await inlineImageUrls(db, api, found);
+      if (cancelled) return;
+      setCidUrls(images);
+      setBody(found);
     })();
     return () => {
       cancelled = true;
@@ -56,7 +62,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
 
   if (!message) return <article className="reader empty muted">Select a message to read it.</article>;
 
-  const { doc, blocked } = bodyDocument(body, allowRemote);
+  const { doc, blocked } = bodyDocument(body, allowRemote, cidUrls);
 
   return (
     <article className="reader" aria-label="Message">

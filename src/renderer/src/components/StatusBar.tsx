@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Account, SyncProgress } from '../../../shared/api.ts';
 import type { ConnectionState } from '../api/transport.ts';
 
@@ -7,9 +8,11 @@ interface Props {
   notice: string | null;
   accounts: Account[];
   onDismiss(): void;
+  /** More state shown after the connection (the browser's offline copy). */
+  children?: ReactNode;
 }
 
-export function StatusBar({ connection, progress, notice, accounts, onDismiss }: Props) {
+export function StatusBar({ connection, progress, notice, accounts, onDismiss, children }: Props) {
   const syncing = progress && progress.phase !== 'done' && progress.phase !== 'idle';
   const failing = accounts.filter((a) => a.state === 'error' || a.state === 'offline');
   return (
@@ -18,6 +21,7 @@ export function StatusBar({ connection, progress, notice, accounts, onDismiss }:
       <span data-testid="connection">
         {connection === 'online' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Offline — showing cached mail'}
       </span>
+      {children}
       {syncing && (
         <span className="progress">
           {progress.phase === 'headers'

@@ -1,0 +1,41 @@
+// The search box's results: main's index while it is reachable, else the local mirror — and which
+// of the two answered, so the list can say that results are local.
+import { useEffect, useState } from 'react';
+import type { MessageSummary } from '../../shared/api.ts';
+import type { ConnectionState, Transport } from './api/transport.ts';
+import type { HearthDb } from './db.ts';
+import { searchLocally } from './local-search.ts';
+
+export interface SearchResults {
+  messages: MessageSummary[];
+  /** True when main was unreachable and the results come from this window's offline copy. */
+  local: boolean;
+}
+
+const LIMIT = 200;
+
+export function useSearch(api: Transport, db: HearthDb, query: string, mailboxId: number | null, connection: ConnectionState): SearchResults | null {
+  const [results, setResults] = useState<SearchResults | null>(null);
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) {
+      setResults(null);
+      return;
+    }
+    let cancelled = false;
+    const scope = mailboxId !== null ? { mailboxId } : {};
+    const local = () => searchLocally(db, q, { ...scope, limit: LIMIT }).then((messages) => !cancelled && setResults({ messages, local: true }));
+    const timer = setTimeout(() => {
+      if (connection !== 'online') return void local();
+      void api
+        .call('messages.search', { query: q, limit: LIMIT, ...scope })
+        .then((messages) => !cancelled && setResults({ messages, local: false }))
+        .catch(local);
+    }, 200);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [query, mailboxId, api, db, connection]);
+  return results;
+}
