@@ -7,6 +7,9 @@ import { HearthServices, type HearthServicesOptions } from './client/hearth-serv
 import { atomicWriteFileSync } from './base/fs-durable.ts';
 import { startHouseholdServer, type ListenerName, type RunningHouseholdServer } from './server/household-server.ts';
 import type { RelayOptions } from './server/relay/relay.ts';
+import { HouseholdAdmin } from './server/admin/household-admin.ts';
+import { createCheckResolver } from './server/admin/dns-check.ts';
+import { serverAdminHandlers } from './api/server-admin-handlers.ts';
 
 /** What the client services need (data folder, host kind, version, secrets, log and its file), and more. */
 export interface AppOptions extends Pick<HearthServicesOptions, 'dataDir' | 'host' | 'version' | 'secrets' | 'log' | 'logFile'> {
@@ -18,6 +21,8 @@ export interface AppOptions extends Pick<HearthServicesOptions, 'dataDir' | 'hos
   undoHoldMs?: number;
   /** Options for the embedded server's outgoing relay (smarthost, resolver; tests stay on loopback). */
   serverRelay?: Partial<RelayOptions>;
+  /** The DNS server ("127.0.0.1:5353") the admin screen's live check asks; default the system's. */
+  adminDnsResolver?: string;
 }
 
 export interface RunningApp {
@@ -68,6 +73,13 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
             retry: (id?: string) => server.relay.retryNow(id),
             delete: (id: string, reason: string, bounce: boolean) => server.relay.delete(id, reason, { bounce }),
           },
+        }
+      : {}),
+    ...(server
+      ? {
+          serverAdmin: serverAdminHandlers(
+            new HouseholdAdmin({ dataDir: server.dataDir, store: server.store, resolver: createCheckResolver(opts.adminDnsResolver) }),
+          ),
         }
       : {}),
     serverStatus: () => ({

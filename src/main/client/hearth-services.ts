@@ -1,7 +1,7 @@
 // The service objects behind the API. Plain Node: the Electron shell and the browser host both
 // construct exactly this and only differ in transport and in how secrets are sealed.
 import { randomUUID } from 'node:crypto';
-import type { Account, AccountInput, QueueItem, ServerStatus } from '../../shared/api.ts';
+import { serverAdminMethodNames, type Account, type AccountInput, type QueueItem, type ServerStatus } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
 import { EventBus } from '../api/event-bus.ts';
@@ -49,11 +49,15 @@ export interface HearthServicesOptions {
     retry(id?: string): Promise<number>;
     delete(id: string, reason: string, bounce: boolean): Promise<void>;
   };
+  /** The embedded household server's admin (users, aliases, domains, DNS), when one runs in this process. */
+  serverAdmin?: ServerAdminHandlers;
   /** Discovery's network access (tests point it at loopback). */
   discovery?: Partial<DiscoveryDeps>;
   /** Retry delays of the outbox after temporary failures (tests shorten them). */
   sendRetryDelaysMs?: readonly number[];
 }
+
+export type ServerAdminHandlers = Pick<Handlers, (typeof serverAdminMethodNames)[number]>;
 
 export class HearthServices {
   readonly events = new EventBus();
@@ -187,6 +191,15 @@ export class HearthServices {
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state
     void run();
     this.timers.set(accountId, setInterval(run, everyMs).unref());
+  }
+
+  /** Each admin method, answering NOT_FOUND when no household server runs in this app. */
+  private serverAdminHandlers(): ServerAdminHandlers {
+    const admin = this.opts.serverAdmin;
+    const missing = () => {
+      throw new HearthError('NOT_FOUND', 'No household server runs in this app');
+    };
+    return Object.fromEntries(serverAdminMethodNames.map((m) => [m, admin ? admin[m] : missing])) as ServerAdminHandlers;
   }
 
   private serverQueue(): NonNullable<HearthServicesOptions['serverQueue']> {
@@ -436,6 +449,7 @@ export class HearthServices {
         await this.serverQueue().delete(id, reason, bounce);
         return ok;
       },
+      ...this.serverAdminHandlers(),
     };
   }
 

@@ -20,6 +20,8 @@ const { values } = parseArgs({
     'ephemeral-server-ports': { type: 'boolean', default: false },
     // Seconds during which a sent message can be pulled back (default 10).
     'undo-seconds': { type: 'string' },
+    // The DNS server the admin screen's live check asks (HOST:PORT; default the system's).
+    'dns-resolver': { type: 'string' },
     // The JSON log also on standard error.
     verbose: { type: 'boolean', default: false },
   },
@@ -41,6 +43,7 @@ const app = await startApp({
   log,
   logFile: logging.file,
   embeddedServer: !values['no-server'],
+  ...(values['dns-resolver'] ? { adminDnsResolver: values['dns-resolver'] } : {}),
   ...(values['undo-seconds'] !== undefined ? { undoHoldMs: Number(values['undo-seconds']) * 1000 } : {}),
   ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0 } } : {}),
 });

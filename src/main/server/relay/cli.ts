@@ -15,7 +15,8 @@ import type { ControlRequest, ControlResult } from './control.ts';
 import { relayRunning, sendControlRequest } from './control-channel.ts';
 import { MessageQueue } from './queue.ts';
 import { createResolver } from './router.ts';
-import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
+import { formatZone } from './dkim.ts';
+import { dnsRecordsToPublish } from '../admin/dns-records.ts';
 import { readConfigSync } from '../users/config.ts';
 import { relayCommandsUsage } from './cli-usage.ts';
 import type { RELAY_COMMANDS } from './cli-usage.ts';
@@ -157,12 +158,14 @@ async function queueCommand(argv: string[]): Promise<number> {
 async function dnsCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' } } });
   const dataDir = dataDirOf(values.data);
-  const domain = values.domain ?? readConfigSync(dataDir)?.domains[0];
-  if (!domain) throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
-  const key = await loadOrCreateDkimKey(dataDir, domain);
-  const mailHost = values.hostname ?? `mail.${domain}`;
+  if (!values.domain && !readConfigSync(dataDir)?.domains[0])
+    throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
+  const { domain, mailHost, records } = await dnsRecordsToPublish(dataDir, {
+    ...(values.domain ? { domain: values.domain } : {}),
+    ...(values.hostname ? { hostname: values.hostname } : {}),
+  });
   process.stdout.write(`; DNS records to publish for ${domain} (mail host ${mailHost})\n`);
-  process.stdout.write(formatZone(recordsToPublish(key, mailHost)));
+  process.stdout.write(formatZone(records));
   return 0;
 }
 
