@@ -3,7 +3,7 @@ import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from 
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
 import { Compose, type ComposeDraft } from './components/Compose.tsx';
 import { OutboxBar } from './components/OutboxBar.tsx';
-import { ServerDialog } from './components/ServerDialog.tsx';
+import { AdminScreen } from './components/admin/AdminScreen.tsx';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
@@ -251,7 +251,12 @@ export function App({ api, db }: AppProps) {
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
         </button>
-        <button type="button" title="The household server and its outgoing queue" onClick={() => setShowServer(true)} disabled={connection !== 'online'}>
+        <button
+          type="button"
+          title="Household admin: users, aliases, domains, DNS, certificate, listeners, outgoing mail"
+          onClick={() => setShowServer(true)}
+          disabled={connection !== 'online'}
+        >
           Server
         </button>
         <input
@@ -320,7 +325,7 @@ export function App({ api, db }: AppProps) {
       />
       <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)} />
       {showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />}
-      {showServer && <ServerDialog api={api} onClose={() => setShowServer(false)} />}
+      {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}
       {compose && accounts.length > 0 && (
         <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />
       )}
