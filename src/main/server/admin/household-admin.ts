@@ -20,8 +20,9 @@ import {
   type ServerConfig,
 } from '../users/config.ts';
 import { parseStorageSize } from '../users/quota.ts';
-import { dnsRecordsToPublish, type RecordsToPublish } from './dns-records.ts';
-import { checkRecord, type DnsLookups, type RecordCheck } from './dns-check.ts';
+// The DNS records need the DKIM key (mailauth): loaded when asked for, so user commands stay quick.
+import type { RecordsToPublish } from './dns-records.ts';
+import type { DnsLookups, RecordCheck } from './dns-check.ts';
 import type { DnsRecord } from '../relay/dkim.ts';
 
 export interface AdminUser {
@@ -162,7 +163,8 @@ export class HouseholdAdmin {
   }
 
   /** The records `hearth dns` prints. */
-  dnsRecords(opts: { domain?: string; hostname?: string } = {}): Promise<RecordsToPublish> {
+  async dnsRecords(opts: { domain?: string; hostname?: string } = {}): Promise<RecordsToPublish> {
+    const { dnsRecordsToPublish } = await import('./dns-records.ts');
     return dnsRecordsToPublish(this.opts.dataDir, opts);
   }
 
@@ -170,6 +172,7 @@ export class HouseholdAdmin {
   async checkDns(opts: { domain?: string; hostname?: string } = {}): Promise<Omit<RecordsToPublish, 'records'> & { records: CheckedRecord[] }> {
     const r = await this.dnsRecords(opts);
     const resolver = this.opts.resolver;
+    const { checkRecord } = await import('./dns-check.ts');
     const records = await Promise.all(r.records.map(async (rec) => ({ ...rec, check: resolver ? await checkRecord(resolver, rec) : null })));
     return { ...r, records };
   }
