@@ -11,6 +11,9 @@ import { IntentQueue } from './desktop/intent-queue.ts';
 import { addLocalAccount, FirstRun, followServerPorts, readEmbeddedState, writeEmbeddedState } from './first-run.ts';
 import { startHouseholdServer, type ListenerName, type RunningHouseholdServer } from './server/household-server.ts';
 import type { RelayOptions } from './server/relay/relay.ts';
+import { HouseholdAdmin } from './server/admin/household-admin.ts';
+import { createCheckResolver } from './server/admin/dns-check.ts';
+import { serverAdminHandlers } from './api/server-admin-handlers.ts';
 
 /** What the client services need (data folder, host kind, version, secrets, log and its file), and more. */
 export interface AppOptions extends Pick<HearthServicesOptions, 'dataDir' | 'host' | 'version' | 'secrets' | 'log' | 'logFile'> {
@@ -24,6 +27,8 @@ export interface AppOptions extends Pick<HearthServicesOptions, 'dataDir' | 'hos
   undoHoldMs?: number;
   /** Options for the embedded server's outgoing relay (smarthost, resolver; tests stay on loopback). */
   serverRelay?: Partial<RelayOptions>;
+  /** The DNS server ("127.0.0.1:5353") the admin screen's live check asks; default the system's. */
+  adminDnsResolver?: string;
 }
 
 export interface RunningApp {
@@ -108,6 +113,13 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
         }
       : {}),
     ...(server ? { serverCertificate: () => server.certificateStatus(), serverRelayStatus: () => server.relay.status() } : {}),
+    ...(server
+      ? {
+          serverAdmin: serverAdminHandlers(
+            new HouseholdAdmin({ dataDir: server.dataDir, store: server.store, resolver: createCheckResolver(opts.adminDnsResolver) }),
+          ),
+        }
+      : {}),
     serverStatus: () => ({
       running: server !== null,
       domain: server ? (server.users.localDomains()[0] ?? null) : null,

@@ -363,6 +363,82 @@ const folderName = z
   .max(200)
   .refine((s) => !/[/\\%*]/.test(s) && ![...s].some((c) => c.charCodeAt(0) < 32), 'Folder names cannot contain / \\ % * or control characters');
 
+// ---------------------------------------------------------------------------------------------
+// Household admin (the app's admin screen; the same code as the `hearth` CLI runs behind it)
+
+export const AdminUser = z.object({
+  address: z.string(),
+  displayName: z.string().nullable(),
+  /** The storage limit in bytes, null for none. */
+  quotaBytes: z.number().int().nullable(),
+  /** Bytes of all the user's messages. */
+  usedBytes: z.number().int().nullable(),
+});
+export type AdminUser = z.infer<typeof AdminUser>;
+
+/** What DNS says now about a record to publish: ok ✓, missing/wrong/error ✗ with what it returned. */
+export const DnsRecordCheck = z.object({
+  state: z.enum(['ok', 'missing', 'wrong', 'error']),
+  found: z.array(z.string()),
+  message: z.string().optional(),
+});
+export type DnsRecordCheck = z.infer<typeof DnsRecordCheck>;
+
+export const DnsRecordToPublish = z.object({
+  name: z.string(),
+  type: z.string(),
+  value: z.string(),
+  why: z.string(),
+  /** null when the check was not asked for. */
+  check: DnsRecordCheck.nullable(),
+});
+export type DnsRecordToPublish = z.infer<typeof DnsRecordToPublish>;
+
+const adminPassword = z.string().min(8, 'At least 8 characters').max(1024);
+const adminDomain = z
+  .string()
+  .trim()
+  .min(1, 'Domain is required')
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$/, 'Not a domain name');
+
+/** One entry per admin action; each runs HouseholdAdmin (src/main/server/admin/), as the CLI does. */
+const serverAdminMethods = {
+  'server.users.list': method(Empty, z.array(AdminUser)),
+  'server.users.add': method(
+    z.object({ address: emailAddress, password: adminPassword, displayName: z.string().trim().max(200).optional() }).strict(),
+    AdminUser,
+  ),
+  'server.users.setPassword': method(z.object({ address: emailAddress, password: adminPassword }).strict(), Ok),
+  /** The mail stays on disk unless deleteMail. */
+  'server.users.remove': method(z.object({ address: emailAddress, deleteMail: z.boolean().default(false) }).strict(), Ok),
+  /** quota: "500M", "2G", bytes, or "none" (as `hearth user quota`). */
+  'server.users.setQuota': method(
+    z.object({ address: emailAddress, quota: z.string().trim().min(1, 'Quota is required').max(32) }).strict(),
+    z.object({ quotaBytes: z.number().int().nullable() }),
+  ),
+  'server.aliases.list': method(
+    Empty,
+    z.object({
+      aliases: z.array(z.object({ alias: z.string(), targets: z.array(z.string()) })),
+      catchAll: z.array(z.object({ domain: z.string(), target: z.string() })),
+    }),
+  ),
+  'server.aliases.set': method(z.object({ alias: emailAddress, targets: z.array(emailAddress).min(1).max(100) }).strict(), Ok),
+  'server.aliases.remove': method(z.object({ alias: emailAddress }).strict(), Ok),
+  /** target null clears the domain's catch-all. */
+  'server.catchall.set': method(z.object({ domain: adminDomain, target: emailAddress.nullable() }).strict(), Ok),
+  'server.domains.list': method(Empty, z.array(z.object({ name: z.string(), primary: z.boolean(), users: z.number().int() }))),
+  'server.domains.add': method(z.object({ name: adminDomain }).strict(), Ok),
+  'server.domains.remove': method(z.object({ name: adminDomain }).strict(), Ok),
+  /** The records `hearth dns` prints, each checked against DNS now when `check`. */
+  'server.dns.records': method(
+    z.object({ domain: adminDomain.optional(), check: z.boolean().default(true) }).strict(),
+    z.object({ domain: z.string(), mailHost: z.string(), records: z.array(DnsRecordToPublish) }),
+  ),
+} as const;
+export const serverAdminMethodNames = Object.keys(serverAdminMethods) as Array<keyof typeof serverAdminMethods>;
+
 export const methods = {
   'app.info': method(
     Empty,
@@ -528,6 +604,7 @@ export const methods = {
       body: MessageBody,
     }),
   ),
+  ...serverAdminMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -8,6 +8,8 @@ export const ErrorCodes = {
   NOT_FOUND: 'Not found',
   UNAUTHORIZED_CALLER: 'The caller is not allowed to use this API',
   INTERNAL: 'Internal error',
+  ALREADY_EXISTS: 'That name is already taken',
+  WEAK_PASSWORD: 'The password is too easy to guess',
   // Accounts and connections
   AUTH_FAILED: 'The server rejected the user name or password',
   CONNECTION_REFUSED: 'The server refused the connection',

@@ -50,7 +50,8 @@ describe('embedded default', () => {
     // The server panel shows where it listens, an empty outgoing queue, and the log file.
     await page.getByRole('button', { name: 'Server', exact: true }).click();
     await slowPoll(() => page.getByRole('dialog').textContent()).toContain('home.arpa');
-    expect(await page.getByRole('dialog').textContent()).toContain('Nothing waiting.');
+    await page.getByRole('tab', { name: 'Outgoing mail' }).click();
+    await slowPoll(() => page.getByRole('dialog').textContent()).toContain('Nothing waiting.');
     // ... and where the log file is
     expect(await page.getByTestId('log-file').textContent()).toBe(`Log file: ${path.join(dataDir, 'logs', 'hearth.log')}`);
     await page.getByRole('button', { name: 'Close' }).click();

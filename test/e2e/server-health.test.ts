@@ -45,14 +45,18 @@ describe('Server panel health', () => {
     await page.getByTestId('compose-send').click();
 
     await page.getByRole('button', { name: 'Server', exact: true }).click();
-    const dialog = page.getByRole('dialog');
+    const admin = page.getByRole('dialog');
+    await admin.getByRole('tab', { name: 'Outgoing mail' }).click();
     await slowPoll(() => page.getByTestId('smarthost-problem').count()).toBe(1);
     expect(await page.getByTestId('smarthost-problem').textContent()).toMatch(/^smarthost problem: connection refused/);
-    const health = await page.getByTestId('server-health').textContent();
-    expect(health).toContain('Self-signed for localhost');
-    expect(health).toMatch(/SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
-    expect(health).toContain('TLS starttls · login me@provider.test');
-    expect(await dialog.getByRole('alert').count()).toBe(1);
+    expect(await page.getByTestId('smarthost-status').textContent()).toContain('TLS starttls · login me@provider.test');
+    expect(await admin.getByRole('alert').count()).toBe(1);
+    await page.screenshot({ path: path.join(ROOT, 'test-results/server-smarthost-light.png') });
+    await admin.getByRole('tab', { name: 'Certificate' }).click();
+    await slowPoll(() => page.getByTestId('certificate-status').count()).toBe(1);
+    const cert = await page.getByTestId('certificate-status').textContent();
+    expect(cert).toContain('Self-signed for localhost');
+    expect(cert).toMatch(/SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
     await page.screenshot({ path: path.join(ROOT, 'test-results/server-health-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: path.join(ROOT, 'test-results/server-health-dark.png') });

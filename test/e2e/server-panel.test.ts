@@ -32,11 +32,16 @@ describe('Server panel', () => {
       const server = page.getByRole('button', { name: 'Server', exact: true });
       await poll(() => server.isEnabled(), 30_000).toBe(true);
       await server.click();
-      const items = page.getByRole('dialog').locator('ul.listeners li');
-      await poll(() => items.count(), 30_000).toBe(8);
-      const texts = await items.allTextContents();
-      expect(texts.map((t) => t.split(' — ')[0])).toEqual(['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions', 'https']);
-      for (const t of texts) expect(t).toMatch(/^\w+ — 127\.0\.0\.1:\d+ · this computer only$/);
+      await page.getByRole('dialog').getByRole('tab', { name: 'Listeners' }).click();
+      const rows = page.getByRole('table', { name: 'Listeners' }).locator('tbody tr');
+      await poll(() => rows.count(), 30_000).toBe(8);
+      const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+      expect(cells.map((c) => c[0])).toEqual(['smtp', 'imap', 'imaps', 'pop3', 'pop3s', 'submission', 'submissions', 'https']);
+      for (const [, host, port, reach] of cells) {
+        expect(host).toBe('127.0.0.1');
+        expect(port).toMatch(/^\d+$/);
+        expect(reach).toBe('this computer only');
+      }
       await page.screenshot({ path: path.join(ROOT, `test-results/server-panel-${colorScheme}.png`) });
       await context.close();
     });

@@ -8,6 +8,16 @@ export const apiLimits = {
   maxPageSize: 500,
 } as const;
 
+/** The household admin (the `hearth` CLI and the app's admin screen share it). */
+export const adminLimits = {
+  /** Shortest password the app's admin screen accepts (the CLI leaves the choice to the admin). */
+  minPasswordLength: 8,
+  maxPasswordLength: 1024,
+  /** The live DNS check of the records to publish: timeout per lookup, ms, and tries. */
+  dnsCheckTimeoutMs: 4_000,
+  dnsCheckTries: 2,
+} as const;
+
 /** The IMAP client sync engine. */
 export const syncLimits = {
   /** Messages fetched per FETCH round when listing headers (newest first). */

@@ -2,7 +2,15 @@
 // construct exactly this and only differ in transport and in how secrets are sealed.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Account, AccountInput, QueueItem, ServerCertificateStatus, ServerRelayStatus, ServerStatus } from '../../shared/api.ts';
+import {
+  serverAdminMethodNames,
+  type Account,
+  type AccountInput,
+  type QueueItem,
+  type ServerCertificateStatus,
+  type ServerRelayStatus,
+  type ServerStatus,
+} from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { parseSearchQuery, SearchQueryError, type ParsedQuery } from '../../shared/search-query.ts';
 import { createDispatcher, type Dispatch, type Handlers } from '../api/dispatcher.ts';
@@ -70,6 +78,8 @@ export interface HearthServicesOptions {
   /** The embedded household server's certificate and smarthost state, when one runs in this process. */
   serverCertificate?: () => ServerCertificateStatus;
   serverRelayStatus?: () => ServerRelayStatus;
+  /** The embedded household server's admin (users, aliases, domains, DNS), when one runs in this process. */
+  serverAdmin?: ServerAdminHandlers;
   /** Discovery's network access (tests point it at loopback). */
   discovery?: Partial<DiscoveryDeps>;
   /** Retry delays of the outbox after temporary failures (tests shorten them). */
@@ -88,6 +98,7 @@ const appMethodNames: AppMethodName[] = [
   'desktop.intents',
   'eml.read',
 ];
+export type ServerAdminHandlers = Pick<Handlers, (typeof serverAdminMethodNames)[number]>;
 
 export class HearthServices {
   readonly events = new EventBus();
@@ -242,6 +253,15 @@ export class HearthServices {
     const run = () => account.sync().catch(() => {}); // failures are reported through account.state
     void run();
     this.timers.set(accountId, setInterval(run, everyMs).unref());
+  }
+
+  /** Each admin method, answering NOT_FOUND when no household server runs in this app. */
+  private serverAdminHandlers(): ServerAdminHandlers {
+    const admin = this.opts.serverAdmin;
+    const missing = () => {
+      throw new HearthError('NOT_FOUND', 'No household server runs in this app');
+    };
+    return Object.fromEntries(serverAdminMethodNames.map((m) => [m, admin ? admin[m] : missing])) as ServerAdminHandlers;
   }
 
   private serverQueue(): NonNullable<HearthServicesOptions['serverQueue']> {
@@ -562,6 +582,7 @@ export class HearthServices {
         await this.serverQueue().delete(id, reason, bounce);
         return ok;
       },
+      ...this.serverAdminHandlers(),
     };
   }
 

@@ -25,6 +25,8 @@ const { values, positionals } = parseArgs({
     'ephemeral-server-ports': { type: 'boolean', default: false },
     // Seconds during which a sent message can be pulled back (default 10).
     'undo-seconds': { type: 'string' },
+    // The DNS server the admin screen's live check asks (HOST:PORT; default the system's).
+    'dns-resolver': { type: 'string' },
     // The JSON log also on standard error.
     verbose: { type: 'boolean', default: false },
     // A new data folder gets the demo mailbox at once instead of the first-run welcome.
@@ -49,6 +51,7 @@ const app = await startApp({
   logFile: logging.file,
   embeddedServer: !values['no-server'],
   welcome: !values['no-welcome'],
+  ...(values['dns-resolver'] ? { adminDnsResolver: values['dns-resolver'] } : {}),
   ...(values['undo-seconds'] !== undefined ? { undoHoldMs: Number(values['undo-seconds']) * 1000 } : {}),
   ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 } } : {}),
 });

@@ -7,7 +7,7 @@
 //   hearth user add ADDRESS [--password P | stdin] [--name NAME]
 //   hearth user list | passwd ADDRESS [--password P | stdin] | remove ADDRESS [--delete-mail]
 //   hearth user quota ADDRESS SIZE|none
-//   hearth domain add NAME | list
+//   hearth domain add NAME | remove NAME | list
 //   hearth alias set ALIAS TARGET... | remove ALIAS | list
 //   hearth catchall set DOMAIN ADDRESS | clear DOMAIN
 //   hearth demo [--password P]
@@ -26,8 +26,9 @@ import path from 'node:path';
 import { isHearthError } from '../../shared/errors.ts';
 import { createFileLogger } from '../base/log-file.ts';
 import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
-import { addDomain, addUser, loadOrCreateConfig, readConfigSync, removeUser, setAlias, setCatchAll, setPassword, setStorageLimit } from './users/config.ts';
-import { formatStorageSize, parseStorageSize } from './users/quota.ts';
+import { readConfigSync } from './users/config.ts';
+import { formatStorageSize } from './users/quota.ts';
+import { HouseholdAdmin } from './admin/household-admin.ts';
 // The listener names and ports come from ports.ts: household-server.ts (and with it every protocol
 // listener) is loaded only by `serve` and `demo`, so the user commands stay quick and work
 // whatever state the listeners are in.
@@ -46,7 +47,7 @@ Commands:
   user passwd ADDRESS           change a password (--password or standard input)
   user remove ADDRESS           remove a user (--delete-mail also deletes the mailbox)
   user quota ADDRESS SIZE|none  limit a user's storage (500M, 2G, bytes) or lift the limit
-  domain add NAME | list        local domains
+  domain add NAME | remove NAME | list   local domains
   alias set ALIAS TARGET...     deliver ALIAS to local users; alias remove ALIAS; alias list
   catchall set DOMAIN ADDRESS   unknown addresses of DOMAIN go to ADDRESS; catchall clear DOMAIN
   demo                          create demo@<domain> with welcome mail (once)
@@ -69,6 +70,16 @@ serve options:
     .join(', ')}
                                 instead (below 1024: root or CAP_NET_BIND_SERVICE, see resources/hearth.service)
 ${relayServeUsage}${ACME_SERVE_USAGE}`;
+
+/** Runs `fn` with the household admin (the code the app's admin screen uses too) over DATA. */
+async function withAdmin<T>(dataDir: string, fn: (admin: HouseholdAdmin) => Promise<T>): Promise<T> {
+  const store = new MaildirStore({ root: path.join(dataDir, 'mail') });
+  try {
+    return await fn(new HouseholdAdmin({ dataDir, store }));
+  } finally {
+    await store.close();
+  }
+}
 
 async function serve(argv: string[]): Promise<number> {
   const relayCli = await import('./relay/cli.ts');
@@ -138,8 +149,7 @@ async function user(argv: string[]): Promise<number> {
   const dataDir = dataDirOf(values.data);
   if (sub === 'quota') {
     if (!address || rest.length !== 1) throw new UsageError('user quota needs an ADDRESS and a SIZE (500M, 2G, bytes) or none');
-    const bytes = parseStorageSize(rest[0]!);
-    await setStorageLimit(dataDir, address, bytes);
+    const bytes = await withAdmin(dataDir, (a) => a.setQuota(address, rest[0]!));
     process.stdout.write(`quota of ${address.trim().toLowerCase()}: ${bytes === null ? 'none' : formatStorageSize(bytes)}\n`);
     return 0;
   }
@@ -148,20 +158,14 @@ async function user(argv: string[]): Promise<number> {
     case 'add': {
       if (!address) throw new UsageError('user add needs an ADDRESS');
       const password = values.password ?? (await readSecretFromStdin('Password'));
-      const u = await addUser(dataDir, address, password, values.name ? { displayName: values.name } : {});
-      const store = new MaildirStore({ root: path.join(dataDir, 'mail') });
-      try {
-        await store.ensureUser(u.address);
-      } finally {
-        await store.close();
-      }
+      const u = await withAdmin(dataDir, (a) => a.addUser(address, password, values.name ? { displayName: values.name } : {}));
       process.stdout.write(`added ${u.address}\n`);
       return 0;
     }
     case 'list': {
       if (address) throw new UsageError('user list takes no ADDRESS');
-      const cfg = readConfigSync(dataDir);
-      for (const u of cfg?.users ?? []) {
+      if (!readConfigSync(dataDir)) return 0;
+      for (const u of await withAdmin(dataDir, (a) => a.listUsers())) {
         const cols = [u.address];
         if (u.displayName || u.quotaBytes) cols.push(u.displayName ?? '');
         if (u.quotaBytes) cols.push(`quota=${formatStorageSize(u.quotaBytes)}`);
@@ -171,22 +175,18 @@ async function user(argv: string[]): Promise<number> {
     }
     case 'passwd': {
       if (!address) throw new UsageError('user passwd needs an ADDRESS');
+      // Before asking for the password: a typo in the address should not cost the admin a prompt.
       if (!readConfigSync(dataDir)?.users.some((u) => u.address === address.trim().toLowerCase())) {
         throw Object.assign(new Error(`No such user: ${address}`), { exitCode: 1 });
       }
       const password = values.password ?? (await readSecretFromStdin('New password'));
-      await setPassword(dataDir, address, password);
+      await withAdmin(dataDir, (a) => a.setPassword(address, password));
       process.stdout.write(`password changed for ${address.trim().toLowerCase()}\n`);
       return 0;
     }
     case 'remove': {
       if (!address) throw new UsageError('user remove needs an ADDRESS');
-      await removeUser(dataDir, address);
-      if (values['delete-mail']) {
-        const store = new MaildirStore({ root: path.join(dataDir, 'mail') });
-        await store.deleteUser(address);
-        await store.close();
-      }
+      await withAdmin(dataDir, (a) => a.removeUser(address, { deleteMail: values['delete-mail'] === true }));
       process.stdout.write(`removed ${address.trim().toLowerCase()}${values['delete-mail'] ? ' and its mail' : ' (mail kept)'}\n`);
       return 0;
     }
@@ -200,16 +200,20 @@ async function domain(argv: string[]): Promise<number> {
   const [sub, name] = positionals;
   const dataDir = dataDirOf(values.data);
   if (sub === 'add' && name) {
-    await addDomain(dataDir, name);
+    await withAdmin(dataDir, (a) => a.addDomain(name));
     process.stdout.write(`added domain ${name.toLowerCase()}\n`);
     return 0;
   }
-  if (sub === 'list') {
-    const cfg = readConfigSync(dataDir) ?? (await loadOrCreateConfig(dataDir));
-    for (const d of cfg.domains) process.stdout.write(`${d}\n`);
+  if (sub === 'remove' && name) {
+    await withAdmin(dataDir, (a) => a.removeDomain(name));
+    process.stdout.write(`removed domain ${name.toLowerCase()}\n`);
     return 0;
   }
-  throw new UsageError('domain add NAME | domain list');
+  if (sub === 'list') {
+    for (const d of await withAdmin(dataDir, (a) => a.listDomains())) process.stdout.write(`${d.name}\n`);
+    return 0;
+  }
+  throw new UsageError('domain add NAME | domain remove NAME | domain list');
 }
 
 async function alias(argv: string[]): Promise<number> {
@@ -217,19 +221,20 @@ async function alias(argv: string[]): Promise<number> {
   const [sub, name, ...targets] = positionals;
   const dataDir = dataDirOf(values.data);
   if (sub === 'set' && name && targets.length) {
-    await setAlias(dataDir, name, targets);
+    await withAdmin(dataDir, (a) => a.setAlias(name, targets));
     process.stdout.write(`alias ${name.toLowerCase()} -> ${targets.map((t) => t.toLowerCase()).join(', ')}\n`);
     return 0;
   }
   if (sub === 'remove' && name) {
-    await setAlias(dataDir, name, []);
+    await withAdmin(dataDir, (a) => a.removeAlias(name));
     process.stdout.write(`removed alias ${name.toLowerCase()}\n`);
     return 0;
   }
   if (sub === 'list') {
-    const cfg = readConfigSync(dataDir);
-    for (const [a, t] of Object.entries(cfg?.aliases ?? {})) process.stdout.write(`${a}\t${t.join(', ')}\n`);
-    for (const [d, t] of Object.entries(cfg?.catchAll ?? {})) process.stdout.write(`*@${d}\t${t}\n`);
+    if (!readConfigSync(dataDir)) return 0;
+    const { aliases, catchAll } = await withAdmin(dataDir, (a) => a.listAliases());
+    for (const { alias: a, targets: t } of aliases) process.stdout.write(`${a}\t${t.join(', ')}\n`);
+    for (const { domain: d, target: t } of catchAll) process.stdout.write(`*@${d}\t${t}\n`);
     return 0;
   }
   throw new UsageError('alias set ALIAS TARGET... | alias remove ALIAS | alias list');
@@ -240,12 +245,12 @@ async function catchall(argv: string[]): Promise<number> {
   const [sub, d, target] = positionals;
   const dataDir = dataDirOf(values.data);
   if (sub === 'set' && d && target) {
-    await setCatchAll(dataDir, d, target);
+    await withAdmin(dataDir, (a) => a.setCatchAll(d, target));
     process.stdout.write(`catch-all for ${d.toLowerCase()} -> ${target.toLowerCase()}\n`);
     return 0;
   }
   if (sub === 'clear' && d) {
-    await setCatchAll(dataDir, d, null);
+    await withAdmin(dataDir, (a) => a.setCatchAll(d, null));
     process.stdout.write(`catch-all for ${d.toLowerCase()} cleared\n`);
     return 0;
   }

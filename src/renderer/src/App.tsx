@@ -3,7 +3,7 @@ import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from 
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
 import { Compose, type ComposeDraft } from './components/Compose.tsx';
 import { OutboxBar } from './components/OutboxBar.tsx';
-import { ServerDialog } from './components/ServerDialog.tsx';
+import { AdminScreen } from './components/admin/AdminScreen.tsx';
 import { TransferBar } from './components/TransferBar.tsx';
 import { TransferDialog } from './components/TransferDialog.tsx';
 import { useTransfers } from './use-transfers.ts';
@@ -333,7 +333,12 @@ export function App({ api, db, offline = null }: AppProps) {
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
         </button>
-        <button type="button" title="The household server and its outgoing queue" onClick={() => setShowServer(true)} disabled={connection !== 'online'}>
+        <button
+          type="button"
+          title="Household admin: users, aliases, domains, DNS, certificate, listeners, outgoing mail"
+          onClick={() => setShowServer(true)}
+          disabled={connection !== 'online'}
+        >
           Server
         </button>
         <input
@@ -409,7 +414,7 @@ export function App({ api, db, offline = null }: AppProps) {
       <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
       {statusBar}
       {accountDialog}
-      {showServer && <ServerDialog api={api} onClose={() => setShowServer(false)} />}
+      {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}
       {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
       {compose && accounts.length > 0 && (
         <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />

@@ -18,16 +18,14 @@ import type { ControlRequest, ControlResult } from './control.ts';
 import { relayRunning, sendControlRequest } from './control-channel.ts';
 import { MessageQueue } from './queue.ts';
 import { createResolver } from './router.ts';
-import { formatZone, loadOrCreateDkimKey, recordsToPublish } from './dkim.ts';
+import { formatZone } from './dkim.ts';
+import { dnsRecordsToPublish } from '../admin/dns-records.ts';
 import { readConfigSync } from '../users/config.ts';
 import { relayCommandsUsage } from './cli-usage.ts';
 import { dataDirOf, isUsageError, readSecretFromStdin } from '../cli-input.ts';
 import { SMARTHOST_TLS_MODES, type SmarthostTls } from './types.ts';
 import { clearSmarthostSetting, readSmarthostSummary, writeSmarthostSetting, type SmarthostSetting } from './smarthost-config.ts';
-import { givenPorts, portOptions, portPlan } from '../ports.ts';
-import { discoveryRecords } from '../autoconfig/dns-records.ts';
-import { mailServices } from '../autoconfig/mail-services.ts';
-import { householdMtaStsPolicy } from '../autoconfig/mta-sts.ts';
+import { givenPorts, portOptions } from '../ports.ts';
 import type { RELAY_COMMANDS } from './cli-usage.ts';
 
 function hostPort(flag: string, v: string): { host: string; port: number } {
@@ -183,22 +181,16 @@ async function dnsCommand(argv: string[]): Promise<number> {
     options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' }, ...portOptions },
   });
   const dataDir = dataDirOf(values.data);
-  const config = readConfigSync(dataDir);
-  const domain = values.domain ?? config?.domains[0];
-  if (!domain) throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
-  const key = await loadOrCreateDkimKey(dataDir, domain);
-  const mailHost = values.hostname ?? `mail.${domain}`;
-  // The ports the world reaches: the standard ones unless --NAME-port says otherwise (a port map).
-  const ports = portPlan(givenPorts(values), true);
-  const records = discoveryRecords({
-    domain,
-    settings: { hostname: mailHost, services: mailServices(ports) },
-    httpsPort: ports.https,
-    // As `serve` serves it (the household's own certificate is config.tls).
-    mtaSts: householdMtaStsPolicy(mailHost, Boolean(config?.tls)),
+  if (!values.domain && !readConfigSync(dataDir)?.domains[0])
+    throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
+  const { domain, mailHost, records } = await dnsRecordsToPublish(dataDir, {
+    ...(values.domain ? { domain: values.domain } : {}),
+    ...(values.hostname ? { hostname: values.hostname } : {}),
+    // The ports the world reaches: the standard ones unless --NAME-port says otherwise (a port map).
+    ports: givenPorts(values),
   });
   process.stdout.write(`; DNS records to publish for ${domain} (mail host ${mailHost})\n`);
-  process.stdout.write(formatZone([...recordsToPublish(key, mailHost), ...records]));
+  process.stdout.write(formatZone(records));
   return 0;
 }
 

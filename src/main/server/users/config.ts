@@ -141,12 +141,12 @@ export async function addUser(dataDir: string, address: string, password: string
       `${domainOf(a)} is not a local domain (local: ${cfg.domains.join(', ')}); add it with: hearth domain add ${domainOf(a)}`,
       { field: 'address' },
     );
-  if (cfg.users.some((u) => u.address === a)) throw new HearthError('INVALID_ARGUMENT', `User ${a} already exists`, { field: 'address' });
-  if (cfg.aliases[a]) throw new HearthError('INVALID_ARGUMENT', `${a} is an alias`, { field: 'address' });
+  if (cfg.users.some((u) => u.address === a)) throw new HearthError('ALREADY_EXISTS', `User ${a} already exists`, { field: 'address' });
+  if (cfg.aliases[a]) throw new HearthError('ALREADY_EXISTS', `${a} is an alias`, { field: 'address' });
   const user: ConfigUser = { address: a, passwordHash: await hashPassword(password), created: new Date().toISOString() };
   if (opts.displayName) user.displayName = opts.displayName;
   const fresh = (await loadOrCreateConfig(dataDir)) ?? cfg;
-  if (fresh.users.some((u) => u.address === a)) throw new HearthError('INVALID_ARGUMENT', `User ${a} already exists`, { field: 'address' });
+  if (fresh.users.some((u) => u.address === a)) throw new HearthError('ALREADY_EXISTS', `User ${a} already exists`, { field: 'address' });
   fresh.users.push(user);
   await writeConfig(dataDir, fresh);
   return user;
@@ -199,11 +199,27 @@ export async function addDomain(dataDir: string, domain: string): Promise<void> 
   await writeConfig(dataDir, cfg);
 }
 
+/**
+ * Removes a local domain that nobody uses any more: its users, aliases and catch-all must go
+ * first (their mail would otherwise stop arriving unnoticed), and the last domain stays.
+ */
+export async function removeDomain(dataDir: string, domain: string): Promise<void> {
+  const d = normaliseDomain(domain);
+  const cfg = await loadOrCreateConfig(dataDir);
+  if (!cfg.domains.includes(d)) throw new HearthError('NOT_FOUND', `${d} is not a local domain`, { field: 'domain' });
+  if (cfg.domains.length === 1) throw new HearthError('INVALID_ARGUMENT', `${d} is the only local domain`, { field: 'domain' });
+  const inUse = [...cfg.users.map((u) => u.address), ...Object.keys(cfg.aliases)].filter((a) => domainOf(a) === d);
+  if (inUse.length || cfg.catchAll[d])
+    throw new HearthError('INVALID_ARGUMENT', `${d} still has ${inUse.length ? `${inUse.join(', ')}` : 'a catch-all'}; remove them first`, { field: 'domain' });
+  cfg.domains = cfg.domains.filter((x) => x !== d);
+  await writeConfig(dataDir, cfg);
+}
+
 export async function setAlias(dataDir: string, alias: string, targets: string[]): Promise<void> {
   const a = normaliseAddress(alias);
   const cfg = await loadOrCreateConfig(dataDir);
   if (!isLocal(cfg, a)) throw new HearthError('INVALID_ARGUMENT', `${domainOf(a)} is not a local domain`, { field: 'alias' });
-  if (cfg.users.some((u) => u.address === a)) throw new HearthError('INVALID_ARGUMENT', `${a} is a user`, { field: 'alias' });
+  if (cfg.users.some((u) => u.address === a)) throw new HearthError('ALREADY_EXISTS', `${a} is a user`, { field: 'alias' });
   const ts = targets.map(normaliseAddress);
   for (const t of ts) if (!cfg.users.some((u) => u.address === t)) throw new HearthError('INVALID_ARGUMENT', `No such user: ${t}`, { field: 'targets' });
   if (ts.length === 0) delete cfg.aliases[a];

@@ -1,0 +1,194 @@
+// The household admin screen in Chromium against the browser host with its household server:
+// add a user, set the password and log in with it over IMAP (python imaplib), set a quota, add an
+// alias and deliver to it with swaks, check DNS against a loopback DNS server, remove the user.
+// Screenshots of every section, light and dark, at 1024x700 in test-results/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser.ts';
+import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { startDnsServer } from '../support/dns-server.ts';
+import { swaks } from '../support/swaks.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
+
+const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
+let browser: Browser;
+let host: HostProcess | null = null;
+let dns: Awaited<ReturnType<typeof startDnsServer>> | null = null;
+
+beforeAll(async () => {
+  mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  browser = await launchChromium();
+  // DNS publishes the MX right and an SPF with another value; DKIM and DMARC are missing.
+  dns = await startDnsServer({ mx: { 'home.arpa': [{ priority: 10, exchange: 'mail.home.arpa' }] }, txt: { 'home.arpa': ['v=spf1 a -all'] } });
+});
+afterAll(async () => {
+  await host?.stop();
+  await browser?.close();
+  await dns?.close();
+});
+
+/** Logs in over plain IMAP on loopback with python's imaplib; returns the INBOX subjects. */
+function imapSubjects(port: number, user: string, password: string): string[] {
+  const script = `
+import imaplib, sys, json, email
+m = imaplib.IMAP4('127.0.0.1', ${port})
+m.login(sys.argv[1], sys.argv[2])
+m.select('INBOX')
+typ, data = m.search(None, 'ALL')
+out = []
+for n in data[0].split():
+    typ, d = m.fetch(n, '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
+    out.append(email.message_from_bytes(d[0][1])['Subject'])
+m.logout()
+print(json.dumps(out))
+`;
+  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, user, password], { encoding: 'utf8', timeout: 30_000 })) as string[];
+}
+
+function imapLoginFails(port: number, user: string, password: string): boolean {
+  try {
+    imapSubjects(port, user, password);
+    return false;
+  } catch (e) {
+    // imaplib raises IMAP4.error for a NO to LOGIN (a refused connection would be another error).
+    return String((e as { stderr?: string }).stderr).includes('IMAP4.error');
+  }
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(ROOT, `test-results/admin-${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+describe('household admin screen', () => {
+  it('manages users, aliases, domains and shows DNS, end to end with IMAP and SMTP', { timeout: 300_000 }, async () => {
+    const dataDir = tempDir('admin-e2e');
+    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--dns-resolver', `127.0.0.1:${dns!.port}`]);
+    const ports = Object.fromEntries([...host.output().matchAll(/(\w+) (\d+)(?=,|\n)/g)].map((m) => [m[1]!, Number(m[2])]));
+    expect(ports.imap).toBeGreaterThan(0);
+    expect(ports.smtp).toBeGreaterThan(0);
+    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await slowPoll(() => page.getByTestId('message-row').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Server', exact: true }).click();
+    const screen = page.getByRole('dialog', { name: 'Household server' });
+    await slowPoll(() => screen.textContent()).toContain('Mail for home.arpa');
+    await slowPoll(() => page.getByTestId('user-row').count()).toBe(1); // the demo user
+
+    // Add a user: the form refuses a short password before asking the server.
+    await page.getByLabel('Address', { exact: true }).fill('ann@home.arpa');
+    await page.getByLabel('Name (optional)').fill('Ann');
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Password again').fill('short');
+    expect(await page.getByRole('button', { name: 'Add user' }).isDisabled()).toBe(true);
+    await page.getByLabel('Password', { exact: true }).fill('first password');
+    await page.getByLabel('Password again').fill('first password');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await slowPoll(() => page.getByTestId('user-row').count()).toBe(2);
+    // A duplicate comes back as the server's error, next to the form.
+    await page.getByLabel('Address', { exact: true }).fill('ann@home.arpa');
+    await page.getByLabel('Password', { exact: true }).fill('other password');
+    await page.getByLabel('Password again').fill('other password');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await slowPoll(() => page.getByRole('alert').textContent()).toBe('User ann@home.arpa already exists');
+    expect(imapSubjects(ports.imap!, 'ann@home.arpa', 'first password')).toEqual([]);
+
+    // Set the password, confirmed by typing it twice; the old one stops working.
+    await page.getByRole('button', { name: 'Set password of ann@home.arpa' }).click();
+    await page.getByLabel('New password', { exact: true }).fill('second password');
+    await page.getByLabel('Again', { exact: true }).fill('second password');
+    await shoot(page, 'users');
+    await page.getByRole('button', { name: 'Set password', exact: true }).click();
+    await slowPoll(() => page.getByLabel('New password', { exact: true }).count()).toBe(0);
+    expect(imapSubjects(ports.imap!, 'ann@home.arpa', 'second password')).toEqual([]);
+    expect(imapLoginFails(ports.imap!, 'ann@home.arpa', 'first password')).toBe(true);
+
+    // A quota, shown as a usage bar.
+    await page.getByRole('button', { name: 'Set quota of ann@home.arpa' }).click();
+    await page.getByLabel('Storage limit (500M, 2G, or empty for none)').fill('50M');
+    await page.getByRole('button', { name: 'Set quota', exact: true }).click();
+    await slowPoll(() => page.getByTestId('user-row').filter({ hasText: 'ann@home.arpa' }).textContent()).toContain('of 50 MB');
+
+    // An alias delivering to Ann; swaks sends to it and Ann finds it over IMAP.
+    await page.getByRole('tab', { name: 'Aliases' }).click();
+    await page.getByLabel('Alias address').fill('family@home.arpa');
+    await page.getByLabel('Delivers to (users, comma-separated)').fill('ann@home.arpa');
+    await page.getByRole('button', { name: 'Add alias' }).click();
+    await slowPoll(() => page.getByTestId('alias-row').textContent()).toContain('family@home.arpa');
+    await shoot(page, 'aliases');
+    const sent = await swaks([
+      '--server',
+      '127.0.0.1',
+      '--port',
+      String(ports.smtp),
+      '--to',
+      'family@home.arpa',
+      '--from',
+      'grandma@example.net',
+      '--h-Subject',
+      'To the family',
+      '--body',
+      'Hello all',
+    ]);
+    expect(sent.code, sent.out).toBe(0);
+    await slowPoll(() => imapSubjects(ports.imap!, 'ann@home.arpa', 'second password')).toEqual(['To the family']);
+    // Usage now counts the message.
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await slowPoll(() => page.getByTestId('user-row').filter({ hasText: 'ann@home.arpa' }).textContent()).not.toContain('0 B of');
+
+    // Domains: add one, remove it again; keyboard moves between the tabs.
+    await page.getByRole('tab', { name: 'Users' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByRole('tab', { name: 'Domains' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByLabel('Domain name').fill('family.example');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await slowPoll(() => page.getByTestId('domain-row').count()).toBe(2);
+    await shoot(page, 'domains');
+    await page.getByRole('button', { name: 'Remove domain family.example' }).click();
+    await slowPoll(() => page.getByTestId('domain-row').count()).toBe(1);
+
+    // DNS: the MX is published (✓), the SPF differs (✗ with what DNS says), DKIM and DMARC are missing.
+    await page.getByRole('tab', { name: 'DNS' }).click();
+    await slowPoll(() => page.getByTestId('dns-state').count()).toBe(4);
+    const states = await page.getByTestId('dns-state').allTextContents();
+    expect(states[0]).toMatch(/^✓ Published/);
+    expect(states[1]).toContain('✗ Different value');
+    expect(states[1]).toContain('v=spf1 a -all');
+    expect(states[2]).toMatch(/^✗ Missing/);
+    expect(states[3]).toMatch(/^✗ Missing/);
+    await shoot(page, 'dns');
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await slowPoll(() => page.getByTestId('dns-state').count()).toBe(4);
+
+    for (const [tab, name] of [
+      ['Certificate', 'certificate'],
+      ['Listeners', 'listeners'],
+      ['Outgoing mail', 'outgoing'],
+    ] as const) {
+      await page.getByRole('tab', { name: tab }).click();
+      await slowPoll(() => page.getByRole('tabpanel').textContent()).toContain(
+        tab === 'Outgoing mail' ? 'Nothing waiting.' : tab === 'Listeners' ? 'imaps' : 'Encrypted listeners',
+      );
+      await shoot(page, name);
+    }
+
+    // Remove Ann, after confirming; her login stops working.
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'Remove ann@home.arpa' }).click();
+    await page.getByRole('button', { name: 'Yes, remove ann@home.arpa' }).click();
+    await slowPoll(() => page.getByTestId('user-row').count()).toBe(1);
+    expect(imapLoginFails(ports.imap!, 'ann@home.arpa', 'second password')).toBe(true);
+    await page.keyboard.press('Escape');
+    await slowPoll(() => screen.count()).toBe(0);
+    await context.close();
+  });
+});
