@@ -12,7 +12,7 @@ import { tempDir } from '../../../support/temp-dir.ts';
 
 let dns: Awaited<ReturnType<typeof startDnsServer>>;
 let data: string;
-const zone: Zone = { mx: {}, txt: {}, a: {} };
+const zone: Zone = { mx: {}, txt: {}, a: {}, srv: {}, cname: {} };
 
 beforeAll(async () => {
   data = tempDir('dns-check');
@@ -48,8 +48,21 @@ describe('DNS check', () => {
       // Fixed in DNS: "Check again" sees it.
       zone.txt!['family.example'] = ['v=spf1 mx -all'];
       zone.txt!['_dmarc.family.example'] = [records.find((r) => r.name === '_dmarc.family.example')!.value];
+      // And the device-discovery records (RFC 6186 SRV, autoconfig/autodiscover CNAMEs, MTA-STS, TLS-RPT).
+      const srvMissing = records.filter((r) => r.type === 'SRV');
+      expect(srvMissing.map((r) => r.check?.state)).toEqual(srvMissing.map(() => 'missing'));
+      for (const r of records.filter(
+        (x) => !['MX'].includes(x.type) && !x.name.includes('._domainkey.') && x.name !== 'family.example' && x.name !== '_dmarc.family.example',
+      )) {
+        if (r.type === 'SRV') {
+          const [priority, weight, port, target] = r.value.split(' ');
+          zone.srv![r.name] = [{ priority: Number(priority), weight: Number(weight), port: Number(port), target: target!.replace(/\.$/, '') }];
+        } else if (r.type === 'CNAME') zone.cname![r.name] = r.value.replace(/\.$/, '');
+        else zone.txt![r.name] = [r.value];
+      }
       const again = await admin.checkDns();
-      expect(again.records.map((r) => r.check?.state)).toEqual(['ok', 'ok', 'ok', 'ok']);
+      expect(again.records.filter((r) => r.check?.state !== 'ok')).toEqual([]);
+      expect(again.records.map((r) => r.type)).toEqual(expect.arrayContaining(['MX', 'TXT', 'SRV', 'CNAME']));
       expect(dns.queries.length).toBeGreaterThanOrEqual(8);
     } finally {
       await store.close();

@@ -150,7 +150,10 @@ describe('the CLI and the API give the same results', () => {
     const dns = (await call('server.dns.records', { check: false })) as { ok: true; result: { records: Array<{ name: string; type: string; value: string }> } };
     const zone = (await hearth(data, 'dns')).stdout;
     for (const r of dns.result.records) expect(zone).toContain(`${r.name}.\tIN\t${r.type}\t`);
-    expect(dns.result.records.map((r) => r.type)).toEqual(['MX', 'TXT', 'TXT', 'TXT']);
+    // …and no other: one zone line per record, mail routing first, then device discovery.
+    expect(zone.split('\n').filter((l) => /\tIN\t/.test(l))).toHaveLength(dns.result.records.length);
+    expect(dns.result.records.slice(0, 4).map((r) => r.type)).toEqual(['MX', 'TXT', 'TXT', 'TXT']);
+    expect(new Set(dns.result.records.map((r) => r.type))).toEqual(new Set(['MX', 'TXT', 'SRV', 'CNAME']));
     expect(zone).toContain(`home.arpa.\tIN\tMX\t${dns.result.records[0]!.value}`);
     // CLI removal seen by the API.
     expect((await hearth(data, 'user', 'remove', 'ann@home.arpa')).code).toBe(0);
