@@ -40,8 +40,10 @@ describe('import and export in the browser host', () => {
     await page.screenshot({ path: path.join(ROOT, 'test-results/import-dialog.png') });
     await page.getByTestId('transfer-start').click();
     await poll(() => page.getByTestId('transfers').textContent(), 60_000).toContain(`Imported ${names.length} messages`);
+    // The list is virtual (only the rows in view exist): its count says how many the folder holds.
+    await poll(() => page.getByTestId('message-count').textContent(), 60_000).toBe(`${names.length} messages`);
     const rows = page.getByTestId('message-row');
-    await poll(() => rows.count(), 60_000).toBe(names.length);
+    expect(await rows.count()).toBeGreaterThan(0);
     expect((await dovecotMessages(user, password, 'Old mail')).length).toBe(names.length);
     await page.screenshot({ path: path.join(ROOT, 'test-results/import-done-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

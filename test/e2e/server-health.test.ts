@@ -32,7 +32,7 @@ describe('Server panel health', () => {
     const serverDir = path.join(dataDir, 'server');
     mkdirSync(serverDir, { recursive: true });
     await writeSmarthostSetting(serverDir, { host: '127.0.0.1', port: await freePort(), tls: 'starttls', user: 'me@provider.test', password: 'secret' });
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0']);
+    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0', '--no-welcome']);
     const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     await page.goto(host.url);

@@ -16,7 +16,7 @@ let host: HostProcess | null = null;
 beforeAll(async () => {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
   browser = await launchChromium();
-  host = await startHostProcess(['--data', tempDir('server-panel'), '--port', '0', '--ephemeral-server-ports']);
+  host = await startHostProcess(['--data', tempDir('server-panel'), '--port', '0', '--ephemeral-server-ports', '--no-welcome']);
 });
 afterAll(async () => {
   await host?.stop();

@@ -114,7 +114,9 @@ describe('npm run web: terminal, log file, SIGTERM', () => {
   it('with the embedded server: one line for it, --verbose puts the JSON log on stderr, and SIGTERM stops all within 5 s', async () => {
     const data = tempDir('hearth-web-main-');
     const web = await startWeb(['--data', data, '--ephemeral-server-ports', '--verbose']);
-    expect(web.stdout()).toMatch(/^Household server on 127\.0\.0\.1: smtp \d+, imap \d+, imaps \d+, pop3 \d+, pop3s \d+, submission \d+, submissions \d+$/m);
+    expect(web.stdout()).toMatch(
+      /^Household server on 127\.0\.0\.1: smtp \d+, imap \d+, imaps \d+, pop3 \d+, pop3s \d+, submission \d+, submissions \d+, https \d+$/m,
+    );
     // A new data folder: the welcome decides (--no-welcome gets the demo mailbox: test/e2e/embedded-default.test.ts).
     expect(web.stdout()).toMatch(/^First run: the app asks how to start \(your own account, a household mailbox, or a demo\)\.$/m);
     expect(web.stdout()).not.toContain('demo mailbox:');

@@ -198,7 +198,9 @@ describe('ACME with Pebble', () => {
       const second = server.certificateStatus();
       expect(second.acme?.lastError ?? null).toBeNull();
       expect(second.fingerprint256).not.toBe(first.fingerprint256);
-      expect(second.notAfter).toBeGreaterThan(first.notAfter);
+      // Pebble dates certificates by its own clock in whole seconds: two issuances within one
+      // second end alike; the new fingerprint above is what shows the swap.
+      expect(second.notAfter).toBeGreaterThanOrEqual(first.notAfter);
 
       const seen = await imaplibLogin(portOf(server, 'imaps'), 'renew.hearth.test');
       expect(seen.fingerprint).toBe(hex(second.fingerprint256));
