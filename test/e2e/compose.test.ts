@@ -69,6 +69,7 @@ describe('writing mail in the browser host', () => {
     await page.getByTestId('undo-send').click();
     await poll(() => page.getByTestId('compose-subject').inputValue()).toBe('Second thoughts');
     await page.getByRole('button', { name: 'Discard' }).click();
+    await poll(() => page.getByTestId('compose-subject').count()).toBe(0);
 
     // Reply: addressed to the sender, "Re:", quoted, In-Reply-To the original.
     await page.getByTestId('message-row').first().click();

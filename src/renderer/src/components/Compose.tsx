@@ -103,9 +103,11 @@ export function Compose({ api, accounts, initial, onClose, onSent }: Props) {
     onClose();
   };
 
-  const discard = async () => {
-    if (draftId.current) await api.call('drafts.delete', { draftId: draftId.current }).catch(() => {});
+  // Discarding closes at once; main forgets the draft (and deletes its server copy) behind it.
+  const discard = () => {
+    const id = draftId.current;
     onClose();
+    if (id) void api.call('drafts.delete', { draftId: id }).catch(() => {});
   };
 
   const addFiles = async (files: FileList | null) => {
@@ -260,7 +262,7 @@ export function Compose({ api, accounts, initial, onClose, onSent }: Props) {
         )}
         <div className="actions">
           <span className="muted">{savedAt ? `Draft saved ${new Date(savedAt).toLocaleTimeString()}` : ''}</span>
-          <button type="button" onClick={() => void discard()} disabled={busy}>
+          <button type="button" onClick={discard} disabled={busy}>
             Discard
           </button>
           <button type="button" onClick={() => void close()} disabled={busy}>

@@ -420,7 +420,7 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
       .build();
     await deliverToDovecot(user, [withAttachment, msg('Weather', { body: 'Überraschung: the café is closed.' })]);
     const sw = await netSwitch();
-    const s = services(tempDir('search-text'), { idle: false, offlineBodies: false });
+    const s = services(tempDir('search-text'), { idle: false, offlineBodies: false, searchText: true });
     const id = await addAccount(s, user, password, sw.port);
     await s.account(id).bodiesDone();
     await s.bodyIndexer.idle();
