@@ -43,7 +43,8 @@ describe('import and export in the browser host', () => {
     // The list is virtual (only the rows in view exist): its count says how many the folder holds.
     await poll(() => page.getByTestId('message-count').textContent(), 60_000).toBe(`${names.length} messages`);
     const rows = page.getByTestId('message-row');
-    expect(await rows.count()).toBeGreaterThan(0);
+    // The rows in view are read from IndexedDB just after the count shows.
+    await poll(async () => (await rows.count()) > 0).toBe(true);
     expect((await dovecotMessages(user, password, 'Old mail')).length).toBe(names.length);
     await page.screenshot({ path: path.join(ROOT, 'test-results/import-done-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
