@@ -84,6 +84,10 @@ export class MaildirMailbox implements MailboxHandle {
     }
   }
 
+  readMessageInto(uid: number, target: Buffer, offset: number): number | null {
+    return this.user.readMessageIntoSync(this.mb(), uid, target, offset);
+  }
+
   async setFlags(uids: UidSet, options: SetFlagsOptions): Promise<SetFlagsResult> {
     return this.user.setFlagsOp(this.mb(), uids, options);
   }

@@ -160,6 +160,12 @@ export interface MailboxHandle {
   readMessage(uid: number, range?: ByteRange): Promise<Readable>;
   /** The whole message in memory; convenient for header parsing. Throws MESSAGE_GONE. */
   readMessageBuffer(uid: number): Promise<Buffer>;
+  /**
+   * Copies the whole message into `target` at `offset` without going async (`target` needs room
+   * for its size + 1); the byte count, or null when only readMessage can get it. Throws MESSAGE_GONE.
+   * For servers answering many small messages in a row (FETCH 1:* BODY[]).
+   */
+  readMessageInto(uid: number, target: Buffer, offset: number): number | null;
   setFlags(uids: UidSet, options: SetFlagsOptions): Promise<SetFlagsResult>;
   copy(uids: UidSet, destination: string, options?: { origin?: unknown }): Promise<CopyResult>;
   /** Copy, then expunge the source messages (RFC 6851 MOVE). */

@@ -356,6 +356,18 @@ export class UserStore implements UserMailStore {
    * takes the asynchronous path, which finds it.
    */
   readSmallMessageSync(mb: MailboxRow, uid: number): Buffer | null {
+    const size = this.index.messageRow(this.index.rowById(mb.id) ?? mb, uid)?.size ?? 0;
+    const buf = Buffer.allocUnsafe(size + 1);
+    const n = this.readMessageIntoSync(mb, uid, buf, 0);
+    return n === null ? null : buf.subarray(0, n);
+  }
+
+  /**
+   * Copies the message's bytes into `target` at `offset` (room for its indexed size + 1 needed),
+   * without going async: the size the index recorded, or null when the file is not where the
+   * index says or not of that size (then the async path finds it). Throws MESSAGE_GONE.
+   */
+  readMessageIntoSync(mb: MailboxRow, uid: number, target: Buffer, offset: number): number | null {
     const cur = this.index.rowById(mb.id) ?? mb;
     const row = this.index.messageRow(cur, uid);
     if (!row) throw new HearthError('MESSAGE_GONE', `Message ${uid} no longer exists`);
@@ -366,9 +378,8 @@ export class UserStore implements UserMailStore {
       return null;
     }
     try {
-      const buf = Buffer.allocUnsafe(row.size + 1);
-      const n = readSync(fd, buf, 0, row.size + 1, 0);
-      return n === row.size ? buf.subarray(0, n) : null;
+      const n = readSync(fd, target, offset, row.size + 1, 0);
+      return n === row.size ? n : null;
     } finally {
       closeSync(fd);
     }

@@ -55,6 +55,7 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
   };
   // Metadata only (FLAGS, UID, MODSEQ, sizes, dates): no file is read, so no need to go async per message.
   if (request.items.every((i) => i.kind === 'metadata')) return writeMetadataResponses(plan, seen.metas);
+  if (request.items.every((i) => i.kind === 'metadata' || isWholeMessage(i))) return writeWholeMessages(plan, seen.metas);
   return writeResponses(plan, seen.metas);
 }
 
@@ -155,6 +156,98 @@ function metadataValue(name: MetadataName, meta: MessageMeta, sel: SelectedMailb
     case 'MODSEQ':
       return [meta.modseq];
   }
+}
+
+// ---- whole messages (BODY[], BODY.PEEK[], RFC822): what clients that download mail ask for ----
+
+/** BODY[] / BODY.PEEK[] / RFC822 without a partial window or BINARY: the stored bytes as they are. */
+function isWholeMessage(i: FetchItem): boolean {
+  return i.kind === 'section' && !i.path.length && i.spec.kind === 'all' && !i.partial && !i.binary;
+}
+
+/** Responses are assembled in buffers of this size and each goes out as one write. */
+const WHOLE_BATCH_BYTES = 512 * 1024;
+
+/**
+ * Whole messages read straight into the outgoing buffer: no allocation, promise or write per
+ * message, which is most of the cost of a client downloading a folder. A message too large for a
+ * buffer, or whose file is not where the index says, goes the general way (writeResponses).
+ */
+async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]): Promise<CommandResult | void> {
+  const { session, sel, items, msnByUid, seenChanged, asksFlags, handle } = plan;
+  let batch = Buffer.allocUnsafe(WHOLE_BATCH_BYTES);
+  let used = 0;
+  let missing = 0;
+  const flush = async () => {
+    if (!used) return;
+    const out = batch.subarray(0, used);
+    batch = Buffer.allocUnsafe(WHOLE_BATCH_BYTES);
+    used = 0;
+    await session.send([out]);
+  };
+  for (const meta of metas) {
+    const ref = msnByUid.get(meta.uid);
+    if (!ref) continue;
+    if (session.isClosed) break;
+    // Texts around the literal(s) are short; the literal needs its size + 1 (to notice a longer file).
+    const texts: string[] = [];
+    let text = `* ${ref.msn} FETCH (`;
+    let first = true;
+    for (const item of items) {
+      if (!first) text += ' ';
+      first = false;
+      if (item.kind === 'metadata') text += `${item.name} ${serialisedText(metadataValue(item.name, meta, sel), session.utf8)}`;
+      else {
+        texts.push(`${text}${(item as SectionItem).responseName} {${meta.size}}\r\n`);
+        text = '';
+      }
+    }
+    if (seenChanged.has(meta.uid) && !asksFlags) text += `${first ? '' : ' '}FLAGS ${serialisedText(flagList(sel.flagsOf(meta)), session.utf8)}`;
+    texts.push(`${text})\r\n`);
+    const literals = texts.length - 1;
+    const need = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + literals * meta.size + 1;
+    if (need > WHOLE_BATCH_BYTES) {
+      await flush();
+      const built = await buildResponse(plan, meta);
+      if (built) await session.send(built);
+      else missing++;
+      continue;
+    }
+    if (used + need > WHOLE_BATCH_BYTES) await flush();
+    const start = used;
+    let read: number | null = 0;
+    try {
+      for (let i = 0; i < texts.length && read !== null; i++) {
+        used += batch.write(texts[i]!, used, 'utf8');
+        if (i < literals) {
+          read = handle.readMessageInto(meta.uid, batch, used);
+          if (read !== null) used += read;
+        }
+      }
+    } catch (err) {
+      used = start;
+      if ((err as { code?: string }).code !== 'MESSAGE_GONE') throw err;
+      missing++;
+      continue;
+    }
+    if (read === null) {
+      // Not readable in place (renamed meanwhile, or edited outside Hearth): the general path finds it.
+      used = start;
+      await flush();
+      const built = await buildResponse(plan, meta);
+      if (built) await session.send(built);
+      else missing++;
+    }
+  }
+  await flush();
+  if (missing) return { text: 'Some messages were expunged and are not shown' };
+}
+
+/** A small value (flags, numbers, dates) as the text it is sent as. */
+function serialisedText(value: ImapValue, utf8: boolean): string {
+  const parts: (string | Buffer)[] = [];
+  serialize(value, parts, utf8);
+  return parts.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
 }
 
 // ---- responses that read the message ----

@@ -1,0 +1,96 @@
+// FETCH of whole messages (BODY[], BODY.PEEK[], RFC822), the path clients that download a folder
+// take: bytes exactly as stored, items in the order asked, FLAGS when the fetch set \Seen, large
+// messages and files moved behind the index's back served all the same.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { startTestServer, type TestServer } from '../../../../support/imap-test-server.ts';
+import { loggedIn, type RawClient } from '../../../../support/imap-raw-client.ts';
+
+let srv: TestServer;
+let c: RawClient;
+
+const message = (n: number, body: string) =>
+  Buffer.from(`From: a@home.arpa\r\nTo: alice@home.arpa\r\nSubject: message ${n}\r\nMessage-ID: <m${n}@home.arpa>\r\n\r\n${body}\r\n`, 'latin1');
+
+// Small ones around one larger than an output buffer (512 KB), and 8-bit bytes.
+const stored = [message(1, 'first'), message(2, 'caf\xe9 cr\xe8me'), message(3, 'x'.repeat(700 * 1024)), message(4, 'last')];
+
+/** The literals of one untagged FETCH response per message: { msn: [name, bytes][] }. */
+function literals(text: string): Map<number, Array<[string, string]>> {
+  const out = new Map<number, Array<[string, string]>>();
+  const re = /\* (\d+) FETCH |(BODY\[\]|RFC822) \{(\d+)\}\r\n/g;
+  let msn = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[1]) msn = Number(m[1]);
+    else {
+      const start = m.index + m[0].length;
+      const bytes = text.slice(start, start + Number(m[3]));
+      out.set(msn, [...(out.get(msn) ?? []), [m[2]!, bytes]]);
+      re.lastIndex = start + bytes.length;
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  srv = await startTestServer({ users: [['alice@home.arpa', 'alice-secret-pw']] });
+  c = await loggedIn({ port: srv.plain.port, user: 'alice@home.arpa', password: 'alice-secret-pw' });
+  for (const m of stored) {
+    c.write(`ap APPEND INBOX {${m.length}+}\r\n`);
+    c.write(m);
+    c.write('\r\n');
+    expect(await c.until(/ap (OK|NO|BAD)[^\r\n]*\r\n/)).toMatch(/ap OK/);
+  }
+  expect(await c.cmd('s', 'SELECT INBOX')).toMatch(/s OK/);
+});
+afterAll(async () => {
+  c?.close();
+  await srv?.close();
+});
+
+describe('FETCH of whole messages', () => {
+  it('sends every message byte for byte, with the other items in the order asked', async () => {
+    const r = await c.cmd('f1', 'FETCH 1:* (UID BODY.PEEK[] RFC822.SIZE)');
+    expect(r).toMatch(/f1 OK/);
+    const got = literals(r);
+    expect([...got.keys()]).toEqual([1, 2, 3, 4]);
+    stored.forEach((m, i) => expect(got.get(i + 1)).toEqual([['BODY[]', m.toString('latin1')]]));
+    // UID first, the literal, then RFC822.SIZE after it, and the response closed.
+    expect(r).toMatch(new RegExp(`\\* 2 FETCH \\(UID 2 BODY\\[\\] \\{${stored[1]!.length}\\}\\r\\n`));
+    expect(r).toContain(`\r\n RFC822.SIZE ${stored[1]!.length})\r\n`);
+    expect(r).not.toMatch(/FLAGS/);
+  });
+
+  it('answers two whole-message items in one response, and RFC822 sets \\Seen and says so', async () => {
+    const r = await c.cmd('f2', 'FETCH 4 (RFC822 BODY.PEEK[])');
+    expect(r).toMatch(/f2 OK/);
+    expect(literals(r).get(4)).toEqual([
+      ['RFC822', stored[3]!.toString('latin1')],
+      ['BODY[]', stored[3]!.toString('latin1')],
+    ]);
+    // RFC 3501 6.4.5: a FETCH that sets \Seen sends the new FLAGS even when not asked for them.
+    expect(r).toMatch(/ FLAGS \(\\Seen( \\Recent)?\)\)\r\n/);
+    expect(await c.cmd('f3', 'FETCH 4 (FLAGS)')).toMatch(/\* 4 FETCH \(FLAGS \(\\Seen/);
+  });
+
+  it('serves a message whose file was renamed outside Hearth', async () => {
+    // Another program (or a crash mid-rename) leaves the file under other maildir flags.
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/[/\\](cur|new)$/.test(dir)) files.push(p);
+      }
+    };
+    walk(srv.dir);
+    const victim = files.find((f) => readFileSync(f, 'latin1').includes('Subject: message 2\r\n'))!;
+    const base = path.basename(victim).split(':')[0]!;
+    renameSync(victim, path.join(path.dirname(path.dirname(victim)), 'cur', `${base}:2,T`));
+    const r = await c.cmd('f4', 'FETCH 1:* (BODY.PEEK[])');
+    expect(r).toMatch(/f4 OK/);
+    const got = literals(r);
+    stored.forEach((m, i) => expect(got.get(i + 1)).toEqual([['BODY[]', m.toString('latin1')]]));
+  });
+});
