@@ -84,8 +84,8 @@ export class MaildirMailbox implements MailboxHandle {
     }
   }
 
-  readMessageInto(uid: number, target: Buffer, offset: number): number | null {
-    return this.user.readMessageIntoSync(this.mb(), uid, target, offset);
+  readMessageInto(uid: number, target: Buffer, offset: number, range?: { start: number; end: number }): number | null {
+    return this.user.readMessageIntoSync(this.mb(), uid, target, offset, range);
   }
 
   async setFlags(uids: UidSet, options: SetFlagsOptions): Promise<SetFlagsResult> {

@@ -161,11 +161,11 @@ export interface MailboxHandle {
   /** The whole message in memory; convenient for header parsing. Throws MESSAGE_GONE. */
   readMessageBuffer(uid: number): Promise<Buffer>;
   /**
-   * Copies the whole message into `target` at `offset` without going async (`target` needs room
-   * for its size + 1); the byte count, or null when only readMessage can get it. Throws MESSAGE_GONE.
-   * For servers answering many small messages in a row (FETCH 1:* BODY[]).
+   * Copies the whole message (`target` needs room for its size + 1), or bytes [start, end) of it,
+   * into `target` at `offset` without going async; the byte count, or null when only readMessage
+   * can get it. Throws MESSAGE_GONE. For servers answering many small reads in a row (FETCH 1:*).
    */
-  readMessageInto(uid: number, target: Buffer, offset: number): number | null;
+  readMessageInto(uid: number, target: Buffer, offset: number, range?: { start: number; end: number }): number | null;
   setFlags(uids: UidSet, options: SetFlagsOptions): Promise<SetFlagsResult>;
   copy(uids: UidSet, destination: string, options?: { origin?: unknown }): Promise<CopyResult>;
   /** Copy, then expunge the source messages (RFC 6851 MOVE). */

@@ -363,11 +363,12 @@ export class UserStore implements UserMailStore {
   }
 
   /**
-   * Copies the message's bytes into `target` at `offset` (room for its indexed size + 1 needed),
-   * without going async: the size the index recorded, or null when the file is not where the
-   * index says or not of that size (then the async path finds it). Throws MESSAGE_GONE.
+   * Copies the message's bytes (or bytes [start, end) of it) into `target` at `offset` without
+   * going async (room for the indexed size + 1 needed for the whole message): the byte count, or
+   * null when the file is not where the index says or not of the expected size (then the async
+   * path finds it). Throws MESSAGE_GONE.
    */
-  readMessageIntoSync(mb: MailboxRow, uid: number, target: Buffer, offset: number): number | null {
+  readMessageIntoSync(mb: MailboxRow, uid: number, target: Buffer, offset: number, range?: { start: number; end: number }): number | null {
     const cur = this.index.rowById(mb.id) ?? mb;
     const row = this.index.messageRow(cur, uid);
     if (!row) throw new HearthError('MESSAGE_GONE', `Message ${uid} no longer exists`);
@@ -378,6 +379,10 @@ export class UserStore implements UserMailStore {
       return null;
     }
     try {
+      if (range) {
+        const want = range.end - range.start;
+        return readSync(fd, target, offset, want, range.start) === want ? want : null;
+      }
       const n = readSync(fd, target, offset, row.size + 1, 0);
       return n === row.size ? n : null;
     } finally {

@@ -457,6 +457,11 @@ function literalHeader(len: number, binary: boolean): string {
 
 async function readRange(handle: MailboxHandle, uid: number, start: number, end: number): Promise<Buffer> {
   if (end <= start) return Buffer.alloc(0);
+  // Headers and parts of ordinary size: one synchronous read (a stream costs more than the bytes).
+  if (end - start <= imapServerLimits.bufferedSectionBytes) {
+    const buf = Buffer.allocUnsafe(end - start);
+    if (handle.readMessageInto(uid, buf, 0, { start, end }) !== null) return buf;
+  }
   const stream = await handle.readMessage(uid, { start, end });
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);

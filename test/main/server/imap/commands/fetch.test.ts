@@ -92,5 +92,9 @@ describe('FETCH of whole messages', () => {
     expect(r).toMatch(/f4 OK/);
     const got = literals(r);
     stored.forEach((m, i) => expect(got.get(i + 1)).toEqual([['BODY[]', m.toString('latin1')]]));
+    // Ranges of it too (header fields, the text).
+    const h = await c.cmd('f5', 'FETCH 1:* (BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+    for (let n = 1; n <= stored.length; n++) expect(h).toContain(`* ${n} FETCH (BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: message ${n}\r\n\r\n)`);
+    expect(await c.cmd('f6', 'FETCH 2 (BODY.PEEK[TEXT])')).toContain('BODY[TEXT] {12}\r\ncaf\xe9 cr\xe8me\r\n)');
   });
 });
