@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { Mailbox, MessageBody, MessageSummary } from '../../../shared/api.ts';
 import type { Transport } from '../api/transport.ts';
 import type { HearthDb } from '../db.ts';
-import { PaperclipIcon } from './icons.tsx';
+import { AttachmentList } from './AttachmentList.tsx';
+import { SourceDialog } from './SourceDialog.tsx';
 import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
 import { displayAddress, listDate } from '../format.ts';
@@ -29,12 +30,14 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
   const [error, setError] = useState<string | null>(null);
   const [allowRemote, setAllowRemote] = useState(false);
   const [cidUrls, setCidUrls] = useState<Map<string, string>>(new Map());
+  const [source, setSource] = useState<'headers' | 'source' | null>(null);
 
   useEffect(() => {
     setBody(null);
     setError(null);
     setAllowRemote(false);
     setCidUrls(new Map());
+    setSource(null);
     if (!message) return;
     let cancelled = false;
     (async () => {
@@ -72,6 +75,15 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
         <div className="meta">
           <HeaderLines from={message.from} to={message.to} cc={message.cc} date={message.date} />
         </div>
+        <div className="reader-more">
+          <button type="button" className="link" onClick={() => setSource('headers')} disabled={!online}>
+            All headers
+          </button>
+          <button type="button" className="link" onClick={() => setSource('source')} disabled={!online}>
+            Source
+          </button>
+        </div>
+        {source && <SourceDialog api={api} messageId={message.id} initial={source} onClose={() => setSource(null)} />}
       </header>
       {conversation.length > 1 && (
         <details className="conversation" data-testid="conversation">
@@ -94,37 +106,8 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
           {error}
         </div>
       )}
-      {body && body.attachments.filter((a) => !a.inline).length > 0 && (
-        <ul className="attachments">
-          {body.attachments
-            .filter((a) => !a.inline)
-            .map((a) => (
-              <li key={a.partId}>
-                <button
-                  type="button"
-                  className="attachment"
-                  title="Save"
-                  onClick={() => void saveAttachment(api, message.id, a.partId).catch((e: Error) => setError(e.message))}
-                >
-                  <PaperclipIcon /> {a.filename ?? 'attachment'} <span className="muted">({Math.ceil(a.size / 1024)} KB)</span>
-                </button>
-              </li>
-            ))}
-        </ul>
-      )}
+      {body && <AttachmentList api={api} messageId={message.id} attachments={body.attachments} onError={setError} />}
       {body ? <BodyFrame doc={doc} /> : !error && <p className="muted">Loading…</p>}
     </article>
   );
-}
-
-/** Fetches an attachment from main and hands it to the browser's download (Electron saves it the same way). */
-async function saveAttachment(api: Transport, messageId: number, partId: string): Promise<void> {
-  const a = await api.call('messages.attachment', { messageId, partId });
-  const bytes = Uint8Array.from(atob(a.contentBase64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = a.filename ?? 'attachment';
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
