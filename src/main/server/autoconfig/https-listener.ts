@@ -14,7 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import { autoconfigHttpLimits } from '../../base/limits.ts';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { listenOn } from '../listener.ts';
-import { liveCertificateOf } from '../live-certificate.ts';
+import { followCertificate, liveCertificateOf } from '../live-certificate.ts';
 import { serverTlsOptions } from '../tls.ts';
 import { autodiscoverError, autodiscoverResponse, AutodiscoverRequestError, parseAutodiscoverRequest } from './autodiscover.ts';
 import type { MailSettings } from './mail-services.ts';
@@ -208,8 +208,7 @@ export async function startAutoconfigHttps(ctx: ServerContext, listen: ListenOpt
     else socket.destroy();
   });
   server.on('error', (err) => log.error('https listener error', { err }));
-  // A renewed certificate (ACME) is used for new handshakes; open connections keep theirs.
-  const stopFollowing = certificate.onReplace((pair) => server.setSecureContext(serverTlsOptions(pair)));
+  const stopFollowing = followCertificate(certificate, server);
   const port = await listenOn(server, listen);
   log.info('https listening', { host: listen.host, port });
   return {
