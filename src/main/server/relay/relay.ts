@@ -424,6 +424,7 @@ export class Relay {
         verifyCert: sh ? sh.tls !== 'none' && (sh.requireTls ?? true) : false,
         ...(sh?.tls === 'implicit' ? { implicitTls: true } : {}),
         ...(sh?.tls === 'none' ? { noTls: true } : {}),
+        ...(sh ? { tlsModeProbe: sh.tls ?? 'starttls' } : {}),
         ...(sh ? { onConnectFailure: (err: Error) => this.smarthostHealth.failed(err), onConnected: () => this.smarthostHealth.ok() } : {}),
         ...(sh?.ca ? { ca: sh.ca } : {}),
         ...(sh?.user ? { auth: { user: sh.user, pass: sh.password ?? '' } } : {}),

@@ -32,6 +32,8 @@ export function adminProblemOf(err: ConnectError, tls: SmarthostOptions['tls']):
   const message = oneLine(err.message ?? String(err));
   const response = err.response ? oneLine(err.response) : '';
   const code = err.originalCode ?? err.code ?? '';
+  // A TLS mode that does not fit the port (tls-mode-probe.ts): its message names the fix.
+  if (err.code === 'ETLSMODE') return `TLS mode does not fit the port: ${message}`;
   if (err.code === 'EAUTH' || (err.responseCode !== undefined && [530, 534, 535, 538].includes(err.responseCode))) {
     return `login refused (${response || message}); check the smarthost user and password`;
   }
