@@ -50,6 +50,23 @@ export function adminProblemOf(err: ConnectError, tls: SmarthostOptions['tls']):
   return null;
 }
 
+/** The smarthost as the admin sees it: never its password, only whether one is stored. */
+export function smarthostView(
+  sh: Pick<SmarthostOptions, 'host' | 'port' | 'tls' | 'user' | 'password' | 'ca'> | undefined | null,
+): ServerRelayStatus['smarthost'] {
+  if (!sh) return null;
+  const tls = sh.tls ?? 'starttls';
+  return {
+    host: sh.host,
+    port: sh.port,
+    tls,
+    user: sh.user ?? null,
+    hasPassword: sh.password !== undefined,
+    customCa: Boolean(sh.ca && sh.ca.length),
+    warning: tls === 'none' ? 'the smarthost is used without TLS: the login and the mail cross the network unencrypted' : null,
+  };
+}
+
 export class SmarthostHealth {
   private problem: string | null = null;
   private since: number | null = null;
@@ -78,18 +95,8 @@ export class SmarthostHealth {
   }
 
   status(): ServerRelayStatus {
-    const sh = this.smarthost;
-    const tls = sh?.tls ?? 'starttls';
     return {
-      smarthost: sh
-        ? {
-            host: sh.host,
-            port: sh.port,
-            tls,
-            user: sh.user ?? null,
-            warning: tls === 'none' ? 'the smarthost is used without TLS: the login and the mail cross the network unencrypted' : null,
-          }
-        : null,
+      smarthost: smarthostView(this.smarthost),
       problem: this.problem ? `smarthost problem: ${this.problem}` : null,
       problemSince: this.since,
     };
