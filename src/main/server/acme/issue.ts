@@ -104,6 +104,16 @@ export async function issueCertificate(settings: AcmeSettings, store: AcmeStore,
     log.info('acme certificate issued', { domains: settings.domains, challenge: settings.challenge });
     return { key: key.toString(), cert };
   } catch (err) {
+    // The account exists once registered, whatever became of the order: keep its URL, so the next
+    // attempt uses it instead of registering again (which Pebble answers with an error).
+    const accountUrl = (() => {
+      try {
+        return client.getAccountUrl();
+      } catch {
+        return null;
+      }
+    })();
+    if (accountUrl) await store.writeAccountUrl(settings.directoryUrl, accountUrl).catch(() => {});
     log.warn('acme issuance failed', { domains: settings.domains, challenge: settings.challenge, error: reason(err) });
     throw new HearthError('ACME_FAILED', `Certificate for ${settings.domains.join(', ')} not issued: ${reason(err)}`);
   } finally {
