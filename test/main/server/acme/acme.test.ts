@@ -311,7 +311,7 @@ describe('ACME with Pebble', () => {
     });
   });
 
-  it('a failed order keeps the fallback, shows the CA reason and retries later', async () => {
+  it('a failed order keeps the fallback, shows the CA reason, retries later and issues once the name resolves', async () => {
     // No A record for this name: Pebble cannot reach the challenge.
     await withServer('fail', { domains: ['nowhere.hearth.test'], challenge: 'http-01' }, async (server, clock) => {
       await server.certificateRenewer.checkNow();
@@ -320,6 +320,10 @@ describe('ACME with Pebble', () => {
       expect(status.fingerprint256).toBe(server.tls.fingerprint256);
       expect(status.acme?.lastError).toMatch(/nowhere\.hearth\.test/);
       expect(status.acme?.nextCheckAt).toBeGreaterThan(clock.now());
+      // Once the name resolves, the next attempt (with the account the failed one registered) issues.
+      await pebble.addA('nowhere.hearth.test');
+      await server.certificateRenewer.renewNow();
+      expect(server.certificateStatus()).toMatchObject({ source: 'acme', subjectNames: ['nowhere.hearth.test'], acme: { lastError: null } });
     });
   });
 
