@@ -116,7 +116,13 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     ...(server
       ? {
           serverAdmin: serverAdminHandlers(
-            new HouseholdAdmin({ dataDir: server.dataDir, store: server.store, resolver: createCheckResolver(opts.adminDnsResolver) }),
+            new HouseholdAdmin({
+              dataDir: server.dataDir,
+              store: server.store,
+              resolver: createCheckResolver(opts.adminDnsResolver),
+              relay: server.relay,
+              certificate: { status: () => server.certificateStatus(), renewNow: () => server.certificateRenewer.renewNow() },
+            }),
           ),
         }
       : {}),

@@ -237,6 +237,8 @@ export const ServerCertificateStatus = z.object({
       domains: z.array(z.string()),
       challenge: z.string(),
       renewing: z.boolean(),
+      /** What an issuance under way is doing now, for the admin watching. */
+      progress: z.string().nullable(),
       renewAt: z.number().nullable(),
       nextCheckAt: z.number().nullable(),
       lastAttemptAt: z.number().nullable(),
@@ -254,6 +256,10 @@ export const ServerRelayStatus = z.object({
       port: z.number().int(),
       tls: z.enum(['starttls', 'implicit', 'none']),
       user: z.string().nullable(),
+      /** A password is stored (sealed); the password itself never leaves the server. */
+      hasPassword: z.boolean(),
+      /** Extra CA certificates are trusted for it (its own CA). */
+      customCa: z.boolean(),
       /** Set for tls "none": the login and mail cross the network unencrypted. */
       warning: z.string().nullable(),
     })
@@ -402,6 +408,38 @@ const adminDomain = z
   .max(253)
   .regex(/^[A-Za-z0-9.-]+$/, 'Not a domain name');
 
+export const SmarthostTlsMode = z.enum(['starttls', 'implicit', 'none']);
+
+/**
+ * The smarthost the relay sends all outgoing mail through (as `hearth smarthost set`). A password
+ * left out keeps the stored one (same user); caCert null drops a CA given before, left out keeps it.
+ */
+export const SmarthostInput = z
+  .object({
+    host: hostName,
+    port,
+    /** starttls: STARTTLS required (587, 25); implicit: TLS from the first byte (465); none: plain text. */
+    tls: SmarthostTlsMode,
+    /** Required for tls "none": the login and the mail then cross the network unencrypted. */
+    allowPlaintext: z.boolean().default(false),
+    user: z.string().trim().max(320).optional(),
+    password: z.string().min(1, 'Password is empty').max(1024).optional(),
+    /** PEM of the CA that issued the smarthost's certificate, when it is not publicly trusted. */
+    caCert: z
+      .string()
+      .max(65536)
+      .regex(/-----BEGIN CERTIFICATE-----/, 'Not a PEM certificate')
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.tls === 'none' && !v.allowPlaintext)
+      ctx.addIssue({ code: 'custom', path: ['allowPlaintext'], message: 'Without TLS the login and the mail cross the network in clear: allow it explicitly' });
+    if (v.password !== undefined && !v.user) ctx.addIssue({ code: 'custom', path: ['user'], message: 'A password needs a user name' });
+  });
+export type SmarthostInput = z.infer<typeof SmarthostInput>;
+
 /** One entry per admin action; each runs HouseholdAdmin (src/main/server/admin/), as the CLI does. */
 const serverAdminMethods = {
   'server.users.list': method(Empty, z.array(AdminUser)),
@@ -431,6 +469,12 @@ const serverAdminMethods = {
   'server.domains.list': method(Empty, z.array(z.object({ name: z.string(), primary: z.boolean(), users: z.number().int() }))),
   'server.domains.add': method(z.object({ name: adminDomain }).strict(), Ok),
   'server.domains.remove': method(z.object({ name: adminDomain }).strict(), Ok),
+  /** Issues a new ACME certificate now, due or not; answers at once (renewing), progress and outcome in server.certificate.status. */
+  'server.certificate.renew': method(Empty, ServerCertificateStatus),
+  /** Sends outgoing mail through this smarthost from now on (stored like `hearth smarthost set`). */
+  'server.smarthost.set': method(SmarthostInput, ServerRelayStatus),
+  /** Outgoing mail goes straight to each domain's MX again. */
+  'server.smarthost.clear': method(Empty, ServerRelayStatus),
   /** The records `hearth dns` prints, each checked against DNS now when `check`. */
   'server.dns.records': method(
     z.object({ domain: adminDomain.optional(), check: z.boolean().default(true) }).strict(),

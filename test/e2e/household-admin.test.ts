@@ -1,10 +1,13 @@
 // The household admin screen in Chromium against the browser host with its household server:
 // add a user, set the password and log in with it over IMAP (python imaplib), set a quota, add an
 // alias and deliver to it with swaks, check DNS against a loopback DNS server, remove the user.
+// Then the Outgoing mail and Certificate sections with real peers: a smarthost (STARTTLS + AUTH,
+// aiosmtpd) set in the form relays a message, removed again mail goes to the domain's MX; an ACME
+// certificate from Pebble that failed at start is issued with "Issue now".
 // Screenshots of every section, light and dark, at 1024x700 in test-results/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
@@ -13,6 +16,10 @@ import { startDnsServer } from '../support/dns-server.ts';
 import { swaks } from '../support/swaks.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
+import { DOVECOT_STATE, dovecot, startOwnSmtpPeer } from '../support/peers.ts';
+import { startPebble } from '../support/pebble.ts';
+import { freePort } from '../support/ports.ts';
+import { AcmeStore } from '../../src/main/server/acme/store.ts';
 
 const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
 let browser: Browser;
@@ -192,5 +199,122 @@ describe('household admin screen', () => {
     await page.keyboard.press('Escape');
     await slowPoll(() => screen.count()).toBe(0);
     await context.close();
+  });
+
+  it('sets and removes the smarthost, and issues the ACME certificate, from the app', { timeout: 300_000 }, async () => {
+    const PASSWORD = 'relay-secret-e2e';
+    const tls = ['--tls-cert', dovecot.caCertPath, '--tls-key', path.join(DOVECOT_STATE, 'ssl/key.pem')];
+    const smarthost = startOwnSmtpPeer('admin-e2e-smarthost', 'accept', 10082, [...tls, '--auth', `relayuser:${PASSWORD}`]);
+    const mx = startOwnSmtpPeer('admin-e2e-mx', 'accept', 10083);
+    const pebble = await startPebble({ httpPort: await freePort(), tlsPort: await freePort() });
+    // The relay asks this DNS server for every name, the smarthost's too.
+    const mxDns = await startDnsServer({
+      mx: { 'far.example': [{ priority: 10, exchange: 'mx.far.example' }] },
+      a: { 'mx.far.example': ['127.0.0.1'], localhost: ['127.0.0.1'] },
+    });
+    const dataDir = tempDir('admin-e2e-out');
+    // ACME settings as `hearth cert issue` leaves them; Pebble cannot reach the name yet (no A record).
+    await new AcmeStore(path.join(dataDir, 'server')).writeSettings({
+      directoryUrl: pebble.directoryUrl,
+      caFile: pebble.caFile,
+      domains: ['admin.hearth.test'],
+      challenge: 'http-01',
+      httpPort: pebble.httpPort,
+      challengeHost: '127.0.0.1',
+    });
+    const app = await startHostProcess([
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--ephemeral-server-ports',
+      '--dns-resolver',
+      `127.0.0.1:${mxDns.port}`,
+      '--relay-port',
+      String(mx.port),
+      '--undo-seconds',
+      '0',
+      '--no-welcome',
+    ]);
+    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const page = await context.newPage();
+    const send = async (subject: string) => {
+      await page.getByTestId('compose').click();
+      await page.getByTestId('compose-to').fill('friend@far.example');
+      await page.getByTestId('compose-subject').fill(subject);
+      await page.getByTestId('compose-body').fill('Hello from the household.');
+      await page.getByTestId('compose-send').click();
+    };
+    const arrived = (peer: typeof mx, subject: string) => peer.received().some((m) => m.eml.toString().includes(`Subject: ${subject}`));
+    try {
+      await page.goto(app.url);
+      await slowPoll(() => page.getByTestId('message-row').count()).toBeGreaterThan(0);
+      const openOutgoing = async () => {
+        await page.getByRole('button', { name: 'Server', exact: true }).click();
+        await page.getByRole('tab', { name: 'Outgoing mail' }).click();
+        await slowPoll(() => page.getByTestId('smarthost-status').textContent()).toContain('No smarthost');
+      };
+      await openOutgoing();
+
+      // The form checks before asking: no TLS needs the explicit allowance.
+      await page.getByLabel('Host name').fill('localhost');
+      await page.getByLabel('Encryption').selectOption('none');
+      expect(await page.getByLabel('Port', { exact: true }).inputValue()).toBe('25');
+      expect(await page.getByRole('button', { name: 'Save smarthost' }).isDisabled()).toBe(true);
+      await page.getByLabel('Encryption').selectOption('starttls');
+      await page.getByLabel('Port', { exact: true }).fill(String(smarthost.port));
+      await page.getByLabel('User name (optional)').fill('relayuser');
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByLabel(/^CA certificate/).fill(readFileSync(dovecot.caCertPath, 'utf8'));
+      await page.getByRole('button', { name: 'Save smarthost' }).click();
+      await slowPoll(() => page.getByTestId('smarthost-status').textContent()).toBe(`localhost:${smarthost.port} · TLS starttls · login relayuser · own CA`);
+      // The password never comes back: the field is empty, saying one is stored.
+      expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('');
+      expect(await page.getByLabel('Password', { exact: true }).getAttribute('placeholder')).toBe('stored: empty keeps it');
+      await shoot(page, 'outgoing-smarthost');
+
+      await page.keyboard.press('Escape');
+      await send('Through the smarthost');
+      await slowPoll(() => arrived(smarthost, 'Through the smarthost')).toBe(true);
+      expect(smarthost.events().filter((e) => e.ev === 'auth' && e.ok === true).length).toBe(1);
+      expect(arrived(mx, 'Through the smarthost')).toBe(false);
+
+      // Removed: straight to far.example's MX again.
+      await page.getByRole('button', { name: 'Server', exact: true }).click();
+      await page.getByRole('tab', { name: 'Outgoing mail' }).click();
+      await page.getByRole('button', { name: 'Remove smarthost' }).click();
+      await slowPoll(() => page.getByTestId('smarthost-status').textContent()).toContain('No smarthost');
+      await page.keyboard.press('Escape');
+      await send('Straight to the MX');
+      await slowPoll(() => arrived(mx, 'Straight to the MX')).toBe(true);
+      expect(arrived(smarthost, 'Straight to the MX')).toBe(false);
+      const log = readFileSync(path.join(dataDir, 'logs/hearth.log'), 'utf8');
+      expect(log).toContain('relay: smarthost changed');
+      expect(log).not.toContain(PASSWORD);
+
+      // Certificate: the order at start failed (Pebble could not resolve the name): its reason shows.
+      await page.getByRole('button', { name: 'Server', exact: true }).click();
+      await page.getByRole('tab', { name: 'Certificate' }).click();
+      await slowPoll(() => page.getByTestId('certificate-error').textContent()).toMatch(/^Issuing failed: Certificate for admin\.hearth\.test not issued: /);
+      expect(await page.getByTestId('certificate-status').textContent()).toContain('Self-signed');
+      await shoot(page, 'certificate-failed');
+      await pebble.addA('admin.hearth.test');
+      await page.getByRole('button', { name: 'Issue now' }).click();
+      // (the reason of a failure, if any, is in the text read, for the assertion's message)
+      await slowPoll(async () => `${await page.getByTestId('certificate-status').textContent()} ${await page.getByRole('tabpanel').textContent()}`).toContain(
+        'From a certificate authority (ACME) for admin.hearth.test',
+      );
+      expect(await page.getByTestId('certificate-status').textContent()).toContain('Issuer: CN=Pebble Intermediate');
+      expect(await page.getByTestId('certificate-error').count()).toBe(0);
+      await slowPoll(() => page.getByRole('button', { name: 'Renew now' }).isEnabled()).toBe(true);
+      await shoot(page, 'certificate-acme');
+    } finally {
+      await context.close();
+      await app.stop();
+      await pebble.close();
+      await mxDns.close();
+      smarthost.stop();
+      mx.stop();
+    }
   });
 });

@@ -43,6 +43,9 @@ export function serverAdminHandlers(admin: HouseholdAdmin): ServerAdminHandlers 
       await admin.removeDomain(name);
       return ok;
     },
+    'server.certificate.renew': () => admin.renewCertificate(),
+    'server.smarthost.set': (input) => admin.setSmarthost(input),
+    'server.smarthost.clear': () => admin.clearSmarthost(),
     'server.dns.records': ({ domain, check }) =>
       check
         ? admin.checkDns(domain ? { domain } : {})

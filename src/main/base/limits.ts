@@ -143,6 +143,12 @@ export const relayLimits = {
   connectTimeoutMs: 30_000,
   greetingTimeoutMs: 30_000,
   socketTimeoutMs: 5 * 60_000,
+  /**
+   * A smarthost session not up after this long (no greeting yet: maybe a port that waits for a TLS
+   * ClientHello) gets a TLS probe on a second connection, ms; and how long a probe may take.
+   */
+  tlsModeProbeAfterMs: 2_000,
+  tlsModeProbeTimeoutMs: 5_000,
   /** DNS lookup timeout, ms, and tries per lookup. */
   dnsTimeoutMs: 5_000,
   dnsTries: 2,

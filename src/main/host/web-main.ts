@@ -8,6 +8,7 @@ import { createFileLogger } from '../base/log-file.ts';
 import { defaultDataDir, projectRoot } from '../base/paths.ts';
 import { FileKeySecretBox } from '../base/secret-box.ts';
 import { startApp } from '../app.ts';
+import { createResolver } from '../server/relay/router.ts';
 import { startWebHost } from './web-host.ts';
 import { webHostSecret } from './web-secret.ts';
 import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
@@ -25,8 +26,10 @@ const { values, positionals } = parseArgs({
     'ephemeral-server-ports': { type: 'boolean', default: false },
     // Seconds during which a sent message can be pulled back (default 10).
     'undo-seconds': { type: 'string' },
-    // The DNS server the admin screen's live check asks (HOST:PORT; default the system's).
+    // The DNS server the admin screen's live check and the relay's MX lookups ask (HOST:PORT; default the system's).
     'dns-resolver': { type: 'string' },
+    // The port remote MX hosts are reached on (default 25; tests point it at a loopback peer).
+    'relay-port': { type: 'string' },
     // The JSON log also on standard error.
     verbose: { type: 'boolean', default: false },
     // A new data folder gets the demo mailbox at once instead of the first-run welcome.
@@ -52,6 +55,14 @@ const app = await startApp({
   embeddedServer: !values['no-server'],
   welcome: !values['no-welcome'],
   ...(values['dns-resolver'] ? { adminDnsResolver: values['dns-resolver'] } : {}),
+  ...(values['dns-resolver'] || values['relay-port']
+    ? {
+        serverRelay: {
+          ...(values['dns-resolver'] ? { resolver: createResolver(values['dns-resolver']) } : {}),
+          ...(values['relay-port'] ? { smtpPort: Number(values['relay-port']) } : {}),
+        },
+      }
+    : {}),
   ...(values['undo-seconds'] !== undefined ? { undoHoldMs: Number(values['undo-seconds']) * 1000 } : {}),
   ...(values['ephemeral-server-ports'] ? { serverPorts: { smtp: 0, imap: 0, imaps: 0, pop3: 0, pop3s: 0, submission: 0, submissions: 0, https: 0 } } : {}),
 });

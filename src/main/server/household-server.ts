@@ -37,6 +37,7 @@ import { readSmarthostOptions } from './relay/smarthost-config.ts';
 import { LiveCertificate } from './live-certificate.ts';
 import { AcmeStore, type AcmeSettings } from './acme/store.ts';
 import { CertificateRenewer, type RenewalClock } from './acme/renewal.ts';
+import { TlsAlpnChallenges } from './acme/challenges.ts';
 import { certificateStatus } from './acme/status.ts';
 import type { ServerCertificateStatus } from '../../shared/api.ts';
 import { DEFAULT_PORTS, IMPLICIT_TLS, LISTENER_NAMES, type ListenerName } from './ports.ts';
@@ -96,6 +97,8 @@ export interface RunningHouseholdServer {
   tls: TlsMaterial;
   /** The certificate the listeners present now (an ACME one replaces the fallback). */
   certificate: LiveCertificate;
+  /** The TLS-ALPN-01 challenges the HTTPS listener answers on its port (routed by ALPN). */
+  acmeChallenges: TlsAlpnChallenges;
   /** Renews the ACME certificate; checkNow() runs a check at once. */
   certificateRenewer: CertificateRenewer;
   certificateStatus(): ServerCertificateStatus;
@@ -151,12 +154,18 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
   const users = new ConfigUserDirectory(dataDir, config);
   await users.refresh();
   const certificate = new LiveCertificate(tlsMaterial);
-  const renewer = new CertificateRenewer({
+  // TLS-ALPN-01 on the HTTPS listener's port is answered by that listener (routed by ALPN).
+  const alpnChallenges = new TlsAlpnChallenges(log.child({ svc: 'acme' }));
+  const renewer: CertificateRenewer = new CertificateRenewer({
     store: new AcmeStore(dataDir),
     log: log.child({ svc: 'acme' }),
     ...(options.acme?.settings ? { settings: options.acme.settings } : {}),
     ...(options.acme?.clock ? { clock: options.acme.clock } : {}),
     onCertificate: (pair) => certificate.replace(pair ?? tlsMaterial),
+    issue: () => {
+      const https = running.find((r) => r.info.name === 'https');
+      return https && (renewer.settings()?.tlsPort ?? 443) === https.info.port ? { tlsAlpn: alpnChallenges } : {};
+    },
   });
   const ctx: ServerContext = { store, users, log, tls: { key: tlsMaterial.key, cert: tlsMaterial.cert }, certificate, hostname };
 
@@ -240,7 +249,12 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     submission: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
     submissions: (c, o) => startSubmissionServer({ ...c, relay }, { ...o, allowPlainAuthOnLoopback: loopback }),
     https: (c, o) =>
-      startAutoconfigHttps(c, o, { settings: mailSettings, mtaSts: mtaStsPolicy, selfSignedCert: tlsMaterial.selfSigned ? tlsMaterial.cert : null }),
+      startAutoconfigHttps(c, o, {
+        settings: mailSettings,
+        mtaSts: mtaStsPolicy,
+        selfSignedCert: tlsMaterial.selfSigned ? tlsMaterial.cert : null,
+        alpnChallenges,
+      }),
   };
 
   try {
@@ -279,6 +293,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
     tls: tlsMaterial,
     certificate,
     certificateRenewer: renewer,
+    acmeChallenges: alpnChallenges,
     certificateStatus: () => certificateStatus(certificate.current(), tlsMaterial, renewer.status()),
     listeners: running.map((r) => r.info),
     mailSettings,

@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import type { Logger } from '../base/log.ts';
 import type { ListenOptions, RunningListener, ServerContext } from './context.ts';
 import { serverTlsOptions } from './tls.ts';
-import { liveCertificateOf } from './live-certificate.ts';
+import { followCertificate, liveCertificateOf } from './live-certificate.ts';
 
 export interface TcpListenerOptions {
   /** Protocol name for log lines ("imap", "pop3"). */
@@ -49,8 +49,7 @@ export async function startTcpListener(opts: TcpListenerOptions): Promise<Runnin
   let server: net.Server;
   if (opts.listen.implicitTls) {
     const tlsServer = tls.createServer(serverTlsOptions(certificate.current()), (s) => accept(s, true));
-    // A renewed certificate is used for new handshakes; open connections keep theirs.
-    stopFollowing = certificate.onReplace((pair) => tlsServer.setSecureContext(serverTlsOptions(pair)));
+    stopFollowing = followCertificate(certificate, tlsServer);
     server = tlsServer;
   } else {
     server = net.createServer((s) => accept(s, false));

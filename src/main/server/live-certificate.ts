@@ -44,6 +44,14 @@ export class LiveCertificate {
   }
 }
 
+/**
+ * Keeps a TLS server on the live certificate: each replace() becomes its setSecureContext (new
+ * handshakes get the new certificate; open connections keep theirs). Returns the unsubscribe.
+ */
+export function followCertificate(certificate: LiveCertificate, server: Pick<tls.Server, 'setSecureContext'>): () => void {
+  return certificate.onReplace((pair) => server.setSecureContext(serverTlsOptions(pair)));
+}
+
 /** The context's live certificate; a fixed one (tests, tools) when the context was made without. */
 export function liveCertificateOf(ctx: ServerContext): LiveCertificate {
   return ctx.certificate ?? new LiveCertificate(ctx.tls);

@@ -70,6 +70,9 @@ describe('generateSelfSigned', () => {
     expect(x.issuer).toBe(x.subject);
     expect(x.ca).toBe(true);
     expect(x.subjectAltName).toBe('DNS:localhost, DNS:mail.home.arpa, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:FE80:0:0:0:0:0:1:2');
+    // What the app shows: IPv6 written the short way.
+    const { certificateInfo } = await import('../../../src/main/server/acme/store.ts');
+    expect(certificateInfo(cert).subjectNames).toEqual(['localhost', 'mail.home.arpa', '127.0.0.1', '::1', 'fe80::1:2']);
     expect(x.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']); // extKeyUsage: serverAuth
     expect(x.checkPrivateKey(createPrivateKey(key))).toBe(true);
     expect(x.verify(x.publicKey)).toBe(true);

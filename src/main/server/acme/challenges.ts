@@ -1,7 +1,9 @@
 // Answering the CA's challenges (RFC 8555 §8):
 //   http-01      an HTTP listener serving /.well-known/acme-challenge/TOKEN (port 80 as the CA sees it)
 //   tls-alpn-01  a TLS listener that, for ALPN "acme-tls/1", presents a self-signed certificate
-//                carrying the key authorization (RFC 8737; port 443 as the CA sees it)
+//                carrying the key authorization (RFC 8737; port 443 as the CA sees it). When the
+//                HTTPS autoconfig listener holds that port, it answers them itself (TlsAlpnChallenges
+//                routes by ALPN on the one listener) and no second listener is started.
 //   dns-01       the admin's hook command publishes _acme-challenge.NAME TXT VALUE
 // The listeners run only while an order is being validated.
 import { execFile } from 'node:child_process';
@@ -68,21 +70,99 @@ export async function startHttpChallengeResponder(host: string, port: number, lo
   };
 }
 
+export const ACME_TLS_ALPN = 'acme-tls/1';
+
+/**
+ * The TLS-ALPN-01 challenge certificates pending now, by identifier. A TLS server that serves
+ * other protocols too routes with alpnCallback/sniCallback: a handshake offering "acme-tls/1" for
+ * a name with a pending challenge gets that challenge's certificate, every other one the server's
+ * own certificate and its protocol.
+ */
+export class TlsAlpnChallenges {
+  private readonly contexts = new Map<string, tls.SecureContext>();
+  private readonly log: Logger | undefined;
+  private readonly chosen = new WeakSet<tls.TLSSocket>();
+
+  constructor(log?: Logger) {
+    this.log = log;
+  }
+
+  async add(c: PendingChallenge): Promise<void> {
+    const authz = { identifier: { type: 'dns', value: c.domain } } as acme.Authorization;
+    const [key, cert] = await acme.crypto.createAlpnCertificate(authz, c.keyAuthorization);
+    this.contexts.set(c.domain.toLowerCase(), tls.createSecureContext({ key, cert, minVersion: MIN_TLS_VERSION }));
+  }
+
+  async remove(c: PendingChallenge): Promise<void> {
+    this.contexts.delete(c.domain.toLowerCase());
+  }
+
+  /** The challenge certificate for `servername`, if one is pending. */
+  contextFor(servername: string): tls.SecureContext | undefined {
+    return this.contexts.get(servername.toLowerCase());
+  }
+
+  /**
+   * For tls.createServer's ALPNCallback (OpenSSL calls it before the certificate callback):
+   * "acme-tls/1" when offered for a pending challenge, else the first of `own` the client offers.
+   * undefined refuses the handshake (no protocol in common), as ALPNProtocols would.
+   */
+  alpnCallback(own: readonly string[]): (this: tls.TLSSocket, info: { servername: string; protocols: string[] }) => string | undefined {
+    const chosen = this.chosen;
+    const pending = (name: string) => this.contextFor(name) !== undefined;
+    // `this` is the handshake's socket (Node calls it as the socket's method), remembered for sniCallback.
+    return function (this: tls.TLSSocket, { servername, protocols }) {
+      if (protocols.includes(ACME_TLS_ALPN) && servername && pending(servername)) {
+        chosen.add(this);
+        return ACME_TLS_ALPN;
+      }
+      return own.find((p) => protocols.includes(p));
+    };
+  }
+
+  /** For tls.createServer's SNICallback: the challenge certificate after alpnCallback chose "acme-tls/1", else the server's own (undefined). */
+  sniCallback(): (this: tls.TLSSocket, servername: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => void {
+    const chosen = this.chosen;
+    const contextFor = (name: string) => this.contextFor(name);
+    const log = this.log;
+    return function (this: tls.TLSSocket, servername, cb) {
+      const ctx = chosen.has(this) ? contextFor(servername) : undefined;
+      if (ctx) log?.info('acme tls-alpn-01 handshake', { servername, answered: true });
+      cb(null, ctx);
+    };
+  }
+
+  /** A responder for issueCertificate that uses this registry (the listener runs anyway). */
+  responder(): ChallengeResponder {
+    const pending: PendingChallenge[] = [];
+    return {
+      add: async (c) => {
+        pending.push(c);
+        await this.add(c);
+      },
+      remove: (c) => this.remove(c),
+      close: async () => {
+        for (const c of pending.splice(0)) await this.remove(c);
+      },
+    };
+  }
+}
+
 /**
  * TLS-ALPN-01: a TLS listener offering only "acme-tls/1". The CA connects with the identifier as
  * SNI; it gets that identifier's challenge certificate, and the handshake is all it needs.
  */
 export async function startTlsAlpnChallengeResponder(host: string, port: number, log: Logger): Promise<ChallengeResponder> {
-  const contexts = new Map<string, tls.SecureContext>();
+  const challenges = new TlsAlpnChallenges();
   // The default context only serves handshakes without a pending challenge (they fail ALPN anyway).
   const fallback = await acme.crypto.createAlpnCertificate({ identifier: { type: 'dns', value: 'acme.invalid' } } as acme.Authorization, 'none');
   const server = tls.createServer({
     key: fallback[0],
     cert: fallback[1],
     minVersion: MIN_TLS_VERSION,
-    ALPNProtocols: ['acme-tls/1'],
+    ALPNProtocols: [ACME_TLS_ALPN],
     SNICallback: (servername, cb) => {
-      const ctx = contexts.get(servername.toLowerCase());
+      const ctx = challenges.contextFor(servername);
       log.info('acme tls-alpn-01 handshake', { servername, answered: ctx !== undefined });
       cb(ctx ? null : new Error(`no challenge for ${servername}`), ctx);
     },
@@ -94,14 +174,8 @@ export async function startTlsAlpnChallengeResponder(host: string, port: number,
   track(server, sockets);
   await listenOn(server, { host, port, implicitTls: true });
   return {
-    async add(c) {
-      const authz = { identifier: { type: 'dns', value: c.domain } } as acme.Authorization;
-      const [key, cert] = await acme.crypto.createAlpnCertificate(authz, c.keyAuthorization);
-      contexts.set(c.domain.toLowerCase(), tls.createSecureContext({ key, cert, minVersion: MIN_TLS_VERSION }));
-    },
-    async remove(c) {
-      contexts.delete(c.domain.toLowerCase());
-    },
+    add: (c) => challenges.add(c),
+    remove: (c) => challenges.remove(c),
     close: () => closeServer(server, sockets),
   };
 }

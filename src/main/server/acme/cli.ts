@@ -105,6 +105,7 @@ function statusFromFiles(dataDir: string): ServerCertificateStatus | null {
   return certificateStatus({ cert: inUse }, fallback, {
     settings,
     renewing: false,
+    progress: null,
     lastError: null,
     lastAttemptAt: null,
     nextCheckAt: null,

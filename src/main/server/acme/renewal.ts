@@ -4,10 +4,11 @@
 // renewal is retried with a doubling delay. The certificate in use goes to every TLS listener
 // through `onCertificate`; null there means "back to the self-signed fallback" (an ACME
 // certificate that expired without renewal).
+import { HearthError } from '../../../shared/errors.ts';
 import type { Logger } from '../../base/log.ts';
 import { acmeLimits } from '../../base/limits.ts';
 import { certificateInfo, type AcmeSettings, type AcmeStore, type IssuedCertificate } from './store.ts';
-import { issueCertificate } from './issue.ts';
+import { issueCertificate, type IssueOptions } from './issue.ts';
 
 export interface RenewalClock {
   now(): number;
@@ -27,6 +28,8 @@ export const systemRenewalClock: RenewalClock = {
 export interface RenewalStatus {
   settings: AcmeSettings | null;
   renewing: boolean;
+  /** What an issuance under way is doing now ("answering the http-01 challenge for …"). */
+  progress: string | null;
   lastError: string | null;
   lastAttemptAt: number | null;
   nextCheckAt: number | null;
@@ -41,6 +44,8 @@ export interface CertificateRenewerOptions {
   settings?: AcmeSettings;
   clock?: RenewalClock;
   onCertificate(pair: IssuedCertificate | null): void;
+  /** Challenge answering shared with the server's own listeners (TLS-ALPN-01 on the HTTPS port). */
+  issue?: () => Pick<IssueOptions, 'tlsAlpn'>;
 }
 
 /** When a certificate valid from notBefore to notAfter should be renewed. */
@@ -56,6 +61,7 @@ export class CertificateRenewer {
   private lastError: string | null = null;
   private lastAttemptAt: number | null = null;
   private nextCheckAt: number | null = null;
+  private progress: string | null = null;
   private cancelTimer: () => void = () => {};
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -83,16 +89,34 @@ export class CertificateRenewer {
 
   /** One check now (also what the timer runs); resolves when it is done. */
   checkNow(): Promise<void> {
-    this.running ??= this.check().finally(() => {
-      this.running = null;
+    return this.running ?? this.track(this.check(false));
+  }
+
+  /**
+   * Issues a new certificate now, due or not (the admin's "Issue / renew now"), after a check
+   * under way; resolves when it is done, the outcome in status(). NOT_FOUND without ACME settings.
+   */
+  renewNow(): Promise<void> {
+    if (!this.settings()) {
+      throw new HearthError('NOT_FOUND', 'No ACME settings yet: issue the first certificate with `hearth cert issue --acme-url URL --domain NAME`');
+    }
+    const before = this.running ?? Promise.resolve();
+    return this.track(before.then(() => this.check(true)));
+  }
+
+  private track(p: Promise<void>): Promise<void> {
+    const tracked: Promise<void> = p.finally(() => {
+      if (this.running === tracked) this.running = null;
     });
-    return this.running;
+    this.running = tracked;
+    return tracked;
   }
 
   status(): RenewalStatus {
     return {
       settings: this.settings(),
       renewing: this.running !== null,
+      progress: this.progress,
       lastError: this.lastError,
       lastAttemptAt: this.lastAttemptAt,
       nextCheckAt: this.nextCheckAt,
@@ -129,7 +153,7 @@ export class CertificateRenewer {
     return this.clock.now() >= renewalPoint(info.notBefore, info.notAfter);
   }
 
-  private async check(): Promise<void> {
+  private async check(force: boolean): Promise<void> {
     const stored = this.loadStored();
     if (this.inUse && this.inUse.notAfter <= this.clock.now()) {
       this.opts.log.warn('acme certificate expired; serving the self-signed certificate until a renewal succeeds', {});
@@ -137,13 +161,18 @@ export class CertificateRenewer {
       this.inUse = null;
     }
     const settings = this.settings();
-    if (!settings || !this.needsRenewal(settings, stored)) {
+    if (!settings || (!force && !this.needsRenewal(settings, stored))) {
       this.schedule(acmeLimits.checkEveryMs);
       return;
     }
     this.lastAttemptAt = this.clock.now();
     try {
-      const issued = await issueCertificate(settings, this.opts.store, this.opts.log);
+      const issued = await issueCertificate(settings, this.opts.store, this.opts.log, {
+        ...this.opts.issue?.(),
+        onProgress: (step) => {
+          this.progress = step;
+        },
+      });
       await this.opts.store.writeCertificate(issued);
       this.failures = 0;
       this.lastError = null;
@@ -155,6 +184,8 @@ export class CertificateRenewer {
       const delay = Math.min(acmeLimits.firstRetryMs * 2 ** (this.failures - 1), acmeLimits.maxRetryMs);
       this.opts.log.warn('acme renewal failed; retrying later', { failures: this.failures, retryInMs: delay, error: this.lastError });
       this.schedule(delay);
+    } finally {
+      this.progress = null;
     }
   }
 }

@@ -25,6 +25,7 @@ export function certificateStatus(
             domains: settings.domains,
             challenge: settings.challenge,
             renewing: renewal.renewing,
+            progress: renewal.progress,
             renewAt: renewal.renewAt,
             nextCheckAt: renewal.nextCheckAt,
             lastAttemptAt: renewal.lastAttemptAt,

@@ -7,6 +7,7 @@
 // certificate or the new one, never half of either.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import path from 'node:path';
 import { atomicWriteFile } from '../../base/fs-durable.ts';
 
@@ -43,13 +44,18 @@ export interface CertificateInfo {
   fingerprint256: string;
 }
 
+/** An IP address as people write it: X509Certificate spells IPv6 out in full (0:0:0:0:0:0:0:1 is ::1). */
+function compressedIp(ip: string): string {
+  return isIPv6(ip) ? new URL(`http://[${ip}]/`).hostname.slice(1, -1) : ip;
+}
+
 /** Names, issuer, validity and SHA-256 fingerprint of the first certificate of a PEM chain. */
 export function certificateInfo(certPem: string): CertificateInfo {
   const x = new X509Certificate(certPem);
   const subjectNames = (x.subjectAltName ?? '')
     .split(', ')
     .filter((n) => n.startsWith('DNS:') || n.startsWith('IP Address:'))
-    .map((n) => n.slice(n.indexOf(':') + 1));
+    .map((n) => (n.startsWith('IP Address:') ? compressedIp(n.slice('IP Address:'.length)) : n.slice('DNS:'.length)));
   return {
     subjectNames,
     issuer: x.issuer.replace(/\n/g, ', '),

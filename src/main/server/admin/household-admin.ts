@@ -2,6 +2,7 @@
 // DNS records to publish. The one implementation behind both the `hearth` CLI and the app's admin
 // screen (through the typed API), so both give the same results and the same errors.
 // Passwords pass through to the scrypt hash only: never logged, never returned.
+import { rmSync } from 'node:fs';
 import { HearthError } from '../../../shared/errors.ts';
 import { adminLimits } from '../../base/limits.ts';
 import type { MailStore } from '../../maildir/types.ts';
@@ -24,6 +25,19 @@ import { parseStorageSize } from '../users/quota.ts';
 import type { RecordsToPublish } from './dns-records.ts';
 import type { DnsLookups, RecordCheck } from './dns-check.ts';
 import type { DnsRecord } from '../relay/dkim.ts';
+import type { ServerCertificateStatus, ServerRelayStatus, SmarthostInput } from '../../../shared/api.ts';
+import {
+  clearSmarthostSetting,
+  readSmarthostOptions,
+  readSmarthostPassword,
+  readSmarthostSummaryOrNull,
+  smarthostCaFileOf,
+  writeSmarthostCa,
+  writeSmarthostSetting,
+  type SmarthostSetting,
+} from '../relay/smarthost-config.ts';
+import { smarthostView } from '../relay/smarthost-health.ts';
+import type { SmarthostOptions } from '../relay/types.ts';
 
 export interface AdminUser {
   address: string;
@@ -53,6 +67,10 @@ export interface HouseholdAdminOptions {
   store: MailStore;
   /** For the live DNS check (injected: node:dns in the app, a loopback DNS server in tests). */
   resolver?: DnsLookups;
+  /** The running relay: a smarthost set or cleared is used from the next delivery on. */
+  relay?: { setSmarthost(smarthost: SmarthostOptions | undefined): Promise<void>; status(): ServerRelayStatus };
+  /** The running server's certificate: its status and the ACME renewal. */
+  certificate?: { status(): ServerCertificateStatus; renewNow(): Promise<void> };
 }
 
 /**
@@ -175,6 +193,65 @@ export class HouseholdAdmin {
     const { checkRecord } = await import('./dns-check.ts');
     const records = await Promise.all(r.records.map(async (rec) => ({ ...rec, check: resolver ? await checkRecord(resolver, rec) : null })));
     return { ...r, records };
+  }
+
+  /**
+   * Starts issuing a new ACME certificate now (the settings `hearth cert issue` stored) and answers
+   * at once with the status (renewing, progress); the outcome, or the CA's reason, follows there.
+   */
+  renewCertificate(): ServerCertificateStatus {
+    const c = this.opts.certificate;
+    if (!c) throw new HearthError('NOT_FOUND', 'No household server runs here to serve a certificate');
+    void c.renewNow().catch(() => {}); // NOT_FOUND is thrown synchronously; failures land in status().acme.lastError
+    return c.status();
+  }
+
+  /** The smarthost and any problem with it (the running relay's view; the stored one without a relay). */
+  smarthostStatus(): ServerRelayStatus {
+    if (this.opts.relay) return this.opts.relay.status();
+    const s = readSmarthostSummaryOrNull(this.opts.dataDir);
+    return {
+      smarthost: s
+        ? {
+            ...smarthostView({ host: s.host, port: s.port, tls: s.tls, ...(s.user ? { user: s.user } : {}) })!,
+            hasPassword: s.hasPassword,
+            customCa: Boolean(s.caFile),
+          }
+        : null,
+      problem: null,
+      problemSince: null,
+    };
+  }
+
+  /**
+   * Stores the smarthost (the password sealed, never logged or returned) and hands it to the
+   * running relay. A password left out keeps the stored one when the user stays the same; a CA
+   * left out keeps the stored one, null drops it.
+   */
+  async setSmarthost(input: SmarthostInput): Promise<ServerRelayStatus> {
+    const dataDir = this.opts.dataDir;
+    const before = readSmarthostSummaryOrNull(dataDir);
+    const user = input.user?.trim() || undefined;
+    const setting: SmarthostSetting = { host: input.host, port: input.port, tls: input.tls };
+    if (input.allowPlaintext) setting.allowPlaintext = true;
+    if (user) {
+      setting.user = user;
+      const password = input.password ?? (before?.user === user ? readSmarthostPassword(dataDir) : undefined);
+      if (password !== undefined) setting.password = password;
+    } else if (input.password !== undefined) throw new HearthError('INVALID_ARGUMENT', 'A password needs a user name', { field: 'user' });
+    if (input.caCert) setting.caFile = await writeSmarthostCa(dataDir, input.caCert);
+    else if (input.caCert === undefined && before?.caFile) setting.caFile = before.caFile;
+    await writeSmarthostSetting(dataDir, setting);
+    if (input.caCert === null && before?.caFile === smarthostCaFileOf(dataDir)) rmSync(before.caFile, { force: true });
+    await this.opts.relay?.setSmarthost(readSmarthostOptions(dataDir) ?? undefined);
+    return this.smarthostStatus();
+  }
+
+  /** Mail to other domains goes straight to their MX again. */
+  async clearSmarthost(): Promise<ServerRelayStatus> {
+    clearSmarthostSetting(this.opts.dataDir);
+    await this.opts.relay?.setSmarthost(undefined);
+    return this.smarthostStatus();
   }
 
   private requireUser(cfg: ServerConfig, address: string): void {

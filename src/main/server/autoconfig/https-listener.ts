@@ -6,6 +6,8 @@
 //   GET  /mail.mobileconfig?emailaddress=A[&password=include]         Apple profile (the password only with the
 //                                                                      user's own login, HTTP Basic)
 //   GET  /.well-known/mta-sts.txt                                      MTA-STS policy (on mta-sts.<domain>)
+// On the same port, a handshake offering ALPN "acme-tls/1" for a name with a pending TLS-ALPN-01
+// challenge gets the challenge certificate (RFC 8737) and is closed; every other one is HTTPS.
 // Everything else is 404; bad requests get a 4xx with a one-line reason. Answers name no user that
 // was not asked for and do not tell whether an address exists.
 import https from 'node:https';
@@ -14,13 +16,14 @@ import type { TLSSocket } from 'node:tls';
 import { autoconfigHttpLimits } from '../../base/limits.ts';
 import type { ListenOptions, RunningListener, ServerContext } from '../context.ts';
 import { listenOn } from '../listener.ts';
-import { liveCertificateOf } from '../live-certificate.ts';
+import { followCertificate, liveCertificateOf } from '../live-certificate.ts';
 import { serverTlsOptions } from '../tls.ts';
 import { autodiscoverError, autodiscoverResponse, AutodiscoverRequestError, parseAutodiscoverRequest } from './autodiscover.ts';
 import type { MailSettings } from './mail-services.ts';
 import { mobileconfig, MOBILECONFIG_CONTENT_TYPE } from './mobileconfig.ts';
 import { mtaStsPolicyText, type MtaStsPolicy } from './mta-sts.ts';
 import { thunderbirdConfig } from './thunderbird.ts';
+import { ACME_TLS_ALPN, type TlsAlpnChallenges } from '../acme/challenges.ts';
 
 export interface AutoconfigHttpsOptions {
   /** What the other listeners offer; read per request (their ports are known only once they run). */
@@ -29,6 +32,8 @@ export interface AutoconfigHttpsOptions {
   mtaSts: () => MtaStsPolicy;
   /** The server certificate when it is self-signed (Apple profiles carry it for the device to trust). */
   selfSignedCert: string | null;
+  /** Pending TLS-ALPN-01 challenges answered on this listener's port. */
+  alpnChallenges?: TlsAlpnChallenges;
   now?: () => Date;
 }
 
@@ -192,6 +197,7 @@ export async function startAutoconfigHttps(ctx: ServerContext, listen: ListenOpt
   const server = https.createServer(
     {
       ...serverTlsOptions(certificate.current()),
+      ...(o.alpnChallenges ? { ALPNCallback: o.alpnChallenges.alpnCallback(['http/1.1']), SNICallback: o.alpnChallenges.sniCallback() } : {}),
       maxHeaderSize: autoconfigHttpLimits.maxHeaderBytes,
       requestTimeout: autoconfigHttpLimits.requestTimeoutMs,
       headersTimeout: autoconfigHttpLimits.requestTimeoutMs,
@@ -200,6 +206,10 @@ export async function startAutoconfigHttps(ctx: ServerContext, listen: ListenOpt
     (req, res) => void handle(req, res),
   );
   server.maxConnections = autoconfigHttpLimits.maxConnections;
+  // The CA needs the handshake only; nothing of HTTP is spoken on an acme-tls/1 connection.
+  server.prependListener('secureConnection', (s: TLSSocket) => {
+    if (s.alpnProtocol === ACME_TLS_ALPN) s.end();
+  });
   server.on('tlsClientError', (err) => log.debug('https tls handshake failed', { err }));
   server.on('clientError', (err, socket) => {
     log.debug('https bad request', { err });
@@ -208,8 +218,7 @@ export async function startAutoconfigHttps(ctx: ServerContext, listen: ListenOpt
     else socket.destroy();
   });
   server.on('error', (err) => log.error('https listener error', { err }));
-  // A renewed certificate (ACME) is used for new handshakes; open connections keep theirs.
-  const stopFollowing = certificate.onReplace((pair) => server.setSecureContext(serverTlsOptions(pair)));
+  const stopFollowing = followCertificate(certificate, server);
   const port = await listenOn(server, listen);
   log.info('https listening', { host: listen.host, port });
   return {

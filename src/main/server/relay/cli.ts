@@ -181,8 +181,7 @@ async function dnsCommand(argv: string[]): Promise<number> {
     options: { data: { type: 'string' }, hostname: { type: 'string' }, domain: { type: 'string' }, ...portOptions },
   });
   const dataDir = dataDirOf(values.data);
-  if (!values.domain && !readConfigSync(dataDir)?.domains[0])
-    throw Object.assign(new Error('no domain: run `hearth serve` once or pass --domain NAME'), { usage: true });
+  // No domain (given or configured) is dnsRecordsToPublish's NOT_FOUND, as for the app.
   const { domain, mailHost, records } = await dnsRecordsToPublish(dataDir, {
     ...(values.domain ? { domain: values.domain } : {}),
     ...(values.hostname ? { hostname: values.hostname } : {}),

@@ -7,6 +7,8 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../../base/log.ts';
 import { relayLimits } from '../../base/limits.ts';
 import type { RouteHost } from './router.ts';
+import type { SmarthostTls } from './types.ts';
+import { implicitPortMismatch, plainGreeting, plainPortMismatch, speaksTlsFirst, TlsModeMismatch } from './tls-mode-probe.ts';
 
 export interface DeliveryJob {
   /** Queue id, for logs. */
@@ -45,6 +47,11 @@ export interface DestinationOptions {
   verifyCert?: boolean;
   ca?: string | Buffer;
   auth?: { user: string; pass: string };
+  /**
+   * The smarthost's configured TLS mode: a port that wants the other one is told apart at once
+   * (tls-mode-probe.ts) and fails with a TlsModeMismatch naming the fix.
+   */
+  tlsModeProbe?: SmarthostTls;
   /** Each failed connection attempt (greeting, TLS, login), with the error; the smarthost's problems are shown to the admin. */
   onConnectFailure?(err: Error, host: RouteHost): void;
   /** A session is up (connected, TLS, logged in). */
@@ -133,6 +140,16 @@ class Session {
     const onEnd = () => fail(new Error('connection closed by the server'));
     conn.on('error', onError);
     conn.on('end', onEnd);
+    // Not up after a short while: perhaps the port waits for our ClientHello (implicit TLS).
+    const mode = opts.tlsModeProbe;
+    const probeTimer =
+      mode && mode !== 'implicit'
+        ? setTimeout(() => {
+            void speaksTlsFirst(address, host.port, isIP(host.name) ? undefined : host.name).then((tlsFirst) => {
+              if (tlsFirst) fail(implicitPortMismatch(host.name, host.port, mode));
+            });
+          }, relayLimits.tlsModeProbeAfterMs)
+        : undefined;
     try {
       await Promise.race([
         failed,
@@ -150,8 +167,15 @@ class Session {
       }
     } catch (err) {
       conn.close();
+      const e = err as SmtpError;
+      // Implicit TLS refused without an SMTP reply: does the port greet in plain text instead?
+      if (mode === 'implicit' && !(err instanceof TlsModeMismatch) && !e.responseCode && e.code !== 'ECONNREFUSED') {
+        const greeting = await plainGreeting(address, host.port);
+        if (greeting) throw plainPortMismatch(host.name, host.port, greeting);
+      }
       throw err;
     } finally {
+      clearTimeout(probeTimer);
       conn.off('error', onError);
       conn.off('end', onEnd);
     }

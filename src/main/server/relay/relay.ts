@@ -102,7 +102,9 @@ export class Relay {
   private channel: ControlChannel | null = null;
   /** Queue control (list, retry, delete) for the app's API and `hearth queue`. */
   readonly control: QueueControl;
-  private readonly smarthostHealth: SmarthostHealth;
+  private smarthostHealth: SmarthostHealth;
+  /** Where remote mail goes: this smarthost, or each domain's MX when undefined (setSmarthost changes it). */
+  private smarthost: SmarthostOptions | undefined;
 
   constructor(opts: RelayOptions) {
     this.opts = opts;
@@ -111,12 +113,8 @@ export class Relay {
     this.resolver = opts.resolver ?? createResolver();
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
     this.queue = new MessageQueue(opts.dataDir, this.log);
-    if (opts.smarthost?.tls === 'none' && !opts.smarthost.allowPlaintext) {
-      throw new HearthError(
-        'INVALID_ARGUMENT',
-        'A smarthost without TLS sends the password and mail in clear: allow it explicitly (--smarthost-allow-plaintext)',
-      );
-    }
+    checkPlaintext(opts.smarthost);
+    this.smarthost = opts.smarthost;
     this.smarthostHealth = new SmarthostHealth(opts.smarthost, this.clock, this.log);
     this.control = new QueueControl({
       queue: this.queue,
@@ -137,8 +135,8 @@ export class Relay {
     } else this.dkimKey = dkim;
     for (const env of await this.queue.load()) this.entries.set(env.id, { env, chain: Promise.resolve() });
     this.log.info('relay: queue loaded', { messages: this.entries.size, dkim: this.dkimKey?.domain });
-    if (this.opts.smarthost?.tls === 'none') {
-      this.log.warn('relay: smarthost without TLS; the login and the mail cross the network unencrypted', { smarthost: this.opts.smarthost.host });
+    if (this.smarthost?.tls === 'none') {
+      this.log.warn('relay: smarthost without TLS; the login and the mail cross the network unencrypted', { smarthost: this.smarthost.host });
     }
     if (this.opts.control !== false) this.channel = await openControlChannel(this.opts.dataDir, (req) => runControlRequest(this.control, req), this.log);
     this.kick();
@@ -243,7 +241,25 @@ export class Relay {
   }
 
   private destinationOf(address: string): string {
-    return this.opts.smarthost ? '@smarthost' : domainOf(address);
+    return this.smarthost ? '@smarthost' : domainOf(address);
+  }
+
+  /**
+   * Sends remote mail through `smarthost` from now on, or straight to each domain's MX when
+   * undefined (the admin screen's smarthost settings). A problem seen with the old one is
+   * forgotten, and what waits in the queue is tried again at once over the new route.
+   */
+  async setSmarthost(smarthost: SmarthostOptions | undefined): Promise<void> {
+    checkPlaintext(smarthost);
+    this.smarthost = smarthost;
+    this.smarthostHealth = new SmarthostHealth(smarthost, this.clock, this.log);
+    this.log.info(
+      'relay: smarthost changed',
+      smarthost ? { smarthost: `${smarthost.host}:${smarthost.port}`, tls: smarthost.tls ?? 'starttls', user: smarthost.user } : { smarthost: null },
+    );
+    if (smarthost?.tls === 'none')
+      this.log.warn('relay: smarthost without TLS; the login and the mail cross the network unencrypted', { smarthost: smarthost.host });
+    if (this.entries.size) await this.control.retryNow();
   }
 
   /** Earliest attempt among recipients no round is working on (busy ones trigger a round when done). */
@@ -382,7 +398,7 @@ export class Relay {
       await taskDone(entry);
     };
     let hosts: RouteHost[];
-    const sh = this.opts.smarthost;
+    const sh = this.smarthost;
     if (sh) {
       const route = await routeHostOnly(sh.host, sh.port, this.resolver);
       if (!route.ok) {
@@ -424,6 +440,7 @@ export class Relay {
         verifyCert: sh ? sh.tls !== 'none' && (sh.requireTls ?? true) : false,
         ...(sh?.tls === 'implicit' ? { implicitTls: true } : {}),
         ...(sh?.tls === 'none' ? { noTls: true } : {}),
+        ...(sh ? { tlsModeProbe: sh.tls ?? 'starttls' } : {}),
         ...(sh ? { onConnectFailure: (err: Error) => this.smarthostHealth.failed(err), onConnected: () => this.smarthostHealth.ok() } : {}),
         ...(sh?.ca ? { ca: sh.ca } : {}),
         ...(sh?.user ? { auth: { user: sh.user, pass: sh.password ?? '' } } : {}),
@@ -542,6 +559,15 @@ export class Relay {
 
   delete(id: string, reason: string, opts: { bounce?: boolean } = {}): Promise<void> {
     return this.control.delete(id, reason, opts);
+  }
+}
+
+function checkPlaintext(smarthost: SmarthostOptions | undefined): void {
+  if (smarthost?.tls === 'none' && !smarthost.allowPlaintext) {
+    throw new HearthError(
+      'INVALID_ARGUMENT',
+      'A smarthost without TLS sends the password and mail in clear: allow it explicitly (--smarthost-allow-plaintext)',
+    );
   }
 }
 

@@ -1,8 +1,10 @@
-// The smarthost the admin set with `hearth smarthost set`, in DATA/smarthost.json (0600): host,
+// The smarthost the admin set with `hearth smarthost set` or the app's admin screen (through
+// HouseholdAdmin), in DATA/smarthost.json (0600): host,
 // port, TLS mode, CA file and login, the password sealed like the app's account passwords
 // (base/secret-box.ts: AES-256-GCM under DATA/secret.key), so it is on no command line and in no
 // process list. `hearth serve` uses it unless --smarthost is given.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { HearthError } from '../../../shared/errors.ts';
 import { atomicWriteFile } from '../../base/fs-durable.ts';
@@ -23,6 +25,28 @@ export interface SmarthostSetting {
 type StoredSmarthost = SmarthostSetting;
 
 const fileOf = (dataDir: string) => path.join(dataDir, 'smarthost.json');
+/** Where a CA given as text (the app) is kept; the CLI's --ca names a file of the admin's instead. */
+export const smarthostCaFileOf = (dataDir: string) => path.join(dataDir, 'smarthost-ca.pem');
+
+/** Stores the smarthost's CA certificate(s) given as PEM text; returns the file for caFile. */
+export async function writeSmarthostCa(dataDir: string, pem: string): Promise<string> {
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new HearthError('INVALID_ARGUMENT', 'The CA certificate is not a PEM certificate', { field: 'caCert' });
+  }
+  const file = smarthostCaFileOf(dataDir);
+  await atomicWriteFile(file, pem.trim() + '\n', 0o600);
+  return file;
+}
+
+/** The stored password, opened (to keep it when the admin changes other settings), or undefined. */
+export function readSmarthostPassword(dataDir: string): string | undefined {
+  const f = fileOf(dataDir);
+  if (!existsSync(f)) return undefined;
+  const { password } = JSON.parse(readFileSync(f, 'utf8')) as StoredSmarthost;
+  return password === undefined ? undefined : new FileKeySecretBox(dataDir).open(password);
+}
 
 /** Checks and stores the smarthost; the password sealed. */
 export async function writeSmarthostSetting(dataDir: string, s: SmarthostSetting): Promise<void> {
@@ -44,6 +68,16 @@ export async function writeSmarthostSetting(dataDir: string, s: SmarthostSetting
 export function readSmarthostSummary(dataDir: string): Omit<SmarthostSetting, 'password'> & { hasPassword: boolean } {
   const f = fileOf(dataDir);
   if (!existsSync(f)) throw new HearthError('NOT_FOUND', 'No smarthost is set');
+  return summaryOf(f);
+}
+
+/** The stored smarthost without its password, or null when none is set. */
+export function readSmarthostSummaryOrNull(dataDir: string): (Omit<SmarthostSetting, 'password'> & { hasPassword: boolean }) | null {
+  const f = fileOf(dataDir);
+  return existsSync(f) ? summaryOf(f) : null;
+}
+
+function summaryOf(f: string): Omit<SmarthostSetting, 'password'> & { hasPassword: boolean } {
   const { password, ...rest } = JSON.parse(readFileSync(f, 'utf8')) as StoredSmarthost;
   return { ...rest, hasPassword: password !== undefined };
 }
@@ -63,6 +97,7 @@ export function readSmarthostOptions(dataDir: string): SmarthostOptions | null {
 
 export function clearSmarthostSetting(dataDir: string): boolean {
   const f = fileOf(dataDir);
+  rmSync(smarthostCaFileOf(dataDir), { force: true });
   if (!existsSync(f)) return false;
   rmSync(f);
   return true;

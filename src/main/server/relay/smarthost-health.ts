@@ -32,6 +32,8 @@ export function adminProblemOf(err: ConnectError, tls: SmarthostOptions['tls']):
   const message = oneLine(err.message ?? String(err));
   const response = err.response ? oneLine(err.response) : '';
   const code = err.originalCode ?? err.code ?? '';
+  // A TLS mode that does not fit the port (tls-mode-probe.ts): its message names the fix.
+  if (err.code === 'ETLSMODE') return `TLS mode does not fit the port: ${message}`;
   if (err.code === 'EAUTH' || (err.responseCode !== undefined && [530, 534, 535, 538].includes(err.responseCode))) {
     return `login refused (${response || message}); check the smarthost user and password`;
   }
@@ -46,6 +48,23 @@ export function adminProblemOf(err: ConnectError, tls: SmarthostOptions['tls']):
     return `no greeting (${message}); a port-465 smarthost needs --smarthost-tls implicit`;
   }
   return null;
+}
+
+/** The smarthost as the admin sees it: never its password, only whether one is stored. */
+export function smarthostView(
+  sh: Pick<SmarthostOptions, 'host' | 'port' | 'tls' | 'user' | 'password' | 'ca'> | undefined | null,
+): ServerRelayStatus['smarthost'] {
+  if (!sh) return null;
+  const tls = sh.tls ?? 'starttls';
+  return {
+    host: sh.host,
+    port: sh.port,
+    tls,
+    user: sh.user ?? null,
+    hasPassword: sh.password !== undefined,
+    customCa: Boolean(sh.ca && sh.ca.length),
+    warning: tls === 'none' ? 'the smarthost is used without TLS: the login and the mail cross the network unencrypted' : null,
+  };
 }
 
 export class SmarthostHealth {
@@ -76,18 +95,8 @@ export class SmarthostHealth {
   }
 
   status(): ServerRelayStatus {
-    const sh = this.smarthost;
-    const tls = sh?.tls ?? 'starttls';
     return {
-      smarthost: sh
-        ? {
-            host: sh.host,
-            port: sh.port,
-            tls,
-            user: sh.user ?? null,
-            warning: tls === 'none' ? 'the smarthost is used without TLS: the login and the mail cross the network unencrypted' : null,
-          }
-        : null,
+      smarthost: smarthostView(this.smarthost),
       problem: this.problem ? `smarthost problem: ${this.problem}` : null,
       problemSince: this.since,
     };

@@ -13,6 +13,7 @@ import { startHouseholdServer, type RunningHouseholdServer } from '../../../../s
 import { addUser, loadOrCreateConfig } from '../../../../src/main/server/users/config.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
 import { systemRenewalClock, type RenewalClock } from '../../../../src/main/server/acme/renewal.ts';
+
 import type { AcmeSettings } from '../../../../src/main/server/acme/store.ts';
 import { startPebble, type Pebble } from '../../../support/pebble.ts';
 import { freePort } from '../../../support/ports.ts';
@@ -20,6 +21,11 @@ import { tempDir } from '../../../support/temp-dir.ts';
 import { swaks, swaksLogin } from '../../../support/swaks.ts';
 import { runHearth, startHearthServe } from '../../../support/hearth-cli.ts';
 import { RawClient } from '../../../support/imap-raw-client.ts';
+import { httpsRequest } from '../../../support/https-loopback.ts';
+import { pollUntil } from '../../../support/wait.ts';
+import { HouseholdAdmin } from '../../../../src/main/server/admin/household-admin.ts';
+import { CertificateRenewer } from '../../../../src/main/server/acme/renewal.ts';
+import { AcmeStore } from '../../../../src/main/server/acme/store.ts';
 
 const run = promisify(execFile);
 const USER = 'ann@hearth.test';
@@ -40,13 +46,18 @@ function movableClock(): RenewalClock & { offsetMs: number } {
   return c;
 }
 
-async function serve(name: string, settings: Omit<AcmeSettings, 'directoryUrl' | 'caFile' | 'httpPort' | 'tlsPort'>, clock: RenewalClock) {
+async function serve(
+  name: string,
+  settings: Omit<AcmeSettings, 'directoryUrl' | 'caFile' | 'httpPort' | 'tlsPort'>,
+  clock: RenewalClock,
+  https: number | null = null,
+) {
   const dataDir = path.join(dir, name);
   const server = await startHouseholdServer({
     dataDir,
     domain: 'hearth.test',
     log: silentLogger,
-    ports: { smtp: null, imap: null, pop3: null, pop3s: null, imaps: 0, submission: 0, submissions: 0, https: null },
+    ports: { smtp: null, imap: null, pop3: null, pop3s: null, imaps: 0, submission: 0, submissions: 0, https },
     acme: {
       settings: {
         directoryUrl: pebble.directoryUrl,
@@ -69,9 +80,10 @@ async function withServer(
   name: string,
   settings: Parameters<typeof serve>[1],
   fn: (server: RunningHouseholdServer, clock: ReturnType<typeof movableClock>) => Promise<void>,
+  https: number | null = null,
 ): Promise<void> {
   const clock = movableClock();
-  const server = await serve(name, settings, clock);
+  const server = await serve(name, settings, clock, https);
   try {
     await fn(server, clock);
   } finally {
@@ -107,7 +119,8 @@ const hexFingerprint = (pem: string) => hex(new X509Certificate(pem).fingerprint
 beforeAll(async () => {
   dir = tempDir('acme');
   pebble = await startPebble({ httpPort: await freePort(), tlsPort: await freePort() });
-  for (const host of ['mail.hearth.test', 'alpn.hearth.test', 'renew.hearth.test', 'cli.hearth.test']) await pebble.addA(host);
+  for (const host of ['mail.hearth.test', 'alpn.hearth.test', 'renew.hearth.test', 'cli.hearth.test', 'shared.hearth.test', 'now.hearth.test'])
+    await pebble.addA(host);
   root = await pebble.root();
   rootFile = path.join(dir, 'pebble-root.pem');
   writeFileSync(rootFile, root);
@@ -175,6 +188,76 @@ describe('ACME with Pebble', () => {
     });
   });
 
+  it('answers TLS-ALPN-01 on the HTTPS autoconfig listener itself (one port, routed by ALPN), which then serves the new certificate', async () => {
+    // The HTTPS listener holds Pebble's TLS-ALPN-01 port: no second listener could bind it.
+    await withServer(
+      'alpn-shared',
+      { domains: ['shared.hearth.test'], challenge: 'tls-alpn-01' },
+      async (server) => {
+        await server.certificateRenewer.checkNow();
+        const status = server.certificateStatus();
+        expect(status.acme?.lastError ?? null).toBeNull();
+        expect(status.source).toBe('acme');
+        expect(portOf(server, 'https')).toBe(pebble.tlsPort);
+        const r = await httpsRequest('https://shared.hearth.test/.well-known/autoconfig/mail/config-v1.1.xml', { ca: root, ports: { 443: pebble.tlsPort } });
+        expect(r.status).toBe(200);
+        expect(r.body).toContain('<clientConfig');
+      },
+      pebble.tlsPort,
+    );
+  });
+
+  it('"Issue / renew now" through the admin API: answers at once, shows the step, then a new certificate though none was due', async () => {
+    const noSettings = new HouseholdAdmin({
+      dataDir: path.join(dir, 'none'),
+      store: null as never,
+      certificate: {
+        status: () => null as never,
+        renewNow: () => new CertificateRenewer({ store: new AcmeStore(path.join(dir, 'none')), log: silentLogger, onCertificate: () => {} }).renewNow(),
+      },
+    });
+    expect(() => noSettings.renewCertificate()).toThrow(/No ACME settings yet: issue the first certificate with `hearth cert issue/);
+
+    await withServer('now', { domains: ['now.hearth.test'], challenge: 'http-01' }, async (server) => {
+      const admin = new HouseholdAdmin({
+        dataDir: server.dataDir,
+        store: server.store,
+        certificate: { status: () => server.certificateStatus(), renewNow: () => server.certificateRenewer.renewNow() },
+      });
+      // The check at start may be under way: the forced issuance comes after it.
+      const steps = new Set<string>();
+      const first = admin.renewCertificate();
+      expect(first.acme).toMatchObject({ renewing: true, domains: ['now.hearth.test'] });
+      const done = await pollUntil(
+        () => {
+          const s = server.certificateStatus();
+          if (s.acme?.progress) steps.add(s.acme.progress);
+          return s;
+        },
+        (s) => !s.acme!.renewing,
+        60_000,
+      );
+      expect(done.source).toBe('acme');
+      expect(done.acme).toMatchObject({ lastError: null, progress: null });
+      expect(
+        [...steps].some((x) =>
+          /^ordering a certificate for now\.hearth\.test from 127\.0\.0\.1:\d+$|^answering the http-01 challenge for now\.hearth\.test$/.test(x),
+        ),
+      ).toBe(true);
+
+      // Not due for months: issued anyway.
+      expect(admin.renewCertificate().acme?.renewing).toBe(true);
+      const again = await pollUntil(
+        () => server.certificateStatus(),
+        (s) => !s.acme!.renewing,
+        60_000,
+      );
+      expect(again.acme?.lastError).toBeNull();
+      expect(again.fingerprint256).not.toBe(done.fingerprint256);
+      expect(hexFingerprint(readFileSync(path.join(server.dataDir, 'acme/cert.pem'), 'utf8'))).toBe(hex(again.fingerprint256));
+    });
+  });
+
   it('renews when the clock passes two thirds of the lifetime; an IMAP session opened before stays usable', async () => {
     await withServer('renew', { domains: ['renew.hearth.test'], challenge: 'http-01' }, async (server, clock) => {
       await server.certificateRenewer.checkNow();
@@ -228,7 +311,7 @@ describe('ACME with Pebble', () => {
     });
   });
 
-  it('a failed order keeps the fallback, shows the CA reason and retries later', async () => {
+  it('a failed order keeps the fallback, shows the CA reason, retries later and issues once the name resolves', async () => {
     // No A record for this name: Pebble cannot reach the challenge.
     await withServer('fail', { domains: ['nowhere.hearth.test'], challenge: 'http-01' }, async (server, clock) => {
       await server.certificateRenewer.checkNow();
@@ -237,6 +320,10 @@ describe('ACME with Pebble', () => {
       expect(status.fingerprint256).toBe(server.tls.fingerprint256);
       expect(status.acme?.lastError).toMatch(/nowhere\.hearth\.test/);
       expect(status.acme?.nextCheckAt).toBeGreaterThan(clock.now());
+      // Once the name resolves, the next attempt (with the account the failed one registered) issues.
+      await pebble.addA('nowhere.hearth.test');
+      await server.certificateRenewer.renewNow();
+      expect(server.certificateStatus()).toMatchObject({ source: 'acme', subjectNames: ['nowhere.hearth.test'], acme: { lastError: null } });
     });
   });
 

@@ -310,3 +310,50 @@ describe('MTA-STS policy', () => {
     expect((await get('https://mail.family.test/mail/config-v1.1.xml')).status).toBe(200);
   });
 });
+
+describe('TLS-ALPN-01 on the same port', () => {
+  /** openssl s_client's view of a handshake offering only `alpn` for `servername` (asynchronously: the server runs in this process). */
+  const sClient = (servername: string, alpn: string) =>
+    new Promise<string>((resolve) => {
+      const child = execFile(
+        'openssl',
+        ['s_client', '-connect', `127.0.0.1:${port('https')}`, '-servername', servername, '-alpn', alpn],
+        { timeout: 15_000 },
+        (_err, stdout, stderr) => resolve(`${stdout}${stderr}`),
+      );
+      child.stdin!.end();
+    });
+  const certOf = (out: string) => /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out)?.[0];
+
+  it('answers acme-tls/1 for a pending challenge with its certificate (openssl s_client), while HTTPS keeps serving autoconfig', async () => {
+    const challenge = { domain: 'family.test', token: 'tok', keyAuthorization: 'tok.thumbprint' };
+    await server.acmeChallenges.add(challenge);
+    try {
+      const out = await sClient('family.test', 'acme-tls/1');
+      expect(out).toContain('ALPN protocol: acme-tls/1');
+      const pem = certOf(out)!;
+      const x = new X509Certificate(pem);
+      expect(x.subjectAltName).toBe('DNS:family.test');
+      expect(x.fingerprint256).not.toBe(new X509Certificate(server.tls.cert).fingerprint256);
+      // RFC 8737 3: the critical acmeIdentifier extension holds SHA-256 of the key authorization.
+      const text = await new Promise<string>((resolve, reject) => {
+        const child = execFile('openssl', ['x509', '-noout', '-text'], (err, stdout) => (err ? reject(err) : resolve(stdout)));
+        child.stdin!.end(pem);
+      });
+      expect(text).toMatch(/1\.3\.6\.1\.5\.5\.7\.1\.31: critical/);
+
+      // The same port, meanwhile: HTTPS with the server's own certificate.
+      const a = await get('https://autoconfig.family.test/mail/config-v1.1.xml');
+      expect(a.status).toBe(200);
+      expect(a.body).toContain('<clientConfig');
+      const plain = await sClient('family.test', 'http/1.1');
+      expect(plain).toContain('ALPN protocol: http/1.1');
+      expect(new X509Certificate(certOf(plain)!).fingerprint256).toBe(new X509Certificate(server.tls.cert).fingerprint256);
+      // acme-tls/1 for a name without a pending challenge has no protocol in common.
+      expect(await sClient('autoconfig.family.test', 'acme-tls/1')).toMatch(/no application protocol/);
+    } finally {
+      await server.acmeChallenges.remove(challenge);
+    }
+    expect(await sClient('family.test', 'acme-tls/1')).toMatch(/no application protocol/);
+  });
+});

@@ -118,6 +118,9 @@ describe('hearth serve with the relay, and hearth queue / dns', () => {
     expect(stdout).toContain('home.arpa.\tIN\tMX\t10 mail.home.arpa.');
     expect(stdout).toMatch(/^hearth\._domainkey\.home\.arpa\.\tIN\tTXT\t"v=DKIM1; k=rsa; p=/m);
     expect(stdout).toMatch(/^_dmarc\.home\.arpa\.\tIN\tTXT\t"v=DMARC1;/m);
+    // Without a domain (a data folder never served, no --domain): one clear error.
+    const none = await runHearth(['dns', '--data', tempDir('cli-dns-none')]);
+    expect(none).toMatchObject({ code: 1, stderr: 'hearth: no domain: run `hearth serve` once or pass --domain NAME\n' });
     const { stderr: usage, code } = await hearth('queue', 'nonsense');
     expect(code).toBe(2);
     expect(usage).toContain('queue list [--json]');

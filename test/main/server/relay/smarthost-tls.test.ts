@@ -85,13 +85,35 @@ describe('smarthost TLS modes', () => {
     await relay.stop();
   });
 
-  it('a TLS mode that does not fit the port shows as a smarthost problem after the first attempt', async () => {
+  it('implicit TLS against a STARTTLS port: the plain "220" answer is recognised and the fix named', async () => {
     const relay = relayVia({ port: starttls.port, tls: 'implicit' });
     const r = await sendOne(relay, 'wrong mode');
     expect(r).toMatchObject({ state: 'deferred', attempts: 1 });
-    expect(relay.status().problem).toMatch(/^smarthost problem: TLS failed .*--smarthost-tls \(implicit\)/);
+    expect(r?.lastReply).toMatch(/^451 4\.4\.1 .*answered the TLS handshake in plain text \("220 /);
+    expect(relay.status().problem).toBe(
+      `smarthost problem: TLS mode does not fit the port: localhost:${starttls.port} answered the TLS handshake in plain text ` +
+        `("${/\("(220 [^"]*)"\)/.exec(r!.lastReply!)![1]}"), so it expects STARTTLS (as on port 587), but the TLS mode is implicit: ` +
+        'set the TLS mode to starttls (--smarthost-tls starttls)',
+    );
+    expect(starttls.received().some((m) => m.eml.toString().includes('Subject: wrong mode'))).toBe(false);
     await relay.stop();
   });
+
+  // Without the probe these would wait for the 30 s greeting timeout (beyond the test's timeout),
+  // then say only "Greeting never received".
+  for (const mode of ['starttls', 'none'] as const) {
+    it(`${mode} against an implicit-TLS port: the TLS handshake on a second connection tells it, at once`, async () => {
+      const relay = relayVia({ port: implicit.port, tls: mode, ...(mode === 'none' ? { allowPlaintext: true } : {}) });
+      const r = await sendOne(relay, `wrong mode ${mode}`);
+      expect(r).toMatchObject({ state: 'deferred', attempts: 1 });
+      expect(relay.status().problem).toBe(
+        `smarthost problem: TLS mode does not fit the port: localhost:${implicit.port} expects TLS from the first byte ` +
+          `(implicit TLS, as on port 465) but the TLS mode is ${mode}: set the TLS mode to implicit (--smarthost-tls implicit)`,
+      );
+      expect(r?.lastReply).toMatch(/^451 4\.4\.1 .*expects TLS from the first byte/);
+      await relay.stop();
+    }, 20_000);
+  }
 
   it('an untrusted certificate shows as a smarthost problem', async () => {
     const relay = relayVia({ port: starttls.port, tls: 'starttls', ca: '' });
