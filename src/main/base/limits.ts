@@ -8,6 +8,12 @@ export const apiLimits = {
   maxPageSize: 500,
 } as const;
 
+/** Undo of move, archive and delete (client/undo-log.ts). */
+export const undoLimits = {
+  /** Actions remembered for undo; older ones can no longer be undone. */
+  maxActions: 50,
+} as const;
+
 /** The household admin (the `hearth` CLI and the app's admin screen share it). */
 export const adminLimits = {
   /** Shortest password the app's admin screen accepts (the CLI leaves the choice to the admin). */

@@ -125,6 +125,12 @@ export class Messages {
     return (this.c.prepared(`SELECT COALESCE(SUM(unseen), 0) AS n FROM mailboxes WHERE special_use = 'inbox'`).get() as { n: number }).n;
   }
 
+  /** A folder's messages with a UID of at least `minUid`, newest UID first (what arrived since then). */
+  inMailboxFromUid(mailboxId: number, minUid: number): MessageSummary[] {
+    const rows = this.c.prepared('SELECT * FROM messages WHERE mailbox_id=? AND uid>=? ORDER BY uid DESC').all(mailboxId, minUid) as Record<string, unknown>[];
+    return rows.map(rowToMessage);
+  }
+
   /** UIDs cached for a folder, for diffing against the server. */
   uids(mailboxId: number): Map<number, CachedUid> {
     const out = new Map<number, CachedUid>();

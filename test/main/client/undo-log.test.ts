@@ -1,0 +1,82 @@
+// Undo of move and delete against a real Dovecot: the messages come back to their folder, on the
+// server and in main's cache, and only the ones the action moved (a copy that was in the target
+// before stays there); a token is used once.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HearthServices } from '../../../src/main/client/hearth-services.ts';
+import { createDovecotUser, dovecot } from '../../support/peers.ts';
+import { rfc822 } from '../../support/messages.ts';
+import { dovecotMessages, putIntoDovecotMaildir } from '../../support/dovecot-mail.ts';
+import { startServices } from '../../support/services.ts';
+import { tempDir } from '../../support/temp-dir.ts';
+import type { MessageSummary } from '../../../src/shared/api.ts';
+
+let services: HearthServices;
+
+beforeEach(() => {
+  services = startServices(tempDir('undo'));
+});
+afterEach(async () => {
+  await services.close();
+});
+
+async function call<T>(method: string, args: unknown): Promise<T> {
+  const r = (await services.dispatch(method, args)) as { ok: boolean; result?: T; error?: { code: string; message: string } };
+  if (!r.ok) throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
+  return r.result as T;
+}
+
+const subjects = async (mailboxId: number) =>
+  (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId, limit: 500 })).messages.map((m) => m.subject).sort();
+
+describe('undo of move and delete', () => {
+  it('moves messages back from the target and from Trash, leaving what was there before', async () => {
+    const { user, password } = createDovecotUser();
+    const mail = (subject: string, messageId?: string) =>
+      Buffer.from(
+        messageId
+          ? rfc822({ from: 'ann@example.test', to: 'me@example.test', subject, body: subject, messageId, date: new Date('2026-11-01T10:00:00Z') })
+          : `From: ann@example.test\r\nSubject: ${subject}\r\nDate: Sun, 01 Nov 2026 11:00:00 +0000\r\n\r\nno id\r\n`,
+      );
+    putIntoDovecotMaildir(user, [mail('Alpha', '<a@t>'), mail('Beta', '<b@t>'), mail('Gamma')]);
+    // The target already holds a copy of Alpha: undo must leave it there.
+    putIntoDovecotMaildir(user, [mail('Alpha', '<a@t>')], 'Keep');
+    const { id: accountId } = await call<{ id: string }>('accounts.add', {
+      name: 'Me',
+      email: `${user}@example.test`,
+      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password },
+    });
+    await call('sync.now', { accountId });
+    const boxes = await call<{ id: number; path: string }[]>('mailboxes.list', { accountId });
+    const inbox = boxes.find((b) => b.path === 'INBOX')!.id;
+    const keep = boxes.find((b) => b.path === 'Keep')!.id;
+    const trash = boxes.find((b) => b.path === 'Trash')!.id;
+    const ids = (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: inbox })).messages.map((m) => m.id);
+    expect(ids).toHaveLength(3);
+
+    const moved = await call<{ undo: string[] }>('messages.move', { messageIds: ids, targetMailboxId: keep });
+    expect(moved.undo).toHaveLength(1);
+    expect(await subjects(inbox)).toEqual([]);
+    expect(await call('messages.undo', { tokens: moved.undo })).toEqual({ restored: 3 });
+    expect(await subjects(inbox)).toEqual(['Alpha', 'Beta', 'Gamma']);
+    expect(await subjects(keep)).toEqual(['Alpha']);
+    expect((await dovecotMessages(user, password, 'INBOX')).length).toBe(3);
+    expect((await dovecotMessages(user, password, 'Keep')).length).toBe(1);
+    // Used once.
+    await expect(call('messages.undo', { tokens: moved.undo })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // Delete goes to Trash and comes back from there; deleting in Trash cannot be undone.
+    const beta = (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: inbox })).messages.find((m) => m.subject === 'Beta')!;
+    const deleted = await call<{ undo: string[] }>('messages.delete', { messageIds: [beta.id] });
+    expect(await call('messages.undo', { tokens: deleted.undo })).toEqual({ restored: 1 });
+    expect(await subjects(inbox)).toEqual(['Alpha', 'Beta', 'Gamma']);
+    expect(await subjects(trash)).toEqual([]);
+    expect((await dovecotMessages(user, password, 'Trash')).length).toBe(0);
+
+    const gamma = (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: inbox })).messages.find((m) => m.subject === 'Gamma')!;
+    await call('messages.delete', { messageIds: [gamma.id] });
+    await call('sync.now', { accountId });
+    const inTrash = (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: trash })).messages;
+    expect(inTrash.map((m) => m.subject)).toEqual(['Gamma']);
+    expect(await call('messages.delete', { messageIds: [inTrash[0]!.id] })).toEqual({ ok: true, undo: [] });
+  });
+});
