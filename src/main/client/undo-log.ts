@@ -4,13 +4,17 @@
 // undoing first lets the account send what is pending (which syncs the target), then finds the
 // messages in the target among the UIDs it gave out since the action (from the target's UIDNEXT
 // then, RFC 3501 2.3.1.1) by Message-ID (or date and subject when there is none), and moves
-// them back: an ordinary move, queued and replayed like any other.
+// them back: an ordinary move, queued and replayed like any other. When the server cannot be
+// reached, a move still waiting in the queue is taken out of it and the messages are cached
+// where they were again: nothing of it ever reaches the server.
 import { randomUUID } from 'node:crypto';
 import type { MessageSummary } from '../../shared/api.ts';
 import { HearthError } from '../../shared/errors.ts';
 import { undoLimits } from '../base/limits.ts';
 import type { CacheDb } from './cache/cache-db.ts';
 import type { MailboxRow } from './cache/mailboxes.ts';
+import type { MessageInput } from './cache/messages.ts';
+import { PendingOps } from './cache/pending-ops.ts';
 
 /** One folder's part of an action: its messages went from `sourceMailboxId` to `targetMailboxId`. */
 interface UndoEntry {
@@ -19,7 +23,10 @@ interface UndoEntry {
   targetMailboxId: number;
   /** The target's UIDNEXT as cached before the action: the moved messages got UIDs from here on. */
   targetUidNext: number | null;
+  targetPath: string;
   keys: string[];
+  /** The messages as cached before (with their UIDs in the source): restored when the move never left. */
+  rows: MessageInput[];
 }
 
 /** What undoing needs from the account that holds the messages. */
@@ -47,15 +54,23 @@ export class UndoLog {
    */
   record(messageIds: number[], target: MailboxRow): string | null {
     const bySource = new Map<number, UndoEntry>();
-    for (const id of messageIds) {
-      const m = this.cache.messages.get(id);
-      if (!m || m.mailboxId === target.id) continue;
+    for (const m of this.cache.messages.snapshot(messageIds)) {
+      if (m.mailboxId === target.id) continue;
       let e = bySource.get(m.mailboxId);
       if (!e) {
-        e = { accountId: m.accountId, sourceMailboxId: m.mailboxId, targetMailboxId: target.id, targetUidNext: target.uidNext, keys: [] };
+        e = {
+          accountId: m.accountId,
+          sourceMailboxId: m.mailboxId,
+          targetMailboxId: target.id,
+          targetUidNext: target.uidNext,
+          targetPath: target.path,
+          keys: [],
+          rows: [],
+        };
         bySource.set(m.mailboxId, e);
       }
       e.keys.push(undoKey(m));
+      e.rows.push(m);
     }
     if (bySource.size === 0) return null;
     const token = randomUUID();
@@ -79,7 +94,15 @@ export class UndoLog {
       if (!source) continue;
       const a = account(e.accountId);
       // Pending ops reach the server (and the target is synced) before the messages are looked for there.
-      await a.flush();
+      try {
+        await a.flush();
+      } catch (err) {
+        // Unreachable: what is still queued is taken back here; what already went needs the server.
+        const back = this.takeBackQueued(e, source);
+        if (back < e.rows.length && restored + back === 0) throw err;
+        restored += back;
+        continue;
+      }
       const ids = this.find(e);
       if (ids.length === 0) continue;
       a.move(ids, source);
@@ -87,6 +110,28 @@ export class UndoLog {
     }
     for (const accountId of new Set(entries.map((e) => e.accountId))) await account(accountId).flush();
     return restored;
+  }
+
+  /** Takes the entry's messages out of the queued move that has not reached the server yet, and caches them in the source again. */
+  private takeBackQueued(e: UndoEntry, source: MailboxRow): number {
+    const ops = new PendingOps(this.cache);
+    const uids = new Set(e.rows.map((r) => r.uid));
+    const taken = new Set<number>();
+    this.cache.durable(() => {
+      for (const op of ops.list(e.accountId)) {
+        if (op.kind !== 'move' || op.mailboxId !== e.sourceMailboxId || op.payload.targetPath !== e.targetPath) continue;
+        const mine = op.uids.filter((u) => uids.has(u) && !taken.has(u));
+        if (mine.length === 0) continue;
+        for (const u of mine) taken.add(u);
+        ops.keepUids(
+          op.id,
+          op.uids.filter((u) => !mine.includes(u)),
+        );
+      }
+      this.cache.messages.upsert(e.rows.filter((r) => taken.has(r.uid)));
+      this.cache.mailboxes.updateCounts(source.id);
+    });
+    return taken.size;
   }
 
   /** The moved messages in the target: the newest UIDs matching each key, as many as went there. */

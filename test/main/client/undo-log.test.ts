@@ -1,6 +1,7 @@
 // Undo of move and delete against a real Dovecot: the messages come back to their folder, on the
 // server and in main's cache, and only the ones the action moved (a copy that was in the target
-// before stays there); a token is used once.
+// before stays there); a token is used once. Offline, a move still queued is taken back without
+// ever reaching the server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HearthServices } from '../../../src/main/client/hearth-services.ts';
 import { createDovecotUser, dovecot } from '../../support/peers.ts';
@@ -8,6 +9,7 @@ import { rfc822 } from '../../support/messages.ts';
 import { dovecotMessages, putIntoDovecotMaildir } from '../../support/dovecot-mail.ts';
 import { startServices } from '../../support/services.ts';
 import { tempDir } from '../../support/temp-dir.ts';
+import { startTcpProxy } from '../../support/tcp-proxy.ts';
 import type { MessageSummary } from '../../../src/shared/api.ts';
 
 let services: HearthServices;
@@ -78,5 +80,42 @@ describe('undo of move and delete', () => {
     const inTrash = (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: trash })).messages;
     expect(inTrash.map((m) => m.subject)).toEqual(['Gamma']);
     expect(await call('messages.delete', { messageIds: [inTrash[0]!.id] })).toEqual({ ok: true, undo: [] });
+  });
+
+  it('offline, takes a queued move back out of the queue: nothing reaches the server', async () => {
+    const { user, password } = createDovecotUser();
+    putIntoDovecotMaildir(user, [
+      rfc822({ from: 'ann@example.test', to: 'me@example.test', subject: 'One', body: '1', messageId: '<one@t>' }),
+      rfc822({ from: 'ann@example.test', to: 'me@example.test', subject: 'Two', body: '2', messageId: '<two@t>' }),
+    ]);
+    const net = await startTcpProxy({ host: '127.0.0.1', port: dovecot.imapPort });
+    try {
+      const { id: accountId } = await call<{ id: string }>('accounts.add', {
+        name: 'Me',
+        email: `${user}@example.test`,
+        incoming: { protocol: 'imap', host: '127.0.0.1', port: net.port, tls: 'plain', user, password },
+      });
+      await call('sync.now', { accountId });
+      const boxes = await call<{ id: number; path: string }[]>('mailboxes.list', { accountId });
+      const inbox = boxes.find((b) => b.path === 'INBOX')!.id;
+      const ids = (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: inbox })).messages.map((m) => m.id);
+
+      net.setOnline(false);
+      const deleted = await call<{ undo: string[] }>('messages.delete', { messageIds: ids });
+      expect(await subjects(inbox)).toEqual([]);
+      expect(await call('messages.undo', { tokens: deleted.undo })).toEqual({ restored: 2 });
+      expect(await subjects(inbox)).toEqual(['One', 'Two']);
+      const page = await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: inbox });
+      expect(page.messages.map((m) => m.messageId).sort()).toEqual(['<one@t>', '<two@t>']);
+
+      // Back online: the queue holds nothing of it, the server never saw the delete.
+      net.setOnline(true);
+      await call('sync.now', { accountId });
+      expect(await subjects(inbox)).toEqual(['One', 'Two']);
+      expect((await dovecotMessages(user, password, 'INBOX')).length).toBe(2);
+      expect((await dovecotMessages(user, password, 'Trash')).length).toBe(0);
+    } finally {
+      await net.close();
+    }
   });
 });
