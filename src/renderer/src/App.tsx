@@ -29,7 +29,8 @@ import { useSelection } from './use-selection.ts';
 import { useUndo } from './use-undo.ts';
 import { countLabel, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
 import { commandFor } from './shortcuts.ts';
-import { ContextMenu, type MenuItem } from './components/ContextMenu.tsx';
+import { ContextMenu } from './components/ContextMenu.tsx';
+import { useMessageMenu } from './use-message-menu.ts';
 import { UndoToast } from './components/UndoToast.tsx';
 import { ShortcutHelp } from './components/ShortcutHelp.tsx';
 import { SelectionPane } from './components/SelectionPane.tsx';
@@ -213,9 +214,7 @@ export function App({ api, db, offline = null }: AppProps) {
   );
 
   const [showHelp, setShowHelp] = useState(false);
-  const [menu, setMenu] = useState<{ id: number; x: number; y: number } | null>(null);
   const overlayOpen = useRef(false);
-  overlayOpen.current = showHelp || menu !== null;
   /** Enter/o: the row with the keyboard focus, else the first selected message. */
   const openMessage = useCallback(() => {
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.messageId;
@@ -356,34 +355,17 @@ export function App({ api, db, offline = null }: AppProps) {
   // Folders the selection can go to: its account's, but not the one it is in.
   const moveTargets = mailboxes.filter((m) => m.accountId === currentMailbox?.accountId && m.id !== mailboxId);
   const hasArchive = moveTargets.some((m) => m.specialUse === 'archive');
-  const menuTargets = menu ? (selection.targets.includes(menu.id) ? selection.targets : [menu.id]) : [];
-  const menuEntries: (MenuItem | { label: string; items: MenuItem[] })[] = [
-    ...(menuTargets.length === 1
-      ? [
-          {
-            label: 'Open',
-            onSelect: () => {
-              selection.clear();
-              setMessageId(menuTargets[0]!);
-            },
-          },
-        ]
-      : []),
-    { label: 'Mark read', onSelect: () => apply(menuTargets, { kind: 'read', on: true }), testId: 'menu-read' },
-    { label: 'Mark unread', onSelect: () => apply(menuTargets, { kind: 'read', on: false }), testId: 'menu-unread' },
-    { label: 'Flag', onSelect: () => apply(menuTargets, { kind: 'flag', on: true }), testId: 'menu-flag' },
-    { label: 'Unflag', onSelect: () => apply(menuTargets, { kind: 'flag', on: false }) },
-    ...(hasArchive ? [{ label: 'Archive', onSelect: () => apply(menuTargets, { kind: 'archive' }), testId: 'menu-archive' }] : []),
-    { label: 'Delete', onSelect: () => apply(menuTargets, { kind: 'delete' }), testId: 'menu-delete' },
-    {
-      label: 'Move to',
-      items: moveTargets.map((m) => ({
-        label: m.path,
-        onSelect: () => apply(menuTargets, { kind: 'move', targetMailboxId: m.id }),
-        testId: `menu-move-${m.path}`,
-      })),
+  const menu = useMessageMenu({
+    targets: selection.targets,
+    folders: moveTargets,
+    hasArchive,
+    apply,
+    openMessage: (id) => {
+      selection.clear();
+      setMessageId(id);
     },
-  ];
+  });
+  overlayOpen.current = showHelp || menu.at !== null;
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
   const statusBar = (
@@ -489,7 +471,7 @@ export function App({ api, db, offline = null }: AppProps) {
             selection.click(id, mods);
             if (!mods.range && !mods.toggle) setMessageId(id);
           }}
-          onContextMenu={(id, x, y) => setMenu({ id, x, y })}
+          onContextMenu={menu.open}
           dragIds={(id) => (selection.selection.ids.has(id) ? selection.targets : [id])}
           {...(api.dragMessageOut
             ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
@@ -528,7 +510,7 @@ export function App({ api, db, offline = null }: AppProps) {
       />
       <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
       {undo.last && <UndoToast last={undo.last} busy={undo.busy} onUndo={undo.undo} onDismiss={undo.dismiss} />}
-      {menu && <ContextMenu x={menu.x} y={menu.y} label={`Actions on ${countLabel(menuTargets.length)}`} entries={menuEntries} onClose={() => setMenu(null)} />}
+      {menu.at && <ContextMenu x={menu.at.x} y={menu.at.y} label={menu.label} entries={menu.entries} onClose={menu.close} />}
       {showHelp && <ShortcutHelp onClose={() => setShowHelp(false)} />}
       {statusBar}
       {accountDialog}
