@@ -53,6 +53,8 @@ export const syncLimits = {
   pop3BytesInFlight: 32 * 1024 * 1024,
   /** Attempts before a pending operation that keeps failing on the server is dropped with a notice. */
   maxOpAttempts: 5,
+  /** UIDs per command when replaying an action on thousands of messages (keeps each command line short). */
+  opUidBatch: 2000,
 } as const;
 
 /** Main's full-text search index (src/main/client/cache/search-index.ts and body-indexer.ts). */

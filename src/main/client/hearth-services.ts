@@ -352,7 +352,9 @@ export class HearthServices {
     for (const id of messageIds) {
       const m = this.cache.messages.get(id);
       if (!m) throw new HearthError('NOT_FOUND', `No such message: ${id}`, { field: 'messageIds' });
-      out.set(m.accountId, [...(out.get(m.accountId) ?? []), id]);
+      const ids = out.get(m.accountId);
+      if (ids) ids.push(id);
+      else out.set(m.accountId, [id]);
     }
     return out;
   }
