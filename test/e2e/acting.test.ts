@@ -82,6 +82,8 @@ describe('acting on many messages in the browser host', () => {
     await poll(() => page.getByTestId('selection-pane').count()).toBe(0);
     await page.keyboard.press('x');
     await page.keyboard.press('j');
+    // The open message is not the picked one: the pane says what actions apply to.
+    await poll(() => selectionCount.textContent()).toBe('1 message selected');
     await page.keyboard.press('x');
     await poll(() => selectionCount.textContent()).toBe('2 messages selected');
 

@@ -457,7 +457,7 @@ export function App({ api, db, offline = null }: AppProps) {
             await api.call('mailboxes.delete', { mailboxId });
           }}
           onTransfer={(mailbox, kind) => setTransferDialog({ mailbox, kind })}
-          onDropMessages={(targetMailboxId, messageIds) => apply(messageIds, { kind: 'move', targetMailboxId })}
+          onDropMessages={(targetMailboxId, messageIds) => targetMailboxId !== mailboxId && apply(messageIds, { kind: 'move', targetMailboxId })}
         />
         <MessageList
           mailbox={currentMailbox}
@@ -477,7 +477,8 @@ export function App({ api, db, offline = null }: AppProps) {
             ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
             : {})}
         />
-        {selection.selection.ids.size > 1 ? (
+        {/* The reader shows what actions apply to: the open message, or else the selection. */}
+        {selection.targets.length > 1 || (selection.targets.length === 1 && selection.targets[0] !== messageId) ? (
           <SelectionPane
             count={selection.targets.length}
             folders={moveTargets}

@@ -27,6 +27,9 @@ const isGroup = (e: MenuItem | MenuGroup): e is MenuGroup => 'items' in e;
 export function ContextMenu({ x, y, label, entries, onClose }: Props) {
   const menu = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState({ left: x, top: y });
+  // Focus goes back where it was (the row) when the menu closes; taken before the menu focuses its first item.
+  const [returnTo] = useState(() => (typeof document === 'undefined' ? null : (document.activeElement as HTMLElement | null)));
+  useEffect(() => () => returnTo?.focus(), [returnTo]);
   // Kept inside the window: flipped up or left where it would overflow.
   useLayoutEffect(() => {
     const r = menu.current?.getBoundingClientRect();

@@ -1,6 +1,6 @@
 // In the reader's place while several messages are selected: how many, and what to do with them.
 import type { Mailbox } from '../../../shared/api.ts';
-import type { BulkAction } from '../use-bulk-actions.ts';
+import { countLabel, type BulkAction } from '../use-bulk-actions.ts';
 
 interface Props {
   count: number;
@@ -14,7 +14,7 @@ interface Props {
 export function SelectionPane({ count, folders, hasArchive, onAction, onClear }: Props) {
   return (
     <article className="reader empty selection-pane" aria-label="Selection" data-testid="selection-pane">
-      <h1 data-testid="selection-count">{count.toLocaleString()} messages selected</h1>
+      <h1 data-testid="selection-count">{countLabel(count)} selected</h1>
       <div className="message-actions" role="toolbar" aria-label="Actions on the selected messages">
         {hasArchive && (
           <button type="button" title="Archive (e)" onClick={() => onAction({ kind: 'archive' })}>
