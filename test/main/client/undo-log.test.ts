@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HearthServices } from '../../../src/main/client/hearth-services.ts';
 import { createDovecotUser, dovecot } from '../../support/peers.ts';
 import { rfc822 } from '../../support/messages.ts';
-import { dovecotMessages, putIntoDovecotMaildir } from '../../support/dovecot-mail.ts';
+import { deliverToDovecot, dovecotMessages, putIntoDovecotMaildir } from '../../support/dovecot-mail.ts';
 import { startServices } from '../../support/services.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { startTcpProxy } from '../../support/tcp-proxy.ts';
@@ -117,5 +117,38 @@ describe('undo of move and delete', () => {
     } finally {
       await net.close();
     }
+  });
+
+  it('puts a POP3 account’s deleted messages back from its local Trash', async () => {
+    const { user, password } = createDovecotUser();
+    await deliverToDovecot(user, [
+      rfc822({ from: 'ann@example.test', to: 'me@example.test', subject: 'Kept', body: 'k' }),
+      rfc822({ from: 'ann@example.test', to: 'me@example.test', subject: 'Binned', body: 'b' }),
+    ]);
+    const { id: accountId } = await call<{ id: string }>('accounts.add', {
+      name: 'Pop',
+      email: `${user}@example.test`,
+      incoming: {
+        protocol: 'pop3',
+        host: '127.0.0.1',
+        port: dovecot.pop3Port,
+        tls: 'plain',
+        user,
+        password,
+        pop3: { leaveOnServer: true, deleteAfterDays: null, deleteWhenDeletedHere: false, checkEveryMinutes: 60 },
+      },
+    });
+    await call('sync.now', { accountId });
+    const boxes = await call<{ id: number; path: string; specialUse: string | null }[]>('mailboxes.list', { accountId });
+    const inbox = boxes.find((b) => b.specialUse === 'inbox')!.id;
+    const trash = boxes.find((b) => b.specialUse === 'trash')!.id;
+    expect(await subjects(inbox)).toEqual(['Binned', 'Kept']);
+    const binned = (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId: inbox })).messages.find((m) => m.subject === 'Binned')!;
+    const deleted = await call<{ undo: string[] }>('messages.delete', { messageIds: [binned.id] });
+    expect(deleted.undo).toHaveLength(1);
+    expect(await subjects(inbox)).toEqual(['Kept']);
+    expect(await call('messages.undo', { tokens: deleted.undo })).toEqual({ restored: 1 });
+    expect(await subjects(inbox)).toEqual(['Binned', 'Kept']);
+    expect(await subjects(trash)).toEqual([]);
   });
 });
