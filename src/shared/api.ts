@@ -361,7 +361,11 @@ const method = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R): M
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
 const accountRef = z.object({ accountId: z.string().min(1) }).strict();
-const messageIds = z.array(z.number().int().nonnegative()).min(1).max(10_000);
+/** Messages one action call takes; the UI sends bigger selections in chunks of this size. */
+export const MAX_MESSAGE_IDS = 10_000;
+const messageIds = z.array(z.number().int().nonnegative()).min(1).max(MAX_MESSAGE_IDS);
+/** A move, archive or delete: the tokens that undo it with `messages.undo` (none when it cannot be undone). */
+const Undoable = z.object({ ok: z.literal(true), undo: z.array(z.string()) });
 const folderName = z
   .string()
   .trim()
@@ -528,11 +532,13 @@ export const methods = {
     z.object({ messageIds, add: z.array(z.string().min(1).max(64)).default([]), remove: z.array(z.string().min(1).max(64)).default([]) }).strict(),
     Ok,
   ),
-  'messages.move': method(z.object({ messageIds, targetMailboxId: z.number().int() }).strict(), Ok),
+  'messages.move': method(z.object({ messageIds, targetMailboxId: z.number().int() }).strict(), Undoable),
   'messages.copy': method(z.object({ messageIds, targetMailboxId: z.number().int() }).strict(), Ok),
   /** To Trash; in Trash, deleted for good. */
-  'messages.delete': method(z.object({ messageIds }).strict(), Ok),
-  'messages.archive': method(z.object({ messageIds }).strict(), Ok),
+  'messages.delete': method(z.object({ messageIds }).strict(), Undoable),
+  'messages.archive': method(z.object({ messageIds }).strict(), Undoable),
+  /** Puts the messages of earlier moves, archives or deletes (to Trash) back where they were. */
+  'messages.undo': method(z.object({ tokens: z.array(z.string().min(1).max(64)).min(1).max(100) }).strict(), z.object({ restored: z.number().int() })),
   /** The conversation a message belongs to, oldest first. */
   'messages.thread': method(z.object({ messageId: z.number().int() }).strict(), z.array(MessageSummary)),
   /**

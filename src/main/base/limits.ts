@@ -8,6 +8,12 @@ export const apiLimits = {
   maxPageSize: 500,
 } as const;
 
+/** Undo of move, archive and delete (client/undo-log.ts). */
+export const undoLimits = {
+  /** Actions remembered for undo; older ones can no longer be undone. */
+  maxActions: 50,
+} as const;
+
 /** The household admin (the `hearth` CLI and the app's admin screen share it). */
 export const adminLimits = {
   /** Shortest password the app's admin screen accepts (the CLI leaves the choice to the admin). */
@@ -47,6 +53,8 @@ export const syncLimits = {
   pop3BytesInFlight: 32 * 1024 * 1024,
   /** Attempts before a pending operation that keeps failing on the server is dropped with a notice. */
   maxOpAttempts: 5,
+  /** UIDs per command when replaying an action on thousands of messages (keeps each command line short). */
+  opUidBatch: 2000,
 } as const;
 
 /** Main's full-text search index (src/main/client/cache/search-index.ts and body-indexer.ts). */

@@ -23,6 +23,8 @@ import { BodyIndexer } from './cache/body-indexer.ts';
 import { Contacts } from './cache/contacts.ts';
 import { filterMessages, searchMessages } from './cache/search.ts';
 import { ImapAccount } from './imap/imap-account.ts';
+import { specialFolder } from './imap/folder-list.ts';
+import { UndoLog } from './undo-log.ts';
 import type { IncomingSettings, MailAccount } from './mail-account.ts';
 import { Pop3Account } from './pop3/pop3-account.ts';
 import { checkPop3Login } from './pop3/connect.ts';
@@ -118,6 +120,7 @@ export class HearthServices {
   /** Keeps the search index's bodies up to date in the background. */
   readonly bodyIndexer: BodyIndexer;
   private readonly accounts = new Map<string, MailAccount>();
+  private readonly undoLog: UndoLog;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
   private started = false;
@@ -126,6 +129,7 @@ export class HearthServices {
     this.opts = opts;
     this.cache = new CacheDb(opts.dataDir);
     this.contacts = new Contacts(this.cache);
+    this.undoLog = new UndoLog(this.cache);
     this.bodies = new BodyStore(opts.dataDir);
     this.transfers = new TransferJobs(this.events, opts.log.child({ part: 'transfer' }));
     const attachmentOf = async (messageId: number, partId: string) => {
@@ -337,12 +341,20 @@ export class HearthServices {
     return mb;
   }
 
+  /** Records moving one account's messages to `target` for undo: its token, if anything moves. */
+  private undoable(ids: number[], target: MailboxRow): string[] {
+    const token = this.undoLog.record(ids, target);
+    return token ? [token] : [];
+  }
+
   private groupByAccount(messageIds: number[]): Map<string, number[]> {
     const out = new Map<string, number[]>();
     for (const id of messageIds) {
       const m = this.cache.messages.get(id);
       if (!m) throw new HearthError('NOT_FOUND', `No such message: ${id}`, { field: 'messageIds' });
-      out.set(m.accountId, [...(out.get(m.accountId) ?? []), id]);
+      const ids = out.get(m.accountId);
+      if (ids) ids.push(id);
+      else out.set(m.accountId, [id]);
     }
     return out;
   }
@@ -453,11 +465,14 @@ export class HearthServices {
       },
       'messages.move': async ({ messageIds, targetMailboxId }) => {
         const target = this.mailbox(targetMailboxId, 'targetMailboxId');
+        const undo: string[] = [];
         for (const [accountId, ids] of this.groupByAccount(messageIds)) {
-          if (accountId === target.accountId) this.account(accountId).move(ids, target);
-          else await this.transfer(accountId, ids, target, true);
+          if (accountId === target.accountId) {
+            undo.push(...this.undoable(ids, target));
+            this.account(accountId).move(ids, target);
+          } else await this.transfer(accountId, ids, target, true);
         }
-        return ok;
+        return { ok: true, undo };
       },
       'messages.copy': async ({ messageIds, targetMailboxId }) => {
         const target = this.mailbox(targetMailboxId, 'targetMailboxId');
@@ -468,12 +483,28 @@ export class HearthServices {
         return ok;
       },
       'messages.delete': ({ messageIds }) => {
-        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).delete(ids);
-        return ok;
+        const undo: string[] = [];
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+          // To Trash can be undone; out of Trash it is for good.
+          const trash = specialFolder(this.cache, accountId, 'trash');
+          if (trash) undo.push(...this.undoable(ids, trash));
+          this.account(accountId).delete(ids);
+        }
+        return { ok: true, undo };
       },
       'messages.archive': ({ messageIds }) => {
-        for (const [accountId, ids] of this.groupByAccount(messageIds)) this.account(accountId).archive(ids);
-        return ok;
+        const undo: string[] = [];
+        for (const [accountId, ids] of this.groupByAccount(messageIds)) {
+          const archive = specialFolder(this.cache, accountId, 'archive');
+          if (archive) undo.push(...this.undoable(ids, archive));
+          this.account(accountId).archive(ids);
+        }
+        return { ok: true, undo };
+      },
+      'messages.undo': async ({ tokens }) => {
+        let restored = 0;
+        for (const token of tokens) restored += await this.undoLog.undo(token, (accountId) => this.account(accountId));
+        return { restored };
       },
       'messages.thread': ({ messageId }) => {
         const m = this.cache.messages.get(messageId);

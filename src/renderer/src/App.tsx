@@ -25,6 +25,15 @@ import { Welcome } from './components/Welcome.tsx';
 import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
+import { useSelection } from './use-selection.ts';
+import { useUndo } from './use-undo.ts';
+import { countLabel, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
+import { commandFor } from './shortcuts.ts';
+import { ContextMenu } from './components/ContextMenu.tsx';
+import { useMessageMenu } from './use-message-menu.ts';
+import { UndoToast } from './components/UndoToast.tsx';
+import { ShortcutHelp } from './components/ShortcutHelp.tsx';
+import { SelectionPane } from './components/SelectionPane.tsx';
 
 export interface AppProps {
   api: Transport;
@@ -155,41 +164,43 @@ export function App({ api, db, offline = null }: AppProps) {
         .catch((e: unknown) => (e instanceof HearthError && e.code === 'OFFLINE' ? undefined : report(e)));
   }, [selected?.id]);
 
-  // Actions go to the message the user picked, even if the reader has not caught up yet.
+  // Actions go to the selection, else to the message the user picked, even if the reader has not caught up yet.
   const current = results?.find((m) => m.id === messageId) ?? (selected && selected.id === messageId ? selected : null);
+  const selection = useSelection(ids, messageId, `${mailboxId}|${search ? query : ''}`);
+  const undo = useUndo(
+    api,
+    report,
+    useCallback((label: string, restored: number) => setNotice(`Undone: ${label} (${countLabel(restored)} back)`), []),
+  );
+  const bulk = useBulkActions(api, db, mailboxes, undo.offer, report);
+  /** Runs an action on `targets`; those that leave the list take the selection with them and open their neighbour, like Thunderbird. */
+  const apply = useCallback(
+    (targets: readonly number[], action: BulkAction) => {
+      if (action.kind === 'archive' || action.kind === 'delete' || action.kind === 'move') {
+        const leaving = new Set(targets);
+        if (messageId !== null && leaving.has(messageId)) {
+          const last = ids.findLastIndex((id) => leaving.has(id));
+          const first = ids.findIndex((id) => leaving.has(id));
+          setMessageId(ids.slice(last + 1).find((id) => !leaving.has(id)) ?? ids.slice(0, Math.max(0, first)).findLast((id) => !leaving.has(id)) ?? null);
+        }
+        selection.clear();
+      }
+      bulk(targets, action);
+    },
+    [bulk, ids, messageId, selection.clear],
+  );
   const act = useCallback(
     (action: MessageAction) => {
-      const selected = current;
-      if (!selected) return;
-      const ids = [selected.id];
-      // After a message leaves the list, select its neighbour, like Thunderbird.
-      const leave = () => {
-        const i = ids.indexOf(selected.id);
-        setMessageId(ids[i + 1] ?? ids[i - 1] ?? null);
-      };
       switch (action.kind) {
-        case 'archive':
-          leave();
-          return void api.call('messages.archive', { messageIds: ids }).catch(report);
-        case 'delete':
-          leave();
-          return void api.call('messages.delete', { messageIds: ids }).catch(report);
-        case 'move':
-          leave();
-          return void api.call('messages.move', { messageIds: ids, targetMailboxId: action.targetMailboxId }).catch(report);
-        case 'toggleRead': {
-          const read = selected.flags.includes('\\Seen');
-          return void api.call('messages.setFlags', { messageIds: ids, add: read ? [] : ['\\Seen'], remove: read ? ['\\Seen'] : [] }).catch(report);
-        }
-        case 'toggleFlag': {
-          const on = selected.flags.includes('\\Flagged');
-          return void api.call('messages.setFlags', { messageIds: ids, add: on ? [] : ['\\Flagged'], remove: on ? ['\\Flagged'] : [] }).catch(report);
-        }
+        case 'reply':
+        case 'replyAll':
+        case 'forward':
+          return current ? onCompose(action.kind, current.id) : undefined;
         default:
-          return onCompose(action.kind, selected.id);
+          return apply(selection.targets, action);
       }
     },
-    [current, ids, api, report],
+    [current, apply, selection.targets, onCompose],
   );
 
   const move = useCallback(
@@ -202,29 +213,76 @@ export function App({ api, db, offline = null }: AppProps) {
     [ids, messageId],
   );
 
+  const [showHelp, setShowHelp] = useState(false);
+  const overlayOpen = useRef(false);
+  /** Enter/o: the row with the keyboard focus, else the first selected message. */
+  const openMessage = useCallback(() => {
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.messageId;
+    const id = focused ? Number(focused) : (selection.targets[0] ?? null);
+    if (id === null) return;
+    selection.clear();
+    setMessageId(id);
+  }, [selection.targets, selection.clear]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
-      if (composeOpen.current || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === 'j' || e.key === 'ArrowDown') move(1);
-      else if (e.key === 'k' || e.key === 'ArrowUp') move(-1);
-      else if (e.key === 'Escape') setMessageId(null);
-      else if (e.key === 'r' && !e.ctrlKey && !e.metaKey) void api.call('sync.now', {}).catch(() => {});
-      else if (e.key === 'e') act({ kind: 'archive' });
-      else if (e.key === 'Delete' || e.key === '#') act({ kind: 'delete' });
-      else if (e.key === 'u') act({ kind: 'toggleRead' });
-      else if (e.key === 's') act({ kind: 'toggleFlag' });
-      else if (e.key === 'a') act({ kind: 'reply' });
-      else if (e.key === 'A') act({ kind: 'replyAll' });
-      else if (e.key === 'f') act({ kind: 'forward' });
-      else if (e.key === 'c') onCompose('new', null);
-      else if (e.key === '/') searchBox.current?.focus();
-      else return;
+      if (composeOpen.current || overlayOpen.current) return;
+      const command = commandFor(e);
+      // Enter on a button that is not a message row (a toolbar button) is that button's.
+      if (command === 'open' && e.key === 'Enter' && e.target instanceof HTMLButtonElement && !e.target.dataset.messageId) return;
+      switch (command) {
+        case null:
+          return;
+        case 'next':
+          move(1);
+          break;
+        case 'previous':
+          move(-1);
+          break;
+        case 'open':
+          openMessage();
+          break;
+        case 'close':
+          if (selection.selection.ids.size > 0) selection.clear();
+          else setMessageId(null);
+          break;
+        case 'toggleSelect':
+          if (messageId !== null) selection.toggle(messageId);
+          break;
+        case 'selectAll':
+          selection.selectAll();
+          break;
+        case 'archive':
+        case 'delete':
+        case 'toggleRead':
+        case 'toggleFlag':
+        case 'reply':
+        case 'replyAll':
+        case 'forward':
+          act({ kind: command });
+          break;
+        case 'undo':
+          undo.undo();
+          break;
+        case 'compose':
+          onCompose('new', null);
+          break;
+        case 'search':
+          searchBox.current?.focus();
+          break;
+        case 'checkMail':
+          void api.call('sync.now', {}).catch(() => {});
+          break;
+        case 'help':
+          setShowHelp(true);
+          break;
+      }
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [move, api, act]);
+  }, [move, api, act, openMessage, selection, messageId, undo.undo, onCompose]);
 
   // First run of a new data folder: the welcome instead of an empty window.
   const [welcome, setWelcome] = useState<WelcomeStatus | null>(null);
@@ -294,6 +352,20 @@ export function App({ api, db, offline = null }: AppProps) {
   });
 
   const currentMailbox = mailboxes.find((m) => m.id === mailboxId) ?? null;
+  // Folders the selection can go to: its account's, but not the one it is in.
+  const moveTargets = mailboxes.filter((m) => m.accountId === currentMailbox?.accountId && m.id !== mailboxId);
+  const hasArchive = moveTargets.some((m) => m.specialUse === 'archive');
+  const menu = useMessageMenu({
+    targets: selection.targets,
+    folders: moveTargets,
+    hasArchive,
+    apply,
+    openMessage: (id) => {
+      selection.clear();
+      setMessageId(id);
+    },
+  });
+  overlayOpen.current = showHelp || menu.at !== null;
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
   const statusBar = (
@@ -385,6 +457,7 @@ export function App({ api, db, offline = null }: AppProps) {
             await api.call('mailboxes.delete', { mailboxId });
           }}
           onTransfer={(mailbox, kind) => setTransferDialog({ mailbox, kind })}
+          onDropMessages={(targetMailboxId, messageIds) => targetMailboxId !== mailboxId && apply(messageIds, { kind: 'move', targetMailboxId })}
         />
         <MessageList
           mailbox={currentMailbox}
@@ -393,12 +466,37 @@ export function App({ api, db, offline = null }: AppProps) {
           ids={ids}
           known={results ?? undefined}
           selectedId={messageId}
-          onSelect={setMessageId}
+          selection={selection.selection}
+          onSelect={(id, mods) => {
+            selection.click(id, mods);
+            if (!mods.range && !mods.toggle) setMessageId(id);
+          }}
+          onContextMenu={menu.open}
+          dragIds={(id) => (selection.selection.ids.has(id) ? selection.targets : [id])}
           {...(api.dragMessageOut
             ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
             : {})}
         />
-        <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
+        {/* The reader shows what actions apply to: the open message, or else the selection. */}
+        {selection.targets.length > 1 || (selection.targets.length === 1 && selection.targets[0] !== messageId) ? (
+          <SelectionPane
+            count={selection.targets.length}
+            folders={moveTargets}
+            hasArchive={hasArchive}
+            onAction={(action) => apply(selection.targets, action)}
+            onClear={selection.clear}
+          />
+        ) : (
+          <Reader
+            api={api}
+            db={db}
+            message={selected}
+            mailboxes={mailboxes}
+            online={connection === 'online'}
+            onAction={act}
+            onOpen={(id) => setMessageId(id)}
+          />
+        )}
       </div>
       <OutboxBar
         items={outbox}
@@ -412,6 +510,9 @@ export function App({ api, db, offline = null }: AppProps) {
         onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
       />
       <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
+      {undo.last && <UndoToast last={undo.last} busy={undo.busy} onUndo={undo.undo} onDismiss={undo.dismiss} />}
+      {menu.at && <ContextMenu x={menu.at.x} y={menu.at.y} label={menu.label} entries={menu.entries} onClose={menu.close} />}
+      {showHelp && <ShortcutHelp onClose={() => setShowHelp(false)} />}
       {statusBar}
       {accountDialog}
       {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}

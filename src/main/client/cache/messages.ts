@@ -125,6 +125,24 @@ export class Messages {
     return (this.c.prepared(`SELECT COALESCE(SUM(unseen), 0) AS n FROM mailboxes WHERE special_use = 'inbox'`).get() as { n: number }).n;
   }
 
+  /** The messages as they would be cached again (threading parents too): what undo restores when their move never left. */
+  snapshot(ids: number[]): MessageInput[] {
+    const out: MessageInput[] = [];
+    for (const id of ids) {
+      const r = this.c.prepared('SELECT * FROM messages WHERE id=?').get(id) as Record<string, unknown> | undefined;
+      if (!r) continue;
+      const { id: _id, threadId: _t, ...m } = rowToMessage(r);
+      out.push({ ...m, parentIds: JSON.parse((r.parent_ids as string | null) ?? '[]') as string[] });
+    }
+    return out;
+  }
+
+  /** A folder's messages with a UID of at least `minUid`, newest UID first (what arrived since then). */
+  inMailboxFromUid(mailboxId: number, minUid: number): MessageSummary[] {
+    const rows = this.c.prepared('SELECT * FROM messages WHERE mailbox_id=? AND uid>=? ORDER BY uid DESC').all(mailboxId, minUid) as Record<string, unknown>[];
+    return rows.map(rowToMessage);
+  }
+
   /** UIDs cached for a folder, for diffing against the server. */
   uids(mailboxId: number): Map<number, CachedUid> {
     const out = new Map<number, CachedUid>();

@@ -51,6 +51,12 @@ export class PendingOps {
     this.c.prepared('UPDATE ops SET attempts=attempts+1 WHERE id=?').run(id);
   }
 
+  /** Narrows an op to some of its UIDs (an undo took the others back before they were sent); none left removes it. */
+  keepUids(id: number, uids: number[]): void {
+    if (uids.length === 0) this.remove(id);
+    else this.c.prepared('UPDATE ops SET uids=? WHERE id=?').run(JSON.stringify(uids), id);
+  }
+
   remove(id: number): void {
     this.c.prepared('DELETE FROM ops WHERE id=?').run(id);
   }

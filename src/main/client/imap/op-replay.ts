@@ -60,21 +60,42 @@ export async function replayOps(ctx: ReplayContext, client: ImapFlow): Promise<n
 }
 
 async function existingUids(client: ImapFlow, uids: number[]): Promise<number[]> {
-  if (uids.length === 0) return [];
-  const found = await client.search({ uid: uids.join(',') }, { uid: true });
-  const set = new Set(found || []);
+  const set = new Set<number>();
+  for (const part of batches(uids)) for (const u of (await client.search({ uid: uidSet(part) }, { uid: true })) || []) set.add(u);
   return uids.filter((u) => set.has(u));
+}
+
+/** UIDs as an IMAP sequence set with runs as ranges (RFC 3501 9: "4:7,9"): select-all lists stay short. */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    out.push(j === i ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
+/** An action on thousands of messages goes in several commands, each within servers' line limits. */
+function batches(uids: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < uids.length; i += syncLimits.opUidBatch) out.push(uids.slice(i, i + syncLimits.opUidBatch));
+  return out;
 }
 
 async function apply(client: ImapFlow, op: PendingOp, uids: number[]): Promise<void> {
   const { payload } = op;
   switch (op.kind) {
     case 'flags':
-      if (payload.add?.length) await client.messageFlagsAdd(uids, payload.add, { uid: true });
-      if (payload.remove?.length) await client.messageFlagsRemove(uids, payload.remove, { uid: true });
+      for (const part of batches(uids)) {
+        if (payload.add?.length) await client.messageFlagsAdd(uidSet(part), payload.add, { uid: true });
+        if (payload.remove?.length) await client.messageFlagsRemove(uidSet(part), payload.remove, { uid: true });
+      }
       return;
     case 'move':
-      await mustSucceed(client.messageMove(uids, payload.targetPath!, { uid: true }), 'MOVE');
+      for (const part of batches(uids)) await mustSucceed(client.messageMove(uidSet(part), payload.targetPath!, { uid: true }), 'MOVE');
       return;
     case 'copy': {
       let todo = uids;
@@ -83,11 +104,11 @@ async function apply(client: ImapFlow, op: PendingOp, uids: number[]): Promise<v
         const already = await copiedAlready(client, op, payload.targetPath!);
         todo = uids.filter((uid) => !already.has(payload.messageIds![op.uids.indexOf(uid)] ?? ''));
       }
-      if (todo.length) await mustSucceed(client.messageCopy(todo, payload.targetPath!, { uid: true }), 'COPY');
+      for (const part of batches(todo)) await mustSucceed(client.messageCopy(uidSet(part), payload.targetPath!, { uid: true }), 'COPY');
       return;
     }
     case 'expunge':
-      await mustSucceed(client.messageDelete(uids, { uid: true }), 'EXPUNGE');
+      for (const part of batches(uids)) await mustSucceed(client.messageDelete(uidSet(part), { uid: true }), 'EXPUNGE');
       return;
   }
 }

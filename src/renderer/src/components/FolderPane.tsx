@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Account, Mailbox, SpecialUse } from '../../../shared/api.ts';
+import { carriesMessages, draggedIds } from '../message-drag.ts';
 
 const ORDER: (SpecialUse | null)[] = ['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash', 'flagged', 'all', null];
 
@@ -14,11 +15,14 @@ interface Props {
   onDelete(mailboxId: number): Promise<void>;
   /** "Import…" / "Export…" for the selected folder. */
   onTransfer?(mailbox: Mailbox, kind: 'import' | 'export'): void;
+  /** Messages dragged from the list and dropped on a folder (of their account). */
+  onDropMessages?(mailboxId: number, messageIds: number[]): void;
 }
 
 type Editing = { kind: 'create'; accountId: string; parentId: number | null } | { kind: 'rename'; mailbox: Mailbox } | null;
 
-export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate, onRename, onDelete, onTransfer }: Props) {
+export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate, onRename, onDelete, onTransfer, onDropMessages }: Props) {
+  const [dropOn, setDropOn] = useState<number | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -91,9 +95,23 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate
                   <li key={m.id} role="treeitem" aria-selected={m.id === selectedId}>
                     <button
                       type="button"
-                      className={m.id === selectedId ? 'folder selected' : 'folder'}
+                      className={`folder${m.id === selectedId ? ' selected' : ''}${m.id === dropOn ? ' drop-target' : ''}`}
                       style={{ paddingLeft: 12 + depth * 14 }}
                       onClick={() => onSelect(m.id)}
+                      onDragOver={(e) => {
+                        if (!onDropMessages || !carriesMessages(e.dataTransfer)) return;
+                        e.preventDefault();
+                        e.dataTransfer.dropEffect = 'move';
+                        setDropOn(m.id);
+                      }}
+                      onDragLeave={() => setDropOn((d) => (d === m.id ? null : d))}
+                      onDrop={(e) => {
+                        setDropOn(null);
+                        if (!onDropMessages || !carriesMessages(e.dataTransfer)) return;
+                        e.preventDefault();
+                        const ids = draggedIds(e.dataTransfer);
+                        if (ids.length) onDropMessages(m.id, ids);
+                      }}
                       data-testid="folder"
                     >
                       <span className="folder-name">{m.name}</span>

@@ -8,6 +8,8 @@ import type { HearthDb } from '../db.ts';
 import { useLive } from '../use-live.ts';
 import { displayAddress, listDate } from '../format.ts';
 import { PaperclipIcon } from './icons.tsx';
+import { isSelected, type ClickMods, type Selection } from '../selection.ts';
+import { putDraggedIds } from '../message-drag.ts';
 
 interface Props {
   db: HearthDb;
@@ -18,8 +20,16 @@ interface Props {
   ids: number[];
   /** Summaries already at hand (search results); others are read from IndexedDB as they scroll into view. */
   known?: MessageSummary[] | undefined;
+  /** The open message (the reader shows it). */
   selectedId: number | null;
-  onSelect(id: number): void;
+  /** Messages picked beyond the open one (use-selection.ts). */
+  selection?: Selection | undefined;
+  /** A click on a row, with Shift (range) and Ctrl/Cmd (toggle). */
+  onSelect(id: number, mods: ClickMods): void;
+  /** Right-click (or the menu key) on a row, at a point of the window. */
+  onContextMenu?(id: number, x: number, y: number): void;
+  /** The messages a drag of this row carries (to a folder): the selection when the row is in it. */
+  dragIds?(id: number): number[];
   /** Drags a message out of the window as an .eml file; true when the host took over the drag natively. */
   onDragOut?(dataTransfer: DataTransfer, message: MessageSummary): boolean;
 }
@@ -28,7 +38,7 @@ interface Props {
 const ROW_PX = 77;
 const OVERSCAN = 12;
 
-export function MessageList({ db, mailbox, title, ids, known, selectedId, onSelect, onDragOut }: Props) {
+export function MessageList({ db, mailbox, title, ids, known, selectedId, selection, onSelect, onContextMenu, dragIds, onDragOut }: Props) {
   const outgoing = mailbox?.specialUse === 'sent' || mailbox?.specialUse === 'drafts';
   const scroller = useRef<HTMLElement>(null);
   const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
@@ -58,38 +68,48 @@ export function MessageList({ db, mailbox, title, ids, known, selectedId, onSele
           {ids.length.toLocaleString()} messages
         </span>
       </header>
-      <ol className="messages" style={{ height: virtualizer.getTotalSize(), position: 'relative' }} aria-rowcount={ids.length}>
+      <ol
+        className="messages"
+        style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        role="listbox"
+        aria-label="Message list"
+        aria-multiselectable="true"
+      >
         {items.map((v) => {
           const m = rows.get(ids[v.index]!);
           if (!m)
-            return (
-              <li
-                key={v.key}
-                className="message-placeholder"
-                style={{ position: 'absolute', top: v.start, height: ROW_PX, width: '100%' }}
-                aria-hidden="true"
-              />
-            );
+            return <li key={v.key} className="message-placeholder" style={{ position: 'absolute', top: v.start, height: ROW_PX, width: '100%' }} role="none" />;
           const unread = !m.flags.includes('\\Seen');
+          const picked = selection ? isSelected(selection, m.id, selectedId) : m.id === selectedId;
           return (
-            <li
-              key={v.key}
-              data-index={v.index}
-              ref={virtualizer.measureElement}
-              style={{ position: 'absolute', top: v.start, width: '100%' }}
-              aria-posinset={v.index + 1}
-              aria-setsize={ids.length}
-            >
+            <li key={v.key} data-index={v.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: v.start, width: '100%' }} role="none">
               <button
                 type="button"
-                className={`message${m.id === selectedId ? ' selected' : ''}${unread ? ' unread' : ''}`}
-                onClick={() => onSelect(m.id)}
-                data-testid="message-row"
-                draggable={onDragOut !== undefined}
-                onDragStart={(e) => {
-                  if (onDragOut?.(e.dataTransfer, m)) e.preventDefault();
+                role="option"
+                aria-selected={picked}
+                aria-posinset={v.index + 1}
+                aria-setsize={ids.length}
+                className={`message${picked ? ' selected' : ''}${m.id === selectedId ? ' current' : ''}${unread ? ' unread' : ''}`}
+                // Shift+click picks a range, not text.
+                onMouseDown={(e) => e.shiftKey && e.preventDefault()}
+                onClick={(e) => onSelect(m.id, { range: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
+                onContextMenu={(e) => {
+                  if (!onContextMenu) return;
+                  e.preventDefault();
+                  // From the keyboard (menu key, Shift+F10) there is no pointer: open it at the row.
+                  const r = e.currentTarget.getBoundingClientRect();
+                  const fromKeys = e.clientX === 0 && e.clientY === 0;
+                  onContextMenu(m.id, fromKeys ? r.left + 24 : e.clientX, fromKeys ? r.top + r.height / 2 : e.clientY);
                 }}
-                title="Drag out to save as an .eml file"
+                data-testid="message-row"
+                data-message-id={m.id}
+                draggable
+                onDragStart={(e) => {
+                  const carried = dragIds?.(m.id) ?? [m.id];
+                  putDraggedIds(e.dataTransfer, carried);
+                  if (carried.length === 1 && onDragOut?.(e.dataTransfer, m)) e.preventDefault();
+                }}
+                title={onDragOut ? 'Drag to a folder to move it, or out of the window to save it as an .eml file' : 'Drag to a folder to move it'}
               >
                 <span className="from">{outgoing ? `To: ${displayAddress(m.to)}` : displayAddress(m.from)}</span>
                 <time className="date" dateTime={new Date(m.date).toISOString()}>
