@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from '../../shared/api.ts';
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
-import { Compose, type ComposeDraft } from './components/Compose.tsx';
+import { ComposeDock } from './components/compose/ComposeDock.tsx';
+import { useComposeDrafts } from './components/compose/use-compose-drafts.ts';
 import { OutboxBar } from './components/OutboxBar.tsx';
 import { AdminScreen } from './components/admin/AdminScreen.tsx';
 import { TransferBar } from './components/TransferBar.tsx';
@@ -48,9 +49,11 @@ export function App({ api, db, offline = null }: AppProps) {
   const { transfers, dismiss: dismissTransfer } = useTransfers(api);
   const [query, setQuery] = useState('');
   const searchBox = useRef<HTMLInputElement>(null);
-  const [compose, setCompose] = useState<ComposeDraft | null>(null);
+  // Drafts open beside the list; the list's keys stay live (they ignore keys typed into a draft).
+  const composer = useComposeDrafts();
+  const setCompose = composer.open;
   const composeOpen = useRef(false);
-  composeOpen.current = compose !== null || showAddAccount || showServer;
+  composeOpen.current = showAddAccount || showServer;
   const [outbox, setOutbox] = useState<OutboxItem[]>([]);
   useEffect(() => api.on('outbox.changed', setOutbox), [api]);
   useEffect(() => {
@@ -98,7 +101,7 @@ export function App({ api, db, offline = null }: AppProps) {
           to: formatAddressList(who.to),
           cc: formatAddressList(who.cc),
           subject: replySubject(original.subject),
-          text: `${signature ? `\n\n${signature}` : ''}${quoteForReply({ ...original, text })}`,
+          text: `${signature ? `\n\n-- \n${signature}` : ''}${quoteForReply({ ...original, text })}`,
           ...(original.messageId ? { inReplyTo: original.messageId } : {}),
           references: replyReferences(body.references, original.messageId),
           replyToMessageId: messageId,
@@ -205,6 +208,7 @@ export function App({ api, db, offline = null }: AppProps) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+      if (e.target instanceof HTMLElement && (e.target.isContentEditable || e.target.closest('.compose-dock'))) return;
       if (composeOpen.current || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === 'j' || e.key === 'ArrowDown') move(1);
       else if (e.key === 'k' || e.key === 'ArrowUp') move(-1);
@@ -416,9 +420,7 @@ export function App({ api, db, offline = null }: AppProps) {
       {accountDialog}
       {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}
       {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
-      {compose && accounts.length > 0 && (
-        <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />
-      )}
+      <ComposeDock api={api} accounts={accounts} {...composer} onSent={() => setNotice(null)} />
       {accounts.length === 0 && connection !== 'online' && (
         <div className="empty-state">Hearth’s background service is not reachable and nothing is cached yet.</div>
       )}
