@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from '../../shared/api.ts';
+import type { Account, Mailbox, MessageSummary, SyncProgress } from '../../shared/api.ts';
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
 import { ComposeDock } from './components/compose/ComposeDock.tsx';
 import { useComposeDrafts } from './components/compose/use-compose-drafts.ts';
@@ -26,6 +26,7 @@ import { Welcome } from './components/Welcome.tsx';
 import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
+import { useOutbox } from './use-outbox.ts';
 
 export interface AppProps {
   api: Transport;
@@ -54,11 +55,7 @@ export function App({ api, db, offline = null }: AppProps) {
   const setCompose = composer.open;
   const composeOpen = useRef(false);
   composeOpen.current = showAddAccount || showServer;
-  const [outbox, setOutbox] = useState<OutboxItem[]>([]);
-  useEffect(() => api.on('outbox.changed', setOutbox), [api]);
-  useEffect(() => {
-    if (connection === 'online') void api.call('outbox.list', {}).then(setOutbox, () => {});
-  }, [api, connection]);
+  const outbox = useOutbox(api);
 
   const onCompose = useCallback(
     (mode: 'new' | 'reply' | 'replyAll' | 'forward', messageId: number | null) => {
