@@ -125,6 +125,14 @@ describe('writing mail in the browser host', () => {
     await page.getByTestId('compose').click();
     await poll(() => page.getByTestId('compose-tab').count()).toBe(2);
     await draft(page).getByTestId('compose-subject').fill('Second draft');
+    // Send later fits the pane at 1024x700 (it used to overflow the dialog).
+    await draft(page).getByRole('button', { name: 'Later…' }).click();
+    const dock = (await page.getByTestId('compose-dock').boundingBox())!;
+    const sendAt = (await draft(page).getByTestId('compose-send-at').boundingBox())!;
+    const sendButton = (await draft(page).getByTestId('compose-send').boundingBox())!;
+    expect(sendAt.x + sendAt.width).toBeLessThanOrEqual(dock.x + dock.width);
+    expect(sendButton.y + sendButton.height).toBeLessThanOrEqual(700);
+    expect(dock.x).toBeGreaterThanOrEqual((await page.getByTestId('message-list').boundingBox())!.x + 300);
     await page.screenshot({ path: path.join(ROOT, 'test-results/compose-pane-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByTestId('compose-tab').first().click();
