@@ -275,41 +275,57 @@ export const OutgoingAttachment = z.object({
   filename: z.string().min(1).max(255),
   contentType: z.string().max(255).default('application/octet-stream'),
   contentBase64: z.string().optional(),
-  /** Inline image referenced from the HTML as cid:<contentId>. */
-  contentId: z.string().max(255).optional(),
+  /** Inline image referenced from the HTML as cid:<contentId> (sent in multipart/related). */
+  contentId: z
+    .string()
+    .max(255)
+    .regex(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.@]+$/, 'A Content-ID is letters, digits and dot-atom signs, without <>')
+    .optional(),
   /** Keeps an attachment of the original on forward: main copies it from there. */
   fromMessage: z.object({ messageId: z.number().int(), partId: z.string().max(64) }).optional(),
 });
 export type OutgoingAttachment = z.infer<typeof OutgoingAttachment>;
 
 /** A message being written. Recipients are header text ("Ann <a@x>, b@y"); main parses them. */
-export const ComposeMessage = z.object({
-  accountId: z.string().min(1),
-  /** Index into the account's identities (0 = default). */
-  identity: z.number().int().min(0).max(19).default(0),
-  to: z.string().max(20_000).default(''),
-  cc: z.string().max(20_000).default(''),
-  bcc: z.string().max(20_000).default(''),
-  subject: z.string().max(2000).default(''),
-  text: z
-    .string()
-    .max(10 * 1024 * 1024)
-    .default(''),
-  html: z
-    .string()
-    .max(20 * 1024 * 1024)
-    .optional(),
-  attachments: z.array(OutgoingAttachment).max(100).default([]),
-  inReplyTo: z.string().max(998).optional(),
-  references: z.array(z.string().max(998)).max(100).default([]),
-  /** The message this replies to or forwards (to mark it answered). */
-  replyToMessageId: z.number().int().optional(),
-  /** Send at this time (ms since epoch) instead of now. */
-  sendAt: z.number().int().optional(),
-  /** The draft this message was saved as, replaced on save and deleted when sent. */
-  draftId: z.string().max(100).optional(),
-});
+export const ComposeMessage = z
+  .object({
+    accountId: z.string().min(1),
+    /** Index into the account's identities (0 = default). */
+    identity: z.number().int().min(0).max(19).default(0),
+    to: z.string().max(20_000).default(''),
+    cc: z.string().max(20_000).default(''),
+    bcc: z.string().max(20_000).default(''),
+    subject: z.string().max(2000).default(''),
+    text: z
+      .string()
+      .max(10 * 1024 * 1024)
+      .default(''),
+    html: z
+      .string()
+      .max(20 * 1024 * 1024)
+      .optional(),
+    attachments: z.array(OutgoingAttachment).max(100).default([]),
+    inReplyTo: z.string().max(998).optional(),
+    references: z.array(z.string().max(998)).max(100).default([]),
+    /** The message this replies to or forwards (to mark it answered). */
+    replyToMessageId: z.number().int().optional(),
+    /** Send at this time (ms since epoch) instead of now. */
+    sendAt: z.number().int().optional(),
+    /** The draft this message was saved as, replaced on save and deleted when sent. */
+    draftId: z.string().max(100).optional(),
+  })
+  // Every cid: image of the HTML travels as a part of its own (else it arrives broken).
+  .superRefine((m, ctx) => {
+    const cids = new Set(m.attachments.flatMap((a) => (a.contentId ? [a.contentId.toLowerCase()] : [])));
+    for (const cid of referencedContentIds(m.html))
+      if (!cids.has(cid.toLowerCase())) ctx.addIssue({ code: 'custom', path: ['html'], message: `The inline image cid:${cid} has no part` });
+  });
 export type ComposeMessage = z.infer<typeof ComposeMessage>;
+
+/** Content-IDs the HTML of a message refers to (cid: images). */
+export function referencedContentIds(html: string | undefined): string[] {
+  return [...(html ?? '').matchAll(/\bsrc\s*=\s*["']cid:([^"']+)["']/gi)].map((m) => m[1]!);
+}
 
 export const OutboxState = z.enum(['held', 'scheduled', 'queued', 'sending', 'sent', 'failed']);
 export type OutboxState = z.infer<typeof OutboxState>;

@@ -1,15 +1,16 @@
-// Writing mail in Chromium: a new message goes out through the SMTP peer into Dovecot after the
-// undo window; Undo brings a message back into the editor; a reply is addressed, quoted and
-// threaded (In-Reply-To) the way mail programs do it.
+// Writing mail in Chromium: drafts open in a pane beside the list (which stays usable), several at
+// once; rich text with bold, a link and a pasted image goes out as HTML with its plain-text twin
+// and the image as a cid: part, a dropped file as an attachment, a recipient picked from
+// autocomplete; Undo brings a message back; a reply is addressed, quoted and threaded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { simpleParser } from 'mailparser';
 import { callApiFromPage, launchChromium } from '../support/browser.ts';
 import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
 import { createDovecotUser, dovecot, smtpPeers } from '../support/peers.ts';
 import { rfc822 } from '../support/messages.ts';
-import { deliverToDovecot, dovecotMessages } from '../support/dovecot-mail.ts';
+import { deliverToDovecot, dovecotMessages, imaplib } from '../support/dovecot-mail.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
@@ -24,8 +25,49 @@ afterAll(async () => {
   await browser?.close();
 });
 
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+const CSV = 'name,amount\nÆbleskiver,3\n';
+
+/** The draft being edited (others are minimised in the tab strip). */
+const draft = (page: Page): Locator => page.locator('[data-testid="compose-form"]:not([hidden])');
+
+// Page globals, typed here: this file is type-checked without the DOM library.
+interface PageGlobals {
+  DataTransfer: new () => { items: { add(f: unknown): void } };
+  File: new (bits: unknown[], name: string, opts: { type: string }) => unknown;
+  ClipboardEvent: new (type: string, init: unknown) => unknown;
+  DragEvent: new (type: string, init: unknown) => unknown;
+  TextEncoder: new () => { encode(s: string): Uint8Array };
+  atob(s: string): string;
+}
+type Target = { dispatchEvent(e: unknown): boolean };
+
+/** Hands the editor a pasted image, as a paste from the clipboard does. */
+async function pasteImage(editor: Locator, base64: string): Promise<void> {
+  await editor.evaluate((el: Target, b64) => {
+    const g = globalThis as unknown as PageGlobals;
+    const bytes = Uint8Array.from(g.atob(b64), (c) => c.charCodeAt(0));
+    const dt = new g.DataTransfer();
+    dt.items.add(new g.File([bytes], 'dot.png', { type: 'image/png' }));
+    el.dispatchEvent(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, base64);
+}
+
+/** Drops a file on the draft, as dragging it from a file manager does. */
+async function dropFile(target: Locator, name: string, type: string, text: string): Promise<void> {
+  await target.evaluate(
+    (el: Target, [n, t, body]) => {
+      const g = globalThis as unknown as PageGlobals;
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([new g.TextEncoder().encode(body)], n, { type: t }));
+      for (const kind of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new g.DragEvent(kind, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [name, type, text] as const,
+  );
+}
+
 describe('writing mail in the browser host', () => {
-  it('sends a new message, undoes another, and replies with quote and threading', async () => {
+  it('sends rich text with an inline image and a dropped attachment, keeps two drafts open, undoes, replies', async () => {
     const me = createDovecotUser();
     const you = createDovecotUser();
     await deliverToDovecot(me.user, [
@@ -38,7 +80,7 @@ describe('writing mail in the browser host', () => {
       }),
     ]);
     host = await startHostProcess(['--data', tempDir('compose'), '--port', '0', '--no-server', '--undo-seconds', '2']);
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
     const added = await callApiFromPage(page, 'accounts.add', {
@@ -46,47 +88,118 @@ describe('writing mail in the browser host', () => {
       email: `${me.user}@example.test`,
       incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user: me.user, password: me.password },
       outgoing: { host: '127.0.0.1', port: smtpPeers.accept, tls: 'plain' },
+      identities: [{ name: 'Me', email: `${me.user}@example.test`, signature: 'Me\nhttps://home.arpa/me' }],
     });
     expect(added.ok).toBe(true);
     await poll(() => page.getByTestId('message-row').count()).toBe(1);
 
-    // A new message: Write, fill, Send; the outbox shows it held, then it arrives.
+    // A rich message: the recipient picked from autocomplete (Yolanda wrote to me), bold, a link,
+    // a pasted image, a dropped file; the identity's signature is already below.
     await page.getByTestId('compose').click();
-    await page.getByTestId('compose-to').fill(`${you.user}@example.test`);
-    await page.getByTestId('compose-subject').fill('Hello from Hearth');
-    await page.getByTestId('compose-body').fill('Written in the browser host.');
-    await page.getByTestId('compose-send').click();
-    await poll(() => page.getByTestId('outbox').textContent()).toContain('Sending “Hello from Hearth”');
+    await draft(page).getByTestId('compose-to').pressSequentially('Yol');
+    await draft(page).getByTestId('suggestion').first().click();
+    await poll(() => draft(page).getByTestId('recipient-chip').allTextContents()).toEqual(['Yolanda×']);
+    await draft(page).getByTestId('compose-subject').fill('Rich from Hearth');
+    const editor = draft(page).getByTestId('compose-body');
+    expect(await editor.innerText()).toContain('https://home.arpa/me');
+    await editor.locator('p').first().click(); // the empty line above the signature
+    await page.keyboard.type('Hello ');
+    await page.keyboard.press('Control+b');
+    await page.keyboard.type('bold');
+    await page.keyboard.press('Control+b');
+    await page.keyboard.type(', see our site');
+    for (let i = 0; i < 'our site'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await draft(page).getByTestId('format-link').click();
+    await draft(page).getByTestId('link-url').fill('https://example.org/cake');
+    await draft(page).getByTestId('link-url').press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.type('. Look:');
+    await pasteImage(editor, PNG);
+    await poll(() => editor.locator('img:not(.ProseMirror-separator)').count()).toBe(1);
+    await dropFile(draft(page), 'amounts.csv', 'text/csv', CSV);
+    await poll(() => draft(page).getByTestId('compose-attachments').textContent()).toContain('amounts.csv');
+
+    // A second draft while the first is open: the list stays clickable, the first waits in the tab strip.
+    await page.getByTestId('message-row').first().click();
+    await poll(() => page.getByTestId('reader-subject').textContent()).toBe('Dinner?');
+    await page.getByTestId('compose').click();
+    await poll(() => page.getByTestId('compose-tab').count()).toBe(2);
+    await draft(page).getByTestId('compose-subject').fill('Second draft');
+    // Send later fits the pane at 1024x700 (it used to overflow the dialog).
+    await draft(page).getByRole('button', { name: 'Later…' }).click();
+    const dock = (await page.getByTestId('compose-dock').boundingBox())!;
+    const sendAt = (await draft(page).getByTestId('compose-send-at').boundingBox())!;
+    const sendButton = (await draft(page).getByTestId('compose-send').boundingBox())!;
+    expect(sendAt.x + sendAt.width).toBeLessThanOrEqual(dock.x + dock.width);
+    expect(sendButton.y + sendButton.height).toBeLessThanOrEqual(700);
+    expect(dock.x).toBeGreaterThanOrEqual((await page.getByTestId('message-list').boundingBox())!.x + 300);
+    await page.screenshot({ path: path.join(ROOT, 'test-results/compose-pane-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('compose-tab').first().click();
+    await poll(() => draft(page).getByTestId('compose-subject').inputValue()).toBe('Rich from Hearth');
+    expect(await draft(page).getByTestId('compose-body').locator('strong').textContent()).toBe('bold');
+    await page.screenshot({ path: path.join(ROOT, 'test-results/compose-pane-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await draft(page).getByTestId('compose-body').press('Control+Enter');
+    await poll(() => page.getByTestId('outbox').textContent()).toContain('Sending “Rich from Hearth”');
     await poll(async () => (await dovecotMessages(you.user, you.password)).length).toBe(1);
     await poll(() => page.getByTestId('outbox').count()).toBe(0);
+    expect(await page.getByTestId('compose-tab').count()).toBe(1);
+
+    // What arrived: text/plain and text/html alternatives, the image a cid: part of multipart/related, the file intact.
+    const structure = imaplib(you.user, you.password, "c.select('INBOX')\ntyp, d = c.fetch('1', '(BODYSTRUCTURE)')\nprint(d[0].decode())");
+    expect(structure).toMatch(/"alternative"/i);
+    expect(structure).toMatch(/"related"/i);
+    expect(structure).toMatch(/\("text" "plain"/i);
+    expect(structure).toMatch(/\("text" "html"/i);
+    expect(structure).toMatch(/\("image" "png"/i);
+    const rich = await simpleParser((await dovecotMessages(you.user, you.password))[0]!);
+    expect(rich.to && !Array.isArray(rich.to) ? rich.to.value[0] : null).toMatchObject({ name: 'Yolanda', address: `${you.user}@example.test` });
+    expect(rich.html).toContain('<strong>bold</strong>');
+    expect(rich.html).toContain('href="https://example.org/cake"');
+    expect(rich.text).toContain('Hello bold, see our site <https://example.org/cake>. Look:[dot]');
+    expect(rich.text).toContain('-- \nMe\nhttps://home.arpa/me');
+    const image = rich.attachments.find((a) => a.contentType === 'image/png')!;
+    expect(image.contentId).toBeTruthy();
+    // mailparser swaps cid: references for data: URLs in .html; the raw HTML part names the cid.
+    expect(rich.textAsHtml ?? '').not.toContain('data:');
+    expect(image.content.toString('base64')).toBe(PNG);
+    const csv = rich.attachments.find((a) => a.filename === 'amounts.csv')!;
+    expect(csv.content.toString('utf8')).toBe(CSV);
+
+    // The second draft: Esc asks before throwing it away (it has a subject), then it is gone.
+    await page.getByTestId('compose-tab').first().click();
+    await draft(page).getByTestId('compose-subject').press('Escape');
+    await draft(page).getByTestId('compose-confirm-discard').click();
+    await poll(() => page.getByTestId('compose-dock').count()).toBe(0);
 
     // Undo: the message comes back into the editor instead of going out.
     await page.keyboard.press('c');
-    await page.getByTestId('compose-to').fill(`${you.user}@example.test`);
-    await page.getByTestId('compose-subject').fill('Second thoughts');
-    await page.getByTestId('compose-body').fill('Never mind.');
-    await page.keyboard.press('Control+Enter');
+    await draft(page).getByTestId('compose-to').fill(`${you.user}@example.test`);
+    await draft(page).getByTestId('compose-subject').fill('Second thoughts');
+    await draft(page).getByTestId('compose-subject').press('Control+Enter');
     await page.getByTestId('undo-send').click();
-    await poll(() => page.getByTestId('compose-subject').inputValue()).toBe('Second thoughts');
-    await page.getByRole('button', { name: 'Discard' }).click();
-    await poll(() => page.getByTestId('compose-subject').count()).toBe(0);
+    await poll(() => draft(page).getByTestId('compose-subject').inputValue()).toBe('Second thoughts');
+    await draft(page).getByRole('button', { name: 'Discard', exact: true }).click();
+    await poll(() => page.getByTestId('compose-dock').count()).toBe(0);
 
     // Reply: addressed to the sender, "Re:", quoted, In-Reply-To the original.
     await page.getByTestId('message-row').first().click();
+    await poll(() => page.getByTestId('reader-subject').textContent()).toBe('Dinner?');
     await page.keyboard.press('a');
-    await poll(() => page.getByTestId('compose-subject').inputValue()).toBe('Re: Dinner?');
-    expect(await page.getByTestId('compose-to').inputValue()).toBe(`Yolanda <${you.user}@example.test>`);
-    expect(await page.getByTestId('compose-body').inputValue()).toContain('> Thursday at eight?');
-    await page.getByTestId('compose-body').press('Control+Home');
-    await page.keyboard.type('Yes, see you then.');
+    await poll(() => draft(page).getByTestId('compose-subject').inputValue()).toBe('Re: Dinner?');
+    expect(await draft(page).getByTestId('recipient-chip').first().getAttribute('title')).toBe(`Yolanda <${you.user}@example.test>`);
+    expect(await draft(page).getByTestId('compose-body').innerText()).toContain('Thursday at eight?');
+    await page.keyboard.type('Yes, see you then.'); // the cursor starts above the quote
     await page.screenshot({ path: path.join(ROOT, 'test-results/compose-reply.png') });
-    await page.getByTestId('compose-send').click();
+    await draft(page).getByTestId('compose-send').click();
     await poll(async () => (await dovecotMessages(you.user, you.password)).length).toBe(2);
     const messages = await Promise.all((await dovecotMessages(you.user, you.password)).map((m) => simpleParser(m)));
-    expect(messages.map((m) => m.subject).sort()).toEqual(['Hello from Hearth', 'Re: Dinner?']);
+    expect(messages.map((m) => m.subject).sort()).toEqual(['Re: Dinner?', 'Rich from Hearth']);
     const reply = messages.find((m) => m.subject === 'Re: Dinner?')!;
     expect(reply.inReplyTo).toBe('<dinner-1@t>');
     expect(reply.text).toMatch(/^Yes, see you then\./);
     expect(reply.text).toContain('> Thursday at eight?');
-  });
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Account, Mailbox, MessageSummary, OutboxItem, SyncProgress } from '../../shared/api.ts';
+import type { Account, Mailbox, MessageSummary, SyncProgress } from '../../shared/api.ts';
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
-import { Compose, type ComposeDraft } from './components/Compose.tsx';
+import { ComposeDock } from './components/compose/ComposeDock.tsx';
+import { useComposeDrafts } from './components/compose/use-compose-drafts.ts';
 import { OutboxBar } from './components/OutboxBar.tsx';
 import { AdminScreen } from './components/admin/AdminScreen.tsx';
 import { TransferBar } from './components/TransferBar.tsx';
@@ -34,6 +35,7 @@ import { useMessageMenu } from './use-message-menu.ts';
 import { UndoToast } from './components/UndoToast.tsx';
 import { ShortcutHelp } from './components/ShortcutHelp.tsx';
 import { SelectionPane } from './components/SelectionPane.tsx';
+import { useOutbox } from './use-outbox.ts';
 
 export interface AppProps {
   api: Transport;
@@ -57,14 +59,12 @@ export function App({ api, db, offline = null }: AppProps) {
   const { transfers, dismiss: dismissTransfer } = useTransfers(api);
   const [query, setQuery] = useState('');
   const searchBox = useRef<HTMLInputElement>(null);
-  const [compose, setCompose] = useState<ComposeDraft | null>(null);
+  // Drafts open beside the list; the list's keys stay live (they ignore keys typed into a draft).
+  const composer = useComposeDrafts();
+  const setCompose = composer.open;
   const composeOpen = useRef(false);
-  composeOpen.current = compose !== null || showAddAccount || showServer;
-  const [outbox, setOutbox] = useState<OutboxItem[]>([]);
-  useEffect(() => api.on('outbox.changed', setOutbox), [api]);
-  useEffect(() => {
-    if (connection === 'online') void api.call('outbox.list', {}).then(setOutbox, () => {});
-  }, [api, connection]);
+  composeOpen.current = showAddAccount || showServer;
+  const outbox = useOutbox(api);
 
   const onCompose = useCallback(
     (mode: 'new' | 'reply' | 'replyAll' | 'forward', messageId: number | null) => {
@@ -107,7 +107,7 @@ export function App({ api, db, offline = null }: AppProps) {
           to: formatAddressList(who.to),
           cc: formatAddressList(who.cc),
           subject: replySubject(original.subject),
-          text: `${signature ? `\n\n${signature}` : ''}${quoteForReply({ ...original, text })}`,
+          text: `${signature ? `\n\n-- \n${signature}` : ''}${quoteForReply({ ...original, text })}`,
           ...(original.messageId ? { inReplyTo: original.messageId } : {}),
           references: replyReferences(body.references, original.messageId),
           replyToMessageId: messageId,
@@ -227,6 +227,7 @@ export function App({ api, db, offline = null }: AppProps) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+      if (e.target instanceof HTMLElement && (e.target.isContentEditable || e.target.closest('.compose-dock'))) return;
       if (composeOpen.current || overlayOpen.current) return;
       const command = commandFor(e);
       // Enter on a button that is not a message row (a toolbar button) is that button's.
@@ -517,9 +518,7 @@ export function App({ api, db, offline = null }: AppProps) {
       {accountDialog}
       {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}
       {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
-      {compose && accounts.length > 0 && (
-        <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />
-      )}
+      <ComposeDock api={api} accounts={accounts} {...composer} onSent={() => setNotice(null)} />
       {accounts.length === 0 && connection !== 'online' && (
         <div className="empty-state">Hearth’s background service is not reachable and nothing is cached yet.</div>
       )}

@@ -85,6 +85,8 @@ export class Outbox {
   private readonly dir: string;
   private readonly items = new Map<string, StoredItem>();
   private readonly busyAccounts = new Set<string>();
+  /** Messages whose Sent copy is being filed now (never two APPENDs of one message at once). */
+  private readonly copying = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly d: OutboxDeps;
@@ -346,21 +348,34 @@ export class Outbox {
         }
       }
       this.changed();
+      // The server has answered: the account is free for the next message now, not once the Sent
+      // copy (bookkeeping on another server, however slow) is filed.
+      this.release(item.accountId);
       if (done.sentCopy === 'pending') await this.copyToSent(id);
       else this.forget(id);
     } finally {
-      this.busyAccounts.delete(item.accountId);
+      this.release(item.accountId);
     }
+  }
+
+  /** The account may submit again; a message that waited for it goes at once (not at the next slow poll). */
+  private release(accountId: string): void {
+    if (!this.busyAccounts.delete(accountId)) return;
+    const now = this.now();
+    if ([...this.items.values()].some((i) => i.accountId === accountId && i.state === 'queued' && (i.until === null || i.until <= now))) this.schedule(0);
   }
 
   private async copyToSent(id: string): Promise<void> {
     const item = this.items.get(id);
-    if (!item) return;
+    if (!item || this.copying.has(id)) return;
+    this.copying.add(id);
     try {
       await this.d.appendToSent(item.accountId, readFileSync(this.eml(id)));
     } catch (e) {
       this.d.log.info('outbox: Sent copy waits for the server', { id, message: (e as Error).message });
       return;
+    } finally {
+      this.copying.delete(id);
     }
     this.forget(id);
     this.changed();
