@@ -25,6 +25,13 @@ import { Welcome } from './components/Welcome.tsx';
 import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
+import { Group, Panel, Separator } from 'react-resizable-panels';
+import type { ListView, SmartFolder } from '../../shared/list-order.ts';
+import { useSort } from './use-sort.ts';
+import { useListIds } from './use-list-ids.ts';
+import { usePaneLayout } from './use-pane-layout.ts';
+import { ListControls } from './components/ListControls.tsx';
+import { SMART_FOLDERS } from './components/FolderPane.tsx';
 
 export interface AppProps {
   api: Transport;
@@ -42,6 +49,10 @@ export function App({ api, db, offline = null }: AppProps) {
   const mailboxIdRef = useRef<number | null>(null);
   mailboxIdRef.current = mailboxId;
   const [messageId, setMessageId] = useState<number | null>(null);
+  // A smart folder (all inboxes, unread, flagged) shows instead of the folder while set.
+  const [smart, setSmart] = useState<SmartFolder | null>(null);
+  const { order, setOrder } = useSort();
+  const layout = usePaneLayout();
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [showServer, setShowServer] = useState(false);
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
@@ -118,18 +129,13 @@ export function App({ api, db, offline = null }: AppProps) {
 
   const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
-  // The folder's ids, newest first, from the [mailboxId+date] index: no cap; rows are read as they scroll into view.
-  const folderIds = useLive<number[]>(
-    () =>
-      mailboxId === null
-        ? Promise.resolve([])
-        : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().primaryKeys(),
-    [db, mailboxId],
-    [],
-  );
+  // The list's ids in order (use-list-ids.ts): no cap; rows are read as they scroll into view.
+  const view: ListView | null = smart ? { smart } : mailboxId === null ? null : { mailboxId };
+  const folderIds = useListIds(api, db, view, order, connection === 'online');
+  const mine = useMemo(() => new Set(accounts.flatMap((a) => a.identities.map((i) => i.email.toLowerCase()))), [accounts]);
 
   // Search: main's index, or this window's offline copy when main is away.
-  const search = useSearch(api, db, query, mailboxId, connection);
+  const search = useSearch(api, db, query, smart ? null : mailboxId, connection);
   const results = search?.messages ?? null;
   const ids = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
 
@@ -257,6 +263,7 @@ export function App({ api, db, offline = null }: AppProps) {
     void db.messages.get(openPending).then((m) => {
       if (!m) return;
       setQuery('');
+      setSmart(null);
       setMailboxId(m.mailboxId);
       setMessageId(m.id);
       setOpenPending(null);
@@ -293,7 +300,7 @@ export function App({ api, db, offline = null }: AppProps) {
     }
   });
 
-  const currentMailbox = mailboxes.find((m) => m.id === mailboxId) ?? null;
+  const currentMailbox = smart ? null : (mailboxes.find((m) => m.id === mailboxId) ?? null);
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
   const statusBar = (
@@ -315,6 +322,28 @@ export function App({ api, db, offline = null }: AppProps) {
         {accountDialog}
       </div>
     );
+
+  const messageList = (
+    <MessageList
+      mailbox={currentMailbox}
+      title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : smart ? SMART_FOLDERS[smart] : undefined}
+      mailboxes={mailboxes}
+      grouped={order.group && !search}
+      mine={mine}
+      controls={<ListControls order={order} onOrder={setOrder} readingPane={layout.readingPane} onReadingPane={layout.setReadingPane} />}
+      db={db}
+      ids={ids}
+      known={results ?? undefined}
+      selectedId={messageId}
+      onSelect={setMessageId}
+      {...(api.dragMessageOut
+        ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
+        : {})}
+    />
+  );
+  const reader = (
+    <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
+  );
 
   return (
     <div className="app">
@@ -366,40 +395,74 @@ export function App({ api, db, offline = null }: AppProps) {
           Get mail
         </button>
       </header>
-      <div className="panes">
-        <FolderPane
-          accounts={accounts}
-          mailboxes={mailboxes}
-          selectedId={mailboxId}
-          onSelect={(id) => {
-            setMailboxId(id);
-            setMessageId(null);
-          }}
-          onCreate={async (accountId, parentId, name) => {
-            await api.call('mailboxes.create', { accountId, parentId, name });
-          }}
-          onRename={async (mailboxId, name) => {
-            await api.call('mailboxes.rename', { mailboxId, name });
-          }}
-          onDelete={async (mailboxId) => {
-            await api.call('mailboxes.delete', { mailboxId });
-          }}
-          onTransfer={(mailbox, kind) => setTransferDialog({ mailbox, kind })}
-        />
-        <MessageList
-          mailbox={currentMailbox}
-          title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : undefined}
-          db={db}
-          ids={ids}
-          known={results ?? undefined}
-          selectedId={messageId}
-          onSelect={setMessageId}
-          {...(api.dragMessageOut
-            ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
-            : {})}
-        />
-        <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
-      </div>
+      <Group
+        id="panes"
+        className="panes"
+        orientation="horizontal"
+        defaultLayout={layout.saved('panes')}
+        onLayoutChanged={(l, meta) => meta.isUserInteraction && layout.save('panes', l)}
+      >
+        <Panel id="folders" defaultSize="20" minSize={120} className="pane">
+          <FolderPane
+            accounts={accounts}
+            mailboxes={mailboxes}
+            selectedId={smart ? null : mailboxId}
+            onSelect={(id) => {
+              setSmart(null);
+              setMailboxId(id);
+              setMessageId(null);
+            }}
+            smart={smart}
+            onSmart={(s) => {
+              setSmart(s);
+              setMessageId(null);
+            }}
+            onCreate={async (accountId, parentId, name) => {
+              await api.call('mailboxes.create', { accountId, parentId, name });
+            }}
+            onRename={async (mailboxId, name) => {
+              await api.call('mailboxes.rename', { mailboxId, name });
+            }}
+            onDelete={async (mailboxId) => {
+              await api.call('mailboxes.delete', { mailboxId });
+            }}
+            onTransfer={(mailbox, kind) => setTransferDialog({ mailbox, kind })}
+          />
+        </Panel>
+        <Separator className="pane-separator" data-testid="folders-separator" />
+        <Panel id="main" minSize={320} className="pane">
+          {layout.readingPane === 'off' ? (
+            messageId === null ? (
+              messageList
+            ) : (
+              <div className="reader-full">
+                <button type="button" className="back" onClick={() => setMessageId(null)} data-testid="back-to-list">
+                  ← Back to the list
+                </button>
+                {reader}
+              </div>
+            )
+          ) : (
+            <Group
+              key={layout.readingPane}
+              id={`list-${layout.readingPane}`}
+              className={`list-reader ${layout.readingPane}`}
+              orientation={layout.readingPane === 'right' ? 'horizontal' : 'vertical'}
+              defaultLayout={layout.saved(`list-${layout.readingPane}`)}
+              onLayoutChanged={(l, meta) => meta.isUserInteraction && layout.save(`list-${layout.readingPane}`, l)}
+              data-testid="list-reader"
+            >
+              <Panel id="list" defaultSize={layout.readingPane === 'right' ? '40' : '45'} minSize={120} className="pane">
+                {messageList}
+              </Panel>
+              <Separator className="pane-separator" data-testid="list-separator" />
+              <Panel id="reader" minSize={160} className="pane">
+                {reader}
+              </Panel>
+            </Group>
+          )}
+        </Panel>
+      </Group>
       <OutboxBar
         items={outbox}
         onUndo={(id) =>

@@ -1,6 +1,7 @@
 // The message summaries of main's cache (journaled): what the message list, search and the
 // conversation view show, keyed by (folder, UID), plus whether each body is kept offline.
 import type { MessageSummary } from '../../../shared/api.ts';
+import { orderIds, senderKey, type ListOrder, type ListView } from '../../../shared/list-order.ts';
 import type { CacheDb } from './cache-db.ts';
 import { Contacts } from './contacts.ts';
 import { assignThread } from './threads.ts';
@@ -170,6 +171,42 @@ export class Messages {
   }
 
   /** Messages of one conversation, oldest first. */
+  /**
+   * The ids a list shows, in order (shared/list-order.ts): a folder, or a smart folder across every
+   * account (inboxes; unread or flagged mail outside Trash and Junk, and unread outside Sent and Drafts).
+   */
+  listIds(view: ListView, order: ListOrder): number[] {
+    const where =
+      'mailboxId' in view
+        ? { sql: 'm.mailbox_id=?', args: [view.mailboxId] }
+        : view.smart === 'inbox'
+          ? { sql: "b.special_use='inbox'", args: [] }
+          : view.smart === 'unread'
+            ? {
+                sql: "COALESCE(b.special_use,'') NOT IN ('trash','junk','sent','drafts') AND NOT EXISTS (SELECT 1 FROM json_each(m.flags) WHERE value='\\Seen')",
+                args: [],
+              }
+            : { sql: "COALESCE(b.special_use,'') NOT IN ('trash','junk') AND EXISTS (SELECT 1 FROM json_each(m.flags) WHERE value='\\Flagged')", args: [] };
+    const rows = this.c.db
+      .prepare(
+        `SELECT m.id, m.thread_id, m.date, m.size, ${order.sortBy === 'subject' ? 'm.subject' : "''"} AS subject,
+           ${order.sortBy === 'sender' ? "json_extract(m.addrs, '$.from')" : "'[]'"} AS sender
+         FROM messages m JOIN mailboxes b ON b.id=m.mailbox_id WHERE ${where.sql}`,
+      )
+      .all(...where.args) as { id: number; thread_id: number; date: number; size: number; subject: string; sender: string | null }[];
+    return orderIds(
+      rows.map((r) => ({
+        id: r.id,
+        threadId: r.thread_id || r.id,
+        date: r.date,
+        size: r.size,
+        subject: r.subject,
+        sender: order.sortBy === 'sender' ? senderKey(JSON.parse(r.sender ?? '[]') as MessageSummary['from']) : '',
+      })),
+      order,
+    );
+  }
+
   inThread(threadId: number): MessageSummary[] {
     return (this.c.prepared('SELECT * FROM messages WHERE thread_id=? ORDER BY date, id').all(threadId) as Record<string, unknown>[]).map(rowToMessage);
   }
