@@ -1,7 +1,8 @@
 // The list's layout in Chromium against Dovecot (#13.1): all inboxes of two accounts, the Unread
 // and Flagged smart folders, sorting by sender, subject, size and date both ways, conversations
 // (count, participants, expanded in place, Sent included) and the conversation view, the reading
-// pane below or off, and pane sizes, sort and reading pane remembered over a reload.
+// pane below or off, a dark theme by choice, and pane sizes, sort, reading pane and theme
+// remembered over a reload.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -110,15 +111,15 @@ describe('the message list layout', () => {
     await poll(() => thread.count()).toBe(1);
     await poll(() => thread.getByTestId('thread-count').textContent()).toBe('3');
     expect(await thread.getByTestId('participants').textContent()).toBe('Ann, Bob, me');
-    // Expanded in place: its three messages under its row, my reply marked as from Sent.
+    // Expanded in place: its three messages under its row, my reply (to Ann) marked as from Sent.
     await thread.getByTestId('thread-toggle').click();
     const inThread = page.getByTestId('thread-message');
     await poll(() => inThread.count()).toBe(3);
-    expect(await inThread.evaluateAll((r) => r.map((x) => x.querySelector('.from')?.textContent))).toEqual(['Me', 'Bob Stone', 'Ann Lee']);
+    expect(await inThread.evaluateAll((r) => r.map((x) => x.querySelector('.from')?.textContent))).toEqual(['To: ann@example.test', 'Bob Stone', 'Ann Lee']);
     expect(await inThread.first().locator('.folder-tag').textContent()).toBe('Sent');
     // Rows after the conversation follow its messages.
     const order = await page.locator('.message-row').evaluateAll((r) => r.map((x) => x.querySelector('.subject')?.textContent));
-    expect(order.slice(2, 6)).toEqual(['Re: Garden plan', 'Re: Garden plan', 'Garden plan', 'Garden plan']);
+    expect(order).toEqual(['Hello from B', 'Your receipt', 'Re: Garden plan', 'Re: Garden planSent', 'Re: Garden plan', 'Garden plan', '★ apples']);
     await shoot(page, 'list-grouped');
 
     // The conversation view: the thread stacked (Sent included); an earlier message opens in place
@@ -164,8 +165,16 @@ describe('the message list layout', () => {
     await page.mouse.up();
     const resized = (await box('.folders')).width;
     expect(resized).toBeGreaterThan(before + 40);
+    // Dark chosen by hand, over the system's light.
+    await page.emulateMedia({ colorScheme: 'light' });
+    const bg = () => page.evaluate<string>("getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()");
+    expect(await bg()).toBe('#ffffff');
+    await page.getByTestId('theme').selectOption('dark');
+    await poll(bg).toBe('#1b1a19');
     await page.reload();
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+    expect(await bg()).toBe('#1b1a19');
+    expect(await page.getByTestId('theme').inputValue()).toBe('dark');
     await poll(async () => Math.round((await box('.folders')).width)).toBe(Math.round(resized));
     expect(await page.getByTestId('sort-by').inputValue()).toBe('sender');
     expect(await page.getByTestId('sort-dir').getAttribute('data-dir')).toBe('asc');

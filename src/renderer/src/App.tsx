@@ -30,6 +30,7 @@ import type { ListView, SmartFolder } from '../../shared/list-order.ts';
 import { useSort } from './use-sort.ts';
 import { useListIds } from './use-list-ids.ts';
 import { usePaneLayout } from './use-pane-layout.ts';
+import { Theme, useTheme } from './use-theme.ts';
 import { ListControls } from './components/ListControls.tsx';
 import { SMART_FOLDERS } from './components/FolderPane.tsx';
 
@@ -53,6 +54,7 @@ export function App({ api, db, offline = null }: AppProps) {
   const [smart, setSmart] = useState<SmartFolder | null>(null);
   const { order, setOrder } = useSort();
   const layout = usePaneLayout();
+  const [theme, setTheme] = useTheme();
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [showServer, setShowServer] = useState(false);
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
@@ -394,6 +396,18 @@ export function App({ api, db, offline = null }: AppProps) {
         >
           Get mail
         </button>
+        <select
+          className="theme"
+          value={theme}
+          onChange={(e) => setTheme(Theme.parse(e.target.value))}
+          title="Light or dark"
+          aria-label="Theme"
+          data-testid="theme"
+        >
+          <option value="system">Theme: system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
       </header>
       <Group
         id="panes"

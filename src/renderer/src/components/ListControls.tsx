@@ -53,9 +53,9 @@ export function ListControls({ order, onOrder, readingPane, onReadingPane }: Pro
       <label>
         <span className="visually-hidden">Reading pane</span>
         <select value={readingPane} onChange={(e) => onReadingPane(e.target.value as ReadingPane)} data-testid="reading-pane" title="Reading pane">
-          <option value="right">Reader right</option>
-          <option value="bottom">Reader below</option>
-          <option value="off">Reader off</option>
+          <option value="right">Reader: right</option>
+          <option value="bottom">Reader: below</option>
+          <option value="off">Reader: off</option>
         </select>
       </label>
     </div>

@@ -62,6 +62,9 @@ export function MessageList({ db, mailbox, mailboxes, title, ids, grouped = fals
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
   const folderName = new Map((mailboxes ?? []).map((m) => [m.id, m.name]));
+  // A conversation's messages from elsewhere than this folder (in a smart folder: than an inbox) are tagged with their folder.
+  const inboxes = new Set((mailboxes ?? []).filter((m) => m.specialUse === 'inbox').map((m) => m.id));
+  const home = (id: number) => (mailbox ? mailbox.id === id : inboxes.has(id));
   const outgoingIds = new Set((mailboxes ?? []).filter((m) => m.specialUse === 'sent' || m.specialUse === 'drafts').map((m) => m.id));
   if (mailbox && (mailbox.specialUse === 'sent' || mailbox.specialUse === 'drafts')) outgoingIds.add(mailbox.id);
 
@@ -102,7 +105,7 @@ export function MessageList({ db, mailbox, mailboxes, title, ids, grouped = fals
                 selected={m.id === selectedId}
                 outgoing={outgoingIds.has(m.mailboxId)}
                 inThread={item.inThread !== undefined}
-                {...(item.inThread !== undefined && mailbox?.id !== m.mailboxId ? { folder: folderName.get(m.mailboxId) } : {})}
+                {...(item.inThread !== undefined && !home(m.mailboxId) ? { folder: folderName.get(m.mailboxId) } : {})}
                 {...(thread && thread.length > 1
                   ? { thread: { messages: thread, expanded: conversations.expanded.has(m.threadId), mine, onToggle: () => conversations.toggle(m.threadId) } }
                   : {})}

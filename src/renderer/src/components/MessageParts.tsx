@@ -4,8 +4,9 @@ import type { Address, MessageBody } from '../../../shared/api.ts';
 import { fullAddressList } from '../format.ts';
 import { messageDocument, sanitizeMessageHtml, textToHtml, trailingImages } from '../sanitize.ts';
 import { collapseQuotedHtml, quotedTextToHtml } from '../quotes.ts';
+import { isDark } from '../use-theme.ts';
 
-const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+const prefersDark = isDark;
 
 /**
  * The body as a document for the frame: HTML sanitised (remote content only when allowed), text
