@@ -10,10 +10,13 @@ export type SortBy = z.infer<typeof SortBy>;
 export const SortDir = z.enum(['asc', 'desc']);
 export type SortDir = z.infer<typeof SortDir>;
 
+/** Folders across every account: all inboxes, unread mail, flagged mail. */
+export const SmartFolder = z.enum(['inbox', 'unread', 'flagged']);
+export type SmartFolder = z.infer<typeof SmartFolder>;
+
 /** What the list shows: one folder, or a smart folder across every account. */
-export const ListView = z.union([z.object({ mailboxId: z.number().int() }).strict(), z.object({ smart: z.enum(['inbox', 'unread', 'flagged']) }).strict()]);
+export const ListView = z.union([z.object({ mailboxId: z.number().int() }).strict(), z.object({ smart: SmartFolder }).strict()]);
 export type ListView = z.infer<typeof ListView>;
-export type SmartFolder = Extract<ListView, { smart: unknown }>['smart'];
 
 export const ListOrder = z.object({ sortBy: SortBy.default('date'), dir: SortDir.default('desc'), group: z.boolean().default(false) }).strict();
 export type ListOrder = z.infer<typeof ListOrder>;

@@ -1,8 +1,8 @@
 // The list's layout in Chromium against Dovecot (#13.1): all inboxes of two accounts, the Unread
 // and Flagged smart folders, sorting by sender, subject, size and date both ways, conversations
 // (count, participants, expanded in place, Sent included) and the conversation view, the reading
-// pane below or off, a dark theme by choice, and pane sizes, sort, reading pane and theme
-// remembered over a reload.
+// pane below or off, a dark theme by choice, and pane sizes, sort, reading pane, theme and the
+// folder shown remembered over a reload.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -175,6 +175,7 @@ describe('the message list layout', () => {
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
     expect(await bg()).toBe('#1b1a19');
     expect(await page.getByTestId('theme').inputValue()).toBe('dark');
+    await poll(() => page.locator('.list-header h1').textContent()).toBe('All Inboxes');
     await poll(async () => Math.round((await box('.folders')).width)).toBe(Math.round(resized));
     expect(await page.getByTestId('sort-by').inputValue()).toBe('sender');
     expect(await page.getByTestId('sort-dir').getAttribute('data-dir')).toBe('asc');

@@ -26,7 +26,9 @@ import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
 import { Group, Panel, Separator } from 'react-resizable-panels';
-import type { ListView, SmartFolder } from '../../shared/list-order.ts';
+import { SmartFolder, type ListView } from '../../shared/list-order.ts';
+import { z } from 'zod';
+import { readStored, writeStored } from './stored-state.ts';
 import { useSort } from './use-sort.ts';
 import { useListIds } from './use-list-ids.ts';
 import { usePaneLayout } from './use-pane-layout.ts';
@@ -46,12 +48,17 @@ export function App({ api, db, offline = null }: AppProps) {
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const report = useCallback((e: unknown) => setNotice(e instanceof Error ? e.message : String(e)), []);
-  const [mailboxId, setMailboxId] = useState<number | null>(null);
+  // The folder (or smart folder) shown is remembered across reloads.
+  const [mailboxId, setMailboxId] = useState<number | null>(() => readStored('hearth.folder', z.number().int().nullable(), null));
   const mailboxIdRef = useRef<number | null>(null);
   mailboxIdRef.current = mailboxId;
   const [messageId, setMessageId] = useState<number | null>(null);
   // A smart folder (all inboxes, unread, flagged) shows instead of the folder while set.
-  const [smart, setSmart] = useState<SmartFolder | null>(null);
+  const [smart, setSmart] = useState<SmartFolder | null>(() => readStored('hearth.smart', SmartFolder.nullable(), null));
+  useEffect(() => {
+    writeStored('hearth.folder', mailboxId);
+    writeStored('hearth.smart', smart);
+  }, [mailboxId, smart]);
   const { order, setOrder } = useSort();
   const layout = usePaneLayout();
   const [theme, setTheme] = useTheme();
@@ -143,7 +150,8 @@ export function App({ api, db, offline = null }: AppProps) {
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
-    if (mailboxId !== null && mailboxes.some((m) => m.id === mailboxId)) return;
+    // (A remembered folder waits for the mirror's folders to be read.)
+    if (mailboxId !== null && (mailboxes.length === 0 || mailboxes.some((m) => m.id === mailboxId))) return;
     const inbox = mailboxes.find((m) => m.specialUse === 'inbox') ?? mailboxes[0];
     setMailboxId(inbox ? inbox.id : null);
   }, [mailboxes, mailboxId]);

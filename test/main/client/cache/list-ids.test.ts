@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageInput } from '../../../../src/main/client/cache/messages.ts';
 import { seedFolder, seededCaches } from '../../../support/cache-db.ts';
+import { orderIds, senderKey, SortBy, type ListOrder } from '../../../../src/shared/list-order.ts';
 
 const openCache = seededCaches();
 
@@ -51,5 +52,28 @@ describe('list ids from main', () => {
     expect(cache.messages.listIds({ mailboxId: sentA }, { ...flat, group: true })).toEqual([mine]);
     expect(cache.messages.inThread(cache.messages.get(mine!)!.threadId).map((m) => m.id)).toEqual([plan, reply, mine]);
     expect(gone).toBeGreaterThan(0);
+  });
+
+  it('orders every way as the shared order does (what the renderer computes offline)', () => {
+    const cache = openCache('a');
+    const inbox = seedFolder(cache, 'a', 'INBOX', 'inbox').id;
+    const names = ['Zoe', 'ann', 'Bob', 'carl', 'Ann', ''];
+    const list = Array.from({ length: 40 }, (_, i) =>
+      input('a', inbox, i + 1, `${i % 4 ? 'Re: ' : ''}Topic ${(i * 7) % 5}`, 1000 + ((i * 13) % 17), {
+        from: [{ name: names[i % names.length]!, address: `p${i % 3}@t` }],
+        size: 100 + ((i * 31) % 11),
+        ...(i % 4 ? { parentIds: [`<a${i - (i % 4) + 1}@t>`] } : {}),
+      }),
+    );
+    cache.messages.upsert(list);
+    const rows = cache.messages
+      .page(inbox, 0, 100)
+      .messages.map((m) => ({ id: m.id, threadId: m.threadId, date: m.date, size: m.size, subject: m.subject, sender: senderKey(m.from) }));
+    for (const sortBy of SortBy.options)
+      for (const dir of ['asc', 'desc'] as const)
+        for (const group of [false, true]) {
+          const order: ListOrder = { sortBy, dir, group };
+          expect(cache.messages.listIds({ mailboxId: inbox }, order), JSON.stringify(order)).toEqual(orderIds(rows, order));
+        }
   });
 });
