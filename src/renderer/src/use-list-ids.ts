@@ -38,7 +38,7 @@ export function useListIds(api: Transport, db: HearthDb, view: ListView | null, 
     };
     if (!online) {
       // Main is away: order the offline copy here (reads the summaries, so slower for big folders).
-      void offlineRows(db, view).then((rows) => show(orderIds(rows, order)));
+      void offlineListIds(db, view, order).then(show);
       return () => {
         live = false;
       };
@@ -56,7 +56,8 @@ export function useListIds(api: Transport, db: HearthDb, view: ListView | null, 
   return ordered.key === key ? ordered.ids : [];
 }
 
-async function offlineRows(db: HearthDb, view: ListView) {
+/** The list's ids from the offline copy, ordered as main orders them (for when main is away). */
+export async function offlineListIds(db: HearthDb, view: ListView, order: ListOrder): Promise<number[]> {
   const mailboxes = await db.mailboxes.toArray();
   const use = new Map(mailboxes.map((m) => [m.id, m.specialUse]));
   let rows: MessageSummary[];
@@ -71,5 +72,8 @@ async function offlineRows(db: HearthDb, view: ListView) {
     const flag = view.smart === 'unread' ? '\\Seen' : '\\Flagged';
     rows = await db.messages.filter((m) => !skip.includes(use.get(m.mailboxId) ?? '') && m.flags.includes(flag) === (view.smart === 'flagged')).toArray();
   }
-  return rows.map((m) => ({ id: m.id, threadId: m.threadId, date: m.date, size: m.size, subject: m.subject, sender: senderKey(m.from) }));
+  return orderIds(
+    rows.map((m) => ({ id: m.id, threadId: m.threadId, date: m.date, size: m.size, subject: m.subject, sender: senderKey(m.from) })),
+    order,
+  );
 }
