@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DiscoveryResult } from './discovery.ts';
 import { DesktopIntent, HouseholdSetup, MailboxName, WelcomeStatus } from './desktop.ts';
 import { SettingChange, SettingsSchema } from './settings.ts';
+import { ListOrder, ListView } from './list-order.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Domain types
@@ -538,6 +539,8 @@ export const methods = {
     z.object({ mailboxId: z.number().int(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
     z.object({ total: z.number().int(), messages: z.array(MessageSummary) }),
   ),
+  /** A list's ids in order: a folder or a smart folder, sorted, flat or one row per conversation (its newest message). */
+  'messages.list': method(z.object({ view: ListView, order: ListOrder }).strict(), z.object({ ids: z.array(z.number().int()) })),
   'messages.body': method(z.object({ messageId: z.number().int() }).strict(), MessageBody),
   /** One attachment, fetched on demand; content base64. */
   'messages.attachment': method(

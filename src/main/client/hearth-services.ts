@@ -448,6 +448,10 @@ export class HearthServices {
         if (!this.cache.mailboxes.get(mailboxId)) throw new HearthError('NOT_FOUND', 'No such folder');
         return this.cache.messages.page(mailboxId, offset, limit);
       },
+      'messages.list': ({ view, order }) => {
+        if ('mailboxId' in view && !this.cache.mailboxes.get(view.mailboxId)) throw new HearthError('NOT_FOUND', 'No such folder');
+        return { ids: this.cache.messages.listIds(view, order) };
+      },
       'messages.body': async ({ messageId }) => {
         const msg = this.cache.messages.get(messageId);
         if (!msg) throw new HearthError('NOT_FOUND', 'No such message');

@@ -36,6 +36,16 @@ import { UndoToast } from './components/UndoToast.tsx';
 import { ShortcutHelp } from './components/ShortcutHelp.tsx';
 import { SelectionPane } from './components/SelectionPane.tsx';
 import { useOutbox } from './use-outbox.ts';
+import { Group, Panel, Separator } from 'react-resizable-panels';
+import { SmartFolder, type ListView } from '../../shared/list-order.ts';
+import { z } from 'zod';
+import { readStored, writeStored } from './stored-state.ts';
+import { useSort } from './use-sort.ts';
+import { useListIds } from './use-list-ids.ts';
+import { usePaneLayout } from './use-pane-layout.ts';
+import { Theme, useTheme } from './use-theme.ts';
+import { ListControls } from './components/ListControls.tsx';
+import { SMART_FOLDERS } from './components/FolderPane.tsx';
 
 export interface AppProps {
   api: Transport;
@@ -49,10 +59,20 @@ export function App({ api, db, offline = null }: AppProps) {
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const report = useCallback((e: unknown) => setNotice(e instanceof Error ? e.message : String(e)), []);
-  const [mailboxId, setMailboxId] = useState<number | null>(null);
+  // The folder (or smart folder) shown is remembered across reloads.
+  const [mailboxId, setMailboxId] = useState<number | null>(() => readStored('hearth.folder', z.number().int().nullable(), null));
   const mailboxIdRef = useRef<number | null>(null);
   mailboxIdRef.current = mailboxId;
   const [messageId, setMessageId] = useState<number | null>(null);
+  // A smart folder (all inboxes, unread, flagged) shows instead of the folder while set.
+  const [smart, setSmart] = useState<SmartFolder | null>(() => readStored('hearth.smart', SmartFolder.nullable(), null));
+  useEffect(() => {
+    writeStored('hearth.folder', mailboxId);
+    writeStored('hearth.smart', smart);
+  }, [mailboxId, smart]);
+  const { order, setOrder } = useSort();
+  const layout = usePaneLayout();
+  const [theme, setTheme] = useTheme();
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [showServer, setShowServer] = useState(false);
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
@@ -127,24 +147,20 @@ export function App({ api, db, offline = null }: AppProps) {
 
   const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
-  // The folder's ids, newest first, from the [mailboxId+date] index: no cap; rows are read as they scroll into view.
-  const folderIds = useLive<number[]>(
-    () =>
-      mailboxId === null
-        ? Promise.resolve([])
-        : db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]).reverse().primaryKeys(),
-    [db, mailboxId],
-    [],
-  );
+  // The list's ids in order (use-list-ids.ts): no cap; rows are read as they scroll into view.
+  const view: ListView | null = smart ? { smart } : mailboxId === null ? null : { mailboxId };
+  const folderIds = useListIds(api, db, view, order, connection === 'online');
+  const mine = useMemo(() => new Set(accounts.flatMap((a) => a.identities.map((i) => i.email.toLowerCase()))), [accounts]);
 
   // Search: main's index, or this window's offline copy when main is away.
-  const search = useSearch(api, db, query, mailboxId, connection);
+  const search = useSearch(api, db, query, smart ? null : mailboxId, connection);
   const results = search?.messages ?? null;
   const ids = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
-    if (mailboxId !== null && mailboxes.some((m) => m.id === mailboxId)) return;
+    // (A remembered folder waits for the mirror's folders to be read.)
+    if (mailboxId !== null && (mailboxes.length === 0 || mailboxes.some((m) => m.id === mailboxId))) return;
     const inbox = mailboxes.find((m) => m.specialUse === 'inbox') ?? mailboxes[0];
     setMailboxId(inbox ? inbox.id : null);
   }, [mailboxes, mailboxId]);
@@ -316,6 +332,7 @@ export function App({ api, db, offline = null }: AppProps) {
     void db.messages.get(openPending).then((m) => {
       if (!m) return;
       setQuery('');
+      setSmart(null);
       setMailboxId(m.mailboxId);
       setMessageId(m.id);
       setOpenPending(null);
@@ -352,7 +369,7 @@ export function App({ api, db, offline = null }: AppProps) {
     }
   });
 
-  const currentMailbox = mailboxes.find((m) => m.id === mailboxId) ?? null;
+  const currentMailbox = smart ? null : (mailboxes.find((m) => m.id === mailboxId) ?? null);
   // Folders the selection can go to: its account's, but not the one it is in.
   const moveTargets = mailboxes.filter((m) => m.accountId === currentMailbox?.accountId && m.id !== mailboxId);
   const hasArchive = moveTargets.some((m) => m.specialUse === 'archive');
@@ -387,6 +404,44 @@ export function App({ api, db, offline = null }: AppProps) {
         {statusBar}
         {accountDialog}
       </div>
+    );
+
+  const messageList = (
+    <MessageList
+      mailbox={currentMailbox}
+      title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : smart ? SMART_FOLDERS[smart] : undefined}
+      mailboxes={mailboxes}
+      grouped={order.group && !search}
+      mine={mine}
+      controls={<ListControls order={order} onOrder={setOrder} readingPane={layout.readingPane} onReadingPane={layout.setReadingPane} />}
+      db={db}
+      ids={ids}
+      known={results ?? undefined}
+      selectedId={messageId}
+      selection={selection.selection}
+      onSelect={(id, mods) => {
+        selection.click(id, mods);
+        if (!mods.range && !mods.toggle) setMessageId(id);
+      }}
+      onContextMenu={menu.open}
+      dragIds={(id) => (selection.selection.ids.has(id) ? selection.targets : [id])}
+      {...(api.dragMessageOut
+        ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
+        : {})}
+    />
+  );
+  // The reader shows what actions apply to: the open message, or else the selection.
+  const reader =
+    selection.targets.length > 1 || (selection.targets.length === 1 && selection.targets[0] !== messageId) ? (
+      <SelectionPane
+        count={selection.targets.length}
+        folders={moveTargets}
+        hasArchive={hasArchive}
+        onAction={(action) => apply(selection.targets, action)}
+        onClear={selection.clear}
+      />
+    ) : (
+      <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
     );
 
   return (
@@ -438,67 +493,88 @@ export function App({ api, db, offline = null }: AppProps) {
         >
           Get mail
         </button>
+        <select
+          className="theme"
+          value={theme}
+          onChange={(e) => setTheme(Theme.parse(e.target.value))}
+          title="Light or dark"
+          aria-label="Theme"
+          data-testid="theme"
+        >
+          <option value="system">Theme: system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
       </header>
-      <div className="panes">
-        <FolderPane
-          accounts={accounts}
-          mailboxes={mailboxes}
-          selectedId={mailboxId}
-          onSelect={(id) => {
-            setMailboxId(id);
-            setMessageId(null);
-          }}
-          onCreate={async (accountId, parentId, name) => {
-            await api.call('mailboxes.create', { accountId, parentId, name });
-          }}
-          onRename={async (mailboxId, name) => {
-            await api.call('mailboxes.rename', { mailboxId, name });
-          }}
-          onDelete={async (mailboxId) => {
-            await api.call('mailboxes.delete', { mailboxId });
-          }}
-          onTransfer={(mailbox, kind) => setTransferDialog({ mailbox, kind })}
-          onDropMessages={(targetMailboxId, messageIds) => targetMailboxId !== mailboxId && apply(messageIds, { kind: 'move', targetMailboxId })}
-        />
-        <MessageList
-          mailbox={currentMailbox}
-          title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : undefined}
-          db={db}
-          ids={ids}
-          known={results ?? undefined}
-          selectedId={messageId}
-          selection={selection.selection}
-          onSelect={(id, mods) => {
-            selection.click(id, mods);
-            if (!mods.range && !mods.toggle) setMessageId(id);
-          }}
-          onContextMenu={menu.open}
-          dragIds={(id) => (selection.selection.ids.has(id) ? selection.targets : [id])}
-          {...(api.dragMessageOut
-            ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
-            : {})}
-        />
-        {/* The reader shows what actions apply to: the open message, or else the selection. */}
-        {selection.targets.length > 1 || (selection.targets.length === 1 && selection.targets[0] !== messageId) ? (
-          <SelectionPane
-            count={selection.targets.length}
-            folders={moveTargets}
-            hasArchive={hasArchive}
-            onAction={(action) => apply(selection.targets, action)}
-            onClear={selection.clear}
-          />
-        ) : (
-          <Reader
-            api={api}
-            db={db}
-            message={selected}
+      <Group
+        id="panes"
+        className="panes"
+        orientation="horizontal"
+        defaultLayout={layout.saved('panes')}
+        onLayoutChanged={(l, meta) => meta.isUserInteraction && layout.save('panes', l)}
+      >
+        <Panel id="folders" defaultSize="20" minSize={120} className="pane">
+          <FolderPane
+            accounts={accounts}
             mailboxes={mailboxes}
-            online={connection === 'online'}
-            onAction={act}
-            onOpen={(id) => setMessageId(id)}
+            selectedId={smart ? null : mailboxId}
+            onSelect={(id) => {
+              setSmart(null);
+              setMailboxId(id);
+              setMessageId(null);
+            }}
+            smart={smart}
+            onSmart={(s) => {
+              setSmart(s);
+              setMessageId(null);
+            }}
+            onCreate={async (accountId, parentId, name) => {
+              await api.call('mailboxes.create', { accountId, parentId, name });
+            }}
+            onRename={async (mailboxId, name) => {
+              await api.call('mailboxes.rename', { mailboxId, name });
+            }}
+            onDelete={async (mailboxId) => {
+              await api.call('mailboxes.delete', { mailboxId });
+            }}
+            onTransfer={(mailbox, kind) => setTransferDialog({ mailbox, kind })}
+            onDropMessages={(targetMailboxId, messageIds) => targetMailboxId !== mailboxId && apply(messageIds, { kind: 'move', targetMailboxId })}
           />
-        )}
-      </div>
+        </Panel>
+        <Separator className="pane-separator" data-testid="folders-separator" />
+        <Panel id="main" minSize={320} className="pane">
+          {layout.readingPane === 'off' ? (
+            messageId === null ? (
+              messageList
+            ) : (
+              <div className="reader-full">
+                <button type="button" className="back" onClick={() => setMessageId(null)} data-testid="back-to-list">
+                  ← Back to the list
+                </button>
+                {reader}
+              </div>
+            )
+          ) : (
+            <Group
+              key={layout.readingPane}
+              id={`list-${layout.readingPane}`}
+              className={`list-reader ${layout.readingPane}`}
+              orientation={layout.readingPane === 'right' ? 'horizontal' : 'vertical'}
+              defaultLayout={layout.saved(`list-${layout.readingPane}`)}
+              onLayoutChanged={(l, meta) => meta.isUserInteraction && layout.save(`list-${layout.readingPane}`, l)}
+              data-testid="list-reader"
+            >
+              <Panel id="list" defaultSize={layout.readingPane === 'right' ? '40' : '45'} minSize={120} className="pane">
+                {messageList}
+              </Panel>
+              <Separator className="pane-separator" data-testid="list-separator" />
+              <Panel id="reader" minSize={160} className="pane">
+                {reader}
+              </Panel>
+            </Group>
+          )}
+        </Panel>
+      </Group>
       <OutboxBar
         items={outbox}
         onUndo={(id) =>

@@ -8,6 +8,7 @@
 // sandboxed iframe (no scripts, opaque origin) under that CSP as the second line of defence.
 import DOMPurify from 'dompurify';
 import { messageFramePolicy } from '../../shared/csp.ts';
+import { QUOTE_CSS } from './quotes.ts';
 
 export interface SanitizedHtml {
   html: string;
@@ -194,7 +195,7 @@ export function trailingImages(urls: Map<string, string>, used: Set<string>): st
 export function messageDocument(bodyHtml: string, allowRemote: boolean, dark: boolean): string {
   const csp = messageFramePolicy(allowRemote).replace(/"/g, '&quot;');
   const scheme = dark ? 'color-scheme: light dark;' : '';
-  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>html{${scheme}}body{font:14px/1.5 system-ui,sans-serif;margin:16px;word-wrap:break-word}img{max-width:100%;height:auto}pre{white-space:pre-wrap}</style></head><body>${bodyHtml}</body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>html{${scheme}}body{font:14px/1.5 system-ui,sans-serif;margin:16px;word-wrap:break-word}img{max-width:100%;height:auto}pre{white-space:pre-wrap}${QUOTE_CSS}</style></head><body>${bodyHtml}</body></html>`;
 }
 
 export function textToHtml(text: string): string {

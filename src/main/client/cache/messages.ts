@@ -1,6 +1,7 @@
 // The message summaries of main's cache (journaled): what the message list, search and the
 // conversation view show, keyed by (folder, UID), plus whether each body is kept offline.
 import type { MessageSummary } from '../../../shared/api.ts';
+import { orderIds, type ListOrder, type ListView } from '../../../shared/list-order.ts';
 import type { CacheDb } from './cache-db.ts';
 import { Contacts } from './contacts.ts';
 import { assignThread } from './threads.ts';
@@ -188,6 +189,62 @@ export class Messages {
   }
 
   /** Messages of one conversation, oldest first. */
+  /**
+   * The ids a list shows, in order (shared/list-order.ts): a folder, or a smart folder across every
+   * account (inboxes; unread or flagged mail outside Trash and Junk, and unread outside Sent and Drafts).
+   * SQLite sorts and picks each conversation's newest message, returning ids as arrays (100,000 rows
+   * as objects cost several times the query); only the subject order, which ignores "Re:" and list
+   * tags, is sorted here.
+   */
+  listIds(view: ListView, order: ListOrder): number[] {
+    const where =
+      'mailboxId' in view
+        ? { sql: 'm.mailbox_id=?', args: [view.mailboxId] }
+        : view.smart === 'inbox'
+          ? { sql: "b.special_use='inbox'", args: [] }
+          : view.smart === 'unread'
+            ? {
+                sql: "COALESCE(b.special_use,'') NOT IN ('trash','junk','sent','drafts') AND NOT EXISTS (SELECT 1 FROM json_each(m.flags) WHERE value='\\Seen')",
+                args: [],
+              }
+            : { sql: "COALESCE(b.special_use,'') NOT IN ('trash','junk') AND EXISTS (SELECT 1 FROM json_each(m.flags) WHERE value='\\Flagged')", args: [] };
+    const from = `FROM messages m JOIN mailboxes b ON b.id=m.mailbox_id WHERE ${where.sql}`;
+    if (order.sortBy === 'subject') {
+      const rows = this.arrays(`SELECT m.id, COALESCE(NULLIF(m.thread_id,0), m.id), m.date, m.size, m.subject ${from}`, where.args) as [
+        number,
+        number,
+        number,
+        number,
+        string,
+      ][];
+      return orderIds(
+        rows.map(([id, threadId, date, size, subject]) => ({ id, threadId, date, size, subject, sender: '' })),
+        order,
+      );
+    }
+    const dir = order.dir === 'asc' ? 'ASC' : 'DESC';
+    const sender = "lower(trim(COALESCE(NULLIF(json_extract(m.addrs,'$.from[0].name'),''), json_extract(m.addrs,'$.from[0].address'), '')))";
+    if (!order.group) {
+      const key = order.sortBy === 'sender' ? sender : `m.${order.sortBy}`;
+      return this.arrays(`SELECT m.id ${from} ORDER BY ${key} ${dir}, m.date ${dir}, m.id ${dir}`, where.args).map((r) => r[0] as number);
+    }
+    // One row per conversation: its newest message here, placed by its newest date, largest size or newest sender.
+    const key = order.sortBy === 'size' ? 'tsize' : order.sortBy;
+    return this.arrays(
+      `SELECT id FROM (SELECT m.id AS id, m.date AS date, ${order.sortBy === 'sender' ? sender : "''"} AS sender,
+         ROW_NUMBER() OVER (PARTITION BY COALESCE(NULLIF(m.thread_id,0), m.id) ORDER BY m.date DESC, m.id DESC) AS rn,
+         MAX(m.size) OVER (PARTITION BY COALESCE(NULLIF(m.thread_id,0), m.id)) AS tsize ${from})
+       WHERE rn=1 ORDER BY ${key} ${dir}, date ${dir}, id ${dir}`,
+      where.args,
+    ).map((r) => r[0] as number);
+  }
+
+  private arrays(sql: string, args: (string | number)[]): unknown[][] {
+    const stmt = this.c.db.prepare(sql);
+    stmt.setReturnArrays(true);
+    return stmt.all(...args) as unknown as unknown[][];
+  }
+
   inThread(threadId: number): MessageSummary[] {
     return (this.c.prepared('SELECT * FROM messages WHERE thread_id=? ORDER BY date, id').all(threadId) as Record<string, unknown>[]).map(rowToMessage);
   }

@@ -1,6 +1,10 @@
 import { useState } from 'react';
 import type { Account, Mailbox, SpecialUse } from '../../../shared/api.ts';
 import { carriesMessages, draggedIds } from '../message-drag.ts';
+import type { SmartFolder } from '../../../shared/list-order.ts';
+
+/** Smart folders, across every account, shown above the accounts. */
+export const SMART_FOLDERS: Record<SmartFolder, string> = { inbox: 'All Inboxes', unread: 'Unread', flagged: 'Flagged' };
 
 const ORDER: (SpecialUse | null)[] = ['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash', 'flagged', 'all', null];
 
@@ -17,11 +21,26 @@ interface Props {
   onTransfer?(mailbox: Mailbox, kind: 'import' | 'export'): void;
   /** Messages dragged from the list and dropped on a folder (of their account). */
   onDropMessages?(mailboxId: number, messageIds: number[]): void;
+  /** The smart folder shown, if any. */
+  smart?: SmartFolder | null;
+  onSmart?(smart: SmartFolder): void;
 }
 
 type Editing = { kind: 'create'; accountId: string; parentId: number | null } | { kind: 'rename'; mailbox: Mailbox } | null;
 
-export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate, onRename, onDelete, onTransfer, onDropMessages }: Props) {
+export function FolderPane({
+  accounts,
+  mailboxes,
+  selectedId,
+  onSelect,
+  onCreate,
+  onRename,
+  onDelete,
+  onTransfer,
+  onDropMessages,
+  smart = null,
+  onSmart,
+}: Props) {
   const [dropOn, setDropOn] = useState<number | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
   const [name, setName] = useState('');
@@ -63,6 +82,7 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate
 
   return (
     <nav className="folders" aria-label="Folders">
+      {onSmart && accounts.length > 0 && <SmartFolders mailboxes={mailboxes} selected={smart} onSelect={onSmart} />}
       {accounts.map((account) => {
         const own = mailboxes
           .filter((m) => m.accountId === account.id)
@@ -191,5 +211,29 @@ export function FolderPane({ accounts, mailboxes, selectedId, onSelect, onCreate
         );
       })}
     </nav>
+  );
+}
+
+/** All Inboxes, Unread and Flagged; the counts are the folders' unread counts (inboxes; all but Trash, Junk, Sent, Drafts). */
+function SmartFolders({ mailboxes, selected, onSelect }: { mailboxes: Mailbox[]; selected: SmartFolder | null; onSelect(smart: SmartFolder): void }) {
+  const unseen = (keep: (m: Mailbox) => boolean) => mailboxes.filter(keep).reduce((n, m) => n + m.unseen, 0);
+  const counts: Record<SmartFolder, number> = {
+    inbox: unseen((m) => m.specialUse === 'inbox'),
+    unread: unseen((m) => !['trash', 'junk', 'sent', 'drafts'].includes(m.specialUse ?? '')),
+    flagged: 0,
+  };
+  return (
+    <section className="account smart-folders">
+      <ul role="tree" aria-label="Smart folders">
+        {(Object.keys(SMART_FOLDERS) as SmartFolder[]).map((key) => (
+          <li key={key} role="treeitem" aria-selected={selected === key}>
+            <button type="button" className={selected === key ? 'folder selected' : 'folder'} onClick={() => onSelect(key)} data-testid={`smart-${key}`}>
+              <span className="folder-name">{SMART_FOLDERS[key]}</span>
+              {counts[key] > 0 && <span className="count">{counts[key]}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,25 +1,33 @@
 // The message list: virtualized (only the rows in view exist in the DOM), fed by the ordered ids
 // of the folder or the search, with the summaries of the rows in view read from IndexedDB and kept
-// live; a folder of 100,000 messages opens and scrolls like one of 100.
-import { useEffect, useRef } from 'react';
+// live; a folder of 100,000 messages opens and scrolls like one of 100. Grouped by conversation,
+// a row stands for its thread (count, participants) and expands in place.
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Mailbox, MessageSummary } from '../../../shared/api.ts';
 import type { HearthDb } from '../db.ts';
 import { useLive } from '../use-live.ts';
-import { displayAddress, listDate } from '../format.ts';
-import { PaperclipIcon } from './icons.tsx';
 import { isSelected, type ClickMods, type Selection } from '../selection.ts';
-import { putDraggedIds } from '../message-drag.ts';
+import { useConversations, useThreads } from '../use-conversations.ts';
+import { MessageRow } from './MessageRow.tsx';
 
 interface Props {
   db: HearthDb;
   mailbox: Mailbox | null;
-  /** Replaces the folder name (e.g. for search results). */
+  /** Every folder, to name where a conversation's other messages are. */
+  mailboxes?: Mailbox[] | undefined;
+  /** Replaces the folder name (e.g. for search results or a smart folder). */
   title?: string | undefined;
-  /** The messages in list order (newest first). */
+  /** The messages in list order (with `grouped`, one per conversation: its newest). */
   ids: number[];
+  /** Rows stand for their conversations. */
+  grouped?: boolean | undefined;
   /** Summaries already at hand (search results); others are read from IndexedDB as they scroll into view. */
   known?: MessageSummary[] | undefined;
+  /** Sort and layout controls shown in the header. */
+  controls?: ReactNode;
+  /** Addresses of my identities (shown as "me" among participants). */
+  mine?: ReadonlySet<string> | undefined;
   /** The open message (the reader shows it). */
   selectedId: number | null;
   /** Messages picked beyond the open one (use-selection.ts). */
@@ -38,12 +46,29 @@ interface Props {
 const ROW_PX = 77;
 const OVERSCAN = 12;
 
-export function MessageList({ db, mailbox, title, ids, known, selectedId, selection, onSelect, onContextMenu, dragIds, onDragOut }: Props) {
-  const outgoing = mailbox?.specialUse === 'sent' || mailbox?.specialUse === 'drafts';
+export function MessageList({
+  db,
+  mailbox,
+  mailboxes,
+  title,
+  ids,
+  grouped = false,
+  known,
+  controls,
+  mine,
+  selectedId,
+  selection,
+  onSelect,
+  onContextMenu,
+  dragIds,
+  onDragOut,
+}: Props) {
   const scroller = useRef<HTMLElement>(null);
-  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
+  const conversations = useConversations(db, ids, grouped);
+  const list = conversations.items;
+  const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
-  const inView = items.map((v) => ids[v.index]!);
+  const inView = items.map((v) => list[v.index]!.id);
   const rows = useLive<Map<number, MessageSummary>>(
     async () => {
       const byId = new Map((known ?? []).map((m) => [m.id, m]));
@@ -54,19 +79,28 @@ export function MessageList({ db, mailbox, title, ids, known, selectedId, select
     [db, known, inView.join(',')],
     new Map(),
   );
+  // Grouped: the conversations of the rows in view, for their count and participants.
+  const threads = useThreads(db, grouped ? inView.flatMap((id) => rows.get(id)?.threadId ?? []) : []);
   // Keyboard selection moves beyond the rows in view: bring the selected one into view ('auto' scrolls only then).
-  const selectedIndex = selectedId === null ? -1 : ids.indexOf(selectedId);
+  const selectedIndex = selectedId === null ? -1 : list.findIndex((i) => i.id === selectedId);
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
+  const folderName = new Map((mailboxes ?? []).map((m) => [m.id, m.name]));
+  // A conversation's messages from elsewhere than this folder (in a smart folder: than an inbox) are tagged with their folder.
+  const inboxes = new Set((mailboxes ?? []).filter((m) => m.specialUse === 'inbox').map((m) => m.id));
+  const home = (id: number) => (mailbox ? mailbox.id === id : inboxes.has(id));
+  const outgoingIds = new Set((mailboxes ?? []).filter((m) => m.specialUse === 'sent' || m.specialUse === 'drafts').map((m) => m.id));
+  if (mailbox && (mailbox.specialUse === 'sent' || mailbox.specialUse === 'drafts')) outgoingIds.add(mailbox.id);
 
   return (
     <section className="list" aria-label="Messages" ref={scroller} data-testid="message-list">
       <header className="list-header">
         <h1>{title ?? mailbox?.name ?? 'No folder'}</h1>
         <span className="muted" data-testid="message-count">
-          {ids.length.toLocaleString()} messages
+          {ids.length.toLocaleString()} {grouped ? 'conversations' : 'messages'}
         </span>
+        {controls}
       </header>
       <ol
         className="messages"
@@ -76,56 +110,29 @@ export function MessageList({ db, mailbox, title, ids, known, selectedId, select
         aria-multiselectable="true"
       >
         {items.map((v) => {
-          const m = rows.get(ids[v.index]!);
+          const item = list[v.index]!;
+          const m = rows.get(item.id);
           if (!m)
             return <li key={v.key} className="message-placeholder" style={{ position: 'absolute', top: v.start, height: ROW_PX, width: '100%' }} role="none" />;
-          const unread = !m.flags.includes('\\Seen');
-          const picked = selection ? isSelected(selection, m.id, selectedId) : m.id === selectedId;
+          const thread = grouped && item.inThread === undefined ? threads.get(m.threadId) : undefined;
           return (
             <li key={v.key} data-index={v.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: v.start, width: '100%' }} role="none">
-              <button
-                type="button"
-                role="option"
-                aria-selected={picked}
-                aria-posinset={v.index + 1}
-                aria-setsize={ids.length}
-                className={`message${picked ? ' selected' : ''}${m.id === selectedId ? ' current' : ''}${unread ? ' unread' : ''}`}
-                // Shift+click picks a range, not text.
-                onMouseDown={(e) => e.shiftKey && e.preventDefault()}
-                onClick={(e) => onSelect(m.id, { range: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
-                onContextMenu={(e) => {
-                  if (!onContextMenu) return;
-                  e.preventDefault();
-                  // From the keyboard (menu key, Shift+F10) there is no pointer: open it at the row.
-                  const r = e.currentTarget.getBoundingClientRect();
-                  const fromKeys = e.clientX === 0 && e.clientY === 0;
-                  onContextMenu(m.id, fromKeys ? r.left + 24 : e.clientX, fromKeys ? r.top + r.height / 2 : e.clientY);
-                }}
-                data-testid="message-row"
-                data-message-id={m.id}
-                draggable
-                onDragStart={(e) => {
-                  const carried = dragIds?.(m.id) ?? [m.id];
-                  putDraggedIds(e.dataTransfer, carried);
-                  if (carried.length === 1 && onDragOut?.(e.dataTransfer, m)) e.preventDefault();
-                }}
-                title={onDragOut ? 'Drag to a folder to move it, or out of the window to save it as an .eml file' : 'Drag to a folder to move it'}
-              >
-                <span className="from">{outgoing ? `To: ${displayAddress(m.to)}` : displayAddress(m.from)}</span>
-                <time className="date" dateTime={new Date(m.date).toISOString()}>
-                  {listDate(m.date)}
-                </time>
-                <span className="subject">
-                  {m.flags.includes('\\Flagged') && (
-                    <span className="flag" aria-label="Flagged">
-                      ★{' '}
-                    </span>
-                  )}
-                  {m.subject || '(no subject)'}
-                  {m.hasAttachments && <PaperclipIcon />}
-                </span>
-                <span className="snippet">{m.snippet}</span>
-              </button>
+              <MessageRow
+                message={m}
+                selected={selection ? isSelected(selection, m.id, selectedId) : m.id === selectedId}
+                current={m.id === selectedId}
+                position={{ index: v.index + 1, of: list.length }}
+                outgoing={outgoingIds.has(m.mailboxId)}
+                inThread={item.inThread !== undefined}
+                {...(item.inThread !== undefined && !home(m.mailboxId) ? { folder: folderName.get(m.mailboxId) } : {})}
+                {...(thread && thread.length > 1
+                  ? { thread: { messages: thread, expanded: conversations.expanded.has(m.threadId), mine, onToggle: () => conversations.toggle(m.threadId) } }
+                  : {})}
+                onSelect={onSelect}
+                onContextMenu={onContextMenu}
+                dragIds={dragIds}
+                onDragOut={onDragOut}
+              />
             </li>
           );
         })}

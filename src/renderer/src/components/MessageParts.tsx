@@ -3,18 +3,35 @@
 import type { Address, MessageBody } from '../../../shared/api.ts';
 import { fullAddressList } from '../format.ts';
 import { messageDocument, sanitizeMessageHtml, textToHtml, trailingImages } from '../sanitize.ts';
+import { collapseQuotedHtml, quotedTextToHtml } from '../quotes.ts';
+import { isDark } from '../use-theme.ts';
 
-const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
+const prefersDark = isDark;
 
 /**
  * The body as a document for the frame: HTML sanitised (remote content only when allowed), text
  * escaped; `cid:` images from `cidUrls`, and inline images the HTML does not place after the body.
  */
-export function bodyDocument(body: MessageBody | null, allowRemote: boolean, cidUrls: Map<string, string> = new Map()): { doc: string; blocked: number } {
+export function bodyDocument(
+  body: MessageBody | null,
+  allowRemote: boolean,
+  cidUrls: Map<string, string> = new Map(),
+  /** Quoted text (plain "> " lines, HTML blockquotes) collapsed behind a "•••" toggle. */
+  collapseQuotes = false,
+): { doc: string; blocked: number } {
   if (!body) return { doc: '', blocked: 0 };
-  if (!body.html) return { doc: messageDocument(textToHtml(body.text ?? '') + trailingImages(cidUrls, new Set()), false, prefersDark()), blocked: 0 };
+  if (!body.html)
+    return {
+      doc: messageDocument(
+        (collapseQuotes ? quotedTextToHtml(body.text ?? '') : textToHtml(body.text ?? '')) + trailingImages(cidUrls, new Set()),
+        false,
+        prefersDark(),
+      ),
+      blocked: 0,
+    };
   const s = sanitizeMessageHtml(body.html, { allowRemote, cidUrls });
-  return { doc: messageDocument(s.html + trailingImages(cidUrls, s.usedCids), allowRemote, prefersDark()), blocked: s.blockedRemote };
+  const html = collapseQuotes ? collapseQuotedHtml(s.html) : s.html;
+  return { doc: messageDocument(html + trailingImages(cidUrls, s.usedCids), allowRemote, prefersDark()), blocked: s.blockedRemote };
 }
 
 export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Address[]; cc: Address[]; date: number | null }) {

@@ -4,9 +4,9 @@ import type { Transport } from '../api/transport.ts';
 import type { HearthDb } from '../db.ts';
 import { AttachmentList } from './AttachmentList.tsx';
 import { SourceDialog } from './SourceDialog.tsx';
+import { ConversationStack } from './ConversationStack.tsx';
 import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
-import { displayAddress, listDate } from '../format.ts';
 import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
 import { inlineImageUrls, keepBody } from '../offline-mirror.ts';
 
@@ -65,7 +65,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
 
   if (!message) return <article className="reader empty muted">Select a message to read it.</article>;
 
-  const { doc, blocked } = bodyDocument(body, allowRemote, cidUrls);
+  const { doc, blocked } = bodyDocument(body, allowRemote, cidUrls, true);
 
   return (
     <article className="reader" aria-label="Message">
@@ -85,20 +85,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
         </div>
         {source && <SourceDialog api={api} messageId={message.id} initial={source} onClose={() => setSource(null)} />}
       </header>
-      {conversation.length > 1 && (
-        <details className="conversation" data-testid="conversation">
-          <summary>{conversation.length} messages in this conversation</summary>
-          <ol>
-            {conversation.map((m) => (
-              <li key={m.id}>
-                <button type="button" className={m.id === message.id ? 'current' : ''} onClick={() => onOpen(m.id)}>
-                  <span>{displayAddress(m.from)}</span> <span className="muted">{listDate(m.date)}</span> {m.snippet.slice(0, 80)}
-                </button>
-              </li>
-            ))}
-          </ol>
-        </details>
-      )}
+      {conversation.length > 1 && <ConversationStack api={api} db={db} messages={conversation} currentId={message.id} mailboxes={mailboxes} onOpen={onOpen} />}
       {!allowRemote && <RemoteBanner blocked={blocked} onAllow={() => setAllowRemote(true)} />}
       {body?.damaged && <div className="remote-banner">This message is damaged; Hearth shows what it could read.</div>}
       {error && (

@@ -1,0 +1,79 @@
+// The ids the message list shows, in order. A folder by date, flat (the default, and a folder of
+// 100,000 messages) comes straight from IndexedDB's [mailboxId+date] index, keys only. Other sorts,
+// conversations and smart folders are ordered by main over its SQLite cache (messages.list: keys
+// and a few columns, no summaries), asked again whenever its journal moves; with main away, the
+// same order (shared/list-order.ts) is computed here over the offline copy.
+import { useEffect, useState } from 'react';
+import type { MessageSummary } from '../../shared/api.ts';
+import { orderIds, senderKey, type ListOrder, type ListView } from '../../shared/list-order.ts';
+import type { Transport } from './api/transport.ts';
+import { coalescing } from './coalesce.ts';
+import type { HearthDb } from './db.ts';
+import { useLive } from './use-live.ts';
+
+/** Whether the index alone can order this list. */
+export function fromIndex(view: ListView | null, order: ListOrder): view is { mailboxId: number } {
+  return view !== null && 'mailboxId' in view && order.sortBy === 'date' && !order.group;
+}
+
+export function useListIds(api: Transport, db: HearthDb, view: ListView | null, order: ListOrder, online: boolean): number[] {
+  const key = JSON.stringify([view, order]);
+  const indexed = fromIndex(view, order);
+  const folderIds = useLive<number[]>(
+    async () => {
+      if (!indexed) return [];
+      const ids = await db.messages.where('[mailboxId+date]').between([view.mailboxId, -Infinity], [view.mailboxId, Infinity]).primaryKeys();
+      return order.dir === 'desc' ? ids.reverse() : ids;
+    },
+    [db, key],
+    [],
+  );
+
+  const [ordered, setOrdered] = useState<{ key: string; ids: number[] }>({ key: '', ids: [] });
+  useEffect(() => {
+    if (indexed || view === null) return;
+    let live = true;
+    const show = (ids: number[]) => {
+      if (live) setOrdered({ key, ids });
+    };
+    if (!online) {
+      // Main is away: order the offline copy here (reads the summaries, so slower for big folders).
+      void offlineListIds(db, view, order).then(show);
+      return () => {
+        live = false;
+      };
+    }
+    const ask = coalescing(async () => show((await api.call('messages.list', { view, order })).ids));
+    void ask();
+    const off = api.on('sync.changed', () => void ask());
+    return () => {
+      live = false;
+      off();
+    };
+  }, [api, db, key, online]);
+
+  if (indexed) return folderIds;
+  return ordered.key === key ? ordered.ids : [];
+}
+
+/** The list's ids from the offline copy, ordered as main orders them (for when main is away). */
+export async function offlineListIds(db: HearthDb, view: ListView, order: ListOrder): Promise<number[]> {
+  const mailboxes = await db.mailboxes.toArray();
+  const use = new Map(mailboxes.map((m) => [m.id, m.specialUse]));
+  let rows: MessageSummary[];
+  if ('mailboxId' in view) rows = await db.messages.where('mailboxId').equals(view.mailboxId).toArray();
+  else if (view.smart === 'inbox')
+    rows = await db.messages
+      .where('mailboxId')
+      .anyOf(mailboxes.filter((m) => m.specialUse === 'inbox').map((m) => m.id))
+      .toArray();
+  else {
+    const skip = view.smart === 'unread' ? ['trash', 'junk', 'sent', 'drafts'] : ['trash', 'junk'];
+    const flag = view.smart === 'unread' ? '\\Seen' : '\\Flagged';
+    rows = await db.messages.filter((m) => !skip.includes(use.get(m.mailboxId) ?? '') && m.flags.includes(flag) === (view.smart === 'flagged')).toArray();
+  }
+  return orderIds(
+    rows.map((m) => ({ id: m.id, threadId: m.threadId, date: m.date, size: m.size, subject: m.subject, sender: senderKey(m.from) })),
+    order,
+  );
+}
