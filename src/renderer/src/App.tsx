@@ -25,6 +25,10 @@ import { Welcome } from './components/Welcome.tsx';
 import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
+import { SettingsScreen, type SettingsTarget } from './components/settings/SettingsScreen.tsx';
+import { useAppSettings } from './use-app-settings.ts';
+import { useTheme } from './use-theme.ts';
+import { inAccountOrder } from '../../shared/api.ts';
 
 export interface AppProps {
   api: Transport;
@@ -44,13 +48,16 @@ export function App({ api, db, offline = null }: AppProps) {
   const [messageId, setMessageId] = useState<number | null>(null);
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [showServer, setShowServer] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState<SettingsTarget | null>(null);
+  const appSettings = useAppSettings(api, db);
+  useTheme(appSettings.values['appearance.theme']);
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
   const { transfers, dismiss: dismissTransfer } = useTransfers(api);
   const [query, setQuery] = useState('');
   const searchBox = useRef<HTMLInputElement>(null);
   const [compose, setCompose] = useState<ComposeDraft | null>(null);
   const composeOpen = useRef(false);
-  composeOpen.current = compose !== null || showAddAccount || showServer;
+  composeOpen.current = compose !== null || showAddAccount || showServer || settingsOpen !== null;
   const [outbox, setOutbox] = useState<OutboxItem[]>([]);
   useEffect(() => api.on('outbox.changed', setOutbox), [api]);
   useEffect(() => {
@@ -63,9 +70,11 @@ export function App({ api, db, offline = null }: AppProps) {
         const list = await db.accounts.toArray();
         if (mode === 'new' || messageId === null) {
           const current = (await db.mailboxes.get(mailboxIdRef.current ?? -1))?.accountId;
-          const accountId = current ?? list[0]?.id;
+          const accountId = current ?? inAccountOrder(list)[0]?.id;
           if (!accountId) return setNotice('Add an account first.');
-          return setCompose({ accountId });
+          // The default identity's signature goes below a new message, as below replies.
+          const signature = list.find((a) => a.id === accountId)?.identities[0]?.signature;
+          return setCompose({ accountId, ...(signature ? { text: `\n\n${signature}` } : {}) });
         }
         const original = await db.messages.get(messageId);
         if (!original) return;
@@ -116,7 +125,7 @@ export function App({ api, db, offline = null }: AppProps) {
   useEffect(() => api.on('sync.progress', setProgress), [api]);
   useEffect(() => api.on('notice', (n) => setNotice(n.message)), [api]);
 
-  const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
+  const accounts = useLive<Account[]>(async () => inAccountOrder(await db.accounts.toArray()), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
   // The folder's ids, newest first, from the [mailboxId+date] index: no cap; rows are read as they scroll into view.
   const folderIds = useLive<number[]>(
@@ -225,6 +234,16 @@ export function App({ api, db, offline = null }: AppProps) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [move, api, act]);
+  // Ctrl+, (Cmd+, on a Mac) opens Settings from anywhere, as in most desktop apps.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== ',' || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      e.preventDefault();
+      setSettingsOpen((open) => open ?? {});
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   // First run of a new data folder: the welcome instead of an empty window.
   const [welcome, setWelcome] = useState<WelcomeStatus | null>(null);
@@ -297,8 +316,15 @@ export function App({ api, db, offline = null }: AppProps) {
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
   const statusBar = (
-    <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)}>
-      {offline && <OfflineReading mirror={offline} db={db} />}
+    <StatusBar
+      connection={connection}
+      progress={progress}
+      notice={notice}
+      accounts={accounts}
+      onDismiss={() => setNotice(null)}
+      onFixAccount={(a) => setSettingsOpen({ tab: 'Accounts', accountId: a.id, focusPassword: a.error?.code === 'AUTH_FAILED' })}
+    >
+      {offline && <OfflineReading mirror={offline} onOpenSettings={() => setSettingsOpen({ tab: 'Checking & offline' })} />}
     </StatusBar>
   );
   if (welcome?.show)
@@ -332,6 +358,9 @@ export function App({ api, db, offline = null }: AppProps) {
         </button>
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
+        </button>
+        <button type="button" title="Settings (Ctrl+,)" onClick={() => setSettingsOpen({})} data-testid="open-settings">
+          Settings
         </button>
         <button
           type="button"
@@ -398,7 +427,19 @@ export function App({ api, db, offline = null }: AppProps) {
             ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
             : {})}
         />
-        <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
+        <Reader
+          api={api}
+          db={db}
+          message={selected}
+          mailboxes={mailboxes}
+          online={connection === 'online'}
+          onAction={act}
+          onOpen={(id) => setMessageId(id)}
+          remoteContentFrom={appSettings.values['reader.remoteContentFrom']}
+          onAlwaysAllowRemote={(sender) =>
+            void appSettings.set('reader.remoteContentFrom', [...appSettings.values['reader.remoteContentFrom'], sender.toLowerCase()]).catch(report)
+          }
+        />
       </div>
       <OutboxBar
         items={outbox}
@@ -415,6 +456,20 @@ export function App({ api, db, offline = null }: AppProps) {
       {statusBar}
       {accountDialog}
       {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}
+      {settingsOpen && (
+        <SettingsScreen
+          api={api}
+          settings={appSettings}
+          accounts={accounts}
+          mailboxes={mailboxes}
+          target={settingsOpen}
+          onAddAccount={() => {
+            setSettingsOpen(null);
+            setShowAddAccount(true);
+          }}
+          onClose={() => setSettingsOpen(null)}
+        />
+      )}
       {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
       {compose && accounts.length > 0 && (
         <Compose api={api} accounts={accounts} initial={compose} onClose={() => setCompose(null)} onSent={() => setNotice(null)} />

@@ -2,9 +2,8 @@
 // remote-content banner, and the sanitised document for the sandboxed body frame.
 import type { Address, MessageBody } from '../../../shared/api.ts';
 import { fullAddressList } from '../format.ts';
+import { isDark } from '../use-theme.ts';
 import { messageDocument, sanitizeMessageHtml, textToHtml, trailingImages } from '../sanitize.ts';
-
-const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 
 /**
  * The body as a document for the frame: HTML sanitised (remote content only when allowed), text
@@ -12,9 +11,9 @@ const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').ma
  */
 export function bodyDocument(body: MessageBody | null, allowRemote: boolean, cidUrls: Map<string, string> = new Map()): { doc: string; blocked: number } {
   if (!body) return { doc: '', blocked: 0 };
-  if (!body.html) return { doc: messageDocument(textToHtml(body.text ?? '') + trailingImages(cidUrls, new Set()), false, prefersDark()), blocked: 0 };
+  if (!body.html) return { doc: messageDocument(textToHtml(body.text ?? '') + trailingImages(cidUrls, new Set()), false, isDark()), blocked: 0 };
   const s = sanitizeMessageHtml(body.html, { allowRemote, cidUrls });
-  return { doc: messageDocument(s.html + trailingImages(cidUrls, s.usedCids), allowRemote, prefersDark()), blocked: s.blockedRemote };
+  return { doc: messageDocument(s.html + trailingImages(cidUrls, s.usedCids), allowRemote, isDark()), blocked: s.blockedRemote };
 }
 
 export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Address[]; cc: Address[]; date: number | null }) {
@@ -42,7 +41,7 @@ export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Addre
   );
 }
 
-export function RemoteBanner({ blocked, onAllow }: { blocked: number; onAllow(): void }) {
+export function RemoteBanner({ blocked, onAllow, sender, onAlwaysAllow }: { blocked: number; onAllow(): void; sender?: string; onAlwaysAllow?(): void }) {
   if (blocked === 0) return null;
   return (
     <div className="remote-banner">
@@ -50,6 +49,14 @@ export function RemoteBanner({ blocked, onAllow }: { blocked: number; onAllow():
       <button type="button" onClick={onAllow}>
         Load remote content
       </button>
+      {sender && onAlwaysAllow && (
+        <>
+          {' '}
+          <button type="button" onClick={onAlwaysAllow} data-testid="always-allow-remote">
+            Always load from {sender}
+          </button>
+        </>
+      )}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { useLive } from '../use-live.ts';
 import { displayAddress, listDate } from '../format.ts';
 import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
 import { inlineImageUrls, keepBody } from '../offline-mirror.ts';
+import { remoteContentAllowed } from '../../../shared/settings.ts';
 
 interface Props {
   api: Transport;
@@ -17,9 +18,13 @@ interface Props {
   online: boolean;
   onAction(action: MessageAction): void;
   onOpen(messageId: number): void;
+  /** Senders (addresses or domains) whose remote content loads without asking (Settings). */
+  remoteContentFrom?: readonly string[];
+  /** "Always load from this sender": adds the sender to that list. */
+  onAlwaysAllowRemote?(sender: string): void;
 }
 
-export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }: Props) {
+export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, remoteContentFrom = [], onAlwaysAllowRemote }: Props) {
   const [body, setBody] = useState<MessageBody | null>(null);
   const conversation = useLive<MessageSummary[]>(
     () => (message ? db.messages.where('threadId').equals(message.threadId).sortBy('date') : Promise.resolve([])),
@@ -62,7 +67,9 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
 
   if (!message) return <article className="reader empty muted">Select a message to read it.</article>;
 
-  const { doc, blocked } = bodyDocument(body, allowRemote, cidUrls);
+  const sender = message.from[0]?.address;
+  const remote = allowRemote || remoteContentAllowed(remoteContentFrom, sender);
+  const { doc, blocked } = bodyDocument(body, remote, cidUrls);
 
   return (
     <article className="reader" aria-label="Message">
@@ -87,7 +94,13 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
           </ol>
         </details>
       )}
-      {!allowRemote && <RemoteBanner blocked={blocked} onAllow={() => setAllowRemote(true)} />}
+      {!remote && (
+        <RemoteBanner
+          blocked={blocked}
+          onAllow={() => setAllowRemote(true)}
+          {...(sender && onAlwaysAllowRemote ? { sender, onAlwaysAllow: () => onAlwaysAllowRemote(sender) } : {})}
+        />
+      )}
       {body?.damaged && <div className="remote-banner">This message is damaged; Hearth shows what it could read.</div>}
       {error && (
         <div className="error" role="alert">

@@ -1,0 +1,156 @@
+// The Settings screen in Chromium against the browser host and Dovecot, as a person uses it: it
+// opens with Ctrl+,; an account is renamed, given a wrong password (its error offers "Re-enter
+// password", which leads back to the field) and the right one; two accounts swap places (the
+// folder pane follows); one is removed after a confirmation; a signature set here appears in a new
+// message; the theme changes; and an account moved to Dovecot's self-signed IMAPS port connects
+// after "Trust this certificate", as does a new account in the add dialog. Screenshots of every
+// section, light and dark, at 1024x700 in test-results/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { callApiFromPage, launchChromium } from '../support/browser.ts';
+import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { addDovecotImapAccount } from '../support/browser-session.ts';
+import { fillDovecotAccount } from '../support/account-dialog.ts';
+import { createDovecotUser, dovecot } from '../support/peers.ts';
+import { probeCertificate } from '../../src/main/base/tls-probe.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { poll } from '../support/wait.ts';
+
+let browser: Browser;
+let host: HostProcess | null = null;
+
+beforeAll(async () => {
+  mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await host?.stop();
+  await browser?.close();
+});
+
+/** An expression evaluated in the page (this file is typed without the DOM). */
+const inPage = (page: Page, expression: string) => page.evaluate<unknown>(expression);
+const folderPaneAccounts = (page: Page) => page.locator('.folders .account h2').allTextContents();
+const settingsAccounts = (page: Page) => page.getByTestId('settings-account').locator('.account-pick strong').allTextContents();
+const stateOf = async (page: Page, name: string) => {
+  const r = await callApiFromPage(page, 'accounts.list', {});
+  return (r.result as Array<{ name: string; state: string; error?: { code: string } }>).find((a) => a.name === name);
+};
+
+describe('settings', () => {
+  it('edits, reorders and removes accounts, sets a signature and the theme, and trusts a self-signed certificate', async () => {
+    const [ann, bob] = [createDovecotUser(), createDovecotUser()];
+    host = await startHostProcess(['--data', tempDir('settings-e2e'), '--port', '0', '--no-server']);
+    const page = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+    await page.goto(host.url);
+    await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+    await addDovecotImapAccount(page, ann.user, ann.password);
+    const second = await callApiFromPage(page, 'accounts.add', {
+      name: 'Second',
+      email: `${bob.user}@example.test`,
+      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user: bob.user, password: bob.password },
+    });
+    expect(second.ok).toBe(true);
+    // Accounts are listed in the order added.
+    await poll(() => folderPaneAccounts(page)).toEqual(['Me', 'Second']);
+
+    // Ctrl+, opens Settings on the accounts, focus on the tabs.
+    await page.keyboard.press('Control+,');
+    await poll(() => page.getByTestId('settings').isVisible()).toBe(true);
+    expect(await inPage(page, 'document.activeElement?.getAttribute("role")')).toBe('tab');
+    await poll(() => settingsAccounts(page)).toEqual(['Me', 'Second']);
+
+    // Reorder: Second moves up, here and in the folder pane.
+    await page.getByRole('button', { name: 'Move Second up' }).click();
+    await poll(() => settingsAccounts(page)).toEqual(['Second', 'Me']);
+    await poll(() => folderPaneAccounts(page)).toEqual(['Second', 'Me']);
+
+    // Rename "Me" and give it a wrong password: the account's error offers to re-enter it.
+    await page.getByRole('button', { name: /^Me / }).click();
+    const editor = page.getByTestId('account-editor');
+    await editor.getByLabel('Account name').fill('Work');
+    await editor.getByLabel('Incoming password').fill('wrong-password');
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await poll(() => settingsAccounts(page)).toEqual(['Second', 'Work']);
+    await poll(() => page.getByTestId('account-problem').textContent()).toContain('rejected the user name or password');
+    await poll(() => page.getByTestId('fix-account').textContent()).toBe('Re-enter password');
+    await page.screenshot({ path: path.join(ROOT, 'test-results/settings-account-wrong-password.png') });
+    await page.getByTestId('reenter-password').click();
+    expect(await inPage(page, 'document.activeElement?.type')).toBe('password');
+    await page.keyboard.type(ann.password);
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await poll(async () => (await stateOf(page, 'Work'))?.state).toBe('online');
+    await poll(() => page.getByTestId('account-problem').count()).toBe(0);
+
+    // Remove "Second" after a confirmation; Cancel keeps it.
+    await page.getByRole('button', { name: /^Second / }).click();
+    await page.getByRole('button', { name: 'Remove account…' }).click();
+    await poll(() => page.getByRole('alertdialog').isVisible()).toBe(true);
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await settingsAccounts(page)).toEqual(['Second', 'Work']);
+    await page.getByRole('button', { name: 'Remove account…' }).click();
+    await page.getByTestId('confirm-remove').click();
+    await poll(() => settingsAccounts(page)).toEqual(['Work']);
+    await poll(() => folderPaneAccounts(page)).toEqual(['Work']);
+
+    // A signature set here goes below a new message.
+    await page.getByRole('tab', { name: 'Identities & signatures' }).click();
+    await page.getByRole('textbox', { name: 'Signature', exact: true }).fill('Ann\nsent from Hearth');
+    await page.getByRole('button', { name: 'Save identities' }).click();
+    await poll(() => page.getByRole('status').filter({ hasText: 'Saved.' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('settings').count()).toBe(0);
+    await page.keyboard.press('c');
+    await poll(() => page.getByTestId('compose-body').inputValue()).toBe('\n\nAnn\nsent from Hearth');
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await poll(() => page.getByTestId('compose-body').count()).toBe(0);
+
+    // The theme: dark, whatever the system says (Chromium's default here is light).
+    await page.getByTestId('open-settings').click();
+    await page.getByRole('tab', { name: 'Appearance' }).click();
+    await page.getByLabel('Dark').check();
+    await poll(() => inPage(page, 'document.documentElement.dataset.theme')).toBe('dark');
+    expect(await inPage(page, 'getComputedStyle(document.body).backgroundColor')).toBe('rgb(27, 26, 25)');
+    await page.getByLabel('Light').check();
+    await poll(() => inPage(page, 'getComputedStyle(document.body).backgroundColor')).toBe('rgb(255, 255, 255)');
+
+    // Trusting a self-signed certificate: the account moves to Dovecot's IMAPS port, whose
+    // certificate is refused and shown; the button trusts exactly that one and the account connects.
+    const shown = (await probeCertificate('127.0.0.1', dovecot.imapsPort, null))!.fingerprint256;
+    await page.getByRole('tab', { name: 'Accounts' }).click();
+    await editor.getByLabel('Incoming security').selectOption('tls');
+    await editor.getByLabel('Incoming port').fill(String(dovecot.imapsPort));
+    await editor.getByRole('button', { name: 'Save' }).click();
+    await poll(() => page.getByTestId('cert-fingerprint').textContent()).toBe(shown);
+    await page.screenshot({ path: path.join(ROOT, 'test-results/settings-account-certificate.png') });
+    await page.getByTestId('trust-certificate').click();
+    await poll(async () => (await stateOf(page, 'Work'))?.state).toBe('online');
+    await poll(() => page.getByTestId('account-problem').count()).toBe(0);
+
+    // Every section, light and dark.
+    for (const theme of ['light', 'dark'] as const) {
+      await page.getByRole('tab', { name: 'Appearance' }).click();
+      await page.getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
+      await poll(() => inPage(page, 'document.documentElement.dataset.theme')).toBe(theme);
+      for (const tab of ['Accounts', 'Identities & signatures', 'Checking & offline', 'Notifications', 'Remote content', 'Appearance']) {
+        await page.getByRole('tab', { name: tab }).click();
+        const file = `settings-${tab.toLowerCase().replace(/[^a-z]+/g, '-')}-${theme}.png`;
+        await page.screenshot({ path: path.join(ROOT, 'test-results', file) });
+      }
+    }
+    await page.keyboard.press('Escape');
+
+    // The add dialog: a refused certificate shows its fingerprint and "Trust this certificate" adds the account.
+    const cy = createDovecotUser();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await fillDovecotAccount(page, { name: 'Cy', user: cy.user, password: cy.password, tls: 'starttls' });
+    await page.getByRole('button', { name: 'Add account' }).last().click();
+    await poll(() => page.getByTestId('account-error').textContent()).toContain('not trusted');
+    await page.getByTestId('account-error').getByTestId('trust-certificate').click();
+    await poll(() => page.getByTestId('account-error').count()).toBe(0);
+    await poll(async () => (await stateOf(page, 'Cy'))?.state).toBe('online');
+    await poll(() => folderPaneAccounts(page)).toEqual(['Work', 'Cy']);
+  }, 240_000);
+});
