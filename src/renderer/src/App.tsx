@@ -301,6 +301,8 @@ export function App({ api, db, offline = null }: AppProps) {
         return setShowAddAccount(true);
       case 'server':
         return setShowServer(true);
+      case 'settings':
+        return setSettingsOpen((open) => open ?? {});
       case 'reply':
       case 'replyAll':
       case 'forward':

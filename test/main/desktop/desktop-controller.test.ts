@@ -339,11 +339,14 @@ describe('application menu', () => {
     r.platform.click('Reply All');
     r.platform.click('Archive');
     r.platform.click('Add Account…');
+    r.platform.click('Settings…');
     expect(r.sent).toEqual([
       { kind: 'command', command: 'replyAll' },
       { kind: 'command', command: 'archive' },
       { kind: 'command', command: 'addAccount' },
+      { kind: 'command', command: 'settings' },
     ]);
+    expect(findItem(r.platform.appMenu, 'Settings…')?.accelerator).toBe('CmdOrCtrl+,');
     expect(r.platform.mainWindow!.isVisible()).toBe(true);
     r.platform.click('Get New Mail');
     await Promise.resolve();
