@@ -4,9 +4,13 @@
 // folder pane follows); one is removed after a confirmation; a signature set here appears in a new
 // message; the theme changes; and an account moved to Dovecot's self-signed IMAPS port connects
 // after "Trust this certificate", as does a new account in the add dialog. Screenshots of every
-// section, light and dark, at 1024x700 in test-results/.
+// section, light and dark, at 1024x700 in test-results/. A sender on the remote-content list gets
+// their images loaded without asking.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deliverToDovecot } from '../support/dovecot-mail.ts';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { callApiFromPage, launchChromium } from '../support/browser.ts';
@@ -153,4 +157,46 @@ describe('settings', () => {
     await poll(async () => (await stateOf(page, 'Cy'))?.state).toBe('online');
     await poll(() => folderPaneAccounts(page)).toEqual(['Work', 'Cy']);
   }, 240_000);
+
+  it('loads remote content without asking from senders on the list ("Always load from …" adds one)', async () => {
+    const hits: string[] = [];
+    // Plain http on loopback stands in for a remote server (the network here is loopback only).
+    const tracker = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/gif' }).end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
+    });
+    await new Promise<void>((r) => tracker.listen(0, '127.0.0.1', () => r()));
+    const remote = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}`;
+    const news = (n: number) =>
+      Buffer.from(
+        `From: News <news@shop.example>\r\nTo: you@example.test\r\nSubject: Issue ${n}\r\nDate: Mon, 23 Nov 2026 1${n}:00:00 +0000\r\nMessage-ID: <issue-${n}@shop.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p id="t">Issue ${n}</p><img src="${remote}/issue-${n}.gif" alt="">\r\n`,
+      );
+    const me = createDovecotUser();
+    await deliverToDovecot(me.user, [news(1), news(2)]);
+    const h = await startHostProcess(['--data', tempDir('settings-remote'), '--port', '0', '--no-server']);
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+      await page.goto(h.url);
+      await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+      await addDovecotImapAccount(page, me.user, me.password);
+      await poll(() => page.getByTestId('message-row').count()).toBe(2);
+      await page.getByTestId('message-row').filter({ hasText: 'Issue 1' }).click();
+      await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('#t').textContent()).toBe('Issue 1');
+      await poll(() => page.getByText(/Hearth blocked 1 remote resource/).count()).toBe(1);
+      expect(hits).toEqual([]);
+      await page.getByTestId('always-allow-remote').click();
+      await poll(() => hits).toEqual(['/issue-1.gif']);
+
+      // The next message from that sender loads at once, and Settings lists the sender.
+      await page.getByTestId('message-row').filter({ hasText: 'Issue 2' }).click();
+      await poll(() => hits).toEqual(['/issue-1.gif', '/issue-2.gif']);
+      expect(await page.getByText(/Hearth blocked/).count()).toBe(0);
+      await page.keyboard.press('Control+,');
+      await page.getByRole('tab', { name: 'Remote content' }).click();
+      await poll(() => page.getByRole('list', { name: 'Senders whose remote content loads' }).textContent()).toContain('news@shop.example');
+    } finally {
+      await h.stop();
+      tracker.close();
+    }
+  }, 120_000);
 });
