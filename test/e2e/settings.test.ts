@@ -194,6 +194,28 @@ describe('settings', () => {
       await page.keyboard.press('Control+,');
       await page.getByRole('tab', { name: 'Remote content' }).click();
       await poll(() => page.getByRole('list', { name: 'Senders whose remote content loads' }).textContent()).toContain('news@shop.example');
+
+      // A POP3 account's editor has its own options (what happens to mail on the server).
+      const pop = createDovecotUser();
+      const added = await callApiFromPage(page, 'accounts.add', {
+        name: 'Downloads',
+        email: `${pop.user}@example.test`,
+        incoming: { protocol: 'pop3', host: '127.0.0.1', port: dovecot.pop3Port, tls: 'plain', user: pop.user, password: pop.password },
+      });
+      expect(added.ok).toBe(true);
+      await page.getByRole('tab', { name: 'Accounts' }).click();
+      await page.getByRole('button', { name: /^Downloads / }).click();
+      await page.getByLabel('Delete them from the server after (days, empty: never)').fill('14');
+      await page.getByTestId('account-editor').getByRole('button', { name: 'Save' }).click();
+      await poll(async () => {
+        const list = (await callApiFromPage(page, 'accounts.list', {})).result as Array<{
+          name: string;
+          incoming: { pop3?: { deleteAfterDays: number | null } };
+        }>;
+        return list.find((x) => x.name === 'Downloads')?.incoming.pop3?.deleteAfterDays;
+      }).toBe(14);
+      await page.getByTestId('account-editor').locator('.pop3-fields').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ROOT, 'test-results/settings-account-pop3.png') });
     } finally {
       await h.stop();
       tracker.close();

@@ -112,6 +112,28 @@ describe('editing an account', () => {
   });
 });
 
+describe('a POP3 account’s own options', () => {
+  it('saves what happens to mail on the server and checks on the account’s new interval', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const { services: s } = start({ pollIntervalMs: undefined as unknown as number });
+    const u = createDovecotUser();
+    const a = await call<Account>(s, 'accounts.add', {
+      ...plainAccount(u.user, u.password),
+      incoming: { ...plainAccount(u.user, u.password).incoming, protocol: 'pop3', port: dovecot.pop3Port },
+    });
+    await stateOf(s, a.id, 'online');
+    const pop3 = { leaveOnServer: true, deleteAfterDays: 14, deleteWhenDeletedHere: false, checkEveryMinutes: 30 };
+    const updated = await call<Account>(s, 'accounts.update', { accountId: a.id, incoming: { pop3 } });
+    expect(updated.incoming.pop3).toEqual(pop3);
+    await stateOf(s, a.id, 'online');
+    const sync = vi.spyOn(s.account(a.id), 'sync');
+    vi.advanceTimersByTime(29 * 60_000);
+    expect(sync).toHaveBeenCalledTimes(0);
+    vi.advanceTimersByTime(60_000);
+    expect(sync).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('trusting a self-signed certificate', () => {
   it('shows the refused certificate; trusting its fingerprint connects, and only that certificate is trusted', async () => {
     const { services: s } = start();

@@ -8,6 +8,7 @@ import { ServerFieldset } from './ServerFieldset.tsx';
 import { AccountProblem } from './AccountProblem.tsx';
 import { SaveStatus } from './SaveStatus.tsx';
 import { ConfirmRemove } from './ConfirmRemove.tsx';
+import { Pop3Fieldset } from './Pop3Fieldset.tsx';
 
 const INCOMING_PORTS = {
   imap: { tls: 993, starttls: 143, plain: 143 },
@@ -87,6 +88,7 @@ export function AccountEditor({ api, account, focusPassword = false, onRemoved }
           </fieldset>
         )}
       </div>
+      {fields.pop3 && <Pop3Fieldset value={fields.pop3} onChange={(pop3) => setFields({ ...fields, pop3 })} />}
       <div className="actions">
         <SaveStatus error={form.save.error} saved={form.save.saved && !form.dirty} />
         <button type="button" className="danger" onClick={() => setConfirming(true)}>

@@ -45,9 +45,11 @@ export function SettingsScreen({ api, settings, accounts, mailboxes, target = {}
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
-  // The focus starts on the current tab, unless a field was asked for.
+  // The focus starts on the current tab, unless a field was asked for, and goes back where it was on close.
   useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!target.focusPassword) tabs.refs.current[SETTINGS_TABS.indexOf(tab)]?.focus();
+    return () => before?.focus();
   }, []);
   return (
     <div className="admin-screen settings-screen" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings">

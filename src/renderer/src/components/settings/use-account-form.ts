@@ -14,9 +14,20 @@ export interface ServerFields {
   password: string;
 }
 
+/** What a POP3 account does with mail on the server, and how often it looks. */
+export interface Pop3Fields {
+  leaveOnServer: boolean;
+  /** Days as typed; empty: never. */
+  deleteAfterDays: string;
+  deleteWhenDeletedHere: boolean;
+  checkEveryMinutes: number;
+}
+
 export interface AccountFields {
   name: string;
   incoming: ServerFields;
+  /** POP3 accounts only. */
+  pop3: Pop3Fields | null;
   /** null: no outgoing server. */
   outgoing: ServerFields | null;
 }
@@ -25,6 +36,15 @@ export function fieldsOf(a: Account): AccountFields {
   return {
     name: a.name,
     incoming: { host: a.incoming.host, port: a.incoming.port, tls: a.incoming.tls, user: a.incoming.user, password: '' },
+    pop3:
+      a.incoming.protocol === 'pop3'
+        ? {
+            leaveOnServer: a.incoming.pop3?.leaveOnServer ?? true,
+            deleteAfterDays: a.incoming.pop3?.deleteAfterDays != null ? String(a.incoming.pop3.deleteAfterDays) : '',
+            deleteWhenDeletedHere: a.incoming.pop3?.deleteWhenDeletedHere ?? true,
+            checkEveryMinutes: a.incoming.pop3?.checkEveryMinutes ?? 10,
+          }
+        : null,
     outgoing: a.outgoing ? { host: a.outgoing.host, port: a.outgoing.port, tls: a.outgoing.tls, user: a.outgoing.user ?? '', password: '' } : null,
   };
 }
@@ -40,6 +60,17 @@ export function changeOf(a: Account, f: AccountFields): ArgsOf<'accounts.update'
   if (i.tls !== a.incoming.tls) incoming.tls = i.tls;
   if (i.user.trim() !== a.incoming.user) incoming.user = i.user.trim();
   if (i.password) incoming.password = i.password;
+  if (f.pop3) {
+    const p = f.pop3;
+    const pop3 = {
+      leaveOnServer: p.leaveOnServer,
+      deleteAfterDays: p.deleteAfterDays.trim() ? Number(p.deleteAfterDays) : null,
+      deleteWhenDeletedHere: p.deleteWhenDeletedHere,
+      checkEveryMinutes: p.checkEveryMinutes,
+    };
+    const before = fieldsOf(a).pop3;
+    if (JSON.stringify(p) !== JSON.stringify(before)) incoming.pop3 = pop3;
+  }
   if (Object.keys(incoming).length) change.incoming = incoming;
   const o = f.outgoing;
   if (o === null) {
