@@ -100,6 +100,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     version: opts.version,
     secrets: opts.secrets,
     log: opts.log,
+    settings,
     appHandlers,
     ...(opts.logFile ? { logFile: opts.logFile } : {}),
     ...(opts.undoHoldMs !== undefined ? { undoHoldMs: opts.undoHoldMs } : {}),

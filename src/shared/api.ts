@@ -27,6 +27,13 @@ const emailAddress = z
   .max(320)
   .regex(/^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+$/, 'Not an email address');
 
+/** A SHA-256 certificate fingerprint as Node and browsers show it: "AB:CD:…" (32 bytes). */
+export const Fingerprint256 = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/, 'Not a SHA-256 fingerprint');
+
 export const IncomingServerInput = z.object({
   protocol: z.enum(['imap', 'pop3']).default('imap'),
   host: hostName,
@@ -39,6 +46,11 @@ export const IncomingServerInput = z.object({
   auth: z.enum(['password', 'xoauth2']).default('password'),
   /** PEM of a CA to trust for this server only (e.g. a household server's self-signed cert). */
   caCert: z.string().max(65536).optional(),
+  /**
+   * A certificate the user trusted after seeing it ("Trust this certificate"): the server is
+   * accepted when it presents exactly this certificate, whatever names it carries.
+   */
+  trustedFingerprint256: Fingerprint256.optional(),
   /** POP3 only: what happens to messages on the server after they are downloaded. */
   pop3: z
     .object({
@@ -59,6 +71,7 @@ export const OutgoingServerInput = z.object({
   user: z.string().max(320).optional(),
   password: z.string().max(1024).optional(),
   caCert: z.string().max(65536).optional(),
+  trustedFingerprint256: Fingerprint256.optional(),
 });
 export type OutgoingServerInput = z.infer<typeof OutgoingServerInput>;
 
@@ -94,9 +107,17 @@ export const Account = z.object({
   outgoing: OutgoingServerInput.omit({ password: true, caCert: true }).optional(),
   identities: z.array(Identity),
   state: AccountState,
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** The last failure; `detail` says more where it helps fix it (the refused certificate's subject, issuer, fingerprint). */
+  error: z.object({ code: z.string(), message: z.string(), detail: z.record(z.string(), z.unknown()).optional() }).optional(),
+  /** Accounts are listed by this, ascending: the order they were added in until the user reorders them. */
+  order: z.number().optional(),
 });
 export type Account = z.infer<typeof Account>;
+
+/** Accounts in the user's order (`order`, then the id for a stable tie-break). */
+export function inAccountOrder<T extends { id: string; order?: number | undefined }>(accounts: readonly T[]): T[] {
+  return [...accounts].sort((a, b) => (a.order ?? Infinity) - (b.order ?? Infinity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 export const SpecialUse = z.enum(['inbox', 'sent', 'drafts', 'trash', 'junk', 'archive', 'all', 'flagged']);
 export type SpecialUse = z.infer<typeof SpecialUse>;
@@ -516,18 +537,25 @@ export const methods = {
   'accounts.discover': method(z.object({ email: emailAddress }).strict(), DiscoveryResult),
   'accounts.add': method(AccountInput.strict(), Account),
   'accounts.remove': method(accountRef, Ok),
-  /** Changes an account's name, identities or outgoing server (a password left out keeps the saved one). */
+  /**
+   * Changes an account's name, identities, incoming or outgoing server (a password left out keeps
+   * the saved one). A changed incoming server or password reconnects the account at once; a
+   * `trustedFingerprint256` pins the certificate the server presents now, if it is that one.
+   */
   'accounts.update': method(
     z
       .object({
         accountId: z.string().min(1),
         name: z.string().trim().min(1).max(200).optional(),
         identities: z.array(Identity).min(1).max(20).optional(),
+        incoming: IncomingServerInput.omit({ protocol: true, auth: true }).partial().strict().optional(),
         outgoing: OutgoingServerInput.nullable().optional(),
       })
       .strict(),
     Account,
   ),
+  /** Puts the accounts in this order (every account, each once). */
+  'accounts.reorder': method(z.object({ accountIds: z.array(z.string().min(1)).min(1).max(1000) }).strict(), z.array(Account)),
 
   'mailboxes.list': method(accountRef, z.array(Mailbox)),
   'mailboxes.create': method(z.object({ accountId: z.string().min(1), parentId: z.number().int().nullable().default(null), name: folderName }).strict(), Ok),
@@ -690,7 +718,11 @@ export const events = {
   /** The journal has changes up to `lastSeq`; the UI pulls them with sync.changes. */
   'sync.changed': z.object({ epoch: z.string(), lastSeq: z.number().int() }),
   'sync.progress': SyncProgress,
-  'account.state': z.object({ accountId: z.string(), state: AccountState, error: z.object({ code: z.string(), message: z.string() }).optional() }),
+  'account.state': z.object({
+    accountId: z.string(),
+    state: AccountState,
+    error: z.object({ code: z.string(), message: z.string(), detail: z.record(z.string(), z.unknown()).optional() }).optional(),
+  }),
   /** The outbox changed (queued, held, sent, failed…): its whole current list. */
   'outbox.changed': z.array(OutboxItem),
   /** An import or export advanced or ended. */

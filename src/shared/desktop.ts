@@ -21,6 +21,7 @@ export const MenuCommand = z.enum([
   'closeMessage',
   'addAccount',
   'server',
+  'settings',
 ]);
 export type MenuCommand = z.infer<typeof MenuCommand>;
 

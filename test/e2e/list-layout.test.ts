@@ -1,11 +1,12 @@
 // The list's layout in Chromium against Dovecot (#13.1): all inboxes of two accounts, the Unread
 // and Flagged smart folders, sorting by sender, subject, size and date both ways, conversations
 // (count, participants, expanded in place, Sent included) and the conversation view, the reading
-// pane below or off, a dark theme by choice, and pane sizes, sort, reading pane, theme and the
+// pane below or off, a dark theme by choice (a setting), and pane sizes, sort, reading pane, theme and the
 // folder shown remembered over a reload.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { callApiFromPage } from '../support/browser.ts';
 import { addDovecotImapAccount, browserSession } from '../support/browser-session.ts';
 import { ROOT } from '../support/web-host-process.ts';
 import { createDovecotUser } from '../support/peers.ts';
@@ -169,12 +170,12 @@ describe('the message list layout', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     const bg = () => page.evaluate<string>("getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()");
     expect(await bg()).toBe('#ffffff');
-    await page.getByTestId('theme').selectOption('dark');
+    // The theme is a setting of the app (Settings › Appearance), kept by the background service.
+    expect((await callApiFromPage(page, 'settings.set', { key: 'appearance.theme', value: 'dark' })).ok).toBe(true);
     await poll(bg).toBe('#1b1a19');
     await page.reload();
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
     expect(await bg()).toBe('#1b1a19');
-    expect(await page.getByTestId('theme').inputValue()).toBe('dark');
     await poll(() => page.locator('.list-header h1').textContent()).toBe('All Inboxes');
     await poll(async () => Math.round((await box('.folders')).width)).toBe(Math.round(resized));
     expect(await page.getByTestId('sort-by').inputValue()).toBe('sender');

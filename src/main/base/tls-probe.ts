@@ -4,6 +4,8 @@
 // certificate.
 import net from 'node:net';
 import tls from 'node:tls';
+import { HearthError } from '../../shared/errors.ts';
+import { derToPem } from './tls-trust.ts';
 
 export interface CertificateInfo {
   subject: string | null;
@@ -12,6 +14,8 @@ export interface CertificateInfo {
   fingerprint256: string;
   validFrom: string;
   validTo: string;
+  /** The certificate itself (PEM), for trusting exactly it. */
+  pem: string;
 }
 
 export type StartTlsDialect = 'imap' | 'pop3' | 'smtp';
@@ -61,6 +65,7 @@ export async function probeCertificate(host: string, port: number, startTls: Sta
         fingerprint256: c.fingerprint256,
         validFrom: c.valid_from,
         validTo: c.valid_to,
+        pem: derToPem(c.raw),
       });
     });
     socket.once('error', () => resolve(null));
@@ -69,4 +74,21 @@ export async function probeCertificate(host: string, port: number, startTls: Sta
 
 function firstOf(v: string | string[] | undefined): string | null {
   return (Array.isArray(v) ? v[0] : v) ?? null;
+}
+
+/**
+ * The certificate the server presents now (PEM), when it is the one the user saw and trusted
+ * (`fingerprint256`); otherwise CERT_UNTRUSTED with what it presents instead, so nothing but the
+ * shown certificate is ever trusted.
+ */
+export async function fetchTrustedCertificate(host: string, port: number, startTls: StartTlsDialect | null, fingerprint256: string): Promise<string> {
+  const cert = await probeCertificate(host, port, startTls);
+  if (!cert) throw new HearthError('TLS_FAILED', `The certificate of ${host}:${port} could not be read`);
+  if (cert.fingerprint256.toUpperCase() !== fingerprint256.toUpperCase()) {
+    const { pem: _pem, ...shown } = cert;
+    throw new HearthError('CERT_UNTRUSTED', `${host}:${port} now presents a different certificate than the one shown; check it again`, {
+      detail: { reason: 'CERT_CHANGED', ...shown },
+    });
+  }
+  return cert.pem;
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   serverAdminMethodNames,
+  type ParsedArgsOf,
   type Account,
   type AccountInput,
   type QueueItem,
@@ -34,6 +35,9 @@ import { Drafts } from './send/drafts.ts';
 import { Outbox, type OutboxAccount } from './send/outbox.ts';
 import { defaultDiscoveryDeps, discover, type DiscoveryDeps } from './autoconfig/discover.ts';
 import type { SecretBox } from '../base/secret-box.ts';
+import type { SettingsStore } from '../base/settings-store.ts';
+import { fetchTrustedCertificate, type StartTlsDialect } from '../base/tls-probe.ts';
+import { settingDefaults, type SettingKey, type Settings } from '../../shared/settings.ts';
 import { TransferJobs } from './transfer/transfer-jobs.ts';
 import { runImport } from './transfer/import-job.ts';
 import { journalPath } from './transfer/import-journal.ts';
@@ -53,8 +57,10 @@ export interface HearthServicesOptions {
   log: Logger;
   /** The log file `log` writes to, shown to the user (app.info). */
   logFile?: string;
-  /** How often accounts are re-synced in the background, ms. */
+  /** How often accounts are re-synced in the background, ms (default: the setting mail.checkEveryMinutes). */
   pollIntervalMs?: number;
+  /** The user's settings (check interval, offline window and size); without them, the defaults. */
+  settings?: Pick<SettingsStore, 'get' | 'onChange'>;
   /** Reports the embedded household server, when one runs in this process. */
   serverStatus?: () => ServerStatus;
   /** Keep an IDLE connection on each inbox (default true). */
@@ -124,6 +130,7 @@ export class HearthServices {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly opts: HearthServicesOptions;
   private started = false;
+  private readonly stopSettings: () => void;
 
   constructor(opts: HearthServicesOptions) {
     this.opts = opts;
@@ -166,6 +173,14 @@ export class HearthServices {
     this.dispatch = createDispatcher(this.handlers(), opts.log);
     // Every committed change to the journal wakes the renderer's mirror (it pulls from its last seq).
     this.cache.onJournalAdvanced((at) => this.events.emit('sync.changed', at));
+    // A new check interval reschedules every account's background sync at once.
+    let checkEvery = this.setting('mail.checkEveryMinutes');
+    this.stopSettings =
+      opts.settings?.onChange((all) => {
+        if (all['mail.checkEveryMinutes'] === checkEvery) return;
+        checkEvery = all['mail.checkEveryMinutes'];
+        for (const id of [...this.timers.keys()]) this.schedule(id);
+      }) ?? (() => {});
     // Mail waiting in the outbox goes as soon as its account is reachable again.
     this.events.subscribe((event, payload) => {
       if (event === 'account.state' && (payload as { state: string }).state === 'online') this.outbox.kick();
@@ -189,6 +204,7 @@ export class HearthServices {
             password: stored.sealedSmtpPassword ? this.opts.secrets.open(stored.sealedSmtpPassword) : undefined,
             auth: stored.config.auth,
             caCert: o.caCert,
+            trustedFingerprint256: o.trustedFingerprint256,
           }
         : null,
       // Gmail files every message sent through its SMTP in Sent by itself; a second copy would duplicate it.
@@ -221,12 +237,42 @@ export class HearthServices {
     return { ...stored.config, password: this.opts.secrets.open(stored.sealedPassword) };
   }
 
+  private setting<K extends SettingKey>(key: K): Settings[K] {
+    return this.opts.settings ? this.opts.settings.get(key) : settingDefaults[key];
+  }
+
+  /** How often an account syncs in the background: its own POP3 interval, else the check interval. */
+  private everyMs(accountId: string): number {
+    const pop3 = this.cache.accounts.stored(accountId)?.config;
+    if (pop3?.protocol === 'pop3') return (pop3.pop3?.checkEveryMinutes ?? 10) * 60_000;
+    return this.opts.pollIntervalMs ?? this.setting('mail.checkEveryMinutes') * 60_000;
+  }
+
+  /** (Re)starts an account's background sync timer. */
+  private schedule(accountId: string): void {
+    const account = this.accounts.get(accountId);
+    clearInterval(this.timers.get(accountId));
+    if (!account) return;
+    const run = () => account.sync().catch(() => {}); // failures are reported through account.state
+    this.timers.set(accountId, setInterval(run, this.everyMs(accountId)).unref());
+  }
+
+  /** Closes the live account and opens it again from its saved settings (a new server or password). */
+  private async restartAccount(accountId: string): Promise<void> {
+    const a = this.accounts.get(accountId);
+    if (!a) return;
+    clearInterval(this.timers.get(accountId));
+    this.timers.delete(accountId);
+    this.accounts.delete(accountId);
+    await a.close();
+    if (this.started && this.cache.accounts.stored(accountId)) this.startAccount(accountId);
+  }
+
   /** Opens the account's live object and syncs it now and then on its schedule. */
   private startAccount(accountId: string): void {
     const stored = this.cache.accounts.stored(accountId);
     const pop3 = stored?.config.protocol === 'pop3' ? stored : null;
     let account: MailAccount;
-    let everyMs: number;
     if (pop3) {
       account = new Pop3Account({
         accountId,
@@ -238,7 +284,6 @@ export class HearthServices {
         log: this.opts.log.child({ accountId }),
         ...(pop3.config.pop3 ? { options: pop3.config.pop3 } : {}),
       });
-      everyMs = (pop3.config.pop3?.checkEveryMinutes ?? 10) * 60_000;
     } else {
       account = new ImapAccount({
         accountId,
@@ -251,16 +296,18 @@ export class HearthServices {
         ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
         ...(this.opts.qresync === false ? { qresync: false } : {}),
         ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
+        offlineLimits: () => ({
+          windowMs: this.setting('offline.windowDays') * 86_400_000,
+          maxMessageBytes: this.setting('offline.maxMessageMb') * 1024 * 1024,
+        }),
         searchText: this.opts.searchText === true,
         ...(this.opts.searchTextWindowMs !== undefined ? { searchTextWindowMs: this.opts.searchTextWindowMs } : {}),
         ...(this.opts.searchTextMaxBytes !== undefined ? { searchTextMaxBytes: this.opts.searchTextMaxBytes } : {}),
       });
-      everyMs = this.opts.pollIntervalMs ?? 120_000;
     }
     this.accounts.set(accountId, account);
-    const run = () => account.sync().catch(() => {}); // failures are reported through account.state
-    void run();
-    this.timers.set(accountId, setInterval(run, everyMs).unref());
+    void account.sync().catch(() => {}); // failures are reported through account.state
+    this.schedule(accountId);
   }
 
   /** Each admin method, answering NOT_FOUND when no household server runs in this app. */
@@ -285,9 +332,42 @@ export class HearthServices {
   }
 
   async addAccount(input: AccountInput): Promise<Account> {
+    const incoming = await withTrustedCertificate(input.incoming, input.incoming.protocol === 'pop3' ? 'pop3' : 'imap');
+    const outgoing = input.outgoing ? await withTrustedCertificate(input.outgoing, 'smtp') : undefined;
     // Like Thunderbird: an account is saved only after its server accepted the login.
-    await (input.incoming.protocol === 'pop3' ? checkPop3Login(input.incoming) : checkImapLogin(input.incoming));
-    return this.addAccountUnchecked(input);
+    await (incoming.protocol === 'pop3' ? checkPop3Login(incoming) : checkImapLogin(incoming));
+    return this.addAccountUnchecked({ ...input, incoming, ...(outgoing ? { outgoing } : {}) });
+  }
+
+  /**
+   * Saves changes to an account. A new incoming server, login or password is saved without a
+   * login check (the user may be fixing it while the server is away) and the account reconnects
+   * at once: a refusal shows as the account's error, with the action that fixes it.
+   */
+  async updateAccount(change: ParsedArgsOf<'accounts.update'>): Promise<Account> {
+    const stored = this.cache.accounts.stored(change.accountId);
+    if (!stored) throw new HearthError('NOT_FOUND', 'No such account', { field: 'accountId' });
+    const update: AccountChange = {};
+    if (change.name !== undefined) update.name = change.name;
+    if (change.identities !== undefined) update.identities = change.identities;
+    let reconnect = false;
+    if (change.incoming) {
+      const { password, ...rest } = change.incoming;
+      update.config = await mergeServer(stored.config, rest, stored.config.protocol === 'pop3' ? 'pop3' : 'imap');
+      if (password !== undefined) update.sealedPassword = this.opts.secrets.seal(password);
+      reconnect = true;
+    }
+    if (change.outgoing === null) {
+      update.outgoing = null;
+      update.sealedSmtpPassword = null;
+    } else if (change.outgoing !== undefined) {
+      const { password, ...rest } = change.outgoing;
+      update.outgoing = stored.outgoing ? await mergeServer(stored.outgoing, rest, 'smtp') : await withTrustedCertificate(rest, 'smtp');
+      if (password !== undefined) update.sealedSmtpPassword = password ? this.opts.secrets.seal(password) : null;
+    }
+    this.cache.accounts.update(change.accountId, update);
+    if (reconnect) await this.restartAccount(change.accountId);
+    return this.cache.accounts.list().find((a) => a.id === change.accountId)!;
   }
 
   /** Saves an account without a login probe: for accounts Hearth set up itself (the embedded server's demo). */
@@ -324,6 +404,11 @@ export class HearthServices {
     const o = stored.outgoing;
     if (o.host === host && o.port === port && (caCert === undefined || o.caCert === caCert)) return;
     this.cache.accounts.update(accountId, { outgoing: { ...o, host, port, ...(caCert !== undefined ? { caCert } : {}) } });
+  }
+
+  reorderAccounts(accountIds: string[]): Account[] {
+    this.cache.accounts.reorder(accountIds);
+    return this.cache.accounts.list();
   }
 
   async removeAccount(accountId: string): Promise<void> {
@@ -421,21 +506,8 @@ export class HearthServices {
       'accounts.list': () => this.cache.accounts.list(),
       'accounts.discover': ({ email }) => discover(email, defaultDiscoveryDeps(this.opts.discovery)),
       'accounts.add': (a) => this.addAccount(a),
-      'accounts.update': ({ accountId, name, identities, outgoing }) => {
-        const change: AccountChange = {};
-        if (name !== undefined) change.name = name;
-        if (identities !== undefined) change.identities = identities;
-        if (outgoing === null) {
-          change.outgoing = null;
-          change.sealedSmtpPassword = null;
-        } else if (outgoing !== undefined) {
-          const { password, ...rest } = outgoing;
-          change.outgoing = rest;
-          if (password !== undefined) change.sealedSmtpPassword = password ? this.opts.secrets.seal(password) : null;
-        }
-        this.cache.accounts.update(accountId, change);
-        return this.cache.accounts.list().find((a) => a.id === accountId)!;
-      },
+      'accounts.update': (change) => this.updateAccount(change),
+      'accounts.reorder': ({ accountIds }) => this.reorderAccounts(accountIds),
       'accounts.remove': async ({ accountId }) => {
         await this.removeAccount(accountId);
         return ok;
@@ -626,6 +698,7 @@ export class HearthServices {
   }
 
   async close(): Promise<void> {
+    this.stopSettings();
     await this.transfers.close();
     await this.outbox.close();
     await this.drafts.close();
@@ -637,4 +710,38 @@ export class HearthServices {
     await this.bodyIndexer.idle();
     this.cache.close();
   }
+}
+
+function startTlsOf(tls: 'tls' | 'starttls' | 'plain', dialect: StartTlsDialect): StartTlsDialect | null {
+  return tls === 'starttls' ? dialect : null;
+}
+
+/** A server with a certificate the user trusted by its fingerprint, with that certificate (PEM) to trust: fetched now, if it is still the one shown. */
+async function withTrustedCertificate<
+  T extends { host: string; port: number; tls: 'tls' | 'starttls' | 'plain'; caCert?: string | undefined; trustedFingerprint256?: string | undefined },
+>(server: T, dialect: StartTlsDialect): Promise<T> {
+  if (!server.trustedFingerprint256 || server.caCert) return server;
+  return { ...server, caCert: await fetchTrustedCertificate(server.host, server.port, startTlsOf(server.tls, dialect), server.trustedFingerprint256) };
+}
+
+type ServerConfig = { host: string; port: number; tls: 'tls' | 'starttls' | 'plain'; caCert?: string | undefined; trustedFingerprint256?: string | undefined };
+
+/**
+ * A saved server with the user's changes: the CA it had stays unless replaced; a certificate pin
+ * stays while the server stays where it was (one that moved presents another certificate), and a
+ * new pin fetches the certificate it names.
+ */
+async function mergeServer<T extends ServerConfig>(
+  saved: T,
+  change: Partial<ServerConfig> & Omit<Partial<T>, keyof ServerConfig>,
+  dialect: StartTlsDialect,
+): Promise<T> {
+  const merged = { ...saved, ...change } as T;
+  const moved = merged.host !== saved.host || merged.port !== saved.port;
+  if (moved && change.trustedFingerprint256 === undefined) delete merged.trustedFingerprint256;
+  const newPin = merged.trustedFingerprint256 && (merged.trustedFingerprint256 !== saved.trustedFingerprint256 || moved);
+  if (newPin && change.caCert === undefined) {
+    merged.caCert = await fetchTrustedCertificate(merged.host, merged.port, startTlsOf(merged.tls, dialect), merged.trustedFingerprint256!);
+  }
+  return merged;
 }

@@ -22,6 +22,8 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
       items: [
         { kind: 'role', role: 'about' },
         sep,
+        cmd('settings', 'Settings…', 'CmdOrCtrl+,'),
+        sep,
         { kind: 'role', role: 'services' },
         sep,
         { kind: 'role', role: 'hide' },
@@ -43,7 +45,7 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
         sep,
         cmd('addAccount', 'Add Account…'),
         cmd('server', 'Household Server…'),
-        ...(mac ? [] : [sep, quit]),
+        ...(mac ? [] : [cmd('settings', 'Settings…', 'CmdOrCtrl+,'), sep, quit]),
       ],
     },
     {

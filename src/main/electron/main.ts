@@ -14,6 +14,7 @@ import { stopWithin } from '../base/graceful-stop.ts';
 import { startApp, type RunningApp } from '../app.ts';
 import type { SecretBox } from '../base/secret-box.ts';
 import { DesktopController } from '../desktop/desktop-controller.ts';
+import { newMailSource } from '../desktop/new-mail.ts';
 import { isTrustedRendererUrl } from './navigation.ts';
 import { ElectronPlatform } from './electron-platform.ts';
 
@@ -124,7 +125,7 @@ if (!app.requestSingleInstanceLock()) {
       emlFiles: app_.emlFiles,
       serverRunning: app_.server !== null,
       unreadCount: () => app_.services.cache.messages.unreadInInboxes(),
-      newMail: app_.services.cache.messages,
+      newMail: newMailSource(app_.services.cache, app_.settings),
       now: () => Date.now(),
       onCacheChanged: (listener) => events.subscribe((event) => event === 'sync.changed' && listener()),
       checkMail: async () => {

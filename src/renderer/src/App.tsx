@@ -43,9 +43,12 @@ import { readStored, writeStored } from './stored-state.ts';
 import { useSort } from './use-sort.ts';
 import { useListIds } from './use-list-ids.ts';
 import { usePaneLayout } from './use-pane-layout.ts';
-import { Theme, useTheme } from './use-theme.ts';
 import { ListControls } from './components/ListControls.tsx';
 import { SMART_FOLDERS } from './components/FolderPane.tsx';
+import { SettingsScreen, type SettingsTarget } from './components/settings/SettingsScreen.tsx';
+import { useAppSettings } from './use-app-settings.ts';
+import { useTheme } from './use-theme.ts';
+import { inAccountOrder } from '../../shared/api.ts';
 
 export interface AppProps {
   api: Transport;
@@ -72,9 +75,11 @@ export function App({ api, db, offline = null }: AppProps) {
   }, [mailboxId, smart]);
   const { order, setOrder } = useSort();
   const layout = usePaneLayout();
-  const [theme, setTheme] = useTheme();
   const [showAddAccount, setShowAddAccount] = useState(false);
   const [showServer, setShowServer] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState<SettingsTarget | null>(null);
+  const appSettings = useAppSettings(api, db);
+  useTheme(appSettings.values['appearance.theme']);
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
   const { transfers, dismiss: dismissTransfer } = useTransfers(api);
   const [query, setQuery] = useState('');
@@ -83,7 +88,7 @@ export function App({ api, db, offline = null }: AppProps) {
   const composer = useComposeDrafts();
   const setCompose = composer.open;
   const composeOpen = useRef(false);
-  composeOpen.current = showAddAccount || showServer;
+  composeOpen.current = showAddAccount || showServer || settingsOpen !== null;
   const outbox = useOutbox(api);
 
   const onCompose = useCallback(
@@ -92,9 +97,11 @@ export function App({ api, db, offline = null }: AppProps) {
         const list = await db.accounts.toArray();
         if (mode === 'new' || messageId === null) {
           const current = (await db.mailboxes.get(mailboxIdRef.current ?? -1))?.accountId;
-          const accountId = current ?? list[0]?.id;
+          const accountId = current ?? inAccountOrder(list)[0]?.id;
           if (!accountId) return setNotice('Add an account first.');
-          return setCompose({ accountId });
+          // The default identity's signature goes below a new message, as below replies.
+          const signature = list.find((a) => a.id === accountId)?.identities[0]?.signature;
+          return setCompose({ accountId, ...(signature ? { text: `\n\n${signature}` } : {}) });
         }
         const original = await db.messages.get(messageId);
         if (!original) return;
@@ -145,7 +152,7 @@ export function App({ api, db, offline = null }: AppProps) {
   useEffect(() => api.on('sync.progress', setProgress), [api]);
   useEffect(() => api.on('notice', (n) => setNotice(n.message)), [api]);
 
-  const accounts = useLive<Account[]>(() => db.accounts.toArray(), [db], []);
+  const accounts = useLive<Account[]>(async () => inAccountOrder(await db.accounts.toArray()), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
   // The list's ids in order (use-list-ids.ts): no cap; rows are read as they scroll into view.
   const view: ListView | null = smart ? { smart } : mailboxId === null ? null : { mailboxId };
@@ -300,6 +307,16 @@ export function App({ api, db, offline = null }: AppProps) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [move, api, act, openMessage, selection, messageId, undo.undo, onCompose]);
+  // Ctrl+, (Cmd+, on a Mac) opens Settings from anywhere, as in most desktop apps.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== ',' || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      e.preventDefault();
+      setSettingsOpen((open) => open ?? {});
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   // First run of a new data folder: the welcome instead of an empty window.
   const [welcome, setWelcome] = useState<WelcomeStatus | null>(null);
@@ -358,6 +375,8 @@ export function App({ api, db, offline = null }: AppProps) {
         return setShowAddAccount(true);
       case 'server':
         return setShowServer(true);
+      case 'settings':
+        return setSettingsOpen((open) => open ?? {});
       case 'reply':
       case 'replyAll':
       case 'forward':
@@ -387,8 +406,15 @@ export function App({ api, db, offline = null }: AppProps) {
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
   const statusBar = (
-    <StatusBar connection={connection} progress={progress} notice={notice} accounts={accounts} onDismiss={() => setNotice(null)}>
-      {offline && <OfflineReading mirror={offline} db={db} />}
+    <StatusBar
+      connection={connection}
+      progress={progress}
+      notice={notice}
+      accounts={accounts}
+      onDismiss={() => setNotice(null)}
+      onFixAccount={(a) => setSettingsOpen({ tab: 'Accounts', accountId: a.id, focusPassword: a.error?.code === 'AUTH_FAILED' })}
+    >
+      {offline && <OfflineReading mirror={offline} onOpenSettings={() => setSettingsOpen({ tab: 'Checking & offline' })} />}
     </StatusBar>
   );
   if (welcome?.show)
@@ -441,7 +467,19 @@ export function App({ api, db, offline = null }: AppProps) {
         onClear={selection.clear}
       />
     ) : (
-      <Reader api={api} db={db} message={selected} mailboxes={mailboxes} online={connection === 'online'} onAction={act} onOpen={(id) => setMessageId(id)} />
+      <Reader
+        api={api}
+        db={db}
+        message={selected}
+        mailboxes={mailboxes}
+        online={connection === 'online'}
+        onAction={act}
+        onOpen={(id) => setMessageId(id)}
+        remoteContentFrom={appSettings.values['reader.remoteContentFrom']}
+        onAlwaysAllowRemote={(sender) =>
+          void appSettings.set('reader.remoteContentFrom', [...appSettings.values['reader.remoteContentFrom'], sender.toLowerCase()]).catch(report)
+        }
+      />
     );
 
   return (
@@ -460,6 +498,9 @@ export function App({ api, db, offline = null }: AppProps) {
         </button>
         <button type="button" onClick={() => setShowAddAccount(true)} disabled={connection !== 'online'}>
           Add account
+        </button>
+        <button type="button" title="Settings (Ctrl+,)" onClick={() => setSettingsOpen({})} data-testid="open-settings">
+          Settings
         </button>
         <button
           type="button"
@@ -493,18 +534,6 @@ export function App({ api, db, offline = null }: AppProps) {
         >
           Get mail
         </button>
-        <select
-          className="theme"
-          value={theme}
-          onChange={(e) => setTheme(Theme.parse(e.target.value))}
-          title="Light or dark"
-          aria-label="Theme"
-          data-testid="theme"
-        >
-          <option value="system">Theme: system</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
       </header>
       <Group
         id="panes"
@@ -593,6 +622,20 @@ export function App({ api, db, offline = null }: AppProps) {
       {statusBar}
       {accountDialog}
       {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}
+      {settingsOpen && (
+        <SettingsScreen
+          api={api}
+          settings={appSettings}
+          accounts={accounts}
+          mailboxes={mailboxes}
+          target={settingsOpen}
+          onAddAccount={() => {
+            setSettingsOpen(null);
+            setShowAddAccount(true);
+          }}
+          onClose={() => setSettingsOpen(null)}
+        />
+      )}
       {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
       <ComposeDock api={api} accounts={accounts} {...composer} onSent={() => setNotice(null)} />
       {accounts.length === 0 && connection !== 'online' && (

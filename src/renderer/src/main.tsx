@@ -7,7 +7,9 @@ import { OfflineMirror } from './offline-mirror.ts';
 import { App } from './App.tsx';
 import { EmlReader } from './components/EmlReader.tsx';
 import { notifyNewMail } from './notify.ts';
+import { mirrorSettings } from './app-settings.ts';
 import './styles.css';
+import './theme.css';
 
 const api = createTransport();
 // A reader window for an opened message file (?eml=<id>) shows only that file.
@@ -18,6 +20,8 @@ const sync = emlFileId ? null : new CacheSync(db, api, (added) => api.kind === '
 sync?.start();
 // The browser keeps bodies for offline reading; Electron reads main's own offline copies directly.
 const offline = sync && api.kind === 'web' ? new OfflineMirror(db, api) : null;
+// Main's settings, kept in this window (the offline copy follows a new window or size at once).
+if (sync) mirrorSettings(api, db, () => offline && void offline.fill());
 if (sync && offline) {
   sync.onPulled(() => void offline.fill());
   api.onState((s) => s === 'online' && void offline.fill());

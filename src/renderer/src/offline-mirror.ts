@@ -6,12 +6,15 @@ import type { MessageBody, MessageSummary } from '../../shared/api.ts';
 import type { Transport } from './api/transport.ts';
 import type { CachedBody, CachedPart, HearthDb } from './db.ts';
 import { coalescing } from './coalesce.ts';
+import { cachedSettings, SETTINGS_META_KEY } from './app-settings.ts';
 
 export interface OfflineSettings {
   /** Messages this recent keep their bodies in the browser, days. */
   windowDays: number;
   /** The most the bodies and inline images may take, MB. */
   budgetMb: number;
+  /** Larger messages are fetched when opened, not kept, MB. */
+  maxMessageMb?: number;
 }
 
 export const DEFAULT_OFFLINE_SETTINGS: OfflineSettings = { windowDays: 90, budgetMb: 500 };
@@ -29,7 +32,12 @@ export const offlineLimits = {
 
 const DAY_MS = 86_400_000;
 
+/** The user's offline settings (Settings › Mail checking and offline), else those this window kept before there were any. */
 export async function loadOfflineSettings(db: HearthDb): Promise<OfflineSettings> {
+  if (await db.meta.get(SETTINGS_META_KEY)) {
+    const s = await cachedSettings(db);
+    return { windowDays: s['offline.windowDays'], budgetMb: s['offline.browserBudgetMb'], maxMessageMb: s['offline.maxMessageMb'] };
+  }
   const stored = (await db.meta.get(SETTINGS_KEY))?.value as Partial<OfflineSettings> | undefined;
   return { ...DEFAULT_OFFLINE_SETTINGS, ...stored };
 }
@@ -190,7 +198,8 @@ export class OfflineMirror {
     for (let i = 0; i < wanted.length && used < budget; i += offlineLimits.batch) {
       if (this.api.state() !== 'online') return;
       const rows = await this.db.messages.bulkGet(wanted.slice(i, i + offlineLimits.batch));
-      const batch = rows.filter((m): m is MessageSummary => m !== undefined && m.size <= offlineLimits.maxMessageBytes);
+      const maxBytes = settings.maxMessageMb !== undefined ? settings.maxMessageMb * 1024 * 1024 : offlineLimits.maxMessageBytes;
+      const batch = rows.filter((m): m is MessageSummary => m !== undefined && m.size <= maxBytes);
       await inParallel(batch, offlineLimits.parallel, async (m) => {
         if (used >= budget) return;
         const body = await this.api.call('messages.body', { messageId: m.id }).catch((e: unknown) => {

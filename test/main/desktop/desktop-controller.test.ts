@@ -9,6 +9,8 @@ import { DesktopController } from '../../../src/main/desktop/desktop-controller.
 import { EmlFiles } from '../../../src/main/desktop/eml-files.ts';
 import { IntentQueue } from '../../../src/main/desktop/intent-queue.ts';
 import { WINDOW_STATE_FILE } from '../../../src/main/desktop/window-state.ts';
+import { newMailSource } from '../../../src/main/desktop/new-mail.ts';
+import { folderKey } from '../../../src/shared/settings.ts';
 import { SettingsStore } from '../../../src/main/base/settings-store.ts';
 import { silentLogger } from '../../../src/main/base/log.ts';
 import type { CacheDb } from '../../../src/main/client/cache/cache-db.ts';
@@ -81,7 +83,7 @@ function rig(opts: { os?: NodeJS.Platform; lockHeld?: boolean; serverRunning?: b
     emlFiles,
     serverRunning: opts.serverRunning ?? true,
     unreadCount: () => cache.messages.unreadInInboxes(),
-    newMail: cache.messages,
+    newMail: newMailSource(cache, settings),
     onCacheChanged: (listener) => cache.onJournalAdvanced(() => listener()),
     now: () => NOW,
     checkMail: async () => {
@@ -272,6 +274,16 @@ describe('new-mail notifications', () => {
     expect(r.platform.notifications.map((n) => n.body)).toEqual(['loud']);
   });
 
+  it('follows the folders chosen in settings: another folder on, the inbox off', async () => {
+    const r = rig();
+    const lists = seedFolder(r.cache, 'acc', 'Lists', null);
+    r.settings.set({ key: 'notifications.folders', value: { [folderKey('acc', 'Lists')]: true, [folderKey('acc', 'INBOX')]: false } });
+    deliver(r, { subject: 'to the inbox' });
+    deliver(r, { subject: 'to the list', mailbox: lists });
+    await journalNotice();
+    expect(r.platform.notifications.map((n) => n.body)).toEqual(['to the list']);
+  });
+
   it('sums up a burst in one notification', async () => {
     const r = rig();
     const ids = [1, 2, 3, 4, 5].map((n) => deliver(r, { subject: `burst ${n}` }));
@@ -327,11 +339,14 @@ describe('application menu', () => {
     r.platform.click('Reply All');
     r.platform.click('Archive');
     r.platform.click('Add Account…');
+    r.platform.click('Settings…');
     expect(r.sent).toEqual([
       { kind: 'command', command: 'replyAll' },
       { kind: 'command', command: 'archive' },
       { kind: 'command', command: 'addAccount' },
+      { kind: 'command', command: 'settings' },
     ]);
+    expect(findItem(r.platform.appMenu, 'Settings…')?.accelerator).toBe('CmdOrCtrl+,');
     expect(r.platform.mainWindow!.isVisible()).toBe(true);
     r.platform.click('Get New Mail');
     await Promise.resolve();

@@ -17,7 +17,14 @@ export interface StoredAccount {
   identities?: Identity[];
 }
 
-export type AccountChange = { name?: string; identities?: Identity[]; outgoing?: StoredAccount['outgoing']; sealedSmtpPassword?: string | null };
+export type AccountChange = {
+  name?: string;
+  identities?: Identity[];
+  config?: StoredAccount['config'];
+  sealedPassword?: string;
+  outgoing?: StoredAccount['outgoing'];
+  sealedSmtpPassword?: string | null;
+};
 
 export class Accounts {
   private readonly c: CacheDb;
@@ -42,7 +49,8 @@ export class Accounts {
           a.sealedSmtpPassword,
           JSON.stringify(a.identities ?? []),
           this.c.nextSeq(),
-          Date.now(),
+          // After every account there is, even one moved to the end by a reorder.
+          Math.max(Date.now(), ((this.c.prepared('SELECT MAX(created) AS m FROM accounts').get() as { m: number | null }).m ?? 0) + 1),
         );
       this.c.prepared(`DELETE FROM tombstones WHERE entity='account' AND id=?`).run(a.id);
     });
@@ -53,10 +61,12 @@ export class Accounts {
       const cur = this.stored(id);
       if (!cur) throw new HearthError('NOT_FOUND', 'No such account');
       this.c.db
-        .prepare('UPDATE accounts SET name=?, identities=?, outgoing=?, sealed_smtp_password=?, seq=? WHERE id=?')
+        .prepare('UPDATE accounts SET name=?, identities=?, config=?, sealed_password=?, outgoing=?, sealed_smtp_password=?, seq=? WHERE id=?')
         .run(
           change.name ?? cur.name,
           JSON.stringify(change.identities ?? cur.identities ?? []),
+          JSON.stringify(change.config ?? cur.config),
+          change.sealedPassword ?? cur.sealedPassword,
           change.outgoing === undefined ? (cur.outgoing ? JSON.stringify(cur.outgoing) : null) : change.outgoing ? JSON.stringify(change.outgoing) : null,
           change.sealedSmtpPassword === undefined ? cur.sealedSmtpPassword : change.sealedSmtpPassword,
           this.c.nextSeq(),
@@ -68,6 +78,26 @@ export class Accounts {
   updateConfig(id: string, config: StoredAccount['config']): void {
     this.c.durable(() => {
       this.c.prepared('UPDATE accounts SET config=?, seq=? WHERE id=?').run(JSON.stringify(config), this.c.nextSeq(), id);
+    });
+  }
+
+  /**
+   * Puts the accounts in the given order (every account, each once): they take the same set of
+   * sort keys (`created`, the order added) in the new order, so an account added later still goes last.
+   */
+  reorder(ids: string[]): void {
+    this.c.durable(() => {
+      const rows = this.c.prepared('SELECT id, created FROM accounts ORDER BY created, id').all() as { id: string; created: number }[];
+      const known = new Set(rows.map((r) => r.id));
+      if (ids.length !== rows.length || new Set(ids).size !== ids.length || !ids.every((id) => known.has(id)))
+        throw new HearthError('INVALID_ARGUMENT', 'Give every account once, in the new order', { field: 'accountIds' });
+      // Distinct keys even where two accounts were added in the same millisecond.
+      const keys = rows.map((r) => r.created);
+      for (let i = 1; i < keys.length; i++) keys[i] = Math.max(keys[i]!, keys[i - 1]! + 1);
+      ids.forEach((id, i) => {
+        const current = rows.find((r) => r.id === id)!;
+        if (current.created !== keys[i]) this.c.prepared('UPDATE accounts SET created=?, seq=? WHERE id=?').run(keys[i]!, this.c.nextSeq(), id);
+      });
     });
   }
 
@@ -88,10 +118,10 @@ export class Accounts {
   }
 
   list(): Account[] {
-    return (this.c.prepared('SELECT * FROM accounts ORDER BY created').all() as Record<string, unknown>[]).map(rowToAccount);
+    return (this.c.prepared('SELECT * FROM accounts ORDER BY created, id').all() as Record<string, unknown>[]).map(rowToAccount);
   }
 
-  setState(id: string, state: Account['state'], error?: { code: string; message: string }): void {
+  setState(id: string, state: Account['state'], error?: NonNullable<Account['error']>): void {
     this.c.transaction(() => {
       this.c.prepared('UPDATE accounts SET state=?, error=?, seq=? WHERE id=?').run(state, error ? JSON.stringify(error) : null, this.c.nextSeq(), id);
     });
@@ -121,6 +151,7 @@ export function rowToAccount(r: Record<string, unknown>): Account {
     incoming: { ...incoming, auth: incoming.auth ?? 'password' },
     identities: accountIdentities(r),
     state: r.state as Account['state'],
+    order: Number(r.created),
   };
   if (r.outgoing) {
     const {

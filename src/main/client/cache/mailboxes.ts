@@ -43,6 +43,11 @@ export class Mailboxes {
     return r ? rowToMailbox(r) : null;
   }
 
+  /** Every account's folders. */
+  all(): MailboxRow[] {
+    return (this.c.prepared('SELECT * FROM mailboxes ORDER BY account_id, path').all() as Record<string, unknown>[]).map(rowToMailbox);
+  }
+
   list(accountId: string): MailboxRow[] {
     return (this.c.prepared('SELECT * FROM mailboxes WHERE account_id=? ORDER BY path').all(accountId) as Record<string, unknown>[]).map(rowToMailbox);
   }

@@ -110,14 +110,15 @@ export class Messages {
     return (this.c.prepared('SELECT COALESCE(MAX(id), 0) AS n FROM messages').get() as { n: number }).n;
   }
 
-  /** Unread messages in inboxes with a row id above `afterId`, oldest first: what a new-mail notification announces. */
-  unreadInInboxesAfter(afterId: number, limit: number): MessageSummary[] {
+  /** Unread messages in these folders with a row id above `afterId`, oldest first (the folders whose new mail is announced). */
+  unreadInFoldersAfter(afterId: number, mailboxIds: readonly number[], limit: number): MessageSummary[] {
+    if (mailboxIds.length === 0) return [];
     const rows = this.c
       .prepared(
-        `SELECT m.* FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
-         WHERE m.id > ? AND b.special_use = 'inbox' AND m.flags NOT LIKE '%"\\\\Seen"%' ORDER BY m.id LIMIT ?`,
+        `SELECT m.* FROM messages m WHERE m.id > ? AND m.mailbox_id IN (SELECT value FROM json_each(?))
+         AND m.flags NOT LIKE '%"\\\\Seen"%' ORDER BY m.id LIMIT ?`,
       )
-      .all(afterId, limit) as Record<string, unknown>[];
+      .all(afterId, JSON.stringify(mailboxIds), limit) as Record<string, unknown>[];
     return rows.map(rowToMessage);
   }
 

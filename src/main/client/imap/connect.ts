@@ -4,6 +4,7 @@ import { ImapFlow } from 'imapflow';
 import { syncLimits } from '../../base/limits.ts';
 import { assertPlaintextAllowed, toNetworkError } from '../../base/net.ts';
 import { probeCertificate } from '../../base/tls-probe.ts';
+import { trustOptions } from '../../base/tls-trust.ts';
 import type { IncomingSettings } from '../mail-account.ts';
 
 export interface ImapClientOptions {
@@ -28,7 +29,7 @@ export function createImapClient(s: IncomingSettings, opts: ImapClientOptions = 
     socketTimeout: syncLimits.socketTimeoutMs,
     connectionTimeout: syncLimits.connectTimeoutMs,
     greetingTimeout: syncLimits.connectTimeoutMs,
-    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(s.caCert ? { ca: s.caCert } : {}), ...(isIP(s.host) ? {} : { servername: s.host }) },
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...trustOptions(s), ...(isIP(s.host) ? {} : { servername: s.host }) },
   });
 }
 
@@ -45,7 +46,10 @@ export async function connectImap(s: IncomingSettings, opts: ImapClientOptions =
     const err = toNetworkError(e, s.host, s.port);
     if (err.code === 'CERT_UNTRUSTED') {
       const cert = await probeCertificate(s.host, s.port, s.tls === 'starttls' ? 'imap' : null);
-      if (cert) Object.assign(err.detail ?? {}, cert);
+      if (cert) {
+        const { pem: _pem, ...shown } = cert;
+        Object.assign(err.detail ?? {}, shown);
+      }
     }
     throw err;
   }

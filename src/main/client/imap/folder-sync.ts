@@ -313,9 +313,15 @@ async function fetchSnippets(client: ImapFlow, msgs: LaterSnippet[]): Promise<Ma
 }
 
 /** Downloads bodies of recent, not too large messages for offline reading, newest first. */
-export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, since: number): Promise<number> {
+export async function fetchBodies(
+  ctx: FolderSyncContext,
+  client: ImapFlow,
+  mb: MailboxRow,
+  since: number,
+  maxMessageBytes: number = syncLimits.offlineMaxMessageBytes,
+): Promise<number> {
   const { cache, bodies, accountId, events } = ctx;
-  const wanted = cache.messages.bodiesWanted(mb.id, since, syncLimits.offlineMaxMessageBytes, 1_000_000);
+  const wanted = cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, 1_000_000);
   if (wanted.length === 0) return 0;
   const byUid = new Map(wanted.map((w) => [w.uid, w.id]));
   let done = 0;

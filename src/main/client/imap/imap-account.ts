@@ -49,6 +49,8 @@ export interface ImapAccountDeps {
   qresync?: boolean;
   /** How far back bodies are kept for offline reading (default syncLimits.offlineWindowMs). */
   offlineWindowMs?: number;
+  /** The offline window and largest message kept, read at each download (the user's settings); offlineWindowMs wins. */
+  offlineLimits?: () => { windowMs: number; maxMessageBytes: number };
   /** Fetch the text parts of the other messages for the search index (default true)… */
   searchText?: boolean;
   /** …this far back (default searchLimits.textWindowMs: all) and up to this message size (default searchLimits.textMaxMessageBytes). */
@@ -130,7 +132,8 @@ export class ImapAccount implements MailAccount {
   }
 
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
-    const err = error ? { code: error.code, message: error.message } : undefined;
+    // The detail (a refused certificate's subject and fingerprint) lets the UI offer the fix.
+    const err = error ? { code: error.code, message: error.message, ...(error.detail ? { detail: error.detail } : {}) } : undefined;
     this.d.cache.accounts.setState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
   }
@@ -235,9 +238,10 @@ export class ImapAccount implements MailAccount {
     this.bodiesRunning = (async () => {
       const client = await this.conns.get('sync');
       let fetched = 0;
+      const limits = this.d.offlineLimits?.() ?? { windowMs: syncLimits.offlineWindowMs, maxMessageBytes: syncLimits.offlineMaxMessageBytes };
       for (const mb of offline ? mailboxes : []) {
         if (this.closed) return;
-        fetched += await fetchBodies(this.ctx, client, mb, now - (this.d.offlineWindowMs ?? syncLimits.offlineWindowMs));
+        fetched += await fetchBodies(this.ctx, client, mb, now - (this.d.offlineWindowMs ?? limits.windowMs), limits.maxMessageBytes);
       }
       const textLimits = {
         since: now - (this.d.searchTextWindowMs ?? searchLimits.textWindowMs),

@@ -17,6 +17,7 @@ import { DotUnstuffer } from './dot-unstuffer.ts';
 import { apopDigest } from './apop.ts';
 import { apopTimestamp, errorFromStatus, parseCapabilities, parseScanLine, parseStatusLine } from './response.ts';
 import type { FailureContext, StatusLine } from './response.ts';
+import { trustOptions } from '../../base/tls-trust.ts';
 
 export type Pop3Security = 'tls' | 'starttls' | 'none';
 
@@ -27,6 +28,8 @@ export interface Pop3ClientOptions {
   security: Pop3Security;
   /** Extra CA certificate(s) to trust (PEM), e.g. a household server's self-signed certificate. */
   ca?: string | Buffer | Array<string | Buffer>;
+  /** A certificate the user trusted after seeing it (SHA-256 fingerprint): accepted whatever names it carries. */
+  trustedFingerprint256?: string;
   /** TLS server name to verify; defaults to host. */
   servername?: string;
   connectTimeoutMs?: number;
@@ -523,6 +526,7 @@ function tlsOptions(opts: Pop3ClientOptions): tls.ConnectionOptions {
     host: opts.host,
     ...(servername ? { servername } : {}),
     ...(opts.ca ? { ca: opts.ca } : {}),
+    ...(opts.trustedFingerprint256 ? { checkServerIdentity: trustOptions({ trustedFingerprint256: opts.trustedFingerprint256 }).checkServerIdentity! } : {}),
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
   };

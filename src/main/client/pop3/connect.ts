@@ -11,6 +11,7 @@ export function pop3ClientOptions(s: IncomingSettings, log?: Logger): Pop3Client
     port: s.port,
     security: s.tls === 'plain' ? 'none' : s.tls,
     ...(s.caCert ? { ca: s.caCert } : {}),
+    ...(s.trustedFingerprint256 ? { trustedFingerprint256: s.trustedFingerprint256 } : {}),
     ...(log ? { log } : {}),
   };
 }

@@ -83,7 +83,8 @@ export class Pop3Account implements MailAccount {
   }
 
   private setState(state: 'connecting' | 'syncing' | 'online' | 'offline' | 'error', error?: HearthError): void {
-    const err = error ? { code: error.code, message: error.message } : undefined;
+    // The detail (a refused certificate's subject and fingerprint) lets the UI offer the fix.
+    const err = error ? { code: error.code, message: error.message, ...(error.detail ? { detail: error.detail } : {}) } : undefined;
     this.d.cache.accounts.setState(this.d.accountId, state, err);
     this.d.events.emit('account.state', { accountId: this.d.accountId, state, ...(err ? { error: err } : {}) });
   }

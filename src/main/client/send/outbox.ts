@@ -18,6 +18,7 @@ import { atomicWriteFileSync } from '../../base/fs-durable.ts';
 import type { Logger } from '../../base/log.ts';
 import { sendLimits } from '../../base/limits.ts';
 import { assertPlaintextAllowed } from '../../base/net.ts';
+import { trustOptions } from '../../base/tls-trust.ts';
 import { composeMessage, identityOf, resolveAttachments, type AttachmentOf } from './compose.ts';
 
 export interface SmtpSettings {
@@ -28,6 +29,7 @@ export interface SmtpSettings {
   password?: string | undefined;
   auth?: 'password' | 'xoauth2' | undefined;
   caCert?: string | undefined;
+  trustedFingerprint256?: string | undefined;
 }
 
 export interface OutboxAccount {
@@ -399,7 +401,7 @@ async function submit(s: SmtpSettings, envelope: { from: string; to: string[] },
     ...(s.user
       ? { auth: s.auth === 'xoauth2' ? { type: 'OAuth2' as const, user: s.user, accessToken: s.password ?? '' } : { user: s.user, pass: s.password ?? '' } }
       : {}),
-    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(s.caCert ? { ca: s.caCert } : {}) },
+    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...trustOptions(s) },
     connectionTimeout: sendLimits.connectTimeoutMs,
     greetingTimeout: sendLimits.connectTimeoutMs,
     socketTimeout: sendLimits.socketTimeoutMs,

@@ -76,8 +76,13 @@ export function AccountDialog({ api, onClose }: Props) {
   };
   const [error, setError] = useState<{ message: string; field?: string; detail?: Record<string, unknown> } | null>(null);
 
-  const submit = async (e: FormEvent) => {
+  // "Trust this certificate": the one the refusal showed, pinned by its fingerprint (main fetches it and checks it is still that one).
+  const [trusted, setTrusted] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
     e.preventDefault();
+    void save(trusted);
+  };
+  const save = async (pin: string | null) => {
     setBusy(true);
     setError(null);
     try {
@@ -92,6 +97,7 @@ export function AccountDialog({ api, onClose }: Props) {
           user: user || email,
           password,
           ...(caCert.trim() ? { caCert } : {}),
+          ...(pin ? { trustedFingerprint256: pin } : {}),
           ...(protocol === 'pop3'
             ? {
                 pop3: {
@@ -291,6 +297,20 @@ export function AccountDialog({ api, onClose }: Props) {
                 <dt>SHA-256</dt>
                 <dd className="mono">{error.detail.fingerprint256}</dd>
               </dl>
+            )}
+            {error.detail && typeof error.detail.fingerprint256 === 'string' && (
+              <button
+                type="button"
+                disabled={busy}
+                data-testid="trust-certificate"
+                onClick={() => {
+                  const pin = String(error.detail!.fingerprint256);
+                  setTrusted(pin);
+                  void save(pin);
+                }}
+              >
+                Trust this certificate
+              </button>
             )}
           </div>
         )}

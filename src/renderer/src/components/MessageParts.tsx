@@ -2,11 +2,9 @@
 // remote-content banner, and the sanitised document for the sandboxed body frame.
 import type { Address, MessageBody } from '../../../shared/api.ts';
 import { fullAddressList } from '../format.ts';
+import { isDark } from '../use-theme.ts';
 import { messageDocument, sanitizeMessageHtml, textToHtml, trailingImages } from '../sanitize.ts';
 import { collapseQuotedHtml, quotedTextToHtml } from '../quotes.ts';
-import { isDark } from '../use-theme.ts';
-
-const prefersDark = isDark;
 
 /**
  * The body as a document for the frame: HTML sanitised (remote content only when allowed), text
@@ -25,13 +23,13 @@ export function bodyDocument(
       doc: messageDocument(
         (collapseQuotes ? quotedTextToHtml(body.text ?? '') : textToHtml(body.text ?? '')) + trailingImages(cidUrls, new Set()),
         false,
-        prefersDark(),
+        isDark(),
       ),
       blocked: 0,
     };
   const s = sanitizeMessageHtml(body.html, { allowRemote, cidUrls });
   const html = collapseQuotes ? collapseQuotedHtml(s.html) : s.html;
-  return { doc: messageDocument(html + trailingImages(cidUrls, s.usedCids), allowRemote, prefersDark()), blocked: s.blockedRemote };
+  return { doc: messageDocument(html + trailingImages(cidUrls, s.usedCids), allowRemote, isDark()), blocked: s.blockedRemote };
 }
 
 export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Address[]; cc: Address[]; date: number | null }) {
@@ -59,7 +57,7 @@ export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Addre
   );
 }
 
-export function RemoteBanner({ blocked, onAllow }: { blocked: number; onAllow(): void }) {
+export function RemoteBanner({ blocked, onAllow, sender, onAlwaysAllow }: { blocked: number; onAllow(): void; sender?: string; onAlwaysAllow?(): void }) {
   if (blocked === 0) return null;
   return (
     <div className="remote-banner">
@@ -67,6 +65,14 @@ export function RemoteBanner({ blocked, onAllow }: { blocked: number; onAllow():
       <button type="button" onClick={onAllow}>
         Load remote content
       </button>
+      {sender && onAlwaysAllow && (
+        <>
+          {' '}
+          <button type="button" onClick={onAlwaysAllow} data-testid="always-allow-remote">
+            Always load from {sender}
+          </button>
+        </>
+      )}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
 import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
 import { inlineImageUrls, keepBody } from '../offline-mirror.ts';
+import { remoteContentAllowed } from '../../../shared/settings.ts';
 
 interface Props {
   api: Transport;
@@ -18,9 +19,13 @@ interface Props {
   online: boolean;
   onAction(action: MessageAction): void;
   onOpen(messageId: number): void;
+  /** Senders (addresses or domains) whose remote content loads without asking (Settings). */
+  remoteContentFrom?: readonly string[];
+  /** "Always load from this sender": adds the sender to that list. */
+  onAlwaysAllowRemote?(sender: string): void;
 }
 
-export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }: Props) {
+export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, remoteContentFrom = [], onAlwaysAllowRemote }: Props) {
   const [body, setBody] = useState<MessageBody | null>(null);
   const conversation = useLive<MessageSummary[]>(
     () => (message ? db.messages.where('threadId').equals(message.threadId).sortBy('date') : Promise.resolve([])),
@@ -65,7 +70,9 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
 
   if (!message) return <article className="reader empty muted">Select a message to read it.</article>;
 
-  const { doc, blocked } = bodyDocument(body, allowRemote, cidUrls, true);
+  const sender = message.from[0]?.address;
+  const remote = allowRemote || remoteContentAllowed(remoteContentFrom, sender);
+  const { doc, blocked } = bodyDocument(body, remote, cidUrls, true);
 
   return (
     <article className="reader" aria-label="Message">
@@ -86,7 +93,13 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen }
         {source && <SourceDialog api={api} messageId={message.id} initial={source} onClose={() => setSource(null)} />}
       </header>
       {conversation.length > 1 && <ConversationStack api={api} db={db} messages={conversation} currentId={message.id} mailboxes={mailboxes} onOpen={onOpen} />}
-      {!allowRemote && <RemoteBanner blocked={blocked} onAllow={() => setAllowRemote(true)} />}
+      {!remote && (
+        <RemoteBanner
+          blocked={blocked}
+          onAllow={() => setAllowRemote(true)}
+          {...(sender && onAlwaysAllowRemote ? { sender, onAlwaysAllow: () => onAlwaysAllowRemote(sender) } : {})}
+        />
+      )}
       {body?.damaged && <div className="remote-banner">This message is damaged; Hearth shows what it could read.</div>}
       {error && (
         <div className="error" role="alert">

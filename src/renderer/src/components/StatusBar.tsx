@@ -8,11 +8,13 @@ interface Props {
   notice: string | null;
   accounts: Account[];
   onDismiss(): void;
+  /** Opens what fixes an account's error (its settings, at the password or the certificate). */
+  onFixAccount?(account: Account): void;
   /** More state shown after the connection (the browser's offline copy). */
   children?: ReactNode;
 }
 
-export function StatusBar({ connection, progress, notice, accounts, onDismiss, children }: Props) {
+export function StatusBar({ connection, progress, notice, accounts, onDismiss, onFixAccount, children }: Props) {
   const syncing = progress && progress.phase !== 'done' && progress.phase !== 'idle';
   const failing = accounts.filter((a) => a.state === 'error' || a.state === 'offline');
   return (
@@ -37,8 +39,16 @@ export function StatusBar({ connection, progress, notice, accounts, onDismiss, c
         </span>
       )}
       {failing.map((a) => (
-        <span key={a.id} className="warn">
+        <span key={a.id} className="warn" data-testid="account-warning">
           {a.name}: {a.error?.message ?? a.state}
+          {onFixAccount && a.state === 'error' && (a.error?.code === 'AUTH_FAILED' || a.error?.code === 'CERT_UNTRUSTED') && (
+            <>
+              {' '}
+              <button type="button" className="link" onClick={() => onFixAccount(a)} data-testid="fix-account">
+                {a.error.code === 'AUTH_FAILED' ? 'Re-enter password' : 'Review certificate'}
+              </button>
+            </>
+          )}
         </span>
       ))}
       {notice && (
