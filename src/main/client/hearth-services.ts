@@ -23,6 +23,7 @@ import { BodyIndexer } from './cache/body-indexer.ts';
 import { Contacts } from './cache/contacts.ts';
 import { filterMessages, searchMessages } from './cache/search.ts';
 import { ImapAccount } from './imap/imap-account.ts';
+import type { BackgroundBatch } from './imap/background-fetch.ts';
 import type { IncomingSettings, MailAccount } from './mail-account.ts';
 import { Pop3Account } from './pop3/pop3-account.ts';
 import { checkPop3Login } from './pop3/connect.ts';
@@ -64,13 +65,15 @@ export interface HearthServicesOptions {
   /** How far back message bodies are downloaded for offline reading, ms (default 90 days). */
   offlineWindowMs?: number;
   /**
-   * Fetch the text of messages without an offline copy for search, this far back and up to this
-   * size (defaults: all, searchLimits). Off by default: it shares the account's IMAP connection,
-   * and a message the user opens must not wait behind it (a reply waited over 20 s in the e2e test).
+   * Fetch the text of messages without an offline copy for search (default true), this far back and
+   * up to this size (defaults: all, searchLimits). It runs on each account's own background
+   * connection and holds off while the user waits on the server (imap/background-fetch.ts).
    */
   searchText?: boolean;
   searchTextWindowMs?: number;
   searchTextMaxBytes?: number;
+  /** Told after each background batch of an IMAP account (tests follow the order of events by it). */
+  onBackgroundBatch?: (batch: BackgroundBatch) => void;
   /** The undo-send window, ms (default 10 s). */
   undoHoldMs?: number;
   /** The embedded household server's outgoing queue, when one runs in this process. */
@@ -247,9 +250,10 @@ export class HearthServices {
         ...(this.opts.offlineBodies === false ? { offlineBodies: false } : {}),
         ...(this.opts.qresync === false ? { qresync: false } : {}),
         ...(this.opts.offlineWindowMs !== undefined ? { offlineWindowMs: this.opts.offlineWindowMs } : {}),
-        searchText: this.opts.searchText === true,
+        ...(this.opts.searchText === false ? { searchText: false } : {}),
         ...(this.opts.searchTextWindowMs !== undefined ? { searchTextWindowMs: this.opts.searchTextWindowMs } : {}),
         ...(this.opts.searchTextMaxBytes !== undefined ? { searchTextMaxBytes: this.opts.searchTextMaxBytes } : {}),
+        ...(this.opts.onBackgroundBatch ? { onBackgroundBatch: this.opts.onBackgroundBatch } : {}),
       });
       everyMs = this.opts.pollIntervalMs ?? 120_000;
     }

@@ -312,35 +312,6 @@ async function fetchSnippets(client: ImapFlow, msgs: LaterSnippet[]): Promise<Ma
   return out;
 }
 
-/** Downloads bodies of recent, not too large messages for offline reading, newest first. */
-export async function fetchBodies(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, since: number): Promise<number> {
-  const { cache, bodies, accountId, events } = ctx;
-  const wanted = cache.messages.bodiesWanted(mb.id, since, syncLimits.offlineMaxMessageBytes, 1_000_000);
-  if (wanted.length === 0) return 0;
-  const byUid = new Map(wanted.map((w) => [w.uid, w.id]));
-  let done = 0;
-  // One lock per batch, so a user's action on this connection never waits for a whole folder.
-  for (let i = 0; i < wanted.length && ctx.alive(); i += syncLimits.bodyBatch) {
-    const batch = wanted.slice(i, i + syncLimits.bodyBatch).map((w) => w.uid);
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    try {
-      const stored: number[] = [];
-      for await (const m of client.fetch(batch, { uid: true, source: true }, { uid: true })) {
-        const id = byUid.get(m.uid);
-        if (id === undefined || !m.source) continue;
-        bodies.write(id, m.source);
-        stored.push(id);
-      }
-      cache.messages.setBodiesCached(stored);
-    } finally {
-      lock.release();
-    }
-    done += batch.length;
-    events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done: Math.min(done, wanted.length), total: wanted.length });
-  }
-  return done;
-}
-
 function toAddresses(list: { name?: string; address?: string }[] | undefined): Address[] {
   return (list ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
 }
