@@ -225,10 +225,17 @@ async function fetchBatches(
   let done = 0;
   if (total === 0) return 0;
   events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
-  const collect = async (range: string | number[]) => {
-    const out: FetchMessageObject[] = [];
-    for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
-    return out;
+  // Each FETCH is marked handled as it starts: a lookahead is left behind, unawaited, when the
+  // account closes between batches (and its FETCH then fails with the connection); its failure
+  // still surfaces where it is awaited.
+  const collect = (range: string | number[]) => {
+    const batch = (async () => {
+      const out: FetchMessageObject[] = [];
+      for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
+      return out;
+    })();
+    batch.catch(() => {});
+    return batch;
   };
   // Only what the snippet fetch needs is kept (not the fetched objects): a first sync of 100,000
   // messages must not hold a quarter of them in memory until its end.
@@ -237,8 +244,6 @@ async function fetchBatches(
   for (let i = 0; next && ctx.alive(); i++) {
     const fetched = await next;
     next = i + 1 < ranges.length && ctx.alive() ? collect(ranges[i + 1]!.range) : null;
-    // A failure of the lookahead surfaces when it is awaited; until then it must not be unhandled.
-    next?.catch(() => {});
     // Let the next FETCH reach the wire before this batch's CPU work starts.
     if (next) await new Promise((r) => setImmediate(r));
     later.push(...storeHeaders(ctx, mb, fetched));
