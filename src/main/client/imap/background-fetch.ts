@@ -119,8 +119,15 @@ export class BackgroundFetch {
   start(mailboxes: MailboxRow[]): void {
     if (this.o.offlineWindowMs === null && this.o.searchText === null) return;
     for (const mb of mailboxes) this.queued.add(mb.id);
-    this.running ??= this.run().finally(() => {
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.running || this.queued.size === 0 || !this.o.ctx.alive()) return;
+    this.running = this.run().finally(() => {
       this.running = null;
+      // Folders queued while the pass was ending (releasing its connection) get their own.
+      this.kick();
     });
   }
 
