@@ -38,8 +38,14 @@ export const syncLimits = {
   offlineWindowMs: 90 * 86_400_000,
   /** …and at most this large; bigger messages (big attachments) are fetched when opened. */
   offlineMaxMessageBytes: 5 * 1024 * 1024,
-  /** Messages per background body FETCH. */
-  bodyBatch: 50,
+  /**
+   * Background downloads (offline copies, the search index's text) go in small batches, each one
+   * FETCH on the account's background connection, and the next one waits while the user waits on
+   * the server: at most this many messages…
+   */
+  backgroundBatch: 25,
+  /** …and at most this many bytes of them by message size (one larger message still goes alone). */
+  backgroundBatchBytes: 4 * 1024 * 1024,
   /** IDLE is re-issued this often (RFC 2177: before 29 minutes); each re-issue also proves the link alive. */
   idleRestartMs: 4 * 60_000,
   /** A command with no answer for this long means a dead connection. */

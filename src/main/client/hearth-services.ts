@@ -26,6 +26,7 @@ import { filterMessages, searchMessages } from './cache/search.ts';
 import { ImapAccount } from './imap/imap-account.ts';
 import { specialFolder } from './imap/folder-list.ts';
 import { UndoLog } from './undo-log.ts';
+import type { BackgroundBatch } from './imap/background-fetch.ts';
 import type { IncomingSettings, MailAccount } from './mail-account.ts';
 import { Pop3Account } from './pop3/pop3-account.ts';
 import { checkPop3Login } from './pop3/connect.ts';
@@ -72,13 +73,15 @@ export interface HearthServicesOptions {
   /** How far back message bodies are downloaded for offline reading, ms (default 90 days). */
   offlineWindowMs?: number;
   /**
-   * Fetch the text of messages without an offline copy for search, this far back and up to this
-   * size (defaults: all, searchLimits). Off by default: it shares the account's IMAP connection,
-   * and a message the user opens must not wait behind it (a reply waited over 20 s in the e2e test).
+   * Fetch the text of messages without an offline copy for search (default true), this far back and
+   * up to this size (defaults: all, searchLimits). It runs on each account's own background
+   * connection and holds off while the user waits on the server (imap/background-fetch.ts).
    */
   searchText?: boolean;
   searchTextWindowMs?: number;
   searchTextMaxBytes?: number;
+  /** Told after each background batch of an IMAP account (tests follow the order of events by it). */
+  onBackgroundBatch?: (batch: BackgroundBatch) => void;
   /** The undo-send window, ms (default 10 s). */
   undoHoldMs?: number;
   /** The embedded household server's outgoing queue, when one runs in this process. */
@@ -300,9 +303,10 @@ export class HearthServices {
           windowMs: this.setting('offline.windowDays') * 86_400_000,
           maxMessageBytes: this.setting('offline.maxMessageMb') * 1024 * 1024,
         }),
-        searchText: this.opts.searchText === true,
+        ...(this.opts.searchText === false ? { searchText: false } : {}),
         ...(this.opts.searchTextWindowMs !== undefined ? { searchTextWindowMs: this.opts.searchTextWindowMs } : {}),
         ...(this.opts.searchTextMaxBytes !== undefined ? { searchTextMaxBytes: this.opts.searchTextMaxBytes } : {}),
+        ...(this.opts.onBackgroundBatch ? { onBackgroundBatch: this.opts.onBackgroundBatch } : {}),
       });
     }
     this.accounts.set(accountId, account);

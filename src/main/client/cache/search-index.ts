@@ -132,14 +132,14 @@ export class SearchIndex {
   }
 
   /** Messages of a folder whose text the index lacks and that no offline copy will bring: newest first, within the limits. */
-  textWanted(mailboxId: number, since: number, maxSize: number, limit: number): { id: number; uid: number }[] {
+  textWanted(mailboxId: number, since: number, maxSize: number, limit: number): { id: number; uid: number; size: number }[] {
     return this.c
       .prepared(
-        `SELECT m.id, m.uid FROM messages m JOIN search_docs d ON d.message_id = m.id
+        `SELECT m.id, m.uid, m.size FROM messages m JOIN search_docs d ON d.message_id = m.id
          WHERE m.mailbox_id = ? AND m.body_cached = 0 AND d.body_state <> 1 AND m.date >= ? AND m.size <= ?
          ORDER BY m.date DESC LIMIT ?`,
       )
-      .all(mailboxId, since, maxSize, limit) as { id: number; uid: number }[];
+      .all(mailboxId, since, maxSize, limit) as { id: number; uid: number; size: number }[];
   }
 
   /** Messages after `afterId` that have no document (after a migration or a rebuild), by id. */

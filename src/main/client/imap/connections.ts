@@ -1,9 +1,12 @@
 // The connections of one IMAP account, one per role, opened on demand and shared by callers
 // that ask while one is being opened:
-// - `sync` for folder syncs and background bodies,
+// - `sync` for folder syncs,
 // - `user` for what the user waits on (opening a message, replaying actions, folder changes),
-// - `idle` parked in IDLE on the inbox (RFC 2177).
-// A long first sync on `sync` therefore never blocks reading or an action.
+// - `idle` parked in IDLE on the inbox (RFC 2177),
+// - `background` for offline copies and the search index's text (background-fetch.ts), open
+//   only while that work runs.
+// imapflow runs one command at a time per connection, so a long first sync or a background
+// download never puts a command the user waits on behind its own.
 import type { ImapFlow } from 'imapflow';
 import { HearthError } from '../../../shared/errors.ts';
 import type { Logger } from '../../base/log.ts';
@@ -11,7 +14,7 @@ import { toNetworkError } from '../../base/net.ts';
 import type { IncomingSettings } from '../mail-account.ts';
 import { connectImap } from './connect.ts';
 
-export type ConnectionRole = 'sync' | 'user' | 'idle';
+export type ConnectionRole = 'sync' | 'user' | 'idle' | 'background';
 
 export interface ImapConnectionsOptions {
   accountId: string;
@@ -80,6 +83,14 @@ export class ImapConnections {
     this.conns.delete(role);
   }
 
+  /** Logs the role's connection out when its work is done (not a loss: onLost is not called); the next get() opens a fresh one. */
+  async release(role: ConnectionRole): Promise<void> {
+    const c = this.conns.get(role);
+    if (!c) return;
+    this.conns.delete(role);
+    await c.logout().catch(() => c.close());
+  }
+
   private onClose(role: ConnectionRole, c: ImapFlow): void {
     if (this.conns.get(role) !== c) return;
     this.conns.delete(role);
@@ -88,11 +99,14 @@ export class ImapConnections {
     this.o.onLost(role);
   }
 
-  /** Logs every connection out; no new one opens after this. */
+  /**
+   * Logs every connection out; no new one opens after this. The background connection is closed
+   * at once: its LOGOUT would wait behind a FETCH whose result nobody wants any more.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    const conns = [...this.conns.values()];
+    const conns = [...this.conns.entries()];
     this.conns.clear();
-    await Promise.all(conns.map((c) => c.logout().catch(() => c.close())));
+    await Promise.all(conns.map(([role, c]) => (role === 'background' ? c.close() : c.logout().catch(() => c.close()))));
   }
 }

@@ -7,7 +7,6 @@
 // first sync makes the folder readable at once, and a sync cut off halfway resumes without
 // duplicates: rows are keyed by (folder, UID), and the folder's sync point only moves at the end.
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
-import type { Address } from '../../../shared/api.ts';
 import { parseMessageIds } from '../../../shared/threads.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
@@ -18,6 +17,7 @@ import type { MessageInput } from '../cache/messages.ts';
 import type { PendingOps } from '../cache/pending-ops.ts';
 import { decodePart } from '../../mail/decode.ts';
 import { decodeHeaderFields } from '../../mail/message-summary.ts';
+import { headerValue, parseHeaderBlock } from '../../mail/mime-tree.ts';
 import { makeSnippet } from '../../mail/snippet.ts';
 import { attachmentNames, findSnippetPart, hasAttachments, type SnippetPart } from './body-structure.ts';
 import type { BodyStore } from './body-store.ts';
@@ -193,17 +193,18 @@ function dropMessages(ctx: FolderSyncContext, ids: number[]): void {
   for (const id of ids) ctx.bodies.remove(id);
 }
 
-/** What a header FETCH asks for: the list's columns, the structure, References, and the start of part 1 for the snippet. */
+/** What a header FETCH asks for: the list's columns, the structure, threading headers, and the start of part 1 for the snippet. */
 const HEADER_QUERY = {
   uid: true,
   flags: true,
-  envelope: true,
   size: true,
   bodyStructure: true,
   internalDate: true,
-  // Raw header bytes for the list's text: ENVELOPE strings come decoded by imapflow, which reads
-  // raw 8-bit bytes as UTF-8 before the encoded words ("Frï¿½sche"); the shared decoder does not.
-  headers: ['references', 'subject', 'from', 'to', 'cc', 'content-type'],
+  // Raw header bytes for the list's text, and no ENVELOPE: its strings come decoded by imapflow,
+  // which reads raw 8-bit bytes as UTF-8 before the encoded words ("Frï¿½sche"), and the server
+  // building it and imapflow parsing it made a header FETCH take about 1.6 times as long
+  // (3,000 messages: 2.6 s against 1.4 s; client CPU 610 ms against 400 ms).
+  headers: ['references', 'subject', 'from', 'to', 'cc', 'content-type', 'message-id', 'in-reply-to', 'date'],
   // Part 1 is the text of most messages: its first 2 KB come in the same round trip.
   bodyParts: [{ key: '1', start: 0, maxLength: 2048 }],
 };
@@ -225,10 +226,17 @@ async function fetchBatches(
   let done = 0;
   if (total === 0) return 0;
   events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
-  const collect = async (range: string | number[]) => {
-    const out: FetchMessageObject[] = [];
-    for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
-    return out;
+  // Each FETCH is marked handled as it starts: a lookahead is left behind, unawaited, when the
+  // account closes between batches (and its FETCH then fails with the connection); its failure
+  // still surfaces where it is awaited.
+  const collect = (range: string | number[]) => {
+    const batch = (async () => {
+      const out: FetchMessageObject[] = [];
+      for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
+      return out;
+    })();
+    batch.catch(() => {});
+    return batch;
   };
   // Only what the snippet fetch needs is kept (not the fetched objects): a first sync of 100,000
   // messages must not hold a quarter of them in memory until its end.
@@ -237,8 +245,6 @@ async function fetchBatches(
   for (let i = 0; next && ctx.alive(); i++) {
     const fetched = await next;
     next = i + 1 < ranges.length && ctx.alive() ? collect(ranges[i + 1]!.range) : null;
-    // A failure of the lookahead surfaces when it is awaited; until then it must not be unhandled.
-    next?.catch(() => {});
     // Let the next FETCH reach the wire before this batch's CPU work starts.
     if (next) await new Promise((r) => setImmediate(r));
     later.push(...storeHeaders(ctx, mb, fetched));
@@ -312,45 +318,6 @@ async function fetchSnippets(client: ImapFlow, msgs: LaterSnippet[]): Promise<Ma
   return out;
 }
 
-/** Downloads bodies of recent, not too large messages for offline reading, newest first. */
-export async function fetchBodies(
-  ctx: FolderSyncContext,
-  client: ImapFlow,
-  mb: MailboxRow,
-  since: number,
-  maxMessageBytes: number = syncLimits.offlineMaxMessageBytes,
-): Promise<number> {
-  const { cache, bodies, accountId, events } = ctx;
-  const wanted = cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, 1_000_000);
-  if (wanted.length === 0) return 0;
-  const byUid = new Map(wanted.map((w) => [w.uid, w.id]));
-  let done = 0;
-  // One lock per batch, so a user's action on this connection never waits for a whole folder.
-  for (let i = 0; i < wanted.length && ctx.alive(); i += syncLimits.bodyBatch) {
-    const batch = wanted.slice(i, i + syncLimits.bodyBatch).map((w) => w.uid);
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    try {
-      const stored: number[] = [];
-      for await (const m of client.fetch(batch, { uid: true, source: true }, { uid: true })) {
-        const id = byUid.get(m.uid);
-        if (id === undefined || !m.source) continue;
-        bodies.write(id, m.source);
-        stored.push(id);
-      }
-      cache.messages.setBodiesCached(stored);
-    } finally {
-      lock.release();
-    }
-    done += batch.length;
-    events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done: Math.min(done, wanted.length), total: wanted.length });
-  }
-  return done;
-}
-
-function toAddresses(list: { name?: string; address?: string }[] | undefined): Address[] {
-  return (list ?? []).filter((a) => a.address || a.name).map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
-}
-
 /** The charset of a message's first text part (BODYSTRUCTURE), for raw 8-bit headers. */
 function structureCharset(node: FetchMessageObject['bodyStructure']): string | undefined {
   if (!node) return undefined;
@@ -363,22 +330,23 @@ function structureCharset(node: FetchMessageObject['bodyStructure']): string | u
 }
 
 export function toMessageInput(accountId: string, mailboxId: number, m: FetchMessageObject, snippet: string): MessageInput {
-  const env = m.envelope;
-  const sent = env?.date ? new Date(env.date) : null;
-  const internal = m.internalDate ? new Date(m.internalDate) : null;
-  const date = sent && !Number.isNaN(sent.getTime()) ? sent.getTime() : (internal?.getTime() ?? 0);
+  const raw = m.headers ? parseHeaderBlock(m.headers.toString('latin1')) : [];
+  // Date.parse reads RFC 5322 dates; a trailing comment such as "(UTC)" can confuse it.
+  const sent = Date.parse((headerValue(raw, 'date') ?? '').replace(/\([^)]*\)\s*$/, '').trim());
+  const internal = m.internalDate ? new Date(m.internalDate).getTime() : NaN;
+  const date = !Number.isNaN(sent) ? sent : !Number.isNaN(internal) ? internal : 0;
   const fields = m.headers ? decodeHeaderFields(m.headers, structureCharset(m.bodyStructure)) : null;
   const parentIds = parseMessageIds(fields?.references ?? '');
-  for (const id of parseMessageIds(env?.inReplyTo)) if (!parentIds.includes(id)) parentIds.push(id);
+  for (const id of parseMessageIds(headerValue(raw, 'in-reply-to'))) if (!parentIds.includes(id)) parentIds.push(id);
   return {
     accountId,
     mailboxId,
     uid: m.uid,
-    messageId: env?.messageId ?? null,
-    subject: fields?.subject ?? env?.subject ?? '',
-    from: fields?.from ?? toAddresses(env?.from),
-    to: fields?.to ?? toAddresses(env?.to),
-    cc: fields?.cc ?? toAddresses(env?.cc),
+    messageId: parseMessageIds(headerValue(raw, 'message-id'))[0] ?? null,
+    subject: fields?.subject ?? '',
+    from: fields?.from ?? [],
+    to: fields?.to ?? [],
+    cc: fields?.cc ?? [],
     date,
     flags: cleanFlags(m.flags),
     size: m.size ?? 0,

@@ -1,6 +1,9 @@
 // One IMAP account: its sync schedule, its actions and what the outbox and the reader need.
-// - Connections (connections.ts): `sync`, `user` and `idle`, so a long first sync never blocks
-//   reading or an action; the inbox is watched in IDLE between syncs (inbox-watch.ts).
+// - Connections (connections.ts): `sync`, `user`, `idle` and `background`, so a long first sync
+//   or a background download never blocks reading or an action; the inbox is watched in IDLE
+//   between syncs (inbox-watch.ts).
+// - After each sync, offline copies and the search index's text come in the background
+//   (background-fetch.ts), holding off while anything the user waits on is in flight.
 // - Actions apply to main's cache at once (actions.ts) and become durable pending ops
 //   (cache/pending-ops.ts), which are replayed whenever the server is reachable (op-replay.ts):
 //   offline work reaches the server exactly once.
@@ -24,14 +27,14 @@ import type { BodyStore } from './body-store.ts';
 import { ImapConnections } from './connections.ts';
 import { inSyncOrder, specialFolder, syncFolderList } from './folder-list.ts';
 import { FolderOps } from './folder-ops.ts';
-import { fetchBodies, syncFolder, type FolderSyncContext, type SyncMode } from './folder-sync.ts';
+import { syncFolder, type FolderSyncContext, type SyncMode } from './folder-sync.ts';
+import { BackgroundFetch, UserWork, type BackgroundBatch } from './background-fetch.ts';
 import { InboxWatch } from './inbox-watch.ts';
 import { messageSource } from './message-source.ts';
 import { replayOps } from './op-replay.ts';
 import { ImapTransferFolder } from '../transfer/imap-transfer-folder.ts';
 import type { TransferFolder } from '../transfer/transfer-folder.ts';
 import { deleteDraft, replaceDraft, uidsWithMessageId } from './sent-and-drafts.ts';
-import { fetchSearchText } from './search-text.ts';
 import { toImapSearch } from './server-search.ts';
 
 export interface ImapAccountDeps {
@@ -57,12 +60,13 @@ export interface ImapAccountDeps {
   searchTextWindowMs?: number;
   searchTextMaxBytes?: number;
   now?: () => number;
+  /** Told after each background batch (tests follow the order of events by it). */
+  onBackgroundBatch?: (batch: BackgroundBatch) => void;
 }
 
 export class ImapAccount implements MailAccount {
   private chain: Promise<unknown> = Promise.resolve();
   private syncing: Promise<void> | null = null;
-  private bodiesRunning: Promise<void> | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private backoffMs = 0;
   private closed = false;
@@ -75,6 +79,8 @@ export class ImapAccount implements MailAccount {
   private readonly folders: FolderOps;
   private readonly ctx: FolderSyncContext;
   private readonly actx: ActionContext;
+  private readonly userWork = new UserWork();
+  private readonly background: BackgroundFetch;
 
   constructor(deps: ImapAccountDeps) {
     this.d = deps;
@@ -104,6 +110,24 @@ export class ImapAccount implements MailAccount {
       alive: () => !this.closed,
     };
     this.actx = { accountId: deps.accountId, cache: deps.cache, bodies: deps.bodies };
+    this.background = new BackgroundFetch({
+      ctx: this.ctx,
+      conns: this.conns,
+      userWork: this.userWork,
+      offline:
+        deps.offlineBodies === false
+          ? null
+          : () => {
+              const limits = deps.offlineLimits?.() ?? { windowMs: syncLimits.offlineWindowMs, maxMessageBytes: syncLimits.offlineMaxMessageBytes };
+              return { windowMs: deps.offlineWindowMs ?? limits.windowMs, maxMessageBytes: limits.maxMessageBytes };
+            },
+      searchText:
+        deps.searchText === false
+          ? null
+          : { windowMs: deps.searchTextWindowMs ?? searchLimits.textWindowMs, maxBytes: deps.searchTextMaxBytes ?? searchLimits.textMaxMessageBytes },
+      now: deps.now ?? Date.now,
+      ...(deps.onBackgroundBatch ? { onBatch: deps.onBackgroundBatch } : {}),
+    });
     this.folders = new FolderOps({
       accountId: deps.accountId,
       settings: deps.settings,
@@ -200,7 +224,7 @@ export class ImapAccount implements MailAccount {
       this.setState('online');
       if (this.d.idle !== false && !this.closed)
         void this.inbox.ensure().catch((e: unknown) => this.d.log.warn('idle failed', { accountId, message: (e as Error).message }));
-      this.downloadBodiesInBackground(ordered);
+      this.background.start(ordered);
     } catch (e) {
       throw this.failed(e);
     } finally {
@@ -215,7 +239,7 @@ export class ImapAccount implements MailAccount {
         const client = await this.conns.get('sync');
         for (const mb of this.d.cache.mailboxes.list(this.d.accountId).filter(which))
           this.lastSyncMode.set(mb.path, (await syncFolder(this.ctx, client, mb)).mode);
-        this.downloadBodiesInBackground(this.d.cache.mailboxes.list(this.d.accountId).filter(which));
+        this.background.start(this.d.cache.mailboxes.list(this.d.accountId).filter(which));
       } catch (e) {
         throw this.failed(e);
       } finally {
@@ -229,44 +253,14 @@ export class ImapAccount implements MailAccount {
     this.d.events.emit('sync.progress', { accountId: this.d.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
   }
 
-  /** Offline copies of recent bodies first, then the text of all other messages for search (each if enabled). */
-  private downloadBodiesInBackground(mailboxes: MailboxRow[]): void {
-    const offline = this.d.offlineBodies !== false;
-    const text = this.d.searchText !== false;
-    if (this.bodiesRunning || (!offline && !text)) return;
-    const now = this.d.now?.() ?? Date.now();
-    this.bodiesRunning = (async () => {
-      const client = await this.conns.get('sync');
-      let fetched = 0;
-      const limits = this.d.offlineLimits?.() ?? { windowMs: syncLimits.offlineWindowMs, maxMessageBytes: syncLimits.offlineMaxMessageBytes };
-      for (const mb of offline ? mailboxes : []) {
-        if (this.closed) return;
-        fetched += await fetchBodies(this.ctx, client, mb, now - (this.d.offlineWindowMs ?? limits.windowMs), limits.maxMessageBytes);
-      }
-      const textLimits = {
-        since: now - (this.d.searchTextWindowMs ?? searchLimits.textWindowMs),
-        maxSize: this.d.searchTextMaxBytes ?? searchLimits.textMaxMessageBytes,
-      };
-      for (const mb of text ? mailboxes : []) {
-        if (this.closed) return;
-        fetched += await fetchSearchText(this.ctx, client, mb, textLimits);
-      }
-      if (fetched > 0) this.d.events.emit('sync.progress', { accountId: this.d.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
-    })()
-      .catch((e: unknown) => this.d.log.info('background bodies stopped', { accountId: this.d.accountId, message: (e as Error).message }))
-      .finally(() => {
-        this.bodiesRunning = null;
-      });
-  }
-
   /** True while the inbox is watched by IDLE. */
   get idling(): boolean {
     return this.inbox.idling;
   }
 
-  /** Resolves when the background body download (if any) has finished. */
-  async bodiesDone(): Promise<void> {
-    await this.bodiesRunning;
+  /** Resolves when the background downloads (offline copies, search text) have finished. */
+  bodiesDone(): Promise<void> {
+    return this.background.done();
   }
 
   private refreshFolders(): Promise<void> {
@@ -291,7 +285,7 @@ export class ImapAccount implements MailAccount {
     return this.serial(async () => {
       if (this.ops.count(this.d.accountId) === 0) return;
       try {
-        await this.replay();
+        await this.userWork.run(() => this.replay());
       } catch (e) {
         throw this.failed(e);
       }
@@ -377,30 +371,32 @@ export class ImapAccount implements MailAccount {
   // ------------------------------------------------------------------------------ folders (online only)
 
   createFolder(parent: MailboxRow | null, name: string): Promise<void> {
-    return this.folders.create(parent, name);
+    return this.userWork.run(() => this.folders.create(parent, name));
   }
 
   renameFolder(mb: MailboxRow, newName: string): Promise<void> {
-    return this.folders.rename(mb, newName);
+    return this.userWork.run(() => this.folders.rename(mb, newName));
   }
 
   deleteFolder(mb: MailboxRow): Promise<void> {
-    return this.folders.delete(mb);
+    return this.userWork.run(() => this.folders.delete(mb));
   }
 
   subscribeFolder(mb: MailboxRow, subscribed: boolean): Promise<void> {
-    return this.folders.subscribe(mb, subscribed);
+    return this.userWork.run(() => this.folders.subscribe(mb, subscribed));
   }
 
   // ------------------------------------------------------------------------------ sent mail and drafts (for the outbox)
 
-  private async onUserConnection<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const client = await this.conns.get('user');
-    try {
-      return await fn(client);
-    } catch (e) {
-      throw e instanceof HearthError ? e : toNetworkError(e, this.d.settings.host, this.d.settings.port);
-    }
+  private onUserConnection<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+    return this.userWork.run(async () => {
+      const client = await this.conns.get('user');
+      try {
+        return await fn(client);
+      } catch (e) {
+        throw e instanceof HearthError ? e : toNetworkError(e, this.d.settings.host, this.d.settings.port);
+      }
+    });
   }
 
   /** Files a sent message in Sent (marked read); without a Sent folder there is nothing to do. */
@@ -443,16 +439,17 @@ export class ImapAccount implements MailAccount {
   async searchServer(mb: MailboxRow, query: ParsedQuery): Promise<number[]> {
     const search = toImapSearch(query);
     if (!search) return [];
-    const client = await this.conns.get('user');
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    let uids: number[];
-    try {
-      uids = (await client.search(search, { uid: true })) || [];
-    } catch (e) {
-      throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
-    } finally {
-      lock.release();
-    }
+    const uids = await this.userWork.run(async () => {
+      const client = await this.conns.get('user');
+      const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+      try {
+        return (await client.search(search, { uid: true })) || [];
+      } catch (e) {
+        throw toNetworkError(e, this.d.settings.host, this.d.settings.port);
+      } finally {
+        lock.release();
+      }
+    });
     const cached = this.d.cache.messages.uids(mb.id);
     return uids.map((u) => cached.get(u)?.id).filter((id): id is number => id !== undefined);
   }
@@ -460,28 +457,31 @@ export class ImapAccount implements MailAccount {
   // ------------------------------------------------------------------------------ reading
 
   /** The message for reading: from the offline copy if there is one, else fetched (and kept). */
-  async body(messageId: number): Promise<MessageBody> {
-    return parseMessageBody(messageId, await this.source(messageId));
+  body(messageId: number): Promise<MessageBody> {
+    return this.userWork.run(async () => parseMessageBody(messageId, await this.source(messageId)));
   }
 
   /** One attachment's content, fetched on demand (it is part of the message's offline copy once read). */
-  async attachment(messageId: number, partId: string): Promise<AttachmentContent> {
-    const parsed = await simpleParser(await this.source(messageId), { skipImageLinks: true, skipTextLinks: true });
-    const found = parsed.attachments.find((a, i) => (a.partId ?? String(i + 1)) === partId);
-    if (!found) throw new HearthError('NOT_FOUND', 'No such attachment in this message', { field: 'partId' });
-    return { filename: found.filename ?? null, contentType: found.contentType, content: found.content };
+  attachment(messageId: number, partId: string): Promise<AttachmentContent> {
+    return this.userWork.run(async () => {
+      const parsed = await simpleParser(await this.source(messageId), { skipImageLinks: true, skipTextLinks: true });
+      const found = parsed.attachments.find((a, i) => (a.partId ?? String(i + 1)) === partId);
+      if (!found) throw new HearthError('NOT_FOUND', 'No such attachment in this message', { field: 'partId' });
+      return { filename: found.filename ?? null, contentType: found.contentType, content: found.content };
+    });
   }
 
   /** The raw message: the offline copy, or fetched from the server and kept. */
   source(messageId: number): Promise<Buffer> {
-    return messageSource({ ...this.d, connection: () => this.conns.get('user') }, messageId);
+    return this.userWork.run(() => messageSource({ ...this.d, connection: () => this.conns.get('user') }, messageId));
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.inbox.stop();
+    this.userWork.stop();
     await this.conns.close();
-    await this.bodiesRunning;
+    await this.background.done();
   }
 }

@@ -1,13 +1,13 @@
 // The text of messages whose bodies are not kept offline, fetched for the search index only: the
 // structure first, then just the text parts (attachments stay on the server until opened), in
-// small batches, each under its own lock so a user's action never waits long.
-import type { ImapFlow, MessageStructureObject } from 'imapflow';
-import { searchLimits, syncLimits } from '../../base/limits.ts';
+// the small batches of the account's background connection (background-fetch.ts).
+import type { MessageStructureObject } from 'imapflow';
+import { searchLimits } from '../../base/limits.ts';
 import type { MailboxRow } from '../cache/mailboxes.ts';
 import { decodePart } from '../../mail/decode.ts';
 import { makeSnippet } from '../../mail/snippet.ts';
 import { attachmentNames, isAttachmentNode } from './body-structure.ts';
-import type { FolderSyncContext } from './folder-sync.ts';
+import type { BackgroundContext } from './background-fetch.ts';
 
 interface TextPart {
   part: string;
@@ -43,13 +43,18 @@ export function textParts(root: MessageStructureObject | undefined): TextPart[] 
   return out;
 }
 
-/** Fetches and indexes the text of a folder's messages that have no offline copy; returns how many. */
-export async function fetchSearchText(ctx: FolderSyncContext, client: ImapFlow, mb: MailboxRow, limits: { since: number; maxSize: number }): Promise<number> {
+/** Fetches and indexes the text of a folder's messages that have no offline copy, newest first; returns how many. */
+export async function fetchSearchText(ctx: BackgroundContext, mb: MailboxRow, limits: { since: number; maxSize: number }): Promise<number> {
   const { cache } = ctx;
-  const wanted = cache.search.textWanted(mb.id, limits.since, limits.maxSize, 1_000_000);
+  // Only the text parts come, at most textPartBytes each: a big attachment does not make a message heavy here.
+  const wanted = cache.search
+    .textWanted(mb.id, limits.since, limits.maxSize, 1_000_000)
+    .map((w) => ({ ...w, size: Math.min(w.size, searchLimits.textPartBytes) }));
   let done = 0;
-  for (let i = 0; i < wanted.length && ctx.alive(); i += syncLimits.bodyBatch) {
-    const batch = wanted.slice(i, i + syncLimits.bodyBatch);
+  for (const batch of ctx.batches(wanted)) {
+    await ctx.turn();
+    if (!ctx.alive()) break;
+    const client = await ctx.connection();
     const byUid = new Map(batch.map((w) => [w.uid, w.id]));
     const found = new Map<number, { parts: TextPart[]; names: string[] }>();
     const texts = new Map<number, string[]>();
@@ -95,8 +100,7 @@ export async function fetchSearchText(ctx: FolderSyncContext, client: ImapFlow, 
       }
     });
     done += found.size;
-    // Let the event loop breathe between batches (the index write above is the only CPU work here).
-    await new Promise((r) => setImmediate(r));
+    ctx.batchDone('text', mb, found.size);
   }
   return done;
 }

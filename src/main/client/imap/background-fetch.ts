@@ -1,0 +1,224 @@
+// What an IMAP account downloads in the background after a sync: offline copies of recent bodies
+// first, then the text of every other message for the search index (search-text.ts).
+// - It has a connection of its own (`background`, connections.ts), opened only while there is
+//   something to fetch: a sync, or anything the user waits on, never queues behind its FETCHes.
+// - Small batches (syncLimits.backgroundBatch), and before each one it waits until nothing the
+//   user started is in flight (UserWork): opening a message or an action has the server to itself.
+// - Closing the account stops it between batches; the batch in flight fails with its connection,
+//   quietly (the error is caught here, nothing is left unhandled).
+import type { ImapFlow } from 'imapflow';
+import { syncLimits } from '../../base/limits.ts';
+import type { MailboxRow } from '../cache/mailboxes.ts';
+import type { ImapConnections } from './connections.ts';
+import type { FolderSyncContext } from './folder-sync.ts';
+import { fetchSearchText } from './search-text.ts';
+
+/** Counts what the user waits on (opening a message, an action on the server); background work holds off while any runs. */
+export class UserWork {
+  private running = 0;
+  private stopped = false;
+  private waiters: (() => void)[] = [];
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.running === 0) this.wake();
+    }
+  }
+
+  /** Resolves once nothing the user waits on is in flight (at once after stop()). */
+  quiet(): Promise<void> {
+    if (this.running === 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** The account is closing: nobody waits any more. */
+  stop(): void {
+    this.stopped = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+/** One finished background batch (tests follow the order of events by it). */
+export interface BackgroundBatch {
+  accountId: string;
+  kind: 'bodies' | 'text';
+  mailbox: string;
+  count: number;
+}
+
+/** What the background fetchers work with. */
+export interface BackgroundContext extends FolderSyncContext {
+  /** The background connection (opened on first use). */
+  connection(): Promise<ImapFlow>;
+  /** Cuts the wanted messages into batches (syncLimits.backgroundBatch, backgroundBatchBytes by `size`). */
+  batches<T extends { size: number }>(wanted: readonly T[]): Iterable<T[]>;
+  /** Resolves when the next batch may start. */
+  turn(): Promise<void>;
+  batchDone(kind: BackgroundBatch['kind'], mb: MailboxRow, count: number): void;
+}
+
+/** Cuts messages into batches of at most `maxCount` messages and `maxBytes` bytes (a larger message goes alone). */
+export function* batches<T extends { size: number }>(
+  wanted: readonly T[],
+  maxCount: number = syncLimits.backgroundBatch,
+  maxBytes: number = syncLimits.backgroundBatchBytes,
+): Generator<T[]> {
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const w of wanted) {
+    if (batch.length > 0 && (batch.length >= maxCount || bytes + w.size > maxBytes)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(w);
+    bytes += w.size;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+export interface BackgroundFetchOptions {
+  ctx: FolderSyncContext;
+  conns: ImapConnections;
+  userWork: UserWork;
+  /** Offline copies of bodies this recent (ms back from now) and up to this size, read at each pass (Settings may change them), or null for none. */
+  offline: (() => { windowMs: number; maxMessageBytes: number }) | null;
+  /** The text of the other messages for the search index, this far back and up to this size, or null for none. */
+  searchText: { windowMs: number; maxBytes: number } | null;
+  now: () => number;
+  onBatch?: (batch: BackgroundBatch) => void;
+}
+
+export class BackgroundFetch {
+  private readonly o: BackgroundFetchOptions;
+  private readonly bctx: BackgroundContext;
+  /** Folders to visit (by id): the ones synced since the last pass started. */
+  private readonly queued = new Set<number>();
+  private running: Promise<void> | null = null;
+
+  constructor(options: BackgroundFetchOptions) {
+    this.o = options;
+    const { ctx, conns, userWork } = options;
+    this.bctx = {
+      ...ctx,
+      connection: () => conns.get('background'),
+      batches: (wanted) => batches(wanted),
+      turn: () => userWork.quiet(),
+      batchDone: (kind, mb, count) => options.onBatch?.({ accountId: ctx.accountId, kind, mailbox: mb.path, count }),
+    };
+  }
+
+  /** Visits these folders soon: at once, or after the pass that runs (which then goes on to them). */
+  start(mailboxes: MailboxRow[]): void {
+    if (this.o.offline === null && this.o.searchText === null) return;
+    for (const mb of mailboxes) this.queued.add(mb.id);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.running || this.queued.size === 0 || !this.o.ctx.alive()) return;
+    this.running = this.run().finally(() => {
+      this.running = null;
+      // Folders queued while the pass was ending (releasing its connection) get their own.
+      this.kick();
+    });
+  }
+
+  /** Resolves when no pass runs (also after close: the pass in flight has ended). */
+  async done(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Never rejects: a failure ends the pass (the next sync starts another). */
+  private async run(): Promise<void> {
+    const { ctx, conns } = this.o;
+    try {
+      while (this.queued.size > 0 && ctx.alive()) {
+        const mailboxes = [...this.queued].map((id) => ctx.cache.mailboxes.get(id)).filter((mb): mb is MailboxRow => !!mb);
+        this.queued.clear();
+        await this.pass(mailboxes);
+      }
+    } catch (e) {
+      if (ctx.alive()) ctx.log.info('background fetch stopped', { accountId: ctx.accountId, message: (e as Error).message });
+    } finally {
+      // Not kept open between passes: an idle account holds only its sync, user and IDLE connections.
+      await conns.release('background');
+    }
+  }
+
+  private async pass(mailboxes: MailboxRow[]): Promise<void> {
+    const { ctx } = this.o;
+    const now = this.o.now();
+    let fetched = 0;
+    const offline = this.o.offline?.() ?? null;
+    for (const mb of offline ? mailboxes : []) {
+      if (!ctx.alive()) return;
+      fetched += await this.folder(mb, () => fetchBodies(this.bctx, mb, now - offline!.windowMs, offline!.maxMessageBytes));
+    }
+    const text = this.o.searchText;
+    for (const mb of text ? mailboxes : []) {
+      if (!ctx.alive()) return;
+      fetched += await this.folder(mb, () => fetchSearchText(this.bctx, mb, { since: now - text!.windowMs, maxSize: text!.maxBytes }));
+    }
+    // The status bar's "Downloading…" ends with this.
+    if (fetched > 0 && ctx.alive()) ctx.events.emit('sync.progress', { accountId: ctx.accountId, phase: 'done', mailbox: null, done: 0, total: 0 });
+  }
+
+  /** One folder's fetch: a folder gone since the sync is skipped; a lost connection (or closing) ends the pass. */
+  private async folder(mb: MailboxRow, fetch: () => Promise<number>): Promise<number> {
+    const { ctx, conns } = this.o;
+    try {
+      return await fetch();
+    } catch (e) {
+      if (!ctx.alive() || !conns.usable('background')) throw e;
+      ctx.log.info('background fetch skipped a folder', { accountId: ctx.accountId, mailbox: mb.path, message: (e as Error).message });
+      return 0;
+    }
+  }
+}
+
+/** Downloads bodies of recent, not too large messages for offline reading, newest first; returns how many. */
+export async function fetchBodies(
+  ctx: BackgroundContext,
+  mb: MailboxRow,
+  since: number,
+  maxMessageBytes: number = syncLimits.offlineMaxMessageBytes,
+): Promise<number> {
+  const { cache, bodies, accountId, events } = ctx;
+  const wanted = cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, 1_000_000);
+  let done = 0;
+  for (const batch of ctx.batches(wanted)) {
+    await ctx.turn();
+    if (!ctx.alive()) break;
+    const client = await ctx.connection();
+    const byUid = new Map(batch.map((w) => [w.uid, w.id]));
+    const stored: number[] = [];
+    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+    try {
+      for await (const m of client.fetch(
+        batch.map((w) => w.uid),
+        { uid: true, source: true },
+        { uid: true },
+      )) {
+        const id = byUid.get(m.uid);
+        if (id === undefined || !m.source) continue;
+        bodies.write(id, m.source);
+        stored.push(id);
+      }
+    } finally {
+      lock.release();
+    }
+    cache.messages.setBodiesCached(stored);
+    done += batch.length;
+    events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done, total: wanted.length });
+    ctx.batchDone('bodies', mb, batch.length);
+  }
+  return done;
+}
