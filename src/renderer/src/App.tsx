@@ -99,9 +99,8 @@ export function App({ api, db, offline = null }: AppProps) {
           const current = (await db.mailboxes.get(mailboxIdRef.current ?? -1))?.accountId;
           const accountId = current ?? inAccountOrder(list)[0]?.id;
           if (!accountId) return setNotice('Add an account first.');
-          // The default identity's signature goes below a new message, as below replies.
-          const signature = list.find((a) => a.id === accountId)?.identities[0]?.signature;
-          return setCompose({ accountId, ...(signature ? { text: `\n\n${signature}` } : {}) });
+          // The compose pane puts the chosen identity's signature below an empty message.
+          return setCompose({ accountId });
         }
         const original = await db.messages.get(messageId);
         if (!original) return;
@@ -187,8 +186,6 @@ export function App({ api, db, offline = null }: AppProps) {
         .catch((e: unknown) => (e instanceof HearthError && e.code === 'OFFLINE' ? undefined : report(e)));
   }, [selected?.id]);
 
-  // Actions go to the selection, else to the message the user picked, even if the reader has not caught up yet.
-  const current = results?.find((m) => m.id === messageId) ?? (selected && selected.id === messageId ? selected : null);
   const selection = useSelection(ids, messageId, `${mailboxId}|${search ? query : ''}`);
   const undo = useUndo(
     api,
@@ -218,12 +215,14 @@ export function App({ api, db, offline = null }: AppProps) {
         case 'reply':
         case 'replyAll':
         case 'forward':
-          return current ? onCompose(action.kind, current.id) : undefined;
+          // By id: the compose reads the message itself, so a key pressed before the row's summary
+          // has come from IndexedDB still replies to the message the user picked.
+          return messageId !== null ? onCompose(action.kind, messageId) : undefined;
         default:
           return apply(selection.targets, action);
       }
     },
-    [current, apply, selection.targets, onCompose],
+    [messageId, apply, selection.targets, onCompose],
   );
 
   const move = useCallback(
