@@ -3,12 +3,13 @@
 // messages already cached (the case people live in). Budget: 100 ms for each.
 //
 //   node bench/ui-latency.ts              BENCH_MESSAGES=300 BENCH_SAMPLES=30
+//   BENCH_PROFILE=/tmp/ui.cpuprofile      also records the renderer's CPU profile (Chrome DevTools format)
 //
 // Measured inside the page: the event is dispatched at t0; a MutationObserver sees the effect in
 // the DOM at t1 ("dom"), and the next animation frame after it is when it can be on screen
 // ("frame"). Printed: median and 95th percentile of each, and the ratio budget / p95 (> 1: within).
 // There is no peer for this one (no other mail client runs in Chromium here): the budget is the peer.
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -123,6 +124,12 @@ async function main(): Promise<void> {
     await until(page, { count: MESSAGES }, 120_000);
     // Every body kept offline (the background fill): "cached" is what is measured.
     await until(page, { offline: MESSAGES }, 300_000);
+    const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const subject = (i: number) => `Latency ${String(i).padStart(4, '0')}`;
     const results: Record<string, [number, number][]> = { 'open (click)': [], 'next (j)': [], 'flag (s)': [], 'read/unread (u)': [], 'delete (#)': [] };
     // Open by click: the row of message i (newest first, rows in view), to its subject in the reader.
@@ -147,6 +154,7 @@ async function main(): Promise<void> {
       if (!(await page.locator('[data-testid=reader-subject]').count())) await page.locator('[data-testid=message-row]').first().click();
       await until(page, { reader: true });
     }
+    if (cdp) writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     console.log(`${MESSAGES} cached messages, ${SAMPLES} samples per action, Chromium ${browser.version()}`);
     console.log(
       `${'action'.padEnd(18)} ${'dom p50'.padStart(8)} ${'dom p95'.padStart(8)} ${'frame p50'.padStart(10)} ${'frame p95'.padStart(10)}  budget/p95 ratio`,

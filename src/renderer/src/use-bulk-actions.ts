@@ -5,6 +5,7 @@ import { useCallback } from 'react';
 import { MAX_MESSAGE_IDS, type Mailbox } from '../../shared/api.ts';
 import type { Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
+import { formatCount } from './format.ts';
 
 export type BulkAction =
   | { kind: 'archive' }
@@ -23,7 +24,7 @@ export function chunks(ids: readonly number[], size = MAX_MESSAGE_IDS): number[]
 }
 
 export function countLabel(n: number): string {
-  return n === 1 ? '1 message' : `${n.toLocaleString()} messages`;
+  return n === 1 ? '1 message' : `${formatCount(n)} messages`;
 }
 
 /** Runs bulk actions; `offerUndo` gets what can be undone, `report` what failed. */

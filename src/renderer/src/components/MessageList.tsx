@@ -10,6 +10,7 @@ import { useLive } from '../use-live.ts';
 import { isSelected, type ClickMods, type Selection } from '../selection.ts';
 import { useConversations, useThreads } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
+import { formatCount } from '../format.ts';
 
 interface Props {
   db: HearthDb;
@@ -98,7 +99,7 @@ export function MessageList({
       <header className="list-header">
         <h1>{title ?? mailbox?.name ?? 'No folder'}</h1>
         <span className="muted" data-testid="message-count">
-          {ids.length.toLocaleString()} {grouped ? 'conversations' : 'messages'}
+          {formatCount(ids.length)} {grouped ? 'conversations' : 'messages'}
         </span>
         {controls}
       </header>
