@@ -6,15 +6,16 @@
 // after "Trust this certificate", as does a new account in the add dialog. Screenshots of every
 // section, light and dark, at 1024x700 in test-results/. A sender on the remote-content list gets
 // their images loaded without asking.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deliverToDovecot } from '../support/dovecot-mail.ts';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { callApiFromPage, launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import type { Page } from 'playwright-core';
+import { callApiFromPage } from '../support/browser.ts';
+import { browserSession } from '../support/browser-session.ts';
+import { startHostProcess, ROOT } from '../support/web-host-process.ts';
 import { addDovecotImapAccount } from '../support/browser-session.ts';
 import { fillDovecotAccount } from '../support/account-dialog.ts';
 import { createDovecotUser, dovecot } from '../support/peers.ts';
@@ -22,17 +23,7 @@ import { probeCertificate } from '../../src/main/base/tls-probe.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
-let browser: Browser;
-let host: HostProcess | null = null;
-
-beforeAll(async () => {
-  mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-});
+const session = browserSession();
 
 /** An expression evaluated in the page (this file is typed without the DOM). */
 const inPage = (page: Page, expression: string) => page.evaluate<unknown>(expression);
@@ -46,8 +37,9 @@ const stateOf = async (page: Page, name: string) => {
 describe('settings', () => {
   it('edits, reorders and removes accounts, sets a signature and the theme, and trusts a self-signed certificate', async () => {
     const [ann, bob] = [createDovecotUser(), createDovecotUser()];
-    host = await startHostProcess(['--data', tempDir('settings-e2e'), '--port', '0', '--no-server']);
-    const page = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+    const host = await session.startHost(['--data', tempDir('settings-e2e'), '--port', '0', '--no-server']);
+    mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+    const page = await (await session.browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
     await addDovecotImapAccount(page, ann.user, ann.password);
@@ -176,7 +168,7 @@ describe('settings', () => {
     await deliverToDovecot(me.user, [news(1), news(2)]);
     const h = await startHostProcess(['--data', tempDir('settings-remote'), '--port', '0', '--no-server']);
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+      const page = await (await session.browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
       await page.goto(h.url);
       await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
       await addDovecotImapAccount(page, me.user, me.password);

@@ -7,7 +7,7 @@ import { uidSet } from '../../../src/main/client/imap/op-replay.ts';
 import { createDovecotUser, dovecot } from '../../support/peers.ts';
 import { rfc822 } from '../../support/messages.ts';
 import { imaplib, putIntoDovecotMaildir } from '../../support/dovecot-mail.ts';
-import { startServices } from '../../support/services.ts';
+import { callService, startServices } from '../../support/services.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import type { MessageSummary } from '../../../src/shared/api.ts';
 
@@ -20,11 +20,7 @@ afterEach(async () => {
   await services.close();
 });
 
-async function call<T>(method: string, args: unknown): Promise<T> {
-  const r = (await services.dispatch(method, args)) as { ok: boolean; result?: T; error?: { code: string; message: string } };
-  if (!r.ok) throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
-  return r.result as T;
-}
+const call = <T>(method: string, args: unknown): Promise<T> => callService<T>(services, method, args);
 
 describe('uidSet', () => {
   it('writes runs as ranges, in order, without repeats', () => {

@@ -7,12 +7,11 @@ import type { HearthServices, HearthServicesOptions } from '../../../src/main/cl
 import { SettingsStore } from '../../../src/main/base/settings-store.ts';
 import { silentLogger } from '../../../src/main/base/log.ts';
 import { probeCertificate } from '../../../src/main/base/tls-probe.ts';
-import { HearthError } from '../../../src/shared/errors.ts';
 import type { Account, AccountInput } from '../../../src/shared/api.ts';
 import { createDovecotUser, dovecot } from '../../support/peers.ts';
 import { deliverToDovecot } from '../../support/dovecot-mail.ts';
 import { rfc822 } from '../../support/messages.ts';
-import { startServices } from '../../support/services.ts';
+import { callService, startServices } from '../../support/services.ts';
 import { expectCode } from '../../support/expect-code.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { pollUntil } from '../../support/wait.ts';
@@ -39,11 +38,7 @@ function plainAccount(user: string, password: string, name = 'Test'): AccountInp
   };
 }
 
-async function call<T>(s: HearthServices, method: string, args: unknown): Promise<T> {
-  const r = await s.dispatch(method, args);
-  if (!r.ok) throw HearthError.fromPayload(r.error);
-  return r.result as T;
-}
+const call = callService;
 
 async function stateOf(s: HearthServices, accountId: string, state: Account['state']): Promise<Account | undefined> {
   const list = await pollUntil(

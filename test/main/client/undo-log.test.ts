@@ -7,7 +7,7 @@ import type { HearthServices } from '../../../src/main/client/hearth-services.ts
 import { createDovecotUser, dovecot } from '../../support/peers.ts';
 import { rfc822 } from '../../support/messages.ts';
 import { deliverToDovecot, dovecotMessages, putIntoDovecotMaildir } from '../../support/dovecot-mail.ts';
-import { startServices } from '../../support/services.ts';
+import { callService, startServices } from '../../support/services.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 import { startTcpProxy } from '../../support/tcp-proxy.ts';
 import type { MessageSummary } from '../../../src/shared/api.ts';
@@ -21,11 +21,7 @@ afterEach(async () => {
   await services.close();
 });
 
-async function call<T>(method: string, args: unknown): Promise<T> {
-  const r = (await services.dispatch(method, args)) as { ok: boolean; result?: T; error?: { code: string; message: string } };
-  if (!r.ok) throw Object.assign(new Error(r.error!.message), { code: r.error!.code });
-  return r.result as T;
-}
+const call = <T>(method: string, args: unknown): Promise<T> => callService<T>(services, method, args);
 
 const subjects = async (mailboxId: number) =>
   (await call<{ messages: MessageSummary[] }>('messages.page', { mailboxId, limit: 500 })).messages.map((m) => m.subject).sort();
