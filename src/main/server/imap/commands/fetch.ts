@@ -185,6 +185,13 @@ async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]
     used = 0;
     await session.send([out]);
   };
+  /** The general path, for a message this one cannot take: what is batched goes first. */
+  const oneByOne = async (meta: MessageMeta) => {
+    await flush();
+    const built = await buildResponse(plan, meta);
+    if (built) await session.send(built);
+    else missing++;
+  };
   for (const meta of metas) {
     const ref = msnByUid.get(meta.uid);
     if (!ref) continue;
@@ -196,21 +203,19 @@ async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]
     for (const item of items) {
       if (!first) text += ' ';
       first = false;
-      if (item.kind === 'metadata') text += `${item.name} ${serialisedText(metadataValue(item.name, meta, sel), session.utf8)}`;
+      if (item.kind === 'metadata') text += `${item.name} ${serializeToBuffer(metadataValue(item.name, meta, sel), session.utf8).toString('utf8')}`;
       else {
         texts.push(`${text}${(item as SectionItem).responseName} {${meta.size}}\r\n`);
         text = '';
       }
     }
-    if (seenChanged.has(meta.uid) && !asksFlags) text += `${first ? '' : ' '}FLAGS ${serialisedText(flagList(sel.flagsOf(meta)), session.utf8)}`;
+    if (seenChanged.has(meta.uid) && !asksFlags)
+      text += `${first ? '' : ' '}FLAGS ${serializeToBuffer(flagList(sel.flagsOf(meta)), session.utf8).toString('utf8')}`;
     texts.push(`${text})\r\n`);
     const literals = texts.length - 1;
     const need = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + literals * meta.size + 1;
     if (need > WHOLE_BATCH_BYTES) {
-      await flush();
-      const built = await buildResponse(plan, meta);
-      if (built) await session.send(built);
-      else missing++;
+      await oneByOne(meta);
       continue;
     }
     if (used + need > WHOLE_BATCH_BYTES) await flush();
@@ -233,21 +238,11 @@ async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]
     if (read === null) {
       // Not readable in place (renamed meanwhile, or edited outside Hearth): the general path finds it.
       used = start;
-      await flush();
-      const built = await buildResponse(plan, meta);
-      if (built) await session.send(built);
-      else missing++;
+      await oneByOne(meta);
     }
   }
   await flush();
   if (missing) return { text: 'Some messages were expunged and are not shown' };
-}
-
-/** A small value (flags, numbers, dates) as the text it is sent as. */
-function serialisedText(value: ImapValue, utf8: boolean): string {
-  const parts: (string | Buffer)[] = [];
-  serialize(value, parts, utf8);
-  return parts.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
 }
 
 // ---- responses that read the message ----
