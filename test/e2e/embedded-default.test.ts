@@ -17,7 +17,7 @@ beforeAll(async () => {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
 });
 
-describe('embedded default', () => {
+describe('embedded default', { timeout: 120_000 }, () => {
   it('shows the demo mailbox of the embedded household server on first start, and again after a restart', async () => {
     const dataDir = tempDir('embedded');
     let host = await session.startHost(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0', '--no-welcome']);
