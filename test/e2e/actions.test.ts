@@ -1,26 +1,16 @@
 // Working with mail in Chromium against Dovecot: keyboard actions, a conversation, a new folder,
 // and a wiped IndexedDB that main refills. python imaplib checks what reached the server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { callApiFromPage, launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
-import { createDovecotUser, dovecot } from '../support/peers.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { addDovecotImapAccount, browserSession } from '../support/browser-session.ts';
+import { createDovecotUser } from '../support/peers.ts';
 import { rfc822 } from '../support/messages.ts';
 import { deliverToDovecot, imaplib } from '../support/dovecot-mail.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
-let browser: Browser;
-let host: HostProcess | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-});
+const session = browserSession();
 
 describe('working with mail in the browser host', () => {
   it('flags, deletes, shows a conversation, creates a folder, and survives a wiped IndexedDB', async () => {
@@ -33,16 +23,11 @@ describe('working with mail in the browser host', () => {
       ),
       rfc822({ from: 'Shop <shop@example.test>', to: 'me@example.test', subject: 'Your receipt', body: 'Thanks', date: day(20) }),
     ]);
-    host = await startHostProcess(['--data', tempDir('actions'), '--port', '0', '--no-server']);
-    const page = await (await browser.newContext()).newPage();
+    const host = await session.startHost(['--data', tempDir('actions'), '--port', '0', '--no-server']);
+    const page = await (await session.browser.newContext()).newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    const added = await callApiFromPage(page, 'accounts.add', {
-      name: 'Me',
-      email: `${user}@example.test`,
-      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password },
-    });
-    expect(added.ok).toBe(true);
+    await addDovecotImapAccount(page, user, password);
     const rows = page.getByTestId('message-row');
     await poll(() => rows.count()).toBe(3);
 

@@ -2,28 +2,20 @@
 // once; rich text with bold, a link and a pasted image goes out as HTML with its plain-text twin
 // and the image as a cid: part, a dropped file as an attachment, a recipient picked from
 // autocomplete; Undo brings a message back; a reply is addressed, quoted and threaded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { simpleParser } from 'mailparser';
-import { callApiFromPage, launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { callApiFromPage } from '../support/browser.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { createDovecotUser, dovecot, smtpPeers } from '../support/peers.ts';
 import { rfc822 } from '../support/messages.ts';
 import { deliverToDovecot, dovecotMessages, imaplib } from '../support/dovecot-mail.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
-let browser: Browser;
-let host: HostProcess | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
-});
+const session = browserSession();
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 const CSV = 'name,amount\nÆbleskiver,3\n';
@@ -79,8 +71,8 @@ describe('writing mail in the browser host', () => {
         messageId: '<dinner-1@t>',
       }),
     ]);
-    host = await startHostProcess(['--data', tempDir('compose'), '--port', '0', '--no-server', '--undo-seconds', '2']);
-    const page = await (await browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+    const host = await session.startHost(['--data', tempDir('compose'), '--port', '0', '--no-server', '--undo-seconds', '2']);
+    const page = await (await session.browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
     const added = await callApiFromPage(page, 'accounts.add', {

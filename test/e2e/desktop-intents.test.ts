@@ -1,27 +1,20 @@
 // What the desktop shell hands the window, end to end in Chromium through the browser host, which
 // takes the same launch arguments: a mailto: link opens compose filled in (RFC 6068), and an .eml
 // file opens in a read-only reader, sanitised like any message. Screenshots in light and dark.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
 const SHOTS = path.join(ROOT, 'test-results');
 const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
 });
 
 const EML = [
@@ -50,7 +43,7 @@ describe('desktop intents in the browser host', { timeout: 240_000 }, () => {
     const dir = tempDir('intents');
     const eml = path.join(dir, 'cafe notes.eml');
     writeFileSync(eml, EML);
-    host = await startHostProcess([
+    const host = await session.startHost([
       '--data',
       path.join(dir, 'data'),
       '--port',
@@ -64,7 +57,7 @@ describe('desktop intents in the browser host', { timeout: 240_000 }, () => {
     expect(readerUrl).toMatch(/\?eml=[0-9a-f]+#/);
 
     // The mailto: link waited for the window, and compose opens once there is an account to write from.
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await slowPoll(() => page.getByTestId('compose-subject').inputValue()).toBe('Café tonight');
@@ -80,7 +73,7 @@ describe('desktop intents in the browser host', { timeout: 240_000 }, () => {
     await context.close();
 
     for (const colorScheme of ['light', 'dark'] as const) {
-      const ctx = await browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme });
+      const ctx = await session.browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme });
       const reader = await ctx.newPage();
       await reader.goto(readerUrl!);
       await slowPoll(() => reader.getByTestId('reader-subject').textContent()).toBe('Café notes');

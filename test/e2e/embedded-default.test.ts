@@ -1,35 +1,28 @@
 // `npm run web --no-welcome` on a fresh data folder: the embedded household server starts with a
 // demo mailbox, added as the first account, so there is mail at once (the welcome's "Just look
 // around" does the same by choice: test/e2e/first-run.test.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
 // The embedded server's first start comes on top of the browser's work: a longer deadline.
 const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 
 beforeAll(async () => {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
 });
 
-describe('embedded default', () => {
+describe('embedded default', { timeout: 120_000 }, () => {
   it('shows the demo mailbox of the embedded household server on first start, and again after a restart', async () => {
     const dataDir = tempDir('embedded');
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0', '--no-welcome']);
+    let host = await session.startHost(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0', '--no-welcome']);
     expect(host.output()).toContain('demo mailbox: demo@home.arpa');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await slowPoll(() => page.getByTestId('message-row').count()).toBe(4);
@@ -59,9 +52,9 @@ describe('embedded default', () => {
 
     // A second start on the same folder keeps one demo account and syncs again (ports may differ).
     await host.stop();
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports']);
+    host = await session.startHost(['--data', dataDir, '--port', '0', '--ephemeral-server-ports']);
     expect(host.output()).not.toContain('demo mailbox:');
-    const page2 = await (await browser.newContext()).newPage();
+    const page2 = await (await session.browser.newContext()).newPage();
     await page2.goto(host.url);
     await slowPoll(() => page2.getByTestId('message-row').count()).toBe(5);
     await slowPoll(() => page2.getByRole('navigation', { name: 'Folders' }).locator('h2').count()).toBe(1);

@@ -2,12 +2,12 @@
 // (the demo mailbox), "Host mail for my household" (the user's own mailbox on the embedded
 // server, which then sends and receives), and "Add my email account" (the account dialog,
 // against Dovecot). Screenshots in light and dark.
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { createDovecotUser } from '../support/peers.ts';
 import { fillDovecotAccount } from '../support/account-dialog.ts';
 import { deliverToDovecot } from '../support/dovecot-mail.ts';
@@ -19,25 +19,22 @@ const SHOTS = path.join(ROOT, 'test-results');
 // The embedded server's first start comes on top of the browser's work: a longer deadline.
 const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
 const SERVER = ['--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0'];
-let browser: Browser;
+const session = browserSession();
 let host: HostProcess | null = null;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
 });
 afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
+  // Each test's host stops with it (the session would stop it only after the file).
   await host?.stop();
   host = null;
 });
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme });
+  const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(url);
@@ -47,7 +44,7 @@ async function open(url: string, colorScheme: 'light' | 'dark' = 'light'): Promi
 describe('first run', { timeout: 240_000 }, () => {
   it('"Just look around" sets up the demo mailbox; a restart keeps it and skips the welcome', async () => {
     const dataDir = tempDir('first-run-demo');
-    host = await startHostProcess(['--data', dataDir, ...SERVER]);
+    host = await session.startHost(['--data', dataDir, ...SERVER]);
     // The welcome decides now: no demo mailbox was made behind the user's back.
     expect(host.output()).not.toContain('demo mailbox:');
     for (const scheme of ['light', 'dark'] as const) {
@@ -63,7 +60,7 @@ describe('first run', { timeout: 240_000 }, () => {
     expect(await page.getByRole('region', { name: 'Messages' }).textContent()).toContain('Welcome to your household mail server');
 
     await host.stop();
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports']);
+    host = await session.startHost(['--data', dataDir, '--port', '0', '--ephemeral-server-ports']);
     const again = await open(host.url);
     await slowPoll(() => again.getByTestId('message-row').count()).toBe(4);
     await slowPoll(() => again.getByTestId('connection').textContent()).toBe('Connected');
@@ -73,7 +70,7 @@ describe('first run', { timeout: 240_000 }, () => {
 
   it('"Host mail for my household" creates the user\'s own mailbox, which sends and receives', async () => {
     const dataDir = tempDir('first-run-household');
-    host = await startHostProcess(['--data', dataDir, ...SERVER]);
+    host = await session.startHost(['--data', dataDir, ...SERVER]);
     const page = await open(host.url);
     await slowPoll(() => page.getByTestId('welcome').isVisible()).toBe(true);
     await page.getByTestId('welcome-household').click();
@@ -120,7 +117,7 @@ describe('first run', { timeout: 240_000 }, () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [rfc822({ from: 'Grace <grace@example.test>', to: `${user}@example.test`, subject: 'Hello from Dovecot', body: 'Hi' })]);
     const dataDir = tempDir('first-run-account');
-    host = await startHostProcess(['--data', dataDir, ...SERVER]);
+    host = await session.startHost(['--data', dataDir, ...SERVER]);
     const page = await open(host.url, 'dark');
     await slowPoll(() => page.getByTestId('welcome').isVisible()).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'first-run-welcome-account-dark.png') });
@@ -132,7 +129,7 @@ describe('first run', { timeout: 240_000 }, () => {
     expect(await page.getByTestId('welcome').count()).toBe(0);
     // A restart goes straight to the account, with no demo mailbox added.
     await host.stop();
-    host = await startHostProcess(['--data', dataDir, ...SERVER]);
+    host = await session.startHost(['--data', dataDir, ...SERVER]);
     const again = await open(host.url);
     await slowPoll(() => again.getByTestId('message-row').count()).toBe(1);
     expect(await again.getByTestId('welcome').count()).toBe(0);

@@ -9,23 +9,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, CDPSession } from 'playwright-core';
-import { callApiFromPage, launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
-import { createDovecotUser, dovecot } from '../support/peers.ts';
+import type { CDPSession } from 'playwright-core';
+import { ROOT } from '../support/web-host-process.ts';
+import { addDovecotImapAccount, browserSession } from '../support/browser-session.ts';
+import { createDovecotUser } from '../support/peers.ts';
 import { deliverToDovecot } from '../support/dovecot-mail.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
 const SHOTS = path.join(ROOT, 'test-results');
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 let tracker: Server;
 const hits: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
   tracker = createServer((req, res) => {
     hits.push(req.url ?? '');
     res.writeHead(200, { 'content-type': 'image/gif' }).end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
@@ -33,8 +31,6 @@ beforeAll(async () => {
   await new Promise<void>((r) => tracker.listen(0, '127.0.0.1', () => r()));
 });
 afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
   tracker.close();
 });
 
@@ -102,8 +98,8 @@ describe('hostile HTML in Chromium', () => {
         ),
       ),
     );
-    host = await startHostProcess(['--data', tempDir('hostile'), '--port', '0', '--no-server']);
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const host = await session.startHost(['--data', tempDir('hostile'), '--port', '0', '--no-server']);
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
 
     // Every request of every frame, three ways.
@@ -119,12 +115,7 @@ describe('hostile HTML in Chromium', () => {
 
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    const added = await callApiFromPage(page, 'accounts.add', {
-      name: 'Hostile',
-      email: `${user}@example.test`,
-      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password },
-    });
-    expect(added.ok).toBe(true);
+    await addDovecotImapAccount(page, user, password, 'Hostile');
     await poll(() => page.getByTestId('message-row').count()).toBe(set.length);
 
     const counted: string[] = [];

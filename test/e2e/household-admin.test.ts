@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import type { Page } from 'playwright-core';
+import { ROOT } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { startDnsServer } from '../support/dns-server.ts';
 import { swaks } from '../support/swaks.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -22,19 +22,15 @@ import { freePort } from '../support/ports.ts';
 import { AcmeStore } from '../../src/main/server/acme/store.ts';
 
 const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 let dns: Awaited<ReturnType<typeof startDnsServer>> | null = null;
 
 beforeAll(async () => {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-  browser = await launchChromium();
   // DNS publishes the MX right and an SPF with another value; DKIM and DMARC are missing.
   dns = await startDnsServer({ mx: { 'home.arpa': [{ priority: 10, exchange: 'mail.home.arpa' }] }, txt: { 'home.arpa': ['v=spf1 a -all'] } });
 });
 afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
   await dns?.close();
 });
 
@@ -77,11 +73,20 @@ async function shoot(page: Page, name: string): Promise<void> {
 describe('household admin screen', () => {
   it('manages users, aliases, domains and shows DNS, end to end with IMAP and SMTP', { timeout: 300_000 }, async () => {
     const dataDir = tempDir('admin-e2e');
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--dns-resolver', `127.0.0.1:${dns!.port}`, '--no-welcome']);
+    const host = await session.startHost([
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--ephemeral-server-ports',
+      '--dns-resolver',
+      `127.0.0.1:${dns!.port}`,
+      '--no-welcome',
+    ]);
     const ports = Object.fromEntries([...host.output().matchAll(/(\w+) (\d+)(?=,|\n)/g)].map((m) => [m[1]!, Number(m[2])]));
     expect(ports.imap).toBeGreaterThan(0);
     expect(ports.smtp).toBeGreaterThan(0);
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await slowPoll(() => page.getByTestId('message-row').count()).toBeGreaterThan(0);
@@ -222,7 +227,7 @@ describe('household admin screen', () => {
       httpPort: pebble.httpPort,
       challengeHost: '127.0.0.1',
     });
-    const app = await startHostProcess([
+    const app = await session.startHost([
       '--data',
       dataDir,
       '--port',
@@ -236,7 +241,7 @@ describe('household admin screen', () => {
       '0',
       '--no-welcome',
     ]);
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     const send = async (subject: string) => {
       await page.getByTestId('compose').click();

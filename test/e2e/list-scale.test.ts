@@ -1,27 +1,20 @@
 // A list that scales (#14.5): 100,000 messages seeded into the page's IndexedDB open in the
 // virtualized list (ids from the [mailboxId+date] index, rows read as they come into view) and
 // scroll to the end. Prints first paint and scroll-to-end times (measured, not asserted).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
 const SHOTS = path.join(ROOT, 'test-results');
 const COUNT = 100_000;
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
 });
 
 /** Seeds one account, its INBOX and `count` messages straight into the app's IndexedDB (what a synced mirror holds). */
@@ -55,8 +48,8 @@ const SEED = `async (count) => {
 
 describe('a list of 100,000 messages in Chromium', () => {
   it('opens and scrolls to the end, rendering only the rows in view', async () => {
-    host = await startHostProcess(['--data', tempDir('e2e-scale'), '--port', '0', '--no-server']);
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const host = await session.startHost(['--data', tempDir('e2e-scale'), '--port', '0', '--no-server']);
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');

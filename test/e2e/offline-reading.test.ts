@@ -1,13 +1,14 @@
 // The browser host keeps its promises (#13.7): every synced message in the offline window reads
 // with the host stopped, never opened before, inline images included; and the open page goes back
 // online by itself when the host restarts on the same data folder — no reload, no new address.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { callApiFromPage, launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
-import { createDovecotUser, dovecot } from '../support/peers.ts';
+import type { Page } from 'playwright-core';
+import { callApiFromPage } from '../support/browser.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { addDovecotImapAccount, browserSession } from '../support/browser-session.ts';
+import { createDovecotUser } from '../support/peers.ts';
 import { redated, rfc822 } from '../support/messages.ts';
 import { corpusMessage } from '../support/corpus.ts';
 import { readFileSync } from 'node:fs';
@@ -17,16 +18,10 @@ import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
 const SHOTS = path.join(ROOT, 'test-results');
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
 });
 
 /** The loaded images in the message frame (naturalWidth > 0 means the data: URL decoded). */
@@ -62,24 +57,18 @@ describe('offline reading and reconnect in Chromium against Dovecot', () => {
     const dataDir = tempDir('e2e-offline');
     const port = await freePort();
     const args = ['--data', dataDir, '--port', String(port), '--no-server'];
-    host = await startHostProcess(args);
+    const host = await session.startHost(args);
 
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    const added = await callApiFromPage(page, 'accounts.add', {
-      name: 'Offline',
-      email: `${user}@example.test`,
-      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password },
-    });
-    expect(added.ok).toBe(true);
+    await addDovecotImapAccount(page, user, password, 'Offline');
     await poll(() => page.getByTestId('message-row').count()).toBe(15);
     // The background fill keeps every body (nothing was opened).
     await poll(() => page.getByTestId('offline-copy').textContent(), 60_000).toMatch(/^Offline copy: 15 messages/);
 
     await host.stop();
-    host = null;
     await poll(() => page.getByTestId('connection').textContent()).toBe('Offline — showing cached mail');
 
     for (let i = 0; i < 10; i++) {
@@ -127,7 +116,7 @@ describe('offline reading and reconnect in Chromium against Dovecot', () => {
     await page.emulateMedia({ colorScheme: 'light' });
 
     // Same data folder, same port: the page finds the host again with the secret it holds.
-    host = await startHostProcess(args);
+    await session.startHost(args);
     await poll(() => page.getByTestId('connection').textContent(), 30_000).toBe('Connected');
     expect(page.url()).toBe(`http://127.0.0.1:${port}/`);
     expect((await callApiFromPage(page, 'app.info', {})).ok).toBe(true);

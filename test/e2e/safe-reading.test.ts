@@ -5,21 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { callApiFromPage, launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
-import { createDovecotUser, dovecot } from '../support/peers.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { addDovecotImapAccount, browserSession } from '../support/browser-session.ts';
+import { createDovecotUser } from '../support/peers.ts';
 import { deliverToDovecot } from '../support/dovecot-mail.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 let tracker: Server;
 const hits: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
   tracker = createServer((req, res) => {
     hits.push(req.url ?? '');
     res.writeHead(200, { 'content-type': 'image/gif' }).end(Buffer.from('R0lGODlhAQABAAAAACw=', 'base64'));
@@ -27,8 +24,6 @@ beforeAll(async () => {
   await new Promise<void>((r) => tracker.listen(0, '127.0.0.1', () => r()));
 });
 afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
   tracker.close();
 });
 
@@ -53,17 +48,12 @@ describe('safe reading', () => {
     );
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [raw]);
-    host = await startHostProcess(['--data', tempDir('safe'), '--port', '0', '--no-server']);
-    const context = await browser.newContext();
+    const host = await session.startHost(['--data', tempDir('safe'), '--port', '0', '--no-server']);
+    const context = await session.browser.newContext();
     const page = await context.newPage();
     await page.goto(host.url);
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    const added = await callApiFromPage(page, 'accounts.add', {
-      name: 'T',
-      email: `${user}@example.test`,
-      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user, password },
-    });
-    expect(added.ok).toBe(true);
+    await addDovecotImapAccount(page, user, password, 'T');
     await poll(() => page.getByTestId('message-row').count()).toBe(1);
     await page.getByTestId('message-row').click();
     const frame = page.frameLocator('[data-testid="body-frame"]');

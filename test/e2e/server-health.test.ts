@@ -2,28 +2,21 @@
 // (stored with the sealed-login setting, nothing listening on its port), a message to the world
 // makes the panel show "smarthost problem: connection refused" after the relay's first attempt,
 // next to the certificate devices see (self-signed, with its fingerprint). Screenshots light and dark.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { freePort } from '../support/ports.ts';
 import { poll } from '../support/wait.ts';
 import { writeSmarthostSetting } from '../../src/main/server/relay/smarthost-config.ts';
 
 const slowPoll = <T>(read: () => Promise<T> | T) => poll(read, 30_000);
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 
 beforeAll(async () => {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
 });
 
 describe('Server panel health', () => {
@@ -32,8 +25,8 @@ describe('Server panel health', () => {
     const serverDir = path.join(dataDir, 'server');
     mkdirSync(serverDir, { recursive: true });
     await writeSmarthostSetting(serverDir, { host: '127.0.0.1', port: await freePort(), tls: 'starttls', user: 'me@provider.test', password: 'secret' });
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0', '--no-welcome']);
-    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const host = await session.startHost(['--data', dataDir, '--port', '0', '--ephemeral-server-ports', '--undo-seconds', '0', '--no-welcome']);
+    const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 } });
     const page = await context.newPage();
     await page.goto(host.url);
     await slowPoll(() => page.getByTestId('message-row').count()).toBe(4);

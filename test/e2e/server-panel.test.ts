@@ -1,34 +1,28 @@
 // The Server panel says, per listener, whether it answers only this computer or also from outside
 // (here: the embedded server on loopback, HTTPS for autoconfig included). Screenshots in light and
 // dark mode at 1024x700 land in test-results/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
+let host: HostProcess;
 
 beforeAll(async () => {
   mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-  browser = await launchChromium();
-  host = await startHostProcess(['--data', tempDir('server-panel'), '--port', '0', '--ephemeral-server-ports', '--no-welcome']);
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
+  host = await session.startHost(['--data', tempDir('server-panel'), '--port', '0', '--ephemeral-server-ports', '--no-welcome']);
 });
 
 describe('Server panel', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`lists every listener with where it answers from (${colorScheme})`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme });
+      const context = await session.browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme });
       const page = await context.newPage();
-      await page.goto(host!.url);
+      await page.goto(host.url);
       const server = page.getByRole('button', { name: 'Server', exact: true });
       await poll(() => server.isEnabled(), 30_000).toBe(true);
       await server.click();

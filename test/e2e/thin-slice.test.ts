@@ -1,12 +1,11 @@
 // The foundation's thin slice, end to end: the browser host in a child process, the built
 // renderer in Debian's Chromium, a real Dovecot. Adding an IMAP account shows its folders and
 // INBOX from IndexedDB; with the host stopped, a reload still shows them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
-import { startHostProcess, ROOT, type HostProcess } from '../support/web-host-process.ts';
+import { ROOT } from '../support/web-host-process.ts';
+import { browserSession } from '../support/browser-session.ts';
 import { fillDovecotAccount } from '../support/account-dialog.ts';
 import { createDovecotUser } from '../support/peers.ts';
 import { rfc822 } from '../support/messages.ts';
@@ -16,16 +15,10 @@ import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
 
 const SHOTS = path.join(ROOT, 'test-results');
-let browser: Browser;
-let host: HostProcess | null = null;
+const session = browserSession();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await host?.stop();
-  await browser?.close();
 });
 
 describe('thin slice in Chromium against Dovecot', () => {
@@ -49,9 +42,9 @@ describe('thin slice in Chromium against Dovecot', () => {
       corpusMessage('legacy-003.eml'),
     ]);
     const dataDir = tempDir('e2e');
-    host = await startHostProcess(['--data', dataDir, '--port', '0', '--no-server']);
+    const host = await session.startHost(['--data', dataDir, '--port', '0', '--no-server']);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await session.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
@@ -89,7 +82,6 @@ describe('thin slice in Chromium against Dovecot', () => {
 
     // Offline: the host goes away; the reload is served by the service worker and the data by IndexedDB.
     await host.stop();
-    host = null;
     await page.reload();
     await poll(() => page.getByTestId('connection').textContent()).toContain('Offline');
     await poll(() => page.getByTestId('message-row').count()).toBe(3);
@@ -106,8 +98,8 @@ describe('thin slice in Chromium against Dovecot', () => {
   it('shows a clear message for a wrong password and keeps the dialog open', async () => {
     const { user } = createDovecotUser();
     const dataDir = tempDir('e2e');
-    const h = await startHostProcess(['--data', dataDir, '--port', '0', '--no-server']);
-    const context = await browser.newContext();
+    const h = await session.startHost(['--data', dataDir, '--port', '0', '--no-server']);
+    const context = await session.browser.newContext();
     try {
       const page = await context.newPage();
       await page.goto(h.url);

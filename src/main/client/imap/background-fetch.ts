@@ -62,6 +62,50 @@ export interface BackgroundContext extends FolderSyncContext {
   /** Resolves when the next batch may start. */
   turn(): Promise<void>;
   batchDone(kind: BackgroundBatch['kind'], mb: MailboxRow, count: number): void;
+  /** The batch loop both fetchers share (eachBatch below; on the context so search-text.ts needs no import back into this file). */
+  eachBatch<W extends { size: number }, R>(kind: BackgroundBatch['kind'], mb: MailboxRow, wanted: readonly W[], work: BatchWork<W, R>): Promise<number>;
+}
+
+/** What a background fetch does with each batch. */
+export interface BatchWork<W, R> {
+  /** Fetches the batch, on the background connection, under a read-only lock of the folder. */
+  fetch(client: ImapFlow, batch: W[]): Promise<R>;
+  /** Keeps what came (the lock released); returns how many messages the batch counts for. */
+  store(fetched: R, batch: W[]): number;
+  /** After each batch: how many messages are done so far. */
+  progress?(done: number): void;
+}
+
+/**
+ * Batch by batch: waits for the turn (nothing the user started in flight), fetches under a
+ * read-only lock, stores, reports the batch; stops between batches when the account closes.
+ * Returns how many messages were done.
+ */
+async function eachBatch<W extends { size: number }, R>(
+  ctx: BackgroundContext,
+  kind: BackgroundBatch['kind'],
+  mb: MailboxRow,
+  wanted: readonly W[],
+  work: BatchWork<W, R>,
+): Promise<number> {
+  let done = 0;
+  for (const batch of ctx.batches(wanted)) {
+    await ctx.turn();
+    if (!ctx.alive()) break;
+    const client = await ctx.connection();
+    let fetched: R;
+    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
+    try {
+      fetched = await work.fetch(client, batch);
+    } finally {
+      lock.release();
+    }
+    const count = work.store(fetched, batch);
+    done += count;
+    work.progress?.(done);
+    ctx.batchDone(kind, mb, count);
+  }
+  return done;
 }
 
 /** Cuts messages into batches of at most `maxCount` messages and `maxBytes` bytes (a larger message goes alone). */
@@ -106,13 +150,15 @@ export class BackgroundFetch {
   constructor(options: BackgroundFetchOptions) {
     this.o = options;
     const { ctx, conns, userWork } = options;
-    this.bctx = {
+    const bctx: BackgroundContext = {
       ...ctx,
       connection: () => conns.get('background'),
       batches: (wanted) => batches(wanted),
       turn: () => userWork.quiet(),
       batchDone: (kind, mb, count) => options.onBatch?.({ accountId: ctx.accountId, kind, mailbox: mb.path, count }),
+      eachBatch: (kind, mb, wanted, work) => eachBatch(bctx, kind, mb, wanted, work),
     };
+    this.bctx = bctx;
   }
 
   /** Visits these folders soon: at once, or after the pass that runs (which then goes on to them). */
@@ -193,15 +239,10 @@ export async function fetchBodies(
 ): Promise<number> {
   const { cache, bodies, accountId, events } = ctx;
   const wanted = cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, 1_000_000);
-  let done = 0;
-  for (const batch of ctx.batches(wanted)) {
-    await ctx.turn();
-    if (!ctx.alive()) break;
-    const client = await ctx.connection();
-    const byUid = new Map(batch.map((w) => [w.uid, w.id]));
-    const stored: number[] = [];
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    try {
+  return ctx.eachBatch('bodies', mb, wanted, {
+    fetch: async (client, batch) => {
+      const byUid = new Map(batch.map((w) => [w.uid, w.id]));
+      const stored: number[] = [];
       for await (const m of client.fetch(
         batch.map((w) => w.uid),
         { uid: true, source: true },
@@ -212,13 +253,12 @@ export async function fetchBodies(
         bodies.write(id, m.source);
         stored.push(id);
       }
-    } finally {
-      lock.release();
-    }
-    cache.messages.setBodiesCached(stored);
-    done += batch.length;
-    events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done, total: wanted.length });
-    ctx.batchDone('bodies', mb, batch.length);
-  }
-  return done;
+      return stored;
+    },
+    store: (stored, batch) => {
+      cache.messages.setBodiesCached(stored);
+      return batch.length;
+    },
+    progress: (done) => events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done, total: wanted.length }),
+  });
 }

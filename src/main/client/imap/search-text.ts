@@ -50,16 +50,11 @@ export async function fetchSearchText(ctx: BackgroundContext, mb: MailboxRow, li
   const wanted = cache.search
     .textWanted(mb.id, limits.since, limits.maxSize, 1_000_000)
     .map((w) => ({ ...w, size: Math.min(w.size, searchLimits.textPartBytes) }));
-  let done = 0;
-  for (const batch of ctx.batches(wanted)) {
-    await ctx.turn();
-    if (!ctx.alive()) break;
-    const client = await ctx.connection();
-    const byUid = new Map(batch.map((w) => [w.uid, w.id]));
-    const found = new Map<number, { parts: TextPart[]; names: string[] }>();
-    const texts = new Map<number, string[]>();
-    const lock = await client.getMailboxLock(mb.path, { readOnly: true });
-    try {
+  return ctx.eachBatch('text', mb, wanted, {
+    fetch: async (client, batch) => {
+      const byUid = new Map(batch.map((w) => [w.uid, w.id]));
+      const found = new Map<number, { parts: TextPart[]; names: string[] }>();
+      const texts = new Map<number, string[]>();
       for await (const m of client.fetch(
         batch.map((w) => w.uid),
         { uid: true, bodyStructure: true },
@@ -90,17 +85,13 @@ export async function fetchSearchText(ctx: BackgroundContext, mb: MailboxRow, li
           );
         }
       }
-    } finally {
-      lock.release();
-    }
-    cache.transaction(() => {
-      for (const [uid, f] of found) {
-        const id = byUid.get(uid)!;
-        cache.search.indexBody(id, (texts.get(uid) ?? []).join('\n').slice(0, searchLimits.bodyTextChars), f.names);
-      }
-    });
-    done += found.size;
-    ctx.batchDone('text', mb, found.size);
-  }
-  return done;
+      return [...found].map(([uid, f]) => ({ id: byUid.get(uid)!, text: (texts.get(uid) ?? []).join('\n'), names: f.names }));
+    },
+    store: (found) => {
+      cache.transaction(() => {
+        for (const f of found) cache.search.indexBody(f.id, f.text.slice(0, searchLimits.bodyTextChars), f.names);
+      });
+      return found.length;
+    },
+  });
 }

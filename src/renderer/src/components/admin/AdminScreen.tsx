@@ -2,6 +2,7 @@
 // arrow keys move between them, Escape closes the screen).
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Transport } from '../../api/transport.ts';
+import { ScreenHeader } from '../ScreenHeader.tsx';
 import { useAdminQuery } from './use-admin.ts';
 import { UsersSection } from './UsersSection.tsx';
 import { AliasesSection } from './AliasesSection.tsx';
@@ -61,13 +62,9 @@ export function AdminScreen({ api, onClose }: { api: Transport; onClose(): void 
   const id = (t: string) => t.toLowerCase().replace(/\s+/g, '-');
   return (
     <div className="admin-screen" role="dialog" aria-modal="true" aria-labelledby="admin-title">
-      <header className="admin-header">
-        <h2 id="admin-title">Household server</h2>
+      <ScreenHeader title="Household server" titleId="admin-title" onClose={onClose}>
         <span className="muted">{s ? (s.running ? `Mail for ${s.domain}` : 'No household server runs in this app.') : ''}</span>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </header>
+      </ScreenHeader>
       {s?.running && (
         <div className="admin-body">
           <nav aria-label="Admin sections">

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { Account, Mailbox } from '../../../../shared/api.ts';
 import type { Transport } from '../../api/transport.ts';
 import type { AppSettings } from '../../use-app-settings.ts';
+import { ScreenHeader } from '../ScreenHeader.tsx';
 import { useTabKeys } from './use-tab-keys.ts';
 import { AccountsSection } from './AccountsSection.tsx';
 import { IdentitiesSection } from './IdentitiesSection.tsx';
@@ -53,12 +54,7 @@ export function SettingsScreen({ api, settings, accounts, mailboxes, target = {}
   }, []);
   return (
     <div className="admin-screen settings-screen" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings">
-      <header className="admin-header">
-        <h2 id="settings-title">Settings</h2>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </header>
+      <ScreenHeader title="Settings" titleId="settings-title" onClose={onClose} />
       <div className="admin-body">
         <nav aria-label="Settings sections">
           <div role="tablist" aria-orientation="vertical" aria-label="Settings sections">
