@@ -29,7 +29,7 @@ import { useDesktopIntents } from './use-desktop-intents.ts';
 import { useSelection } from './use-selection.ts';
 import { useUndo } from './use-undo.ts';
 import { countLabel, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
-import { commandFor } from './shortcuts.ts';
+import { commandFor } from '../../shared/shortcuts.ts';
 import { ContextMenu } from './components/ContextMenu.tsx';
 import { useMessageMenu } from './use-message-menu.ts';
 import { UndoToast } from './components/UndoToast.tsx';
@@ -300,6 +300,9 @@ export function App({ api, db, offline = null }: AppProps) {
         case 'help':
           setShowHelp(true);
           break;
+        case 'settings':
+          // The listener below opens Settings from anywhere, also from a field.
+          return;
       }
       e.preventDefault();
     };
@@ -376,6 +379,8 @@ export function App({ api, db, offline = null }: AppProps) {
         return setShowServer(true);
       case 'settings':
         return setSettingsOpen((open) => open ?? {});
+      case 'shortcuts':
+        return setShowHelp(true);
       case 'reply':
       case 'replyAll':
       case 'forward':
