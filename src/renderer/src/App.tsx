@@ -87,6 +87,7 @@ export function App({ api, db, offline = null }: AppProps) {
   // Drafts open beside the list; the list's keys stay live (they ignore keys typed into a draft).
   const composer = useComposeDrafts();
   const setCompose = composer.open;
+  const activateDraft = composer.activate;
   const composeOpen = useRef(false);
   composeOpen.current = showAddAccount || showServer || settingsOpen !== null;
   const outbox = useOutbox(api);
@@ -354,9 +355,11 @@ export function App({ api, db, offline = null }: AppProps) {
       setSmart(null);
       setMailboxId(m.mailboxId);
       setMessageId(m.id);
+      // Drafts being written step aside (minimised, in their tab strip): the message is what was asked for.
+      activateDraft(null);
       setOpenPending(null);
     });
-  }, [openPending, db, mailboxes, folderIds]);
+  }, [openPending, db, mailboxes, folderIds, activateDraft]);
   useDesktopIntents(api, connection, (intent: DesktopIntent) => {
     if (intent.kind === 'compose') return setMailto(intent.draft);
     if (intent.kind === 'openMessage') return setOpenPending(intent.messageId);
