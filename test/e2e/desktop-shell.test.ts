@@ -105,6 +105,7 @@ describe('desktop shell without Electron', { timeout: 240_000 }, () => {
 
     // Its click brings the window forward with that message open.
     platform.mainWindow!.hide();
+    await page.emulateMedia({ colorScheme: 'dark' });
     platform.notifications[0]!.onClick();
     expect(platform.mainWindow!.isVisible()).toBe(true);
     await slowPoll(() => page.getByTestId('reader-subject').textContent()).toBe('Dinner on Friday?');
@@ -113,7 +114,6 @@ describe('desktop shell without Electron', { timeout: 240_000 }, () => {
     expect(await page.getByTestId('compose-tab').count()).toBe(1);
     expect(await page.getByTestId('reader-subject').isVisible()).toBe(true);
     await slowPoll(() => page.frameLocator('[data-testid="body-frame"]').locator('body').textContent()).toContain('See you there.');
-    await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: path.join(SHOTS, 'desktop-notification-opened-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
 
