@@ -3,7 +3,7 @@
 // on an in-memory platform that plays the system's part. A second launch's mailto: link opens
 // compose in the open window; new mail raises a notification whose click opens the message; the
 // menu reaches the window; the tray counts unread mail; closing keeps Hearth running while the
-// household server runs, and Quit quits. Electron's own part (real tray, menus, lock) is not here.
+// household server runs; Settings › Desktop app turns on start at login and makes closing quit. Electron's own part (real tray, menus, lock) is not here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -128,6 +128,22 @@ describe('desktop shell without Electron', { timeout: 240_000 }, () => {
     expect(platform.mainWindow!.clickClose()).toBe(false);
     expect(platform.quits).toBe(0);
     expect(await page.getByTestId('connection').textContent()).toBe('Connected');
+
+    // File › Settings… › Desktop app: start at login reaches the system; "Never" makes closing quit.
+    platform.click('Settings…');
+    await slowPoll(() => page.getByRole('tab', { name: 'Desktop app' }).count()).toBe(1);
+    await page.getByRole('tab', { name: 'Desktop app' }).click();
+    expect(platform.openAtLogin).toBe(false);
+    await page.getByLabel('Start Hearth when I log in').check();
+    await slowPoll(() => platform.openAtLogin).toBe(true);
+    await page.getByLabel(/Keep Hearth running in the tray/).selectOption('never');
+    await slowPoll(() => app!.settings.get('desktop.keepRunningWhenClosed')).toBe(false);
+    await page.screenshot({ path: path.join(SHOTS, 'settings-desktop-app-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(SHOTS, 'settings-desktop-app-dark.png') });
+    expect(platform.mainWindow!.clickClose()).toBe(true);
+    expect(platform.quits).toBe(1);
+    // Quitting already: the tray's Quit does not start a second one.
     platform.click('Quit Hearth', platform.tray!.menu);
     expect(platform.quits).toBe(1);
   });
