@@ -16,7 +16,7 @@ import { createCheckResolver } from './server/admin/dns-check.ts';
 import { serverAdminHandlers } from './api/server-admin-handlers.ts';
 
 /** What the client services need (data folder, host kind, version, secrets, log and its file), and more. */
-export interface AppOptions extends Pick<HearthServicesOptions, 'dataDir' | 'host' | 'version' | 'secrets' | 'log' | 'logFile'> {
+export interface AppOptions extends Pick<HearthServicesOptions, 'dataDir' | 'host' | 'version' | 'secrets' | 'log' | 'logFile' | 'discovery'> {
   /** Start the household server on loopback. */
   embeddedServer: boolean;
   /** On a new data folder, let the user choose in the welcome (default); false = the demo mailbox at once. */
@@ -104,6 +104,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     appHandlers,
     ...(opts.logFile ? { logFile: opts.logFile } : {}),
     ...(opts.undoHoldMs !== undefined ? { undoHoldMs: opts.undoHoldMs } : {}),
+    ...(opts.discovery ? { discovery: opts.discovery } : {}),
     ...(server
       ? {
           serverQueue: {

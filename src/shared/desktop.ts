@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MailtoDraft } from './mailto.ts';
 
-/** Menu items and their keys: the same keys the renderer handles itself (README "Keys"). */
+/** Menu items the renderer carries out; their keys come from the renderer's own table (shortcuts.ts). */
 export const MenuCommand = z.enum([
   'compose',
   'reply',
@@ -22,6 +22,7 @@ export const MenuCommand = z.enum([
   'addAccount',
   'server',
   'settings',
+  'shortcuts',
 ]);
 export type MenuCommand = z.infer<typeof MenuCommand>;
 

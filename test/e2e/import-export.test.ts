@@ -78,4 +78,58 @@ describe('import and export in the browser host', () => {
     await poll(() => page.getByTestId('transfers').textContent(), 60_000).toContain(`Exported ${names.length} messages`);
     expect(readdirSync(out).length).toBe(names.length);
   }, 240_000);
+
+  it('shows a long import under way, stops it from the bar, and goes on without duplicates', async () => {
+    const { user, password } = createDovecotUser();
+    const dir = tempDir('e2e-transfer-stop');
+    const count = 600;
+    const source = path.join(dir, 'Archive 2019.mbox');
+    const message = (i: number) =>
+      Buffer.from(
+        `From: Sender ${i} <s${i}@example.test>\r\nTo: me@example.test\r\nSubject: Old message ${i}\r\nMessage-ID: <${i}@stop.test>\r\n\r\nBody ${i}\r\n`,
+      );
+    writeFileSync(
+      source,
+      Buffer.concat(Array.from({ length: count }, (_, i) => mboxEntry(message(i), 'a@example.test', new Date(Date.UTC(2019, 0, 1, 0, i))))),
+    );
+
+    const host = await session.startHost(['--data', path.join(dir, 'data'), '--port', '0', '--no-server']);
+    const page = await (await session.browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+    await page.goto(host.url);
+    await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+    const accountId = await addDovecotImapAccount(page, user, password);
+    expect((await callApiFromPage(page, 'mailboxes.create', { accountId, parentId: null, name: 'Archive 2019' })).ok).toBe(true);
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    await poll(() => folders.getByText('Archive 2019', { exact: true }).count()).toBe(1);
+    await folders.getByText('Archive 2019', { exact: true }).click();
+
+    const bar = page.getByTestId('transfers');
+    const startImport = async () => {
+      await page.getByTestId('import-folder').click();
+      await page.getByTestId('transfer-path').fill(source);
+      await page.getByTestId('transfer-start').click();
+    };
+    await startImport();
+    // Under way: a progress bar, messages and bytes done, and Stop.
+    await poll(async () => /Importing [1-9]\d* of 600 · [\d.]+ MB of [\d.]+ MB/.test((await bar.textContent()) ?? ''), 60_000).toBe(true);
+    expect(await bar.getByRole('progressbar').count()).toBe(1);
+    await page.screenshot({ path: path.join(ROOT, 'test-results/import-progress-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(ROOT, 'test-results/import-progress-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await bar.getByRole('button', { name: 'Stop' }).click();
+    await poll(() => bar.textContent(), 60_000).toMatch(/Import stopped at \d+ of 600 — import again to go on/);
+    const stoppedAt = Number(/stopped at (\d+)/.exec((await bar.textContent()) ?? '')![1]);
+    expect(stoppedAt).toBeLessThan(count);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(ROOT, 'test-results/import-stopped-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await bar.getByRole('button', { name: 'Dismiss' }).click();
+
+    // The same import again goes on where it stopped: each message once, in order.
+    await startImport();
+    await poll(() => bar.textContent(), 120_000).toContain(`Imported ${count} messages`);
+    const stored = await dovecotMessages(user, password, 'Archive 2019');
+    expect(stored.map((m) => /Subject: (.*)\r\n/.exec(m.toString())![1])).toEqual(Array.from({ length: count }, (_, i) => `Old message ${i}`));
+  }, 240_000);
 });

@@ -131,7 +131,7 @@ describe('settings', () => {
       await page.getByRole('tab', { name: 'Appearance' }).click();
       await page.getByLabel(theme === 'light' ? 'Light' : 'Dark').check();
       await poll(() => inPage(page, 'document.documentElement.dataset.theme')).toBe(theme);
-      for (const tab of ['Accounts', 'Identities & signatures', 'Checking & offline', 'Notifications', 'Remote content', 'Appearance']) {
+      for (const tab of ['Accounts', 'Identities & signatures', 'Checking & offline', 'Notifications', 'Remote content', 'Appearance', 'Desktop app']) {
         await page.getByRole('tab', { name: tab }).click();
         const file = `settings-${tab.toLowerCase().replace(/[^a-z]+/g, '-')}-${theme}.png`;
         await page.screenshot({ path: path.join(ROOT, 'test-results', file) });

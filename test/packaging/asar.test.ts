@@ -171,6 +171,7 @@ describe('desktop package (electron-builder --linux dir, stand-in Electron)', { 
 
   it('app.asar is under the size budget', () => {
     const size = statSync(archive).size;
+    console.log(`app.asar: ${(size / 1048576).toFixed(1)} MiB of a ${ASAR_BUDGET_BYTES / 1048576} MiB budget, ${files.length} entries`);
     expect(size, `app.asar is ${(size / 1048576).toFixed(1)} MiB`).toBeLessThanOrEqual(ASAR_BUDGET_BYTES);
   });
 });

@@ -2,7 +2,7 @@
 // and hand a .ts file its usual argv on Node 24.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeVersionProblem } from '../../scripts/node-check.mjs';
 import { tempDir } from '../support/temp-dir.ts';
@@ -41,6 +41,19 @@ describe('scripts/launch.mjs', () => {
       expect(lines[0]).toMatch(/^Hearth needs Node\.js 24 or newer \(this is 2?\d\./);
       expect(lines[0]).toMatch(/node@24/);
     }
+  });
+
+  it('every npm script checks the Node version first, through launch.mjs', () => {
+    const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(Object.keys(scripts).length).toBeGreaterThan(5);
+    const checked = (name: string): boolean => {
+      const line = scripts[name]!;
+      if (line.startsWith('node scripts/launch.mjs ')) return true;
+      // `npm run -s other` is checked when `other` is.
+      const other = /^npm run (?:-s )?([\w:-]+)/.exec(line)?.[1];
+      return other !== undefined && other !== name && checked(other);
+    };
+    for (const name of Object.keys(scripts)) expect(checked(name), `npm run ${name}: ${scripts[name]}`).toBe(true);
   });
 
   it('the pure check', () => {

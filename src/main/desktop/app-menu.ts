@@ -1,13 +1,20 @@
-// The native application menu and the tray menu, as data. Message commands carry the keys the
-// renderer already handles (README "Keys") as accelerators, and go to the renderer as
-// `desktop.intent` commands; Check mail and Quit are handled in main.
+// The native application menu and the tray menu, as data. Message commands show the keys the
+// renderer handles, taken from its own table (src/shared/shortcuts.ts), as accelerators, and go to
+// the renderer as `desktop.intent` commands; Check mail and Quit are handled in main.
 import type { MenuCommand } from '../../shared/desktop.ts';
+import { menuAccelerator, type Command } from '../../shared/shortcuts.ts';
 import type { MenuItem } from './platform.ts';
 
 /** Ids of the commands main handles itself; every other command id is a MenuCommand for the renderer. */
 export const MAIN_COMMANDS = { open: 'main.open', checkMail: 'main.checkMail', quit: 'main.quit' } as const;
 
-const cmd = (id: MenuCommand, label: string, accelerator?: string): MenuItem => ({ kind: 'command', id, label, ...(accelerator ? { accelerator } : {}) });
+/** A menu command, with the key of the shortcut table's `key` command when it has one. */
+const cmd = (id: MenuCommand, label: string, key?: Command): MenuItem => ({
+  kind: 'command',
+  id,
+  label,
+  ...(key ? { accelerator: menuAccelerator(key) } : {}),
+});
 const sep: MenuItem = { kind: 'separator' };
 
 export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
@@ -22,7 +29,7 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
       items: [
         { kind: 'role', role: 'about' },
         sep,
-        cmd('settings', 'Settings…', 'CmdOrCtrl+,'),
+        cmd('settings', 'Settings…', 'settings'),
         sep,
         { kind: 'role', role: 'services' },
         sep,
@@ -40,12 +47,12 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
       label: 'File',
       role: 'fileMenu',
       items: [
-        cmd('compose', 'New Message', 'C'),
-        { kind: 'command', id: MAIN_COMMANDS.checkMail, label: 'Get New Mail', accelerator: 'R' },
+        cmd('compose', 'New Message', 'compose'),
+        { kind: 'command', id: MAIN_COMMANDS.checkMail, label: 'Get New Mail', accelerator: menuAccelerator('checkMail') },
         sep,
         cmd('addAccount', 'Add Account…'),
         cmd('server', 'Household Server…'),
-        ...(mac ? [] : [cmd('settings', 'Settings…', 'CmdOrCtrl+,'), sep, quit]),
+        ...(mac ? [] : [cmd('settings', 'Settings…', 'settings'), sep, quit]),
       ],
     },
     {
@@ -61,7 +68,7 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
         { kind: 'role', role: 'paste' },
         { kind: 'role', role: 'selectAll' },
         sep,
-        cmd('search', 'Search Messages', '/'),
+        cmd('search', 'Search Messages', 'search'),
       ],
     },
     {
@@ -69,9 +76,9 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
       label: 'View',
       role: 'viewMenu',
       items: [
-        cmd('nextMessage', 'Next Message', 'J'),
-        cmd('previousMessage', 'Previous Message', 'K'),
-        cmd('closeMessage', 'Close Message', 'Escape'),
+        cmd('nextMessage', 'Next Message', 'next'),
+        cmd('previousMessage', 'Previous Message', 'previous'),
+        cmd('closeMessage', 'Close Message', 'close'),
         sep,
         { kind: 'role', role: 'resetZoom' },
         { kind: 'role', role: 'zoomIn' },
@@ -86,15 +93,15 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
       kind: 'submenu',
       label: 'Message',
       items: [
-        cmd('reply', 'Reply', 'A'),
-        cmd('replyAll', 'Reply All', 'Shift+A'),
-        cmd('forward', 'Forward', 'F'),
+        cmd('reply', 'Reply', 'reply'),
+        cmd('replyAll', 'Reply All', 'replyAll'),
+        cmd('forward', 'Forward', 'forward'),
         sep,
-        cmd('archive', 'Archive', 'E'),
-        cmd('delete', 'Delete', 'Delete'),
+        cmd('archive', 'Archive', 'archive'),
+        cmd('delete', 'Delete', 'delete'),
         sep,
-        cmd('toggleRead', 'Mark as Read/Unread', 'U'),
-        cmd('toggleFlag', 'Flag/Unflag', 'S'),
+        cmd('toggleRead', 'Mark as Read/Unread', 'toggleRead'),
+        cmd('toggleFlag', 'Flag/Unflag', 'toggleFlag'),
       ],
     },
     {
@@ -107,7 +114,7 @@ export function applicationMenu(os: NodeJS.Platform): MenuItem[] {
       kind: 'submenu',
       label: 'Help',
       role: 'help',
-      items: [{ kind: 'role', role: 'about', label: 'About Hearth' }],
+      items: [cmd('shortcuts', 'Keyboard Shortcuts', 'help'), sep, { kind: 'role', role: 'about', label: 'About Hearth' }],
     },
   );
   return menu;

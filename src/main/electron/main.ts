@@ -13,8 +13,8 @@ import { createFileLogger } from '../base/log-file.ts';
 import { stopWithin } from '../base/graceful-stop.ts';
 import { startApp, type RunningApp } from '../app.ts';
 import type { SecretBox } from '../base/secret-box.ts';
-import { DesktopController } from '../desktop/desktop-controller.ts';
-import { newMailSource } from '../desktop/new-mail.ts';
+import type { DesktopController } from '../desktop/desktop-controller.ts';
+import { startDesktop } from '../desktop-app.ts';
 import { isTrustedRendererUrl } from './navigation.ts';
 import { ElectronPlatform } from './electron-platform.ts';
 
@@ -115,25 +115,12 @@ if (!app.requestSingleInstanceLock()) {
       iconPath: app.isPackaged ? path.join(process.resourcesPath, 'icon.png') : path.join(import.meta.dirname, '../../resources/icon.png'),
       startHidden: process.argv.includes('--hidden') || app.getLoginItemSettings().wasOpenedAtLogin,
     });
-    controller = new DesktopController({
-      platform,
+    controller = startDesktop(app_, platform, {
       dataDir: app.getPath('userData'),
       argv: process.argv,
       cwd: process.cwd(),
-      settings: app_.settings,
-      intents: app_.intents,
-      emlFiles: app_.emlFiles,
-      serverRunning: app_.server !== null,
-      unreadCount: () => app_.services.cache.messages.unreadInInboxes(),
-      newMail: newMailSource(app_.services.cache, app_.settings),
-      now: () => Date.now(),
-      onCacheChanged: (listener) => events.subscribe((event) => event === 'sync.changed' && listener()),
-      checkMail: async () => {
-        await dispatch('sync.now', {});
-      },
       log: log.child({ part: 'desktop' }),
     });
-    controller.start();
 
     events.subscribe((event, payload) => {
       const main = platform?.mainWindow;

@@ -29,7 +29,7 @@ import { useDesktopIntents } from './use-desktop-intents.ts';
 import { useSelection } from './use-selection.ts';
 import { useUndo } from './use-undo.ts';
 import { countLabel, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
-import { commandFor } from './shortcuts.ts';
+import { commandFor } from '../../shared/shortcuts.ts';
 import { ContextMenu } from './components/ContextMenu.tsx';
 import { useMessageMenu } from './use-message-menu.ts';
 import { UndoToast } from './components/UndoToast.tsx';
@@ -87,6 +87,7 @@ export function App({ api, db, offline = null }: AppProps) {
   // Drafts open beside the list; the list's keys stay live (they ignore keys typed into a draft).
   const composer = useComposeDrafts();
   const setCompose = composer.open;
+  const activateDraft = composer.activate;
   const composeOpen = useRef(false);
   composeOpen.current = showAddAccount || showServer || settingsOpen !== null;
   const outbox = useOutbox(api);
@@ -300,6 +301,9 @@ export function App({ api, db, offline = null }: AppProps) {
         case 'help':
           setShowHelp(true);
           break;
+        case 'settings':
+          // The listener below opens Settings from anywhere, also from a field.
+          return;
       }
       e.preventDefault();
     };
@@ -351,9 +355,11 @@ export function App({ api, db, offline = null }: AppProps) {
       setSmart(null);
       setMailboxId(m.mailboxId);
       setMessageId(m.id);
+      // Drafts being written step aside (minimised, in their tab strip): the message is what was asked for.
+      activateDraft(null);
       setOpenPending(null);
     });
-  }, [openPending, db, mailboxes, folderIds]);
+  }, [openPending, db, mailboxes, folderIds, activateDraft]);
   useDesktopIntents(api, connection, (intent: DesktopIntent) => {
     if (intent.kind === 'compose') return setMailto(intent.draft);
     if (intent.kind === 'openMessage') return setOpenPending(intent.messageId);
@@ -376,6 +382,8 @@ export function App({ api, db, offline = null }: AppProps) {
         return setShowServer(true);
       case 'settings':
         return setSettingsOpen((open) => open ?? {});
+      case 'shortcuts':
+        return setShowHelp(true);
       case 'reply':
       case 'replyAll':
       case 'forward':

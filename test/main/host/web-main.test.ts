@@ -1,10 +1,12 @@
 // `npm run web` as a person meets it: a few human lines (the address to open, the data folder, the
-// log file), the JSON log in DATA/logs/hearth.log, and a stop on SIGTERM within 5 s.
+// log file), the JSON log in DATA/logs/hearth.log, and a stop on SIGTERM within 5 s that loses no
+// message the embedded server answered 250 for.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { smtpBurst, storedSubjects } from '../../support/smtp-burst.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 
 const WEB_MAIN = path.resolve(import.meta.dirname, '../../../src/main/host/web-main.ts');
@@ -126,5 +128,20 @@ describe('npm run web: terminal, log file, SIGTERM', () => {
     const lines = web.stderr().trim().split('\n');
     for (const l of lines) expect(JSON.parse(l)).toHaveProperty('msg');
     expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(expect.arrayContaining(['web host started', 'stopped']));
+  });
+
+  it('SIGTERM during a burst of deliveries to the embedded server: every message answered 250 is in the store', { timeout: 90_000 }, async () => {
+    const data = tempDir('hearth-web-main-');
+    const web = await startWeb(['--data', data, '--ephemeral-server-ports', '--no-welcome']);
+    const smtp = Number(/^Household server on 127\.0\.0\.1: smtp (\d+),/m.exec(web.stdout())![1]);
+    const { accepted, sent, stopped } = await smtpBurst({ port: smtp, to: 'demo@home.arpa', stopAfter: 20, stop: () => terminate(web) });
+    expect(stopped).not.toBeNull();
+    const stop = await stopped!;
+    console.log(`npm run web, SIGTERM during a burst (6 clients): exit after ${stop.ms.toFixed(0)} ms, ${accepted.length} of ${sent} answered 250`);
+    expect(stop.code).toBe(0);
+    expect(stop.ms).toBeLessThan(5000);
+    expect(accepted.length).toBeGreaterThanOrEqual(20);
+    const stored = await storedSubjects(path.join(data, 'server', 'mail'), 'demo@home.arpa');
+    expect(accepted.filter((id) => !stored.has(id))).toEqual([]);
   });
 });

@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { MaildirStore } from '../../../src/main/maildir/maildir-store.ts';
 import { freePorts, hearthSync, startServe, type ServeProcess } from '../../support/hearth-serve-process.ts';
 import { tempDir } from '../../support/temp-dir.ts';
-import { RawSmtp, dataBlock } from '../../support/smtp-client.ts';
+import { RawSmtp } from '../../support/smtp-client.ts';
+import { smtpBurst, storedSubjects } from '../../support/smtp-burst.ts';
 
 const SMTP_ONLY = freePorts({ smtp: '0', imap: 'off', imaps: 'off', pop3: 'off', pop3s: 'off', submission: 'off', submissions: 'off', https: 'off' });
 const EVERY_LISTENER = freePorts({ smtp: '0', imap: '0', imaps: '0', pop3: '0', pop3s: '0', submission: '0', submissions: '0', https: '0' });
@@ -87,6 +87,7 @@ describe('hearth serve: SIGTERM', () => {
     await c.cmd('EHLO idle.test');
     await c.cmd('MAIL FROM:<x@example.org>');
     const stop = await terminate(s);
+    console.log(`hearth serve, a client on each of 8 listeners: SIGTERM to exit ${stop.ms.toFixed(0)} ms`);
     expect(stop.code).toBe(0);
     expect(stop.ms).toBeLessThan(5000);
     for (const sock of sockets) sock.destroy();
@@ -96,43 +97,10 @@ describe('hearth serve: SIGTERM', () => {
   it('during a burst of deliveries: every message answered 250 is in the store after a restart', { timeout: 90_000 }, async () => {
     const data = newDataDir();
     const s = await serve(data, SMTP_ONLY);
-    const accepted: string[] = [];
-    let sent = 0;
-    let stopAt: Promise<{ code: number | null; ms: number }> | null = null;
-    const body = 'x'.repeat(76) + '\r\n';
-    const message = (id: string) =>
-      Buffer.from(
-        `From: <burst@example.org>\r\nTo: <alice@home.arpa>\r\nSubject: ${id}\r\nMessage-ID: <${id}@burst.test>\r\n\r\n${body.repeat(200)}`,
-        'latin1',
-      );
-    // Six clients deliver one message after another until the server sends them away.
-    const client = async (n: number) => {
-      const c = await RawSmtp.connect(s.ports.smtp!);
-      try {
-        if (!(await c.reply()).startsWith('220')) return;
-        await c.cmd(`EHLO burst${n}.test`);
-        for (let i = 0; !c.closed && i < 1000; i++) {
-          const id = `burst-${n}-${i}`;
-          if (!(await c.cmd('MAIL FROM:<burst@example.org>')).startsWith('250')) return;
-          if (!(await c.cmd('RCPT TO:<alice@home.arpa>')).startsWith('250')) return;
-          if (!(await c.cmd('DATA')).startsWith('354')) return;
-          sent++;
-          c.write(dataBlock(message(id)));
-          const reply = await c.reply();
-          if (!reply.startsWith('250')) return;
-          accepted.push(id);
-          // SIGTERM mid-burst, while the other clients are between commands or inside DATA
-          if (accepted.length === 20) stopAt = terminate(s);
-        }
-      } catch {
-        // the server went away in the middle of a reply: that message was not acknowledged
-      } finally {
-        c.close();
-      }
-    };
-    await Promise.all([0, 1, 2, 3, 4, 5].map(client));
-    expect(stopAt).not.toBeNull();
-    const stop = await stopAt!;
+    const { accepted, sent, stopped } = await smtpBurst({ port: s.ports.smtp!, to: 'alice@home.arpa', stopAfter: 20, stop: () => terminate(s) });
+    expect(stopped).not.toBeNull();
+    const stop = await stopped!;
+    console.log(`hearth serve, SIGTERM during a burst (6 clients): exit after ${stop.ms.toFixed(0)} ms, ${accepted.length} of ${sent} answered 250`);
     expect(stop.code).toBe(0);
     expect(stop.ms).toBeLessThan(5000);
     expect(accepted.length).toBeGreaterThanOrEqual(20);
@@ -140,19 +108,8 @@ describe('hearth serve: SIGTERM', () => {
     // Restart (the server reconciles its index with the folders), stop it, then look in the store.
     const again = await serve(data, SMTP_ONLY);
     expect((await terminate(again)).code).toBe(0);
-    const store = new MaildirStore({ root: path.join(data, 'mail') });
-    try {
-      const inbox = await (await store.user('alice@home.arpa')).openMailbox('INBOX');
-      const stored = new Set<string>();
-      for (const m of await inbox.listMessages()) {
-        const raw = (await inbox.readMessageBuffer(m.uid)).toString('latin1');
-        const id = /^Subject: (\S+)\r$/m.exec(raw)?.[1];
-        if (id) stored.add(id);
-      }
-      const lost = accepted.filter((id) => !stored.has(id));
-      expect(lost, `${accepted.length} accepted, ${sent} sent, ${stored.size} stored`).toEqual([]);
-    } finally {
-      await store.close();
-    }
+    const stored = await storedSubjects(path.join(data, 'mail'), 'alice@home.arpa');
+    const lost = accepted.filter((id) => !stored.has(id));
+    expect(lost, `${accepted.length} accepted, ${sent} sent, ${stored.size} stored`).toEqual([]);
   });
 });

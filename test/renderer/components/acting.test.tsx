@@ -2,7 +2,7 @@
 // what assistive technology expects (menu/menuitem, listbox/option with aria-selected).
 import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { commandFor, keyLabel, SHORTCUTS } from '../../../src/renderer/src/shortcuts.ts';
+import { commandFor, keyLabel, SHORTCUTS } from '../../../src/shared/shortcuts.ts';
 import { ShortcutHelp } from '../../../src/renderer/src/components/ShortcutHelp.tsx';
 import { ContextMenu } from '../../../src/renderer/src/components/ContextMenu.tsx';
 import { UndoToast } from '../../../src/renderer/src/components/UndoToast.tsx';

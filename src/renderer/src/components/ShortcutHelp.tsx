@@ -1,6 +1,6 @@
 // The `?` overlay: every keyboard shortcut, from the same table the window handles keys with.
 import { useEffect, useRef } from 'react';
-import { keyLabel, SHORTCUTS } from '../shortcuts.ts';
+import { keyLabel, SHORTCUTS } from '../../../shared/shortcuts.ts';
 
 interface Props {
   onClose(): void;

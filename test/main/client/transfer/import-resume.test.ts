@@ -3,17 +3,23 @@
 import { fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ImapFlow } from 'imapflow';
 import { describe, expect, it } from 'vitest';
 import { runImport } from '../../../../src/main/client/transfer/import-job.ts';
 import { contentHash } from '../../../../src/main/client/transfer/import-journal.ts';
+import { ImapTransferFolder } from '../../../../src/main/client/transfer/imap-transfer-folder.ts';
 import { LocalTransferFolder } from '../../../../src/main/client/transfer/local-transfer-folder.ts';
 import { mboxEntry } from '../../../../src/main/mail/mbox.ts';
 import { MaildirStore } from '../../../../src/main/maildir/maildir-store.ts';
 import { corpusMessage, corpusNames } from '../../../support/corpus.ts';
+import { dovecotMessages } from '../../../support/dovecot-mail.ts';
+import { createDovecotUser, dovecot } from '../../../support/peers.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 
-function killedImport(dataDir: string, source: string, storeRoot: string, killAt: number, when: 'afterAppend' | 'afterJournal') {
-  const child = fork(path.join(import.meta.dirname, 'fixtures/import-kill-child.ts'), [dataDir, source, storeRoot, String(killAt), when], { stdio: 'ignore' });
+/** An import in a child process that kills itself (-9); `target` is `[storeRoot]` or `['imap', port, user, password, folder]`. */
+function killedImport(dataDir: string, source: string, storeRoot: string | string[], killAt: number, when: 'afterAppend' | 'afterJournal') {
+  const target = typeof storeRoot === 'string' ? ['local', storeRoot] : storeRoot;
+  const child = fork(path.join(import.meta.dirname, 'fixtures/import-kill-child.ts'), [dataDir, source, String(killAt), when, ...target], { stdio: 'ignore' });
   return new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, sig) => r(sig)));
 }
 
@@ -106,4 +112,44 @@ describe('import after kill -9', () => {
     expect(done).toMatchObject({ done: count, total: count, skipped: 0 });
     expect(await folderHashes(storeRoot)).toEqual(Array.from({ length: count }, (_, i) => contentHash(message(i))));
   }, 300_000);
+
+  it('into an IMAP folder (Dovecot): killed before and after the journal line, every message arrives exactly once', async () => {
+    const { user, password } = createDovecotUser();
+    const dir = tempDir('import-kill-imap');
+    // An mbox as Thunderbird and mutt write it: LF line ends (the server keeps CRLF).
+    const names = corpusNames().slice(0, 30);
+    const source = path.join(dir, 'Thunderbird.mbox');
+    writeFileSync(source, Buffer.concat(names.map((n, i) => mboxEntry(corpusMessage(n), 'a@example.test', new Date(Date.UTC(2020, 0, 1 + i))))));
+    const dataDir = path.join(dir, 'data');
+    const client = () =>
+      new ImapFlow({ host: '127.0.0.1', port: dovecot.imapPort, secure: false, doSTARTTLS: false, auth: { user, pass: password }, logger: false });
+    const c = client();
+    await c.connect();
+    await c.mailboxCreate('Imported');
+    const imap = ['imap', String(dovecot.imapPort), user, password, 'Imported'];
+
+    // Killed right after an APPEND was answered but before the journal knew: the dangerous case.
+    expect(await killedImport(dataDir, source, imap, 3, 'afterAppend')).toBe('SIGKILL');
+    expect((await dovecotMessages(user, password, 'Imported')).length).toBe(3);
+    expect(await killedImport(dataDir, source, imap, 9, 'afterJournal')).toBe('SIGKILL');
+    expect(await killedImport(dataDir, source, imap, 1, 'afterAppend')).toBe('SIGKILL'); // at once, the 10th
+    expect(await killedImport(dataDir, source, imap, 4, 'afterAppend')).toBe('SIGKILL'); // the 10th found there, then the 11th to 14th
+    expect((await dovecotMessages(user, password, 'Imported')).length).toBe(14);
+
+    const done = await runImport({
+      dataDir,
+      source,
+      accountId: 'imap',
+      folderPath: 'Imported',
+      folder: new ImapTransferFolder(
+        async () => c,
+        'Imported',
+        () => {},
+      ),
+    });
+    await c.logout();
+    expect(done).toMatchObject({ done: names.length, total: names.length, skipped: 0 });
+    // In order, once each; the server keeps CRLF line ends, which contentHash reads alike.
+    expect((await dovecotMessages(user, password, 'Imported')).map(contentHash)).toEqual(names.map((n) => contentHash(corpusMessage(n))));
+  });
 });

@@ -10,11 +10,20 @@ import { AccountsSection } from './AccountsSection.tsx';
 import { IdentitiesSection } from './IdentitiesSection.tsx';
 import { CheckingSection } from './CheckingSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
+import { DesktopSection } from './DesktopSection.tsx';
 import { RemoteContentSection } from './RemoteContentSection.tsx';
 import { AppearanceSection } from './AppearanceSection.tsx';
 import './settings.css';
 
-export const SETTINGS_TABS = ['Accounts', 'Identities & signatures', 'Checking & offline', 'Notifications', 'Remote content', 'Appearance'] as const;
+export const SETTINGS_TABS = [
+  'Accounts',
+  'Identities & signatures',
+  'Checking & offline',
+  'Notifications',
+  'Remote content',
+  'Appearance',
+  'Desktop app',
+] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
 
 /** Where Settings opens: a tab, and for Accounts an account (with its password field focused, to fix a refused password). */
@@ -94,6 +103,7 @@ export function SettingsScreen({ api, settings, accounts, mailboxes, target = {}
           {tab === 'Notifications' && <NotificationsSection settings={settings} accounts={accounts} mailboxes={mailboxes} />}
           {tab === 'Remote content' && <RemoteContentSection settings={settings} />}
           {tab === 'Appearance' && <AppearanceSection settings={settings} />}
+          {tab === 'Desktop app' && <DesktopSection settings={settings} browser={api.kind === 'web'} />}
         </section>
       </div>
     </div>

@@ -1,5 +1,6 @@
-// Every keyboard shortcut of the main window, in one table: App.tsx handles keys through it and
-// the `?` overlay (ShortcutHelp) lists it, so the two never disagree.
+// Every keyboard shortcut of the main window, in one table: the renderer's App.tsx handles keys
+// through it, the `?` overlay (ShortcutHelp) lists it, and the native menus (src/main/desktop/
+// app-menu.ts) show its keys as accelerators, so the three never disagree.
 
 export type Command =
   | 'next'
@@ -19,6 +20,7 @@ export type Command =
   | 'compose'
   | 'search'
   | 'checkMail'
+  | 'settings'
   | 'help';
 
 export interface Shortcut {
@@ -47,17 +49,26 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'compose', keys: ['c'], label: 'Write a new message' },
   { command: 'search', keys: ['/'], label: 'Search' },
   { command: 'checkMail', keys: ['r'], label: 'Check for new mail' },
+  { command: 'settings', keys: ['Mod+,'], label: 'Settings' },
   { command: 'help', keys: ['?'], label: 'Show these shortcuts' },
 ];
 
+/** What a key press carries (a DOM KeyboardEvent has it; main has no DOM types). */
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+}
+
 /** The key as the table writes it: "Mod+" in front when Ctrl (or Cmd) is held. */
-function keyName(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey'>): string {
+function keyName(e: Omit<KeyPress, 'altKey'>): string {
   const key = e.key.length === 1 && (e.ctrlKey || e.metaKey) ? e.key.toLowerCase() : e.key;
   return e.ctrlKey || e.metaKey ? `Mod+${key}` : key;
 }
 
 /** The command a key press means, or null (Alt combinations are never ours). */
-export function commandFor(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): Command | null {
+export function commandFor(e: KeyPress): Command | null {
   if (e.altKey) return null;
   const name = keyName(e);
   return SHORTCUTS.find((s) => s.keys.includes(name))?.command ?? null;
@@ -69,4 +80,12 @@ export function keyLabel(key: string, mac: boolean): string {
   if (key.startsWith('Mod+')) return `${mac ? '⌘' : 'Ctrl+'}${key.slice(4).toUpperCase()}`;
   if (key === 'A') return 'Shift+A';
   return names[key] ?? key;
+}
+
+/** The first key of a command, as a menu accelerator: "j" is "J", "A" is "Shift+A", "Mod+," is "CmdOrCtrl+,". */
+export function menuAccelerator(command: Command): string {
+  const key = SHORTCUTS.find((s) => s.command === command)!.keys[0]!;
+  if (key.startsWith('Mod+')) return `CmdOrCtrl+${key.slice(4).toUpperCase()}`;
+  if (key.length === 1 && key !== key.toLowerCase()) return `Shift+${key}`;
+  return key.length === 1 ? key.toUpperCase() : key;
 }
