@@ -227,6 +227,17 @@ export const inboundSmtpLimits = {
   authCheckTimeoutMs: 20_000,
 } as const;
 
+/** Stopping the household server (SIGTERM must end within 5 s, base/graceful-stop.ts). */
+export const serverStopLimits = {
+  /**
+   * How long an SMTP listener lets sessions finish before it answers 421 and closes them, ms.
+   * Nothing unanswered is lost by a cut: the sender still holds the message and retries.
+   */
+  smtpCloseMs: 2_000,
+  /** How long any listener or the relay may take to stop before the store is flushed anyway, ms. */
+  graceMs: 2_500,
+} as const;
+
 /** ACME certificates (server/acme/). */
 export const acmeLimits = {
   /** Renew when less than this share of the certificate's lifetime is left (Let's Encrypt: 1/3). */

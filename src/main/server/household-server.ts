@@ -9,6 +9,7 @@
 //   queue/        the outgoing relay's queue (relay/)
 //   acme/         ACME account, settings and the issued certificate, when one was asked for (acme/)
 
+import { serverStopLimits } from '../base/limits.ts';
 import { mkdirSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { isIP } from 'node:net';
@@ -114,8 +115,7 @@ export interface RunningHouseholdServer {
 
 type Starter = (ctx: ServerContext, opts: ListenOptions) => Promise<RunningListener>;
 
-/** How long a listener or the relay may take to stop before the store is flushed anyway (inbound SMTP's closeTimeout is 3 s). */
-const CLOSE_GRACE_MS = 3500;
+const CLOSE_GRACE_MS = serverStopLimits.graceMs;
 
 async function withinGrace(p: Promise<void>, log: Logger, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

@@ -262,7 +262,6 @@ export async function startInboundSmtp(ctx: ServerContext, opts: InboundSmtpOpti
     authOptional: true,
     offerAuth: opts.allowAuth ?? true,
     allowInsecureAuth: loopbackOnly,
-    closeTimeoutMs: 3000,
     greetWithoutPause: true,
     listeningDetail: { authChecks: verify },
 

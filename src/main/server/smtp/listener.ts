@@ -7,6 +7,7 @@
 // ENHANCEDSTATUSCODES, no reverse DNS lookup of the client (a DNS query off this machine and a
 // delay per connection), no smtp-server logging (Hearth logs itself).
 
+import { serverStopLimits } from '../../base/limits.ts';
 import { once } from 'node:events';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
@@ -41,7 +42,7 @@ export interface SmtpListenerOptions {
   allowInsecureAuth: boolean;
   /** A reply refusing AUTH for this session before credentials are checked, or null to go on. */
   refuseAuth?(session: SMTPServerSession): SmtpReplyError | null;
-  /** How long close() lets open connections finish (smtp-server's default: 30 s). */
+  /** How long close() lets open connections finish before 421 (default serverStopLimits.smtpCloseMs). */
   closeTimeoutMs?: number;
   /** Greet without smtp-server's 100 ms pause (see greeting.ts). */
   greetWithoutPause?: boolean;
@@ -94,7 +95,7 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Runn
     maxClients: opts.maxClients,
     socketTimeout: opts.socketTimeoutMs,
     logger: false,
-    ...(opts.closeTimeoutMs !== undefined ? { closeTimeout: opts.closeTimeoutMs } : {}),
+    closeTimeout: opts.closeTimeoutMs ?? serverStopLimits.smtpCloseMs,
 
     onAuth(auth, session, callback) {
       const refused = opts.refuseAuth?.(session);
