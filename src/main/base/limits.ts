@@ -83,6 +83,13 @@ export const searchLimits = {
   rankWindow: 300,
   /** Recency's half-life in the ranking, days. */
   recencyHalfLifeDays: 60,
+  /**
+   * A first page the local index does not fill asks the servers too, in the folders whose bodies it
+   * does not hold yet: at most this many folders per account (inboxes first)…
+   */
+  serverFolders: 12,
+  /** …answering within this long, ms (later answers are left out; a search never waits longer). */
+  serverWaitMs: 3000,
 } as const;
 
 /** Sending: the outbox and its sender loop (src/main/client/send). */

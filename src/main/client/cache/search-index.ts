@@ -68,6 +68,7 @@ function addressText(list: Address[]): string {
 export class SearchIndex {
   private readonly c: CacheDb;
   private readonly workListeners = new Set<() => void>();
+  private unindexedFolders: Set<number> | null = null;
 
   constructor(cache: CacheDb) {
     this.c = cache;
@@ -88,6 +89,7 @@ export class SearchIndex {
    * Inside a transaction. `isNew`: the row was just inserted, so it has no document to replace.
    */
   indexSummary(messageId: number, m: IndexedSummary, isNew = false): void {
+    this.unindexedFolders = null;
     if (!isNew) this.forget(messageId);
     const docid = this.allocate(messageId, m.date);
     this.c
@@ -100,6 +102,7 @@ export class SearchIndex {
     const row = this.c.prepared('SELECT subject, addrs, date FROM messages WHERE id=?').get(messageId) as
       { subject: string; addrs: string; date: number } | undefined;
     if (!row) return;
+    this.unindexedFolders = null;
     const addrs = JSON.parse(row.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
     this.forget(messageId);
     const docid = this.allocate(messageId, row.date, body === null ? BodyState.absent : BodyState.indexed);
@@ -154,13 +157,25 @@ export class SearchIndex {
 
   /** Whether some message of the folder has a body the index does not hold (then the server is asked too). */
   folderHasUnindexedBodies(mailboxId: number): boolean {
-    return (
-      this.c
-        .prepared(
-          'SELECT 1 FROM messages m LEFT JOIN search_docs d ON d.message_id = m.id WHERE m.mailbox_id = ? AND (d.body_state IS NULL OR d.body_state <> 1) LIMIT 1',
-        )
-        .get(mailboxId) !== undefined
+    return this.foldersWithUnindexedBodies().has(mailboxId);
+  }
+
+  /**
+   * The folders with a message whose body the index does not hold, remembered until the index
+   * changes (one pass over the cache, not one per search; a message deleted meanwhile may leave a
+   * folder in it, which costs one needless server search).
+   */
+  foldersWithUnindexedBodies(): ReadonlySet<number> {
+    this.unindexedFolders ??= new Set(
+      (
+        this.c
+          .prepared(
+            'SELECT DISTINCT m.mailbox_id AS id FROM messages m LEFT JOIN search_docs d ON d.message_id = m.id WHERE d.body_state IS NULL OR d.body_state <> 1',
+          )
+          .all() as { id: number }[]
+      ).map((r) => r.id),
     );
+    return this.unindexedFolders;
   }
 
   /** Whether every summary has a document (false after a migration or a rebuild until the indexer has caught up). */
@@ -175,6 +190,7 @@ export class SearchIndex {
 
   /** Empties the index; the body indexer then builds it again from the cache. */
   clear(): void {
+    this.unindexedFolders = null;
     this.c.transaction(() => {
       this.c.prepared("INSERT INTO search_fts (search_fts) VALUES ('delete-all')").run();
       this.c.prepared('DELETE FROM search_docs').run();
