@@ -173,7 +173,13 @@ export class HearthServices {
       ...(opts.undoHoldMs !== undefined ? { holdMs: opts.undoHoldMs } : {}),
       ...(opts.sendRetryDelaysMs ? { retryDelaysMs: opts.sendRetryDelaysMs } : {}),
     });
-    this.bodyIndexer = new BodyIndexer({ cache: this.cache, localSource: (id) => this.localSource(id), log: opts.log.child({ part: 'search' }) });
+    this.bodyIndexer = new BodyIndexer({
+      cache: this.cache,
+      localSource: (id) => this.localSource(id),
+      // The same rule as localSource's: outside POP3, only an offline copy is local.
+      markAbsent: (limit) => this.cache.search.markAbsentWithoutCopy(limit),
+      log: opts.log.child({ part: 'search' }),
+    });
     this.dispatch = createDispatcher(this.handlers(), opts.log);
     // Every committed change to the journal wakes the renderer's mirror (it pulls from its last seq).
     this.cache.onJournalAdvanced((at) => this.events.emit('sync.changed', at));

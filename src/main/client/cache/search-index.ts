@@ -124,6 +124,24 @@ export class SearchIndex {
     this.c.prepared('UPDATE search_docs SET body_state=? WHERE message_id=? AND body_state=?').run(BodyState.absent, messageId, BodyState.pending);
   }
 
+  /**
+   * Marks waiting bodies absent, in one statement, where no local copy can exist: messages of
+   * accounts other than POP3 (whose bodies are all local) without an offline copy. At most `limit`
+   * of them; returns how many. What the body indexer would conclude message by message, without
+   * reading each one (a first sync adds thousands of such messages a second).
+   */
+  markAbsentWithoutCopy(limit: number): number {
+    return Number(
+      this.c
+        .prepared(
+          `UPDATE search_docs SET body_state = ${BodyState.absent} WHERE docid IN (
+             SELECT d.docid FROM search_docs d JOIN messages m ON m.id = d.message_id JOIN accounts a ON a.id = m.account_id
+             WHERE d.body_state = ${BodyState.pending} AND m.body_cached = 0 AND json_extract(a.config, '$.protocol') <> 'pop3' LIMIT ?)`,
+        )
+        .run(limit).changes,
+    );
+  }
+
   /** Messages whose body is waiting to be indexed, newest first. */
   pendingBodies(limit: number): { id: number; size: number }[] {
     return this.c
