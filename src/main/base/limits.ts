@@ -70,7 +70,7 @@ export const searchLimits = {
   /** …and at most this many raw bytes of them per batch (one larger message still goes alone). */
   bodyBatchBytes: 2 * 1024 * 1024,
   /** Bodies marked absent per statement where no local copy can exist (no parsing; one UPDATE). */
-  absentBatch: 5000,
+  absentBatch: 2000,
   /** Summaries indexed per batch when the index is rebuilt. */
   headerBatch: 500,
   /** Text parts of messages without an offline copy are fetched for the index this far back (default: all), ms… */

@@ -184,15 +184,12 @@ export class SearchIndex {
    * folder in it, which costs one needless server search).
    */
   foldersWithUnindexedBodies(): ReadonlySet<number> {
-    this.unindexedFolders ??= new Set(
-      (
-        this.c
-          .prepared(
-            'SELECT DISTINCT m.mailbox_id AS id FROM messages m LEFT JOIN search_docs d ON d.message_id = m.id WHERE d.body_state IS NULL OR d.body_state <> 1',
-          )
-          .all() as { id: number }[]
-      ).map((r) => r.id),
-    );
+    // Every message has a document once the summaries are complete (they are indexed as they are
+    // stored), so the narrow search_docs table is what is scanned; until then, every folder counts.
+    const sql = this.summariesComplete()
+      ? `SELECT DISTINCT mailbox_id AS id FROM messages WHERE id IN (SELECT message_id FROM search_docs WHERE body_state <> ${BodyState.indexed})`
+      : 'SELECT DISTINCT mailbox_id AS id FROM messages';
+    this.unindexedFolders ??= new Set((this.c.prepared(sql).all() as { id: number }[]).map((r) => r.id));
     return this.unindexedFolders;
   }
 
@@ -203,6 +200,7 @@ export class SearchIndex {
   }
 
   setSummariesComplete(complete: boolean): void {
+    this.unindexedFolders = null;
     this.c.prepared("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_summaries', ?)").run(complete ? 'complete' : 'building');
   }
 
