@@ -2,7 +2,7 @@
 // needs), shows its output as it goes, and ends with the ratio lines of all of them side by side.
 //   npm run bench                 all of them
 //   npm run bench -- imap-sync    only those whose name contains the word
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -12,6 +12,15 @@ const benches = readdirSync(dir)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
   .filter((f) => only.length === 0 || only.some((w) => f.includes(w)))
   .sort();
+
+// Those that drive Chromium serve the built renderer (out/renderer): build it first, as `npm test` does.
+if (benches.some((f) => ['search.ts', 'ui-latency.ts'].includes(f))) {
+  const build = spawnSync(path.join(dir, '../node_modules/.bin/electron-vite'), ['build', '--logLevel', 'warn'], {
+    cwd: path.join(dir, '..'),
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 const summary: string[] = [];
 let failed = 0;

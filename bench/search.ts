@@ -6,7 +6,11 @@
 //     the same Maildir;
 //   - 100 queries of each kind (one word, two words, prefix, phrase, operator-only, mixed) through
 //     Hearth's API (messages.search, first page of 50) and notmuch's CLI (`notmuch search
-//     --output=messages --limit=50`; its process start is part of each query, as for any CLI user).
+//     --output=messages --limit=50`; its process start is part of each query, as for any CLI user);
+//   - then in Chromium against the browser host on the same data folder (support/search-browser.ts):
+//     the mirror filled, first paint of the cached inbox after a cold start, the same queries end
+//     to end (typed and Enter to results painted), the unified inbox scrolled to its end and the
+//     renderer's memory. BENCH_SEARCH_BROWSER=0 leaves this half out.
 //
 //   node bench/search.ts [--messages N]       (or BENCH_SEARCH_MESSAGES; default 100,000)
 //
@@ -21,10 +25,12 @@ import { benchDovecotUser } from './support/dovecot-user.ts';
 import { benchServices } from './support/hearth-services.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { generateCorpus, VOCABULARY, type Language } from './corpus/generate.ts';
+import { searchInChromium, type BrowserFigures } from './support/search-browser.ts';
 
 const flag = process.argv.indexOf('--messages');
 const N = Number(flag > 0 ? process.argv[flag + 1] : (process.env.BENCH_SEARCH_MESSAGES ?? 100_000));
 const QUERIES = 100;
+const BROWSER = process.env.BENCH_SEARCH_BROWSER !== '0';
 const PAGE = 50;
 
 type Kind = 'one word' | 'two words' | 'prefix' | 'phrase' | 'operator-only' | 'mixed';
@@ -168,6 +174,19 @@ async function main(): Promise<void> {
     rows.push({ kind, h: h.sort((a, b) => a - b), n: n.sort((a, b) => a - b), hHits, nHits });
   }
   await services.close();
+
+  // --- The same in Chromium, against the browser host on this data folder.
+  let ui: BrowserFigures | null = null;
+  if (BROWSER) {
+    t = performance.now();
+    const all = queries();
+    ui = await searchInChromium({
+      dataDir,
+      messages: N,
+      queries: Object.fromEntries(Object.entries(all).map(([k, list]) => [k, list.map((q) => q.hearth)])),
+    });
+    console.log(`Chromium half in ${((performance.now() - t) / 1000).toFixed(0)} s; mirror of ${N} messages filled in ${ui.mirrorMs.toFixed(0)} ms`);
+  }
   rmSync(work, { recursive: true, force: true });
 
   console.log('');
@@ -180,12 +199,52 @@ async function main(): Promise<void> {
         `${(hm / nmed).toFixed(2).padStart(9)} ${(hp / np).toFixed(2).padStart(5)} ${(r.hHits / QUERIES).toFixed(0).padStart(14)} ${(r.nHits / QUERIES).toFixed(0).padStart(2)}`,
     );
   }
+  if (ui) {
+    console.log('');
+    console.log(`end to end in Chromium at ${N} messages, ms (typed + Enter to results painted); aim p95 < 50 ms and <= notmuch's`);
+    console.log('kind            Chromium med  p95   notmuch p95   ratio p95   rows/query');
+    for (const r of rows) {
+      const e = [...ui.search[r.kind]!].sort((a, b) => a - b);
+      const [em, ep, np] = [percentile(e, 0.5), percentile(e, 0.95), percentile(r.n, 0.95)];
+      console.log(
+        `${r.kind.padEnd(15)} ${em.toFixed(1).padStart(12)} ${ep.toFixed(1).padStart(5)} ${np.toFixed(1).padStart(13)} ${(ep / np).toFixed(2).padStart(11)} ${(ui.hits[r.kind]! / QUERIES).toFixed(0).padStart(12)}` +
+          `  ${ep < 50 && ep <= np ? 'meets aim' : 'misses aim'}`,
+      );
+    }
+  }
   console.log('');
   console.log(`index build Hearth / notmuch: ${(hearthBuild / notmuchBuild).toFixed(2)}x (${hearthBuild.toFixed(0)} ms vs ${notmuchBuild.toFixed(0)} ms)`);
   console.log(`main during first sync: peak RSS ${mib(peakRss)} (aim < 300 MiB), peak JS heap ${mib(peakHeap)}`);
+  if (ui) {
+    console.log(
+      `first paint of the cached inbox after a cold start: ${ui.firstPaintMs.toFixed(0)} ms (aim < 1000 ms; host started in ${ui.hostStartMs.toFixed(0)} ms before)`,
+    );
+    console.log(
+      `renderer after scrolling All Inboxes to the end (${ui.scrollMs.toFixed(0)} ms): JS heap ${mib(ui.heapUsedBytes)}, ${mib(ui.heapAfterGcBytes)} after GC; ` +
+        `process RSS ${mib(ui.rendererRssBytes)} (aim < 300 MiB)`,
+    );
+    console.log(`main (browser host) at the end: RSS ${mib(ui.hostRssBytes)}, peak ${mib(ui.hostPeakRssBytes)}`);
+  }
   console.log(`RATIO search.index_build_vs_notmuch ${(hearthBuild / notmuchBuild).toFixed(2)}`);
   for (const r of rows)
     console.log(`RATIO search.${r.kind.replace(/[^a-z]+/g, '_')}_p95_vs_notmuch ${(percentile(r.h, 0.95) / percentile(r.n, 0.95)).toFixed(2)}`);
+  if (ui) {
+    for (const r of rows) {
+      const e = [...ui.search[r.kind]!].sort((a, b) => a - b);
+      console.log(`RATIO search.e2e_${r.kind.replace(/[^a-z]+/g, '_')}_p95_vs_notmuch ${(percentile(e, 0.95) / percentile(r.n, 0.95)).toFixed(2)}`);
+    }
+    const worst = Math.max(
+      ...rows.map((r) =>
+        percentile(
+          [...ui.search[r.kind]!].sort((a, b) => a - b),
+          0.95,
+        ),
+      ),
+    );
+    console.log(`RATIO search.e2e_worst_p95_vs_50ms_aim ${(worst / 50).toFixed(2)}`);
+    console.log(`RATIO search.first_paint_vs_1s_aim ${(ui.firstPaintMs / 1000).toFixed(2)}`);
+    console.log(`RATIO search.renderer_rss_vs_300mib_aim ${(ui.rendererRssBytes / (300 * 1048576)).toFixed(2)}`);
+  }
   console.log(`RATIO search.main_peak_rss_mib_first_sync ${(peakRss / 1048576).toFixed(0)}`);
 }
 

@@ -69,6 +69,8 @@ export const searchLimits = {
   bodyBatch: 25,
   /** …and at most this many raw bytes of them per batch (one larger message still goes alone). */
   bodyBatchBytes: 2 * 1024 * 1024,
+  /** Bodies marked absent per statement where no local copy can exist (no parsing; one UPDATE). */
+  absentBatch: 2000,
   /** Summaries indexed per batch when the index is rebuilt. */
   headerBatch: 500,
   /** Text parts of messages without an offline copy are fetched for the index this far back (default: all), ms… */
@@ -83,6 +85,13 @@ export const searchLimits = {
   rankWindow: 300,
   /** Recency's half-life in the ranking, days. */
   recencyHalfLifeDays: 60,
+  /**
+   * A first page the local index does not fill asks the servers too, in the folders whose bodies it
+   * does not hold yet: at most this many folders per account (inboxes first)…
+   */
+  serverFolders: 12,
+  /** …answering within this long, ms (later answers are left out; a search never waits longer). */
+  serverWaitMs: 3000,
 } as const;
 
 /** Sending: the outbox and its sender loop (src/main/client/send). */

@@ -23,6 +23,7 @@ import type { AccountChange } from './cache/accounts.ts';
 import { BodyIndexer } from './cache/body-indexer.ts';
 import { Contacts } from './cache/contacts.ts';
 import { filterMessages, searchMessages } from './cache/search.ts';
+import { searchLimits } from '../base/limits.ts';
 import { ImapAccount } from './imap/imap-account.ts';
 import { specialFolder } from './imap/folder-list.ts';
 import { UndoLog } from './undo-log.ts';
@@ -172,7 +173,13 @@ export class HearthServices {
       ...(opts.undoHoldMs !== undefined ? { holdMs: opts.undoHoldMs } : {}),
       ...(opts.sendRetryDelaysMs ? { retryDelaysMs: opts.sendRetryDelaysMs } : {}),
     });
-    this.bodyIndexer = new BodyIndexer({ cache: this.cache, localSource: (id) => this.localSource(id), log: opts.log.child({ part: 'search' }) });
+    this.bodyIndexer = new BodyIndexer({
+      cache: this.cache,
+      localSource: (id) => this.localSource(id),
+      // The same rule as localSource's: outside POP3, only an offline copy is local.
+      markAbsent: (limit) => this.cache.search.markAbsentWithoutCopy(limit),
+      log: opts.log.child({ part: 'search' }),
+    });
     this.dispatch = createDispatcher(this.handlers(), opts.log);
     // Every committed change to the journal wakes the renderer's mirror (it pulls from its last seq).
     this.cache.onJournalAdvanced((at) => this.events.emit('sync.changed', at));
@@ -329,6 +336,46 @@ export class HearthServices {
   }
 
   /** The live account object (tests use it to wait for background work). */
+  /**
+   * Message ids the servers find for a search in the folders of `scope` whose bodies the local index
+   * does not hold (#14.2): every account at once, each asking its folders in turn (inboxes first,
+   * searchLimits.serverFolders at most), for at most searchLimits.serverWaitMs in all. An account
+   * that is offline, fails or answers late adds nothing.
+   */
+  private async serverMatches(parsed: ParsedQuery, scope: { accountId?: string; mailboxId?: number }): Promise<number[]> {
+    const unindexed = this.cache.search.foldersWithUnindexedBodies();
+    if (unindexed.size === 0) return [];
+    const inScope =
+      scope.mailboxId !== undefined
+        ? [this.mailbox(scope.mailboxId)]
+        : scope.accountId !== undefined
+          ? this.cache.mailboxes.list(scope.accountId)
+          : this.cache.mailboxes.all();
+    const byAccount = new Map<string, MailboxRow[]>();
+    for (const mb of inScope)
+      if (unindexed.has(mb.id) && this.accounts.has(mb.accountId)) byAccount.set(mb.accountId, [...(byAccount.get(mb.accountId) ?? []), mb]);
+    if (byAccount.size === 0) return [];
+    const found: number[] = [];
+    let late = false;
+    const asking = Promise.all(
+      [...byAccount].map(async ([accountId, folders]) => {
+        folders.sort((a, b) => Number(b.specialUse === 'inbox') - Number(a.specialUse === 'inbox'));
+        for (const mb of folders.slice(0, searchLimits.serverFolders)) {
+          if (late) return;
+          const ids = await this.account(accountId)
+            .searchServer(mb, parsed)
+            .catch(() => [] as number[]);
+          if (!late) found.push(...ids);
+        }
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([asking, new Promise<void>((r) => (timer = setTimeout(r, searchLimits.serverWaitMs)))]);
+    clearTimeout(timer);
+    late = true;
+    return [...new Set(found)];
+  }
+
   account(accountId: string): MailAccount {
     const a = this.accounts.get(accountId);
     if (!a) throw new HearthError('NOT_FOUND', 'No such account');
@@ -621,21 +668,12 @@ export class HearthServices {
         }
         const scope = { ...(q.accountId !== undefined ? { accountId: q.accountId } : {}), ...(q.mailboxId !== undefined ? { mailboxId: q.mailboxId } : {}) };
         const local = searchMessages(this.cache, parsed, scope, { offset: q.offset, limit: q.limit, now: Date.now() });
-        // In one folder whose bodies are not all indexed here, the server searches them too (first
-        // page only: its answer has no order to page by); offline, the local results stand.
-        if (q.mailboxId === undefined || q.offset > 0 || !this.cache.search.folderHasUnindexedBodies(q.mailboxId)) return local;
-        const mb = this.mailbox(q.mailboxId);
-        const ids = await this.account(mb.accountId)
-          .searchServer(mb, parsed)
-          .catch(() => [] as number[]);
+        // A first page the index does not fill: the servers search the folders whose bodies it
+        // does not hold yet (their answer has no order to page by); offline, the local results stand.
+        if (q.offset > 0 || local.length >= q.limit) return local;
         const seen = new Set(local.map((m) => m.id));
-        const extra = filterMessages(
-          this.cache,
-          parsed,
-          scope,
-          ids.filter((id) => !seen.has(id)),
-        );
-        return [...local, ...extra].slice(0, q.limit);
+        const ids = (await this.serverMatches(parsed, scope)).filter((id) => !seen.has(id));
+        return [...local, ...filterMessages(this.cache, parsed, scope, ids)].slice(0, q.limit);
       },
       'search.status': () => this.cache.search.status(),
       'search.rebuild': () => {

@@ -83,6 +83,10 @@ export function App({ api, db, offline = null }: AppProps) {
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
   const { transfers, dismiss: dismissTransfer } = useTransfers(api);
   const [query, setQuery] = useState('');
+  /** The query Enter was pressed on (it searches at once, without the typing pause). */
+  const [submitted, setSubmitted] = useState<string | null>(null);
+  /** Search the open folder only (by default every account is searched). */
+  const [searchHere, setSearchHere] = useState(false);
   const searchBox = useRef<HTMLInputElement>(null);
   // Drafts open beside the list; the list's keys stay live (they ignore keys typed into a draft).
   const composer = useComposeDrafts();
@@ -159,8 +163,10 @@ export function App({ api, db, offline = null }: AppProps) {
   const folderIds = useListIds(api, db, view, order, connection === 'online');
   const mine = useMemo(() => new Set(accounts.flatMap((a) => a.identities.map((i) => i.email.toLowerCase()))), [accounts]);
 
-  // Search: main's index, or this window's offline copy when main is away.
-  const search = useSearch(api, db, query, smart ? null : mailboxId, connection);
+  // Search: main's index, or this window's offline copy when main is away; every account unless
+  // the user asks for the open folder only.
+  const scopedTo = searchHere && !smart ? mailboxId : null;
+  const search = useSearch(api, db, query, scopedTo, connection, submitted);
   const results = search?.messages ?? null;
   const ids = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
 
@@ -442,7 +448,13 @@ export function App({ api, db, offline = null }: AppProps) {
   const messageList = (
     <MessageList
       mailbox={currentMailbox}
-      title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : smart ? SMART_FOLDERS[smart] : undefined}
+      title={
+        search
+          ? `Search: ${query.trim()}${scopedTo !== null && currentMailbox ? ` — in ${currentMailbox.name}` : ''}${search.local ? ' — local results (offline copy)' : ''}`
+          : smart
+            ? SMART_FOLDERS[smart]
+            : undefined
+      }
       mailboxes={mailboxes}
       grouped={order.group && !search}
       mine={mine}
@@ -526,6 +538,7 @@ export function App({ api, db, offline = null }: AppProps) {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
+            if (e.key === 'Enter') setSubmitted(e.currentTarget.value);
             if (e.key === 'Escape') {
               setQuery('');
               e.currentTarget.blur();
@@ -533,6 +546,18 @@ export function App({ api, db, offline = null }: AppProps) {
           }}
           data-testid="search"
         />
+        {!smart && (
+          <button
+            type="button"
+            className="search-scope"
+            aria-pressed={searchHere}
+            title={searchHere ? 'Searching this folder only: press to search every account' : 'Searching every account: press to search this folder only'}
+            onClick={() => setSearchHere((v) => !v)}
+            data-testid="search-scope"
+          >
+            This folder
+          </button>
+        )}
         <button
           type="button"
           title="Check for new mail (r)"

@@ -1,5 +1,7 @@
 // The search box's results: main's index while it is reachable, else the local mirror — and which
-// of the two answered, so the list can say that results are local.
+// of the two answered, so the list can say that results are local. Every account by default; one
+// folder when the user asks for it (`mailboxId`). Typing searches after a short pause; Enter
+// (`submitted` equal to the query) searches at once.
 import { useEffect, useState } from 'react';
 import type { MessageSummary } from '../../shared/api.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
@@ -13,11 +15,21 @@ export interface SearchResults {
 }
 
 const LIMIT = 200;
+/** The pause after a keystroke before the search runs (Enter does not wait). */
+export const TYPING_PAUSE_MS = 200;
 
-export function useSearch(api: Transport, db: HearthDb, query: string, mailboxId: number | null, connection: ConnectionState): SearchResults | null {
+export function useSearch(
+  api: Transport,
+  db: HearthDb,
+  query: string,
+  mailboxId: number | null,
+  connection: ConnectionState,
+  submitted: string | null = null,
+): SearchResults | null {
   const [results, setResults] = useState<SearchResults | null>(null);
+  const q = query.trim();
+  const now = submitted !== null && submitted.trim() === q;
   useEffect(() => {
-    const q = query.trim();
     if (!q) {
       setResults(null);
       return;
@@ -25,17 +37,20 @@ export function useSearch(api: Transport, db: HearthDb, query: string, mailboxId
     let cancelled = false;
     const scope = mailboxId !== null ? { mailboxId } : {};
     const local = () => searchLocally(db, q, { ...scope, limit: LIMIT }).then((messages) => !cancelled && setResults({ messages, local: true }));
-    const timer = setTimeout(() => {
-      if (connection !== 'online') return void local();
-      void api
-        .call('messages.search', { query: q, limit: LIMIT, ...scope })
-        .then((messages) => !cancelled && setResults({ messages, local: false }))
-        .catch(local);
-    }, 200);
+    const timer = setTimeout(
+      () => {
+        if (connection !== 'online') return void local();
+        void api
+          .call('messages.search', { query: q, limit: LIMIT, ...scope })
+          .then((messages) => !cancelled && setResults({ messages, local: false }))
+          .catch(local);
+      },
+      now ? 0 : TYPING_PAUSE_MS,
+    );
     return () => {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [query, mailboxId, api, db, connection]);
+  }, [q, now, mailboxId, api, db, connection]);
   return results;
 }

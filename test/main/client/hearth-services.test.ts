@@ -219,3 +219,38 @@ describe('HearthServices search API', () => {
     expect(services.cache.search.summariesComplete()).toBe(true);
   });
 });
+
+describe('HearthServices search with the servers (#14.2)', () => {
+  it('merges what the servers find in folders whose bodies are not indexed here, across all accounts by default', async () => {
+    // Neither bodies kept offline nor their text fetched: only the servers know what the bodies say.
+    await services.close();
+    services = startServices(tempDir('svc-search'), { offlineBodies: false, searchText: false });
+    const ids: string[] = [];
+    for (const who of ['ann', 'bob']) {
+      const { user, password } = createDovecotUser();
+      await deliverToDovecot(user, [
+        rfc822({ from: `${who} <${who}@example.test>`, to: `${user}@example.test`, subject: `Notes from ${who}`, body: 'The quokka smiled.' }),
+        rfc822({ from: `${who} <${who}@example.test>`, to: `${user}@example.test`, subject: `Quokka pictures from ${who}`, body: 'Attached.' }),
+      ]);
+      const added = (await call('accounts.add', imapAccount(user, password, 'plain'))) as { ok: true; result: { id: string } };
+      ids.push(added.result.id);
+      await services.account(added.result.id).sync();
+    }
+    await services.bodyIndexer.idle();
+    expect(services.cache.search.status()).toMatchObject({ documents: 4, bodiesIndexed: 0 });
+    const subjects = async (args: object) => {
+      const r = (await call('messages.search', { query: 'quokka', ...args })) as { ok: true; result: { subject: string }[] };
+      return r.result.map((m) => m.subject);
+    };
+    // The subject matches come from the index, ranked; the body matches from both servers after them.
+    const all = await subjects({});
+    expect(all.slice(0, 2).sort()).toEqual(['Quokka pictures from ann', 'Quokka pictures from bob']);
+    expect(all.slice(2).sort()).toEqual(['Notes from ann', 'Notes from bob']);
+    // One account on request; the operators still apply to what the server found.
+    expect((await subjects({ accountId: ids[1] })).sort()).toEqual(['Notes from bob', 'Quokka pictures from bob']);
+    expect(await subjects({ query: 'quokka from:ann -subject:pictures' })).toEqual(['Notes from ann']);
+    // A full first page needs no server: later pages are the index's alone.
+    expect(await subjects({ limit: 2 })).toHaveLength(2);
+    expect(await subjects({ offset: 2 })).toEqual([]);
+  });
+});

@@ -13,6 +13,11 @@ export interface BodyIndexerDeps {
   /** The raw message if it is kept on this computer, else null; never goes to the network. */
   localSource: (messageId: number) => Promise<Buffer | null>;
   log: Logger;
+  /**
+   * Marks at most `limit` waiting bodies absent that `localSource` would not find, without reading
+   * them (SearchIndex.markAbsentWithoutCopy); returns how many. Without it, each is looked for.
+   */
+  markAbsent?: (limit: number) => number;
   /** Told after each batch how many messages it held (tests check the batching). */
   onBatch?: (kind: 'summaries' | 'bodies', count: number) => void;
 }
@@ -92,6 +97,8 @@ export class BodyIndexer {
       }
       search.setSummariesComplete(true);
     }
+    // Bodies that cannot be local, in large cheap steps (a turn of the event loop between them).
+    while (this.d.markAbsent && !this.closed && this.d.markAbsent(searchLimits.absentBatch) > 0) await yieldTurn();
     for (;;) {
       if (this.closed) return;
       const batch = search.pendingBodies(searchLimits.bodyBatch);

@@ -22,11 +22,37 @@ export class Mailboxes {
     this.c = cache;
   }
 
+  /** Adds a folder or updates what the list shows of it; a folder that did not change is left alone (no journal change). */
   upsert(m: Omit<Mailbox, 'id'> & { uidValidity?: number | null; uidNext?: number | null }): Mailbox {
+    const now = this.c
+      .prepared('SELECT id, name, delimiter, parent_path, special_use, subscribed, total, unseen FROM mailboxes WHERE account_id=? AND path=?')
+      .get(m.accountId, m.path) as
+      | {
+          id: number;
+          name: string;
+          delimiter: string | null;
+          parent_path: string | null;
+          special_use: string | null;
+          subscribed: number;
+          total: number;
+          unseen: number;
+        }
+      | undefined;
+    if (
+      now &&
+      now.name === m.name &&
+      now.delimiter === m.delimiter &&
+      now.parent_path === m.parentPath &&
+      now.special_use === m.specialUse &&
+      now.subscribed === (m.subscribed ? 1 : 0) &&
+      now.total === m.total &&
+      now.unseen === m.unseen
+    )
+      return { ...m, id: now.id };
     return this.c.transaction(() => {
       const seq = this.c.nextSeq();
-      const row = this.c.db
-        .prepare(
+      const row = this.c
+        .prepared(
           `INSERT INTO mailboxes (account_id, path, name, delimiter, parent_path, special_use, subscribed, total, unseen, seq)
            VALUES (?,?,?,?,?,?,?,?,?,?)
            ON CONFLICT (account_id, path) DO UPDATE SET name=excluded.name, delimiter=excluded.delimiter, parent_path=excluded.parent_path,

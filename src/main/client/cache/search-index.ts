@@ -68,6 +68,7 @@ function addressText(list: Address[]): string {
 export class SearchIndex {
   private readonly c: CacheDb;
   private readonly workListeners = new Set<() => void>();
+  private unindexedFolders: Set<number> | null = null;
 
   constructor(cache: CacheDb) {
     this.c = cache;
@@ -88,6 +89,7 @@ export class SearchIndex {
    * Inside a transaction. `isNew`: the row was just inserted, so it has no document to replace.
    */
   indexSummary(messageId: number, m: IndexedSummary, isNew = false): void {
+    this.unindexedFolders = null;
     if (!isNew) this.forget(messageId);
     const docid = this.allocate(messageId, m.date);
     this.c
@@ -100,6 +102,7 @@ export class SearchIndex {
     const row = this.c.prepared('SELECT subject, addrs, date FROM messages WHERE id=?').get(messageId) as
       { subject: string; addrs: string; date: number } | undefined;
     if (!row) return;
+    this.unindexedFolders = null;
     const addrs = JSON.parse(row.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
     this.forget(messageId);
     const docid = this.allocate(messageId, row.date, body === null ? BodyState.absent : BodyState.indexed);
@@ -119,6 +122,24 @@ export class SearchIndex {
   /** Records that a message's body is not available locally (without touching its document). */
   markBodyAbsent(messageId: number): void {
     this.c.prepared('UPDATE search_docs SET body_state=? WHERE message_id=? AND body_state=?').run(BodyState.absent, messageId, BodyState.pending);
+  }
+
+  /**
+   * Marks waiting bodies absent, in one statement, where no local copy can exist: messages of
+   * accounts other than POP3 (whose bodies are all local) without an offline copy. At most `limit`
+   * of them; returns how many. What the body indexer would conclude message by message, without
+   * reading each one (a first sync adds thousands of such messages a second).
+   */
+  markAbsentWithoutCopy(limit: number): number {
+    return Number(
+      this.c
+        .prepared(
+          `UPDATE search_docs SET body_state = ${BodyState.absent} WHERE docid IN (
+             SELECT d.docid FROM search_docs d JOIN messages m ON m.id = d.message_id JOIN accounts a ON a.id = m.account_id
+             WHERE d.body_state = ${BodyState.pending} AND m.body_cached = 0 AND json_extract(a.config, '$.protocol') <> 'pop3' LIMIT ?)`,
+        )
+        .run(limit).changes,
+    );
   }
 
   /** Messages whose body is waiting to be indexed, newest first. */
@@ -154,13 +175,22 @@ export class SearchIndex {
 
   /** Whether some message of the folder has a body the index does not hold (then the server is asked too). */
   folderHasUnindexedBodies(mailboxId: number): boolean {
-    return (
-      this.c
-        .prepared(
-          'SELECT 1 FROM messages m LEFT JOIN search_docs d ON d.message_id = m.id WHERE m.mailbox_id = ? AND (d.body_state IS NULL OR d.body_state <> 1) LIMIT 1',
-        )
-        .get(mailboxId) !== undefined
-    );
+    return this.foldersWithUnindexedBodies().has(mailboxId);
+  }
+
+  /**
+   * The folders with a message whose body the index does not hold, remembered until the index
+   * changes (one pass over the cache, not one per search; a message deleted meanwhile may leave a
+   * folder in it, which costs one needless server search).
+   */
+  foldersWithUnindexedBodies(): ReadonlySet<number> {
+    // Every message has a document once the summaries are complete (they are indexed as they are
+    // stored), so the narrow search_docs table is what is scanned; until then, every folder counts.
+    const sql = this.summariesComplete()
+      ? `SELECT DISTINCT mailbox_id AS id FROM messages WHERE id IN (SELECT message_id FROM search_docs WHERE body_state <> ${BodyState.indexed})`
+      : 'SELECT DISTINCT mailbox_id AS id FROM messages';
+    this.unindexedFolders ??= new Set((this.c.prepared(sql).all() as { id: number }[]).map((r) => r.id));
+    return this.unindexedFolders;
   }
 
   /** Whether every summary has a document (false after a migration or a rebuild until the indexer has caught up). */
@@ -170,11 +200,13 @@ export class SearchIndex {
   }
 
   setSummariesComplete(complete: boolean): void {
+    this.unindexedFolders = null;
     this.c.prepared("INSERT OR REPLACE INTO meta (key, value) VALUES ('search_summaries', ?)").run(complete ? 'complete' : 'building');
   }
 
   /** Empties the index; the body indexer then builds it again from the cache. */
   clear(): void {
+    this.unindexedFolders = null;
     this.c.transaction(() => {
       this.c.prepared("INSERT INTO search_fts (search_fts) VALUES ('delete-all')").run();
       this.c.prepared('DELETE FROM search_docs').run();

@@ -34,7 +34,12 @@ export function specialFolder(cache: CacheDb, accountId: string, use: SpecialUse
 export async function syncFolderList(ctx: FolderSyncContext, client: ImapFlow): Promise<MailboxRow[]> {
   const { accountId, cache, events } = ctx;
   events.emit('sync.progress', { accountId, phase: 'folders', mailbox: null, done: 0, total: 0 });
-  const list: ListResponse[] = await client.list({ statusQuery: { messages: true, unseen: true } });
+  // A synced folder's counts are the cache's, kept by every change (updateCounts); the server's
+  // STATUS (which costs it a look into every folder) is asked for only while some folder has never
+  // been synced, so the first sync shows counts before it reaches each folder.
+  const known = new Map(cache.mailboxes.list(accountId).map((m) => [m.path, m]));
+  const needStatus = known.size === 0 || [...known.values()].some((m) => m.uidValidity === null);
+  const list: ListResponse[] = await client.list(needStatus ? { statusQuery: { messages: true, unseen: true } } : {});
   const seen = new Set<string>();
   for (const f of list) {
     if (f.flags.has('\\Noselect') || f.flags.has('\\NonExistent')) continue;
@@ -49,8 +54,8 @@ export async function syncFolderList(ctx: FolderSyncContext, client: ImapFlow): 
       // SPECIAL-USE flags first; imapflow falls back to the common names (Sent Items, Deleted Messages, Spam…).
       specialUse: isInbox ? 'inbox' : (SPECIAL_USE[f.specialUse ?? ''] ?? null),
       subscribed: f.subscribed === true,
-      total: f.status?.messages ?? 0,
-      unseen: f.status?.unseen ?? 0,
+      total: f.status?.messages ?? known.get(f.path)?.total ?? 0,
+      unseen: f.status?.unseen ?? known.get(f.path)?.unseen ?? 0,
     });
   }
   for (const mb of cache.mailboxes.list(accountId)) if (!seen.has(mb.path)) cache.mailboxes.remove(mb.id);

@@ -60,8 +60,9 @@ describe('CacheDb journal notices', () => {
     await nextTurn();
     heard.length = 0;
     const before = cache.lastSeq();
-    // Not user-visible: sync points, download records, contacts.
+    // Not user-visible: sync points, download records, contacts, a folder listed again unchanged (every resync).
     cache.mailboxes.setSyncState(inbox.id, { uidValidity: 1, uidNext: 2, highestModseq: null });
+    expect(addInbox(cache).id).toBe(inbox.id);
     new Pop3Ledger(cache, 'acc').record('uidl-1', Date.now(), 1);
     new Contacts(cache).observe([{ name: 'Ann', address: 'ann@x.test' }], 1, Date.now());
     expect(() =>
@@ -73,6 +74,22 @@ describe('CacheDb journal notices', () => {
     await nextTurn();
     expect(heard).toEqual([]);
     expect(cache.lastSeq()).toBe(before);
+  });
+
+  it('reports a folder listed again with a new count or name', async () => {
+    const { cache, heard } = cacheWithListener();
+    addAccount(cache);
+    const inbox = addInbox(cache);
+    await nextTurn();
+    heard.length = 0;
+    const before = cache.lastSeq();
+    cache.mailboxes.upsert({ ...inbox, total: 3, unseen: 1 });
+    await nextTurn();
+    expect(cache.lastSeq()).toBeGreaterThan(before);
+    expect(heard).toHaveLength(1);
+    expect(cache.mailboxes.get(inbox.id)).toMatchObject({ total: 3, unseen: 1 });
+    cache.mailboxes.upsert({ ...inbox, name: 'Post' });
+    expect(cache.mailboxes.get(inbox.id)).toMatchObject({ name: 'Post', total: 0 });
   });
 
   it('still reports a change committed just before close', () => {

@@ -306,6 +306,45 @@ describe('search on a fixed corpus', () => {
     indexer.close();
   });
 
+  it('marks bodies that cannot be local absent in bulk, reading only those that can', async () => {
+    const c = await corpus();
+    c.indexer.close();
+    const cache = c.cache;
+    seedAccount(cache, 'bulk');
+    const folder = seedFolder(cache, 'bulk', 'INBOX', 'inbox').id;
+    const read: number[] = [];
+    const marked: number[] = [];
+    const indexer = new BodyIndexer({
+      cache,
+      localSource: async (id) => {
+        read.push(id);
+        return cache.messages.isBodyCached(id) ? Buffer.from(text('Subject: s', 'Kept offline: kohlrabi.')) : null;
+      },
+      markAbsent: (limit) => {
+        const n = cache.search.markAbsentWithoutCopy(limit);
+        marked.push(n);
+        return n;
+      },
+      log: silentLogger,
+    });
+    const ids = cache.messages.upsert(
+      Array.from({ length: 40 }, (_, i) =>
+        message({ key: `bulk${i}`, folder: 'a/INBOX', input: { subject: `Bulk ${i}`, date: day(2026, 3, 3) + i * 1000 }, raw: '' }, folder, i + 1),
+      ),
+    );
+    cache.messages.setBodyCached(ids[7]!, true);
+    await indexer.idle();
+    // Only the one with an offline copy was read; the 39 others were marked in one statement.
+    expect(read).toEqual([ids[7]]);
+    expect(marked[0]).toBe(39);
+    expect(searchMessages(cache, parseSearchQuery('kohlrabi', NOW), {}, { offset: 0, limit: 5, now: NOW }).map((m) => m.subject)).toEqual(['Bulk 7']);
+    // One downloaded later is read then.
+    cache.messages.setBodyCached(ids[3]!, true);
+    await indexer.idle();
+    expect(read).toEqual([ids[7], ids[3]]);
+    indexer.close();
+  });
+
   it('gives the same answers after a rebuild', async () => {
     const c = await corpus();
     const answers = CASES.map(([q]) => find(c, q));

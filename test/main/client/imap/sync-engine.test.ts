@@ -109,6 +109,46 @@ c.append('INBOX', None, None, b'From: x@example.test\\r\\nSubject: from imaplib\
     expect(messages(s, id, 'Trash').map((m) => m.subject)).toEqual(['from imaplib']);
   });
 
+  it('resyncs unchanged folders with one LIST and one EXAMINE each, touching nothing; counts follow changes', async () => {
+    const { user, password } = createDovecotUser();
+    await deliverToDovecot(user, [msg('one'), msg('two')]);
+    putIntoDovecotMaildir(user, [msg('w1'), msg('w2'), msg('w3')], 'Work');
+    const net = await netSwitch();
+    const s = services(tempDir('resync'), { idle: false, offlineBodies: false, searchText: false });
+    const id = await addAccount(s, user, password, net.port);
+    // The first listing asks the server for every folder's counts (STATUS): nothing is synced yet.
+    expect(net.clientBytes().toString('latin1')).toMatch(/ LIST .*STATUS \(MESSAGES UNSEEN\)/);
+    expect(folder(s, id, 'Work')).toMatchObject({ total: 3, unseen: 3 });
+    const sentBefore = net.clientBytes().length;
+    const seqBefore = s.cache.lastSeq();
+    await s.account(id).sync();
+    const commands = net
+      .clientBytes()
+      .subarray(sentBefore)
+      .toString('latin1')
+      .split('\r\n')
+      .filter(Boolean)
+      .map((line) => line.split(' ').slice(1, 2).join(' '));
+    const folders = s.cache.mailboxes.list(id).length;
+    expect(folders).toBeGreaterThanOrEqual(2);
+    expect(commands.sort()).toEqual(['LIST', ...Array<string>(folders).fill('EXAMINE')].sort());
+    expect(net.clientBytes().subarray(sentBefore).toString('latin1')).not.toContain('STATUS');
+    // Nothing changed, so no folder or message goes to the journal (only the account's state moved).
+    expect(s.cache.changesSince(seqBefore, 100).changes.filter((c) => c.kind !== 'account')).toEqual([]);
+    // Another client reads one message in Work and adds one to INBOX: the counts follow from the cache.
+    imaplib(
+      user,
+      password,
+      `c.select('Work')
+typ, data = c.search(None, 'SUBJECT', '"w2"')
+c.store(data[0], '+FLAGS', '\\\\Seen')
+c.append('INBOX', None, None, b'From: x@example.test\\r\\nSubject: three\\r\\n\\r\\nhello\\r\\n')`,
+    );
+    await s.account(id).sync();
+    expect(folder(s, id, 'Work')).toMatchObject({ total: 3, unseen: 2 });
+    expect(folder(s, id, 'INBOX')).toMatchObject({ total: 3, unseen: 3 });
+  });
+
   it('resyncs with CONDSTORE alone when QRESYNC is not used', async () => {
     const { user, password } = createDovecotUser();
     await deliverToDovecot(user, [msg('one'), msg('two'), msg('three')]);
