@@ -27,8 +27,11 @@ import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
 import { useSelection } from './use-selection.ts';
+import type { ClickMods } from './selection.ts';
 import { useUndo } from './use-undo.ts';
-import { countLabel, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
+import { countLabel, flagAtOnce, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
+import { useHidden } from './use-hidden.ts';
+import { useStable } from './use-stable.ts';
 import { commandFor } from './shortcuts.ts';
 import { ContextMenu } from './components/ContextMenu.tsx';
 import { useMessageMenu } from './use-message-menu.ts';
@@ -161,7 +164,10 @@ export function App({ api, db, offline = null }: AppProps) {
   // Search: main's index, or this window's offline copy when main is away.
   const search = useSearch(api, db, query, smart ? null : mailboxId, connection);
   const results = search?.messages ?? null;
-  const ids = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
+  const listed = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
+  // Messages moved away (delete, archive, move) leave the list at once, before main's journal says so.
+  const hidden = useHidden(listed);
+  const ids = hidden.visible;
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
@@ -171,19 +177,26 @@ export function App({ api, db, offline = null }: AppProps) {
     setMailboxId(inbox ? inbox.id : null);
   }, [mailboxes, mailboxId]);
 
-  const selected = useLive<MessageSummary | null>(
-    async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)),
-    [db, messageId],
-    null,
-  );
+  // The rows the list has read, so the reader shows a message picked with `j` in the same frame
+  // instead of after a read from IndexedDB (which then keeps it live).
+  const rowCache = useMemo(() => new Map<number, MessageSummary>(), [db]);
+  const live = useLive<MessageSummary | null>(async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)), [db, messageId], null);
+  const selected = messageId === null ? null : live?.id === messageId ? live : (rowCache.get(messageId) ?? live);
 
   // Opening a message marks it read, as every mail program does (it works offline: main queues it).
   useEffect(() => {
-    if (selected && !selected.flags.includes('\\Seen'))
-      void api
-        .call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] })
-        // Reading with the host stopped is normal (offline copy); only a real refusal is news.
-        .catch((e: unknown) => (e instanceof HearthError && e.code === 'OFFLINE' ? undefined : report(e)));
+    if (selected && !selected.flags.includes('\\Seen')) {
+      const id = selected.id;
+      void (async () => {
+        // The row shows it read at once; it goes back to unread if main refuses.
+        const undoLocal = await flagAtOnce(db, [id], '\\Seen', true);
+        await api.call('messages.setFlags', { messageIds: [id], add: ['\\Seen'], remove: [] }).catch(async (e: unknown) => {
+          await undoLocal();
+          // Reading with the host stopped is normal (offline copy); only a real refusal is news.
+          if (!(e instanceof HearthError && e.code === 'OFFLINE')) report(e);
+        });
+      })();
+    }
   }, [selected?.id]);
 
   const selection = useSelection(ids, messageId, `${mailboxId}|${search ? query : ''}`);
@@ -204,10 +217,14 @@ export function App({ api, db, offline = null }: AppProps) {
           setMessageId(ids.slice(last + 1).find((id) => !leaving.has(id)) ?? ids.slice(0, Math.max(0, first)).findLast((id) => !leaving.has(id)) ?? null);
         }
         selection.clear();
+        // Gone from the list now; back if main refuses.
+        hidden.hide(targets);
+        void bulk(targets, action).then((ok) => ok || hidden.show(targets));
+        return;
       }
-      bulk(targets, action);
+      void bulk(targets, action);
     },
-    [bulk, ids, messageId, selection.clear],
+    [bulk, ids, messageId, selection.clear, hidden.hide, hidden.show],
   );
   const act = useCallback(
     (action: MessageAction) => {
@@ -286,6 +303,7 @@ export function App({ api, db, offline = null }: AppProps) {
           act({ kind: command });
           break;
         case 'undo':
+          hidden.showAll();
           undo.undo();
           break;
         case 'compose':
@@ -305,7 +323,7 @@ export function App({ api, db, offline = null }: AppProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [move, api, act, openMessage, selection, messageId, undo.undo, onCompose]);
+  }, [move, api, act, openMessage, selection, messageId, undo.undo, onCompose, hidden.showAll]);
   // Ctrl+, (Cmd+, on a Mac) opens Settings from anywhere, as in most desktop apps.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -402,6 +420,13 @@ export function App({ api, db, offline = null }: AppProps) {
     },
   });
   overlayOpen.current = showHelp || menu.at !== null;
+  // The same functions from render to render, so rows whose props did not change do not render again.
+  const onSelectRow = useStable((id: number, mods: ClickMods) => {
+    selection.click(id, mods);
+    if (!mods.range && !mods.toggle) setMessageId(id);
+  });
+  const dragIds = useStable((id: number) => (selection.selection.ids.has(id) ? selection.targets : [id]));
+  const onDragOut = useStable((dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))));
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
   const statusBar = (
@@ -444,15 +469,11 @@ export function App({ api, db, offline = null }: AppProps) {
       known={results ?? undefined}
       selectedId={messageId}
       selection={selection.selection}
-      onSelect={(id, mods) => {
-        selection.click(id, mods);
-        if (!mods.range && !mods.toggle) setMessageId(id);
-      }}
+      rowCache={rowCache}
+      onSelect={onSelectRow}
       onContextMenu={menu.open}
-      dragIds={(id) => (selection.selection.ids.has(id) ? selection.targets : [id])}
-      {...(api.dragMessageOut
-        ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
-        : {})}
+      dragIds={dragIds}
+      {...(api.dragMessageOut ? { onDragOut } : {})}
     />
   );
   // The reader shows what actions apply to: the open message, or else the selection.
@@ -615,7 +636,17 @@ export function App({ api, db, offline = null }: AppProps) {
         onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
       />
       <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
-      {undo.last && <UndoToast last={undo.last} busy={undo.busy} onUndo={undo.undo} onDismiss={undo.dismiss} />}
+      {undo.last && (
+        <UndoToast
+          last={undo.last}
+          busy={undo.busy}
+          onUndo={() => {
+            hidden.showAll();
+            undo.undo();
+          }}
+          onDismiss={undo.dismiss}
+        />
+      )}
       {menu.at && <ContextMenu x={menu.at.x} y={menu.at.y} label={menu.label} entries={menu.entries} onClose={menu.close} />}
       {showHelp && <ShortcutHelp onClose={() => setShowHelp(false)} />}
       {statusBar}
