@@ -16,6 +16,8 @@ export function bodyDocument(
   cidUrls: Map<string, string> = new Map(),
   /** Quoted text (plain "> " lines, HTML blockquotes) collapsed behind a "•••" toggle. */
   collapseQuotes = false,
+  /** Dark colours (pass useDark()'s, so the frame follows a theme change). */
+  dark: boolean = isDark(),
 ): { doc: string; blocked: number } {
   if (!body) return { doc: '', blocked: 0 };
   if (!body.html)
@@ -23,13 +25,13 @@ export function bodyDocument(
       doc: messageDocument(
         (collapseQuotes ? quotedTextToHtml(body.text ?? '') : textToHtml(body.text ?? '')) + trailingImages(cidUrls, new Set()),
         false,
-        isDark(),
+        dark,
       ),
       blocked: 0,
     };
   const s = sanitizeMessageHtml(body.html, { allowRemote, cidUrls });
   const html = collapseQuotes ? collapseQuotedHtml(s.html) : s.html;
-  return { doc: messageDocument(html + trailingImages(cidUrls, s.usedCids), allowRemote, isDark()), blocked: s.blockedRemote };
+  return { doc: messageDocument(html + trailingImages(cidUrls, s.usedCids), allowRemote, dark), blocked: s.blockedRemote };
 }
 
 export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Address[]; cc: Address[]; date: number | null }) {
