@@ -27,6 +27,7 @@ import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
 import { useSelection } from './use-selection.ts';
+import { useConversations } from './use-conversations.ts';
 import type { ClickMods } from './selection.ts';
 import { useUndo } from './use-undo.ts';
 import { countLabel, flagAtOnce, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
@@ -146,6 +147,32 @@ export function App({ api, db, offline = null }: AppProps) {
     [api, db],
   );
 
+  /**
+   * A message of a Drafts folder opens in compose: Hearth's own draft as it was saved (its id is in
+   * the server copy's Message-ID, so saving again replaces that copy), else one written elsewhere
+   * as a new draft with its recipients, subject and text. A draft already open comes to the front.
+   */
+  const openDraft = useCallback(
+    (messageId: number) => {
+      void (async () => {
+        const m = await db.messages.get(messageId);
+        if (!m) return;
+        const mine = (await api.call('drafts.list', {})).find((d) => m.messageId?.includes(`draft.${d.draftId}@`));
+        if (mine) {
+          const open = composer.drafts.find((d) => d.initial.draftId === mine.draftId);
+          return open ? composer.activate(open.key) : setCompose(mine.message);
+        }
+        const body = (await db.bodies.get(messageId)) ?? (await api.call('messages.body', { messageId }));
+        setCompose({ accountId: m.accountId, to: formatAddressList(m.to), cc: formatAddressList(m.cc), subject: m.subject, text: body.text ?? '' });
+      })().catch(report);
+    },
+    [api, db, composer.drafts, composer.activate],
+  );
+  const isDraft = useCallback((id: number) => {
+    const folder = mailboxesRef.current.find((mb) => mb.id === rowCacheRef.current.get(id)?.mailboxId);
+    return folder?.specialUse === 'drafts';
+  }, []);
+
   useEffect(() => {
     const off = api.onState(setConnection);
     setConnection(api.state()); // it may have changed between the first render and this effect
@@ -156,6 +183,8 @@ export function App({ api, db, offline = null }: AppProps) {
 
   const accounts = useLive<Account[]>(async () => inAccountOrder(await db.accounts.toArray()), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
+  const mailboxesRef = useRef(mailboxes);
+  mailboxesRef.current = mailboxes;
   // The list's ids in order (use-list-ids.ts): no cap; rows are read as they scroll into view.
   const view: ListView | null = smart ? { smart } : mailboxId === null ? null : { mailboxId };
   const folderIds = useListIds(api, db, view, order, connection === 'online');
@@ -168,6 +197,10 @@ export function App({ api, db, offline = null }: AppProps) {
   // Messages moved away (delete, archive, move) leave the list at once, before main's journal says so.
   const hidden = useHidden(listed);
   const ids = hidden.visible;
+  // Conversations expanded in place: their messages are rows too, and `j`/`k` step through them.
+  const grouped = order.group && !search;
+  const conversations = useConversations(db, ids, grouped);
+  const rowIds = useMemo(() => [...new Set(conversations.items.map((i) => i.id))], [conversations.items]);
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
@@ -180,6 +213,8 @@ export function App({ api, db, offline = null }: AppProps) {
   // The rows the list has read, so the reader shows a message picked with `j` in the same frame
   // instead of after a read from IndexedDB (which then keeps it live).
   const rowCache = useMemo(() => new Map<number, MessageSummary>(), [db]);
+  const rowCacheRef = useRef(rowCache);
+  rowCacheRef.current = rowCache;
   const live = useLive<MessageSummary | null>(async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)), [db, messageId], null);
   const selected = messageId === null ? null : live?.id === messageId ? live : (rowCache.get(messageId) ?? live);
 
@@ -242,14 +277,15 @@ export function App({ api, db, offline = null }: AppProps) {
     [messageId, apply, selection.targets, onCompose],
   );
 
+  /** Next/previous row: through the messages of an expanded conversation too (a head row and its first message are one). */
   const move = useCallback(
     (delta: number) => {
-      if (ids.length === 0) return;
-      const i = messageId === null ? -1 : ids.indexOf(messageId);
-      const next = ids[Math.max(0, Math.min(ids.length - 1, i < 0 ? 0 : i + delta))];
+      if (rowIds.length === 0) return;
+      const i = messageId === null ? -1 : rowIds.indexOf(messageId);
+      const next = rowIds[Math.max(0, Math.min(rowIds.length - 1, i < 0 ? 0 : i + delta))];
       if (next !== undefined) setMessageId(next);
     },
-    [ids, messageId],
+    [rowIds, messageId],
   );
 
   const [showHelp, setShowHelp] = useState(false);
@@ -261,7 +297,8 @@ export function App({ api, db, offline = null }: AppProps) {
     if (id === null) return;
     selection.clear();
     setMessageId(id);
-  }, [selection.targets, selection.clear]);
+    if (isDraft(id)) openDraft(id);
+  }, [selection.targets, selection.clear, isDraft, openDraft]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -423,7 +460,9 @@ export function App({ api, db, offline = null }: AppProps) {
   // The same functions from render to render, so rows whose props did not change do not render again.
   const onSelectRow = useStable((id: number, mods: ClickMods) => {
     selection.click(id, mods);
-    if (!mods.range && !mods.toggle) setMessageId(id);
+    if (mods.range || mods.toggle) return;
+    setMessageId(id);
+    if (isDraft(id)) openDraft(id);
   });
   const dragIds = useStable((id: number) => (selection.selection.ids.has(id) ? selection.targets : [id]));
   const onDragOut = useStable((dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))));
@@ -461,7 +500,8 @@ export function App({ api, db, offline = null }: AppProps) {
       mailbox={currentMailbox}
       title={search ? `Search: ${query.trim()}${search.local ? ' — local results (offline copy)' : ''}` : smart ? SMART_FOLDERS[smart] : undefined}
       mailboxes={mailboxes}
-      grouped={order.group && !search}
+      grouped={grouped}
+      conversations={conversations}
       mine={mine}
       controls={<ListControls order={order} onOrder={setOrder} readingPane={layout.readingPane} onReadingPane={layout.setReadingPane} />}
       db={db}

@@ -8,7 +8,7 @@ import type { Mailbox, MessageSummary } from '../../../shared/api.ts';
 import type { HearthDb } from '../db.ts';
 import { useLive } from '../use-live.ts';
 import { isSelected, type ClickMods, type Selection } from '../selection.ts';
-import { useConversations, useThreads } from '../use-conversations.ts';
+import { useThreads, type Conversations } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
 import { formatCount } from '../format.ts';
 
@@ -23,6 +23,8 @@ interface Props {
   ids: number[];
   /** Rows stand for their conversations. */
   grouped?: boolean | undefined;
+  /** The conversations expanded in place and the list's rows with them (use-conversations.ts, held by the app so `j`/`k` step through them). */
+  conversations: Conversations;
   /** Summaries already at hand (search results); others are read from IndexedDB as they scroll into view. */
   known?: MessageSummary[] | undefined;
   /** Sort and layout controls shown in the header. */
@@ -56,6 +58,7 @@ export function MessageList({
   title,
   ids,
   grouped = false,
+  conversations,
   known,
   controls,
   mine,
@@ -68,7 +71,6 @@ export function MessageList({
   rowCache,
 }: Props) {
   const scroller = useRef<HTMLElement>(null);
-  const conversations = useConversations(db, ids, grouped);
   const list = conversations.items;
   const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
