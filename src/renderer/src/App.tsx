@@ -288,6 +288,26 @@ export function App({ api, db, offline = null }: AppProps) {
     [rowIds, messageId],
   );
 
+  // An outgoing server's refused certificate, trusted from the outbox: pinned on the account (main
+  // checks the server still presents it), then the message goes again.
+  const [trustingOutgoing, setTrustingOutgoing] = useState<string | null>(null);
+  const trustOutgoing = useCallback(
+    (id: string, fingerprint256: string) => {
+      const item = outbox.find((i) => i.id === id);
+      const o = accounts.find((a) => a.id === item?.accountId)?.outgoing;
+      if (!item || !o) return;
+      setTrustingOutgoing(id);
+      void api
+        .call('accounts.update', {
+          accountId: item.accountId,
+          outgoing: { host: o.host, port: o.port, tls: o.tls, ...(o.user ? { user: o.user } : {}), trustedFingerprint256: fingerprint256 },
+        })
+        .then(() => api.call('outbox.retry', { id }))
+        .catch(report)
+        .finally(() => setTrustingOutgoing(null));
+    },
+    [api, outbox, accounts],
+  );
   const [showHelp, setShowHelp] = useState(false);
   const overlayOpen = useRef(false);
   /** Enter/o: the row with the keyboard focus, else the first selected message. */
@@ -674,6 +694,8 @@ export function App({ api, db, offline = null }: AppProps) {
         }
         onRetry={(id) => void api.call('outbox.retry', { id }).catch(report)}
         onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
+        onTrustCertificate={trustOutgoing}
+        trusting={trustingOutgoing}
       />
       <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
       {undo.last && (
