@@ -463,7 +463,11 @@ export function classify(e: unknown): Classified {
   if (err.code === 'EENVELOPE' && /recipient/i.test(err.message ?? ''))
     return { temporary: false, payload: withResponse('BAD_ADDRESS', err.message ?? 'The server refused the recipients') };
   if (err.code === 'ETLS' || /certificate|self.signed/i.test(err.message ?? ''))
-    return { temporary: false, payload: { code: 'CERT_UNTRUSTED', message: `The outgoing server's certificate is not trusted: ${err.message}` } };
+    // (Node's own advice after a ";", about --use-system-ca, is not for the person using the app.)
+    return {
+      temporary: false,
+      payload: { code: 'CERT_UNTRUSTED', message: `The outgoing server's certificate is not trusted: ${(err.message ?? '').split(';')[0]}` },
+    };
   // Network trouble (refused, reset, timeout, DNS): wait and try again.
   return { temporary: true, payload: { code: 'OFFLINE', message: `Waiting for the outgoing server (${err.message ?? String(e)})` } };
 }
