@@ -474,6 +474,7 @@ export function App({ api, db, offline = null }: AppProps) {
     openMessage: (id) => {
       selection.clear();
       setMessageId(id);
+      if (isDraft(id)) openDraft(id);
     },
   });
   overlayOpen.current = showHelp || menu.at !== null;
