@@ -110,7 +110,8 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, 
         </div>
       )}
       {body && <AttachmentList api={api} messageId={message.id} attachments={body.attachments} onError={setError} />}
-      {body ? <BodyFrame doc={doc} /> : !error && <p className="muted">Loading…</p>}
+      {!body && !error && <p className="muted">Loading…</p>}
+      <BodyFrame doc={doc} hidden={!body} />
     </article>
   );
 }
