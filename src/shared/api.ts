@@ -362,8 +362,11 @@ export const OutboxItem = z.object({
   /** Until when "undo" can pull it back (held), or when it is due (scheduled / queued retry). */
   until: z.number().nullable(),
   attempts: z.number().int(),
-  /** Why it waits or failed, with the server's reply where there was one. */
-  error: z.object({ code: z.string(), message: z.string(), response: z.string().optional() }).nullable(),
+  /**
+   * Why it waits or failed, with the server's reply where there was one; `detail` says more where
+   * it helps fix it (an untrusted certificate's subject, issuer, expiry and fingerprint).
+   */
+  error: z.object({ code: z.string(), message: z.string(), response: z.string().optional(), detail: z.record(z.string(), z.unknown()).optional() }).nullable(),
   created: z.number(),
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;

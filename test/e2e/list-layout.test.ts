@@ -122,6 +122,18 @@ describe('the message list layout', () => {
     const order = await page.locator('.message-row').evaluateAll((r) => r.map((x) => x.querySelector('.subject')?.textContent));
     expect(order).toEqual(['Hello from B', 'Your receipt', 'Re: Garden plan', 'Re: Garden planSent', 'Re: Garden plan', 'Garden plan', '★ apples']);
     await shoot(page, 'list-grouped');
+    // j and k step through an expanded conversation's messages too (its head row and the same
+    // message under it are one step).
+    const rowIds = [...new Set(await page.locator('.message-row [data-message-id]').evaluateAll((r) => r.map((x) => x.getAttribute('data-message-id'))))];
+    const current = () => page.locator('.message.current').first().getAttribute('data-message-id');
+    await page.locator('.message-row', { hasText: 'Your receipt' }).locator('[data-message-id]').click();
+    await poll(current).toBe(rowIds[1]);
+    for (const id of rowIds.slice(2)) {
+      await page.keyboard.press('j');
+      await poll(current).toBe(id);
+    }
+    await page.keyboard.press('k');
+    await poll(current).toBe(rowIds.at(-2));
 
     // The conversation view: the thread stacked (Sent included); an earlier message opens in place
     // with its quoted text collapsed.

@@ -137,6 +137,10 @@ describe('OfflineMirror', () => {
     await new OfflineMirror(db, main, () => NOW).fill();
     const all = await offlineUsage(db);
     expect(all.messages).toBe(12);
+    // Summed from the size indexes: the same as adding up every stored body and image.
+    const stored = (await db.bodies.toArray()).reduce((n, b) => n + (b.bytes ?? 0), 0) + (await db.parts.toArray()).reduce((n, p) => n + p.bytes, 0);
+    expect(all.bytes).toBe(stored);
+    expect(all.bytes).toBeGreaterThan(0);
     // A budget for about half of it: the newest stay, the oldest go, images with their messages.
     const left = await evictToBudget(db, all.bytes / 2, all.bytes);
     expect(left).toBeLessThanOrEqual(all.bytes / 2);

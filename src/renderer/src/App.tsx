@@ -27,8 +27,12 @@ import type { DesktopIntent, WelcomeStatus } from '../../shared/desktop.ts';
 import type { MailtoDraft } from '../../shared/mailto.ts';
 import { useDesktopIntents } from './use-desktop-intents.ts';
 import { useSelection } from './use-selection.ts';
+import { useConversations } from './use-conversations.ts';
+import type { ClickMods } from './selection.ts';
 import { useUndo } from './use-undo.ts';
-import { countLabel, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
+import { countLabel, flagAtOnce, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
+import { useHidden } from './use-hidden.ts';
+import { useStable } from './use-stable.ts';
 import { commandFor } from '../../shared/shortcuts.ts';
 import { ContextMenu } from './components/ContextMenu.tsx';
 import { useMessageMenu } from './use-message-menu.ts';
@@ -148,6 +152,32 @@ export function App({ api, db, offline = null }: AppProps) {
     [api, db],
   );
 
+  /**
+   * A message of a Drafts folder opens in compose: Hearth's own draft as it was saved (its id is in
+   * the server copy's Message-ID, so saving again replaces that copy), else one written elsewhere
+   * as a new draft with its recipients, subject and text. A draft already open comes to the front.
+   */
+  const openDraft = useCallback(
+    (messageId: number) => {
+      void (async () => {
+        const m = await db.messages.get(messageId);
+        if (!m) return;
+        const mine = (await api.call('drafts.list', {})).find((d) => m.messageId?.includes(`draft.${d.draftId}@`));
+        if (mine) {
+          const open = composer.drafts.find((d) => d.initial.draftId === mine.draftId);
+          return open ? composer.activate(open.key) : setCompose(mine.message);
+        }
+        const body = (await db.bodies.get(messageId)) ?? (await api.call('messages.body', { messageId }));
+        setCompose({ accountId: m.accountId, to: formatAddressList(m.to), cc: formatAddressList(m.cc), subject: m.subject, text: body.text ?? '' });
+      })().catch(report);
+    },
+    [api, db, composer.drafts, composer.activate],
+  );
+  const isDraft = useCallback((id: number) => {
+    const folder = mailboxesRef.current.find((mb) => mb.id === rowCacheRef.current.get(id)?.mailboxId);
+    return folder?.specialUse === 'drafts';
+  }, []);
+
   useEffect(() => {
     const off = api.onState(setConnection);
     setConnection(api.state()); // it may have changed between the first render and this effect
@@ -158,6 +188,8 @@ export function App({ api, db, offline = null }: AppProps) {
 
   const accounts = useLive<Account[]>(async () => inAccountOrder(await db.accounts.toArray()), [db], []);
   const mailboxes = useLive<Mailbox[]>(() => db.mailboxes.toArray(), [db], []);
+  const mailboxesRef = useRef(mailboxes);
+  mailboxesRef.current = mailboxes;
   // The list's ids in order (use-list-ids.ts): no cap; rows are read as they scroll into view.
   const view: ListView | null = smart ? { smart } : mailboxId === null ? null : { mailboxId };
   const folderIds = useListIds(api, db, view, order, connection === 'online');
@@ -168,7 +200,14 @@ export function App({ api, db, offline = null }: AppProps) {
   const scopedTo = searchHere && !smart ? mailboxId : null;
   const search = useSearch(api, db, query, scopedTo, connection, submitted);
   const results = search?.messages ?? null;
-  const ids = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
+  const listed = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
+  // Messages moved away (delete, archive, move) leave the list at once, before main's journal says so.
+  const hidden = useHidden(listed);
+  const ids = hidden.visible;
+  // Conversations expanded in place: their messages are rows too, and `j`/`k` step through them.
+  const grouped = order.group && !search;
+  const conversations = useConversations(db, ids, grouped);
+  const rowIds = useMemo(() => [...new Set(conversations.items.map((i) => i.id))], [conversations.items]);
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {
@@ -178,19 +217,28 @@ export function App({ api, db, offline = null }: AppProps) {
     setMailboxId(inbox ? inbox.id : null);
   }, [mailboxes, mailboxId]);
 
-  const selected = useLive<MessageSummary | null>(
-    async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)),
-    [db, messageId],
-    null,
-  );
+  // The rows the list has read, so the reader shows a message picked with `j` in the same frame
+  // instead of after a read from IndexedDB (which then keeps it live).
+  const rowCache = useMemo(() => new Map<number, MessageSummary>(), [db]);
+  const rowCacheRef = useRef(rowCache);
+  rowCacheRef.current = rowCache;
+  const live = useLive<MessageSummary | null>(async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)), [db, messageId], null);
+  const selected = messageId === null ? null : live?.id === messageId ? live : (rowCache.get(messageId) ?? live);
 
   // Opening a message marks it read, as every mail program does (it works offline: main queues it).
   useEffect(() => {
-    if (selected && !selected.flags.includes('\\Seen'))
-      void api
-        .call('messages.setFlags', { messageIds: [selected.id], add: ['\\Seen'], remove: [] })
-        // Reading with the host stopped is normal (offline copy); only a real refusal is news.
-        .catch((e: unknown) => (e instanceof HearthError && e.code === 'OFFLINE' ? undefined : report(e)));
+    if (selected && !selected.flags.includes('\\Seen')) {
+      const id = selected.id;
+      void (async () => {
+        // The row shows it read at once; it goes back to unread if main refuses.
+        const undoLocal = await flagAtOnce(db, [id], '\\Seen', true);
+        await api.call('messages.setFlags', { messageIds: [id], add: ['\\Seen'], remove: [] }).catch(async (e: unknown) => {
+          await undoLocal();
+          // Reading with the host stopped is normal (offline copy); only a real refusal is news.
+          if (!(e instanceof HearthError && e.code === 'OFFLINE')) report(e);
+        });
+      })();
+    }
   }, [selected?.id]);
 
   const selection = useSelection(ids, messageId, `${mailboxId}|${search ? query : ''}`);
@@ -211,10 +259,14 @@ export function App({ api, db, offline = null }: AppProps) {
           setMessageId(ids.slice(last + 1).find((id) => !leaving.has(id)) ?? ids.slice(0, Math.max(0, first)).findLast((id) => !leaving.has(id)) ?? null);
         }
         selection.clear();
+        // Gone from the list now; back if main refuses.
+        hidden.hide(targets);
+        void bulk(targets, action).then((ok) => ok || hidden.show(targets));
+        return;
       }
-      bulk(targets, action);
+      void bulk(targets, action);
     },
-    [bulk, ids, messageId, selection.clear],
+    [bulk, ids, messageId, selection.clear, hidden.hide, hidden.show],
   );
   const act = useCallback(
     (action: MessageAction) => {
@@ -232,16 +284,37 @@ export function App({ api, db, offline = null }: AppProps) {
     [messageId, apply, selection.targets, onCompose],
   );
 
+  /** Next/previous row: through the messages of an expanded conversation too (a head row and its first message are one). */
   const move = useCallback(
     (delta: number) => {
-      if (ids.length === 0) return;
-      const i = messageId === null ? -1 : ids.indexOf(messageId);
-      const next = ids[Math.max(0, Math.min(ids.length - 1, i < 0 ? 0 : i + delta))];
+      if (rowIds.length === 0) return;
+      const i = messageId === null ? -1 : rowIds.indexOf(messageId);
+      const next = rowIds[Math.max(0, Math.min(rowIds.length - 1, i < 0 ? 0 : i + delta))];
       if (next !== undefined) setMessageId(next);
     },
-    [ids, messageId],
+    [rowIds, messageId],
   );
 
+  // An outgoing server's refused certificate, trusted from the outbox: pinned on the account (main
+  // checks the server still presents it), then the message goes again.
+  const [trustingOutgoing, setTrustingOutgoing] = useState<string | null>(null);
+  const trustOutgoing = useCallback(
+    (id: string, fingerprint256: string) => {
+      const item = outbox.find((i) => i.id === id);
+      const o = accounts.find((a) => a.id === item?.accountId)?.outgoing;
+      if (!item || !o) return;
+      setTrustingOutgoing(id);
+      void api
+        .call('accounts.update', {
+          accountId: item.accountId,
+          outgoing: { host: o.host, port: o.port, tls: o.tls, ...(o.user ? { user: o.user } : {}), trustedFingerprint256: fingerprint256 },
+        })
+        .then(() => api.call('outbox.retry', { id }))
+        .catch(report)
+        .finally(() => setTrustingOutgoing(null));
+    },
+    [api, outbox, accounts],
+  );
   const [showHelp, setShowHelp] = useState(false);
   const overlayOpen = useRef(false);
   /** Enter/o: the row with the keyboard focus, else the first selected message. */
@@ -251,7 +324,8 @@ export function App({ api, db, offline = null }: AppProps) {
     if (id === null) return;
     selection.clear();
     setMessageId(id);
-  }, [selection.targets, selection.clear]);
+    if (isDraft(id)) openDraft(id);
+  }, [selection.targets, selection.clear, isDraft, openDraft]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -293,6 +367,7 @@ export function App({ api, db, offline = null }: AppProps) {
           act({ kind: command });
           break;
         case 'undo':
+          hidden.showAll();
           undo.undo();
           break;
         case 'compose':
@@ -315,7 +390,7 @@ export function App({ api, db, offline = null }: AppProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [move, api, act, openMessage, selection, messageId, undo.undo, onCompose]);
+  }, [move, api, act, openMessage, selection, messageId, undo.undo, onCompose, hidden.showAll]);
   // Ctrl+, (Cmd+, on a Mac) opens Settings from anywhere, as in most desktop apps.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -413,9 +488,19 @@ export function App({ api, db, offline = null }: AppProps) {
     openMessage: (id) => {
       selection.clear();
       setMessageId(id);
+      if (isDraft(id)) openDraft(id);
     },
   });
   overlayOpen.current = showHelp || menu.at !== null;
+  // The same functions from render to render, so rows whose props did not change do not render again.
+  const onSelectRow = useStable((id: number, mods: ClickMods) => {
+    selection.click(id, mods);
+    if (mods.range || mods.toggle) return;
+    setMessageId(id);
+    if (isDraft(id)) openDraft(id);
+  });
+  const dragIds = useStable((id: number) => (selection.selection.ids.has(id) ? selection.targets : [id]));
+  const onDragOut = useStable((dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))));
 
   const accountDialog = showAddAccount && <AccountDialog api={api} onClose={() => setShowAddAccount(false)} />;
   const statusBar = (
@@ -456,7 +541,8 @@ export function App({ api, db, offline = null }: AppProps) {
             : undefined
       }
       mailboxes={mailboxes}
-      grouped={order.group && !search}
+      grouped={grouped}
+      conversations={conversations}
       mine={mine}
       controls={<ListControls order={order} onOrder={setOrder} readingPane={layout.readingPane} onReadingPane={layout.setReadingPane} />}
       db={db}
@@ -464,15 +550,11 @@ export function App({ api, db, offline = null }: AppProps) {
       known={results ?? undefined}
       selectedId={messageId}
       selection={selection.selection}
-      onSelect={(id, mods) => {
-        selection.click(id, mods);
-        if (!mods.range && !mods.toggle) setMessageId(id);
-      }}
+      rowCache={rowCache}
+      onSelect={onSelectRow}
       onContextMenu={menu.open}
-      dragIds={(id) => (selection.selection.ids.has(id) ? selection.targets : [id])}
-      {...(api.dragMessageOut
-        ? { onDragOut: (dt: DataTransfer, m: MessageSummary) => api.dragMessageOut!(dt, m.id, emlFileNameFor(m.subject, new Date(m.date))) }
-        : {})}
+      dragIds={dragIds}
+      {...(api.dragMessageOut ? { onDragOut } : {})}
     />
   );
   // The reader shows what actions apply to: the open message, or else the selection.
@@ -646,9 +728,21 @@ export function App({ api, db, offline = null }: AppProps) {
         }
         onRetry={(id) => void api.call('outbox.retry', { id }).catch(report)}
         onDelete={(id) => void api.call('outbox.delete', { id }).catch(report)}
+        onTrustCertificate={trustOutgoing}
+        trusting={trustingOutgoing}
       />
       <TransferBar transfers={transfers} onCancel={(jobId) => void api.call('transfer.cancel', { jobId }).catch(report)} onDismiss={dismissTransfer} />
-      {undo.last && <UndoToast last={undo.last} busy={undo.busy} onUndo={undo.undo} onDismiss={undo.dismiss} />}
+      {undo.last && (
+        <UndoToast
+          last={undo.last}
+          busy={undo.busy}
+          onUndo={() => {
+            hidden.showAll();
+            undo.undo();
+          }}
+          onDismiss={undo.dismiss}
+        />
+      )}
       {menu.at && <ContextMenu x={menu.at.x} y={menu.at.y} label={menu.label} entries={menu.entries} onClose={menu.close} />}
       {showHelp && <ShortcutHelp onClose={() => setShowHelp(false)} />}
       {statusBar}

@@ -62,5 +62,14 @@ export class HearthDb extends Dexie {
       parts: '[messageId+partId], messageId',
       meta: 'key',
     });
+    // v4: sizes indexed, so the offline copy's usage is summed from keys without reading a body.
+    this.version(4).stores({
+      accounts: 'id',
+      mailboxes: 'id, accountId',
+      messages: 'id, mailboxId, accountId, threadId, date, [mailboxId+date]',
+      bodies: 'id, date, bytes',
+      parts: '[messageId+partId], messageId, bytes',
+      meta: 'key',
+    });
   }
 }

@@ -108,14 +108,15 @@ export interface OfflineUsage {
   bytes: number;
 }
 
+/**
+ * From the `bytes` indexes' keys: no body is read (reading each one cost more CPU than all the
+ * list's rendering, and this runs after every journal pull). A body kept without a size counts 0.
+ */
 export async function offlineUsage(db: HearthDb): Promise<OfflineUsage> {
+  const [messages, bodySizes, partSizes] = await Promise.all([db.bodies.count(), db.bodies.orderBy('bytes').keys(), db.parts.orderBy('bytes').keys()]);
   let bytes = 0;
-  let messages = 0;
-  await db.bodies.each((b) => {
-    messages++;
-    bytes += b.bytes ?? 0;
-  });
-  await db.parts.each((p) => (bytes += p.bytes));
+  for (const b of bodySizes) bytes += Number(b);
+  for (const b of partSizes) bytes += Number(b);
   return { messages, bytes };
 }
 
@@ -192,7 +193,8 @@ export class OfflineMirror {
     const have = new Set(await this.db.bodies.toCollection().primaryKeys());
     // Newest first, so a budget that runs out keeps the mail people read most.
     // Keys only (ids in date order): the summaries are read a batch at a time.
-    const inWindow = await this.db.messages.where('date').aboveOrEqual(since).reverse().primaryKeys();
+    // (Reversed here: Dexie reads a reversed range with a cursor, one step per key, after every journal pull.)
+    const inWindow = (await this.db.messages.where('date').aboveOrEqual(since).primaryKeys()).reverse();
     const wanted = inWindow.filter((id) => !have.has(id));
     this.setState({ phase: wanted.length ? 'filling' : 'idle', kept, bytes: used });
     for (let i = 0; i < wanted.length && used < budget; i += offlineLimits.batch) {

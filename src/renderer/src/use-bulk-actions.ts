@@ -27,17 +27,41 @@ export function countLabel(n: number): string {
   return n === 1 ? '1 message' : `${formatCount(n)} messages`;
 }
 
-/** Runs bulk actions; `offerUndo` gets what can be undone, `report` what failed. */
+/**
+ * Shows a flag change at once in the offline copy (the rows and the reader follow it), before main
+ * has it; returns what puts back the flags of the messages it changed, unless something newer
+ * (main's journal) has changed them since.
+ */
+export async function flagAtOnce(db: HearthDb, ids: readonly number[], flag: string, on: boolean): Promise<() => Promise<void>> {
+  const set = (flags: string[], to: boolean) => (to ? [...flags, flag] : flags.filter((f) => f !== flag));
+  const changed = await db.transaction('rw', db.messages, async () => {
+    const rows = (await db.messages.bulkGet([...ids])).filter((m) => m !== undefined && m.flags.includes(flag) !== on);
+    const after = rows.map((m) => ({ ...m!, flags: set(m!.flags, on) }));
+    await db.messages.bulkPut(after);
+    return after;
+  });
+  return () =>
+    db.transaction('rw', db.messages, async () => {
+      const now = await db.messages.bulkGet(changed.map((m) => m.id));
+      const back = changed.flatMap((m, i) => (now[i] && now[i].flags.join() === m.flags.join() ? [{ ...now[i], flags: set(now[i].flags, !on) }] : []));
+      await db.messages.bulkPut(back);
+    });
+}
+
+/**
+ * Runs bulk actions; `offerUndo` gets what can be undone, `report` what failed. Flags show at once
+ * (flagAtOnce) and go back if main refuses; the promise says whether the action went through.
+ */
 export function useBulkActions(
   api: Transport,
   db: HearthDb,
   mailboxes: Mailbox[],
   offerUndo: (label: string, tokens: string[]) => void,
   report: (e: unknown) => void,
-): (ids: readonly number[], action: BulkAction) => void {
+): (ids: readonly number[], action: BulkAction) => Promise<boolean> {
   return useCallback(
-    (ids, action) => {
-      if (ids.length === 0) return;
+    async (ids, action) => {
+      if (ids.length === 0) return true;
       const run = async () => {
         const what = countLabel(ids.length);
         const undoable = async (call: (messageIds: number[]) => Promise<{ undo: string[] }>, label: string) => {
@@ -46,7 +70,13 @@ export function useBulkActions(
           offerUndo(label, tokens);
         };
         const flags = async (flag: string, on: boolean) => {
-          for (const part of chunks(ids)) await api.call('messages.setFlags', { messageIds: part, add: on ? [flag] : [], remove: on ? [] : [flag] });
+          const undoLocal = await flagAtOnce(db, ids, flag, on);
+          try {
+            for (const part of chunks(ids)) await api.call('messages.setFlags', { messageIds: part, add: on ? [flag] : [], remove: on ? [] : [flag] });
+          } catch (e) {
+            await undoLocal();
+            throw e;
+          }
         };
         // A toggle on many: if any lacks the flag, all get it; else all lose it (as Thunderbird does).
         const allHave = async (flag: string) => (await db.messages.bulkGet([...ids])).every((m) => !m || m.flags.includes(flag));
@@ -69,7 +99,13 @@ export function useBulkActions(
             return flags('\\Flagged', !(await allHave('\\Flagged')));
         }
       };
-      run().catch(report);
+      return run().then(
+        () => true,
+        (e: unknown) => {
+          report(e);
+          return false;
+        },
+      );
     },
     [api, db, mailboxes, offerUndo, report],
   );

@@ -3,7 +3,7 @@
 // conversations and smart folders are ordered by main over its SQLite cache (messages.list: keys
 // and a few columns, no summaries), asked again whenever its journal moves; with main away, the
 // same order (shared/list-order.ts) is computed here over the offline copy.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MessageSummary } from '../../shared/api.ts';
 import { orderIds, senderKey, type ListOrder, type ListView } from '../../shared/list-order.ts';
 import type { Transport } from './api/transport.ts';
@@ -52,8 +52,19 @@ export function useListIds(api: Transport, db: HearthDb, view: ListView | null, 
     };
   }, [api, db, key, online]);
 
-  if (indexed) return folderIds;
-  return ordered.key === key ? ordered.ids : [];
+  // The same array while the ids are the same: a flag change re-runs the index query, and a new
+  // array of equal ids would render the whole list (and everything keyed on it) again.
+  const last = useRef<number[]>([]);
+  const ids = indexed ? folderIds : ordered.key === key ? ordered.ids : [];
+  if (!sameIds(ids, last.current)) last.current = ids;
+  return last.current;
+}
+
+export function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The list's ids from the offline copy, ordered as main orders them (for when main is away). */

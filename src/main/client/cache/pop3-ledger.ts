@@ -48,6 +48,16 @@ export class Pop3Ledger {
     });
   }
 
+  /**
+   * The message is back in the INBOX (a delete undone) under a new local UID: a deletion from the
+   * server asked for is withdrawn, and the record follows the message.
+   */
+  withdrawDelete(uidl: string, localUid: number): void {
+    this.c.durable(() => {
+      this.c.prepared('UPDATE pop3_uidl SET delete_requested=0, local_uid=? WHERE account_id=? AND uidl=?').run(localUid, this.accountId, uidl);
+    });
+  }
+
   /** Drops records of messages the server no longer has. */
   forget(uidls: string[]): void {
     this.c.durable(() => {

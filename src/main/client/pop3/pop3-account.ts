@@ -319,15 +319,30 @@ export class Pop3Account implements MailAccount {
       const u = await this.user();
       for (const [p, g] of groups) {
         if (p === target.path) continue;
-        await (
-          await u.openMailbox(p)
-        ).move(
-          g.items.map((i) => i.uid),
-          target.path,
-        );
+        const h = await u.openMailbox(p);
+        const uids = g.items.map((i) => i.uid);
+        // Back into the INBOX (a delete undone, or taken out of Trash): whatever deletion from the
+        // server was asked for is withdrawn; each message is known by its UIDL trace header.
+        const uidls = target.path === 'INBOX' ? await this.uidlsOf(h, uids) : new Map<number, string>();
+        const moved = await h.move(uids, target.path);
+        for (const [from, to] of moved.mapping) {
+          const uidl = uidls.get(from);
+          if (uidl) this.ledger.withdrawDelete(uidl, to);
+        }
       }
       await this.mirror();
     });
+  }
+
+  /** The server UIDL each stored message was downloaded under (from its trace header), by local UID. */
+  private async uidlsOf(h: { readMessageBuffer(uid: number): Promise<Buffer> }, uids: number[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (const uid of uids) {
+      const head = (await h.readMessageBuffer(uid)).subarray(0, 2048).toString('latin1');
+      const match = new RegExp(`^${UIDL_HEADER}: (\\S+)\\r?\\n`).exec(head);
+      if (match && !match[1]!.startsWith('no-uidl-')) out.set(uid, match[1]!);
+    }
+    return out;
   }
 
   copy(messageIds: number[], target: MailboxRow): void {

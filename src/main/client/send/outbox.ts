@@ -19,6 +19,7 @@ import type { Logger } from '../../base/log.ts';
 import { sendLimits } from '../../base/limits.ts';
 import { assertPlaintextAllowed } from '../../base/net.ts';
 import { trustOptions } from '../../base/tls-trust.ts';
+import { probeCertificate } from '../../base/tls-probe.ts';
 import { composeMessage, identityOf, resolveAttachments, type AttachmentOf } from './compose.ts';
 
 export interface SmtpSettings {
@@ -320,7 +321,12 @@ export class Outbox {
           this.save({ ...this.items.get(id)!, stage: 'data-sent' });
         });
       } catch (e) {
-        const err = classify(e);
+        let err = classify(e);
+        // An untrusted certificate: what it is, so the user can trust exactly that one (as for IMAP).
+        if (err.payload.code === 'CERT_UNTRUSTED') {
+          const detail = await certificateDetail(account.smtp);
+          if (detail) err = { ...err, payload: { ...err.payload, detail } };
+        }
         const cur = this.items.get(id)!;
         const expired = this.now() - (cur.firstAttempt ?? now) > sendLimits.giveUpAfterMs;
         if (err.temporary && !expired) {
@@ -427,7 +433,14 @@ async function submit(s: SmtpSettings, envelope: { from: string; to: string[] },
 
 interface Classified {
   temporary: boolean;
-  payload: { code: string; message: string; response?: string };
+  payload: { code: string; message: string; response?: string; detail?: Record<string, unknown> };
+}
+
+/** The certificate an outgoing server presents (looked at again after it was refused), as account errors show one. */
+async function certificateDetail(s: { host: string; port: number; tls: 'tls' | 'starttls' | 'plain' }): Promise<Record<string, unknown> | null> {
+  if (s.tls === 'plain') return null;
+  const cert = await probeCertificate(s.host, s.port, s.tls === 'starttls' ? 'smtp' : null).catch(() => null);
+  return cert ? { subject: cert.subject, issuer: cert.issuer, validTo: cert.validTo, fingerprint256: cert.fingerprint256 } : null;
 }
 
 /** Sorts a submission failure into "try again later" and "tell the user", keeping the server's words. */
@@ -450,7 +463,11 @@ export function classify(e: unknown): Classified {
   if (err.code === 'EENVELOPE' && /recipient/i.test(err.message ?? ''))
     return { temporary: false, payload: withResponse('BAD_ADDRESS', err.message ?? 'The server refused the recipients') };
   if (err.code === 'ETLS' || /certificate|self.signed/i.test(err.message ?? ''))
-    return { temporary: false, payload: { code: 'CERT_UNTRUSTED', message: `The outgoing server's certificate is not trusted: ${err.message}` } };
+    // (Node's own advice after a ";", about --use-system-ca, is not for the person using the app.)
+    return {
+      temporary: false,
+      payload: { code: 'CERT_UNTRUSTED', message: `The outgoing server's certificate is not trusted: ${(err.message ?? '').split(';')[0]}` },
+    };
   // Network trouble (refused, reset, timeout, DNS): wait and try again.
   return { temporary: true, payload: { code: 'OFFLINE', message: `Waiting for the outgoing server (${err.message ?? String(e)})` } };
 }

@@ -7,6 +7,7 @@ import type { Transport } from '../api/transport.ts';
 import type { HearthDb } from '../db.ts';
 import { displayAddress, listDate } from '../format.ts';
 import { BodyFrame, bodyDocument } from './MessageParts.tsx';
+import { useDark } from '../use-theme.ts';
 
 interface Props {
   api: Transport;
@@ -67,6 +68,7 @@ export function ConversationStack({ api, db, messages, currentId, mailboxes, onO
 function StackedBody({ api, db, message }: { api: Transport; db: HearthDb; message: MessageSummary }) {
   const [body, setBody] = useState<MessageBody | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const dark = useDark();
   useEffect(() => {
     let live = true;
     void (async () => (await db.bodies.get(message.id)) ?? (await api.call('messages.body', { messageId: message.id })))().then(
@@ -81,7 +83,7 @@ function StackedBody({ api, db, message }: { api: Transport; db: HearthDb; messa
   if (!body) return <p className="muted">Loading…</p>;
   return (
     <div className="stacked-body">
-      <BodyFrame doc={bodyDocument(body, false, new Map(), true).doc} />
+      <BodyFrame doc={bodyDocument(body, false, new Map(), true, dark).doc} />
     </div>
   );
 }

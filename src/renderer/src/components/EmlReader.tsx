@@ -5,11 +5,13 @@ import type { ResultOf } from '../../../shared/api.ts';
 import type { ConnectionState, Transport } from '../api/transport.ts';
 import { PaperclipIcon } from './icons.tsx';
 import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
+import { useDark } from '../use-theme.ts';
 
 export function EmlReader({ api, fileId }: { api: Transport; fileId: string }) {
   const [file, setFile] = useState<ResultOf<'eml.read'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [allowRemote, setAllowRemote] = useState(false);
+  const dark = useDark();
   const [connection, setConnection] = useState<ConnectionState>(api.state());
   useEffect(() => {
     const off = api.onState(setConnection);
@@ -44,7 +46,7 @@ export function EmlReader({ api, fileId }: { api: Transport; fileId: string }) {
   if (!file) return <p className="muted">Opening…</p>;
 
   const body = file.body;
-  const { doc, blocked } = bodyDocument(body, allowRemote);
+  const { doc, blocked } = bodyDocument(body, allowRemote, new Map(), false, dark);
   const attachments = body.attachments.filter((a) => !a.inline);
 
   return (

@@ -2,13 +2,13 @@
 // of the folder or the search, with the summaries of the rows in view read from IndexedDB and kept
 // live; a folder of 100,000 messages opens and scrolls like one of 100. Grouped by conversation,
 // a row stands for its thread (count, participants) and expands in place.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Mailbox, MessageSummary } from '../../../shared/api.ts';
 import type { HearthDb } from '../db.ts';
 import { useLive } from '../use-live.ts';
 import { isSelected, type ClickMods, type Selection } from '../selection.ts';
-import { useConversations, useThreads } from '../use-conversations.ts';
+import { useThreads, type Conversations } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
 import { formatCount } from '../format.ts';
 
@@ -23,6 +23,8 @@ interface Props {
   ids: number[];
   /** Rows stand for their conversations. */
   grouped?: boolean | undefined;
+  /** The conversations expanded in place and the list's rows with them (use-conversations.ts, held by the app so `j`/`k` step through them). */
+  conversations: Conversations;
   /** Summaries already at hand (search results); others are read from IndexedDB as they scroll into view. */
   known?: MessageSummary[] | undefined;
   /** Sort and layout controls shown in the header. */
@@ -41,6 +43,8 @@ interface Props {
   dragIds?(id: number): number[];
   /** Drags a message out of the window as an .eml file; true when the host took over the drag natively. */
   onDragOut?(dataTransfer: DataTransfer, message: MessageSummary): boolean;
+  /** Filled with the summaries of the rows read (the reader shows a message picked by key from it at once). */
+  rowCache?: Map<number, MessageSummary> | undefined;
 }
 
 /** A row's height (from, subject and snippet lines); rows are measured once shown. */
@@ -54,6 +58,7 @@ export function MessageList({
   title,
   ids,
   grouped = false,
+  conversations,
   known,
   controls,
   mine,
@@ -63,14 +68,14 @@ export function MessageList({
   onContextMenu,
   dragIds,
   onDragOut,
+  rowCache,
 }: Props) {
   const scroller = useRef<HTMLElement>(null);
-  const conversations = useConversations(db, ids, grouped);
   const list = conversations.items;
   const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
   const inView = items.map((v) => list[v.index]!.id);
-  const rows = useLive<Map<number, MessageSummary>>(
+  const read = useLive<Map<number, MessageSummary>>(
     async () => {
       const byId = new Map((known ?? []).map((m) => [m.id, m]));
       const missing = inView.filter((id) => !byId.has(id));
@@ -80,6 +85,21 @@ export function MessageList({
     [db, known, inView.join(',')],
     new Map(),
   );
+  // A summary equal to the one already shown keeps its object, so only the rows that changed render (memo).
+  const shown = useRef<Map<number, MessageSummary>>(new Map());
+  const rows = useMemo(() => {
+    const out = new Map<number, MessageSummary>();
+    for (const [id, m] of read) {
+      const before = shown.current.get(id);
+      out.set(id, before && JSON.stringify(before) === JSON.stringify(m) ? before : m);
+    }
+    shown.current = out;
+    return out;
+  }, [read]);
+  if (rowCache) {
+    if (rowCache.size > 5000) rowCache.clear();
+    for (const [id, m] of rows) rowCache.set(id, m);
+  }
   // Grouped: the conversations of the rows in view, for their count and participants.
   const threads = useThreads(db, grouped ? inView.flatMap((id) => rows.get(id)?.threadId ?? []) : []);
   // Keyboard selection moves beyond the rows in view: bring the selected one into view ('auto' scrolls only then).
@@ -122,12 +142,13 @@ export function MessageList({
                 message={m}
                 selected={selection ? isSelected(selection, m.id, selectedId) : m.id === selectedId}
                 current={m.id === selectedId}
-                position={{ index: v.index + 1, of: list.length }}
+                index={v.index + 1}
+                of={list.length}
                 outgoing={outgoingIds.has(m.mailboxId)}
                 inThread={item.inThread !== undefined}
                 {...(item.inThread !== undefined && !home(m.mailboxId) ? { folder: folderName.get(m.mailboxId) } : {})}
                 {...(thread && thread.length > 1
-                  ? { thread: { messages: thread, expanded: conversations.expanded.has(m.threadId), mine, onToggle: () => conversations.toggle(m.threadId) } }
+                  ? { thread: { messages: thread, expanded: conversations.expanded.has(m.threadId), mine, onToggle: conversations.toggle } }
                   : {})}
                 onSelect={onSelect}
                 onContextMenu={onContextMenu}

@@ -16,6 +16,8 @@ export function bodyDocument(
   cidUrls: Map<string, string> = new Map(),
   /** Quoted text (plain "> " lines, HTML blockquotes) collapsed behind a "•••" toggle. */
   collapseQuotes = false,
+  /** Dark colours (pass useDark()'s, so the frame follows a theme change). */
+  dark: boolean = isDark(),
 ): { doc: string; blocked: number } {
   if (!body) return { doc: '', blocked: 0 };
   if (!body.html)
@@ -23,13 +25,13 @@ export function bodyDocument(
       doc: messageDocument(
         (collapseQuotes ? quotedTextToHtml(body.text ?? '') : textToHtml(body.text ?? '')) + trailingImages(cidUrls, new Set()),
         false,
-        isDark(),
+        dark,
       ),
       blocked: 0,
     };
   const s = sanitizeMessageHtml(body.html, { allowRemote, cidUrls });
   const html = collapseQuotes ? collapseQuotedHtml(s.html) : s.html;
-  return { doc: messageDocument(html + trailingImages(cidUrls, s.usedCids), allowRemote, isDark()), blocked: s.blockedRemote };
+  return { doc: messageDocument(html + trailingImages(cidUrls, s.usedCids), allowRemote, dark), blocked: s.blockedRemote };
 }
 
 export function HeaderLines({ from, to, cc, date }: { from: Address[]; to: Address[]; cc: Address[]; date: number | null }) {
@@ -77,7 +79,20 @@ export function RemoteBanner({ blocked, onAllow, sender, onAlwaysAllow }: { bloc
   );
 }
 
-/** No allow-scripts and no allow-same-origin: the message runs nothing and reaches nothing. */
-export function BodyFrame({ doc }: { doc: string }) {
-  return <iframe className="body-frame" title="Message body" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={doc} data-testid="body-frame" />;
+/**
+ * No allow-scripts and no allow-same-origin: the message runs nothing and reaches nothing.
+ * `hidden` keeps the frame while the next body loads: making a new frame for each message was the
+ * largest single cost of moving through the list in the renderer's profile.
+ */
+export function BodyFrame({ doc, hidden = false }: { doc: string; hidden?: boolean }) {
+  return (
+    <iframe
+      className="body-frame"
+      title="Message body"
+      sandbox="allow-popups allow-popups-to-escape-sandbox"
+      srcDoc={doc}
+      hidden={hidden}
+      data-testid="body-frame"
+    />
+  );
 }

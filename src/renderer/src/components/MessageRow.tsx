@@ -1,5 +1,6 @@
 // One row of the message list: a message, or (grouped) a conversation with its count and
 // participants and a toggle that lists its messages in place; those rows are indented.
+import { memo } from 'react';
 import type { MessageSummary } from '../../../shared/api.ts';
 import { displayAddress, listDate } from '../format.ts';
 import { participants } from '../use-conversations.ts';
@@ -13,8 +14,9 @@ interface Props {
   selected: boolean;
   /** The open message. */
   current: boolean;
-  /** Its place in the list, for assistive technology (rows out of view do not exist). */
-  position: { index: number; of: number };
+  /** Its place in the list (1-based, and the list's length), for assistive technology (rows out of view do not exist). */
+  index: number;
+  of: number;
   /** Sent or Drafts: the row names the recipients. */
   outgoing: boolean;
   /** A message listed under its expanded conversation. */
@@ -22,7 +24,7 @@ interface Props {
   /** The folder of a conversation's message from elsewhere (e.g. Sent). */
   folder?: string | undefined;
   /** The conversation this row stands for (two messages or more). */
-  thread?: { messages: MessageSummary[]; expanded: boolean; mine?: ReadonlySet<string> | undefined; onToggle(): void } | undefined;
+  thread?: { messages: MessageSummary[]; expanded: boolean; mine?: ReadonlySet<string> | undefined; onToggle(threadId: number): void } | undefined;
   /** A click, with Shift (range) and Ctrl/Cmd (toggle). */
   onSelect(id: number, mods: ClickMods): void;
   /** Right-click (or the menu key), at a point of the window. */
@@ -32,11 +34,23 @@ interface Props {
   onDragOut?: ((dataTransfer: DataTransfer, message: MessageSummary) => boolean) | undefined;
 }
 
-export function MessageRow({
+/**
+ * Memoised: moving through the list with `j` renders only the rows whose selection changed (the
+ * list's callbacks are stable, see use-stable.ts); a row renders again when its summary does.
+ */
+export const MessageRow = memo(MessageRowView, (a, b) => {
+  for (const k of Object.keys(b) as (keyof Props)[]) if (k !== 'thread' && a[k] !== b[k]) return false;
+  if (Object.keys(a).length !== Object.keys(b).length) return false;
+  const [x, y] = [a.thread, b.thread];
+  return x === y || (!!x && !!y && x.messages === y.messages && x.expanded === y.expanded && x.mine === y.mine && x.onToggle === y.onToggle);
+});
+
+function MessageRowView({
   message: m,
   selected,
   current,
-  position,
+  index,
+  of,
   outgoing,
   inThread = false,
   folder,
@@ -57,7 +71,7 @@ export function MessageRow({
           className="thread-toggle"
           aria-expanded={thread.expanded}
           aria-label={`${thread.expanded ? 'Collapse' : 'Expand'} conversation of ${thread.messages.length} messages`}
-          onClick={thread.onToggle}
+          onClick={() => thread.onToggle(m.threadId)}
           data-testid="thread-toggle"
         >
           <span aria-hidden="true">{thread.expanded ? '▾' : '▸'}</span>
@@ -70,8 +84,8 @@ export function MessageRow({
         type="button"
         role="option"
         aria-selected={selected}
-        aria-posinset={position.index}
-        aria-setsize={position.of}
+        aria-posinset={index}
+        aria-setsize={of}
         className={`message${selected ? ' selected' : ''}${current ? ' current' : ''}${unread ? ' unread' : ''}`}
         // Shift+click picks a range, not text.
         onMouseDown={(e) => e.shiftKey && e.preventDefault()}

@@ -2,15 +2,20 @@
 // edit when it failed, and why a message waits.
 import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../shared/api.ts';
+import { CertificateTrust } from './CertificateTrust.tsx';
 
 interface Props {
   items: OutboxItem[];
   onUndo(id: string): void;
   onRetry(id: string): void;
   onDelete(id: string): void;
+  /** Trusts the outgoing server's certificate a failed message was refused by (then sends it again). */
+  onTrustCertificate?(id: string, fingerprint256: string): void;
+  /** The message whose certificate is being trusted. */
+  trusting?: string | null;
 }
 
-export function OutboxBar({ items, onUndo, onRetry, onDelete }: Props) {
+export function OutboxBar({ items, onUndo, onRetry, onDelete, onTrustCertificate, trusting = null }: Props) {
   const [, tick] = useState(0);
   // Re-render each second so the undo countdown moves.
   useEffect(() => {
@@ -62,6 +67,11 @@ export function OutboxBar({ items, onUndo, onRetry, onDelete }: Props) {
                 <button type="button" onClick={() => onDelete(i.id)}>
                   Delete
                 </button>
+                {i.error?.code === 'CERT_UNTRUSTED' && i.error.detail && onTrustCertificate && (
+                  <div className="outbox-cert" data-testid="outbox-certificate">
+                    <CertificateTrust detail={i.error.detail} onTrust={(f) => onTrustCertificate(i.id, f)} trusting={trusting === i.id} />
+                  </div>
+                )}
               </>
             )}
           </li>

@@ -8,6 +8,7 @@ import { ConversationStack } from './ConversationStack.tsx';
 import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
 import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
+import { useDark } from '../use-theme.ts';
 import { inlineImageUrls, keepBody } from '../offline-mirror.ts';
 import { remoteContentAllowed } from '../../../shared/settings.ts';
 
@@ -36,6 +37,8 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, 
   const [allowRemote, setAllowRemote] = useState(false);
   const [cidUrls, setCidUrls] = useState<Map<string, string>>(new Map());
   const [source, setSource] = useState<'headers' | 'source' | null>(null);
+  // The frame's colours follow a theme change while the message is open.
+  const dark = useDark();
 
   useEffect(() => {
     setBody(null);
@@ -72,7 +75,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, 
 
   const sender = message.from[0]?.address;
   const remote = allowRemote || remoteContentAllowed(remoteContentFrom, sender);
-  const { doc, blocked } = bodyDocument(body, remote, cidUrls, true);
+  const { doc, blocked } = bodyDocument(body, remote, cidUrls, true, dark);
 
   return (
     <article className="reader" aria-label="Message">
@@ -107,7 +110,8 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, 
         </div>
       )}
       {body && <AttachmentList api={api} messageId={message.id} attachments={body.attachments} onError={setError} />}
-      {body ? <BodyFrame doc={doc} /> : !error && <p className="muted">Loading…</p>}
+      {!body && !error && <p className="muted">Loading…</p>}
+      <BodyFrame doc={doc} hidden={!body} />
     </article>
   );
 }

@@ -14,7 +14,7 @@ import { rfc822 } from '../../../support/messages.ts';
 import { deliverToDovecot, imaplib } from '../../../support/dovecot-mail.ts';
 import { startTcpProxy } from '../../../support/tcp-proxy.ts';
 import { startPop3TestServer } from '../../../support/pop3-test-server.ts';
-import { startServices } from '../../../support/services.ts';
+import { callService, startServices } from '../../../support/services.ts';
 import { closeAfterEach } from '../../../support/cleanup.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { sha256 } from '../../../support/bytes.ts';
@@ -130,6 +130,31 @@ describe('POP3 accounts against Dovecot', () => {
     await account.sync();
     expect(serverCount(user, password)).toBe(0);
     expect(subjects(s, a.id)).toEqual(['old']); // still here
+  });
+
+  it('undoing a delete withdraws the deletion from the server ("delete when deleted here")', async () => {
+    const { user, password } = createDovecotUser();
+    await deliverToDovecot(user, [msg('kept'), msg('regretted')]);
+    const s = services(tempDir('pop3-undo-delete'));
+    const { id, account } = await addPop3(s, user, password);
+    expect(subjects(s, id)).toEqual(['kept', 'regretted']);
+    const regretted = s.cache.messages.page(inbox(s, id).id, 0, 10).messages.find((m) => m.subject === 'regretted')!;
+    const deleted = await callService<{ undo: string[] }>(s, 'messages.delete', { messageIds: [regretted.id] });
+    await account.settled();
+    expect(subjects(s, id)).toEqual(['kept']);
+    expect(await callService(s, 'messages.undo', { tokens: deleted.undo })).toEqual({ restored: 1 });
+    await account.settled();
+    expect(subjects(s, id)).toEqual(['kept', 'regretted']);
+    // The next check leaves it on the server, and does not download it again.
+    await account.sync();
+    expect(serverCount(user, password)).toBe(2);
+    expect(subjects(s, id)).toEqual(['kept', 'regretted']);
+    // Deleted again (under its new local UID), it does go from the server.
+    const back = s.cache.messages.page(inbox(s, id).id, 0, 10).messages.find((m) => m.subject === 'regretted')!;
+    await callService(s, 'messages.delete', { messageIds: [back.id] });
+    await account.settled();
+    await account.sync();
+    expect(serverCount(user, password)).toBe(1);
   });
 
   it('a connection cut mid-RETR leaves no duplicate: the retry downloads it once', async () => {

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { HearthServices, HearthServicesOptions } from '../../../../src/main/client/hearth-services.ts';
 import type { ComposeMessage, OutboxItem } from '../../../../src/shared/api.ts';
-import { createDovecotUser, dovecot, smtpPeers, startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { createDovecotUser, dovecot, DOVECOT_STATE, smtpPeers, startOwnSmtpPeer, type SmtpPeer } from '../../../support/peers.ts';
+import { X509Certificate } from 'node:crypto';
 import { dovecotMessages, imaplib } from '../../../support/dovecot-mail.ts';
-import { startServices } from '../../../support/services.ts';
+import { callService, startServices } from '../../../support/services.ts';
 import { closeAfterEach } from '../../../support/cleanup.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import { pollUntil } from '../../../support/wait.ts';
@@ -26,13 +27,22 @@ let flaky: SmtpPeer;
 let reject: SmtpPeer;
 let small: SmtpPeer;
 let slow: SmtpPeer;
+/** Implicit TLS with Dovecot's self-signed certificate: untrusted until its fingerprint is. */
+let selfSigned: SmtpPeer;
 beforeAll(() => {
   const lmtp = ['--lmtp', `127.0.0.1:${dovecot.lmtpPort}`];
   flaky = startOwnSmtpPeer('send-flaky', 'flaky', 10061, ['--flaky-n', '2', ...lmtp]);
   reject = startOwnSmtpPeer('send-reject', 'reject', 10062, ['--fail-at', 'rcpt', '--code', '550', '--msg', '5.1.1 No such mailbox here']);
   small = startOwnSmtpPeer('send-small', 'accept', 10063, ['--max-size', String(5 * 1024 * 1024)]);
   slow = startOwnSmtpPeer('send-slow', 'accept', 10064, ['--delay', '4', ...lmtp]);
-  peers.push(flaky, reject, small, slow);
+  selfSigned = startOwnSmtpPeer('send-self-signed', 'accept', 10065, [
+    '--tls-cert',
+    dovecot.caCertPath,
+    '--tls-key',
+    path.join(DOVECOT_STATE, 'ssl/key.pem'),
+    '--implicit-tls',
+  ]);
+  peers.push(flaky, reject, small, slow, selfSigned);
 });
 
 const services = (dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices =>
@@ -166,6 +176,39 @@ describe('sending', () => {
     expect(list[0]!.error!.response).toContain('No such mailbox here');
     // Pulled back, it is a draft again, nothing lost.
     expect(s.outbox.unsend(item.id)).toMatchObject({ to: 'nobody@example.test', subject: 'Hello' });
+  });
+
+  it('shows the certificate an outgoing server was refused for, and sends once its fingerprint is trusted', async () => {
+    const me = createDovecotUser();
+    const s = services(tempDir('smtp-self-signed'));
+    const a = await s.addAccount({
+      name: 'Me',
+      email: `${me.user}@example.test`,
+      incoming: { protocol: 'imap', host: '127.0.0.1', port: dovecot.imapPort, tls: 'plain', user: me.user, password: me.password, auth: 'password' },
+      outgoing: { host: '127.0.0.1', port: selfSigned.port, tls: 'tls' },
+    });
+    const item = await s.outbox.send(compose(a.id, { to: 'sam@example.test', subject: 'Through a self-signed server' }));
+    const failed = await pollUntil(
+      () => s.outbox.list(),
+      (l) => l[0]?.state === 'failed',
+    );
+    expect(failed[0]).toMatchObject({ id: item.id, state: 'failed', error: { code: 'CERT_UNTRUSTED' } });
+    // What the renderer shows next to "Trust this certificate": the certificate the server presents.
+    const fingerprint = new X509Certificate(readFileSync(dovecot.caCertPath)).fingerprint256;
+    expect(failed[0]!.error!.detail).toMatchObject({ fingerprint256: fingerprint });
+    expect(selfSigned.received()).toHaveLength(0);
+    // Trusted (as the outbox's button does), the same message goes.
+    await callService(s, 'accounts.update', {
+      accountId: a.id,
+      outgoing: { host: '127.0.0.1', port: selfSigned.port, tls: 'tls', trustedFingerprint256: fingerprint },
+    });
+    s.outbox.retry(item.id);
+    const got = await pollUntil(
+      () => selfSigned.received(),
+      (r) => r.length > 0,
+    );
+    expect(got).toHaveLength(1);
+    expect(got[0]!.eml.toString()).toContain('Through a self-signed server');
   });
 
   it('holds for undo, and keeps a scheduled message until its time', async () => {

@@ -1,6 +1,7 @@
 // Settings: a full view over the app with one tab per area (WAI-ARIA tabs, like the household
 // admin screen: arrow keys move between them, Escape closes the screen).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useModal } from '../use-modal.ts';
 import type { Account, Mailbox } from '../../../../shared/api.ts';
 import type { Transport } from '../../api/transport.ts';
 import type { AppSettings } from '../../use-app-settings.ts';
@@ -48,21 +49,15 @@ const id = (t: string) => t.toLowerCase().replace(/[^a-z]+/g, '-');
 export function SettingsScreen({ api, settings, accounts, mailboxes, target = {}, onAddAccount, onClose }: Props) {
   const [tab, setTab] = useState<SettingsTab>(target.tab ?? 'Accounts');
   const tabs = useTabKeys(SETTINGS_TABS, setTab);
+  // A modal dialog: Tab stays inside, Escape closes, the focus goes back where it was (use-modal.ts).
+  const dialog = useRef<HTMLDivElement>(null);
+  useModal(dialog, onClose);
+  // The focus starts on the current tab, unless a field was asked for.
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
-  // The focus starts on the current tab, unless a field was asked for, and goes back where it was on close.
-  useEffect(() => {
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!target.focusPassword) tabs.refs.current[SETTINGS_TABS.indexOf(tab)]?.focus();
-    return () => before?.focus();
   }, []);
   return (
-    <div className="admin-screen settings-screen" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings">
+    <div ref={dialog} className="admin-screen settings-screen" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings">
       <ScreenHeader title="Settings" titleId="settings-title" onClose={onClose} />
       <div className="admin-body">
         <nav aria-label="Settings sections">
