@@ -3,12 +3,20 @@
 // (../shared/peers), loaded with the same messages (../shared/bench/gen-corpus.py), in one run.
 //
 //   node bench/imap-server.ts            BENCH_MESSAGES=600 BENCH_SESSIONS=4 BENCH_ROUNDS=5
+//   BENCH_CPU=1                          also the servers' CPU time per phase (see below)
+//   BENCH_TREES=pre=/work/wt/pre,...     also run `hearth serve` from other checkouts, same workload
+//   BENCH_DOVECOT=0                      leave Dovecot out (to compare checkouts only)
+//   BENCH_PROFILE=DIR                    CPU profiles of the Hearth servers into DIR/<name>/, and
+//                                        DIR/phases.json: when each measured phase ran (profile clock)
 //
 // Each server runs one unmeasured warm-up round, then BENCH_ROUNDS measured ones (alternating).
 // Prints msg/s per phase for each server and the ratio Hearth / Dovecot (> 1: Hearth faster).
 // Not a test: numbers on a shared 2-vCPU machine are noisy; compare ratios from one run.
+// Server CPU time (from /proc: the `hearth serve` process; Dovecot's `imap` processes of the bench
+// user) changes little with the load of the machine, unlike wall-clock time: with BENCH_CPU=1 the
+// least of the rounds is printed per phase, in ms, and so is this process's (the clients').
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -16,7 +24,7 @@ import { connect } from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
-import { startHearthServe } from './support/hearth-serve.ts';
+import { startHearthServe, type HearthServe } from './support/hearth-serve.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
@@ -28,6 +36,46 @@ interface Target {
   port: number;
   user: string;
   pass: string;
+  /** CPU time (ms) the server has spent so far on this target's sessions. */
+  cpu(): number;
+}
+
+/**
+ * CPU time of a process, all its threads, in ms (0 once it is gone): the sum of the threads'
+ * run time in /proc/PID/task/TID/schedstat (nanoseconds; /proc/PID/stat counts 10 ms ticks,
+ * too coarse for a phase of a few tens of ms).
+ */
+function processCpu(pid: number | string): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ns / 1e6;
+}
+
+/** CPU (ms) of Dovecot's `imap` processes (one per session) that serve the user whose home is `home`. */
+function dovecotCpu(home: string): number {
+  let ms = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'latin1').trim() !== 'imap') continue;
+      // Dovecot clears the environment; an imap process works in the user's home directory.
+      if (readlinkSync(`/proc/${pid}/cwd`) !== home) continue;
+      ms += processCpu(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ms;
 }
 
 type Phase = 'append' | 'fetchEnvelope' | 'fetchBody' | 'store' | 'expunge';
@@ -77,8 +125,22 @@ async function load(t: Target, messages: Buffer[]): Promise<void> {
   await Promise.all(all.map((x) => x.logout()));
 }
 
-/** One round: every session runs the phases in step; returns msg/s per phase. */
-async function round(t: Target, messages: Buffer[]): Promise<Record<Phase, number>> {
+interface RoundResult {
+  /** msg/s per phase. */
+  rate: Record<Phase, number>;
+  /** Server CPU ms per phase. */
+  cpu: Record<Phase, number>;
+  /** CPU ms of this process (the imapflow clients) per phase. */
+  clientCpu: Record<Phase, number>;
+  /** When each phase ran, on the monotonic clock of V8's CPU profiles (µs). */
+  span: Record<Phase, [number, number]>;
+}
+
+/** The monotonic clock that node --cpu-prof's timestamps use, in µs. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** One round: every session runs the phases in step. */
+async function round(t: Target, messages: Buffer[]): Promise<RoundResult> {
   const clients = await Promise.all(
     Array.from({ length: SESSIONS }, async () => {
       const c = client(t);
@@ -86,12 +148,24 @@ async function round(t: Target, messages: Buffer[]): Promise<Record<Phase, numbe
       return c;
     }),
   );
-  const result = {} as Record<Phase, number>;
+  const result: RoundResult = {
+    rate: {} as Record<Phase, number>,
+    cpu: {} as Record<Phase, number>,
+    clientCpu: {} as Record<Phase, number>,
+    span: {} as Record<Phase, [number, number]>,
+  };
   const timed = async (phase: Phase, work: (c: ImapFlow, i: number) => Promise<number>) => {
+    const cpu0 = t.cpu();
+    const client0 = process.cpuUsage();
+    const us0 = monotonicUs();
     const t0 = performance.now();
     const counts = await Promise.all(clients.map((c, i) => work(c, i)));
     const secs = (performance.now() - t0) / 1000;
-    result[phase] = counts.reduce((a, b) => a + b, 0) / secs;
+    const client = process.cpuUsage(client0);
+    result.clientCpu[phase] = (client.user + client.system) / 1000;
+    result.cpu[phase] = t.cpu() - cpu0;
+    result.span[phase] = [us0, monotonicUs()];
+    result.rate[phase] = counts.reduce((a, b) => a + b, 0) / secs;
   };
   // Enough APPENDs (each fsynced) that the phase is not over before the noise of the machine is.
   const perSession = Math.max(1, Math.floor(200 / SESSIONS));
@@ -165,24 +239,60 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+function trees(): { name: string; dir: string }[] {
+  const extra = (process.env.BENCH_TREES ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((x) => {
+      const [name, dir] = x.split('=');
+      if (!name || !dir) throw new Error(`BENCH_TREES: expected name=dir, got ${x}`);
+      return { name, dir: path.resolve(dir) };
+    });
+  return [{ name: 'hearth', dir: path.resolve(import.meta.dirname, '..') }, ...extra];
+}
+
 async function main(): Promise<void> {
   const messages = corpus();
   const bytes = messages.reduce((a, m) => a + m.length, 0);
+  const withCpu = process.env.BENCH_CPU === '1';
+  const withDovecot = process.env.BENCH_DOVECOT !== '0';
   console.log(`corpus: ${messages.length} messages, ${(bytes / 1048576).toFixed(1)} MiB; ${SESSIONS} sessions; ${ROUNDS} rounds`);
 
   // Ours: `hearth serve` in its own process (as deployed; Dovecot runs in its own processes too),
   // with only the IMAP listener.
-  const listener = await startHearthServe('imap', { address: 'bench@home.arpa', password: 'bench-password' });
-  // The Dovecot peer is shared with test runs: start it if needed, never stop it.
-  if (!dovecotRunning()) startDovecot();
-  // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
-  const du = { user: `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
-  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${du.user}:{PLAIN}${du.password}\n`);
-  await new Promise((r) => setTimeout(r, 1100));
-  const targets: Target[] = [
-    { name: 'hearth', port: listener.port, user: 'bench@home.arpa', pass: 'bench-password' },
-    { name: 'dovecot', port: dovecot.imapPort, user: du.user, pass: du.password },
-  ];
+  const hearthUser = { address: 'bench@home.arpa', password: 'bench-password' };
+  const listeners: Array<{ name: string; serve: HearthServe }> = [];
+  try {
+    for (const t of trees())
+      listeners.push({
+        name: t.name,
+        serve: await startHearthServe('imap', hearthUser, {
+          tree: t.dir,
+          ...(process.env.BENCH_PROFILE ? { profileDir: path.join(process.env.BENCH_PROFILE, t.name) } : {}),
+        }),
+      });
+  } catch (err) {
+    await Promise.all(listeners.map((l) => l.serve.close()));
+    throw err;
+  }
+  const targets: Target[] = listeners.map((l) => ({
+    name: l.name,
+    port: l.serve.port,
+    user: hearthUser.address,
+    pass: hearthUser.password,
+    cpu: () => processCpu(l.serve.pid),
+  }));
+  if (withDovecot) {
+    // The Dovecot peer is shared with test runs: start it if needed, never stop it.
+    if (!dovecotRunning()) startDovecot();
+    // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
+    const du = { user: `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
+    appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${du.user}:{PLAIN}${du.password}\n`);
+    await new Promise((r) => setTimeout(r, 1100));
+    targets.push({ name: 'dovecot', port: dovecot.imapPort, user: du.user, pass: du.password, cpu: () => dovecotCpu(path.dirname(dovecot.maildir(du.user))) });
+  }
+  // Ratios against Dovecot, or against the first checkout when Dovecot is left out.
+  const reference = targets.at(-1)!.name;
   try {
     for (const t of targets) {
       const t0 = performance.now();
@@ -197,24 +307,61 @@ async function main(): Promise<void> {
     // One unmeasured round each first: steady state is what a household server lives in (V8 has
     // compiled our hot paths, Dovecot has built its index caches), not the first second after start.
     for (const t of targets) await round(t, messages);
-    const runs: Record<string, Array<Record<Phase, number>>> = { hearth: [], dovecot: [] };
-    // Alternate servers each round so neither always runs on a warmer machine.
-    for (let r = 0; r < ROUNDS; r++) for (const t of r % 2 ? [...targets].reverse() : targets) runs[t.name]!.push(await round(t, messages));
-    console.log('\nmsg/s (median of rounds)      hearth     dovecot   hearth/dovecot');
-    let logSum = 0;
-    for (const p of PHASES) {
-      const h = median(runs.hearth!.map((x) => x[p]));
-      const d = median(runs.dovecot!.map((x) => x[p]));
-      logSum += Math.log(h / d);
-      console.log(`${p.padEnd(26)} ${h.toFixed(0).padStart(10)} ${d.toFixed(0).padStart(11)} ${(h / d).toFixed(2).padStart(16)}`);
+    const runs: Record<string, RoundResult[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
+    // Rotate the order each round so no server always runs on a warmer (or busier) machine.
+    for (let r = 0; r < ROUNDS; r++)
+      for (let k = 0; k < targets.length; k++) {
+        const t = targets[(r + k) % targets.length]!;
+        runs[t.name]!.push(await round(t, messages));
+      }
+    // For reading the profiles phase by phase: when each measured phase of each server ran.
+    const profiles = process.env.BENCH_PROFILE;
+    if (profiles) {
+      mkdirSync(profiles, { recursive: true });
+      writeFileSync(path.join(profiles, 'phases.json'), JSON.stringify(runs));
     }
-    console.log(
-      `${'geometric mean ratio'.padEnd(49)} ${Math.exp(logSum / PHASES.length)
-        .toFixed(2)
-        .padStart(16)}`,
+    const others = targets.filter((t) => t.name !== reference).map((t) => t.name);
+    const width = Math.max(12, ...others.map((n) => `${n}/${reference}`.length + 2));
+    const col = (x: string) => x.padStart(width);
+    /** One table: a value per phase and server, and each other server's ratio to the reference. */
+    const table = (title: string, value: (r: RoundResult, p: Phase) => number, pick: (xs: number[]) => number, ratio: (v: number, ref: number) => number) => {
+      console.log(`\n${title.padEnd(26)}${targets.map((t) => col(t.name)).join('')}${others.map((n) => col(`${n}/${reference}`)).join('')}`);
+      const logSum: Record<string, number> = Object.fromEntries(others.map((n) => [n, 0]));
+      for (const p of PHASES) {
+        const v = Object.fromEntries(targets.map((t) => [t.name, pick(runs[t.name]!.map((x) => value(x, p)))]));
+        for (const n of others) logSum[n]! += Math.log(ratio(v[n]!, v[reference]!));
+        console.log(
+          `${p.padEnd(26)}${targets.map((t) => col(v[t.name]!.toFixed(0))).join('')}${others.map((n) => col(ratio(v[n]!, v[reference]!).toFixed(2))).join('')}`,
+        );
+      }
+      console.log(
+        `${'geometric mean ratio'.padEnd(26 + width * targets.length)}${others.map((n) => col(Math.exp(logSum[n]! / PHASES.length).toFixed(2))).join('')}`,
+      );
+    };
+    table(
+      'msg/s (median of rounds)',
+      (r, p) => r.rate[p],
+      median,
+      (v, ref) => v / ref,
     );
+    if (withCpu) {
+      // Less CPU is better: the ratio is the reference's CPU over this one's (> 1: this one spends less).
+      table(
+        'server CPU ms (least)',
+        (r, p) => r.cpu[p],
+        (xs) => Math.min(...xs),
+        (v, ref) => ref / v,
+      );
+      table(
+        'client CPU ms (least)',
+        (r, p) => r.clientCpu[p],
+        (xs) => Math.min(...xs),
+        (v, ref) => ref / v,
+      );
+      console.log(`(CPU ratios: ${reference}'s CPU / this one's, > 1: this one spends less; the client is imapflow in this process)`);
+    }
   } finally {
-    await listener.close();
+    await Promise.all(listeners.map((l) => l.serve.close()));
   }
 }
 

@@ -23,6 +23,9 @@ import type { SelectedMailbox } from './selected-mailbox.ts';
 
 import type { StructureCache } from './message-structure-cache.ts';
 
+/** An empty write whose callback marks the point where every earlier write is done. */
+const EMPTY = Buffer.alloc(0);
+
 /** Bytes written ahead of a slow reader before waiting for it (per connection). */
 const OUTPUT_HIGH_WATER = 1024 * 1024;
 
@@ -322,8 +325,12 @@ export class ImapSession {
 
   // ---- output ----
 
-  /** Queue response parts; they are written in order. Resolves when written. */
-  send(parts: OutputPart[]): Promise<void> {
+  /**
+   * Queue response parts; they are written in order. Resolves when written. `written`, if given,
+   * is called once the socket no longer needs the parts' bytes (handed to the kernel, or the
+   * connection is gone): a caller that owns a buffer it sent may then fill it again.
+   */
+  send(parts: OutputPart[], written?: () => void): Promise<void> {
     const socket = this.socket;
     let bytes = 0;
     for (const p of parts) if (typeof p === 'string' || Buffer.isBuffer(p)) bytes += p.length;
@@ -331,12 +338,24 @@ export class ImapSession {
     if (this.pendingOutputBytes + socket.writableLength > imapServerLimits.maxOutputBacklogBytes) {
       this.log.warn('imap client not reading; closing', { backlog: this.pendingOutputBytes + socket.writableLength });
       socket.destroy();
+      written?.();
       return this.output;
     }
+    // Write callbacks come in order: one on an empty write after the parts says they are done.
+    let handedOver = false;
+    const markWritten = () => {
+      const done = written;
+      if (!done || handedOver) return;
+      handedOver = true;
+      socket.write(EMPTY, () => done());
+    };
     // Nothing ahead in the chain and no stream to copy: write now into a corked socket, so that
     // everything a command answers (untagged lines, then the tagged one) leaves as one segment.
     if (this.outputQueued === 0 && socket.writableLength <= OUTPUT_HIGH_WATER && parts.every((p) => typeof p === 'string' || Buffer.isBuffer(p))) {
-      if (socket.destroyed) return this.output;
+      if (socket.destroyed) {
+        written?.();
+        return this.output;
+      }
       if (this.corked !== socket) {
         this.uncorkNow();
         this.corked = socket;
@@ -354,6 +373,7 @@ export class ImapSession {
         }
       }
       if (text) socket.write(text);
+      markWritten();
       return this.output;
     }
     this.pendingOutputBytes += bytes;
@@ -400,6 +420,7 @@ export class ImapSession {
           if (left > 0 && !socket.destroyed) socket.write(Buffer.alloc(left, 0x20));
         }
       }
+      if (!socket.destroyed) markWritten();
       uncork();
     };
     this.output = this.output
@@ -407,6 +428,8 @@ export class ImapSession {
       .finally(() => {
         this.pendingOutputBytes -= bytes;
         this.outputQueued--;
+        // Not handed to the socket (it closed first): nothing holds the parts any more.
+        if (!handedOver) written?.();
       })
       .catch((err) => {
         this.log.warn('imap write failed', { err });

@@ -167,6 +167,27 @@ function isWholeMessage(i: FetchItem): boolean {
 
 /** Responses are assembled in buffers of this size and each goes out as one write. */
 const WHOLE_BATCH_BYTES = 512 * 1024;
+/** Batches a command fills ahead of what the socket has written (the next is filled meanwhile). */
+const BATCHES_AHEAD = 2;
+
+/**
+ * Batch buffers the socket has written out, kept for the next FETCH (of any session). A fresh
+ * buffer costs a page fault for every 4 KB of it on first write: measured, that was more than
+ * half of this command's CPU time (bench/imap-server.ts, fetchBody).
+ */
+const freeBatches: Buffer[] = [];
+const FREE_BATCHES_MAX = 8;
+
+/** Stands for the batch while the one just sent is being replaced. */
+const SENT = Buffer.alloc(0);
+
+function takeBatch(): Buffer {
+  return freeBatches.pop() ?? Buffer.allocUnsafeSlow(WHOLE_BATCH_BYTES);
+}
+
+function giveBackBatch(b: Buffer): void {
+  if (freeBatches.length < FREE_BATCHES_MAX) freeBatches.push(b);
+}
 
 /**
  * Whole messages read straight into the outgoing buffer: no allocation, promise or write per
@@ -175,15 +196,27 @@ const WHOLE_BATCH_BYTES = 512 * 1024;
  */
 async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]): Promise<CommandResult | void> {
   const { session, sel, items, msnByUid, seenChanged, asksFlags, handle } = plan;
-  let batch = Buffer.allocUnsafe(WHOLE_BATCH_BYTES);
+  let batch = takeBatch();
   let used = 0;
   let missing = 0;
+  /** Batches handed to the socket and not yet written out. */
+  const ahead: Array<Promise<void>> = [];
   const flush = async () => {
     if (!used) return;
-    const out = batch.subarray(0, used);
-    batch = Buffer.allocUnsafe(WHOLE_BATCH_BYTES);
+    const out = batch;
+    const n = used;
+    batch = SENT;
     used = 0;
-    await session.send([out]);
+    ahead.push(
+      new Promise<void>((resolve) => {
+        void session.send([out.subarray(0, n)], () => {
+          giveBackBatch(out);
+          resolve();
+        });
+      }),
+    );
+    if (ahead.length >= BATCHES_AHEAD) await ahead.shift();
+    batch = takeBatch();
   };
   /** The general path, for a message this one cannot take: what is batched goes first. */
   const oneByOne = async (meta: MessageMeta) => {
@@ -192,56 +225,60 @@ async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]
     if (built) await session.send(built);
     else missing++;
   };
-  for (const meta of metas) {
-    const ref = msnByUid.get(meta.uid);
-    if (!ref) continue;
-    if (session.isClosed) break;
-    // Texts around the literal(s) are short; the literal needs its size + 1 (to notice a longer file).
-    const texts: string[] = [];
-    let text = `* ${ref.msn} FETCH (`;
-    let first = true;
-    for (const item of items) {
-      if (!first) text += ' ';
-      first = false;
-      if (item.kind === 'metadata') text += `${item.name} ${serializeToBuffer(metadataValue(item.name, meta, sel), session.utf8).toString('utf8')}`;
-      else {
-        texts.push(`${text}${(item as SectionItem).responseName} {${meta.size}}\r\n`);
-        text = '';
-      }
-    }
-    if (seenChanged.has(meta.uid) && !asksFlags)
-      text += `${first ? '' : ' '}FLAGS ${serializeToBuffer(flagList(sel.flagsOf(meta)), session.utf8).toString('utf8')}`;
-    texts.push(`${text})\r\n`);
-    const literals = texts.length - 1;
-    const need = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + literals * meta.size + 1;
-    if (need > WHOLE_BATCH_BYTES) {
-      await oneByOne(meta);
-      continue;
-    }
-    if (used + need > WHOLE_BATCH_BYTES) await flush();
-    const start = used;
-    let read: number | null = 0;
-    try {
-      for (let i = 0; i < texts.length && read !== null; i++) {
-        used += batch.write(texts[i]!, used, 'utf8');
-        if (i < literals) {
-          read = handle.readMessageInto(meta.uid, batch, used);
-          if (read !== null) used += read;
+  try {
+    for (const meta of metas) {
+      const ref = msnByUid.get(meta.uid);
+      if (!ref) continue;
+      if (session.isClosed) break;
+      // Texts around the literal(s) are short; the literal needs its size + 1 (to notice a longer file).
+      const texts: string[] = [];
+      let text = `* ${ref.msn} FETCH (`;
+      let first = true;
+      for (const item of items) {
+        if (!first) text += ' ';
+        first = false;
+        if (item.kind === 'metadata') text += `${item.name} ${serializeToBuffer(metadataValue(item.name, meta, sel), session.utf8).toString('utf8')}`;
+        else {
+          texts.push(`${text}${(item as SectionItem).responseName} {${meta.size}}\r\n`);
+          text = '';
         }
       }
-    } catch (err) {
-      used = start;
-      if ((err as { code?: string }).code !== 'MESSAGE_GONE') throw err;
-      missing++;
-      continue;
+      if (seenChanged.has(meta.uid) && !asksFlags)
+        text += `${first ? '' : ' '}FLAGS ${serializeToBuffer(flagList(sel.flagsOf(meta)), session.utf8).toString('utf8')}`;
+      texts.push(`${text})\r\n`);
+      const literals = texts.length - 1;
+      const need = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + literals * meta.size + 1;
+      if (need > WHOLE_BATCH_BYTES) {
+        await oneByOne(meta);
+        continue;
+      }
+      if (used + need > WHOLE_BATCH_BYTES) await flush();
+      const start = used;
+      let read: number | null = 0;
+      try {
+        for (let i = 0; i < texts.length && read !== null; i++) {
+          used += batch.write(texts[i]!, used, 'utf8');
+          if (i < literals) {
+            read = handle.readMessageInto(meta.uid, batch, used);
+            if (read !== null) used += read;
+          }
+        }
+      } catch (err) {
+        used = start;
+        if ((err as { code?: string }).code !== 'MESSAGE_GONE') throw err;
+        missing++;
+        continue;
+      }
+      if (read === null) {
+        // Not readable in place (renamed meanwhile, or edited outside Hearth): the general path finds it.
+        used = start;
+        await oneByOne(meta);
+      }
     }
-    if (read === null) {
-      // Not readable in place (renamed meanwhile, or edited outside Hearth): the general path finds it.
-      used = start;
-      await oneByOne(meta);
-    }
+    await flush();
+  } finally {
+    if (batch !== SENT) giveBackBatch(batch);
   }
-  await flush();
   if (missing) return { text: 'Some messages were expunged and are not shown' };
 }
 

@@ -97,4 +97,30 @@ describe('FETCH of whole messages', () => {
     for (let n = 1; n <= stored.length; n++) expect(h).toContain(`* ${n} FETCH (BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: message ${n}\r\n\r\n)`);
     expect(await c.cmd('f6', 'FETCH 2 (BODY.PEEK[TEXT])')).toContain('BODY[TEXT] {12}\r\ncaf\xe9 cr\xe8me\r\n)');
   });
+
+  it('gives two sessions fetching many buffers at once each exactly their own bytes', async () => {
+    // Output buffers are reused once written: a buffer handed on too early would carry another
+    // session's (or another batch's) bytes. Thirty distinct 150 KB messages: several buffers each.
+    const many = Array.from({ length: 30 }, (_, i) => message(10 + i, `${String.fromCharCode(65 + (i % 26))}${i}-`.repeat(40_000)));
+    for (const m of many) {
+      c.write(`ap APPEND INBOX {${m.length}+}\r\n`);
+      c.write(m);
+      c.write('\r\n');
+      expect(await c.until(/ap (OK|NO|BAD)[^\r\n]*\r\n/)).toMatch(/ap OK/);
+    }
+    const other = await loggedIn({ port: srv.plain.port, user: 'alice@home.arpa', password: 'alice-secret-pw' });
+    try {
+      expect(await c.cmd('n', 'NOOP')).toMatch(/n OK/);
+      expect(await other.cmd('s', 'EXAMINE INBOX')).toMatch(/s OK/);
+      const first = stored.length + 1;
+      const range = `${first}:${first + many.length - 1}`;
+      const [a, b] = await Promise.all([c.cmd('m1', `FETCH ${range} (BODY.PEEK[])`), other.cmd('m2', `FETCH ${range} (BODY.PEEK[])`)]);
+      for (const r of [a, b]) {
+        const got = literals(r);
+        many.forEach((m, i) => expect(got.get(first + i)).toEqual([['BODY[]', m.toString('latin1')]]));
+      }
+    } finally {
+      other.close();
+    }
+  });
 });
