@@ -10,6 +10,8 @@ const HEADER_PROBE_BYTES = 64 * 1024;
 
 export class StructureCache {
   private readonly entries = new Map<string, Promise<MimePart>>();
+  /** The entries whose load has finished, for callers that can go on without waiting (peek). */
+  private readonly loaded = new Map<string, MimePart>();
   private readonly max: number;
 
   private readonly maxParsedBytes: number;
@@ -32,10 +34,30 @@ export class StructureCache {
     }
     const p = load();
     this.entries.set(key, p);
-    // A failed load (message gone) is not kept.
-    p.catch(() => this.entries.delete(key));
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    p.then(
+      (part) => {
+        if (this.entries.get(key) === p) this.loaded.set(key, part);
+      },
+      // A failed load (message gone) is not kept.
+      () => this.entries.delete(key),
+    );
+    if (this.entries.size > this.max) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      this.loaded.delete(oldest);
+    }
     return p;
+  }
+
+  /**
+   * What get (`full`) or getHeader (`header`) would give, when it is already parsed; undefined
+   * when it must be read first. Lets FETCH of ENVELOPE/BODYSTRUCTURE answer cached messages
+   * without a promise per message.
+   */
+  peek(user: string, handle: MailboxHandle, meta: MessageMeta, need: 'full' | 'header'): MimePart | undefined {
+    const full = this.loaded.get(this.key(user, handle, meta, 'full'));
+    if (full || (need === 'full' && meta.size <= this.maxParsedBytes) || (need === 'header' && meta.size <= HEADER_PROBE_BYTES)) return full;
+    return this.loaded.get(this.key(user, handle, meta, 'header'));
   }
 
   /**

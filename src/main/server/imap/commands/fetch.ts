@@ -13,7 +13,7 @@ import { bodyStructure } from '../protocol/body-structure.ts';
 import { envelope } from '../protocol/envelope.ts';
 import { sectionRange, type SectionRange } from '../protocol/sections.ts';
 import { parseFetchRequest } from '../protocol/fetch-request.ts';
-import type { BinarySizeItem, FetchItem, MetadataItem, MetadataName, SectionItem, StructureName } from '../protocol/fetch-request.ts';
+import type { BinarySizeItem, FetchItem, MetadataItem, MetadataName, SectionItem, StructureItem, StructureName } from '../protocol/fetch-request.ts';
 import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import type { SeqRange } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
@@ -292,17 +292,30 @@ async function writeResponses(plan: FetchPlan, metas: readonly MessageMeta[]): P
   const { session } = plan;
   const pending: Array<Promise<OutputPart[] | null | { error: unknown }>> = [];
   let next = 0;
+  // Messages whose structure is parsed already are answered in order without waiting (their
+  // turn comes when nothing before them is pending); the others are built up to PREFETCH ahead.
+  const fromCache = plan.items.every((i) => i.kind === 'metadata' || i.kind === 'structure');
+  /** metas[next]'s response, built by fill from the cache when nothing is pending. */
+  let ready: OutputPart[] | null | undefined;
   const fill = () => {
-    while (pending.length < PREFETCH && next < metas.length) pending.push(buildResponse(plan, metas[next++]!).catch((error: unknown) => ({ error })));
+    while (pending.length < PREFETCH && next < metas.length) {
+      if (fromCache && !pending.length && (ready = cachedResponse(plan, metas[next]!)) !== undefined) return;
+      pending.push(buildResponse(plan, metas[next++]!).catch((error: unknown) => ({ error })));
+    }
   };
   let batch: OutputPart[] = [];
   let batchBytes = 0;
   let missing = 0;
   try {
-    fill();
-    while (pending.length) {
-      const built = await pending.shift()!;
+    for (;;) {
       fill();
+      let built: OutputPart[] | null | { error: unknown };
+      if (pending.length) built = await pending.shift()!;
+      else if (ready !== undefined) {
+        built = ready;
+        ready = undefined;
+        next++;
+      } else break;
       if (built && 'error' in built) throw built.error;
       if (!built) {
         missing++;
@@ -349,11 +362,8 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
     for (const item of plan.items) {
       switch (item.kind) {
         case 'metadata':
-          appendValue(out, item.name, metadataValue(item.name, meta, plan.sel), session.utf8);
-          break;
         case 'structure':
-          appendName(out, item.name);
-          out.push(serialisedStructure(structure!, item.name));
+          appendKnown(out, plan, meta, structure, item);
           break;
         case 'binarySize':
           appendValue(out, item.responseName, await binarySize(handle, meta, structure!, item), session.utf8);
@@ -367,9 +377,7 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
         }
       }
     }
-    if (plan.seenChanged.has(meta.uid) && !plan.asksFlags) appendValue(out, 'FLAGS', flagList(plan.sel.flagsOf(meta)), session.utf8);
-    out.push(')\r\n');
-    return out;
+    return closeResponse(out, plan, meta);
   } catch (err) {
     releaseStreams(out);
     // The message went away between listing and reading: leave it out.
@@ -379,6 +387,31 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
 }
 
 /** An attribute's name: the first follows "(" directly, the others a space. */
+/** The response from metadata and an already parsed structure; undefined when the structure must be read. */
+function cachedResponse(plan: FetchPlan, meta: MessageMeta): OutputPart[] | null | undefined {
+  const ref = plan.msnByUid.get(meta.uid);
+  if (!ref) return null;
+  const structure = plan.need === 'none' ? null : plan.session.shared.structures.peek(plan.user, plan.handle, meta, plan.need);
+  if (structure === undefined) return undefined;
+  const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
+  for (const item of plan.items) appendKnown(out, plan, meta, structure, item as MetadataItem | StructureItem);
+  return closeResponse(out, plan, meta);
+}
+
+/** A metadata or structure item, from what is known without reading the message. */
+function appendKnown(out: OutputPart[], plan: FetchPlan, meta: MessageMeta, structure: MimePart | null, item: MetadataItem | StructureItem): void {
+  if (item.kind === 'metadata') return appendValue(out, item.name, metadataValue(item.name, meta, plan.sel), plan.session.utf8);
+  appendName(out, item.name);
+  out.push(serialisedStructure(structure!, item.name));
+}
+
+/** FLAGS when this command set \Seen and they were not asked for (RFC 3501 6.4.5), then the end. */
+function closeResponse(out: OutputPart[], plan: FetchPlan, meta: MessageMeta): OutputPart[] {
+  if (plan.seenChanged.has(meta.uid) && !plan.asksFlags) appendValue(out, 'FLAGS', flagList(plan.sel.flagsOf(meta)), plan.session.utf8);
+  out.push(')\r\n');
+  return out;
+}
+
 function appendName(out: OutputPart[], name: string): void {
   out.push(out.length === 1 ? name + ' ' : ' ' + name + ' ');
 }

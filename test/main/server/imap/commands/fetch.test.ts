@@ -124,3 +124,19 @@ describe('FETCH of whole messages', () => {
     }
   });
 });
+
+describe('FETCH of ENVELOPE and BODYSTRUCTURE', () => {
+  it('answers parsed messages from the cache in order, with the bytes of a first read', async () => {
+    // Message 2 parsed first: the next FETCH mixes cached and unread messages.
+    expect(await c.cmd('e0', 'FETCH 2 (ENVELOPE)')).toMatch(/e0 OK/);
+    const mixed = await c.cmd('e1', 'FETCH 1:* (UID ENVELOPE BODYSTRUCTURE)');
+    const cached = await c.cmd('e2', 'FETCH 1:* (UID ENVELOPE BODYSTRUCTURE)');
+    expect(mixed).toMatch(/e1 OK/);
+    const responses = (r: string) => r.split('\r\n').filter((l) => l.startsWith('* '));
+    const msns = responses(mixed).map((l) => Number(/^\* (\d+) FETCH/.exec(l)![1]));
+    expect(msns).toEqual(msns.map((_, i) => i + 1));
+    expect(msns.length).toBeGreaterThanOrEqual(stored.length);
+    expect(responses(cached)).toEqual(responses(mixed));
+    expect(responses(mixed)[2]).toContain('"message 3"');
+  });
+});
