@@ -25,6 +25,19 @@ import type { StructureCache } from './message-structure-cache.ts';
 
 /** An empty write whose callback marks the point where every earlier write is done. */
 const EMPTY = Buffer.alloc(0);
+/** send() joins more parts than this into one buffer, when they hold at most JOIN_BYTES_MAX. */
+const JOIN_PARTS_OVER = 8;
+const JOIN_BYTES_MAX = 1024 * 1024;
+
+/** The parts' bytes (strings as UTF-8) in one buffer. */
+function joinParts(parts: ReadonlyArray<string | Buffer>): Buffer {
+  let size = 0;
+  for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p) : p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of parts) at += typeof p === 'string' ? out.write(p, at) : p.copy(out, at);
+  return out;
+}
 
 /** Bytes written ahead of a slow reader before waiting for it (per connection). */
 const OUTPUT_HIGH_WATER = 1024 * 1024;
@@ -362,17 +375,22 @@ export class ImapSession {
         socket.cork();
         process.nextTick(() => this.uncorkNow());
       }
-      // Runs of strings (untagged lines) become one write.
-      let text = '';
-      for (const p of parts) {
-        if (typeof p === 'string') text += p;
-        else {
-          if (text) socket.write(text);
-          text = '';
-          socket.write(p as Buffer);
+      // Many small parts (a FETCH's responses: lines, names and serialised structures) are copied
+      // into one buffer, one write instead of a writev of thousands of chunks; runs of strings
+      // (untagged lines) otherwise become one write.
+      if (parts.length > JOIN_PARTS_OVER && bytes <= JOIN_BYTES_MAX) socket.write(joinParts(parts as Array<string | Buffer>));
+      else {
+        let text = '';
+        for (const p of parts) {
+          if (typeof p === 'string') text += p;
+          else {
+            if (text) socket.write(text);
+            text = '';
+            socket.write(p as Buffer);
+          }
         }
+        if (text) socket.write(text);
       }
-      if (text) socket.write(text);
       markWritten();
       return this.output;
     }
