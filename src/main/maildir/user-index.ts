@@ -249,12 +249,15 @@ export class UserIndex {
     byId: new Map<number, MailboxRow | undefined>(),
     /** Message rows listed per mailbox id since the last transaction. */
     messages: new Map<number, Map<number, MessageRow>>(),
+    /** Every message row of a mailbox (UID order), once listed whole since the last transaction. */
+    listings: new Map<number, MessageRow[]>(),
   };
 
   dropRowCache(): void {
     this.rowCache.byName.clear();
     this.rowCache.byId.clear();
     this.rowCache.messages.clear();
+    this.rowCache.listings.clear();
   }
 
   row(name: string): MailboxRow | undefined {
@@ -284,9 +287,18 @@ export class UserIndex {
   }
 
   listRows(mb: MailboxRow, uids?: UidSet): MessageRow[] {
+    // Sessions SELECT a mailbox and FETCH 1:* of it: between two changes, one listing serves all.
+    const listing = this.db.isTransaction ? undefined : this.rowCache.listings.get(mb.id);
+    if (listing) {
+      if (!uids) return listing.slice();
+      const inSet = uidSetContains(uids);
+      return listing.filter((r) => inSet(r.uid));
+    }
     let rows: MessageRow[];
-    if (!uids) rows = this.st.messages.all(mb.id) as unknown as MessageRow[];
-    else {
+    if (!uids) {
+      rows = this.st.messages.all(mb.id) as unknown as MessageRow[];
+      if (!this.db.isTransaction && rows.length <= ROW_MEMO_MAX) this.rowCache.listings.set(mb.id, rows.slice());
+    } else {
       const bounds = uidSetBounds(uids);
       if (!bounds) return [];
       const inSet = uidSetContains(uids);

@@ -269,3 +269,38 @@ describe('MaildirStore: UIDs and UIDVALIDITY across restarts and crashes', () =>
     expect(c!.uid).toBe(2);
   });
 });
+
+describe('MaildirStore: listings between changes', () => {
+  it('serves a repeated listing from memory and shows every kind of change after it', async () => {
+    const store = newStore();
+    for (const m of msgs.slice(0, 4)) await deliver(store, [ALICE], m.raw);
+    const inbox = await (await store.user(ALICE)).openMailbox('INBOX');
+    const uidsAndFlags = async (uids?: number[]) => (await inbox.listMessages(uids)).map((m) => [m.uid, m.flags.join(' ')]);
+    expect(await uidsAndFlags()).toEqual([
+      [1, ''],
+      [2, ''],
+      [3, ''],
+      [4, ''],
+    ]);
+    // A caller changing the array it was given does not change the next listing.
+    (await inbox.listMessages()).pop();
+    expect(await uidsAndFlags([2, 4, 9])).toEqual([
+      [2, ''],
+      [4, ''],
+    ]);
+    await inbox.setFlags([2], { mode: 'add', flags: ['\\Flagged', '$Label1'] });
+    expect(await uidsAndFlags()).toEqual([
+      [1, ''],
+      [2, '\\Flagged $Label1'],
+      [3, ''],
+      [4, ''],
+    ]);
+    await deliver(store, [ALICE], msgs[4]!.raw);
+    expect((await uidsAndFlags()).map(([uid]) => uid)).toEqual([1, 2, 3, 4, 5]);
+    await inbox.setFlags([1], { mode: 'add', flags: ['\\Deleted'] });
+    await inbox.expunge();
+    expect((await uidsAndFlags()).map(([uid]) => uid)).toEqual([2, 3, 4, 5]);
+    await inbox.move([3], 'Archive');
+    expect((await uidsAndFlags()).map(([uid]) => uid)).toEqual([2, 4, 5]);
+  });
+});
