@@ -14,6 +14,7 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
+if (process.env.SYNCMEM_V8_FLAGS) v8.setFlagsFromString(process.env.SYNCMEM_V8_FLAGS);
 const N = Number(arg('--messages') ?? 2000);
 const SNAPSHOT = process.argv.includes('--snapshot');
 const procStatus = () =>
