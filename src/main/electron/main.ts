@@ -17,6 +17,10 @@ import type { DesktopController } from '../desktop/desktop-controller.ts';
 import { startDesktop } from '../desktop-app.ts';
 import { isTrustedRendererUrl } from './navigation.ts';
 import { ElectronPlatform } from './electron-platform.ts';
+import { favourSmallHeap } from '../base/small-heap.ts';
+
+// Before any work: main's heap stays near what is live (see small-heap.ts).
+favourSmallHeap();
 
 // The JSON log goes to DATA/logs/hearth.log (the Server panel shows where); HEARTH_VERBOSE=1 or
 // --verbose also prints it on standard error.

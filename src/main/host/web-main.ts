@@ -14,6 +14,10 @@ import { webHostSecret } from './web-secret.ts';
 import { stopWithin, whenStopSignal } from '../base/graceful-stop.ts';
 import { parseLaunchArgs } from '../desktop/launch-args.ts';
 import { parseMailto } from '../../shared/mailto.ts';
+import { favourSmallHeap } from '../base/small-heap.ts';
+
+// Before any work: main's heap stays near what is live (see small-heap.ts).
+favourSmallHeap();
 
 // Positional arguments, as for the desktop app: mailto: links open compose, .eml files get a reader page.
 const { values, positionals } = parseArgs({

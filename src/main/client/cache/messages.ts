@@ -272,11 +272,30 @@ export class Messages {
     return r?.body_cached === 1;
   }
 
-  /** Messages of a folder whose bodies should be kept offline: newer than `since`, at most `maxSize`, newest first. */
-  bodiesWanted(mailboxId: number, since: number, maxSize: number, limit: number): { id: number; uid: number; size: number }[] {
-    return this.c.db
-      .prepare('SELECT id, uid, size FROM messages WHERE mailbox_id=? AND body_cached=0 AND date>=? AND size<=? ORDER BY date DESC LIMIT ?')
-      .all(mailboxId, since, maxSize, limit) as { id: number; uid: number; size: number }[];
+  /**
+   * Messages of a folder whose bodies should be kept offline: newer than `since`, at most `maxSize`,
+   * newest first (then by id, the order of the folder's date index); a page of `limit` after `after`.
+   */
+  bodiesWanted(
+    mailboxId: number,
+    since: number,
+    maxSize: number,
+    limit: number,
+    after: { date: number; id: number } | null = null,
+  ): { id: number; uid: number; size: number; date: number }[] {
+    const page = after ? 'AND (date < ? OR (date = ? AND id > ?))' : '';
+    return this.c
+      .prepared(`SELECT id, uid, size, date FROM messages WHERE mailbox_id=? AND body_cached=0 AND date>=? AND size<=? ${page} ORDER BY date DESC, id LIMIT ?`)
+      .all(mailboxId, since, maxSize, ...(after ? [after.date, after.date, after.id] : []), limit) as { id: number; uid: number; size: number; date: number }[];
+  }
+
+  /** How many messages bodiesWanted lists in all (the progress total). */
+  bodiesWantedCount(mailboxId: number, since: number, maxSize: number): number {
+    return (
+      this.c.prepared('SELECT COUNT(*) AS n FROM messages WHERE mailbox_id=? AND body_cached=0 AND date>=? AND size<=?').get(mailboxId, since, maxSize) as {
+        n: number;
+      }
+    ).n;
   }
 }
 

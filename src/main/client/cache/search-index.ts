@@ -153,14 +153,21 @@ export class SearchIndex {
   }
 
   /** Messages of a folder whose text the index lacks and that no offline copy will bring: newest first, within the limits. */
-  textWanted(mailboxId: number, since: number, maxSize: number, limit: number): { id: number; uid: number; size: number }[] {
+  textWanted(
+    mailboxId: number,
+    since: number,
+    maxSize: number,
+    limit: number,
+    after: { date: number; id: number } | null = null,
+  ): { id: number; uid: number; size: number; date: number }[] {
+    const page = after ? 'AND (m.date < ? OR (m.date = ? AND m.id > ?))' : '';
     return this.c
       .prepared(
-        `SELECT m.id, m.uid, m.size FROM messages m JOIN search_docs d ON d.message_id = m.id
-         WHERE m.mailbox_id = ? AND m.body_cached = 0 AND d.body_state <> 1 AND m.date >= ? AND m.size <= ?
-         ORDER BY m.date DESC LIMIT ?`,
+        `SELECT m.id, m.uid, m.size, m.date FROM messages m JOIN search_docs d ON d.message_id = m.id
+         WHERE m.mailbox_id = ? AND m.body_cached = 0 AND d.body_state <> 1 AND m.date >= ? AND m.size <= ? ${page}
+         ORDER BY m.date DESC, m.id LIMIT ?`,
       )
-      .all(mailboxId, since, maxSize, limit) as { id: number; uid: number; size: number }[];
+      .all(mailboxId, since, maxSize, ...(after ? [after.date, after.date, after.id] : []), limit) as { id: number; uid: number; size: number; date: number }[];
   }
 
   /** Messages after `afterId` that have no document (after a migration or a rebuild), by id. */

@@ -63,8 +63,28 @@ export interface BackgroundContext extends FolderSyncContext {
   turn(): Promise<void>;
   batchDone(kind: BackgroundBatch['kind'], mb: MailboxRow, count: number): void;
   /** The batch loop both fetchers share (eachBatch below; on the context so search-text.ts needs no import back into this file). */
-  eachBatch<W extends { size: number }, R>(kind: BackgroundBatch['kind'], mb: MailboxRow, wanted: readonly W[], work: BatchWork<W, R>): Promise<number>;
+  eachBatch<W extends Wanted, R>(kind: BackgroundBatch['kind'], mb: MailboxRow, wanted: WantedPages<W>, work: BatchWork<W, R>): Promise<number>;
 }
+
+/** A message a background fetch wants, newest first (by date, then id). */
+export interface Wanted {
+  id: number;
+  uid: number;
+  size: number;
+  date: number;
+}
+
+/** Where a page of wanted messages ended: the next page starts after it. */
+export interface WantedCursor {
+  date: number;
+  id: number;
+}
+
+/**
+ * The wanted messages of a folder, read a page at a time (at most `limit`, after `after`), so a
+ * first sync of 100,000 messages never lists them all in memory at once.
+ */
+export type WantedPages<W extends Wanted> = (after: WantedCursor | null, limit: number) => W[];
 
 /** What a background fetch does with each batch. */
 export interface BatchWork<W, R> {
@@ -81,15 +101,15 @@ export interface BatchWork<W, R> {
  * read-only lock, stores, reports the batch; stops between batches when the account closes.
  * Returns how many messages were done.
  */
-async function eachBatch<W extends { size: number }, R>(
+async function eachBatch<W extends Wanted, R>(
   ctx: BackgroundContext,
   kind: BackgroundBatch['kind'],
   mb: MailboxRow,
-  wanted: readonly W[],
+  pages: WantedPages<W>,
   work: BatchWork<W, R>,
 ): Promise<number> {
   let done = 0;
-  for (const batch of ctx.batches(wanted)) {
+  for (const batch of pagedBatches(ctx, pages)) {
     await ctx.turn();
     if (!ctx.alive()) break;
     const client = await ctx.connection();
@@ -106,6 +126,19 @@ async function eachBatch<W extends { size: number }, R>(
     ctx.batchDone(kind, mb, count);
   }
   return done;
+}
+
+/** The batches of every page in turn: the next page is read when the last one is done. */
+function* pagedBatches<W extends Wanted>(ctx: BackgroundContext, pages: WantedPages<W>): Iterable<W[]> {
+  let after: WantedCursor | null = null;
+  for (;;) {
+    const page = pages(after, syncLimits.backgroundPage);
+    if (page.length === 0) return;
+    yield* ctx.batches(page);
+    if (page.length < syncLimits.backgroundPage) return;
+    const last = page[page.length - 1]!;
+    after = { date: last.date, id: last.id };
+  }
 }
 
 /** Cuts messages into batches of at most `maxCount` messages and `maxBytes` bytes (a larger message goes alone). */
@@ -238,8 +271,9 @@ export async function fetchBodies(
   maxMessageBytes: number = syncLimits.offlineMaxMessageBytes,
 ): Promise<number> {
   const { cache, bodies, accountId, events } = ctx;
-  const wanted = cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, 1_000_000);
-  return ctx.eachBatch('bodies', mb, wanted, {
+  const total = cache.messages.bodiesWantedCount(mb.id, since, maxMessageBytes);
+  const pages: WantedPages<Wanted> = (after, limit) => cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, limit, after);
+  return ctx.eachBatch('bodies', mb, pages, {
     fetch: async (client, batch) => {
       const byUid = new Map(batch.map((w) => [w.uid, w.id]));
       const stored: number[] = [];
@@ -259,6 +293,6 @@ export async function fetchBodies(
       cache.messages.setBodiesCached(stored);
       return batch.length;
     },
-    progress: (done) => events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done, total: wanted.length }),
+    progress: (done) => events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done, total }),
   });
 }

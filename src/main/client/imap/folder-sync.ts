@@ -228,30 +228,34 @@ async function fetchBatches(
   events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
   // Each FETCH is marked handled as it starts: a lookahead is left behind, unawaited, when the
   // account closes between batches (and its FETCH then fails with the connection); its failure
-  // still surfaces where it is awaited.
+  // still surfaces where it is awaited. Each message is reduced to its row as it arrives: the
+  // fetched object (header bytes, 2 KB of part 1, the structure) dies young instead of living
+  // until its batch is stored, which made V8's heap (and main's RSS) grow with the folder.
   const collect = (range: string | number[]) => {
     const batch = (async () => {
-      const out: FetchMessageObject[] = [];
-      for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(m);
+      const out: MessageInput[] = [];
+      for await (const m of client.fetch(range, HEADER_QUERY, byUid ? { uid: true } : {})) out.push(toRow(ctx, mb, m, later));
       return out;
     })();
     batch.catch(() => {});
     return batch;
   };
-  // Only what the snippet fetch needs is kept (not the fetched objects): a first sync of 100,000
-  // messages must not hold a quarter of them in memory until its end.
-  const later: LaterSnippet[] = [];
-  let next: Promise<FetchMessageObject[]> | null = ranges.length ? collect(ranges[0]!.range) : null;
+  // Only the UIDs the snippet fetch needs are kept, grouped by part: a few bytes per message.
+  const later = new LaterSnippets();
+  let next: Promise<MessageInput[]> | null = ranges.length ? collect(ranges[0]!.range) : null;
   for (let i = 0; next && ctx.alive(); i++) {
-    const fetched = await next;
+    const rows = await next;
     next = i + 1 < ranges.length && ctx.alive() ? collect(ranges[i + 1]!.range) : null;
     // Let the next FETCH reach the wire before this batch's CPU work starts.
     if (next) await new Promise((r) => setImmediate(r));
-    later.push(...storeHeaders(ctx, mb, fetched));
+    ctx.cache.messages.upsert(rows);
     done += ranges[i]!.count;
     events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
   }
-  if (later.length && ctx.alive()) ctx.cache.messages.setSnippets(mb.id, await fetchSnippets(client, later));
+  for (const chunk of later.chunks(syncLimits.headerBatch)) {
+    if (!ctx.alive()) break;
+    ctx.cache.messages.setSnippets(mb.id, await fetchSnippets(client, chunk));
+  }
   return done;
 }
 
@@ -276,44 +280,43 @@ async function fetchHeadersBySequence(ctx: FolderSyncContext, client: ImapFlow, 
   return fetchBatches(ctx, client, mb, ranges, false);
 }
 
-/** A message whose snippet comes from a part other than 1: fetched after the last header batch. */
-interface LaterSnippet {
-  uid: number;
-  part: SnippetPart;
-}
+/**
+ * Messages whose snippet comes from a part other than 1, fetched after the last header batch:
+ * their UIDs grouped by the part to fetch (one shared description per distinct part), so a
+ * first sync of 100,000 messages keeps a few bytes per message, not an object each.
+ */
+export class LaterSnippets {
+  private readonly groups = new Map<string, { part: SnippetPart; uids: number[] }>();
 
-/** Stores a batch with the snippets part 1 gave; returns the messages whose snippet needs another fetch. */
-function storeHeaders(ctx: FolderSyncContext, mb: MailboxRow, fetched: FetchMessageObject[]): LaterSnippet[] {
-  const snippets = new Map<number, string>();
-  const later: LaterSnippet[] = [];
-  for (const m of fetched) {
-    const part = findSnippetPart(m.bodyStructure);
-    const content = m.bodyParts?.get('1');
-    if (part && part.part === '1' && content)
-      snippets.set(m.uid, makeSnippet(decodePart(content, part.encoding, part.charset), part.type, syncLimits.snippetChars));
-    else if (part) later.push({ uid: m.uid, part });
-  }
-  ctx.cache.messages.upsert(fetched.map((m) => toMessageInput(ctx.accountId, mb.id, m, snippets.get(m.uid) ?? '')));
-  return later;
-}
-
-/** Fetches the start of each message's text part, grouped by part number (one FETCH per group). */
-async function fetchSnippets(client: ImapFlow, msgs: LaterSnippet[]): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  const groups = new Map<string, { uids: number[]; byUid: Map<number, SnippetPart> }>();
-  for (const { uid, part } of msgs) {
-    const g = groups.get(part.part) ?? { uids: [] as number[], byUid: new Map<number, SnippetPart>() };
+  add(uid: number, part: SnippetPart): void {
+    const key = `${part.part}\0${part.type}\0${part.encoding}\0${part.charset}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { part, uids: [] }));
     g.uids.push(uid);
-    g.byUid.set(uid, part);
-    groups.set(part.part, g);
   }
-  for (const [partId, g] of groups) {
-    for await (const m of client.fetch(g.uids, { uid: true, bodyParts: [{ key: partId, start: 0, maxLength: 2048 }] }, { uid: true })) {
-      const info = g.byUid.get(m.uid);
-      const content = m.bodyParts?.get(partId) ?? [...(m.bodyParts?.values() ?? [])][0];
-      if (!info || !content) continue;
-      out.set(m.uid, makeSnippet(decodePart(content, info.encoding, info.charset), info.type, syncLimits.snippetChars));
-    }
+
+  /** The groups cut into FETCHes of at most `max` UIDs, so the snippets of one are stored before the next. */
+  *chunks(max: number): Iterable<{ part: SnippetPart; uids: number[] }> {
+    for (const { part, uids } of this.groups.values()) for (let i = 0; i < uids.length; i += max) yield { part, uids: uids.slice(i, i + max) };
+  }
+}
+
+/** A fetched message as its cache row, with the snippet part 1 gave; one whose snippet needs another fetch goes to `later`. */
+function toRow(ctx: FolderSyncContext, mb: MailboxRow, m: FetchMessageObject, later: LaterSnippets): MessageInput {
+  const part = findSnippetPart(m.bodyStructure);
+  const content = m.bodyParts?.get('1');
+  let snippet = '';
+  if (part && part.part === '1' && content) snippet = makeSnippet(decodePart(content, part.encoding, part.charset), part.type, syncLimits.snippetChars);
+  else if (part) later.add(m.uid, part);
+  return toMessageInput(ctx.accountId, mb.id, m, snippet);
+}
+
+/** Fetches the start of one text part of these messages (one FETCH). */
+async function fetchSnippets(client: ImapFlow, { part, uids }: { part: SnippetPart; uids: number[] }): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for await (const m of client.fetch(uids, { uid: true, bodyParts: [{ key: part.part, start: 0, maxLength: 2048 }] }, { uid: true })) {
+    const content = m.bodyParts?.get(part.part) ?? [...(m.bodyParts?.values() ?? [])][0];
+    if (content) out.set(m.uid, makeSnippet(decodePart(content, part.encoding, part.charset), part.type, syncLimits.snippetChars));
   }
   return out;
 }

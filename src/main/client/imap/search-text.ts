@@ -7,7 +7,7 @@ import type { MailboxRow } from '../cache/mailboxes.ts';
 import { decodePart } from '../../mail/decode.ts';
 import { makeSnippet } from '../../mail/snippet.ts';
 import { attachmentNames, isAttachmentNode } from './body-structure.ts';
-import type { BackgroundContext } from './background-fetch.ts';
+import type { BackgroundContext, WantedCursor } from './background-fetch.ts';
 
 interface TextPart {
   part: string;
@@ -47,10 +47,9 @@ export function textParts(root: MessageStructureObject | undefined): TextPart[] 
 export async function fetchSearchText(ctx: BackgroundContext, mb: MailboxRow, limits: { since: number; maxSize: number }): Promise<number> {
   const { cache } = ctx;
   // Only the text parts come, at most textPartBytes each: a big attachment does not make a message heavy here.
-  const wanted = cache.search
-    .textWanted(mb.id, limits.since, limits.maxSize, 1_000_000)
-    .map((w) => ({ ...w, size: Math.min(w.size, searchLimits.textPartBytes) }));
-  return ctx.eachBatch('text', mb, wanted, {
+  const pages = (after: WantedCursor | null, limit: number) =>
+    cache.search.textWanted(mb.id, limits.since, limits.maxSize, limit, after).map((w) => ({ ...w, size: Math.min(w.size, searchLimits.textPartBytes) }));
+  return ctx.eachBatch('text', mb, pages, {
     fetch: async (client, batch) => {
       const byUid = new Map(batch.map((w) => [w.uid, w.id]));
       const found = new Map<number, { parts: TextPart[]; names: string[] }>();

@@ -12,6 +12,7 @@ import { startServices } from '../../../support/services.ts';
 import { closeAfterEach } from '../../../support/cleanup.ts';
 import { tempDir } from '../../../support/temp-dir.ts';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { syncLimits } from '../../../../src/main/base/limits.ts';
 
 const open = closeAfterEach();
 const services = (dataDir: string, opts: Partial<HearthServicesOptions> = {}): HearthServices => open.add(startServices(dataDir, opts));
@@ -322,6 +323,33 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     expect(all).toHaveLength(total);
     expect(new Set(all.map((m) => m.uid)).size).toBe(total);
     expect(new Set(all.map((m) => m.subject)).size).toBe(total);
+  });
+
+  it('gives every message of a first sync its snippet, also those whose text is not part 1, past one FETCH of them', async () => {
+    const { user, password } = createDovecotUser();
+    // Text in part 1.1 (alternative inside mixed): their snippets come after the header batches,
+    // in FETCHes of at most syncLimits.headerBatch UIDs; one more than that crosses a boundary.
+    const multipart = syncLimits.headerBatch + 50;
+    const built = await Promise.all(
+      Array.from({ length: multipart }, (_, i) =>
+        new MailComposer({
+          from: 'ann@example.test',
+          to: 'me@example.test',
+          subject: `report ${i}`,
+          text: `Figures of report ${i}.`,
+          html: `<p>Figures of <b>report ${i}</b>.</p>`,
+          attachments: [{ filename: `r${i}.csv`, content: 'a,b\n' }],
+        })
+          .compile()
+          .build(),
+      ),
+    );
+    putIntoDovecotMaildir(user, [...built, msg('plain one')]);
+    const s = services(tempDir('snippets'), { idle: false, offlineBodies: false });
+    const a = await addAccount(s, user, password);
+    const all = messages(s, a, 'INBOX');
+    expect(all).toHaveLength(multipart + 1);
+    for (const m of all) expect(m.snippet).toBe(m.subject === 'plain one' ? 'Body of plain one' : `Figures of ${m.subject}.`);
   });
 
   it('gets new inbox mail by IDLE, without a sync being asked for', async () => {
