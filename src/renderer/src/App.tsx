@@ -234,17 +234,14 @@ export function App({ api, db, offline = null }: AppProps) {
     if (selected && !selected.flags.includes('\\Seen')) {
       const id = selected.id;
       void (async () => {
-        // The row shows it read at once; it goes back to unread if main refuses.
-        const unshow = flags.set([id], '\\Seen', true);
+        // The row shows it read once the offline copy has it (not in the frame of the key or click
+        // that opened it, which has enough to do); it goes back to unread if main refuses.
         const local = await flagAtOnce(db, [id], '\\Seen', true);
-        await api
-          .call('messages.setFlags', { messageIds: [id], add: ['\\Seen'], remove: [] })
-          .catch(async (e: unknown) => {
-            await local.undo();
-            // Reading with the host stopped is normal (offline copy); only a real refusal is news.
-            if (!(e instanceof HearthError && e.code === 'OFFLINE')) report(e);
-          })
-          .finally(unshow);
+        await api.call('messages.setFlags', { messageIds: [id], add: ['\\Seen'], remove: [] }).catch(async (e: unknown) => {
+          await local.undo();
+          // Reading with the host stopped is normal (offline copy); only a real refusal is news.
+          if (!(e instanceof HearthError && e.code === 'OFFLINE')) report(e);
+        });
       })();
     }
   }, [selected?.id]);
