@@ -75,15 +75,7 @@ export function Reader({ api, db, message, overlay, mailboxes, online, onAction,
     };
   }, [api, db, message?.id, online]);
 
-  // The body's frame stays while no message is open (hidden, empty), so opening one does not
-  // create a frame (a document of its own) in the frame of the click.
-  if (!message)
-    return (
-      <article className="reader empty muted">
-        Select a message to read it.
-        <BodyFrame key="body" doc="" hidden />
-      </article>
-    );
+  if (!message) return <article className="reader empty muted">Select a message to read it.</article>;
 
   const sender = message.from[0]?.address;
   const remote = allowRemote || remoteContentAllowed(remoteContentFrom, sender);
@@ -123,7 +115,7 @@ export function Reader({ api, db, message, overlay, mailboxes, online, onAction,
       )}
       {body && <AttachmentList api={api} messageId={message.id} attachments={body.attachments} onError={setError} />}
       {!body && !error && <p className="muted">Loading…</p>}
-      <BodyFrame key="body" doc={doc} hidden={!body} />
+      <BodyFrame doc={doc} hidden={!body} />
     </article>
   );
 }
