@@ -1,6 +1,6 @@
 // What makes the app fast to the hand (#13.9) and its modal Settings, in Chromium against the
 // browser host and Dovecot: delete and flag show before main answers (optimistic) and come back
-// when main refuses (the page's calls held and refused on the WebSocket); the Settings dialog
+// when main refuses (the page's calls held and refused on the WebSocket), as do read/unread; the Settings dialog
 // keeps Tab inside, closes with Escape and gives the focus back; the message frame follows a
 // theme change while the message is open.
 import { describe, expect, it } from 'vitest';
@@ -115,8 +115,11 @@ describe('fast to the hand', () => {
     // host (routeWebSocket), so what shows meanwhile is the page's own doing. The row goes at once
     // and the flag shows at once; when main says no, both come back as they were.
     const idOf = async (subject: string) => Number(await row(subject).getAttribute('data-message-id'));
+    const isUnread = async () => ((await row('Quick 4').getAttribute('class')) ?? '').split(' ').includes('unread');
     await row('Quick 4').click();
     await poll(() => page.getByTestId('reader-subject').textContent()).toBe('Quick 4');
+    // Opening it marked it read (the offline copy, then main): that call goes before any is held.
+    await poll(() => isUnread()).toBe(false);
     const id = await idOf('Quick 4');
     held.on = true;
     await page.keyboard.press('#');
@@ -139,6 +142,13 @@ describe('fast to the hand', () => {
     await poll(() => row('Quick 4').locator('.flag').count()).toBe(1);
     held.refuse();
     await poll(() => row('Quick 4').locator('.flag').count()).toBe(0);
+    // Unread the same way: at once, and read again when main refuses.
+    expect(await isUnread()).toBe(false);
+    await page.keyboard.press('u');
+    await poll(() => held.frames.map((f) => f.method)).toEqual(['messages.setFlags']);
+    await poll(() => isUnread()).toBe(true);
+    held.refuse();
+    await poll(() => isUnread()).toBe(false);
     // Nothing reached the server: Quick 4 is still in the inbox, unflagged.
     held.on = false;
     expect(imaplib(user, password, `c.select('INBOX')\nprint(len(c.search(None, 'FLAGGED')[1][0].split()))`).trim()).toBe('0');

@@ -32,6 +32,7 @@ import type { ClickMods } from './selection.ts';
 import { useUndo } from './use-undo.ts';
 import { countLabel, flagAtOnce, useBulkActions, type BulkAction } from './use-bulk-actions.ts';
 import { useHidden } from './use-hidden.ts';
+import { FlagOverlay } from './flag-overlay.ts';
 import { useStable } from './use-stable.ts';
 import { commandFor } from '../../shared/shortcuts.ts';
 import { ContextMenu } from './components/ContextMenu.tsx';
@@ -221,6 +222,9 @@ export function App({ api, db, offline = null }: AppProps) {
   // instead of after a read from IndexedDB (which then keeps it live).
   const rowCache = useMemo(() => new Map<number, MessageSummary>(), [db]);
   const rowCacheRef = useRef(rowCache);
+  // Flag changes shown before the offline copy has them (flag-overlay.ts).
+  const flags = useMemo(() => new FlagOverlay(), [db]);
+  const known = useCallback((id: number) => rowCacheRef.current.get(id), []);
   rowCacheRef.current = rowCache;
   const live = useLive<MessageSummary | null>(async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)), [db, messageId], null);
   const selected = messageId === null ? null : live?.id === messageId ? live : (rowCache.get(messageId) ?? live);
@@ -230,10 +234,11 @@ export function App({ api, db, offline = null }: AppProps) {
     if (selected && !selected.flags.includes('\\Seen')) {
       const id = selected.id;
       void (async () => {
-        // The row shows it read at once; it goes back to unread if main refuses.
-        const undoLocal = await flagAtOnce(db, [id], '\\Seen', true);
+        // The row shows it read once the offline copy has it (not in the frame of the key or click
+        // that opened it, which has enough to do); it goes back to unread if main refuses.
+        const local = await flagAtOnce(db, [id], '\\Seen', true);
         await api.call('messages.setFlags', { messageIds: [id], add: ['\\Seen'], remove: [] }).catch(async (e: unknown) => {
-          await undoLocal();
+          await local.undo();
           // Reading with the host stopped is normal (offline copy); only a real refusal is news.
           if (!(e instanceof HearthError && e.code === 'OFFLINE')) report(e);
         });
@@ -247,7 +252,7 @@ export function App({ api, db, offline = null }: AppProps) {
     report,
     useCallback((label: string, restored: number) => setNotice(`Undone: ${label} (${countLabel(restored)} back)`), []),
   );
-  const bulk = useBulkActions(api, db, mailboxes, undo.offer, report);
+  const bulk = useBulkActions(api, db, mailboxes, undo.offer, report, flags, known);
   /** Runs an action on `targets`; those that leave the list take the selection with them and open their neighbour, like Thunderbird. */
   const apply = useCallback(
     (targets: readonly number[], action: BulkAction) => {
@@ -551,6 +556,7 @@ export function App({ api, db, offline = null }: AppProps) {
       selectedId={messageId}
       selection={selection.selection}
       rowCache={rowCache}
+      overlay={flags}
       onSelect={onSelectRow}
       onContextMenu={menu.open}
       dragIds={dragIds}
@@ -572,6 +578,7 @@ export function App({ api, db, offline = null }: AppProps) {
         api={api}
         db={db}
         message={selected}
+        overlay={flags}
         mailboxes={mailboxes}
         online={connection === 'online'}
         onAction={act}

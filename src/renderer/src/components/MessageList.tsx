@@ -11,6 +11,7 @@ import { isSelected, type ClickMods, type Selection } from '../selection.ts';
 import { useThreads, type Conversations } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
 import { formatCount } from '../format.ts';
+import type { FlagOverlay } from '../flag-overlay.ts';
 
 interface Props {
   db: HearthDb;
@@ -45,6 +46,8 @@ interface Props {
   onDragOut?(dataTransfer: DataTransfer, message: MessageSummary): boolean;
   /** Filled with the summaries of the rows read (the reader shows a message picked by key from it at once). */
   rowCache?: Map<number, MessageSummary> | undefined;
+  /** Flag changes shown before the offline copy has them. */
+  overlay?: FlagOverlay | undefined;
 }
 
 /** A row's height (from, subject and snippet lines); rows are measured once shown. */
@@ -69,6 +72,7 @@ export function MessageList({
   dragIds,
   onDragOut,
   rowCache,
+  overlay,
 }: Props) {
   const scroller = useRef<HTMLElement>(null);
   const list = conversations.items;
@@ -150,6 +154,7 @@ export function MessageList({
                 {...(thread && thread.length > 1
                   ? { thread: { messages: thread, expanded: conversations.expanded.has(m.threadId), mine, onToggle: conversations.toggle } }
                   : {})}
+                overlay={overlay}
                 onSelect={onSelect}
                 onContextMenu={onContextMenu}
                 dragIds={dragIds}

@@ -7,6 +7,7 @@ import { participants } from '../use-conversations.ts';
 import type { ClickMods } from '../selection.ts';
 import { putDraggedIds } from '../message-drag.ts';
 import { PaperclipIcon } from './icons.tsx';
+import { useOverlaid, type FlagOverlay } from '../flag-overlay.ts';
 
 interface Props {
   message: MessageSummary;
@@ -32,6 +33,8 @@ interface Props {
   /** The messages a drag of this row carries (to a folder). */
   dragIds?: ((id: number) => number[]) | undefined;
   onDragOut?: ((dataTransfer: DataTransfer, message: MessageSummary) => boolean) | undefined;
+  /** Flag changes shown before the offline copy has them: only this row renders when its own change. */
+  overlay?: FlagOverlay | undefined;
 }
 
 /**
@@ -46,7 +49,7 @@ export const MessageRow = memo(MessageRowView, (a, b) => {
 });
 
 function MessageRowView({
-  message: m,
+  message,
   selected,
   current,
   index,
@@ -59,9 +62,13 @@ function MessageRowView({
   onContextMenu,
   dragIds,
   onDragOut,
+  overlay,
 }: Props) {
-  const unread = thread ? thread.messages.some((x) => !x.flags.includes('\\Seen')) : !m.flags.includes('\\Seen');
-  const flagged = thread ? thread.messages.some((x) => x.flags.includes('\\Flagged')) : m.flags.includes('\\Flagged');
+  const m = useOverlaid(overlay, message);
+  // A conversation's state counts the pending change of the message the row stands for.
+  const ofThread = thread?.messages.map((x) => (x.id === m.id ? m : x));
+  const unread = ofThread ? ofThread.some((x) => !x.flags.includes('\\Seen')) : !m.flags.includes('\\Seen');
+  const flagged = ofThread ? ofThread.some((x) => x.flags.includes('\\Flagged')) : m.flags.includes('\\Flagged');
   const who = thread ? participants(thread.messages, thread.mine).join(', ') : outgoing ? `To: ${displayAddress(m.to)}` : displayAddress(m.from);
   return (
     <div className={`message-row${inThread ? ' in-thread' : ''}`}>

@@ -7,6 +7,7 @@ import { SourceDialog } from './SourceDialog.tsx';
 import { ConversationStack } from './ConversationStack.tsx';
 import { MessageActions, type MessageAction } from './MessageActions.tsx';
 import { useLive } from '../use-live.ts';
+import { useOverlaid, type FlagOverlay } from '../flag-overlay.ts';
 import { BodyFrame, bodyDocument, HeaderLines, RemoteBanner } from './MessageParts.tsx';
 import { useDark } from '../use-theme.ts';
 import { inlineImageUrls, keepBody } from '../offline-mirror.ts';
@@ -16,6 +17,8 @@ interface Props {
   api: Transport;
   db: HearthDb;
   message: MessageSummary | null;
+  /** Flag changes shown before the offline copy has them (the actions' labels follow). */
+  overlay?: FlagOverlay | undefined;
   mailboxes: Mailbox[];
   online: boolean;
   onAction(action: MessageAction): void;
@@ -26,7 +29,8 @@ interface Props {
   onAlwaysAllowRemote?(sender: string): void;
 }
 
-export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, remoteContentFrom = [], onAlwaysAllowRemote }: Props) {
+export function Reader({ api, db, message, overlay, mailboxes, online, onAction, onOpen, remoteContentFrom = [], onAlwaysAllowRemote }: Props) {
+  const shown = useOverlaid(overlay, message);
   const [body, setBody] = useState<MessageBody | null>(null);
   const conversation = useLive<MessageSummary[]>(
     () => (message ? db.messages.where('threadId').equals(message.threadId).sortBy('date') : Promise.resolve([])),
@@ -79,7 +83,7 @@ export function Reader({ api, db, message, mailboxes, online, onAction, onOpen, 
 
   return (
     <article className="reader" aria-label="Message">
-      <MessageActions message={message} mailboxes={mailboxes} onAction={onAction} />
+      <MessageActions message={shown ?? message} mailboxes={mailboxes} onAction={onAction} />
       <header className="reader-header">
         <h1 data-testid="reader-subject">{message.subject || '(no subject)'}</h1>
         <div className="meta">
