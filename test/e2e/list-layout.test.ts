@@ -180,14 +180,15 @@ describe('the message list layout', () => {
     expect(resized).toBeGreaterThan(before + 40);
     // Dark chosen by hand, over the system's light.
     await page.emulateMedia({ colorScheme: 'light' });
-    const bg = () => page.evaluate<string>("getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()");
-    expect(await bg()).toBe('#ffffff');
+    // The page's resolved background (--bg is light-dark(), resolved by the colour scheme).
+    const bg = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    expect(await bg()).toBe('rgb(255, 255, 255)');
     // The theme is a setting of the app (Settings › Appearance), kept by the background service.
     expect((await callApiFromPage(page, 'settings.set', { key: 'appearance.theme', value: 'dark' })).ok).toBe(true);
-    await poll(bg).toBe('#1b1a19');
+    await poll(bg).toBe('rgb(27, 26, 25)');
     await page.reload();
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    expect(await bg()).toBe('#1b1a19');
+    expect(await bg()).toBe('rgb(27, 26, 25)');
     await poll(() => page.locator('.list-header h1').textContent()).toBe('All Inboxes');
     await poll(async () => Math.round((await box('.folders')).width)).toBe(Math.round(resized));
     expect(await page.getByTestId('sort-by').inputValue()).toBe('sender');
