@@ -135,6 +135,11 @@ export const imapServerLimits = {
   authIdleMs: 30 * 60_000,
   /** Parsed message structures kept in memory (per server). */
   structureCacheEntries: 2000,
+  /**
+   * FETCH responses built from memory go out in batches of about this many bytes: small enough
+   * that a client parses the first while the server builds the next (256 KB kept it waiting).
+   */
+  fetchBatchBytes: 16 * 1024,
   /** Largest message whose MIME structure is parsed (read into memory once); larger ones show as one part. */
   maxParsedMessageBytes: 64 * 1024 * 1024,
   /** Response bytes queued for a client that does not read before it is disconnected. */

@@ -120,7 +120,7 @@ function structureNeed(items: readonly FetchItem[]): StructureNeed {
 
 // ---- responses built from metadata alone ----
 
-/** The metadata-only responses, synchronously, written in batches of about 256 KB. */
+/** The metadata-only responses, synchronously, written in batches of imapServerLimits.fetchBatchBytes. */
 async function writeMetadataResponses({ session, sel, items, msnByUid, seenChanged, asksFlags }: FetchPlan, metas: readonly MessageMeta[]): Promise<void> {
   let lines: Buffer[] = [];
   let bytes = 0;
@@ -134,7 +134,7 @@ async function writeMetadataResponses({ session, sel, items, msnByUid, seenChang
     const line = Buffer.from(`* ${ref.msn} FETCH ${serializeToBuffer(values).toString('latin1')}\r\n`, 'latin1');
     lines.push(line);
     bytes += line.length;
-    if (bytes > 256 * 1024) {
+    if (bytes > imapServerLimits.fetchBatchBytes) {
       await session.send([Buffer.concat(lines)]);
       lines = [];
       bytes = 0;
@@ -332,7 +332,7 @@ async function writeResponses(plan: FetchPlan, metas: readonly MessageMeta[]): P
         else hasStream = true;
       }
       batch.push(...built);
-      if (hasStream || batchBytes > 256 * 1024) {
+      if (hasStream || batchBytes > imapServerLimits.fetchBatchBytes) {
         await session.send(batch);
         batch = [];
         batchBytes = 0;
