@@ -155,3 +155,48 @@ describe('fast to the hand', () => {
     expect(imaplib(user, password, `print(c.select('INBOX')[1][0].decode())`).trim()).toBe('5');
   }, 240_000);
 });
+
+describe('deletes one after another', () => {
+  it('keeps the reader on the selected message, never the one read before', async () => {
+    const { user, password } = createDovecotUser();
+    const start = Date.UTC(2026, 10, 2, 8);
+    const subject = (i: number) => `Rapid ${String(i).padStart(2, '0')}`;
+    putIntoDovecotMaildir(
+      user,
+      Array.from({ length: 40 }, (_, i) =>
+        rfc822({
+          from: 'Ann Baker <ann@example.test>',
+          to: 'me@example.test',
+          subject: subject(39 - i),
+          body: `Note ${i}.`,
+          date: new Date(start + i * 60_000),
+        }),
+      ),
+    );
+    putIntoDovecotMaildir(user, [], 'Trash');
+    const host = await session.startHost(['--data', tempDir('e2e-rapid-delete'), '--port', '0', '--no-server']);
+    const page = await (await session.browser.newContext({ viewport: { width: 1024, height: 700 } })).newPage();
+    await page.goto(host.url);
+    await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
+    await addDovecotImapAccount(page, user, password);
+    await poll(() => page.getByTestId('offline-copy').textContent(), 60_000).toMatch(/^Offline copy: 40 messages/);
+    const readerSubject = () => page.getByTestId('reader-subject').textContent();
+    const selectedSubject = () => page.locator('[data-testid=message-row].selected .subject').first().textContent();
+    // Walk down with j (as the latency bench does), then delete one message after another.
+    await page.locator('[data-testid=message-row]', { hasText: subject(0) }).click();
+    for (let i = 1; i <= 10; i++) {
+      await page.keyboard.press('j');
+      await poll(readerSubject).toBe(subject(i));
+    }
+    const deleted: string[] = [];
+    for (let n = 0; n < 15; n++) {
+      const before = (await readerSubject()) ?? '';
+      deleted.push(before);
+      await page.keyboard.press('#');
+      await poll(() => page.locator('[data-testid=message-row] .subject', { hasText: before }).count()).toBe(0);
+      await poll(async () => (await readerSubject()) === (await selectedSubject())).toBe(true);
+    }
+    expect(new Set(deleted).size).toBe(15);
+    await poll(() => imaplib(user, password, `print(c.select('Trash')[1][0].decode())`).trim(), 30_000).toBe('15');
+  });
+});

@@ -227,7 +227,10 @@ export function App({ api, db, offline = null }: AppProps) {
   const known = useCallback((id: number) => rowCacheRef.current.get(id), []);
   rowCacheRef.current = rowCache;
   const live = useLive<MessageSummary | null>(async () => (messageId === null ? null : ((await db.messages.get(messageId)) ?? null)), [db, messageId], null);
-  const selected = messageId === null ? null : live?.id === messageId ? live : (rowCache.get(messageId) ?? live);
+  // Only ever the summary of the message asked for: while its read is under way, `live` still
+  // holds the one before (showing it would put the wrong message in the reader).
+  const cachedRow = messageId === null ? undefined : rowCache.get(messageId);
+  const selected = messageId === null ? null : live?.id === messageId ? live : cachedRow?.id === messageId ? cachedRow : null;
 
   // Opening a message marks it read, as every mail program does (it works offline: main queues it).
   useEffect(() => {
