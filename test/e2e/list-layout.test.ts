@@ -188,7 +188,7 @@ describe('the message list layout', () => {
     await poll(bg).toBe('rgb(27, 26, 25)');
     await page.reload();
     await poll(() => page.getByTestId('connection').textContent()).toBe('Connected');
-    expect(await bg()).toBe('rgb(27, 26, 25)');
+    await poll(bg).toBe('rgb(27, 26, 25)');
     await poll(() => page.locator('.list-header h1').textContent()).toBe('All Inboxes');
     await poll(async () => Math.round((await box('.folders')).width)).toBe(Math.round(resized));
     expect(await page.getByTestId('sort-by').inputValue()).toBe('sender');

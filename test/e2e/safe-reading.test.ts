@@ -57,7 +57,7 @@ describe('safe reading', () => {
     await poll(() => page.getByTestId('message-row').count()).toBe(1);
     await page.getByTestId('message-row').click();
     const frame = page.frameLocator('[data-testid="body-frame"]');
-    await poll(() => frame.locator('#t').textContent()).toBe('Newsletter');
+    await poll(() => frame.locator('#t').textContent(), 30_000).toBe('Newsletter');
     await poll(() => page.getByText(/Hearth blocked \d+ remote/).count()).toBe(1);
     await page.waitForTimeout(500); // give any stray request time to arrive before asserting none did
     expect(hits).toEqual([]);
