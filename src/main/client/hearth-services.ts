@@ -178,6 +178,9 @@ export class HearthServices {
       localSource: (id) => this.localSource(id),
       // The same rule as localSource's: outside POP3, only an offline copy is local.
       markAbsent: (limit) => this.cache.search.markAbsentWithoutCopy(limit),
+      downloading: async () => {
+        await Promise.all([...this.accounts.values()].map((a) => a.bodiesDone()));
+      },
       log: opts.log.child({ part: 'search' }),
     });
     this.dispatch = createDispatcher(this.handlers(), opts.log);

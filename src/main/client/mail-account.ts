@@ -22,7 +22,7 @@ export interface MailAccount {
   sync(): Promise<void>;
   /** Resolves when the actions taken so far have reached the server (or the local store). */
   flush(): Promise<void>;
-  /** Resolves when background body downloads (if any) are done. */
+  /** Resolves when body downloads (IMAP: in the background; POP3: the check under way) are done. */
   bodiesDone(): Promise<void>;
   /** True while the inbox is watched for new mail between syncs (IMAP IDLE). */
   readonly idling: boolean;

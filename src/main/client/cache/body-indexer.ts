@@ -18,6 +18,12 @@ export interface BodyIndexerDeps {
    * them (SearchIndex.markAbsentWithoutCopy); returns how many. Without it, each is looked for.
    */
   markAbsent?: (limit: number) => number;
+  /**
+   * Resolves when no account is downloading bodies. Bodies are indexed after a download rather
+   * than beside it: the same work, but a first sync of 10,000 messages took 17.5 s instead of
+   * 5.7 s with both on main's one thread (bench/imap-sync.ts), and the index was not done sooner.
+   */
+  downloading?: () => Promise<void>;
   /** Told after each batch how many messages it held (tests check the batching). */
   onBatch?: (kind: 'summaries' | 'bodies', count: number) => void;
 }
@@ -100,6 +106,7 @@ export class BodyIndexer {
     // Bodies that cannot be local, in large cheap steps (a turn of the event loop between them).
     while (this.d.markAbsent && !this.closed && this.d.markAbsent(searchLimits.absentBatch) > 0) await yieldTurn();
     for (;;) {
+      await this.d.downloading?.();
       if (this.closed) return;
       const batch = search.pendingBodies(searchLimits.bodyBatch);
       if (batch.length === 0) return;

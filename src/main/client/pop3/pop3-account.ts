@@ -111,7 +111,10 @@ export class Pop3Account implements MailAccount {
     await this.syncing;
   }
 
-  async bodiesDone(): Promise<void> {}
+  /** POP3 downloads whole messages in the check itself: the one running, if any. */
+  async bodiesDone(): Promise<void> {
+    await this.syncing?.catch(() => {});
+  }
 
   /**
    * One check, in phases: heal a crash's cut-off records, mirror the store, connect; list the

@@ -306,6 +306,39 @@ describe('search on a fixed corpus', () => {
     indexer.close();
   });
 
+  it('indexes bodies after the downloads under way, not beside them', async () => {
+    const c = await corpus();
+    c.indexer.close();
+    const cache = c.cache;
+    seedAccount(cache, 'dl');
+    const folder = seedFolder(cache, 'dl', 'INBOX', 'inbox').id;
+    let release!: () => void;
+    let downloading: Promise<void> | null = new Promise<void>((r) => (release = r));
+    const read: number[] = [];
+    const indexer = new BodyIndexer({
+      cache,
+      localSource: async (id) => (read.push(id), Buffer.from(text('Subject: s', 'Parsnips by the crate.'))),
+      downloading: async () => {
+        await downloading;
+      },
+      log: silentLogger,
+    });
+    const [id] = cache.messages.upsert([message({ key: 'dl', folder: 'a/INBOX', input: { subject: 'Roots', date: day(2026, 3, 4) }, raw: '' }, folder, 1)]);
+    const found = (q: string) => searchMessages(cache, parseSearchQuery(q, NOW), {}, { offset: 0, limit: 5, now: NOW }).map((m) => m.id);
+    indexer.kick();
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    // The summary is searchable at once; the body waits for the download to end.
+    expect(found('roots')).toEqual([id]);
+    expect(read).toEqual([]);
+    expect(found('parsnips')).toEqual([]);
+    release();
+    downloading = null;
+    await indexer.idle();
+    expect(read).toEqual([id]);
+    expect(found('parsnips')).toEqual([id]);
+    indexer.close();
+  });
+
   it('marks bodies that cannot be local absent in bulk, reading only those that can', async () => {
     const c = await corpus();
     c.indexer.close();
