@@ -25,6 +25,7 @@ import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
 import { startHearthServe, type HearthServe } from './support/hearth-serve.ts';
+import { benchTrees, processCpu } from './support/process-cpu.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
@@ -38,27 +39,6 @@ interface Target {
   pass: string;
   /** CPU time (ms) the server has spent so far on this target's sessions. */
   cpu(): number;
-}
-
-/**
- * CPU time of a process, all its threads, in ms (0 once it is gone): the sum of the threads'
- * run time in /proc/PID/task/TID/schedstat (nanoseconds; /proc/PID/stat counts 10 ms ticks,
- * too coarse for a phase of a few tens of ms).
- */
-function processCpu(pid: number | string): number {
-  let ns = 0;
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
-      } catch {
-        // The thread ended while we looked.
-      }
-    }
-  } catch {
-    return 0;
-  }
-  return ns / 1e6;
 }
 
 /** CPU (ms) of Dovecot's `imap` processes (one per session) that serve the user whose home is `home`. */
@@ -239,18 +219,6 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function trees(): { name: string; dir: string }[] {
-  const extra = (process.env.BENCH_TREES ?? '')
-    .split(',')
-    .filter(Boolean)
-    .map((x) => {
-      const [name, dir] = x.split('=');
-      if (!name || !dir) throw new Error(`BENCH_TREES: expected name=dir, got ${x}`);
-      return { name, dir: path.resolve(dir) };
-    });
-  return [{ name: 'hearth', dir: path.resolve(import.meta.dirname, '..') }, ...extra];
-}
-
 async function main(): Promise<void> {
   const messages = corpus();
   const bytes = messages.reduce((a, m) => a + m.length, 0);
@@ -263,7 +231,7 @@ async function main(): Promise<void> {
   const hearthUser = { address: 'bench@home.arpa', password: 'bench-password' };
   const listeners: Array<{ name: string; serve: HearthServe }> = [];
   try {
-    for (const t of trees())
+    for (const t of benchTrees())
       listeners.push({
         name: t.name,
         serve: await startHearthServe('imap', hearthUser, {

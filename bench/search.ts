@@ -189,7 +189,9 @@ async function main(): Promise<void> {
     });
     console.log(`Chromium half in ${((performance.now() - t) / 1000).toFixed(0)} s; mirror of ${N} messages filled in ${ui.mirrorMs.toFixed(0)} ms`);
   }
-  rmSync(work, { recursive: true, force: true });
+  // BENCH_SEARCH_KEEP=1 keeps the folder (Hearth's data in hearth/) for bench/support/ui-profile.ts.
+  if (process.env.BENCH_SEARCH_KEEP === '1') console.log(`kept: ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 
   console.log('');
   console.log(`search latency at ${N} messages, ms (${QUERIES} queries per kind, first page of ${PAGE}); ratio = Hearth / notmuch`);

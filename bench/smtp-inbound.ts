@@ -6,6 +6,8 @@
 // in one run; prints messages per second and the ratios.   SMTP_BENCH_N=2000 node bench/smtp-inbound.ts
 // SMTP_BENCH_AUTH_CHECKS=1 also runs SPF/DKIM/DMARC on every message (answered "no record" locally;
 // Hearth then runs in this process, beside the senders).
+// BENCH_TREES=pre=/work/wt/pre [BENCH_ROUNDS=5]: only Hearth, this checkout's `hearth serve` against
+// other checkouts', alternating; medians of msg/s and of the server's CPU per message.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import { startInboundSmtp } from '../src/main/server/smtp/inbound.ts';
 import { silentLogger } from '../src/main/base/log.ts';
 import { runPeerScript } from '../test/support/peers.ts';
 import { startHearthServe } from './support/hearth-serve.ts';
+import { benchTrees, processCpu } from './support/process-cpu.ts';
 
 const N = Number(process.env.SMTP_BENCH_N ?? 2000);
 const SENDERS = 10;
@@ -57,16 +60,21 @@ async function blast(port: number, to: string): Promise<number> {
   return (N * 1000) / (performance.now() - t0);
 }
 
-async function hearth(): Promise<number> {
-  if (!process.env.SMTP_BENCH_AUTH_CHECKS) {
-    // `hearth serve` in its own process, as deployed (the peers run in theirs; the senders run here).
-    const served = await startHearthServe('smtp', { address: 'bob@home.arpa', password: 'bob-password' });
-    try {
-      return await blast(served.port, 'bob@home.arpa');
-    } finally {
-      await served.close();
-    }
+/** Messages per second and the server's CPU per message (ms), for `hearth serve` from `tree`. */
+async function hearthServe(tree: string): Promise<{ rate: number; cpuPerMessage: number }> {
+  // `hearth serve` in its own process, as deployed (the peers run in theirs; the senders run here).
+  const served = await startHearthServe('smtp', { address: 'bob@home.arpa', password: 'bob-password' }, { tree });
+  try {
+    const cpu0 = processCpu(served.pid);
+    const rate = await blast(served.port, 'bob@home.arpa');
+    return { rate, cpuPerMessage: (processCpu(served.pid) - cpu0) / N };
+  } finally {
+    await served.close();
   }
+}
+
+async function hearth(): Promise<number> {
+  if (!process.env.SMTP_BENCH_AUTH_CHECKS) return (await hearthServe(benchTrees()[0]!.dir)).rate;
   // With SPF/DKIM/DMARC checks: in this process, so their DNS lookups can be answered at once with
   // "no record" (nothing leaves loopback, no DNS wait measured).
   process.env.HEARTH_SCRYPT_LN = '10';
@@ -113,6 +121,31 @@ async function aiosmtpd(): Promise<number> {
 
 execFileSync('true');
 console.log(`inbound SMTP benchmark: ${N} messages of ${(message(0, 'x').length / 1024).toFixed(1)} KB, ${SENDERS} parallel senders`);
+const trees = benchTrees();
+if (trees.length > 1) {
+  // BENCH_TREES: this checkout's `hearth serve` against others', alternating, BENCH_ROUNDS each;
+  // the servers' CPU per message beside the wall-clock rate (which swings more on a shared machine).
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const runs: Record<string, { rate: number; cpuPerMessage: number }[]> = Object.fromEntries(trees.map((t) => [t.name, []]));
+  for (let r = 0; r < rounds; r++)
+    for (let k = 0; k < trees.length; k++) {
+      const t = trees[(r + k) % trees.length]!;
+      runs[t.name]!.push(await hearthServe(t.dir));
+    }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const [ours, ...others] = trees.map((t) => ({
+    name: t.name,
+    rate: median(runs[t.name]!.map((x) => x.rate)),
+    cpu: median(runs[t.name]!.map((x) => x.cpuPerMessage)),
+  }));
+  for (const t of [ours!, ...others])
+    console.log(
+      `${t.name}: median ${t.rate.toFixed(0)} msg/s (rounds ${runs[t.name]!.map((x) => x.rate.toFixed(0)).join(' ')}), server CPU ${t.cpu.toFixed(2)} ms/msg`,
+    );
+  for (const o of others)
+    console.log(`ratio ${ours!.name} / ${o.name}: ${(ours!.rate / o.rate).toFixed(2)} msg/s, ${(o.cpu / ours!.cpu).toFixed(2)} by server CPU`);
+  process.exit(0);
+}
 const h = await hearth();
 console.log(`hearth (Maildir, fsync before 250): ${h.toFixed(0)} msg/s`);
 const e = await exim();
