@@ -7,9 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { CacheDb } from '../../src/main/client/cache/cache-db.ts';
 import { HearthDb } from '../../src/renderer/src/db.ts';
-import { CacheSync } from '../../src/renderer/src/cache-sync.ts';
+import { CacheSync, writingAccountsThrough } from '../../src/renderer/src/cache-sync.ts';
 import type { Transport } from '../../src/renderer/src/api/transport.ts';
-import type { ArgsOf, MethodName, ResultOf } from '../../src/shared/api.ts';
+import type { Account, ArgsOf, MethodName, ResultOf } from '../../src/shared/api.ts';
 
 function transportFor(cache: () => CacheDb): Transport {
   return {
@@ -111,5 +111,43 @@ describe('CacheSync', () => {
     await sync.pull();
     expect(await db.messages.count()).toBe(3);
     cache.close();
+  });
+
+  it('writes an account main returns to the mirror before the call resolves, not only after a pull', async () => {
+    const account: Account = {
+      id: 'acc',
+      name: 'A',
+      email: 'a@x.test',
+      incoming: { protocol: 'imap', host: 'h', port: 993, tls: 'tls', user: 'u', auth: 'password' },
+      identities: [{ name: 'A', email: 'a@x.test', signature: 'Ann' }],
+      state: 'online',
+    };
+    const calls: string[] = [];
+    const inner: Transport = {
+      kind: 'web',
+      state: () => 'online',
+      onState: () => () => {},
+      on: () => () => {},
+      async call<M extends MethodName>(method: M): Promise<ResultOf<M>> {
+        calls.push(method);
+        if (method === 'accounts.update') return account as ResultOf<M>;
+        if (method === 'accounts.reorder') return [{ ...account, order: 2 }] as ResultOf<M>;
+        if (method === 'mailboxes.list') return [] as ResultOf<M>;
+        throw new Error(method);
+      },
+    };
+    const db = new HearthDb(`t-${Math.random()}`);
+    const api = writingAccountsThrough(inner, db);
+    expect(await api.call('accounts.update', { accountId: 'acc', identities: account.identities })).toEqual(account);
+    expect((await db.accounts.get('acc'))?.identities[0]?.signature).toBe('Ann');
+    await api.call('accounts.reorder', { accountIds: ['acc'] });
+    expect((await db.accounts.get('acc'))?.order).toBe(2);
+    // Other calls pass through and write nothing.
+    await db.accounts.clear();
+    await api.call('mailboxes.list', { accountId: 'acc' });
+    expect(await db.accounts.count()).toBe(0);
+    expect(calls).toEqual(['accounts.update', 'accounts.reorder', 'mailboxes.list']);
+    expect(api.kind).toBe('web');
+    expect(api.state()).toBe('online');
   });
 });

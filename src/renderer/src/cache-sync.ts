@@ -1,7 +1,7 @@
 // Keeps the IndexedDB mirror in step with main: on start, on reconnect and on every
 // `sync.changed` event it pulls the journal from its last seq and applies it in one
 // transaction per batch. A different epoch means main's store was recreated: start over.
-import type { Change, MessageSummary } from '../../shared/api.ts';
+import type { Account, ArgsOf, Change, MessageSummary, MethodName, ResultOf } from '../../shared/api.ts';
 import type { HearthDb } from './db.ts';
 import type { Transport } from './api/transport.ts';
 import { coalescing } from './coalesce.ts';
@@ -123,4 +123,23 @@ export class CacheSync {
       await Promise.all([accounts.clear(), mailboxes.clear(), messages.clear(), bodies.clear(), parts.clear(), meta.delete('cursor')]);
     });
   }
+}
+
+/** The calls whose result is the account (or all accounts) as main now has it. */
+const ACCOUNT_RESULTS: ReadonlySet<MethodName> = new Set<MethodName>(['accounts.add', 'accounts.update', 'accounts.reorder']);
+
+/**
+ * An account changed from this window shows in it at once: the account main returns is written to
+ * the mirror (the journal brings the same row a moment later). Without it, a message composed right
+ * after saving a signature started from the old identities whenever the journal pull lagged.
+ */
+export function writingAccountsThrough(api: Transport, db: HearthDb): Transport {
+  return {
+    ...api,
+    async call<M extends MethodName>(method: M, args: ArgsOf<M>): Promise<ResultOf<M>> {
+      const result = await api.call(method, args);
+      if (ACCOUNT_RESULTS.has(method)) await db.accounts.bulkPut(Array.isArray(result) ? (result as Account[]) : [result as Account]);
+      return result;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createTransport } from './api/transport.ts';
 import { HearthDb } from './db.ts';
-import { CacheSync } from './cache-sync.ts';
+import { CacheSync, writingAccountsThrough } from './cache-sync.ts';
 import { OfflineMirror } from './offline-mirror.ts';
 import { App } from './App.tsx';
 import { EmlReader } from './components/EmlReader.tsx';
@@ -11,10 +11,10 @@ import { mirrorSettings } from './app-settings.ts';
 import './styles.css';
 import './theme.css';
 
-const api = createTransport();
+const db = new HearthDb();
+const api = writingAccountsThrough(createTransport(), db);
 // A reader window for an opened message file (?eml=<id>) shows only that file.
 const emlFileId = new URLSearchParams(location.search).get('eml');
-const db = new HearthDb();
 // In Electron, main announces new mail natively (src/main/desktop/); the browser host does it here.
 const sync = emlFileId ? null : new CacheSync(db, api, (added) => api.kind === 'web' && void notifyNewMail(db, added));
 sync?.start();
