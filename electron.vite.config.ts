@@ -21,7 +21,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
-    build: { rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') } },
+    // Minified: the renderer's code is parsed before the first paint (2.4 MB unminified). The
+    // manifest lists the parts loaded on first use, for the service worker to keep offline.
+    build: { minify: true, manifest: true, rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') } },
     plugins: [react()],
   },
 });

@@ -91,9 +91,14 @@ describe('thin slice in Chromium against Dovecot', () => {
     await page.getByTestId('message-row').first().click();
     await poll(() => page.frameLocator('[data-testid="body-frame"]').locator('body').textContent()).toContain('Bring the biscuits.');
     await page.screenshot({ path: path.join(SHOTS, 'thin-slice-offline.png') });
+    // The editor is loaded on first use: the service worker has it too, so writing works offline.
+    await page.keyboard.press('c');
+    await poll(() => page.getByTestId('compose-body').count()).toBe(1);
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await poll(() => page.getByTestId('compose-body').count()).toBe(0);
     expect(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 
   it('shows a clear message for a wrong password and keeps the dialog open', async () => {
     const { user } = createDovecotUser();

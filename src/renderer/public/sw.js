@@ -2,14 +2,19 @@
 // the cached copy when the host is down. Only same-origin GETs of the app itself are cached.
 const CACHE = 'hearth-shell-v1';
 
-// Precache the page and every script and stylesheet it names (their names carry build hashes).
+// Precache the page, every script and stylesheet it names, and the parts loaded on first use
+// (the build's manifest lists them; their names carry build hashes).
 async function precache() {
   const cache = await caches.open(CACHE);
   const res = await fetch('./index.html', { cache: 'no-store' });
   const html = await res.clone().text();
   await cache.put('./index.html', res);
   const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !/^[a-z]+:/i.test(u));
-  await cache.addAll([...new Set(assets)]);
+  const manifest = await fetch('./.vite/manifest.json', { cache: 'no-store' })
+    .then((r) => (r.ok ? r.json() : {}))
+    .catch(() => ({}));
+  for (const entry of Object.values(manifest)) assets.push(`./${entry.file}`, ...(entry.css ?? []).map((c) => `./${c}`));
+  await cache.addAll([...new Set(assets.map((a) => new URL(a, self.location.href).href))]);
 }
 
 self.addEventListener('install', (event) => {

@@ -1,12 +1,10 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Account, Mailbox, MessageSummary, SyncProgress } from '../../shared/api.ts';
 import { formatAddressList, forwardSubject, quoteForForward, quoteForReply, replyRecipients, replyReferences, replySubject } from '../../shared/reply.ts';
 import { ComposeDock } from './components/compose/ComposeDock.tsx';
 import { useComposeDrafts } from './components/compose/use-compose-drafts.ts';
 import { OutboxBar } from './components/OutboxBar.tsx';
-import { AdminScreen } from './components/admin/AdminScreen.tsx';
 import { TransferBar } from './components/TransferBar.tsx';
-import { TransferDialog } from './components/TransferDialog.tsx';
 import { useTransfers } from './use-transfers.ts';
 import { emlFileNameFor } from '../../shared/eml-file-name.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
@@ -50,7 +48,8 @@ import { useListIds } from './use-list-ids.ts';
 import { usePaneLayout } from './use-pane-layout.ts';
 import { ListControls } from './components/ListControls.tsx';
 import { SMART_FOLDERS } from './components/FolderPane.tsx';
-import { SettingsScreen, type SettingsTarget } from './components/settings/SettingsScreen.tsx';
+import type { SettingsTarget } from './components/settings/SettingsScreen.tsx';
+import { LazyAdminScreen, LazySettingsScreen, LazyTransferDialog } from './lazy-screens.ts';
 import { useAppSettings } from './use-app-settings.ts';
 import { useTheme } from './use-theme.ts';
 import { inAccountOrder } from '../../shared/api.ts';
@@ -757,22 +756,24 @@ export function App({ api, db, offline = null }: AppProps) {
       {showHelp && <ShortcutHelp onClose={() => setShowHelp(false)} />}
       {statusBar}
       {accountDialog}
-      {showServer && <AdminScreen api={api} onClose={() => setShowServer(false)} />}
-      {settingsOpen && (
-        <SettingsScreen
-          api={api}
-          settings={appSettings}
-          accounts={accounts}
-          mailboxes={mailboxes}
-          target={settingsOpen}
-          onAddAccount={() => {
-            setSettingsOpen(null);
-            setShowAddAccount(true);
-          }}
-          onClose={() => setSettingsOpen(null)}
-        />
-      )}
-      {transferDialog && <TransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
+      <Suspense fallback={null}>
+        {showServer && <LazyAdminScreen api={api} onClose={() => setShowServer(false)} />}
+        {settingsOpen && (
+          <LazySettingsScreen
+            api={api}
+            settings={appSettings}
+            accounts={accounts}
+            mailboxes={mailboxes}
+            target={settingsOpen}
+            onAddAccount={() => {
+              setSettingsOpen(null);
+              setShowAddAccount(true);
+            }}
+            onClose={() => setSettingsOpen(null)}
+          />
+        )}
+        {transferDialog && <LazyTransferDialog api={api} {...transferDialog} onClose={() => setTransferDialog(null)} />}
+      </Suspense>
       <ComposeDock api={api} accounts={accounts} {...composer} onSent={() => setNotice(null)} />
       {accounts.length === 0 && connection !== 'online' && (
         <div className="empty-state">Hearth’s background service is not reachable and nothing is cached yet.</div>

@@ -8,6 +8,7 @@ import { App } from './App.tsx';
 import { EmlReader } from './components/EmlReader.tsx';
 import { notifyNewMail } from './notify.ts';
 import { mirrorSettings } from './app-settings.ts';
+import { preloadLazyScreens } from './lazy-screens.ts';
 import './styles.css';
 import './theme.css';
 
@@ -36,3 +37,4 @@ if (api.kind === 'web' && 'serviceWorker' in navigator) {
 createRoot(document.getElementById('root')!).render(
   <StrictMode>{emlFileId ? <EmlReader api={api} fileId={emlFileId} /> : <App api={api} db={db} offline={offline} />}</StrictMode>,
 );
+preloadLazyScreens();

@@ -3,7 +3,8 @@
 // strip switches between them and brings back a minimised one.
 import type { Account } from '../../../../shared/api.ts';
 import type { Transport } from '../../api/transport.ts';
-import { ComposeForm } from './ComposeForm.tsx';
+import { Suspense } from 'react';
+import { LazyComposeForm } from '../../lazy-screens.ts';
 import type { ComposeDrafts } from './use-compose-drafts.ts';
 
 interface Props extends ComposeDrafts {
@@ -32,19 +33,21 @@ export function ComposeDock({ api, accounts, drafts, active, activate, close, re
           </button>
         ))}
       </nav>
-      {drafts.map((d) => (
-        <ComposeForm
-          key={d.key}
-          api={api}
-          accounts={accounts}
-          initial={d.initial}
-          hidden={d.key !== active}
-          onTitle={(t) => retitle(d.key, t)}
-          onMinimise={() => activate(null)}
-          onClose={() => close(d.key)}
-          onSent={onSent}
-        />
-      ))}
+      <Suspense fallback={<p className="muted">Opening the editor…</p>}>
+        {drafts.map((d) => (
+          <LazyComposeForm
+            key={d.key}
+            api={api}
+            accounts={accounts}
+            initial={d.initial}
+            hidden={d.key !== active}
+            onTitle={(t) => retitle(d.key, t)}
+            onMinimise={() => activate(null)}
+            onClose={() => close(d.key)}
+            onSent={onSent}
+          />
+        ))}
+      </Suspense>
     </section>
   );
 }
