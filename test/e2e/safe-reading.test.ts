@@ -71,5 +71,5 @@ describe('safe reading', () => {
     expect(hits.filter((h) => /ran|js-link/.test(h))).toEqual([]);
     await page.screenshot({ path: path.join(ROOT, 'test-results/safe-reading.png') });
     await context.close();
-  });
+  }, 90_000);
 });
