@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { HearthDb } from '../../src/renderer/src/db.ts';
-import { offlineListIds } from '../../src/renderer/src/use-list-ids.ts';
+import { offlineListIds, readFolderKeys } from '../../src/renderer/src/use-list-ids.ts';
 import type { Mailbox, MessageSummary } from '../../src/shared/api.ts';
 
 const box = (id: number, accountId: string, specialUse: Mailbox['specialUse']): Mailbox => ({
@@ -58,5 +58,20 @@ describe('the list offline', () => {
     expect(await offlineListIds(db, { mailboxId: 1 }, { ...flat, group: true })).toEqual([2]);
     expect(await offlineListIds(db, { mailboxId: 2 }, { ...flat, dir: 'asc' })).toEqual([3, 6]);
     db.close();
+  });
+
+  it('reads a folder’s first screen of keys as the start of all its keys, in both directions', async () => {
+    const db = new HearthDb(`t-${Math.random()}`);
+    await db.mailboxes.bulkPut([box(1, 'a', 'inbox'), box(2, 'a', 'sent')]);
+    // Dates out of id order, and another folder's messages in between.
+    await db.messages.bulkPut(Array.from({ length: 60 }, (_, i) => msg(i + 1, i % 3 === 0 ? 2 : 1, i + 1, (i * 37) % 61, [], 'Ann')));
+    const all = await readFolderKeys(db, 1, 'desc');
+    expect(all).toHaveLength(40);
+    const dates = (await db.messages.bulkGet(all)).map((m) => m!.date);
+    expect(dates).toEqual([...dates].sort((a, b) => b - a));
+    expect(await readFolderKeys(db, 1, 'desc', 7)).toEqual(all.slice(0, 7));
+    const oldestFirst = await readFolderKeys(db, 1, 'asc');
+    expect(oldestFirst).toEqual([...all].reverse());
+    expect(await readFolderKeys(db, 1, 'asc', 7)).toEqual(oldestFirst.slice(0, 7));
   });
 });

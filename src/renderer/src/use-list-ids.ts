@@ -16,18 +16,20 @@ export function fromIndex(view: ListView | null, order: ListOrder): view is { ma
   return view !== null && 'mailboxId' in view && order.sortBy === 'date' && !order.group;
 }
 
+/**
+ * The newest rows of a folder by date, read before all its keys: a folder of 100,000 shows its
+ * first screen without waiting for 100,000 keys to come out of IndexedDB.
+ */
+export const FIRST_SCREEN_ROWS = 200;
+
 export function useListIds(api: Transport, db: HearthDb, view: ListView | null, order: ListOrder, online: boolean): number[] {
   const key = JSON.stringify([view, order]);
   const indexed = fromIndex(view, order);
-  const folderIds = useLive<number[]>(
-    async () => {
-      if (!indexed) return [];
-      const ids = await db.messages.where('[mailboxId+date]').between([view.mailboxId, -Infinity], [view.mailboxId, Infinity]).primaryKeys();
-      return order.dir === 'desc' ? ids.reverse() : ids;
-    },
-    [db, key],
-    [],
-  );
+  const folderKeys = (limit?: number) => async () => (indexed ? { key, ids: await readFolderKeys(db, view.mailboxId, order.dir, limit) } : null);
+  const firstScreen = useLive(folderKeys(FIRST_SCREEN_ROWS), [db, key], null);
+  const allKeys = useLive(folderKeys(), [db, key], null);
+  // Until this folder's keys are read, the last folder's stay (as before there was a first screen).
+  const folderIds = allKeys?.key === key ? allKeys.ids : firstScreen?.key === key ? firstScreen.ids : (allKeys?.ids ?? []);
 
   const [ordered, setOrdered] = useState<{ key: string; ids: number[] }>({ key: '', ids: [] });
   useEffect(() => {
@@ -58,6 +60,14 @@ export function useListIds(api: Transport, db: HearthDb, view: ListView | null, 
   const ids = indexed ? folderIds : ordered.key === key ? ordered.ids : [];
   if (!sameIds(ids, last.current)) last.current = ids;
   return last.current;
+}
+
+/** A folder's ids by date from the [mailboxId+date] index, keys only; the first `limit` of them when given. */
+export async function readFolderKeys(db: HearthDb, mailboxId: number, dir: ListOrder['dir'], limit?: number): Promise<number[]> {
+  const range = db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]);
+  if (limit !== undefined) return (dir === 'desc' ? range.reverse() : range).limit(limit).primaryKeys();
+  const ids = await range.primaryKeys();
+  return dir === 'desc' ? ids.reverse() : ids;
 }
 
 export function sameIds(a: readonly number[], b: readonly number[]): boolean {
