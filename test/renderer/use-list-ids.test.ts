@@ -3,7 +3,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { HearthDb } from '../../src/renderer/src/db.ts';
-import { offlineListIds, readFolderKeys } from '../../src/renderer/src/use-list-ids.ts';
+import { offlineListIds, readFirstScreen, readFolderKeys } from '../../src/renderer/src/use-list-ids.ts';
 import type { Mailbox, MessageSummary } from '../../src/shared/api.ts';
 
 const box = (id: number, accountId: string, specialUse: Mailbox['specialUse']): Mailbox => ({
@@ -60,7 +60,7 @@ describe('the list offline', () => {
     db.close();
   });
 
-  it('reads a folder’s first screen of keys as the start of all its keys, in both directions', async () => {
+  it('reads a folder’s first screen as the start of all its keys, in both directions', async () => {
     const db = new HearthDb(`t-${Math.random()}`);
     await db.mailboxes.bulkPut([box(1, 'a', 'inbox'), box(2, 'a', 'sent')]);
     // Dates out of id order, and another folder's messages in between.
@@ -69,9 +69,9 @@ describe('the list offline', () => {
     expect(all).toHaveLength(40);
     const dates = (await db.messages.bulkGet(all)).map((m) => m!.date);
     expect(dates).toEqual([...dates].sort((a, b) => b - a));
-    expect(await readFolderKeys(db, 1, 'desc', 7)).toEqual(all.slice(0, 7));
+    expect((await readFirstScreen(db, 1, 'desc', 7)).map((m) => m.id)).toEqual(all.slice(0, 7));
     const oldestFirst = await readFolderKeys(db, 1, 'asc');
     expect(oldestFirst).toEqual([...all].reverse());
-    expect(await readFolderKeys(db, 1, 'asc', 7)).toEqual(oldestFirst.slice(0, 7));
+    expect((await readFirstScreen(db, 1, 'asc', 7)).map((m) => m.id)).toEqual(oldestFirst.slice(0, 7));
   });
 });

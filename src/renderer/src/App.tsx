@@ -192,7 +192,7 @@ export function App({ api, db, offline = null }: AppProps) {
   mailboxesRef.current = mailboxes;
   // The list's ids in order (use-list-ids.ts): no cap; rows are read as they scroll into view.
   const view: ListView | null = smart ? { smart } : mailboxId === null ? null : { mailboxId };
-  const folderIds = useListIds(api, db, view, order, connection === 'online');
+  const { ids: folderIds, firstScreen } = useListIds(api, db, view, order, connection === 'online');
   const mine = useMemo(() => new Set(accounts.flatMap((a) => a.identities.map((i) => i.email.toLowerCase()))), [accounts]);
 
   // Search: main's index, or this window's offline copy when main is away; every account unless
@@ -554,7 +554,7 @@ export function App({ api, db, offline = null }: AppProps) {
       controls={<ListControls order={order} onOrder={setOrder} readingPane={layout.readingPane} onReadingPane={layout.setReadingPane} />}
       db={db}
       ids={ids}
-      known={results ?? undefined}
+      known={results ?? firstScreen}
       selectedId={messageId}
       selection={selection.selection}
       rowCache={rowCache}

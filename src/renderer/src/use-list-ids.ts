@@ -3,7 +3,7 @@
 // conversations and smart folders are ordered by main over its SQLite cache (messages.list: keys
 // and a few columns, no summaries), asked again whenever its journal moves; with main away, the
 // same order (shared/list-order.ts) is computed here over the offline copy.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageSummary } from '../../shared/api.ts';
 import { orderIds, senderKey, type ListOrder, type ListView } from '../../shared/list-order.ts';
 import type { Transport } from './api/transport.ts';
@@ -17,19 +17,37 @@ export function fromIndex(view: ListView | null, order: ListOrder): view is { ma
 }
 
 /**
- * The newest rows of a folder by date, read before all its keys: a folder of 100,000 shows its
- * first screen without waiting for 100,000 keys to come out of IndexedDB.
+ * The newest rows of a folder by date, with their summaries, read before all its keys: a folder of
+ * 100,000 shows its first screen without waiting for 100,000 keys to come out of IndexedDB (which
+ * serves one request after the other: a summary asked for after the keys waited for all of them).
  */
 export const FIRST_SCREEN_ROWS = 200;
 
-export function useListIds(api: Transport, db: HearthDb, view: ListView | null, order: ListOrder, online: boolean): number[] {
+export interface ListIds {
+  ids: number[];
+  /** While only a folder's first screen is read: its summaries (the list needs no other read to show them). */
+  firstScreen?: MessageSummary[];
+}
+
+export function useListIds(api: Transport, db: HearthDb, view: ListView | null, order: ListOrder, online: boolean): ListIds {
   const key = JSON.stringify([view, order]);
   const indexed = fromIndex(view, order);
-  const folderKeys = (limit?: number) => async () => (indexed ? { key, ids: await readFolderKeys(db, view.mailboxId, order.dir, limit) } : null);
-  const firstScreen = useLive(folderKeys(FIRST_SCREEN_ROWS), [db, key], null);
-  const allKeys = useLive(folderKeys(), [db, key], null);
+  const firstScreen = useLive(
+    async () => (indexed ? { key, rows: await readFirstScreen(db, view.mailboxId, order.dir, FIRST_SCREEN_ROWS) } : null),
+    [db, key],
+    null,
+  );
+  // All keys are asked for once the first screen is in: IndexedDB would serve them first otherwise.
+  const firstScreenIn = firstScreen?.key === key;
+  const allKeys = useLive(
+    async () => (indexed && firstScreenIn ? { key, ids: await readFolderKeys(db, view.mailboxId, order.dir) } : null),
+    [db, key, firstScreenIn],
+    null,
+  );
+  const firstIds = useMemo(() => firstScreen?.rows.map((m) => m.id) ?? [], [firstScreen]);
   // Until this folder's keys are read, the last folder's stay (as before there was a first screen).
-  const folderIds = allKeys?.key === key ? allKeys.ids : firstScreen?.key === key ? firstScreen.ids : (allKeys?.ids ?? []);
+  const allIn = allKeys?.key === key;
+  const folderIds = allIn ? allKeys.ids : firstScreenIn ? firstIds : (allKeys?.ids ?? []);
 
   const [ordered, setOrdered] = useState<{ key: string; ids: number[] }>({ key: '', ids: [] });
   useEffect(() => {
@@ -59,13 +77,18 @@ export function useListIds(api: Transport, db: HearthDb, view: ListView | null, 
   const last = useRef<number[]>([]);
   const ids = indexed ? folderIds : ordered.key === key ? ordered.ids : [];
   if (!sameIds(ids, last.current)) last.current = ids;
-  return last.current;
+  return indexed && !allIn && firstScreenIn ? { ids: last.current, firstScreen: firstScreen.rows } : { ids: last.current };
 }
 
-/** A folder's ids by date from the [mailboxId+date] index, keys only; the first `limit` of them when given. */
-export async function readFolderKeys(db: HearthDb, mailboxId: number, dir: ListOrder['dir'], limit?: number): Promise<number[]> {
+/** A folder's newest (or oldest) `limit` messages by date, with their summaries. */
+export async function readFirstScreen(db: HearthDb, mailboxId: number, dir: ListOrder['dir'], limit: number): Promise<MessageSummary[]> {
   const range = db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]);
-  if (limit !== undefined) return (dir === 'desc' ? range.reverse() : range).limit(limit).primaryKeys();
+  return (dir === 'desc' ? range.reverse() : range).limit(limit).toArray();
+}
+
+/** A folder's ids by date from the [mailboxId+date] index, keys only. */
+export async function readFolderKeys(db: HearthDb, mailboxId: number, dir: ListOrder['dir']): Promise<number[]> {
+  const range = db.messages.where('[mailboxId+date]').between([mailboxId, -Infinity], [mailboxId, Infinity]);
   const ids = await range.primaryKeys();
   return dir === 'desc' ? ids.reverse() : ids;
 }
