@@ -1,5 +1,6 @@
 // The parts every message view shares (the reader, an opened .eml file): the header lines, the
 // remote-content banner, and the sanitised document for the sandboxed body frame.
+import { useEffect, useRef, useState } from 'react';
 import type { Address, MessageBody } from '../../../shared/api.ts';
 import { fullAddressList } from '../format.ts';
 import { isDark } from '../use-theme.ts';
@@ -81,18 +82,51 @@ export function RemoteBanner({ blocked, onAllow, sender, onAlwaysAllow }: { bloc
 
 /**
  * No allow-scripts and no allow-same-origin: the message runs nothing and reaches nothing.
- * `hidden` keeps the frame while the next body loads: making a new frame for each message was the
- * largest single cost of moving through the list in the renderer's profile.
+ * The frame is kept while the next body loads (`hidden`, showing the last document): making a new
+ * frame for each message was the largest single cost of moving through the list in the renderer's
+ * profile. One srcdoc navigation at a time: a srcdoc changed while the frame still loaded the one
+ * before was sometimes never loaded by Chromium on a busy machine (the frame stayed blank with the
+ * right srcdoc attribute: embedded-default.test.ts, about 1 run in 4 under load). So the frame is
+ * made only with a document, and a new one waits for the frame's load event.
  */
 export function BodyFrame({ doc, hidden = false }: { doc: string; hidden?: boolean }) {
+  const [shown, setShown] = useState(doc);
+  const wanted = useRef(doc);
+  if (doc) wanted.current = doc;
+  const loading = useRef(doc !== '');
+  const next = useRef(() => {});
+  next.current = () => {
+    if (!wanted.current || wanted.current === shown) return;
+    loading.current = true;
+    setShown(wanted.current);
+  };
+  // A load event that never comes does not hold the frame for good.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      loading.current = false;
+      next.current();
+    }, FRAME_LOAD_WAIT_MS);
+    return () => clearTimeout(t);
+  }, [shown]);
+  useEffect(() => {
+    if (!loading.current) next.current();
+  }, [doc]);
+  if (!shown) return null;
   return (
     <iframe
       className="body-frame"
       title="Message body"
       sandbox="allow-popups allow-popups-to-escape-sandbox"
-      srcDoc={doc}
-      hidden={hidden}
+      srcDoc={shown}
+      hidden={hidden || !doc || shown !== doc}
+      onLoad={() => {
+        loading.current = false;
+        next.current();
+      }}
       data-testid="body-frame"
     />
   );
 }
+
+/** How long a new document waits at most for the frame to finish loading the one before. */
+const FRAME_LOAD_WAIT_MS = 2000;
