@@ -1,6 +1,8 @@
 // IMAP server benchmark: the same imapflow program, N parallel sessions doing APPEND, SELECT +
 // FETCH flags/envelopes, FETCH bodies, STORE and EXPUNGE, against our server and against Dovecot
 // (../shared/peers), loaded with the same messages (../shared/bench/gen-corpus.py), in one run.
+// Each session is its own worker thread (bench/support/imap-bench-session.ts), as each device of a
+// household parses on its own CPU: one event loop for all clients made them the bottleneck.
 //
 //   node bench/imap-server.ts            BENCH_MESSAGES=600 BENCH_SESSIONS=4 BENCH_ROUNDS=5
 //   BENCH_CPU=1                          also the servers' CPU time per phase (see below)
@@ -26,6 +28,10 @@ import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
 import { startHearthServe, type HearthServe } from './support/hearth-serve.ts';
 import { benchTrees, processCpu } from './support/process-cpu.ts';
+import type { Phase, SessionData, SessionRequest } from './support/imap-bench-session.ts';
+import { Worker } from 'node:worker_threads';
+
+const SESSION_WORKER = path.join(import.meta.dirname, 'support/imap-bench-session.ts');
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 4);
@@ -58,7 +64,6 @@ function dovecotCpu(home: string): number {
   return ms;
 }
 
-type Phase = 'append' | 'fetchEnvelope' | 'fetchBody' | 'store' | 'expunge';
 const PHASES: Phase[] = ['append', 'fetchEnvelope', 'fetchBody', 'store', 'expunge'];
 
 function corpus(): Buffer[] {
@@ -119,63 +124,61 @@ interface RoundResult {
 /** The monotonic clock that node --cpu-prof's timestamps use, in µs. */
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-/** One round: every session runs the phases in step. */
-async function round(t: Target, messages: Buffer[]): Promise<RoundResult> {
-  const clients = await Promise.all(
-    Array.from({ length: SESSIONS }, async () => {
-      const c = client(t);
-      await c.connect();
-      return c;
-    }),
-  );
+/** The client sessions of one server: a worker thread each, kept for all its rounds. */
+function startSessions(t: Target, messages: Buffer[]): Worker[] {
+  // Enough APPENDs (each fsynced) that the phase is not over before the noise of the machine is.
+  const perSession = Math.max(1, Math.floor(200 / SESSIONS));
+  const slice = Math.max(1, Math.floor(messages.length / SESSIONS));
+  return Array.from({ length: SESSIONS }, (_, i) => {
+    const data: SessionData = {
+      port: t.port,
+      user: t.user,
+      pass: t.pass,
+      index: i,
+      appends: Array.from({ length: perSession }, (_, j) => messages[(i * perSession + j) % messages.length]!),
+      slice,
+    };
+    return new Worker(SESSION_WORKER, { workerData: data });
+  });
+}
+
+/** Asks a session to do something; resolves to the number of messages it handled. */
+function ask(w: Worker, msg: SessionRequest): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    w.once('error', onError);
+    w.once('message', (m: { count: number }) => {
+      w.off('error', onError);
+      resolve(m.count);
+    });
+    w.postMessage(msg);
+  });
+}
+
+/** One round: every session logs in, runs the phases in step, and logs out. */
+async function round(t: Target, sessions: Worker[]): Promise<RoundResult> {
+  await Promise.all(sessions.map((w) => ask(w, { connect: true })));
   const result: RoundResult = {
     rate: {} as Record<Phase, number>,
     cpu: {} as Record<Phase, number>,
     clientCpu: {} as Record<Phase, number>,
     span: {} as Record<Phase, [number, number]>,
   };
-  const timed = async (phase: Phase, work: (c: ImapFlow, i: number) => Promise<number>) => {
+  for (const phase of PHASES) {
     const cpu0 = t.cpu();
+    // This process's CPU: the worker threads are the clients (the main thread only waits).
     const client0 = process.cpuUsage();
     const us0 = monotonicUs();
     const t0 = performance.now();
-    const counts = await Promise.all(clients.map((c, i) => work(c, i)));
+    const counts = await Promise.all(sessions.map((w) => ask(w, { phase })));
     const secs = (performance.now() - t0) / 1000;
     const client = process.cpuUsage(client0);
     result.clientCpu[phase] = (client.user + client.system) / 1000;
     result.cpu[phase] = t.cpu() - cpu0;
     result.span[phase] = [us0, monotonicUs()];
     result.rate[phase] = counts.reduce((a, b) => a + b, 0) / secs;
-  };
-  // Enough APPENDs (each fsynced) that the phase is not over before the noise of the machine is.
-  const perSession = Math.max(1, Math.floor(200 / SESSIONS));
-  await timed('append', async (c, i) => {
-    for (let j = 0; j < perSession; j++) await c.append(`Bench${i}`, messages[(i * perSession + j) % messages.length]!);
-    return perSession;
-  });
-  await timed('fetchEnvelope', async (c) => {
-    await c.mailboxOpen('INBOX');
-    const got = await c.fetchAll('1:*', { uid: true, flags: true, envelope: true, size: true });
-    return got.length;
-  });
-  const slice = Math.max(1, Math.floor(messages.length / SESSIONS));
-  await timed('fetchBody', async (c, i) => {
-    let n = 0;
-    for await (const m of c.fetch(`${i * slice + 1}:${(i + 1) * slice}`, { uid: true, source: true })) if (m.source) n++;
-    return n;
-  });
-  await timed('store', async (c, i) => {
-    const range = `${i * slice + 1}:${(i + 1) * slice}`;
-    await c.messageFlagsAdd(range, ['$Bench']);
-    await c.messageFlagsRemove(range, ['$Bench']);
-    return slice * 2;
-  });
-  await timed('expunge', async (c, i) => {
-    await c.mailboxOpen(`Bench${i}`);
-    await c.messageDelete('1:*');
-    return perSession;
-  });
-  await Promise.all(clients.map((c) => c.logout()));
+  }
+  await Promise.all(sessions.map((w) => ask(w, { logout: true })));
   return result;
 }
 
@@ -261,6 +264,7 @@ async function main(): Promise<void> {
   }
   // Ratios against Dovecot, or against the first checkout when Dovecot is left out.
   const reference = targets.at(-1)!.name;
+  const sessions = new Map<string, Worker[]>();
   try {
     for (const t of targets) {
       const t0 = performance.now();
@@ -274,13 +278,14 @@ async function main(): Promise<void> {
     }
     // One unmeasured round each first: steady state is what a household server lives in (V8 has
     // compiled our hot paths, Dovecot has built its index caches), not the first second after start.
-    for (const t of targets) await round(t, messages);
+    for (const t of targets) sessions.set(t.name, startSessions(t, messages));
+    for (const t of targets) await round(t, sessions.get(t.name)!);
     const runs: Record<string, RoundResult[]> = Object.fromEntries(targets.map((t) => [t.name, []]));
     // Rotate the order each round so no server always runs on a warmer (or busier) machine.
     for (let r = 0; r < ROUNDS; r++)
       for (let k = 0; k < targets.length; k++) {
         const t = targets[(r + k) % targets.length]!;
-        runs[t.name]!.push(await round(t, messages));
+        runs[t.name]!.push(await round(t, sessions.get(t.name)!));
       }
     // For reading the profiles phase by phase: when each measured phase of each server ran.
     const profiles = process.env.BENCH_PROFILE;
@@ -329,6 +334,7 @@ async function main(): Promise<void> {
       console.log(`(CPU ratios: ${reference}'s CPU / this one's, > 1: this one spends less; the client is imapflow in this process)`);
     }
   } finally {
+    await Promise.all([...sessions.values()].flat().map((w) => w.terminate()));
     await Promise.all(listeners.map((l) => l.serve.close()));
   }
 }
