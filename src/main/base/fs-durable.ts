@@ -6,6 +6,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import { closeSync, fdatasync, fsync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { nextTurn } from './event-loop.ts';
 
 const isWindows = process.platform === 'win32';
 
@@ -56,7 +57,7 @@ export class DirSyncer {
     const p: Promise<void> = (async () => {
       if (prev) await prev.catch(() => {});
       // Let other callers of this tick join.
-      await new Promise<void>((r) => setImmediate(r));
+      await nextTurn();
       const me = state.queued;
       state.queued = null;
       state.running = me;

@@ -140,6 +140,11 @@ export const imapServerLimits = {
    * that a client parses the first while the server builds the next (256 KB kept it waiting).
    */
   fetchBatchBytes: 16 * 1024,
+  /**
+   * A FETCH answered from memory lets the event loop turn after this long, ms: its batches reach
+   * the client while it builds the rest, and other sessions' commands are served meanwhile.
+   */
+  fetchSliceMs: 2,
   /** Largest message whose MIME structure is parsed (read into memory once); larger ones show as one part. */
   maxParsedMessageBytes: 64 * 1024 * 1024,
   /** Response bytes queued for a client that does not read before it is disconnected. */

@@ -5,6 +5,7 @@
 import type { Address } from '../../../shared/api.ts';
 import type { Logger } from '../../base/log.ts';
 import { searchLimits } from '../../base/limits.ts';
+import { nextTurn } from '../../base/event-loop.ts';
 import { messageText } from '../../mail/message-text.ts';
 import type { CacheDb } from './cache-db.ts';
 
@@ -34,8 +35,6 @@ interface BodyText {
   filenames: string[];
 }
 
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export class BodyIndexer {
   private readonly d: BodyIndexerDeps;
   private running: Promise<void> | null = null;
@@ -61,7 +60,7 @@ export class BodyIndexer {
       try {
         do {
           this.again = false;
-          await yieldTurn();
+          await nextTurn();
           await this.pass();
         } while (this.again && !this.closed);
       } catch (e) {
@@ -99,12 +98,12 @@ export class BodyIndexer {
         });
         this.summaryCursor = rows[rows.length - 1]!.id;
         this.d.onBatch?.('summaries', rows.length);
-        await yieldTurn();
+        await nextTurn();
       }
       search.setSummariesComplete(true);
     }
     // Bodies that cannot be local, in large cheap steps (a turn of the event loop between them).
-    while (this.d.markAbsent && !this.closed && this.d.markAbsent(searchLimits.absentBatch) > 0) await yieldTurn();
+    while (this.d.markAbsent && !this.closed && this.d.markAbsent(searchLimits.absentBatch) > 0) await nextTurn();
     for (;;) {
       await this.d.downloading?.();
       if (this.closed) return;
@@ -125,7 +124,7 @@ export class BodyIndexer {
         }
       });
       this.d.onBatch?.('bodies', done.length);
-      await yieldTurn();
+      await nextTurn();
     }
   }
 

@@ -18,6 +18,7 @@ import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import type { SeqRange } from '../protocol/sequence-set.ts';
 import { SelectedMailbox, flagList } from '../selected-mailbox.ts';
 import { imapServerLimits } from '../../../base/limits.ts';
+import { TimeSlice } from '../../../base/event-loop.ts';
 import type { ImapSession, OutputPart } from '../session.ts';
 import { enableCondstore, messagesInSet, requireSelected } from './helpers.ts';
 import type { MessageRef } from './helpers.ts';
@@ -124,6 +125,7 @@ function structureNeed(items: readonly FetchItem[]): StructureNeed {
 async function writeMetadataResponses({ session, sel, items, msnByUid, seenChanged, asksFlags }: FetchPlan, metas: readonly MessageMeta[]): Promise<void> {
   let lines: Buffer[] = [];
   let bytes = 0;
+  const slice = new TimeSlice(imapServerLimits.fetchSliceMs);
   for (const meta of metas) {
     const ref = msnByUid.get(meta.uid);
     if (!ref) continue;
@@ -138,6 +140,7 @@ async function writeMetadataResponses({ session, sel, items, msnByUid, seenChang
       await session.send([Buffer.concat(lines)]);
       lines = [];
       bytes = 0;
+      await slice.yield();
     }
   }
   if (lines.length) session.send([Buffer.concat(lines)]);
@@ -306,6 +309,7 @@ async function writeResponses(plan: FetchPlan, metas: readonly MessageMeta[]): P
   let batch: OutputPart[] = [];
   let batchBytes = 0;
   let missing = 0;
+  const slice = new TimeSlice(imapServerLimits.fetchSliceMs);
   try {
     for (;;) {
       fill();
@@ -336,6 +340,7 @@ async function writeResponses(plan: FetchPlan, metas: readonly MessageMeta[]): P
         await session.send(batch);
         batch = [];
         batchBytes = 0;
+        await slice.yield();
       }
     }
   } finally {

@@ -140,3 +140,37 @@ describe('FETCH of ENVELOPE and BODYSTRUCTURE', () => {
     expect(responses(mixed)[2]).toContain('"message 3"');
   });
 });
+
+describe('a long FETCH shares the server', () => {
+  it("answers another session's command while it answers thousands of cached envelopes", async () => {
+    // 3,000 messages, appended 1,000 to a command (MULTIAPPEND, RFC 3502).
+    expect(await c.cmd('k1', 'CREATE Many')).toMatch(/k1 OK/);
+    for (let k = 0; k < 3; k++) {
+      const parts: Buffer[] = [Buffer.from(`k1${k} APPEND Many`)];
+      for (let i = 0; i < 1000; i++) {
+        const m = message(10_000 + k * 1000 + i, `body ${i}`);
+        parts.push(Buffer.from(` {${m.length}+}\r\n`), m);
+      }
+      c.write(Buffer.concat([...parts, Buffer.from('\r\n')]));
+      expect(await c.until(new RegExp(`k1${k} (OK|NO|BAD)[^\r\n]*\r\n`))).toMatch(new RegExp(`k1${k} OK`));
+    }
+    const other = await loggedIn({ port: srv.plain.port, user: 'alice@home.arpa', password: 'alice-secret-pw' });
+    try {
+      expect(await c.cmd('k2', 'SELECT Many')).toMatch(/\* 3000 EXISTS/);
+      // Parsed once, so the next FETCH is built from memory without waiting for the disk.
+      expect(await c.cmd('k3', 'FETCH 1:* (ENVELOPE)')).toMatch(/k3 OK/);
+      const order: string[] = [];
+      const long = c.cmd('k4', 'FETCH 1:* (UID FLAGS ENVELOPE)').then((r) => {
+        order.push('fetch');
+        return r;
+      });
+      const noop = other.cmd('k5', 'NOOP').then(() => order.push('noop'));
+      const [r] = await Promise.all([long, noop]);
+      expect(r.match(/^\* \d+ FETCH/gm)).toHaveLength(3000);
+      // Without turns of the event loop inside the FETCH, the NOOP waits for all of it.
+      expect(order).toEqual(['noop', 'fetch']);
+    } finally {
+      other.close();
+    }
+  });
+});
