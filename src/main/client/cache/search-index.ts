@@ -89,12 +89,35 @@ export class SearchIndex {
    * Inside a transaction. `isNew`: the row was just inserted, so it has no document to replace.
    */
   indexSummary(messageId: number, m: IndexedSummary, isNew = false): void {
+    this.indexSummaries([{ messageId, summary: m, isNew }]);
+  }
+
+  /**
+   * indexSummary for many messages (each at most once), inside a transaction. The documents'
+   * bookkeeping rows are written first, then the FTS5 rows back to back: FTS5 holds the terms of
+   * its inserts in memory until the transaction ends, but a write to another table between two
+   * of them makes it flush what it holds into a segment of its own. Interleaved, storing a first
+   * sync's 1,000-message batch cost about twice the CPU (10,000 summaries: 700-850 ms against 400-500).
+   */
+  indexSummaries(list: { messageId: number; summary: IndexedSummary; isNew?: boolean }[]): void {
+    if (list.length === 0) return;
     this.unindexedFolders = null;
-    if (!isNew) this.forget(messageId);
-    const docid = this.allocate(messageId, m.date);
-    this.c
-      .prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)')
-      .run(docid, addressText(m.from), addressText(m.to), addressText(m.cc), indexableText(m.subject), '', indexableText((m.attachmentNames ?? []).join(' ')));
+    const docids = list.map(({ messageId, summary, isNew }) => {
+      if (!isNew) this.forget(messageId);
+      return this.allocate(messageId, summary.date);
+    });
+    const insert = this.c.prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)');
+    list.forEach(({ summary: m }, i) => {
+      insert.run(
+        docids[i]!,
+        addressText(m.from),
+        addressText(m.to),
+        addressText(m.cc),
+        indexableText(m.subject),
+        '',
+        indexableText((m.attachmentNames ?? []).join(' ')),
+      );
+    });
   }
 
   /** Puts a message's body text and attachment names into its document (the summary's text is re-read from the row). */

@@ -283,6 +283,21 @@ describe('search on a fixed corpus', () => {
     expect(find(c, 'revenue')).toEqual([]);
   });
 
+  it('indexes a message listed twice in one store once, as its last version', async () => {
+    const c = await corpus();
+    const reportId = c.ids.get('report')!;
+    const before = c.cache.messages.get(reportId)!;
+    const docs = () => c.cache.db.prepare('SELECT COUNT(*) AS n FROM search_docs WHERE message_id=?').get(reportId) as { n: number };
+    c.cache.messages.upsert([
+      { ...before, subject: 'Walnut list' },
+      { ...before, subject: 'Chestnut list' },
+    ]);
+    expect(find(c, 'walnut')).toEqual([]);
+    expect(find(c, 'chestnut')).toEqual(['report']);
+    expect(docs().n).toBe(1);
+    c.cache.db.prepare("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')").run();
+  });
+
   it('indexes a body when it is downloaded later', async () => {
     const c = await corpus();
     // Only this test's indexer reads bodies from here on.
