@@ -121,10 +121,8 @@ export class BodyIndexer {
       }
       if (this.closed) return;
       this.d.cache.transaction(() => {
-        for (const b of done) {
-          if (b.text === null) search.markBodyAbsent(b.id);
-          else search.indexBody(b.id, b.text, b.filenames);
-        }
+        for (const b of done) if (b.text === null) search.markBodyAbsent(b.id);
+        search.indexBodies(done.flatMap((b) => (b.text === null ? [] : [{ messageId: b.id, body: b.text, filenames: b.filenames }])));
       });
       this.d.onBatch?.('bodies', done.length);
       await yieldTurn();
