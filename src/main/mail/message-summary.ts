@@ -153,13 +153,15 @@ export interface HeaderFields {
 }
 
 /**
- * Subject and addresses from raw header bytes (an IMAP BODY[HEADER.FIELDS (...)] answer), decoded
+ * Subject and addresses from raw header bytes (an IMAP BODY[HEADER.FIELDS (...)] answer, or its
+ * parseHeaderBlock of the bytes as latin1), decoded
  * with the shared decoder: a raw 8-bit byte inside an encoded word is read once in the word's
  * charset, a raw 8-bit header as UTF-8 or the message's charset (its Content-Type, else
  * `bodyCharset`, the first text part's). IMAP ENVELOPE strings have already lost those bytes.
  */
-export function decodeHeaderFields(raw: Buffer, bodyCharset?: string): HeaderFields {
-  const headers = parseHeaderBlock(raw.toString('latin1'));
+export function decodeHeaderFields(raw: Buffer | ReadonlyArray<[string, string]>, bodyCharset?: string): HeaderFields {
+  // Already parsed (parseHeaderBlock of its latin1 string) by a caller that reads other fields too.
+  const headers = Buffer.isBuffer(raw) ? parseHeaderBlock(raw.toString('latin1')) : raw;
   const ctValue = headerValue(headers, 'content-type');
   const ct = ctValue ? parseContentType(ctValue) : null;
   const charset = (ct ? param(ct, 'charset') : undefined) ?? bodyCharset ?? DISPLAY_FALLBACK;

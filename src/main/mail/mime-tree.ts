@@ -189,6 +189,25 @@ export function parseContentType(value: string): ContentType | null {
 
 /** Splits "main; key=value; ..." into the main value and its parameters (quoted values unquoted). */
 export function splitParams(value: string): [string, Array<[string, string]>] {
+  // Without a quote, a ';' always separates (a backslash only escapes inside quotes): most values.
+  const pieces = value.includes('"') ? splitQuoted(value) : value.split(';');
+  const params: Array<[string, string]> = [];
+  for (const p of pieces.slice(1)) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) continue;
+    const key = p.slice(0, eq).trim();
+    let val = p.slice(eq + 1).trim();
+    if (val.startsWith('"')) {
+      const m = /^"((?:[^"\\]|\\.)*)"?/.exec(val);
+      val = (m ? m[1]! : val.slice(1)).replace(/\\(.)/g, '$1');
+    } else val = val.split(/\s/)[0]!; // a token ends at white space (what follows is junk)
+    if (key) params.push([key, val]);
+  }
+  return [pieces[0] ?? '', params];
+}
+
+/** "a; b=\"x;y\"" split at the semicolons outside quotes (escapes kept). */
+function splitQuoted(value: string): string[] {
   const pieces: string[] = [];
   let cur = '';
   let inQuote = false;
@@ -207,19 +226,7 @@ export function splitParams(value: string): [string, Array<[string, string]>] {
     cur += c;
   }
   pieces.push(cur);
-  const params: Array<[string, string]> = [];
-  for (const p of pieces.slice(1)) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) continue;
-    const key = p.slice(0, eq).trim();
-    let val = p.slice(eq + 1).trim();
-    if (val.startsWith('"')) {
-      const m = /^"((?:[^"\\]|\\.)*)"?/.exec(val);
-      val = (m ? m[1]! : val.slice(1)).replace(/\\(.)/g, '$1');
-    } else val = val.split(/\s/)[0]!; // a token ends at white space (what follows is junk)
-    if (key) params.push([key, val]);
-  }
-  return [pieces[0] ?? '', params];
+  return pieces;
 }
 
 /** The part's Content-Transfer-Encoding, lower-cased; 7bit when absent (RFC 2045 6.1). */

@@ -91,10 +91,12 @@ export class BodyIndexer {
         const rows = search.unindexedSummaries(this.summaryCursor, searchLimits.headerBatch);
         if (rows.length === 0) break;
         this.d.cache.transaction(() => {
-          for (const r of rows) {
-            const addrs = JSON.parse(r.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
-            search.indexSummary(r.id, { subject: r.subject, date: r.date, ...addrs });
-          }
+          search.indexSummaries(
+            rows.map((r) => {
+              const addrs = JSON.parse(r.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
+              return { messageId: r.id, summary: { subject: r.subject, date: r.date, ...addrs } };
+            }),
+          );
         });
         this.summaryCursor = rows[rows.length - 1]!.id;
         this.d.onBatch?.('summaries', rows.length);
@@ -118,10 +120,8 @@ export class BodyIndexer {
       }
       if (this.closed) return;
       this.d.cache.transaction(() => {
-        for (const b of done) {
-          if (b.text === null) search.markBodyAbsent(b.id);
-          else search.indexBody(b.id, b.text, b.filenames);
-        }
+        for (const b of done) if (b.text === null) search.markBodyAbsent(b.id);
+        search.indexBodies(done.flatMap((b) => (b.text === null ? [] : [{ messageId: b.id, body: b.text, filenames: b.filenames }])));
       });
       this.d.onBatch?.('bodies', done.length);
       await nextTurn();

@@ -62,6 +62,11 @@ export class CacheDb {
     // WAL + NORMAL: a commit survives the process being killed; the user's own actions (accounts,
     // pending operations) additionally commit with FULL so they survive a power cut too (durable()).
     this.db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;');
+    // A page cache of 32 MiB (SQLite's default is 2 MiB), a fixed bound: every search walks the
+    // newest matches and their rows, which then stay in memory instead of being read again from
+    // the OS for each query. 'w -w2 is:unread' on 100,000 messages: 14 ms of CPU per query
+    // with the default, 10 with this.
+    this.db.exec('PRAGMA cache_size=-32768;');
     this.migrate();
     this.seq = this.seqWritten = Number((this.prepared("SELECT value FROM meta WHERE key='seq'").get() as { value: string }).value);
     this.epoch = (this.prepared("SELECT value FROM meta WHERE key='epoch'").get() as { value: string }).value;

@@ -41,7 +41,10 @@ export class Messages {
            has_attachments=excluded.has_attachments, parent_ids=excluded.parent_ids, seq=excluded.seq
          RETURNING id, thread_id`,
       );
-      return list.map((m) => {
+      // The search documents are written after all the rows, in one go (SearchIndex.indexSummaries);
+      // a message listed twice gets the document of its last version.
+      const docs = new Map<number, { summary: MessageInput; isNew: boolean }>();
+      const rowIds = list.map((m) => {
         const addrs = JSON.stringify({ from: m.from, to: m.to, cc: m.cc });
         const r = stmt.get(
           m.accountId,
@@ -64,9 +67,11 @@ export class Messages {
           // Senders of mail one receives are people one may write to.
           this.contacts.observe(m.from, 1, m.date);
         }
-        this.c.search.indexSummary(r.id, m, isNew);
+        docs.set(r.id, { summary: m, isNew: docs.get(r.id)?.isNew ?? isNew });
         return r.id;
       });
+      this.c.search.indexSummaries([...docs].map(([messageId, d]) => ({ messageId, ...d })));
+      return rowIds;
     });
     this.c.search.noteWork();
     return ids;

@@ -89,26 +89,60 @@ export class SearchIndex {
    * Inside a transaction. `isNew`: the row was just inserted, so it has no document to replace.
    */
   indexSummary(messageId: number, m: IndexedSummary, isNew = false): void {
+    this.indexSummaries([{ messageId, summary: m, isNew }]);
+  }
+
+  /**
+   * indexSummary for many messages (each at most once), inside a transaction. The documents'
+   * bookkeeping rows are written first, then the FTS5 rows back to back: FTS5 holds the terms of
+   * its inserts in memory until the transaction ends, but a write to another table between two
+   * of them makes it flush what it holds into a segment of its own. Interleaved, storing a first
+   * sync's 1,000-message batch cost about twice the CPU (10,000 summaries: 700-850 ms against 400-500).
+   */
+  indexSummaries(list: { messageId: number; summary: IndexedSummary; isNew?: boolean }[]): void {
+    if (list.length === 0) return;
     this.unindexedFolders = null;
-    if (!isNew) this.forget(messageId);
-    const docid = this.allocate(messageId, m.date);
-    this.c
-      .prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)')
-      .run(docid, addressText(m.from), addressText(m.to), addressText(m.cc), indexableText(m.subject), '', indexableText((m.attachmentNames ?? []).join(' ')));
+    const docids = list.map(({ messageId, summary, isNew }) => {
+      if (!isNew) this.forget(messageId);
+      return this.allocate(messageId, summary.date);
+    });
+    const insert = this.c.prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)');
+    list.forEach(({ summary: m }, i) => {
+      insert.run(
+        docids[i]!,
+        addressText(m.from),
+        addressText(m.to),
+        addressText(m.cc),
+        indexableText(m.subject),
+        '',
+        indexableText((m.attachmentNames ?? []).join(' ')),
+      );
+    });
   }
 
   /** Puts a message's body text and attachment names into its document (the summary's text is re-read from the row). */
   indexBody(messageId: number, body: string | null, filenames: string[]): void {
-    const row = this.c.prepared('SELECT subject, addrs, date FROM messages WHERE id=?').get(messageId) as
-      { subject: string; addrs: string; date: number } | undefined;
-    if (!row) return;
-    this.unindexedFolders = null;
-    const addrs = JSON.parse(row.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
-    this.forget(messageId);
-    const docid = this.allocate(messageId, row.date, body === null ? BodyState.absent : BodyState.indexed);
-    this.c
-      .prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)')
-      .run(
+    this.indexBodies([{ messageId, body, filenames }]);
+  }
+
+  /**
+   * indexBody for many messages (each at most once), inside a transaction: the bookkeeping rows
+   * first, then the FTS5 rows back to back (see indexSummaries).
+   */
+  indexBodies(list: { messageId: number; body: string | null; filenames: string[] }[]): void {
+    const read = this.c.prepared('SELECT subject, addrs, date FROM messages WHERE id=?');
+    const docs: { docid: number; row: { subject: string; addrs: string }; body: string | null; filenames: string[] }[] = [];
+    for (const { messageId, body, filenames } of list) {
+      const row = read.get(messageId) as { subject: string; addrs: string; date: number } | undefined;
+      if (!row) continue;
+      this.unindexedFolders = null;
+      this.forget(messageId);
+      docs.push({ docid: this.allocate(messageId, row.date, body === null ? BodyState.absent : BodyState.indexed), row, body, filenames });
+    }
+    const insert = this.c.prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)');
+    for (const { docid, row, body, filenames } of docs) {
+      const addrs = JSON.parse(row.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
+      insert.run(
         docid,
         addressText(addrs.from),
         addressText(addrs.to),
@@ -117,6 +151,7 @@ export class SearchIndex {
         indexableText(body ?? ''),
         indexableText(filenames.join(' ')),
       );
+    }
   }
 
   /** Records that a message's body is not available locally (without touching its document). */

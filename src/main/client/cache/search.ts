@@ -11,7 +11,7 @@ import type { ParsedQuery, SearchTerm, TextField } from '../../../shared/search-
 import { isSingleCjk, queryTokens } from '../../../shared/search-tokens.ts';
 import { searchLimits } from '../../base/limits.ts';
 import type { CacheDb } from './cache-db.ts';
-import { dateOfDocid } from './search-index.ts';
+import { dateOfDocid, docidOf } from './search-index.ts';
 import { rowToMessage } from './messages.ts';
 
 export interface SearchScope {
@@ -50,6 +50,16 @@ interface Compiled {
   exclude: string | null;
   where: string[];
   params: (string | number)[];
+  /** Docids (dates, search-index.ts) the date terms allow: `lo <= docid < hi`, null where unbounded. */
+  docids: { lo: number | null; hi: number | null };
+}
+
+/** The docids a date term allows, a superset of its dates (a docid holds the date to the second); null when unbounded. */
+function docidBounds(t: Extract<SearchTerm, { kind: 'date' }>): { lo: number | null; hi: number | null } {
+  // Negated, or outside the docid's range of seconds (which clamps): left to the row condition alone.
+  if (t.negated || t.at < 1000 || t.at + 1000 >= dateOfDocid(Number.MAX_SAFE_INTEGER)) return { lo: null, hi: null };
+  // after: date >= at, so its second >= at's. before: date < at, so its second <= at's.
+  return t.op === 'after' ? { lo: docidOf(t.at), hi: null } : { lo: null, hi: docidOf(t.at + 1000) };
 }
 
 function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compiled {
@@ -57,6 +67,7 @@ function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compi
   const negative: string[] = [];
   const where: string[] = [];
   const params: (string | number)[] = [];
+  const docids: Compiled['docids'] = { lo: null, hi: null };
   const cond = (sql: string, negated: boolean, ...values: (string | number)[]) => {
     where.push(negated ? `NOT (${sql})` : sql);
     params.push(...values);
@@ -87,9 +98,13 @@ function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compi
         cond(`m.account_id IN (${ids.map(() => '?').join(',')})`, t.negated, ...ids);
         break;
       }
-      case 'date':
+      case 'date': {
         cond(t.op === 'before' ? 'm.date < ?' : 'm.date >= ?', t.negated, t.at);
+        const { lo, hi } = docidBounds(t);
+        if (lo !== null) docids.lo = Math.max(docids.lo ?? lo, lo);
+        if (hi !== null) docids.hi = Math.min(docids.hi ?? hi, hi);
         break;
+      }
       case 'size':
         cond(t.op === 'larger' ? 'm.size > ?' : 'm.size < ?', t.negated, t.bytes);
         break;
@@ -101,7 +116,7 @@ function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compi
     if (match) match = `(${match}) NOT (${negative.join(' OR ')})`;
     else exclude = negative.join(' OR ');
   }
-  return { match, exclude, where, params };
+  return { match, exclude, where, params, docids };
 }
 
 /** The folders `in:NAME` means: by path, name or role (inbox, sent, drafts, trash, junk/spam, archive). */
@@ -186,13 +201,17 @@ export function searchMessages(
   // row conditions the messages table is not even joined.
   const want = Math.max(searchLimits.rankWindow, page.offset + page.limit);
   const join = c.where.length ? ' JOIN messages m ON m.id = d.message_id' : '';
+  // Date terms also bound the docids, so FTS5 starts and stops its walk at their dates instead of
+  // walking every older match only for the row condition to drop it.
+  const bounds = (c.docids.lo !== null ? ' AND search_fts.rowid >= ?' : '') + (c.docids.hi !== null ? ' AND search_fts.rowid < ?' : '');
+  const boundParams = [c.docids.lo, c.docids.hi].filter((b) => b !== null);
   const window = cache
     .prepared(
       `SELECT d.message_id AS id, search_fts.rowid AS docid, bm25(search_fts, ${WEIGHTS}) AS score FROM search_fts
        JOIN search_docs d ON d.docid = search_fts.rowid${join}
-       WHERE search_fts MATCH ?${extra} ORDER BY search_fts.rowid DESC LIMIT ?`,
+       WHERE search_fts MATCH ?${bounds}${extra} ORDER BY search_fts.rowid DESC LIMIT ?`,
     )
-    .all(c.match, ...c.params, want) as { id: number; docid: number; score: number }[];
+    .all(c.match, ...boundParams, ...c.params, want) as { id: number; docid: number; score: number }[];
   const hits = window.map((w) => ({ id: w.id, date: dateOfDocid(w.docid), score: w.score }));
   const ordered = rank(hits.slice(0, searchLimits.rankWindow), page.now).concat(hits.slice(searchLimits.rankWindow));
   return rowsInOrder(

@@ -338,7 +338,7 @@ export function toMessageInput(accountId: string, mailboxId: number, m: FetchMes
   const sent = Date.parse((headerValue(raw, 'date') ?? '').replace(/\([^)]*\)\s*$/, '').trim());
   const internal = m.internalDate ? new Date(m.internalDate).getTime() : NaN;
   const date = !Number.isNaN(sent) ? sent : !Number.isNaN(internal) ? internal : 0;
-  const fields = m.headers ? decodeHeaderFields(m.headers, structureCharset(m.bodyStructure)) : null;
+  const fields = m.headers ? decodeHeaderFields(raw, structureCharset(m.bodyStructure)) : null;
   const parentIds = parseMessageIds(fields?.references ?? '');
   for (const id of parseMessageIds(headerValue(raw, 'in-reply-to'))) if (!parentIds.includes(id)) parentIds.push(id);
   return {

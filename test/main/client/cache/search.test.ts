@@ -224,6 +224,15 @@ const CASES: [string, string[]][] = [
   ['-is:read -has:attachment', ['vstrecha']],
   ['report is:unread has:attachment after:2026-02-01 from:bob', ['report']],
   ['report in:sent -is:unread', ['reply']],
+  // words within dates (the dates also bound the index's walk)
+  ['cafe after:2026-03-01', ['cafe']],
+  ['cafe after:2026-03-02', []],
+  ['cafe before:2026-03-01', []],
+  ['cafe before:2026-03-02', ['cafe']],
+  ['cafe -after:2026-03-02', ['cafe']],
+  ['cafe -before:2026-03-01', ['cafe']],
+  ['quarterly after:2026-02-10 before:2026-02-11', ['report']],
+  ['quarterly after:2026-02-11 before:2026-02-10', []],
   ['-in:inbox', ['reply']],
 ];
 
@@ -281,6 +290,37 @@ describe('search on a fixed corpus', () => {
     c.cache.mailboxes.remove(inbox);
     expect(find(c, 'account:a')).toEqual(['reply']);
     expect(find(c, 'revenue')).toEqual([]);
+  });
+
+  it('puts a message at the edge of a day on the right side of a date', async () => {
+    const c = await corpus();
+    const inbox = c.cache.mailboxes.list('a').find((m) => m.path === 'INBOX')!.id;
+    const midnight = new Date(2026, 2, 1).getTime();
+    const edge = (key: string, date: number, uid: number) => {
+      const [id] = c.cache.messages.upsert([message({ key, folder: 'a/INBOX', input: { subject: `${key} kettle`, date }, raw: '' }, inbox, uid)]);
+      c.keys.set(id!, key);
+    };
+    edge('midnight', midnight, 901);
+    edge('evening', midnight - 1, 902);
+    edge('lateevening', midnight - 1001, 903);
+    expect(find(c, 'kettle after:2026-03-01')).toEqual(['midnight']);
+    expect(find(c, 'kettle before:2026-03-01')).toEqual(['evening', 'lateevening']);
+    expect(find(c, 'kettle -before:2026-03-01')).toEqual(['midnight']);
+  });
+
+  it('indexes a message listed twice in one store once, as its last version', async () => {
+    const c = await corpus();
+    const reportId = c.ids.get('report')!;
+    const before = c.cache.messages.get(reportId)!;
+    const docs = () => c.cache.db.prepare('SELECT COUNT(*) AS n FROM search_docs WHERE message_id=?').get(reportId) as { n: number };
+    c.cache.messages.upsert([
+      { ...before, subject: 'Walnut list' },
+      { ...before, subject: 'Chestnut list' },
+    ]);
+    expect(find(c, 'walnut')).toEqual([]);
+    expect(find(c, 'chestnut')).toEqual(['report']);
+    expect(docs().n).toBe(1);
+    c.cache.db.prepare("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')").run();
   });
 
   it('indexes a body when it is downloaded later', async () => {
