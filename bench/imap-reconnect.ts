@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
+import { plainImapflow } from './support/plain-imapflow.ts';
 import { runPeerScript } from '../test/support/peers.ts';
 import { freePort } from '../test/support/ports.ts';
 import { startHearthServe } from './support/hearth-serve.ts';
@@ -40,7 +40,7 @@ function message(i: number): Buffer {
 async function load(t: Target): Promise<void> {
   await Promise.all(
     t.users.map(async (u) => {
-      const c = new ImapFlow({ host: '127.0.0.1', port: t.port, secure: false, doSTARTTLS: false, auth: { user: u.user, pass: u.pass }, logger: false });
+      const c = plainImapflow(t.port, u.user, u.pass);
       await c.connect();
       for (let i = 0; i < MESSAGES; i++) await c.append('INBOX', message(i), i % 3 ? ['\\Seen'] : []);
       await c.logout();

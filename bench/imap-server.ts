@@ -21,7 +21,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
+import { plainImapflow } from './support/plain-imapflow.ts';
 import { connect } from 'node:net';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -79,14 +80,7 @@ function corpus(): Buffer[] {
 }
 
 function client(t: Target): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: t.port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: t.user, pass: t.pass },
-    logger: false,
-  } as ConstructorParameters<typeof ImapFlow>[0]);
+  return plainImapflow(t.port, t.user, t.pass);
 }
 
 async function load(t: Target, messages: Buffer[]): Promise<void> {

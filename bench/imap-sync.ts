@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
+import { plainImapflow } from './support/plain-imapflow.ts';
 import { dovecot } from '../test/support/peers.ts';
 import { benchDovecotUser } from './support/dovecot-user.ts';
 import { benchServices } from './support/hearth-services.ts';
@@ -39,15 +39,7 @@ async function main(): Promise<void> {
   execFileSync('chown', ['-R', 'mail:mail', path.dirname(maildir)]);
 
   const connect = async () => {
-    const c = new ImapFlow({
-      host: '127.0.0.1',
-      port: dovecot.imapPort,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user, pass: password },
-      logger: false,
-      qresync: true,
-    });
+    const c = plainImapflow(dovecot.imapPort, user, password, { qresync: true });
     await c.connect();
     return c;
   };

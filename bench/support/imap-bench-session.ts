@@ -3,7 +3,8 @@
 // (one imapflow parsing four sessions' responses in turn caps both servers at its own speed).
 // The main thread says which phase to run; the worker answers with the number of messages handled.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
+import { plainImapflow } from './plain-imapflow.ts';
 
 export interface SessionData {
   port: number;
@@ -55,14 +56,7 @@ export type SessionRequest = { connect: true } | { phase: Phase } | { logout: tr
 
 parentPort!.on('message', async (msg: SessionRequest) => {
   if ('connect' in msg) {
-    c = new ImapFlow({
-      host: '127.0.0.1',
-      port: data.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: data.user, pass: data.pass },
-      logger: false,
-    } as ConstructorParameters<typeof ImapFlow>[0]);
+    c = plainImapflow(data.port, data.user, data.pass);
     await c.connect();
     return parentPort!.postMessage({ count: 0 });
   }
