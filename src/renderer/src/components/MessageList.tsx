@@ -12,6 +12,7 @@ import { useThreads, type Conversations } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
 import { formatCount } from '../format.ts';
 import type { FlagOverlay } from '../flag-overlay.ts';
+import { OVERSCAN, ROW_PX } from '../list-metrics.ts';
 
 interface Props {
   db: HearthDb;
@@ -49,10 +50,6 @@ interface Props {
   /** Flag changes shown before the offline copy has them. */
   overlay?: FlagOverlay | undefined;
 }
-
-/** A row's height (from, subject and snippet lines); rows are measured once shown. */
-const ROW_PX = 77;
-const OVERSCAN = 12;
 
 export function MessageList({
   db,
