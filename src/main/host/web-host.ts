@@ -73,13 +73,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('The renderer is not built: run `npm run build` first.\n');
       return;
     }
+    // The build's assets are named by their content (vite's assets/name-HASH.ext): a name never
+    // changes meaning, so the browser keeps them; the page itself is asked for again every time.
+    const hashed = file.startsWith(path.join(root, 'assets') + path.sep);
     res.writeHead(200, {
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cross-origin-opener-policy': 'same-origin',
-      'cache-control': 'no-cache',
+      'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     createReadStream(file).pipe(res);
   };

@@ -1,6 +1,13 @@
-// App-shell cache for the browser host: network first (so a new build is picked up at once),
-// the cached copy when the host is down. Only same-origin GETs of the app itself are cached.
+// App-shell cache for the browser host: the page network first (so a new build is picked up at
+// once), the cached copy when the host is down. The build's scripts and stylesheets (assets/, their
+// names carry a hash of their content, so a name never stands for another file) come from the cache
+// when it has them: a cold start then neither waits for the host (busy starting up) for 0.6 MB of
+// script nor writes it into the cache again, and Chromium keeps the compiled code of scripts
+// served from the cache. Only same-origin GETs of the app itself are cached.
 const CACHE = 'hearth-shell-v1';
+
+/** A file of the build named by its content (vite's assets/name-HASH.ext). */
+const immutable = (url) => url.pathname.startsWith('/assets/');
 
 // Precache the page, every script and stylesheet it names, and the parts loaded on first use
 // (the build's manifest lists them; their names carry build hashes).
@@ -34,6 +41,22 @@ self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname === '/api') return;
+  if (immutable(url)) {
+    event.respondWith(
+      caches.match(req).then(
+        (hit) =>
+          hit ??
+          fetch(req).then((res) => {
+            if (res.ok) {
+              const copy = res.clone();
+              void caches.open(CACHE).then((c) => c.put(req, copy));
+            }
+            return res;
+          }),
+      ),
+    );
+    return;
+  }
   event.respondWith(
     fetch(req)
       .then((res) => {

@@ -207,7 +207,7 @@ export function App({ api, db, offline = null }: AppProps) {
   // Conversations expanded in place: their messages are rows too, and `j`/`k` step through them.
   const grouped = order.group && !search;
   const conversations = useConversations(db, ids, grouped);
-  const rowIds = useMemo(() => [...new Set(conversations.items.map((i) => i.id))], [conversations.items]);
+  const rowIds = conversations.rowIds;
 
   // Land in the first account's inbox once it is known.
   useEffect(() => {

@@ -64,11 +64,35 @@ export function useThreads(db: HearthDb, threadIds: readonly number[]): Map<numb
 export interface Conversations {
   expanded: ReadonlySet<number>;
   toggle(threadId: number): void;
-  /** The list's rows with expanded conversations opened. */
-  items: ListItem[];
+  /** How many rows the list has, expanded conversations' messages included. */
+  count: number;
+  /** The list's row at `index` (0 <= index < count). */
+  item(index: number): ListItem;
+  /** The index of the first row showing message `id`, -1 when none does. */
+  indexOf(id: number): number;
+  /** The messages in row order, each once (a head row and its first message are one): what `j`/`k` step through. */
+  rowIds: readonly number[];
 }
 
-/** Which conversations are expanded, and the list's rows with their messages in place. */
+export type ListRows = Pick<Conversations, 'count' | 'item' | 'indexOf' | 'rowIds'>;
+
+/**
+ * The list's rows, `expanded` conversations' messages in place. With none expanded (always so in
+ * a flat list or a search) the rows are the ids themselves: nothing is built per row, so a list of
+ * 100,000 costs no more to show or to leave than one of 100. (The ids are distinct messages.)
+ */
+export function listRows(ids: readonly number[], expanded: ReadonlyMap<number, readonly number[]>): ListRows {
+  if (expanded.size === 0) return { count: ids.length, item: (index) => ({ id: ids[index]! }), indexOf: (id) => ids.indexOf(id), rowIds: ids };
+  const items = listItems(ids, expanded);
+  return {
+    count: items.length,
+    item: (index) => items[index]!,
+    indexOf: (id) => items.findIndex((i) => i.id === id),
+    rowIds: [...new Set(items.map((i) => i.id))],
+  };
+}
+
+/** Which conversations are expanded, and the list's rows with their messages in place (listRows). */
 export function useConversations(db: HearthDb, ids: readonly number[], enabled: boolean): Conversations {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const toggle = useCallback(
@@ -81,10 +105,10 @@ export function useConversations(db: HearthDb, ids: readonly number[], enabled: 
     [],
   );
   const open = useThreads(db, enabled ? [...expanded] : []);
-  const items = useMemo(() => {
+  const rows = useMemo(() => {
     const members = new Map<number, number[]>();
     for (const [t, list] of open) if (list.length > 1) members.set(t, list.map((m) => m.id).reverse());
-    return listItems(ids, members);
+    return listRows(ids, members);
   }, [ids, open]);
-  return { expanded, toggle, items };
+  return { expanded, toggle, ...rows };
 }

@@ -10,6 +10,7 @@ import type { Transport } from './api/transport.ts';
 import { coalescing } from './coalesce.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
+import { firstScreenRows } from './list-metrics.ts';
 
 /** Whether the index alone can order this list. */
 export function fromIndex(view: ListView | null, order: ListOrder): view is { mailboxId: number } {
@@ -20,8 +21,10 @@ export function fromIndex(view: ListView | null, order: ListOrder): view is { ma
  * The newest rows of a folder by date, with their summaries, read before all its keys: a folder of
  * 100,000 shows its first screen without waiting for 100,000 keys to come out of IndexedDB (which
  * serves one request after the other: a summary asked for after the keys waited for all of them).
+ * As many as the window can show (list-metrics.ts): IndexedDB reads a folder newest first one row
+ * at a time, and every row more is a step more before the first paint.
  */
-export const FIRST_SCREEN_ROWS = 200;
+const firstScreenLimit = () => firstScreenRows(window.innerHeight);
 
 export interface ListIds {
   ids: number[];
@@ -33,15 +36,27 @@ export function useListIds(api: Transport, db: HearthDb, view: ListView | null, 
   const key = JSON.stringify([view, order]);
   const indexed = fromIndex(view, order);
   const firstScreen = useLive(
-    async () => (indexed ? { key, rows: await readFirstScreen(db, view.mailboxId, order.dir, FIRST_SCREEN_ROWS) } : null),
+    async () => (indexed ? { key, rows: await readFirstScreen(db, view.mailboxId, order.dir, firstScreenLimit()) } : null),
     [db, key],
     null,
   );
-  // All keys are asked for once the first screen is in: IndexedDB would serve them first otherwise.
+  // All keys are asked for once the first screen is in (IndexedDB would serve them first otherwise)
+  // and painted: taking in 100,000 keys keeps the page busy, and would hold back that frame.
   const firstScreenIn = firstScreen?.key === key;
+  const [paintedKey, setPaintedKey] = useState<string | null>(null);
+  useEffect(() => {
+    if (!firstScreenIn) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPaintedKey(key))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [key, firstScreenIn]);
+  const firstScreenPainted = firstScreenIn && paintedKey === key;
   const allKeys = useLive(
-    async () => (indexed && firstScreenIn ? { key, ids: await readFolderKeys(db, view.mailboxId, order.dir) } : null),
-    [db, key, firstScreenIn],
+    async () => (indexed && firstScreenPainted ? { key, ids: await readFolderKeys(db, view.mailboxId, order.dir) } : null),
+    [db, key, firstScreenPainted],
     null,
   );
   const firstIds = useMemo(() => firstScreen?.rows.map((m) => m.id) ?? [], [firstScreen]);

@@ -64,6 +64,14 @@ describe('web host', () => {
     expect((await fetch(`http://127.0.0.1:${host.port}/assets/app.js`)).headers.get('content-type')).toContain('javascript');
   });
 
+  it('lets the browser keep the build’s assets (named by content), not the page', async () => {
+    const asset = await fetch(`http://127.0.0.1:${host.port}/assets/app.js`);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`http://127.0.0.1:${host.port}/`)).headers.get('cache-control')).toBe('no-cache');
+    // A name the build does not have is answered with the page: never kept.
+    expect((await fetch(`http://127.0.0.1:${host.port}/assets/gone.js`)).headers.get('cache-control')).toBe('no-cache');
+  });
+
   it('does not serve files outside the renderer folder', async () => {
     const res = await fetch(`http://127.0.0.1:${host.port}/..%2f..%2f..%2fetc%2fpasswd`);
     expect([403, 200]).toContain(res.status);

@@ -12,6 +12,7 @@ import { useThreads, type Conversations } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
 import { formatCount } from '../format.ts';
 import type { FlagOverlay } from '../flag-overlay.ts';
+import { OVERSCAN, ROW_PX } from '../list-metrics.ts';
 
 interface Props {
   db: HearthDb;
@@ -50,10 +51,6 @@ interface Props {
   overlay?: FlagOverlay | undefined;
 }
 
-/** A row's height (from, subject and snippet lines); rows are measured once shown. */
-const ROW_PX = 77;
-const OVERSCAN = 12;
-
 export function MessageList({
   db,
   mailbox,
@@ -75,31 +72,36 @@ export function MessageList({
   overlay,
 }: Props) {
   const scroller = useRef<HTMLElement>(null);
-  const list = conversations.items;
-  const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
+  const count = conversations.count;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
-  const inView = items.map((v) => list[v.index]!.id);
+  const inView = items.map((v) => conversations.item(v.index).id);
+  // Summaries at hand (search results, a folder's first screen) show in the same render as their
+  // ids; only the others are read from IndexedDB (a read there is a round trip and a render more).
+  const knownById = useMemo(() => new Map((known ?? []).map((m) => [m.id, m])), [known]);
+  const missing = inView.filter((id) => !knownById.has(id));
   const read = useLive<Map<number, MessageSummary>>(
     async () => {
-      const byId = new Map((known ?? []).map((m) => [m.id, m]));
-      const missing = inView.filter((id) => !byId.has(id));
-      for (const m of await db.messages.bulkGet(missing)) if (m) byId.set(m.id, m);
+      const byId = new Map<number, MessageSummary>();
+      if (missing.length > 0) for (const m of await db.messages.bulkGet(missing)) if (m) byId.set(m.id, m);
       return byId;
     },
-    [db, known, inView.join(',')],
+    [db, missing.join(',')],
     new Map(),
   );
   // A summary equal to the one already shown keeps its object, so only the rows that changed render (memo).
   const shown = useRef<Map<number, MessageSummary>>(new Map());
   const rows = useMemo(() => {
     const out = new Map<number, MessageSummary>();
-    for (const [id, m] of read) {
-      const before = shown.current.get(id);
-      out.set(id, before && JSON.stringify(before) === JSON.stringify(m) ? before : m);
-    }
+    const keep = (m: MessageSummary) => {
+      const before = shown.current.get(m.id);
+      out.set(m.id, before && JSON.stringify(before) === JSON.stringify(m) ? before : m);
+    };
+    for (const m of knownById.values()) keep(m);
+    for (const m of read.values()) if (!knownById.has(m.id)) keep(m);
     shown.current = out;
     return out;
-  }, [read]);
+  }, [knownById, read]);
   if (rowCache) {
     if (rowCache.size > 5000) rowCache.clear();
     for (const [id, m] of rows) rowCache.set(id, m);
@@ -107,7 +109,7 @@ export function MessageList({
   // Grouped: the conversations of the rows in view, for their count and participants.
   const threads = useThreads(db, grouped ? inView.flatMap((id) => rows.get(id)?.threadId ?? []) : []);
   // Keyboard selection moves beyond the rows in view: bring the selected one into view ('auto' scrolls only then).
-  const selectedIndex = selectedId === null ? -1 : list.findIndex((i) => i.id === selectedId);
+  const selectedIndex = selectedId === null ? -1 : conversations.indexOf(selectedId);
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
@@ -135,7 +137,7 @@ export function MessageList({
         aria-multiselectable="true"
       >
         {items.map((v) => {
-          const item = list[v.index]!;
+          const item = conversations.item(v.index);
           const m = rows.get(item.id);
           if (!m)
             return <li key={v.key} className="message-placeholder" style={{ position: 'absolute', top: v.start, height: ROW_PX, width: '100%' }} role="none" />;
@@ -147,7 +149,7 @@ export function MessageList({
                 selected={selection ? isSelected(selection, m.id, selectedId) : m.id === selectedId}
                 current={m.id === selectedId}
                 index={v.index + 1}
-                of={list.length}
+                of={count}
                 outgoing={outgoingIds.has(m.mailboxId)}
                 inThread={item.inThread !== undefined}
                 {...(item.inThread !== undefined && !home(m.mailboxId) ? { folder: folderName.get(m.mailboxId) } : {})}
