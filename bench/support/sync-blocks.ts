@@ -65,6 +65,15 @@ async function main(): Promise<void> {
     }
   };
 
+  // COMMIT alone (FTS5 writes its pending terms as a segment then, and merges segments).
+  const commits: { phase: string; cpu: number }[] = [];
+  const exec = cache.db.exec.bind(cache.db);
+  cache.db.exec = (sql: string) => {
+    if (sql !== 'COMMIT') return exec(sql);
+    const c = cpuNow();
+    exec(sql);
+    commits.push({ phase, cpu: cpuNow() - c });
+  };
   const account = await services.addAccount({
     name: 'Bench',
     email: `${user}@example.test`,
@@ -110,6 +119,16 @@ async function main(): Promise<void> {
         .slice(0, 12)
         .map((x) => x.toFixed(0))
         .join(' ')}; largest: ${[...xs]
+        .sort((a, b) => b - a)
+        .slice(0, 8)
+        .map((x) => x.toFixed(0))
+        .join(' ')}`,
+    );
+  }
+  for (const p of ['headers', 'index']) {
+    const xs = commits.filter((x) => x.phase === p).map((x) => x.cpu);
+    console.log(
+      `${p} COMMITs: ${xs.length}, CPU ms total ${xs.reduce((a, b) => a + b, 0).toFixed(0)}, largest: ${[...xs]
         .sort((a, b) => b - a)
         .slice(0, 8)
         .map((x) => x.toFixed(0))
