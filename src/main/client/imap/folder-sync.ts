@@ -11,6 +11,7 @@ import { parseMessageIds } from '../../../shared/threads.ts';
 import type { EventBus } from '../../api/event-bus.ts';
 import type { Logger } from '../../base/log.ts';
 import { syncLimits } from '../../base/limits.ts';
+import { nextTurn } from '../../base/event-loop.ts';
 import type { CacheDb } from '../cache/cache-db.ts';
 import type { MailboxRow } from '../cache/mailboxes.ts';
 import type { MessageInput } from '../cache/messages.ts';
@@ -246,9 +247,13 @@ async function fetchBatches(
   for (let i = 0; next && ctx.alive(); i++) {
     const rows = await next;
     next = i + 1 < ranges.length && ctx.alive() ? collect(ranges[i + 1]!.range) : null;
-    // Let the next FETCH reach the wire before this batch's CPU work starts.
-    if (next) await new Promise((r) => setImmediate(r));
-    ctx.cache.messages.upsert(rows);
+    // Stored in pieces of syncLimits.headerStoreBatch, one transaction each, each after a turn of
+    // the event loop: the next FETCH reaches the wire before this batch's CPU work starts, and
+    // sockets and timers move between pieces.
+    for (let j = 0; j < rows.length && ctx.alive(); j += syncLimits.headerStoreBatch) {
+      await nextTurn();
+      if (ctx.alive()) ctx.cache.messages.upsert(rows.slice(j, j + syncLimits.headerStoreBatch));
+    }
     done += ranges[i]!.count;
     events.emit('sync.progress', { accountId, phase: 'headers', mailbox: mb.path, done, total });
   }

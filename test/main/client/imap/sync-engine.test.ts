@@ -352,6 +352,32 @@ c.append('Project', None, None, b'Subject: new 1\\r\\n\\r\\nx\\r\\n')`,
     for (const m of all) expect(m.snippet).toBe(m.subject === 'plain one' ? 'Body of plain one' : `Figures of ${m.subject}.`);
   });
 
+  it('stores a first sync in transactions of at most syncLimits.headerStoreBatch messages, a turn of the event loop between them', async () => {
+    const { user, password } = createDovecotUser();
+    // The first batch, one full header batch, and a part of one.
+    const n = syncLimits.firstHeaderBatch + syncLimits.headerBatch + 70;
+    putIntoDovecotMaildir(
+      user,
+      Array.from({ length: n }, (_, i) => msg(`note ${i}`)),
+    );
+    const s = services(tempDir('pieces'), { idle: false, offlineBodies: false });
+    let turned = true;
+    const stores: { rows: number; afterTurn: boolean }[] = [];
+    const upsert = s.cache.messages.upsert.bind(s.cache.messages);
+    s.cache.messages.upsert = (list) => {
+      stores.push({ rows: list.length, afterTurn: turned });
+      turned = false;
+      setImmediate(() => (turned = true));
+      return upsert(list);
+    };
+    const a = await addAccount(s, user, password);
+    expect(messages(s, a, 'INBOX')).toHaveLength(n);
+    expect(stores.reduce((sum, x) => sum + x.rows, 0)).toBe(n);
+    expect(Math.max(...stores.map((x) => x.rows))).toBeLessThanOrEqual(syncLimits.headerStoreBatch);
+    expect(stores.length).toBeGreaterThanOrEqual(Math.ceil(syncLimits.headerBatch / syncLimits.headerStoreBatch) + 2);
+    expect(stores.every((x) => x.afterTurn)).toBe(true);
+  });
+
   it('gets new inbox mail by IDLE, without a sync being asked for', async () => {
     const { user, password } = createDovecotUser();
     const s = services(tempDir('idle'), { offlineBodies: false });
