@@ -121,6 +121,17 @@ describe('the message list layout', () => {
     // Rows after the conversation follow its messages.
     const order = await page.locator('.message-row').evaluateAll((r) => r.map((x) => x.querySelector('.subject')?.textContent));
     expect(order).toEqual(['Hello from B', 'Your receipt', 'Re: Garden plan', 'Re: Garden planSent', 'Re: Garden plan', 'Garden plan', '★ apples']);
+    // Rows are not measured (list-metrics.ts): each one's content fits its fixed height, and the
+    // rows, a conversation's shorter ones included, follow one another without a gap or overlap.
+    const placed = await page.locator('ol.messages > li').evaluateAll((lis) =>
+      lis.map((li) => {
+        const row = li.firstElementChild!;
+        return { top: li.getBoundingClientRect().top, height: li.getBoundingClientRect().height, fits: row.scrollHeight <= row.clientHeight + 1 };
+      }),
+    );
+    expect(placed.map((p) => p.fits)).toEqual(placed.map(() => true));
+    for (let i = 1; i < placed.length; i++) expect(placed[i]!.top).toBe(placed[i - 1]!.top + placed[i - 1]!.height);
+    expect(new Set(placed.map((p) => p.height)).size).toBe(2);
     await shoot(page, 'list-grouped');
     // j and k step through an expanded conversation's messages too (its head row and the same
     // message under it are one step).

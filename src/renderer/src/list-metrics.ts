@@ -1,8 +1,14 @@
 // The message list's row metrics, shared by the list (its virtualizer) and the first read of a
 // folder (use-list-ids.ts), which reads what the list shows first and no more.
 
-/** A row's height (from, subject and snippet lines); rows are measured once shown. */
+/**
+ * A row's height (from, subject and snippet lines), fixed: the list pins each row to it (styles.css
+ * clips what a fallback font would make taller), so the virtualizer places rows without measuring
+ * them (a measure per row attached forced a layout in every commit).
+ */
 export const ROW_PX = 77;
+/** A message listed under its expanded conversation: its padding is 3 px less above and below. */
+export const THREAD_ROW_PX = ROW_PX - 6;
 /** Rows rendered beyond those in view, on each side. */
 export const OVERSCAN = 12;
 

@@ -12,7 +12,7 @@ import { useThreads, type Conversations } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
 import { formatCount } from '../format.ts';
 import type { FlagOverlay } from '../flag-overlay.ts';
-import { OVERSCAN, ROW_PX } from '../list-metrics.ts';
+import { OVERSCAN, ROW_PX, THREAD_ROW_PX } from '../list-metrics.ts';
 
 interface Props {
   db: HearthDb;
@@ -51,6 +51,8 @@ interface Props {
   overlay?: FlagOverlay | undefined;
 }
 
+const indexKey = (index: number) => index;
+
 export function MessageList({
   db,
   mailbox,
@@ -73,7 +75,14 @@ export function MessageList({
 }: Props) {
   const scroller = useRef<HTMLElement>(null);
   const count = conversations.count;
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: OVERSCAN });
+  // Rows have fixed heights (list-metrics.ts), so none is measured: attaching one forces no layout.
+  // The virtualizer sizes its rows again only when its key function changes: with a conversation
+  // expanded, whenever the rows do (its messages are the shorter rows); else every row is ROW_PX.
+  const { item } = conversations;
+  const expandedAny = conversations.expanded.size > 0;
+  const getItemKey = useMemo(() => (expandedAny ? (index: number) => index : indexKey), [expandedAny, item]);
+  const sizeOf = (index: number) => (item(index).inThread === undefined ? ROW_PX : THREAD_ROW_PX);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: sizeOf, getItemKey, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
   const inView = items.map((v) => conversations.item(v.index).id);
   // Summaries at hand (search results, a folder's first screen) show in the same render as their
@@ -140,10 +149,10 @@ export function MessageList({
           const item = conversations.item(v.index);
           const m = rows.get(item.id);
           if (!m)
-            return <li key={v.key} className="message-placeholder" style={{ position: 'absolute', top: v.start, height: ROW_PX, width: '100%' }} role="none" />;
+            return <li key={v.key} className="message-placeholder" style={{ position: 'absolute', top: v.start, height: v.size, width: '100%' }} role="none" />;
           const thread = grouped && item.inThread === undefined ? threads.get(m.threadId) : undefined;
           return (
-            <li key={v.key} data-index={v.index} ref={virtualizer.measureElement} style={{ position: 'absolute', top: v.start, width: '100%' }} role="none">
+            <li key={v.key} data-index={v.index} style={{ position: 'absolute', top: v.start, height: v.size, width: '100%' }} role="none">
               <MessageRow
                 message={m}
                 selected={selection ? isSelected(selection, m.id, selectedId) : m.id === selectedId}
