@@ -106,18 +106,7 @@ export class SearchIndex {
       if (!isNew) this.forget(messageId);
       return this.allocate(messageId, summary.date);
     });
-    const insert = this.c.prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)');
-    list.forEach(({ summary: m }, i) => {
-      insert.run(
-        docids[i]!,
-        addressText(m.from),
-        addressText(m.to),
-        addressText(m.cc),
-        indexableText(m.subject),
-        '',
-        indexableText((m.attachmentNames ?? []).join(' ')),
-      );
-    });
+    this.insertDocuments(list.map(({ summary: m }, i) => ({ docid: docids[i]!, ...m, body: '', filenames: m.attachmentNames ?? [] })));
   }
 
   /** Puts a message's body text and attachment names into its document (the summary's text is re-read from the row). */
@@ -139,19 +128,30 @@ export class SearchIndex {
       this.forget(messageId);
       docs.push({ docid: this.allocate(messageId, row.date, body === null ? BodyState.absent : BodyState.indexed), row, body, filenames });
     }
-    const insert = this.c.prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)');
-    for (const { docid, row, body, filenames } of docs) {
-      const addrs = JSON.parse(row.addrs) as { from: Address[]; to: Address[]; cc: Address[] };
-      insert.run(
+    this.insertDocuments(
+      docs.map(({ docid, row, body, filenames }) => ({
         docid,
-        addressText(addrs.from),
-        addressText(addrs.to),
-        addressText(addrs.cc),
-        indexableText(row.subject),
-        indexableText(body ?? ''),
-        indexableText(filenames.join(' ')),
+        ...(JSON.parse(row.addrs) as { from: Address[]; to: Address[]; cc: Address[] }),
+        subject: row.subject,
+        body: body ?? '',
+        filenames,
+      })),
+    );
+  }
+
+  /** The FTS5 rows of documents whose bookkeeping is written, back to back (see indexSummaries). */
+  private insertDocuments(docs: { docid: number; from: Address[]; to: Address[]; cc: Address[]; subject: string; body: string; filenames: string[] }[]): void {
+    const insert = this.c.prepared('INSERT INTO search_fts (rowid, sender, to_addrs, cc_addrs, subject, body, filenames) VALUES (?,?,?,?,?,?,?)');
+    for (const d of docs)
+      insert.run(
+        d.docid,
+        addressText(d.from),
+        addressText(d.to),
+        addressText(d.cc),
+        indexableText(d.subject),
+        indexableText(d.body),
+        indexableText(d.filenames.join(' ')),
       );
-    }
   }
 
   /** Records that a message's body is not available locally (without touching its document). */
