@@ -52,6 +52,7 @@ interface Props {
 }
 
 const indexKey = (index: number) => index;
+const rowSize = () => ROW_PX;
 
 export function MessageList({
   db,
@@ -81,7 +82,8 @@ export function MessageList({
   const { item } = conversations;
   const expandedAny = conversations.expanded.size > 0;
   const getItemKey = useMemo(() => (expandedAny ? (index: number) => index : indexKey), [expandedAny, item]);
-  const sizeOf = (index: number) => (item(index).inThread === undefined ? ROW_PX : THREAD_ROW_PX);
+  // Without one, every row is ROW_PX: sizing 100,000 rows then asks for no row (each a new object).
+  const sizeOf = expandedAny ? (index: number) => (item(index).inThread === undefined ? ROW_PX : THREAD_ROW_PX) : rowSize;
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: sizeOf, getItemKey, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
   const inView = items.map((v) => conversations.item(v.index).id);
