@@ -56,9 +56,12 @@ describe('a list of 100,000 messages in Chromium', () => {
     await page.evaluate(`(${SEED})(${COUNT})`);
 
     // First paint of the cached inbox after a (re)load: navigation start to the first row in the
-    // DOM (a MutationObserver notes the moment), and to the app's script having run at all.
-    await page.addInitScript(`new MutationObserver((_, o) => {
-      if (!window.__firstRowAt && document.querySelector('[data-testid="message-row"]')) { window.__firstRowAt = performance.now(); o.disconnect(); }
+    // DOM (a MutationObserver notes the moment), and to the app's script having run at all. It
+    // also counts rows blanked (placeholders) once rows showed: the first screen giving way to
+    // all of the folder's keys must not blank the rows in view.
+    await page.addInitScript(`window.__blanked = 0; new MutationObserver(() => {
+      if (!window.__firstRowAt && document.querySelector('[data-testid="message-row"]')) window.__firstRowAt = performance.now();
+      else if (window.__firstRowAt && document.querySelector('.message-placeholder')) window.__blanked++;
       if (!window.__appAt && document.querySelector('.app')) window.__appAt = performance.now();
     }).observe(document, { childList: true, subtree: true });`);
     await page.reload();
@@ -69,6 +72,7 @@ describe('a list of 100,000 messages in Chromium', () => {
     expect(await page.getByTestId('message-row').first().locator('.subject').textContent()).toBe(`Message ${COUNT - 1}`);
     // Only the rows in view (and a few either side) exist.
     expect(await page.getByTestId('message-row').count()).toBeLessThan(60);
+    expect(await page.evaluate<number>('window.__blanked')).toBe(0);
 
     // Scroll to the end: the oldest message shows.
     const scrollStart = await page.evaluate<number>('performance.now()');

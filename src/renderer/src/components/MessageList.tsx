@@ -102,6 +102,7 @@ export function MessageList({
   );
   // A summary equal to the one already shown keeps its object, so only the rows that changed render (memo).
   const shown = useRef<Map<number, MessageSummary>>(new Map());
+  const inViewKey = inView.join(',');
   const rows = useMemo(() => {
     const out = new Map<number, MessageSummary>();
     const keep = (m: MessageSummary) => {
@@ -110,9 +111,15 @@ export function MessageList({
     };
     for (const m of knownById.values()) keep(m);
     for (const m of read.values()) if (!knownById.has(m.id)) keep(m);
+    // A row shown stays until its read is in: when a folder's first screen gives way to all its
+    // keys, its summaries are read again, and the rows would blank for that round trip.
+    for (const id of inView) {
+      const before = shown.current.get(id);
+      if (before && !out.has(id)) out.set(id, before);
+    }
     shown.current = out;
     return out;
-  }, [knownById, read]);
+  }, [knownById, read, inViewKey]);
   if (rowCache) {
     if (rowCache.size > 5000) rowCache.clear();
     for (const [id, m] of rows) rowCache.set(id, m);
