@@ -88,6 +88,12 @@ describe('DotUnstuffer', () => {
     );
   });
 
+  it('hands on lines in one slice, split only where a stuffed dot is dropped', () => {
+    const r = new DotUnstuffer().feed(Buffer.from('a\r\nb\r\nc\r\n..d\r\ne\r\n.\r\n'));
+    expect(r.done).toBe(true);
+    expect(r.parts.map((p) => p.toString())).toEqual(['a\r\nb\r\nc\r\n', '.d\r\ne\r\n']);
+  });
+
   it('is not done while the terminator is incomplete', () => {
     const u = new DotUnstuffer();
     const r1 = u.feed(Buffer.from('abc\r\n.'));
