@@ -43,6 +43,8 @@ module.exports = {
     category: 'Network;Email',
     maintainer: 'Hearth <hearth@home.arpa>',
     mimeTypes: ['x-scheme-handler/mailto', 'message/rfc822'],
+    // Main's young generation capped from the start (src/main/base/small-heap.ts).
+    executableArgs: ['--js-flags=--max-semi-space-size=4'],
   },
   deb: { priority: 'optional' },
   mac: { target: ['dmg'], icon: 'resources/icon.png', category: 'public.app-category.productivity', hardenedRuntime: true },

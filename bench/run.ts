@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { YOUNG_GENERATION_FLAG } from '../src/main/base/small-heap.ts';
 
 const dir = import.meta.dirname;
 const only = process.argv.slice(2);
@@ -29,7 +30,7 @@ for (const file of benches) {
   const started = performance.now();
   const lines: string[] = [];
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [path.join(dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, path.join(dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let rest = '';
     child.stdout.on('data', (d: Buffer) => {
       process.stdout.write(d);

@@ -1,6 +1,7 @@
 // Runs the browser host (`src/main/host/web-main.ts`) as a real child process, as `npm run web` does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { YOUNG_GENERATION_FLAG } from '../../src/main/base/small-heap.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -13,7 +14,7 @@ export interface HostProcess {
 }
 
 export async function startHostProcess(args: string[], env: Record<string, string> = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'src/main/host/web-main.ts'), ...args], {
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, path.join(ROOT, 'src/main/host/web-main.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

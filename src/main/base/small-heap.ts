@@ -1,13 +1,36 @@
-// Main's JS heap: V8 by default lets its old space fill with garbage to several times what is live
-// before a full collection. A first sync makes a great deal of short-lived garbage (header rows,
-// message sources, parsed text), so main's RSS rose with the mailbox until that limit: 297 MiB at
-// 10,000 messages while about 31 MiB were live. Favouring size keeps the heap near what is live
-// (154 MiB peak RSS at 10,000, 150 at 2,000; bench/support/sync-memory.ts) at no measured cost in
-// sync time. Set once, first thing, by each process that runs the services.
+// Main's heap during a first sync. The sync allocates fast (imapflow parses tens of MB of headers a
+// second) and Node 24's V8 then grows its young generation to 2 × 64 MiB: main's RSS reached
+// 350–380 MiB syncing 10,000 messages while about 30 MiB were live. V8 sizes the young generation
+// when it makes the heap, so the cap is a start flag, passed by whatever starts main: the npm
+// scripts, the test and bench spawners, and Electron through `--js-flags` (which, passed at start,
+// reaches its main process). A first sync of 30,000 then peaks at 217 MiB (264 with 8 MiB
+// semi-spaces), and a 10,000-message INBOX syncs its headers 1.5× faster than with the fallback:
+// a process started without the cap sets `--optimize-for-size`, which V8 honours at run time (190
+// MiB at 30,000) at a cost in GC time (bench/README.md).
 import v8 from 'node:v8';
 
-export const SMALL_HEAP_FLAGS = '--optimize-for-size';
+/** MiB per semi-space: the young generation is three of them. */
+export const SEMI_SPACE_MIB = 4;
+export const YOUNG_GENERATION_FLAG = `--max-semi-space-size=${SEMI_SPACE_MIB}`;
+/** Electron's form of it, for its command line. */
+export const ELECTRON_JS_FLAGS = `--js-flags=${YOUNG_GENERATION_FLAG}`;
+export const FALLBACK_FLAGS = '--optimize-for-size';
 
-export function favourSmallHeap(): void {
-  v8.setFlagsFromString(SMALL_HEAP_FLAGS);
+interface ProcessStart {
+  argv: readonly string[];
+  execArgv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Whether this process was started with its young generation capped (Node flag, NODE_OPTIONS or Electron's --js-flags). */
+export function youngGenerationCapped(start: ProcessStart = process): boolean {
+  const names = (s: string) => s.includes('--max-semi-space-size');
+  return start.execArgv.some(names) || names(start.env.NODE_OPTIONS ?? '') || start.argv.some((a) => a.startsWith('--js-flags') && names(a));
+}
+
+/** Called first thing by each process that runs main's services. Says which way the heap is kept small. */
+export function favourSmallHeap(start: ProcessStart = process): 'capped at start' | 'optimize-for-size' {
+  if (youngGenerationCapped(start)) return 'capped at start';
+  v8.setFlagsFromString(FALLBACK_FLAGS);
+  return 'optimize-for-size';
 }
