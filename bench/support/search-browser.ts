@@ -5,7 +5,7 @@
 //     the same data folder and port, the page loaded again, navigation start to the first rows
 //     painted (the frame after they are in the DOM);
 //   - search end to end: the query typed into the search box and Enter pressed (which searches at
-//     once; typing alone waits for a pause, TYPING_PAUSE_MS) to the results painted;
+//     once; typing alone waits for a pause, TYPING_PAUSE_MS in SearchBox.tsx) to the results painted;
 //   - the unified inbox (All Inboxes) scrolled to its end, then the renderer's JS heap (after a
 //     garbage collection, and before) and its process's resident memory.
 import { readFileSync } from 'node:fs';

@@ -12,6 +12,7 @@ import { HearthError } from '../../shared/errors.ts';
 import type { HearthDb } from './db.ts';
 import { useLive } from './use-live.ts';
 import { useSearch } from './use-search.ts';
+import { SearchBox } from './components/SearchBox.tsx';
 import { FolderPane } from './components/FolderPane.tsx';
 import { MessageList } from './components/MessageList.tsx';
 import { Reader } from './components/Reader.tsx';
@@ -86,12 +87,11 @@ export function App({ api, db, offline = null }: AppProps) {
   useTheme(appSettings.values['appearance.theme']);
   const [transferDialog, setTransferDialog] = useState<{ mailbox: Mailbox; kind: 'import' | 'export' } | null>(null);
   const { transfers, dismiss: dismissTransfer } = useTransfers(api);
-  const [query, setQuery] = useState('');
-  /** The query Enter was pressed on (it searches at once, without the typing pause). */
-  const [submitted, setSubmitted] = useState<string | null>(null);
   /** Search the open folder only (by default every account is searched). */
   const [searchHere, setSearchHere] = useState(false);
   const searchBox = useRef<HTMLInputElement>(null);
+  /** Bumped to empty the search box from elsewhere (its text is its own). */
+  const [searchBoxEpoch, setSearchBoxEpoch] = useState(0);
   // Drafts open beside the list; the list's keys stay live (they ignore keys typed into a draft).
   const composer = useComposeDrafts();
   const setCompose = composer.open;
@@ -198,7 +198,7 @@ export function App({ api, db, offline = null }: AppProps) {
   // Search: main's index, or this window's offline copy when main is away; every account unless
   // the user asks for the open folder only.
   const scopedTo = searchHere && !smart ? mailboxId : null;
-  const search = useSearch(api, db, query, scopedTo, connection, submitted);
+  const { results: search, run: runSearch, more: moreResults } = useSearch(api, db, scopedTo, connection);
   const results = search?.messages ?? null;
   const listed = useMemo(() => (results ? results.map((m) => m.id) : folderIds), [results, folderIds]);
   // Messages moved away (delete, archive, move) leave the list at once, before main's journal says so.
@@ -248,7 +248,7 @@ export function App({ api, db, offline = null }: AppProps) {
     }
   }, [selected?.id]);
 
-  const selection = useSelection(ids, messageId, `${mailboxId}|${search ? query : ''}`);
+  const selection = useSelection(ids, messageId, `${mailboxId}|${search ? search.query : ''}`);
   const undo = useUndo(
     api,
     report,
@@ -439,7 +439,9 @@ export function App({ api, db, offline = null }: AppProps) {
     if (openPending === null) return;
     void db.messages.get(openPending).then((m) => {
       if (!m) return;
-      setQuery('');
+      // The search ends (a new box, empty).
+      runSearch('');
+      setSearchBoxEpoch((n) => n + 1);
       setSmart(null);
       setMailboxId(m.mailboxId);
       setMessageId(m.id);
@@ -447,7 +449,7 @@ export function App({ api, db, offline = null }: AppProps) {
       activateDraft(null);
       setOpenPending(null);
     });
-  }, [openPending, db, mailboxes, folderIds, activateDraft]);
+  }, [openPending, db, mailboxes, folderIds, activateDraft, runSearch]);
   useDesktopIntents(api, connection, (intent: DesktopIntent) => {
     if (intent.kind === 'compose') return setMailto(intent.draft);
     if (intent.kind === 'openMessage') return setOpenPending(intent.messageId);
@@ -542,7 +544,7 @@ export function App({ api, db, offline = null }: AppProps) {
       mailbox={currentMailbox}
       title={
         search
-          ? `Search: ${query.trim()}${scopedTo !== null && currentMailbox ? ` — in ${currentMailbox.name}` : ''}${search.local ? ' — local results (offline copy)' : ''}`
+          ? `Search: ${search.query}${scopedTo !== null && currentMailbox ? ` — in ${currentMailbox.name}` : ''}${search.local ? ' — local results (offline copy)' : ''}`
           : smart
             ? SMART_FOLDERS[smart]
             : undefined
@@ -559,6 +561,7 @@ export function App({ api, db, offline = null }: AppProps) {
       selection={selection.selection}
       rowCache={rowCache}
       overlay={flags}
+      onNearEnd={search && !search.complete ? moreResults : undefined}
       onSelect={onSelectRow}
       onContextMenu={menu.open}
       dragIds={dragIds}
@@ -620,23 +623,7 @@ export function App({ api, db, offline = null }: AppProps) {
         >
           Server
         </button>
-        <input
-          ref={searchBox}
-          className="search"
-          type="search"
-          placeholder="Search (/)"
-          aria-label="Search"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') setSubmitted(e.currentTarget.value);
-            if (e.key === 'Escape') {
-              setQuery('');
-              e.currentTarget.blur();
-            }
-          }}
-          data-testid="search"
-        />
+        <SearchBox key={searchBoxEpoch} inputRef={searchBox} onSearch={runSearch} />
         {!smart && (
           <button
             type="button"

@@ -1,56 +1,96 @@
 // The search box's results: main's index while it is reachable, else the local mirror — and which
 // of the two answered, so the list can say that results are local. Every account by default; one
-// folder when the user asks for it (`mailboxId`). Typing searches after a short pause; Enter
-// (`submitted` equal to the query) searches at once.
-import { useEffect, useState } from 'react';
+// folder when the user asks for it (`mailboxId`). `run(query)` asks at once, from the event that
+// decided it (SearchBox waits for the typing pause; Enter does not), before any render: the
+// request is on the wire while React renders the rest. The first page is about a screen of rows
+// (every row more is a summary main reads and sends before the first paint); `more()` pages on as
+// the list scrolls towards its end.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MessageSummary } from '../../shared/api.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
 import { searchLocally } from './local-search.ts';
 
 export interface SearchResults {
+  /** The query these results answer (trimmed). */
+  query: string;
   messages: MessageSummary[];
   /** True when main was unreachable and the results come from this window's offline copy. */
   local: boolean;
+  /** False while main may have more pages. */
+  complete: boolean;
 }
 
-const LIMIT = 200;
-/** The pause after a keystroke before the search runs (Enter does not wait). */
-export const TYPING_PAUSE_MS = 200;
+export interface Search {
+  /** Null while no query is searched (or its first answer is not in). */
+  results: SearchResults | null;
+  /** Searches `text` (an empty one ends the search). */
+  run(text: string): void;
+  /** Asks for the next page, if there is one and none is on its way. */
+  more(): void;
+}
 
-export function useSearch(
-  api: Transport,
-  db: HearthDb,
-  query: string,
-  mailboxId: number | null,
-  connection: ConnectionState,
-  submitted: string | null = null,
-): SearchResults | null {
+/** The first page: a screen's rows and some (the list shows 10–15 in a window). */
+export const FIRST_PAGE = 50;
+export const NEXT_PAGE = 200;
+/** The offline copy's search reads every summary anyway: one page. */
+const LOCAL_LIMIT = 200;
+
+export function useSearch(api: Transport, db: HearthDb, mailboxId: number | null, connection: ConnectionState): Search {
   const [results, setResults] = useState<SearchResults | null>(null);
-  const q = query.trim();
-  const now = submitted !== null && submitted.trim() === q;
+  const context = useRef({ api, db, mailboxId, connection });
+  context.current = { api, db, mailboxId, connection };
+  const shown = useRef<SearchResults | null>(null);
+  shown.current = results;
+  const query = useRef('');
+  /** The latest search: an answer to an older one is dropped. */
+  const latest = useRef(0);
+  const paging = useRef(false);
+  const run = useCallback((text: string) => {
+    const q = text.trim();
+    query.current = q;
+    const search = ++latest.current;
+    paging.current = false;
+    if (!q) return setResults(null);
+    const { api, db, mailboxId, connection } = context.current;
+    const scope = mailboxId !== null ? { mailboxId } : {};
+    const searchHere = () =>
+      searchLocally(db, q, { ...scope, limit: LOCAL_LIMIT }).then(
+        (messages) => search === latest.current && setResults({ query: q, messages, local: true, complete: true }),
+      );
+    if (connection !== 'online') return void searchHere();
+    void api
+      .call('messages.search', { query: q, limit: FIRST_PAGE, ...scope })
+      .then((messages) => search === latest.current && setResults({ query: q, messages, local: false, complete: messages.length < FIRST_PAGE }))
+      .catch(searchHere);
+  }, []);
+  const more = useCallback(() => {
+    const now = shown.current;
+    if (!now || now.complete || paging.current) return;
+    const search = latest.current;
+    const { api, mailboxId } = context.current;
+    paging.current = true;
+    void api
+      .call('messages.search', { query: now.query, offset: now.messages.length, limit: NEXT_PAGE, ...(mailboxId !== null ? { mailboxId } : {}) })
+      .then((page) => {
+        if (search !== latest.current) return;
+        // Pages are cut from a ranking that may shift a little between asks: no message twice.
+        const ids = new Set(now.messages.map((m) => m.id));
+        setResults({ ...now, messages: [...now.messages, ...page.filter((m) => !ids.has(m.id))], complete: page.length < NEXT_PAGE });
+      })
+      .catch(() => search === latest.current && setResults({ ...now, complete: true }))
+      .finally(() => {
+        if (search === latest.current) paging.current = false;
+      });
+  }, []);
+  // The scope or the connection changed: the same query again, answered where it now can be.
+  const first = useRef(true);
   useEffect(() => {
-    if (!q) {
-      setResults(null);
+    if (first.current) {
+      first.current = false;
       return;
     }
-    let cancelled = false;
-    const scope = mailboxId !== null ? { mailboxId } : {};
-    const local = () => searchLocally(db, q, { ...scope, limit: LIMIT }).then((messages) => !cancelled && setResults({ messages, local: true }));
-    const timer = setTimeout(
-      () => {
-        if (connection !== 'online') return void local();
-        void api
-          .call('messages.search', { query: q, limit: LIMIT, ...scope })
-          .then((messages) => !cancelled && setResults({ messages, local: false }))
-          .catch(local);
-      },
-      now ? 0 : TYPING_PAUSE_MS,
-    );
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [q, now, mailboxId, api, db, connection]);
-  return results;
+    if (query.current) run(query.current);
+  }, [api, db, mailboxId, connection, run]);
+  return { results, run, more };
 }

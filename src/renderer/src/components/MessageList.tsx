@@ -49,6 +49,8 @@ interface Props {
   rowCache?: Map<number, MessageSummary> | undefined;
   /** Flag changes shown before the offline copy has them. */
   overlay?: FlagOverlay | undefined;
+  /** The rows in view reach the end of the list (search results ask for their next page). */
+  onNearEnd?: (() => void) | undefined;
 }
 
 const indexKey = (index: number) => index;
@@ -73,6 +75,7 @@ export function MessageList({
   onDragOut,
   rowCache,
   overlay,
+  onNearEnd,
 }: Props) {
   const scroller = useRef<HTMLElement>(null);
   const count = conversations.count;
@@ -87,6 +90,11 @@ export function MessageList({
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: sizeOf, getItemKey, overscan: OVERSCAN });
   const items = virtualizer.getVirtualItems();
   const inView = items.map((v) => conversations.item(v.index).id);
+  // Rows near the end are in view: the list asks for more (search results come in pages).
+  const lastInView = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (onNearEnd && count > 0 && lastInView >= count - 1 - OVERSCAN) onNearEnd();
+  }, [lastInView, count, onNearEnd]);
   // Summaries at hand (search results, a folder's first screen) show in the same render as their
   // ids; only the others are read from IndexedDB (a read there is a round trip and a render more).
   const knownById = useMemo(() => new Map((known ?? []).map((m) => [m.id, m])), [known]);
