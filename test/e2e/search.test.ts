@@ -11,10 +11,12 @@ import { putIntoDovecotMaildir } from '../support/dovecot-mail.ts';
 import { ROOT } from '../support/web-host-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { poll } from '../support/wait.ts';
-import { FIRST_PAGE } from '../../src/renderer/src/use-search.ts';
+import { SEARCH_FIRST_PAGE as FIRST_PAGE } from '../../src/renderer/src/list-metrics.ts';
 
 const SHOTS = path.join(ROOT, 'test-results');
 const session = browserSession();
+/** Run in the page (a string: this file is typed without the DOM). */
+const SCROLL_LIST_TO_END = `document.querySelector('[data-testid="message-list"]').scrollTo(0, 1e7)`;
 
 describe('the search box in Chromium', () => {
   it('searches every folder by default and the open one on request', async () => {
@@ -105,13 +107,13 @@ describe('the search box in Chromium', () => {
       await poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBe('Search: quarterly');
       // The first page only, until the list nears its end.
       expect(await page.getByTestId('message-count').textContent()).toBe(`${FIRST_PAGE} messages`);
-      await page.evaluate(() => document.querySelector('[data-testid="message-list"]')!.scrollTo(0, 1e7));
+      await page.evaluate(SCROLL_LIST_TO_END);
       await page.waitForTimeout(300);
       return page.getByTestId('message-count').textContent();
     };
     await poll(searchToEnd, 30_000).toBe(`${COUNT} messages`);
     // Every message once: the oldest is the last row.
-    await page.evaluate(() => document.querySelector('[data-testid="message-list"]')!.scrollTo(0, 1e7));
+    await page.evaluate(SCROLL_LIST_TO_END);
     await poll(() => page.getByTestId('message-row').last().locator('.subject').textContent()).toBe(`Quarterly report ${COUNT - 1}`);
   }, 120_000);
 });

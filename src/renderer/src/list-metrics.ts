@@ -1,5 +1,6 @@
-// The message list's row metrics, shared by the list (its virtualizer) and the first read of a
-// folder (use-list-ids.ts), which reads what the list shows first and no more.
+// The message list's row metrics, shared by the list (its virtualizer), the first read of a
+// folder (use-list-ids.ts), which reads what the list shows first and no more, and the pages of
+// search results (use-search.ts).
 
 /**
  * A row's height (from, subject and snippet lines), fixed: the list pins each row to it (styles.css
@@ -16,3 +17,10 @@ export const OVERSCAN = 12;
 export function firstScreenRows(heightPx: number): number {
   return Math.ceil(Math.max(0, heightPx) / ROW_PX) + OVERSCAN;
 }
+
+/**
+ * Search results' first page: a screen's rows and some (every row more is a summary main reads and
+ * sends before the first paint); the next pages as the list nears its end.
+ */
+export const SEARCH_FIRST_PAGE = 50;
+export const SEARCH_NEXT_PAGE = 200;

@@ -3,13 +3,13 @@
 // folder when the user asks for it (`mailboxId`). `run(query)` asks at once, from the event that
 // decided it (SearchBox waits for the typing pause; Enter does not), before any render: the
 // request is on the wire while React renders the rest. The first page is about a screen of rows
-// (every row more is a summary main reads and sends before the first paint); `more()` pages on as
-// the list scrolls towards its end.
+// (list-metrics.ts); `more()` pages on as the list scrolls towards its end.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MessageSummary } from '../../shared/api.ts';
 import type { ConnectionState, Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
 import { searchLocally } from './local-search.ts';
+import { SEARCH_FIRST_PAGE as FIRST_PAGE, SEARCH_NEXT_PAGE as NEXT_PAGE } from './list-metrics.ts';
 
 export interface SearchResults {
   /** The query these results answer (trimmed). */
@@ -30,9 +30,6 @@ export interface Search {
   more(): void;
 }
 
-/** The first page: a screen's rows and some (the list shows 10–15 in a window). */
-export const FIRST_PAGE = 50;
-export const NEXT_PAGE = 200;
 /** The offline copy's search reads every summary anyway: one page. */
 const LOCAL_LIMIT = 200;
 
