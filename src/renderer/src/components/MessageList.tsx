@@ -49,7 +49,7 @@ interface Props {
   rowCache?: Map<number, MessageSummary> | undefined;
   /** Flag changes shown before the offline copy has them. */
   overlay?: FlagOverlay | undefined;
-  /** The rows in view reach the end of the list (search results ask for their next page). */
+  /** The rows in view reach the end of the list (search results ask for their next page); given while more may come, and the count says "50+". */
   onNearEnd?: (() => void) | undefined;
 }
 
@@ -151,7 +151,8 @@ export function MessageList({
       <header className="list-header">
         <h1>{title ?? mailbox?.name ?? 'No folder'}</h1>
         <span className="muted" data-testid="message-count">
-          {formatCount(ids.length)} {grouped ? 'conversations' : 'messages'}
+          {formatCount(ids.length)}
+          {onNearEnd ? '+' : ''} {grouped ? 'conversations' : 'messages'}
         </span>
         {controls}
       </header>
