@@ -24,13 +24,11 @@ interface ProcessStart {
 
 /** Whether this process was started with its young generation capped (Node flag, NODE_OPTIONS or Electron's --js-flags). */
 export function youngGenerationCapped(start: ProcessStart = process): boolean {
-  const names = (s: string) => s.includes('--max-semi-space-size');
-  return start.execArgv.some(names) || names(start.env.NODE_OPTIONS ?? '') || start.argv.some((a) => a.startsWith('--js-flags') && names(a));
+  const mentionsCap = (s: string) => s.includes('--max-semi-space-size');
+  return start.execArgv.some(mentionsCap) || mentionsCap(start.env.NODE_OPTIONS ?? '') || start.argv.some((a) => a.startsWith('--js-flags') && mentionsCap(a));
 }
 
-/** Called first thing by each process that runs main's services. Says which way the heap is kept small. */
-export function favourSmallHeap(start: ProcessStart = process): 'capped at start' | 'optimize-for-size' {
-  if (youngGenerationCapped(start)) return 'capped at start';
-  v8.setFlagsFromString(FALLBACK_FLAGS);
-  return 'optimize-for-size';
+/** Called first thing by each process that runs main's services: the fallback, unless started capped. */
+export function favourSmallHeap(start: ProcessStart = process): void {
+  if (!youngGenerationCapped(start)) v8.setFlagsFromString(FALLBACK_FLAGS);
 }

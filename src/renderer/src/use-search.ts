@@ -33,6 +33,8 @@ export interface Search {
 /** The offline copy's search reads every summary anyway: one page. */
 const LOCAL_LIMIT = 200;
 
+const scopeOf = (mailboxId: number | null) => (mailboxId !== null ? { mailboxId } : {});
+
 export function useSearch(api: Transport, db: HearthDb, mailboxId: number | null, connection: ConnectionState): Search {
   const [results, setResults] = useState<SearchResults | null>(null);
   const context = useRef({ api, db, mailboxId, connection });
@@ -50,7 +52,7 @@ export function useSearch(api: Transport, db: HearthDb, mailboxId: number | null
     paging.current = false;
     if (!q) return setResults(null);
     const { api, db, mailboxId, connection } = context.current;
-    const scope = mailboxId !== null ? { mailboxId } : {};
+    const scope = scopeOf(mailboxId);
     const searchHere = () =>
       searchLocally(db, q, { ...scope, limit: LOCAL_LIMIT }).then(
         (messages) => search === latest.current && setResults({ query: q, messages, local: true, complete: true }),
@@ -68,7 +70,7 @@ export function useSearch(api: Transport, db: HearthDb, mailboxId: number | null
     const { api, mailboxId } = context.current;
     paging.current = true;
     void api
-      .call('messages.search', { query: now.query, offset: now.messages.length, limit: NEXT_PAGE, ...(mailboxId !== null ? { mailboxId } : {}) })
+      .call('messages.search', { query: now.query, offset: now.messages.length, limit: NEXT_PAGE, ...scopeOf(mailboxId) })
       .then((page) => {
         if (search !== latest.current) return;
         // Pages are cut from a ranking that may shift a little between asks: no message twice.
@@ -80,13 +82,9 @@ export function useSearch(api: Transport, db: HearthDb, mailboxId: number | null
         if (search === latest.current) paging.current = false;
       });
   }, []);
-  // The scope or the connection changed: the same query again, answered where it now can be.
-  const first = useRef(true);
+  // The scope or the connection changed: the same query again, answered where it now can be (on
+  // mount there is no query yet).
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
     if (query.current) run(query.current);
   }, [api, db, mailboxId, connection, run]);
   return { results, run, more };

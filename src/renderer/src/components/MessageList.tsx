@@ -110,24 +110,24 @@ export function MessageList({
   );
   // A summary equal to the one already shown keeps its object, so only the rows that changed render (memo).
   const shown = useRef<Map<number, MessageSummary>>(new Map());
-  const inViewKey = inView.join(',');
   const rows = useMemo(() => {
     const out = new Map<number, MessageSummary>();
     const keep = (m: MessageSummary) => {
       const before = shown.current.get(m.id);
-      out.set(m.id, before && JSON.stringify(before) === JSON.stringify(m) ? before : m);
+      out.set(m.id, before && (before === m || JSON.stringify(before) === JSON.stringify(m)) ? before : m);
     };
     for (const m of knownById.values()) keep(m);
     for (const m of read.values()) if (!knownById.has(m.id)) keep(m);
     // A row shown stays until its read is in: when a folder's first screen gives way to all its
-    // keys, its summaries are read again, and the rows would blank for that round trip.
+    // keys, its summaries are read again, and the rows would blank for that round trip. (That
+    // change of `known` recomputes this; a scroll alone waits for its read, as before.)
     for (const id of inView) {
       const before = shown.current.get(id);
       if (before && !out.has(id)) out.set(id, before);
     }
     shown.current = out;
     return out;
-  }, [knownById, read, inViewKey]);
+  }, [knownById, read]);
   if (rowCache) {
     if (rowCache.size > 5000) rowCache.clear();
     for (const [id, m] of rows) rowCache.set(id, m);
