@@ -5,6 +5,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type ReactNode, type 
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import Image from '@tiptap/extension-image';
+import { TextSelection } from '@tiptap/pm/state';
 import { docToText } from './text-twin.ts';
 import { isInlineImage, toDataUrl } from './files.ts';
 import { AttachIcon, BulletsIcon, ImageIcon, LinkIcon, NumbersIcon, QuoteIcon } from './toolbar-icons.tsx';
@@ -109,10 +110,16 @@ function Toolbar({ editor, onFiles }: { editor: Editor; onFiles(files: File[]): 
     if (linking !== null) linkInput.current?.focus();
   }, [linking !== null]);
   const applyLink = () => {
-    const href = (linking ?? '').trim();
+    // The field itself, not the state: Enter may come before React has rendered the last keystroke.
+    const href = (linkInput.current?.value ?? linking ?? '').trim();
     const chain = editor.chain().focus().extendMarkRange('link');
-    if (href) chain.setLink({ href: /^[a-z][a-z0-9+.-]*:/i.test(href) ? href : `https://${href}` }).run();
-    else chain.unsetLink().run();
+    (href ? chain.setLink({ href: /^[a-z][a-z0-9+.-]*:/i.test(href) ? href : `https://${href}` }) : chain.unsetLink())
+      // The caret goes after the link, as in Gmail and Thunderbird: typing on must not replace it.
+      .command(({ tr }) => {
+        tr.setSelection(TextSelection.create(tr.doc, tr.selection.to));
+        return true;
+      })
+      .run();
     setLinking(null);
   };
   const btn = (label: ReactNode, title: string, on: boolean, run: () => void, testId?: string) => (
