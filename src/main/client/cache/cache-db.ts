@@ -243,6 +243,12 @@ export class CacheDb {
     const more = all.length > limit;
     const changes = all.slice(0, limit);
     const lastSeq = more ? changes[changes.length - 1]!.seq : Math.max(sinceSeq, this.lastSeq());
+    // An account's and a folder's row move to the journal's end whenever its state or counts
+    // change, so a mirror filling from far behind would get them after every message: an empty
+    // folder pane for the whole fill. A cut page also carries the rows not yet reached (after the
+    // page's own changes, so no older removal undoes them); they come again, in order, later.
+    if (more)
+      for (const c of all.slice(limit)) if (c.kind === 'account' || c.kind === 'mailbox') changes.push(c);
     return { changes, lastSeq, more };
   }
 

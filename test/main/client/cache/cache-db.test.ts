@@ -114,3 +114,58 @@ describe('CacheDb journal notices', () => {
     expect(second).toHaveLength(1);
   });
 });
+
+describe('CacheDb change feed', () => {
+  it('a cut page also carries the accounts and folders it has not reached, and they come again in order', () => {
+    const { cache } = cacheWithListener();
+    addAccount(cache);
+    const inbox = addInbox(cache);
+    cache.messages.upsert(
+      Array.from({ length: 25 }, (_, i) => ({
+        accountId: 'acc',
+        mailboxId: inbox.id,
+        uid: i + 1,
+        messageId: null,
+        subject: `m${i}`,
+        from: [],
+        to: [],
+        cc: [],
+        date: i,
+        flags: [],
+        size: 1,
+        snippet: '',
+        hasAttachments: false,
+      })),
+    );
+    // As after a sync: the account's state and the folder's counts move them behind every message.
+    cache.mailboxes.updateCounts(inbox.id);
+    cache.accounts.setState('acc', 'online');
+
+    const first = cache.changesSince(0, 10);
+    expect(first.more).toBe(true);
+    expect(first.changes.filter((c) => c.kind === 'message')).toHaveLength(10);
+    const kinds = first.changes.map((c) => c.kind);
+    expect(kinds.slice(-2).sort()).toEqual(['account', 'mailbox']);
+    const account = first.changes.find((c) => c.kind === 'account');
+    expect(account?.kind === 'account' && account.account.state).toBe('online');
+    const mailbox = first.changes.find((c) => c.kind === 'mailbox');
+    expect(mailbox?.kind === 'mailbox' && mailbox.mailbox.total).toBe(25);
+    expect(first.lastSeq).toBeLessThan(account!.seq);
+
+    // Paging to the end still delivers every change exactly once in seq order beyond the extras.
+    const seen: number[] = [];
+    let since = 0;
+    for (;;) {
+      const page = cache.changesSince(since, 10);
+      seen.push(...page.changes.filter((c) => c.seq <= page.lastSeq).map((c) => c.seq));
+      since = page.lastSeq;
+      if (!page.more) {
+        expect(page.changes.map((c) => c.kind).slice(-2).sort()).toEqual(['account', 'mailbox']);
+        break;
+      }
+    }
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.at(-1)).toBe(cache.lastSeq());
+  });
+});
