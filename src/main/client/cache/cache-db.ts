@@ -247,8 +247,7 @@ export class CacheDb {
     // change, so a mirror filling from far behind would get them after every message: an empty
     // folder pane for the whole fill. A cut page also carries the rows not yet reached (after the
     // page's own changes, so no older removal undoes them); they come again, in order, later.
-    if (more)
-      for (const c of all.slice(limit)) if (c.kind === 'account' || c.kind === 'mailbox') changes.push(c);
+    if (more) for (const c of all.slice(limit)) if (c.kind === 'account' || c.kind === 'mailbox') changes.push(c);
     return { changes, lastSeq, more };
   }
 

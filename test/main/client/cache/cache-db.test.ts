@@ -160,7 +160,12 @@ describe('CacheDb change feed', () => {
       seen.push(...page.changes.filter((c) => c.seq <= page.lastSeq).map((c) => c.seq));
       since = page.lastSeq;
       if (!page.more) {
-        expect(page.changes.map((c) => c.kind).slice(-2).sort()).toEqual(['account', 'mailbox']);
+        expect(
+          page.changes
+            .map((c) => c.kind)
+            .slice(-2)
+            .sort(),
+        ).toEqual(['account', 'mailbox']);
         break;
       }
     }
