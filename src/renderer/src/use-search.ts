@@ -35,57 +35,110 @@ const LOCAL_LIMIT = 200;
 
 const scopeOf = (mailboxId: number | null) => (mailboxId !== null ? { mailboxId } : {});
 
-export function useSearch(api: Transport, db: HearthDb, mailboxId: number | null, connection: ConnectionState): Search {
-  const [results, setResults] = useState<SearchResults | null>(null);
-  const context = useRef({ api, db, mailboxId, connection });
-  context.current = { api, db, mailboxId, connection };
-  const shown = useRef<SearchResults | null>(null);
-  shown.current = results;
-  const query = useRef('');
+export interface SearchContext {
+  api: Pick<Transport, 'call'>;
+  db: HearthDb;
+  mailboxId: number | null;
+  connection: ConnectionState;
+}
+
+type Update = (shown: SearchResults | null) => SearchResults | null;
+
+/**
+ * One search box's searches, without React: which answer is the latest, where the next page
+ * starts, whether one is on its way. `show` receives updates to apply to what is shown.
+ */
+export class SearchSession {
+  private query = '';
   /** The latest search: an answer to an older one is dropped. */
-  const latest = useRef(0);
-  const paging = useRef(false);
-  const run = useCallback((text: string) => {
+  private latest = 0;
+  private paging = false;
+  /** How many ranked results main has handed over for the latest search: where the next page starts. */
+  private handed = 0;
+  private complete = true;
+
+  private readonly context: () => SearchContext;
+  private readonly show: (update: Update) => void;
+
+  constructor(context: () => SearchContext, show: (update: Update) => void) {
+    this.context = context;
+    this.show = show;
+  }
+
+  /** The query last run (trimmed), to run again when the scope or connection changes. */
+  get current(): string {
+    return this.query;
+  }
+
+  run(text: string): void {
     const q = text.trim();
-    query.current = q;
-    const search = ++latest.current;
-    paging.current = false;
-    if (!q) return setResults(null);
-    const { api, db, mailboxId, connection } = context.current;
+    this.query = q;
+    const search = ++this.latest;
+    this.paging = false;
+    this.handed = 0;
+    this.complete = true;
+    if (!q) return this.show(() => null);
+    const { api, db, mailboxId, connection } = this.context();
     const scope = scopeOf(mailboxId);
     const searchHere = () =>
-      searchLocally(db, q, { ...scope, limit: LOCAL_LIMIT }).then(
-        (messages) => search === latest.current && setResults({ query: q, messages, local: true, complete: true }),
-      );
+      searchLocally(db, q, { ...scope, limit: LOCAL_LIMIT }).then((messages) => {
+        if (search === this.latest) this.show(() => ({ query: q, messages, local: true, complete: true }));
+      });
     if (connection !== 'online') return void searchHere();
     void api
       .call('messages.search', { query: q, limit: FIRST_PAGE, ...scope })
-      .then((messages) => search === latest.current && setResults({ query: q, messages, local: false, complete: messages.length < FIRST_PAGE }))
-      .catch(searchHere);
-  }, []);
-  const more = useCallback(() => {
-    const now = shown.current;
-    if (!now || now.complete || paging.current) return;
-    const search = latest.current;
-    const { api, mailboxId } = context.current;
-    paging.current = true;
-    void api
-      .call('messages.search', { query: now.query, offset: now.messages.length, limit: NEXT_PAGE, ...scopeOf(mailboxId) })
-      .then((page) => {
-        if (search !== latest.current) return;
-        // Pages are cut from a ranking that may shift a little between asks: no message twice.
-        const ids = new Set(now.messages.map((m) => m.id));
-        setResults({ ...now, messages: [...now.messages, ...page.filter((m) => !ids.has(m.id))], complete: page.length < NEXT_PAGE });
+      .then((messages) => {
+        if (search !== this.latest) return;
+        this.handed = messages.length;
+        this.complete = messages.length < FIRST_PAGE;
+        this.show(() => ({ query: q, messages, local: false, complete: this.complete }));
       })
-      .catch(() => search === latest.current && setResults({ ...now, complete: true }))
+      .catch(searchHere);
+  }
+
+  more(): void {
+    if (!this.query || this.complete || this.paging) return;
+    const search = this.latest;
+    const { api, mailboxId } = this.context();
+    this.paging = true;
+    void api
+      .call('messages.search', { query: this.query, offset: this.handed, limit: NEXT_PAGE, ...scopeOf(mailboxId) })
+      .then((page) => {
+        if (search !== this.latest) return;
+        // Counted as handed over even when every row was a duplicate, or the next ask repeats it.
+        this.handed += page.length;
+        this.complete = page.length < NEXT_PAGE;
+        const complete = this.complete;
+        this.show((shown) => {
+          if (!shown) return shown;
+          // Pages are cut from a ranking that may shift a little between asks: no message twice.
+          const ids = new Set(shown.messages.map((m) => m.id));
+          return { ...shown, messages: [...shown.messages, ...page.filter((m) => !ids.has(m.id))], complete };
+        });
+      })
+      .catch(() => {
+        if (search !== this.latest) return;
+        this.complete = true;
+        this.show((shown) => shown && { ...shown, complete: true });
+      })
       .finally(() => {
-        if (search === latest.current) paging.current = false;
+        if (search === this.latest) this.paging = false;
       });
-  }, []);
+  }
+}
+
+export function useSearch(api: Transport, db: HearthDb, mailboxId: number | null, connection: ConnectionState): Search {
+  const [results, setResults] = useState<SearchResults | null>(null);
+  const context = useRef<SearchContext>({ api, db, mailboxId, connection });
+  context.current = { api, db, mailboxId, connection };
+  const session = useRef<SearchSession | null>(null);
+  session.current ??= new SearchSession(() => context.current, setResults);
+  const run = useCallback((text: string) => session.current!.run(text), []);
+  const more = useCallback(() => session.current!.more(), []);
   // The scope or the connection changed: the same query again, answered where it now can be (on
   // mount there is no query yet).
   useEffect(() => {
-    if (query.current) run(query.current);
+    if (session.current!.current) run(session.current!.current);
   }, [api, db, mailboxId, connection, run]);
   return { results, run, more };
 }
