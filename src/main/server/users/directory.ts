@@ -2,7 +2,7 @@
 // the server runs). Successful logins are remembered for a while (./auth-cache.ts), so IMAP, POP3
 // and SMTP AUTH pay the scrypt verification once per user and password, not once per connection.
 
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { User, UserDirectory } from './types.ts';
 import { domainOf } from '../../mail/addresses.ts';
 import { configPath, readConfigSync, type ServerConfig } from './config.ts';
@@ -25,22 +25,20 @@ export class ConfigUserDirectory implements UserDirectory {
     this.authCache = options.authCache ?? new AuthCache(authCacheLimits);
   }
 
-  /** The stat of server.json in flight, shared by every lookup made meanwhile. */
-  private refreshing: Promise<ServerConfig> | null = null;
-
   /**
-   * Re-read server.json if it changed since last time (here or by another process). Lookups that
-   * arrive while a check is in flight share it: a burst of RCPTs and quota checks asks the thread
-   * pool (where deliveries wait for fsync) for one stat, not one each.
+   * Re-read server.json if it changed since last time (here or by another process), so a user or
+   * quota the CLI just changed counts for the very next command. The check is a synchronous stat
+   * on purpose: about 5 µs here against 40–90 µs of CPU for fs.promises.stat, which also queues
+   * behind the deliveries' fsyncs in the thread pool, and every APPEND's quota check makes one.
    */
   refresh(): Promise<ServerConfig> {
-    this.refreshing ??= this.checkConfigFile().finally(() => (this.refreshing = null));
-    return this.refreshing;
+    return Promise.resolve(this.checkConfigFile());
   }
 
-  private async checkConfigFile(): Promise<ServerConfig> {
+  private checkConfigFile(): ServerConfig {
     try {
-      const st = await stat(configPath(this.dataDir));
+      const st = statSync(configPath(this.dataDir), { throwIfNoEntry: false });
+      if (!st) return this.cfg;
       // The CLI replaces the file atomically: a new inode and times, usually a new size too.
       const generation = `${st.ino}/${st.mtimeMs}/${st.ctimeMs}/${st.size}`;
       if (generation !== this.generation) {
