@@ -259,7 +259,7 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
 
   try {
     // A stored ACME certificate is in use before the first listener starts.
-    renewer.start();
+    renewer.useStored();
     const wantsRelay = (['smtp', 'submission', 'submissions'] as const).some((n) => options.ports?.[n] !== null);
     if (wantsRelay) {
       await relay.start();
@@ -278,6 +278,8 @@ export async function startHouseholdServer(options: HouseholdServerOptions): Pro
       running.push({ info: { name, host, port: listener.port, implicitTls: opts.implicitTls, reachableFromOutside: !loopback }, listener });
       log.info('listening', { listener: name, host, port: listener.port, reachableFromOutside: !loopback });
     }
+    // Checks (and issues) only now: the HTTPS listener may be the one to answer TLS-ALPN-01.
+    renewer.start();
   } catch (e) {
     await closeAll();
     throw e;

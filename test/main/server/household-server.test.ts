@@ -146,6 +146,40 @@ describe('HouseholdServer', () => {
     server = undefined;
   });
 
+  it('checks for an ACME certificate only once its listeners are up (HTTPS may answer TLS-ALPN-01)', async () => {
+    const https = await freePort();
+    const reachable = (port: number) =>
+      new Promise<boolean>((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.once('connect', () => (s.destroy(), resolve(true)));
+        s.once('error', () => resolve(false));
+      });
+    // The clock records whether HTTPS answered when the first check was set, and never runs it.
+    const atFirstCheck: Promise<boolean>[] = [];
+    const started = await startHouseholdServer({
+      dataDir: tempDir('acme-order'),
+      domain: 'hearth.test',
+      log: silentLogger,
+      ports: { smtp: null, imap: null, pop3: null, pop3s: null, imaps: 0, submission: null, submissions: null, https },
+      acme: {
+        settings: { directoryUrl: 'https://127.0.0.1:9/dir', domains: ['hearth.test'], challenge: 'tls-alpn-01', tlsPort: https, challengeHost: '127.0.0.1' },
+        clock: {
+          now: () => Date.now(),
+          setTimer: (_fn, ms) => {
+            if (ms === 0) atFirstCheck.push(reachable(https));
+            return () => {};
+          },
+        },
+      },
+    });
+    try {
+      expect(atFirstCheck).toHaveLength(1);
+      expect(await atFirstCheck[0]).toBe(true);
+    } finally {
+      await started.close();
+    }
+  });
+
   it('ensureDemoMailbox: welcome, attachment and a two-message thread, delivered once', async () => {
     const dataDir = tempDir('demo');
     const first = await ensureDemoMailbox(dataDir);

@@ -75,7 +75,16 @@ export class CertificateRenewer {
     return this.opts.settings ?? this.opts.store.readSettings();
   }
 
-  /** Loads the stored certificate if it is still valid (synchronously, before the listeners start), then checks in the background. */
+  /** Puts the stored certificate in use if it is still valid (synchronously: before the listeners start). */
+  useStored(): void {
+    this.loadStored();
+  }
+
+  /**
+   * Uses the stored certificate, then checks in the background. Called once the listeners are up:
+   * a TLS-ALPN-01 challenge is answered by the HTTPS listener when that holds the port, so a check
+   * that ran before it was listening opened a responder of its own there (EADDRINUSE once it was).
+   */
   start(): void {
     this.loadStored();
     this.schedule(0);
