@@ -16,6 +16,7 @@ import { plainImapflow } from './support/plain-imapflow.ts';
 import { runPeerScript } from '../test/support/peers.ts';
 import { freePort } from '../test/support/ports.ts';
 import { startHearthServe } from './support/hearth-serve.ts';
+import { median } from './support/stats.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10);
 const LOOPS = Number(process.env.BENCH_LOOPS ?? 5);
@@ -94,11 +95,6 @@ async function round(t: Target): Promise<number> {
     }),
   );
   return (CLIENTS * LOOPS) / ((performance.now() - t0) / 1000);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 async function startProductionDovecot(): Promise<{ port: number; stop(): void }> {

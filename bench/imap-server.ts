@@ -29,6 +29,7 @@ import { randomBytes } from 'node:crypto';
 import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
 import { startHearthServe, type HearthServe } from './support/hearth-serve.ts';
 import { benchTrees, processCpu } from './support/process-cpu.ts';
+import { formatInterval, median, pairedRatio } from './support/stats.ts';
 import type { Phase, SessionData, SessionRequest } from './support/imap-bench-session.ts';
 import { Worker } from 'node:worker_threads';
 
@@ -211,11 +212,6 @@ async function rawFetchAll(t: Target): Promise<number> {
   return ms;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 async function main(): Promise<void> {
   const messages = corpus();
   const bytes = messages.reduce((a, m) => a + m.length, 0);
@@ -311,6 +307,24 @@ async function main(): Promise<void> {
       median,
       (v, ref) => v / ref,
     );
+    // Rounds alternate, so round i of one server and of the reference ran on the same machine:
+    // the median of those paired ratios, with a 95% bootstrap interval. An interval that holds
+    // 1.00 is no measured difference.
+    const pairedWidth = 22;
+    console.log(`\n${'msg/s, paired rounds'.padEnd(26)}${others.map((n) => `${n}/${reference} [95%]`.padStart(pairedWidth)).join('')}`);
+    for (const p of PHASES)
+      console.log(
+        `${p.padEnd(26)}${others
+          .map((n) =>
+            formatInterval(
+              pairedRatio(
+                runs[n]!.map((x) => x.rate[p]),
+                runs[reference]!.map((x) => x.rate[p]),
+              ),
+            ).padStart(pairedWidth),
+          )
+          .join('')}`,
+      );
     if (withCpu) {
       // Less CPU is better: the ratio is the reference's CPU over this one's (> 1: this one spends less).
       table(
