@@ -185,6 +185,8 @@ describe('writing mail in the browser host', () => {
     await poll(() => draft(page).getByTestId('compose-subject').inputValue()).toBe('Re: Dinner?');
     expect(await draft(page).getByTestId('recipient-chip').first().getAttribute('title')).toBe(`Yolanda <${you.user}@example.test>`);
     expect(await draft(page).getByTestId('compose-body').innerText()).toContain('Thursday at eight?');
+    // The editor takes focus a frame after it shows (tiptap); keys before that would be shortcuts.
+    await poll(() => page.evaluate('!!document.activeElement?.closest(\'[data-testid="compose-body"]\')')).toBe(true);
     await page.keyboard.type('Yes, see you then.'); // the cursor starts above the quote
     await page.screenshot({ path: path.join(ROOT, 'test-results/compose-reply.png') });
     await draft(page).getByTestId('compose-send').click();
