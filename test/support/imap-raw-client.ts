@@ -14,10 +14,13 @@ export class RawClient {
       this.buf += d;
       for (const w of this.waiters.splice(0)) w();
     });
+    socket.on('error', (err) => (this.closedBy = err.message));
     socket.on('close', () => {
       for (const w of this.waiters.splice(0)) w();
     });
   }
+  /** Why the connection ended, when it ended in an error (ECONNRESET: the server destroyed it). */
+  private closedBy = '';
   static connect(port: number): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const s = net.connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
@@ -28,7 +31,8 @@ export class RawClient {
   async until(re: RegExp, timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (!re.test(this.buf)) {
-      if (this.socket.destroyed && !re.test(this.buf)) throw new Error(`connection closed; got: ${this.buf.slice(-500)}`);
+      if (this.socket.destroyed && !re.test(this.buf))
+        throw new Error(`connection closed${this.closedBy ? ` (${this.closedBy})` : ''}; got: ${this.buf.slice(-500)}`);
       if (Date.now() > deadline) throw new Error(`timeout waiting for ${re}; got: ${this.buf.slice(-500)}`);
       await new Promise<void>((r) => {
         this.waiters.push(r);

@@ -158,6 +158,12 @@ describe('live session fuzz', () => {
     await c.cmd('s', 'SELECT INBOX');
     const heapBefore = process.memoryUsage().heapUsed;
     let round = 0;
+    // One session lives through every run, so fast-check's shrinking of a failure replays on a
+    // session that may be gone: a failure names the last inputs this session was sent instead.
+    const sent: string[] = [];
+    const lastInput = (err: Error): never => {
+      throw new Error(`${err.message}\nlast inputs: ${JSON.stringify(sent.slice(-3))}`);
+    };
     await fc.assert(
       fc.asyncProperty(fc.array(imapish, { minLength: 1, maxLength: 10 }), async (lines) => {
         round++;
@@ -173,8 +179,9 @@ describe('live session fuzz', () => {
             return t;
           })
           .join('\r\n');
+        sent.push(text);
         c.write(Buffer.from(text + '\r\n', 'latin1'));
-        const reply = await c.cmd(`z${round}`, 'NOOP');
+        const reply = await c.cmd(`z${round}`, 'NOOP').catch(lastInput);
         expect(reply).toMatch(new RegExp(`z${round} OK`));
       }),
       { numRuns: 150 },
@@ -183,12 +190,15 @@ describe('live session fuzz', () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 3000 }), fc.boolean(), async (bytes, plus) => {
         round++;
+        sent.push(`SEARCH TEXT {${bytes.length}${plus ? '+' : ''}} ${Buffer.from(bytes).toString('hex').slice(0, 120)}…`);
         c.write(`q${round} SEARCH TEXT {${bytes.length}${plus ? '+' : ''}}\r\n`);
-        if (!plus) await c.until(/\+ [^\r\n]*\r\n/);
+        if (!plus) await c.until(/\+ [^\r\n]*\r\n/).catch(lastInput);
         c.write(Buffer.from(bytes));
         c.write('\r\n');
-        const reply = await c.until(new RegExp(`q${round} (OK|NO|BAD)[^\\r\\n]*\\r\\n`));
+        const reply = await c.until(new RegExp(`q${round} (OK|NO|BAD)[^\\r\\n]*\\r\\n`)).catch(lastInput);
         expect(reply).toMatch(new RegExp(`q${round} (OK|NO|BAD)`));
+        // …and the next plain command is read as one.
+        expect(await c.cmd(`n${round}`, 'NOOP').catch(lastInput)).toMatch(new RegExp(`n${round} OK`));
       }),
       { numRuns: 60 },
     );
@@ -197,6 +207,18 @@ describe('live session fuzz', () => {
     expect(await c.cmd('end', 'NOOP')).toMatch(/end OK/);
     c.close();
   }, 120_000);
+
+  it('ends a session after 50 invalid commands in a row; a valid one in between starts the count again', async () => {
+    const c = await RawClient.connect(srv.plain.port);
+    await c.until(/\* OK/);
+    for (let i = 0; i < 49; i++) c.write(`b${i} FROB\r\n`);
+    expect(await c.cmd('n', 'NOOP')).toMatch(/n OK/);
+    for (let i = 0; i < 49; i++) c.write(`b${i} FROB\r\n`);
+    await c.until(/b48 BAD[^\r\n]*\r\n/);
+    c.write('b49 FROB\r\n');
+    expect(await c.until(/\* BYE[^\r\n]*\r\n/)).toMatch(/\* BYE Too many invalid commands/);
+    c.close();
+  });
 
   it('closes a client that sends an oversized non-synchronizing literal, and others are unaffected', async () => {
     const bad = await RawClient.connect(srv.plain.port);
