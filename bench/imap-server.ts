@@ -311,15 +311,20 @@ async function main(): Promise<void> {
     // the median of those paired ratios, with a 95% bootstrap interval. An interval that holds
     // 1.00 is no measured difference.
     const pairedWidth = 22;
-    console.log(`\n${'msg/s, paired rounds'.padEnd(26)}${others.map((n) => `${n}/${reference} [95%]`.padStart(pairedWidth)).join('')}`);
+    // Each other server against the reference, and this checkout against each other checkout.
+    const pairs: Array<[string, string]> = [
+      ...others.map((n): [string, string] => [n, reference]),
+      ...targets.slice(1).flatMap((t): Array<[string, string]> => (t.name === reference ? [] : [[targets[0]!.name, t.name]])),
+    ];
+    console.log(`\n${'msg/s, paired rounds'.padEnd(26)}${pairs.map(([a, b]) => `${a}/${b} [95%]`.padStart(pairedWidth)).join('')}`);
     for (const p of PHASES)
       console.log(
-        `${p.padEnd(26)}${others
-          .map((n) =>
+        `${p.padEnd(26)}${pairs
+          .map(([a, b]) =>
             formatInterval(
               pairedRatio(
-                runs[n]!.map((x) => x.rate[p]),
-                runs[reference]!.map((x) => x.rate[p]),
+                runs[a]!.map((x) => x.rate[p]),
+                runs[b]!.map((x) => x.rate[p]),
               ),
             ).padStart(pairedWidth),
           )
