@@ -73,10 +73,8 @@ export const syncLimits = {
 
 /** Main's full-text search index (src/main/client/cache/search-index.ts and body-indexer.ts). */
 export const searchLimits = {
-  /** Messages whose bodies are parsed and indexed per batch, at most; the event loop gets a turn between batches. */
+  /** Messages whose bodies are parsed and indexed per batch; the event loop gets a turn between batches. */
   bodyBatch: 25,
-  /** A batch's transaction should hold main's event loop about this long at most, ms: longer halves the next batch. */
-  bodyBatchMs: 20,
   /** …and at most this many raw bytes of them per batch (one larger message still goes alone). */
   bodyBatchBytes: 2 * 1024 * 1024,
   /** Bodies marked absent per statement where no local copy can exist (no parsing; one UPDATE). */

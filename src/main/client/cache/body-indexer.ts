@@ -27,8 +27,6 @@ export interface BodyIndexerDeps {
   downloading?: () => Promise<void>;
   /** Told after each batch how many messages it held (tests check the batching). */
   onBatch?: (kind: 'summaries' | 'bodies', count: number) => void;
-  /** The clock that times each batch's transaction, ms (default performance.now). */
-  now?: () => number;
 }
 
 interface BodyText {
@@ -44,12 +42,6 @@ export class BodyIndexer {
   private again = false;
   private closed = false;
   private summaryCursor = 0;
-  /**
-   * Bodies in the next batch: halved after a transaction that held the event loop longer than
-   * searchLimits.bodyBatchMs (long texts; FTS5 merging its segments), grown again after quick ones.
-   * A search or a click waits for no more than about that long while the index fills.
-   */
-  private bodyBatch: number = searchLimits.bodyBatch;
   private readonly unsubscribe: () => void;
 
   constructor(deps: BodyIndexerDeps) {
@@ -117,7 +109,7 @@ export class BodyIndexer {
     for (;;) {
       await this.d.downloading?.();
       if (this.closed) return;
-      const batch = search.pendingBodies(this.bodyBatch);
+      const batch = search.pendingBodies(searchLimits.bodyBatch);
       if (batch.length === 0) return;
       const done: BodyText[] = [];
       let bytes = 0;
@@ -127,21 +119,13 @@ export class BodyIndexer {
         done.push(await this.read(m.id));
       }
       if (this.closed) return;
-      const now = this.d.now ?? performance.now.bind(performance);
-      const started = now();
       this.d.cache.transaction(() => {
         for (const b of done) if (b.text === null) search.markBodyAbsent(b.id);
         search.indexBodies(done.flatMap((b) => (b.text === null ? [] : [{ messageId: b.id, body: b.text, filenames: b.filenames }])));
       });
-      this.sizeNextBatch(now() - started);
       this.d.onBatch?.('bodies', done.length);
       await nextTurn();
     }
-  }
-
-  private sizeNextBatch(ms: number): void {
-    if (ms > searchLimits.bodyBatchMs) this.bodyBatch = Math.max(1, Math.floor(this.bodyBatch / 2));
-    else if (ms < searchLimits.bodyBatchMs / 2) this.bodyBatch = Math.min(searchLimits.bodyBatch, this.bodyBatch * 2);
   }
 
   private async read(id: number): Promise<BodyText> {

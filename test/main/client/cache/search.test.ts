@@ -474,30 +474,4 @@ describe('body indexing in the background', () => {
     const hit = searchMessages(cache, parseSearchQuery('markerm76', NOW), {}, { offset: 0, limit: 5, now: NOW });
     expect(hit.map((m) => m.subject)).toEqual(['m76']);
   });
-
-  it('halves its batches after a slow transaction and grows them back after quick ones', async () => {
-    const cache = openCache('a');
-    const folder = seedFolder(cache, 'a', 'INBOX', 'inbox').id;
-    const n = 130;
-    // Each batch reads the clock before and after its transaction: the first three take 80 ms.
-    const took = [80, 80, 80];
-    let reads = 0;
-    const sizes: number[] = [];
-    const indexer = new BodyIndexer({
-      cache,
-      localSource: async (id) => Buffer.from(text(`Subject: ${cache.messages.get(id)!.subject}`, 'a short body')),
-      log: silentLogger,
-      now: () => (reads++ % 2 === 0 ? 0 : (took.shift() ?? 1)),
-      onBatch: (kind, count) => kind === 'bodies' && sizes.push(count),
-    });
-    cache.messages.upsert(
-      Array.from({ length: n }, (_, i) =>
-        message({ key: `m${i}`, folder: 'a/INBOX', input: { subject: `m${i}`, date: day(2026, 1, 1) + i * 1000 }, raw: '' }, folder, i + 1),
-      ),
-    );
-    await indexer.idle();
-    indexer.close();
-    expect(sizes).toEqual([25, 12, 6, 3, 6, 12, 24, 25, 17]);
-    expect(cache.search.status()).toMatchObject({ bodiesIndexed: n, bodiesPending: 0 });
-  });
 });
