@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CacheDb } from '../../src/main/client/cache/cache-db.ts';
+import { seedMessages } from '../support/cache-db.ts';
 import { HearthDb } from '../../src/renderer/src/db.ts';
 import { CacheSync, writingAccountsThrough } from '../../src/renderer/src/cache-sync.ts';
 import type { Transport } from '../../src/renderer/src/api/transport.ts';
@@ -47,23 +48,7 @@ function seed(cache: CacheDb, n: number) {
     total: n,
     unseen: 0,
   });
-  const ids = cache.messages.upsert(
-    Array.from({ length: n }, (_, i) => ({
-      accountId: 'acc',
-      mailboxId: inbox.id,
-      uid: i + 1,
-      messageId: null,
-      subject: `m${i}`,
-      from: [],
-      to: [],
-      cc: [],
-      date: i,
-      flags: [],
-      size: 1,
-      snippet: '',
-      hasAttachments: false,
-    })),
-  );
+  const ids = seedMessages(cache, 'acc', inbox.id, n);
   return { inbox, ids };
 }
 

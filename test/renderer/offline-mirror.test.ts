@@ -10,6 +10,7 @@ import { parseMessageBody } from '../../src/main/mail/message-body.ts';
 import type { Transport, ConnectionState } from '../../src/renderer/src/api/transport.ts';
 import type { ArgsOf, MessageSummary, MethodName, ResultOf } from '../../src/shared/api.ts';
 import { corpusMessage } from '../support/corpus.ts';
+import { summaryOf } from '../support/summaries.ts';
 import { HearthError } from '../../src/shared/errors.ts';
 
 const DAY = 86_400_000;
@@ -57,23 +58,7 @@ class MainStandIn implements Transport {
 }
 
 function summary(id: number, date: number, size = 2000): MessageSummary {
-  return {
-    id,
-    accountId: 'acc',
-    mailboxId: 1,
-    uid: id,
-    messageId: null,
-    subject: `m${id}`,
-    from: [],
-    to: [],
-    cc: [],
-    date,
-    flags: [],
-    size,
-    snippet: '',
-    hasAttachments: false,
-    threadId: id,
-  };
+  return summaryOf(id, { accountId: 'acc', date, size });
 }
 
 /** Messages 1..n dated one day apart (1 the newest), each a corpus message. */

@@ -6,24 +6,9 @@ import { HearthDb } from '../../src/renderer/src/db.ts';
 import { chunks, flagAtOnce, toggleFromMemory } from '../../src/renderer/src/use-bulk-actions.ts';
 import { FlagOverlay } from '../../src/renderer/src/flag-overlay.ts';
 import type { MessageSummary } from '../../src/shared/api.ts';
+import { summaryOf } from '../support/summaries.ts';
 
-const summary = (id: number, flags: string[]): MessageSummary => ({
-  id,
-  accountId: 'acc',
-  mailboxId: 1,
-  uid: id,
-  messageId: null,
-  subject: `m${id}`,
-  from: [],
-  to: [],
-  cc: [],
-  date: id,
-  flags,
-  size: 100,
-  snippet: '',
-  hasAttachments: false,
-  threadId: id,
-});
+const summary = (id: number, flags: string[]): MessageSummary => summaryOf(id, { accountId: 'acc', flags, size: 100 });
 
 let n = 0;
 async function db(rows: MessageSummary[]): Promise<HearthDb> {

@@ -2,24 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { listItems, listRows, participants } from '../../src/renderer/src/use-conversations.ts';
 import type { MessageSummary } from '../../src/shared/api.ts';
+import { summaryOf } from '../support/summaries.ts';
 
-const msg = (id: number, name: string, address: string): MessageSummary => ({
-  id,
-  accountId: 'a',
-  mailboxId: 1,
-  uid: id,
-  messageId: null,
-  subject: 's',
-  from: [{ name, address }],
-  to: [],
-  cc: [],
-  date: id,
-  flags: [],
-  size: 1,
-  snippet: '',
-  hasAttachments: false,
-  threadId: 1,
-});
+const msg = (id: number, name: string, address: string): MessageSummary => summaryOf(id, { subject: 's', from: [{ name, address }], threadId: 1 });
 
 describe('conversations in the list', () => {
   it('puts an expanded conversation’s messages right after its row', () => {

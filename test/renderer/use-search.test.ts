@@ -2,26 +2,10 @@
 // main's answers ended, not at the count of rows shown, so a page of duplicates cannot stall it.
 import { describe, expect, it } from 'vitest';
 import type { MessageSummary } from '../../src/shared/api.ts';
+import { summaryOf } from '../support/summaries.ts';
 import { SearchSession, type SearchResults } from '../../src/renderer/src/use-search.ts';
 import { SEARCH_FIRST_PAGE, SEARCH_NEXT_PAGE } from '../../src/renderer/src/list-metrics.ts';
 import { HearthDb } from '../../src/renderer/src/db.ts';
-
-const summary = (id: number): MessageSummary =>
-  ({
-    id,
-    accountId: 'a',
-    mailboxId: 1,
-    uid: id,
-    subject: `m${id}`,
-    from: [],
-    to: [],
-    cc: [],
-    date: id,
-    flags: [],
-    size: 1,
-    snippet: '',
-    hasAttachments: false,
-  }) as unknown as MessageSummary;
 
 /** Main with `total` ranked results; `answer` may change a page before it is handed over. */
 function fakeMain(total: number, answer: (offset: number, page: MessageSummary[]) => MessageSummary[] = (_o, p) => p) {
@@ -32,7 +16,10 @@ function fakeMain(total: number, answer: (offset: number, page: MessageSummary[]
       const offset = args.offset ?? 0;
       asked.push({ offset, limit: args.limit });
       const ids = Array.from({ length: Math.max(0, Math.min(args.limit, total - offset)) }, (_, i) => offset + i + 1);
-      return answer(offset, ids.map(summary));
+      return answer(
+        offset,
+        ids.map((id) => summaryOf(id)),
+      );
     },
   };
   return { api, asked };
@@ -72,7 +59,7 @@ describe('SearchSession', () => {
   it('a page made only of rows already shown still moves the next ask on', async () => {
     // The ranking shifted: the second page repeats the first page's rows.
     const main = fakeMain(SEARCH_FIRST_PAGE + 2 * SEARCH_NEXT_PAGE, (offset, page) =>
-      offset === SEARCH_FIRST_PAGE ? Array.from({ length: SEARCH_NEXT_PAGE }, (_, i) => summary((i % SEARCH_FIRST_PAGE) + 1)) : page,
+      offset === SEARCH_FIRST_PAGE ? Array.from({ length: SEARCH_NEXT_PAGE }, (_, i) => summaryOf((i % SEARCH_FIRST_PAGE) + 1)) : page,
     );
     const { s, shown } = session(main.api);
     s.run('cake');

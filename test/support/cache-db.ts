@@ -55,3 +55,24 @@ export function seedFolder(cache: CacheDb, accountId: string, folderPath: string
     unseen: 0,
   });
 }
+
+/** `n` plain messages in the folder (uid and date 1…n, subject m0…); returns their ids. */
+export function seedMessages(cache: CacheDb, accountId: string, mailboxId: number, n: number): number[] {
+  return cache.messages.upsert(
+    Array.from({ length: n }, (_, i) => ({
+      accountId,
+      mailboxId,
+      uid: i + 1,
+      messageId: null,
+      subject: `m${i}`,
+      from: [],
+      to: [],
+      cc: [],
+      date: i,
+      flags: [],
+      size: 1,
+      snippet: '',
+      hasAttachments: false,
+    })),
+  );
+}

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheDb, JournalPosition } from '../../../../src/main/client/cache/cache-db.ts';
 import { Contacts } from '../../../../src/main/client/cache/contacts.ts';
 import { Pop3Ledger } from '../../../../src/main/client/cache/pop3-ledger.ts';
-import { seedAccount, seedFolder, tempCacheDb } from '../../../support/cache-db.ts';
+import { seedAccount, seedFolder, seedMessages, tempCacheDb } from '../../../support/cache-db.ts';
 
 const open: CacheDb[] = [];
 
@@ -120,23 +120,7 @@ describe('CacheDb change feed', () => {
     const { cache } = cacheWithListener();
     addAccount(cache);
     const inbox = addInbox(cache);
-    cache.messages.upsert(
-      Array.from({ length: 25 }, (_, i) => ({
-        accountId: 'acc',
-        mailboxId: inbox.id,
-        uid: i + 1,
-        messageId: null,
-        subject: `m${i}`,
-        from: [],
-        to: [],
-        cc: [],
-        date: i,
-        flags: [],
-        size: 1,
-        snippet: '',
-        hasAttachments: false,
-      })),
-    );
+    seedMessages(cache, 'acc', inbox.id, 25);
     // As after a sync: the account's state and the folder's counts move them behind every message.
     cache.mailboxes.updateCounts(inbox.id);
     cache.accounts.setState('acc', 'online');
