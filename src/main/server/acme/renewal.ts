@@ -81,12 +81,12 @@ export class CertificateRenewer {
   }
 
   /**
-   * Uses the stored certificate, then checks in the background. Called once the listeners are up:
-   * a TLS-ALPN-01 challenge is answered by the HTTPS listener when that holds the port, so a check
-   * that ran before it was listening opened a responder of its own there (EADDRINUSE once it was).
+   * Checks in the background (each check reads the stored certificate again). Called once the
+   * listeners are up, after useStored(): a TLS-ALPN-01 challenge is answered by the HTTPS listener
+   * when that holds the port, so a check that ran before it was listening opened a responder of
+   * its own there (EADDRINUSE once it was).
    */
   start(): void {
-    this.loadStored();
     this.schedule(0);
   }
 
