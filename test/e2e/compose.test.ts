@@ -22,6 +22,8 @@ const CSV = 'name,amount\nÆbleskiver,3\n';
 
 /** The draft being edited (others are minimised in the tab strip). */
 const draft = (page: Page): Locator => page.locator('[data-testid="compose-form"]:not([hidden])');
+/** Whether the message editor has the keyboard (tiptap focuses it a frame after it shows). */
+const editorHasFocus = (page: Page) => page.evaluate('!!document.activeElement?.closest(\'[data-testid="compose-body"]\')');
 
 // Page globals, typed here: this file is type-checked without the DOM library.
 interface PageGlobals {
@@ -106,7 +108,7 @@ describe('writing mail in the browser host', () => {
     await draft(page).getByTestId('link-url').press('Enter');
     // The caret lands after the link once the editor has focus back: typing goes on after it.
     await poll(() => editor.locator('a[href="https://example.org/cake"]').textContent()).toBe('our site');
-    await poll(() => page.evaluate('!!document.activeElement?.closest(\'[data-testid="compose-body"]\')')).toBe(true);
+    await poll(() => editorHasFocus(page)).toBe(true);
     await page.keyboard.type('. Look:');
     await pasteImage(editor, PNG);
     await poll(() => editor.locator('img:not(.ProseMirror-separator)').count()).toBe(1);
@@ -186,7 +188,7 @@ describe('writing mail in the browser host', () => {
     expect(await draft(page).getByTestId('recipient-chip').first().getAttribute('title')).toBe(`Yolanda <${you.user}@example.test>`);
     expect(await draft(page).getByTestId('compose-body').innerText()).toContain('Thursday at eight?');
     // The editor takes focus a frame after it shows (tiptap); keys before that would be shortcuts.
-    await poll(() => page.evaluate('!!document.activeElement?.closest(\'[data-testid="compose-body"]\')')).toBe(true);
+    await poll(() => editorHasFocus(page)).toBe(true);
     await page.keyboard.type('Yes, see you then.'); // the cursor starts above the quote
     await page.screenshot({ path: path.join(ROOT, 'test-results/compose-reply.png') });
     await draft(page).getByTestId('compose-send').click();

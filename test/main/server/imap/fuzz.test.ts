@@ -14,6 +14,7 @@ import { envelope } from '../../../../src/main/server/imap/protocol/envelope.ts'
 import { serializeToBuffer } from '../../../../src/main/server/imap/protocol/response.ts';
 import { startTestServer } from '../../../support/imap-test-server.ts';
 import { RawClient } from '../../../support/imap-raw-client.ts';
+import { imapServerLimits } from '../../../../src/main/base/limits.ts';
 import type { TestServer } from '../../../support/imap-test-server.ts';
 
 const limits = { maxLineBytes: 512, maxLiteralBytes: 2048, maxCommandBytes: 4096, maxLiteralsPerCommand: 8 };
@@ -209,13 +210,15 @@ describe('live session fuzz', () => {
   }, 120_000);
 
   it('ends a session after 50 invalid commands in a row; a valid one in between starts the count again', async () => {
+    const limit = imapServerLimits.maxBadCommands;
+    expect(limit).toBe(50);
     const c = await RawClient.connect(srv.plain.port);
     await c.until(/\* OK/);
-    for (let i = 0; i < 49; i++) c.write(`b${i} FROB\r\n`);
+    for (let i = 0; i < limit - 1; i++) c.write(`b${i} FROB\r\n`);
     expect(await c.cmd('n', 'NOOP')).toMatch(/n OK/);
-    for (let i = 0; i < 49; i++) c.write(`b${i} FROB\r\n`);
-    await c.until(/b48 BAD[^\r\n]*\r\n/);
-    c.write('b49 FROB\r\n');
+    for (let i = 0; i < limit - 1; i++) c.write(`b${i} FROB\r\n`);
+    await c.until(new RegExp(`b${limit - 2} BAD[^\\r\\n]*\\r\\n`));
+    c.write(`b${limit - 1} FROB\r\n`);
     expect(await c.until(/\* BYE[^\r\n]*\r\n/)).toMatch(/\* BYE Too many invalid commands/);
     c.close();
   });
