@@ -23,70 +23,22 @@ import path from 'node:path';
 import { dovecot } from '../test/support/peers.ts';
 import { benchDovecotUser } from './support/dovecot-user.ts';
 import { benchServices } from './support/hearth-services.ts';
-import { seededRandom } from '../test/support/seeded-random.ts';
-import { generateCorpus, VOCABULARY, type Language } from './corpus/generate.ts';
+import { generateCorpusApart } from './corpus/generate.ts';
+import { QUERIES, searchQueries as queries, type Kind, type Query } from './support/search-queries.ts';
 import { searchInChromium, type BrowserFigures } from './support/search-browser.ts';
+import { YOUNG_GENERATION_FLAG, youngGenerationCapped } from '../src/main/base/small-heap.ts';
+
+// Main's services run in this process, and their memory is one of the figures: started as `npm
+// start` starts main (bench/run.ts does), or this process runs itself again so.
+if (!youngGenerationCapped()) {
+  const again = spawnSync(process.execPath, [YOUNG_GENERATION_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(again.status ?? 1);
+}
 
 const flag = process.argv.indexOf('--messages');
 const N = Number(flag > 0 ? process.argv[flag + 1] : (process.env.BENCH_SEARCH_MESSAGES ?? 100_000));
-const QUERIES = 100;
 const BROWSER = process.env.BENCH_SEARCH_BROWSER !== '0';
 const PAGE = 50;
-
-type Kind = 'one word' | 'two words' | 'prefix' | 'phrase' | 'operator-only' | 'mixed';
-interface Query {
-  hearth: string;
-  notmuch: string;
-}
-
-/** The same 100 queries of each kind on every run: words of the corpus, in all its languages. */
-function queries(): Record<Kind, Query[]> {
-  const rnd = seededRandom(7);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
-  const spaced: Language[] = ['en', 'en', 'en', 'de', 'fr', 'ru', 'el', 'ar'];
-  const word = () => pick(VOCABULARY[pick(spaced)]);
-  const enWord = () => pick(VOCABULARY.en);
-  const names = ['alice', 'bob', 'carol', 'dave', 'grace', 'judy', 'trent', 'zoe', 'jurgen'];
-  const day = () => `202${pick([4, 5])}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
-  const make = (f: () => Query): Query[] => Array.from({ length: QUERIES }, f);
-  return {
-    'one word': make(() => {
-      const w = rnd() < 0.15 ? pick(VOCABULARY[pick(['zh', 'ja'] as const)]) : word();
-      return { hearth: w, notmuch: w };
-    }),
-    'two words': make(() => {
-      const [a, b] = [enWord(), word()];
-      return { hearth: `${a} ${b}`, notmuch: `${a} and ${b}` };
-    }),
-    prefix: make(() => {
-      const w = enWord().slice(0, 3 + Math.floor(rnd() * 2));
-      return { hearth: `${w}*`, notmuch: `${w}*` };
-    }),
-    phrase: make(() => {
-      const p = `${enWord()} ${enWord()}`;
-      return { hearth: `"${p}"`, notmuch: `"${p}"` };
-    }),
-    'operator-only': make(() => {
-      const r = rnd();
-      const who = pick(names);
-      if (r < 0.25) return { hearth: `from:${who}`, notmuch: `from:${who}` };
-      if (r < 0.5) return { hearth: 'is:unread has:attachment', notmuch: 'tag:unread and tag:attachment' };
-      if (r < 0.75) {
-        const d = day();
-        return { hearth: `after:${d} is:flagged`, notmuch: `date:${d}.. and tag:flagged` };
-      }
-      return { hearth: `to:${who} -is:unread`, notmuch: `to:${who} and not tag:unread` };
-    }),
-    mixed: make(() => {
-      const w = enWord();
-      const who = pick(names);
-      const d = day();
-      return rnd() < 0.5
-        ? { hearth: `${w} from:${who} after:${d}`, notmuch: `${w} and from:${who} and date:${d}..` }
-        : { hearth: `${w} -${enWord()} is:unread`, notmuch: `${w} and not ${enWord()} and tag:unread` };
-    }),
-  };
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
@@ -96,7 +48,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'hearth-searchbench-'));
   const corpus = path.join(work, 'corpus');
   let t = performance.now();
-  const stats = generateCorpus({ dir: corpus, count: N, seed: 42 });
+  const stats = generateCorpusApart({ dir: corpus, count: N, seed: 42 });
   console.log(`corpus: ${stats.messages} messages, ${mib(stats.bytes)}, generated in ${(performance.now() - t).toFixed(0)} ms`);
   cpSync(corpus, maildir, { recursive: true });
   execFileSync('chown', ['-R', 'mail:mail', path.dirname(maildir)]);
@@ -105,7 +57,7 @@ async function main(): Promise<void> {
   const dataDir = path.join(work, 'hearth');
   // Every body offline (the corpus spans two years), so the index is built from local copies.
   const services = benchServices(dataDir, { offlineWindowMs: 10 * 365 * 86_400_000 });
-  // This process generated the corpus first: its RSS before the sync is told apart from the peak.
+  // Main's RSS before the sync (its services started), told apart from the peak.
   const rssBeforeSync = process.memoryUsage().rss;
   let peakRss = 0;
   let peakHeap = 0;

@@ -9,6 +9,7 @@ import v8 from 'node:v8';
 import { dovecot } from '../../test/support/peers.ts';
 import { benchDovecotUser } from './dovecot-user.ts';
 import { benchServices } from './hearth-services.ts';
+import { generateCorpusApart } from '../corpus/generate.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -29,14 +30,7 @@ async function main(): Promise<void> {
   const { user, password, maildir } = await benchDovecotUser('syncmem');
   const work = mkdtempSync(path.join(tmpdir(), 'hearth-syncmem-'));
   const corpus = path.join(work, 'corpus');
-  execFileSync(
-    process.execPath,
-    [
-      '-e',
-      `import('${path.resolve(import.meta.dirname, '../corpus/generate.ts')}').then((m) => m.generateCorpus({ dir: ${JSON.stringify(corpus)}, count: ${N}, seed: 42 }))`,
-    ],
-    { stdio: 'inherit' },
-  );
+  generateCorpusApart({ dir: corpus, count: N, seed: 42 });
   cpSync(corpus, maildir, { recursive: true });
   execFileSync('chown', ['-R', 'mail:mail', path.dirname(maildir)]);
 
