@@ -7,7 +7,10 @@ import { ImapSession } from './session.ts';
 import type { SessionShared } from './session.ts';
 import { StructureCache } from './message-structure-cache.ts';
 
-export async function startImapServer(ctx: ServerContext, opts: ListenOptions): Promise<RunningListener> {
+/** What the server keeps parsed in memory (tests make it small). */
+export type ImapCacheLimits = Pick<typeof imapServerLimits, 'structureCacheEntries' | 'maxParsedMessageBytes' | 'envelopeCacheBytes'>;
+
+export async function startImapServer(ctx: ServerContext, opts: ListenOptions, cache: ImapCacheLimits = imapServerLimits): Promise<RunningListener> {
   const certificate = liveCertificateOf(ctx);
   const shared: SessionShared = {
     ctx,
@@ -15,7 +18,7 @@ export async function startImapServer(ctx: ServerContext, opts: ListenOptions): 
     get secureContext() {
       return certificate.secureContext();
     },
-    structures: new StructureCache(imapServerLimits.structureCacheEntries, imapServerLimits.maxParsedMessageBytes),
+    structures: new StructureCache(cache.structureCacheEntries, cache.maxParsedMessageBytes, cache.envelopeCacheBytes),
   };
   const log = ctx.log.child({ listener: 'imap', implicitTls: opts.implicitTls });
 

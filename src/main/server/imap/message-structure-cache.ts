@@ -1,6 +1,6 @@
-// Parsed MIME structures (offsets and header values, never bodies) of recently used messages,
-// shared by all sessions of a server. Keyed by user, mailbox, UIDVALIDITY and UID, which never
-// name two different messages. Concurrent loads of one message share one read.
+// Parsed MIME structures (offsets and header values, never bodies) and serialised ENVELOPEs of
+// recently used messages, shared by all sessions of a server. Keyed by user, mailbox, UIDVALIDITY
+// and UID, which never name two different messages. Concurrent loads of one message share one read.
 import type { MailboxHandle, MessageMeta } from '../../maildir/types.ts';
 import { parseHeaderOnly, parseMessageStructure } from '../../mail/mime-tree.ts';
 import type { MimePart } from '../../mail/mime-tree.ts';
@@ -15,10 +15,50 @@ export class StructureCache {
   private readonly max: number;
 
   private readonly maxParsedBytes: number;
+  /**
+   * Serialised ENVELOPEs, least recently used first, within a byte budget: far smaller than the
+   * structures, so many more of them stay, and a FETCH of ENVELOPEs over a mailbox larger than
+   * the structure cache does not read every message again each time.
+   */
+  private readonly envelopes = new Map<string, Buffer>();
+  private envelopeBytes = 0;
+  private readonly maxEnvelopeBytes: number;
 
-  constructor(maxEntries: number, maxParsedBytes: number) {
+  constructor(maxEntries: number, maxParsedBytes: number, maxEnvelopeBytes = 0) {
     this.max = maxEntries;
     this.maxParsedBytes = maxParsedBytes;
+    this.maxEnvelopeBytes = maxEnvelopeBytes;
+  }
+
+  private envelopeKey(user: string, handle: MailboxHandle, meta: MessageMeta): string {
+    return `${user}\0${handle.name}\0${handle.uidValidity}\0${meta.uid}\0${meta.size}`;
+  }
+
+  /** The message's serialised ENVELOPE, if kept. */
+  envelope(user: string, handle: MailboxHandle, meta: MessageMeta): Buffer | undefined {
+    const key = this.envelopeKey(user, handle, meta);
+    const hit = this.envelopes.get(key);
+    if (hit) {
+      this.envelopes.delete(key);
+      this.envelopes.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Keeps a message's serialised ENVELOPE (dropping the least recently used over the budget); returns it. */
+  keepEnvelope(user: string, handle: MailboxHandle, meta: MessageMeta, bytes: Buffer): Buffer {
+    const key = this.envelopeKey(user, handle, meta);
+    const old = this.envelopes.get(key);
+    if (old) this.envelopeBytes -= old.length;
+    this.envelopes.delete(key);
+    this.envelopes.set(key, bytes);
+    this.envelopeBytes += bytes.length;
+    for (const [k, b] of this.envelopes) {
+      if (this.envelopeBytes <= this.maxEnvelopeBytes) break;
+      this.envelopes.delete(k);
+      this.envelopeBytes -= b.length;
+    }
+    return bytes;
   }
 
   private key(user: string, handle: MailboxHandle, meta: MessageMeta, kind: 'full' | 'header'): string {

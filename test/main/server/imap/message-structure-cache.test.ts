@@ -47,4 +47,26 @@ describe('StructureCache', () => {
     await expect(fresh.get('carol', box, m1!)).rejects.toMatchObject({ code: 'MESSAGE_GONE' });
     expect(s2.uid).toBeGreaterThan(s1.uid);
   });
+
+  it('keeps serialised ENVELOPEs within a byte budget, least recently used out first', async () => {
+    const mail = await store.user('dave@home.arpa');
+    for (let n = 1; n <= 3; n++) await mail.append('INBOX', Buffer.from(`Subject: ${n}\r\n\r\nbody\r\n`));
+    const box = await mail.openMailbox('INBOX');
+    const [m1, m2, m3] = await box.listMessages();
+    const cache = new StructureCache(10, 100_000, 250);
+    const bytes = (c: string) => Buffer.alloc(100, c);
+    cache.keepEnvelope('dave', box, m1!, bytes('a'));
+    cache.keepEnvelope('dave', box, m2!, bytes('b'));
+    expect(cache.envelope('dave', box, m1!)?.[0]).toBe(97); // m1 used: m2 is now the oldest
+    cache.keepEnvelope('dave', box, m3!, bytes('c')); // 300 bytes > 250: m2 goes
+    expect(cache.envelope('dave', box, m2!)).toBeUndefined();
+    expect(cache.envelope('dave', box, m1!)).toBeDefined();
+    expect(cache.envelope('dave', box, m3!)).toBeDefined();
+    // Another user, folder or UIDVALIDITY is another message.
+    expect(cache.envelope('carol', box, m1!)).toBeUndefined();
+    // No budget, nothing kept.
+    const none = new StructureCache(10, 100_000);
+    none.keepEnvelope('dave', box, m1!, bytes('a'));
+    expect(none.envelope('dave', box, m1!)).toBeUndefined();
+  });
 });

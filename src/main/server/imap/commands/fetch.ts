@@ -51,6 +51,7 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
     items: request.items,
     msnByUid: new Map<number, MessageRef>(refs.map((r) => [r.uid, r])),
     need: structureNeed(request.items),
+    envelopeOnly: request.items.every((i) => i.kind === 'metadata' || (i.kind === 'structure' && i.name === 'ENVELOPE')),
     seenChanged: seen.changed,
     asksFlags: request.items.some((i) => i.kind === 'metadata' && i.name === 'FLAGS'),
   };
@@ -70,6 +71,8 @@ interface FetchPlan {
   items: readonly FetchItem[];
   msnByUid: ReadonlyMap<number, MessageRef>;
   need: StructureNeed;
+  /** The items are ENVELOPE and metadata: a kept serialised ENVELOPE answers without the structure. */
+  envelopeOnly: boolean;
   /** UIDs whose \Seen this command set: their FLAGS go along even when not asked for (RFC 3501 6.4.5). */
   seenChanged: ReadonlySet<number>;
   /** FLAGS is among the items. */
@@ -359,11 +362,13 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
   const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
   try {
     const structure =
-      plan.need === 'full'
-        ? await session.shared.structures.get(user, handle, meta)
-        : plan.need === 'header'
-          ? await session.shared.structures.getHeader(user, handle, meta)
-          : null;
+      plan.envelopeOnly && session.shared.structures.envelope(user, handle, meta)
+        ? null
+        : plan.need === 'full'
+          ? await session.shared.structures.get(user, handle, meta)
+          : plan.need === 'header'
+            ? await session.shared.structures.getHeader(user, handle, meta)
+            : null;
     for (const item of plan.items) {
       switch (item.kind) {
         case 'metadata':
@@ -396,8 +401,12 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
 function cachedResponse(plan: FetchPlan, meta: MessageMeta): OutputPart[] | null | undefined {
   const ref = plan.msnByUid.get(meta.uid);
   if (!ref) return null;
-  const structure = plan.need === 'none' ? null : plan.session.shared.structures.peek(plan.user, plan.handle, meta, plan.need);
-  if (structure === undefined) return undefined;
+  const cache = plan.session.shared.structures;
+  let structure = plan.need === 'none' ? null : cache.peek(plan.user, plan.handle, meta, plan.need);
+  if (structure === undefined) {
+    if (!plan.envelopeOnly || !cache.envelope(plan.user, plan.handle, meta)) return undefined;
+    structure = null; // appendKnown takes the kept ENVELOPE
+  }
   const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
   for (const item of plan.items) appendKnown(out, plan, meta, structure, item as MetadataItem | StructureItem);
   return closeResponse(out, plan, meta);
@@ -407,7 +416,13 @@ function cachedResponse(plan: FetchPlan, meta: MessageMeta): OutputPart[] | null
 function appendKnown(out: OutputPart[], plan: FetchPlan, meta: MessageMeta, structure: MimePart | null, item: MetadataItem | StructureItem): void {
   if (item.kind === 'metadata') return appendValue(out, item.name, metadataValue(item.name, meta, plan.sel), plan.session.utf8);
   appendName(out, item.name);
-  out.push(serialisedStructure(structure!, item.name));
+  out.push(item.name === 'ENVELOPE' ? envelopeBytes(plan, meta, structure) : serialisedStructure(structure!, item.name));
+}
+
+/** The serialised ENVELOPE: kept from an earlier FETCH, else made from the structure and kept. */
+function envelopeBytes(plan: FetchPlan, meta: MessageMeta, structure: MimePart | null): Buffer {
+  const cache = plan.session.shared.structures;
+  return cache.envelope(plan.user, plan.handle, meta) ?? cache.keepEnvelope(plan.user, plan.handle, meta, serialisedStructure(structure!, 'ENVELOPE'));
 }
 
 /** FLAGS when this command set \Seen and they were not asked for (RFC 3501 6.4.5), then the end. */

@@ -2,7 +2,7 @@
 // take: bytes exactly as stored, items in the order asked, FLAGS when the fetch set \Seen, large
 // messages and files moved behind the index's back served all the same.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { startTestServer, type TestServer } from '../../../../support/imap-test-server.ts';
 import { loggedIn, type RawClient } from '../../../../support/imap-raw-client.ts';
@@ -171,6 +171,50 @@ describe('a long FETCH shares the server', () => {
       expect(order).toEqual(['noop', 'fetch']);
     } finally {
       other.close();
+    }
+  });
+});
+
+describe('ENVELOPEs of a mailbox larger than the structure cache', () => {
+  it('are answered from the kept ENVELOPEs, without reading the messages again', async () => {
+    // Two parsed structures for six messages: a FETCH 1:* in order evicts each before it is
+    // used again, so only the kept ENVELOPEs can answer the second FETCH.
+    const small = await startTestServer({ users: [['alice@home.arpa', 'alice-secret-pw']], cache: { structureCacheEntries: 2 } });
+    const s = await loggedIn({ port: small.plain.port, user: 'alice@home.arpa', password: 'alice-secret-pw' });
+    try {
+      for (let n = 1; n <= 6; n++) {
+        const m = message(n, `body ${n}`);
+        s.write(`a${n} APPEND INBOX {${m.length}+}\r\n`);
+        s.write(m);
+        s.write('\r\n');
+        expect(await s.until(new RegExp(`a${n} (OK|NO|BAD)[^\r\n]*\r\n`))).toMatch(new RegExp(`a${n} OK`));
+      }
+      expect(await s.cmd('s', 'SELECT INBOX')).toMatch(/s OK/);
+      const first = await s.cmd('e1', 'FETCH 1:* (UID ENVELOPE)');
+      expect(first).toMatch(/e1 OK FETCH completed/);
+      // The files go away behind the server's back: a read now would leave the messages out.
+      const files: string[] = [];
+      const walk = (dir: string) => {
+        for (const e of readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (/[/\\](cur|new)$/.test(dir)) files.push(p);
+        }
+      };
+      walk(small.dir);
+      expect(files).toHaveLength(6);
+      for (const f of files) rmSync(f);
+      const again = await s.cmd('e2', 'FETCH 1:* (UID ENVELOPE)');
+      expect(again).toMatch(/e2 OK FETCH completed/);
+      const lines = (r: string) => r.split('\r\n').filter((l) => l.startsWith('* '));
+      expect(lines(again)).toEqual(lines(first));
+      expect(lines(again)).toHaveLength(6);
+      expect(lines(again)[5]).toContain('"message 6"');
+      // What needs the message itself still reads it, and says the message is gone.
+      expect(await s.cmd('e3', 'FETCH 1 (ENVELOPE BODYSTRUCTURE)')).not.toContain('* 1 FETCH');
+    } finally {
+      s.close();
+      await small.close();
     }
   });
 });
