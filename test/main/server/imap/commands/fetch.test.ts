@@ -33,6 +33,15 @@ function literals(text: string): Map<number, Array<[string, string]>> {
   return out;
 }
 
+/** The message files of every Maildir folder under `dir` (those in cur/ and new/). */
+function messageFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return messageFiles(p);
+    return /[/\\](cur|new)$/.test(dir) ? [p] : [];
+  });
+}
+
 beforeAll(async () => {
   srv = await startTestServer({ users: [['alice@home.arpa', 'alice-secret-pw']] });
   c = await loggedIn({ port: srv.plain.port, user: 'alice@home.arpa', password: 'alice-secret-pw' });
@@ -76,15 +85,7 @@ describe('FETCH of whole messages', () => {
 
   it('serves a message whose file was renamed outside Hearth', async () => {
     // Another program (or a crash mid-rename) leaves the file under other maildir flags.
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (/[/\\](cur|new)$/.test(dir)) files.push(p);
-      }
-    };
-    walk(srv.dir);
+    const files = messageFiles(srv.dir);
     const victim = files.find((f) => readFileSync(f, 'latin1').includes('Subject: message 2\r\n'))!;
     const base = path.basename(victim).split(':')[0]!;
     renameSync(victim, path.join(path.dirname(path.dirname(victim)), 'cur', `${base}:2,T`));
@@ -193,15 +194,7 @@ describe('ENVELOPEs of a mailbox larger than the structure cache', () => {
       const first = await s.cmd('e1', 'FETCH 1:* (UID ENVELOPE)');
       expect(first).toMatch(/e1 OK FETCH completed/);
       // The files go away behind the server's back: a read now would leave the messages out.
-      const files: string[] = [];
-      const walk = (dir: string) => {
-        for (const e of readdirSync(dir, { withFileTypes: true })) {
-          const p = path.join(dir, e.name);
-          if (e.isDirectory()) walk(p);
-          else if (/[/\\](cur|new)$/.test(dir)) files.push(p);
-        }
-      };
-      walk(small.dir);
+      const files = messageFiles(small.dir);
       expect(files).toHaveLength(6);
       for (const f of files) rmSync(f);
       const again = await s.cmd('e2', 'FETCH 1:* (UID ENVELOPE)');
