@@ -8,7 +8,11 @@ import type { SessionShared } from './session.ts';
 import { StructureCache } from './message-structure-cache.ts';
 
 /** What the server keeps parsed in memory (tests make it small). */
-export type ImapCacheLimits = Pick<typeof imapServerLimits, 'structureCacheEntries' | 'maxParsedMessageBytes' | 'envelopeCacheBytes'>;
+export interface ImapCacheLimits {
+  structureCacheEntries: number;
+  maxParsedMessageBytes: number;
+  envelopeCacheBytes: number;
+}
 
 export async function startImapServer(ctx: ServerContext, opts: ListenOptions, cache: ImapCacheLimits = imapServerLimits): Promise<RunningListener> {
   const certificate = liveCertificateOf(ctx);
