@@ -30,13 +30,9 @@ export class StructureCache {
     this.maxEnvelopeBytes = maxEnvelopeBytes;
   }
 
-  private envelopeKey(user: string, handle: MailboxHandle, meta: MessageMeta): string {
-    return `${user}\0${handle.name}\0${handle.uidValidity}\0${meta.uid}\0${meta.size}`;
-  }
-
   /** The message's serialised ENVELOPE, if kept. */
   envelope(user: string, handle: MailboxHandle, meta: MessageMeta): Buffer | undefined {
-    const key = this.envelopeKey(user, handle, meta);
+    const key = this.key(user, handle, meta, 'envelope');
     const hit = this.envelopes.get(key);
     if (hit) {
       this.envelopes.delete(key);
@@ -47,7 +43,7 @@ export class StructureCache {
 
   /** Keeps a message's serialised ENVELOPE (dropping the least recently used over the budget); returns it. */
   keepEnvelope(user: string, handle: MailboxHandle, meta: MessageMeta, bytes: Buffer): Buffer {
-    const key = this.envelopeKey(user, handle, meta);
+    const key = this.key(user, handle, meta, 'envelope');
     const old = this.envelopes.get(key);
     if (old) this.envelopeBytes -= old.length;
     this.envelopes.delete(key);
@@ -61,7 +57,7 @@ export class StructureCache {
     return bytes;
   }
 
-  private key(user: string, handle: MailboxHandle, meta: MessageMeta, kind: 'full' | 'header'): string {
+  private key(user: string, handle: MailboxHandle, meta: MessageMeta, kind: 'full' | 'header' | 'envelope'): string {
     return `${kind}\0${user}\0${handle.name}\0${handle.uidValidity}\0${meta.uid}\0${meta.size}`;
   }
 

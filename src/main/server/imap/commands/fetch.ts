@@ -361,19 +361,19 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
   const { session, user, handle } = plan;
   const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
   try {
-    const structure =
-      plan.envelopeOnly && session.shared.structures.envelope(user, handle, meta)
-        ? null
-        : plan.need === 'full'
-          ? await session.shared.structures.get(user, handle, meta)
-          : plan.need === 'header'
-            ? await session.shared.structures.getHeader(user, handle, meta)
-            : null;
+    const kept = keptEnvelope(plan, meta);
+    const structure = kept
+      ? null
+      : plan.need === 'full'
+        ? await session.shared.structures.get(user, handle, meta)
+        : plan.need === 'header'
+          ? await session.shared.structures.getHeader(user, handle, meta)
+          : null;
     for (const item of plan.items) {
       switch (item.kind) {
         case 'metadata':
         case 'structure':
-          appendKnown(out, plan, meta, structure, item);
+          appendKnown(out, plan, meta, structure, item, kept);
           break;
         case 'binarySize':
           appendValue(out, item.responseName, await binarySize(handle, meta, structure!, item), session.utf8);
@@ -401,28 +401,35 @@ async function buildResponse(plan: FetchPlan, meta: MessageMeta): Promise<Output
 function cachedResponse(plan: FetchPlan, meta: MessageMeta): OutputPart[] | null | undefined {
   const ref = plan.msnByUid.get(meta.uid);
   if (!ref) return null;
-  const cache = plan.session.shared.structures;
-  let structure = plan.need === 'none' ? null : cache.peek(plan.user, plan.handle, meta, plan.need);
-  if (structure === undefined) {
-    if (!plan.envelopeOnly || !cache.envelope(plan.user, plan.handle, meta)) return undefined;
-    structure = null; // appendKnown takes the kept ENVELOPE
-  }
+  const kept = keptEnvelope(plan, meta);
+  const structure = kept || plan.need === 'none' ? null : plan.session.shared.structures.peek(plan.user, plan.handle, meta, plan.need);
+  if (structure === undefined) return undefined;
   const out: OutputPart[] = [`* ${ref.msn} FETCH (`];
-  for (const item of plan.items) appendKnown(out, plan, meta, structure, item as MetadataItem | StructureItem);
+  for (const item of plan.items) appendKnown(out, plan, meta, structure, item as MetadataItem | StructureItem, kept);
   return closeResponse(out, plan, meta);
 }
 
-/** A metadata or structure item, from what is known without reading the message. */
-function appendKnown(out: OutputPart[], plan: FetchPlan, meta: MessageMeta, structure: MimePart | null, item: MetadataItem | StructureItem): void {
-  if (item.kind === 'metadata') return appendValue(out, item.name, metadataValue(item.name, meta, plan.sel), plan.session.utf8);
-  appendName(out, item.name);
-  out.push(item.name === 'ENVELOPE' ? envelopeBytes(plan, meta, structure) : serialisedStructure(structure!, item.name));
+/** For a FETCH of ENVELOPE and metadata only: the message's serialised ENVELOPE if kept (then no structure is needed). */
+function keptEnvelope(plan: FetchPlan, meta: MessageMeta): Buffer | undefined {
+  return plan.envelopeOnly ? plan.session.shared.structures.envelope(plan.user, plan.handle, meta) : undefined;
 }
 
-/** The serialised ENVELOPE: kept from an earlier FETCH, else made from the structure and kept. */
-function envelopeBytes(plan: FetchPlan, meta: MessageMeta, structure: MimePart | null): Buffer {
-  const cache = plan.session.shared.structures;
-  return cache.envelope(plan.user, plan.handle, meta) ?? cache.keepEnvelope(plan.user, plan.handle, meta, serialisedStructure(structure!, 'ENVELOPE'));
+/**
+ * A metadata or structure item, from what is known without reading the message: the structure,
+ * or for ENVELOPE the kept bytes (`envelope`). An ENVELOPE made from the structure is kept.
+ */
+function appendKnown(
+  out: OutputPart[],
+  plan: FetchPlan,
+  meta: MessageMeta,
+  structure: MimePart | null,
+  item: MetadataItem | StructureItem,
+  envelope: Buffer | undefined,
+): void {
+  if (item.kind === 'metadata') return appendValue(out, item.name, metadataValue(item.name, meta, plan.sel), plan.session.utf8);
+  appendName(out, item.name);
+  if (item.name !== 'ENVELOPE') return void out.push(serialisedStructure(structure!, item.name));
+  out.push(envelope ?? plan.session.shared.structures.keepEnvelope(plan.user, plan.handle, meta, serialisedStructure(structure!, 'ENVELOPE')));
 }
 
 /** FLAGS when this command set \Seen and they were not asked for (RFC 3501 6.4.5), then the end. */
