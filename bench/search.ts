@@ -26,6 +26,7 @@ import { benchServices } from './support/hearth-services.ts';
 import { generateCorpusApart } from './corpus/generate.ts';
 import { QUERIES, searchQueries as queries, type Kind, type Query } from './support/search-queries.ts';
 import { searchInChromium, type BrowserFigures } from './support/search-browser.ts';
+import { percentile } from './support/stats.ts';
 import { YOUNG_GENERATION_FLAG, youngGenerationCapped } from '../src/main/base/small-heap.ts';
 
 // Main's services run in this process, and their memory is one of the figures: started as `npm
@@ -40,7 +41,6 @@ const N = Number(flag > 0 ? process.argv[flag + 1] : (process.env.BENCH_SEARCH_M
 const BROWSER = process.env.BENCH_SEARCH_BROWSER !== '0';
 const PAGE = 50;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {

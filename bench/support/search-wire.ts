@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startHostProcess } from '../../test/support/web-host-process.ts';
-import { median } from './stats.ts';
+import { median, percentile } from './stats.ts';
 import { searchQueries } from './search-queries.ts';
 
 const dataDir = process.argv[2];
@@ -17,7 +17,6 @@ if (!dataDir) throw new Error('usage: search-wire.ts <hearth data folder> [round
 const rounds = Number(process.argv[3] ?? 1);
 const perKind = Number(process.env.SEARCH_WIRE_PER_KIND ?? Infinity);
 const gapMs = Number(process.env.SEARCH_WIRE_GAP_MS ?? 0);
-const p95 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!;
 
 const host = await startHostProcess(['--data', dataDir, '--port', '0', '--no-server', '--no-welcome']);
 try {
@@ -48,10 +47,10 @@ try {
       }
       all.push(...times);
       const sorted = times.sort((a, b) => a - b);
-      console.log(`${kind.padEnd(14)} ${median(sorted).toFixed(1).padStart(6)} ${p95(sorted).toFixed(1).padStart(6)} ms`);
+      console.log(`${kind.padEnd(14)} ${median(sorted).toFixed(1).padStart(6)} ${percentile(sorted, 0.95).toFixed(1).padStart(6)} ms`);
     }
     const sorted = all.sort((a, b) => a - b);
-    console.log(`${'all'.padEnd(14)} ${median(sorted).toFixed(1).padStart(6)} ${p95(sorted).toFixed(1).padStart(6)} ms`);
+    console.log(`${'all'.padEnd(14)} ${median(sorted).toFixed(1).padStart(6)} ${percentile(sorted, 0.95).toFixed(1).padStart(6)} ms`);
   }
   ws.close();
 } finally {

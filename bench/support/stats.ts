@@ -9,6 +9,11 @@ export function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** The p-quantile (0–1) of values already sorted ascending, by nearest rank below (p95: 0.95). */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
 export interface RatioInterval {
   /** Median of the per-round ratios a[i] / b[i]. */
   ratio: number;

@@ -1,13 +1,20 @@
 // The paired-ratio interval the benchmarks print: it must hold the true ratio when rounds are
 // noisy, and leave out 1.00 when one side is clearly faster.
 import { describe, expect, it } from 'vitest';
-import { formatInterval, median, pairedRatio } from '../../bench/support/stats.ts';
+import { formatInterval, median, pairedRatio, percentile } from '../../bench/support/stats.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 describe('bench stats', () => {
   it('median of odd and even counts (the upper middle)', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(3);
+  });
+
+  it('percentile of a sorted list by nearest rank below, never past its end', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(hundred, 0.95)).toBe(96);
+    expect(percentile(hundred, 0.5)).toBe(51);
+    expect(percentile([3, 7], 1)).toBe(7);
   });
 
   it('a paired interval holds the true ratio under shared machine drift, and excludes 1 when it is 0.9', () => {
