@@ -62,7 +62,7 @@ describe('StructureCache', () => {
     expect(cache.envelope('dave', box, m2!)).toBeUndefined();
     expect(cache.envelope('dave', box, m1!)).toBeDefined();
     expect(cache.envelope('dave', box, m3!)).toBeDefined();
-    // Another user, folder or UIDVALIDITY is another message.
+    // The same message of another user is another key.
     expect(cache.envelope('carol', box, m1!)).toBeUndefined();
     // No budget, nothing kept.
     const none = new StructureCache(10, 100_000);
