@@ -1,6 +1,6 @@
 // A real IMAP server for tests (plain and implicit TLS on 127.0.0.1, ports of its own choosing)
 // on a fresh household server context.
-import { startImapServer, type ImapCacheLimits } from '../../src/main/server/imap/index.ts';
+import { startImapServer, type ImapServerTuning } from '../../src/main/server/imap/index.ts';
 import { imapServerLimits } from '../../src/main/base/limits.ts';
 import type { RunningListener } from '../../src/main/server/context.ts';
 import { createTestServerContext, type TestServerContext } from './server-context.ts';
@@ -15,12 +15,12 @@ export interface TestServer extends TestServerContext {
   close(): Promise<void>;
 }
 
-export async function startTestServer(opts: { users?: Array<[string, string]>; cache?: Partial<ImapCacheLimits> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { users?: Array<[string, string]>; tuning?: Partial<ImapServerTuning> } = {}): Promise<TestServer> {
   const users = opts.users ?? [['alice@home.arpa', 'alice-secret-pw']];
   const base = await createTestServerContext('imap', users);
-  const cache = { ...imapServerLimits, ...opts.cache };
-  const plain = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: false }, cache);
-  const tls = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: true }, cache);
+  const tuning = { ...imapServerLimits, ...opts.tuning };
+  const plain = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: false }, tuning);
+  const tls = await startImapServer(base.ctx, { host: '127.0.0.1', port: 0, implicitTls: true }, tuning);
   return {
     ...base,
     plain,

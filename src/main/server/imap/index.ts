@@ -7,14 +7,15 @@ import { ImapSession } from './session.ts';
 import type { SessionShared } from './session.ts';
 import { StructureCache } from './message-structure-cache.ts';
 
-/** What the server keeps parsed in memory (tests make it small). */
-export interface ImapCacheLimits {
+/** What the server keeps parsed in memory, and how long IDLE gathers changes (tests change them). */
+export interface ImapServerTuning {
   structureCacheEntries: number;
   maxParsedMessageBytes: number;
   envelopeCacheBytes: number;
+  idleNotifyDelayMs: number;
 }
 
-export async function startImapServer(ctx: ServerContext, opts: ListenOptions, cache: ImapCacheLimits = imapServerLimits): Promise<RunningListener> {
+export async function startImapServer(ctx: ServerContext, opts: ListenOptions, tuning: ImapServerTuning = imapServerLimits): Promise<RunningListener> {
   const certificate = liveCertificateOf(ctx);
   const shared: SessionShared = {
     ctx,
@@ -22,7 +23,8 @@ export async function startImapServer(ctx: ServerContext, opts: ListenOptions, c
     get secureContext() {
       return certificate.secureContext();
     },
-    structures: new StructureCache(cache.structureCacheEntries, cache.maxParsedMessageBytes, cache.envelopeCacheBytes),
+    structures: new StructureCache(tuning.structureCacheEntries, tuning.maxParsedMessageBytes, tuning.envelopeCacheBytes),
+    idleNotifyDelayMs: tuning.idleNotifyDelayMs,
   };
   const log = ctx.log.child({ listener: 'imap', implicitTls: opts.implicitTls });
 

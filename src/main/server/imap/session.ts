@@ -49,6 +49,8 @@ export interface SessionShared {
   ctx: ServerContext;
   secureContext: SecureContext;
   structures: StructureCache;
+  /** How long IDLE gathers other sessions' changes before it sends them (imapServerLimits). */
+  idleNotifyDelayMs: number;
 }
 
 let nextSessionId = 1;

@@ -180,7 +180,7 @@ describe('ENVELOPEs of a mailbox larger than the structure cache', () => {
   it('are answered from the kept ENVELOPEs, without reading the messages again', async () => {
     // Two parsed structures for six messages: a FETCH 1:* in order evicts each before it is
     // used again, so only the kept ENVELOPEs can answer the second FETCH.
-    const small = await startTestServer({ users: [['alice@home.arpa', 'alice-secret-pw']], cache: { structureCacheEntries: 2 } });
+    const small = await startTestServer({ users: [['alice@home.arpa', 'alice-secret-pw']], tuning: { structureCacheEntries: 2 } });
     const s = await loggedIn({ port: small.plain.port, user: 'alice@home.arpa', password: 'alice-secret-pw' });
     try {
       for (let n = 1; n <= 6; n++) {
