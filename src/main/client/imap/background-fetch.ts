@@ -277,6 +277,8 @@ export async function fetchBodies(
     fetch: async (client, batch) => {
       const byUid = new Map(batch.map((w) => [w.uid, w.id]));
       const stored: number[] = [];
+      // Written while the next ones download; the batch counts as stored once all are on disk.
+      const writes: Promise<void>[] = [];
       for await (const m of client.fetch(
         batch.map((w) => w.uid),
         { uid: true, source: true },
@@ -284,9 +286,9 @@ export async function fetchBodies(
       )) {
         const id = byUid.get(m.uid);
         if (id === undefined || !m.source) continue;
-        bodies.write(id, m.source);
-        stored.push(id);
+        writes.push(bodies.writeAsync(id, m.source).then(() => void stored.push(id)));
       }
+      await Promise.all(writes);
       return stored;
     },
     store: (stored, batch) => {
