@@ -273,6 +273,27 @@ describe('search on a fixed corpus', () => {
     expect(quarterly.map((m) => c.keys.get(m.id))).toEqual(['report']);
   });
 
+  it('ranks a phrase by where it is (subject above Cc) without bm25, then by date', async () => {
+    const c = await corpus();
+    const inbox = c.cache.mailboxes.list('a').find((m) => m.path === 'INBOX')!.id;
+    const add = (key: string, uid: number, input: Fixture['input']) => {
+      const [id] = c.cache.messages.upsert([message({ key, folder: 'a/INBOX', input, raw: '' }, inbox, uid)]);
+      c.keys.set(id!, key);
+    };
+    const committee = [{ name: 'Garden Party Committee', address: 'gp@example.org' }];
+    add('in-cc-newest', 901, { subject: 'Chairs', cc: committee, date: day(2026, 3, 9) });
+    add('in-subject', 902, { subject: 'Plans for the garden party', date: day(2026, 3, 2) });
+    add('in-cc-older', 903, { subject: 'Tables', cc: committee, date: day(2026, 3, 5) });
+    // Both words, neither phrase: not a match.
+    add('apart', 904, { subject: 'Garden chairs for the party', date: day(2026, 3, 9) });
+    const ranked = (q: string) => searchMessages(c.cache, parseSearchQuery(q, NOW), {}, { offset: 0, limit: 10, now: NOW }).map((m) => c.keys.get(m.id));
+    expect(ranked('"garden party"')).toEqual(['in-subject', 'in-cc-newest', 'in-cc-older']);
+    // Words joined by a hyphen are a phrase too, here with a prefix.
+    expect(ranked('garden-par*')).toEqual(['in-subject', 'in-cc-newest', 'in-cc-older']);
+    expect(ranked('"party garden"')).toEqual([]);
+    expect(ranked('"garden party" chairs')).toEqual(['in-cc-newest']);
+  });
+
   it('follows a changed summary and a deleted message', async () => {
     const c = await corpus();
     const reportId = c.ids.get('report')!;
