@@ -35,18 +35,24 @@ async function burstDuringIdle(idler: RawClient, other: RawClient, heardBetween 
   return seen;
 }
 
+/** A server for the tests of this describe block whose IDLE waits `ms`; the getter gives it. */
+function serverWaiting(ms: number): () => TestServer {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({ tuning: { idleNotifyDelayMs: ms } });
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+  return () => srv;
+}
+
 describe('IDLE', () => {
   describe('gathering changes (3 s)', () => {
-    let srv: TestServer;
-    beforeAll(async () => {
-      srv = await startTestServer({ tuning: { idleNotifyDelayMs: 3000 } });
-    });
-    afterAll(async () => {
-      await srv.close();
-    });
+    const server = serverWaiting(3000);
 
     it("sends another session's +FLAGS then -FLAGS as one FETCH a message, in the final state", async () => {
-      const [idler, other] = await seeded(srv);
+      const [idler, other] = await seeded(server());
       const seen = await burstDuringIdle(idler, other);
       expect(fetchLines(seen)).toEqual(['* 1 FETCH (UID 1 FLAGS (\\Recent))', '* 2 FETCH (UID 2 FLAGS (\\Recent))', '* 3 FETCH (UID 3 FLAGS (\\Recent))']);
       // The keyword it never showed on a message is still announced (it is the mailbox's now).
@@ -56,10 +62,10 @@ describe('IDLE', () => {
     });
 
     it('sends new mail once the wait is over, without any command', async () => {
-      const [idler, other] = await seeded(srv);
+      const [idler, other] = await seeded(server());
       idler.write('i IDLE\r\n');
       await idler.until(/^\+ /m);
-      await (await srv.store.user(srv.user)).append('INBOX', Buffer.from('Subject: new\r\n\r\nnew\r\n'));
+      await (await server().store.user(server().user)).append('INBOX', Buffer.from('Subject: new\r\n\r\nnew\r\n'));
       expect(await idler.until(/\* \d+ EXISTS\r\n/)).toMatch(/\* 7 EXISTS/);
       idler.write('DONE\r\n');
       expect(await idler.until(/(^|\r\n)i OK[^\r\n]*\r\n/)).not.toMatch(/EXISTS/);
@@ -69,16 +75,10 @@ describe('IDLE', () => {
   });
 
   describe('without gathering', () => {
-    let srv: TestServer;
-    beforeAll(async () => {
-      srv = await startTestServer({ tuning: { idleNotifyDelayMs: 0 } });
-    });
-    afterAll(async () => {
-      await srv.close();
-    });
+    const server = serverWaiting(0);
 
     it('sends each change as it happens (what the wait saves)', async () => {
-      const [idler, other] = await seeded(srv);
+      const [idler, other] = await seeded(server());
       const seen = await burstDuringIdle(idler, other, true);
       const lines = fetchLines(seen);
       expect(lines.filter((l) => l.includes('$Burst'))).toHaveLength(3);
