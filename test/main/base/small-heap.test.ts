@@ -34,15 +34,16 @@ describe('small heap for main', () => {
     expect(youngGenerationCapped({ ...none, argv: ['/opt/Hearth/hearth', '--js-flags=--expose-gc'] })).toBe(false);
   });
 
-  // The cap is a real limit of this Node: after fast allocation the young generation (two
-  // semi-spaces in V8's statistics) stays within it; without it, it grows past.
+  // The cap is a real limit of this Node: after fast allocation the young generation stays near
+  // its two semi-spaces (8 MiB; V8's new_space counts a few pages more now and then: 8.5 here,
+  // 10.75 once in a loaded CI run); without it, it grows to 128 MiB. Twice apart either way.
   it('caps the young generation of a Node started with it', () => {
     const script = `const v8 = require('node:v8'); let keep = [];
       for (let i = 0; i < 3e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 200000) keep = []; }
       console.log(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);`;
     const newSpace = (flags: string[]) => Number(execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' }).trim()) / 1048576;
-    expect(newSpace([YOUNG_GENERATION_FLAG])).toBeLessThanOrEqual(2 * SEMI_SPACE_MIB);
-    expect(newSpace([])).toBeGreaterThan(2 * SEMI_SPACE_MIB);
+    expect(newSpace([YOUNG_GENERATION_FLAG])).toBeLessThanOrEqual(4 * SEMI_SPACE_MIB);
+    expect(newSpace([])).toBeGreaterThan(8 * SEMI_SPACE_MIB);
   });
 
   // v8.setFlagsFromString ignores a flag it does not know: a renamed one would silently do nothing.
