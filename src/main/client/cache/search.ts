@@ -27,8 +27,12 @@ const COLUMNS: Record<TextField, string | null> = {
   subject: 'subject',
   filename: 'filenames',
 };
-/** bm25 weights, in the table's column order: a word in the subject or sender counts more than one in the body. */
-const WEIGHTS = '4.0, 1.5, 1.0, 5.0, 1.0, 2.0';
+/** Weights by column, in the table's order: a word in the subject or sender counts more than one in the body. */
+const COLUMN_WEIGHTS = { sender: 4, to_addrs: 1.5, cc_addrs: 1, subject: 5, body: 1, filenames: 2 } as const;
+/** The same as bm25's arguments. */
+const WEIGHTS = Object.values(COLUMN_WEIGHTS)
+  .map((w) => w.toFixed(1))
+  .join(', ');
 const SEEN = JSON.stringify('\\Seen');
 const FLAGGED = JSON.stringify('\\Flagged');
 const DAY_MS = 86_400_000;
@@ -186,9 +190,10 @@ function holds(words: string[], term: TermWords): boolean {
 }
 
 /**
- * Scores in bm25's sense (lower is better) from where each term is, with the same weights: in
- * the subject 5, the sender 4, To 1.5, else (Cc, body, attachment names) 1. A term restricted to
- * a field scores that field's weight. Reads the window's subjects and addresses, not its bodies.
+ * Scores in bm25's sense (lower is better) from where each term is, with bm25's column weights:
+ * the subject's, the sender's, To's, else (Cc, body, attachment names, which are not read) the
+ * body's. A term restricted to a field scores that field's weight the same way. Reads the window's
+ * subjects and addresses, not its bodies.
  */
 function placeScores(cache: CacheDb, hits: Hit[], terms: TermWords[]): Hit[] {
   if (hits.length === 0) return hits;
@@ -196,23 +201,24 @@ function placeScores(cache: CacheDb, hits: Hit[], terms: TermWords[]): Hit[] {
     .prepared('SELECT id, subject, addrs FROM messages WHERE id IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(hits.map((h) => h.id))) as { id: number; subject: string; addrs: string }[];
   const words = (text: string) => queryTokens(text).map(fold);
+  const people = (list: Address[]) => words(list.map((x) => `${x.name} ${x.address}`).join(' '));
   const places = new Map(
     rows.map((r) => {
       const a = JSON.parse(r.addrs) as { from: Address[]; to: Address[] };
-      const people = (list: Address[]) => words(list.map((x) => `${x.name} ${x.address}`).join(' '));
       return [r.id, { subject: words(r.subject), from: people(a.from), to: people(a.to) }];
     }),
   );
-  const weight: Partial<Record<TextField, number>> = { subject: 5, from: 4, to: 1.5 };
+  const { subject, sender, to_addrs: to, body: elsewhere } = COLUMN_WEIGHTS;
+  const fieldWeight: Partial<Record<TextField, number>> = { subject, from: sender, to };
   return hits.map((h) => {
     const p = places.get(h.id);
     let score = 0;
     for (const t of terms) {
-      if (t.field !== 'any') score += weight[t.field] ?? 1;
-      else if (p && holds(p.subject, t)) score += 5;
-      else if (p && holds(p.from, t)) score += 4;
-      else if (p && holds(p.to, t)) score += 1.5;
-      else score += 1;
+      if (t.field !== 'any') score += fieldWeight[t.field] ?? elsewhere;
+      else if (p && holds(p.subject, t)) score += subject;
+      else if (p && holds(p.from, t)) score += sender;
+      else if (p && holds(p.to, t)) score += to;
+      else score += elsewhere;
     }
     return { ...h, score: -score };
   });
