@@ -117,5 +117,5 @@ function removeFromCache(ctx: ActionContext, mailbox: MailboxRow, ids: number[])
     ctx.cache.messages.remove(ids);
     ctx.cache.mailboxes.updateCounts(mailbox.id);
   });
-  for (const id of ids) ctx.bodies.remove(id);
+  ctx.bodies.removeMany(ids);
 }

@@ -276,23 +276,21 @@ export async function fetchBodies(
   return ctx.eachBatch('bodies', mb, pages, {
     fetch: async (client, batch) => {
       const byUid = new Map(batch.map((w) => [w.uid, w.id]));
-      const stored: number[] = [];
-      // Written while the next ones download; the batch counts as stored once all are on disk.
-      const writes: Promise<void>[] = [];
+      // Kept in memory until the batch is in (at most syncLimits.backgroundBatchBytes), then written in one transaction.
+      const fetched: Array<[number, Buffer]> = [];
       for await (const m of client.fetch(
         batch.map((w) => w.uid),
         { uid: true, source: true },
         { uid: true },
       )) {
         const id = byUid.get(m.uid);
-        if (id === undefined || !m.source) continue;
-        writes.push(bodies.writeAsync(id, m.source).then(() => void stored.push(id)));
+        if (id !== undefined && m.source) fetched.push([id, m.source]);
       }
-      await Promise.all(writes);
-      return stored;
+      return fetched;
     },
-    store: (stored, batch) => {
-      cache.messages.setBodiesCached(stored);
+    store: (fetched, batch) => {
+      bodies.writeMany(fetched);
+      cache.messages.setBodiesCached(fetched.map(([id]) => id));
       return batch.length;
     },
     progress: (done) => events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done, total }),

@@ -191,7 +191,7 @@ async function allUids(client: ImapFlow, exists: number): Promise<Set<number>> {
 function dropMessages(ctx: FolderSyncContext, ids: number[]): void {
   if (ids.length === 0) return;
   ctx.cache.messages.remove(ids);
-  for (const id of ids) ctx.bodies.remove(id);
+  ctx.bodies.removeMany(ids);
 }
 
 /** What a header FETCH asks for: the list's columns, the structure, threading headers, and the start of part 1 for the snippet. */
