@@ -753,7 +753,7 @@ export class HearthServices {
     this.accounts.clear();
     this.bodyIndexer.close();
     await this.bodyIndexer.idle();
-    this.bodies.close();
+    await this.bodies.close();
     this.cache.close();
   }
 }

@@ -273,26 +273,41 @@ export async function fetchBodies(
   const { cache, bodies, accountId, events } = ctx;
   const total = cache.messages.bodiesWantedCount(mb.id, since, maxMessageBytes);
   const pages: WantedPages<Wanted> = (after, limit) => cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, limit, after);
-  return ctx.eachBatch('bodies', mb, pages, {
-    fetch: async (client, batch) => {
-      const byUid = new Map(batch.map((w) => [w.uid, w.id]));
-      // Kept in memory until the batch is in (at most syncLimits.backgroundBatchBytes), then written in one transaction.
-      const fetched: Array<[number, Buffer]> = [];
-      for await (const m of client.fetch(
-        batch.map((w) => w.uid),
-        { uid: true, source: true },
-        { uid: true },
-      )) {
-        const id = byUid.get(m.uid);
-        if (id !== undefined && m.source) fetched.push([id, m.source]);
-      }
-      return fetched;
-    },
-    store: (fetched, batch) => {
-      bodies.writeMany(fetched);
-      cache.messages.setBodiesCached(fetched.map(([id]) => id));
-      return batch.length;
-    },
-    progress: (done) => events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done, total }),
-  });
+  // A batch is written (in the store's writer thread) while the next one downloads; the one after
+  // waits for it, so at most two batches are in memory. A message counts as kept once committed.
+  let writing: Promise<void> = Promise.resolve();
+  let done: number;
+  try {
+    done = await ctx.eachBatch('bodies', mb, pages, {
+      fetch: async (client, batch) => {
+        const byUid = new Map(batch.map((w) => [w.uid, w.id]));
+        // Kept in memory until the batch is in (at most syncLimits.backgroundBatchBytes), then written in one transaction.
+        const fetched: Array<[number, Buffer]> = [];
+        for await (const m of client.fetch(
+          batch.map((w) => w.uid),
+          { uid: true, source: true },
+          { uid: true },
+        )) {
+          const id = byUid.get(m.uid);
+          if (id !== undefined && m.source) fetched.push([id, m.source]);
+        }
+        await writing;
+        return fetched;
+      },
+      store: (fetched, batch) => {
+        const ids = fetched.map(([id]) => id);
+        writing = bodies.writeMany(fetched, true).then(() => cache.messages.setBodiesCached(ids));
+        // Looked at by the next batch or at the end; until then a failure is not "unhandled".
+        writing.catch(() => {});
+        return batch.length;
+      },
+      progress: (n) => events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done: n, total }),
+    });
+  } catch (e) {
+    // The batch being written still counts if it commits; the pass ends with the first error.
+    await writing.catch(() => {});
+    throw e;
+  }
+  await writing;
+  return done;
 }

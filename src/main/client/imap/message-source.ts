@@ -41,7 +41,11 @@ export async function messageSource(ctx: SourceContext, messageId: number): Prom
     lock.release();
   }
   if (!source) throw new HearthError('MESSAGE_GONE');
-  bodies.write(messageId, source);
-  cache.messages.setBodyCached(messageId, true);
+  try {
+    await bodies.write(messageId, source);
+    cache.messages.setBodyCached(messageId, true);
+  } catch {
+    // Not kept (the disk full, the store closing): the message is shown all the same and fetched again next time.
+  }
   return source;
 }
