@@ -52,6 +52,8 @@ export const syncLimits = {
   backgroundBatch: 25,
   /** …and at most this many bytes of them by message size (one larger message still goes alone). */
   backgroundBatchBytes: 4 * 1024 * 1024,
+  /** Downloaded batches of offline bodies waiting for their commit (client/imap/body-store.ts) while the next downloads. */
+  bodyWritesInFlight: 3,
   /** The messages a background fetch wants are read from the cache this many at a time (not all of a folder at once). */
   backgroundPage: 1000,
   /** IDLE is re-issued this often (RFC 2177: before 29 minutes); each re-issue also proves the link alive. */

@@ -273,9 +273,10 @@ export async function fetchBodies(
   const { cache, bodies, accountId, events } = ctx;
   const total = cache.messages.bodiesWantedCount(mb.id, since, maxMessageBytes);
   const pages: WantedPages<Wanted> = (after, limit) => cache.messages.bodiesWanted(mb.id, since, maxMessageBytes, limit, after);
-  // A batch is written (in the store's writer thread) while the next one downloads; the one after
-  // waits for it, so at most two batches are in memory. A message counts as kept once committed.
-  let writing: Promise<void> = Promise.resolve();
+  // Batches are written (in the store's writer thread) while the next ones download, at most
+  // syncLimits.bodyWritesInFlight of them: the download does not stall on one slow commit, and
+  // memory stays bounded. A message counts as kept once its batch is committed.
+  const writing: Promise<void>[] = [];
   let done: number;
   try {
     done = await ctx.eachBatch('bodies', mb, pages, {
@@ -291,23 +292,24 @@ export async function fetchBodies(
           const id = byUid.get(m.uid);
           if (id !== undefined && m.source) fetched.push([id, m.source]);
         }
-        await writing;
+        while (writing.length >= syncLimits.bodyWritesInFlight) await writing.shift();
         return fetched;
       },
       store: (fetched, batch) => {
         const ids = fetched.map(([id]) => id);
-        writing = bodies.writeMany(fetched, true).then(() => cache.messages.setBodiesCached(ids));
-        // Looked at by the next batch or at the end; until then a failure is not "unhandled".
-        writing.catch(() => {});
+        const write = bodies.writeMany(fetched, true).then(() => cache.messages.setBodiesCached(ids));
+        // Looked at when its turn comes or at the end; until then a failure is not "unhandled".
+        write.catch(() => {});
+        writing.push(write);
         return batch.length;
       },
       progress: (n) => events.emit('sync.progress', { accountId, phase: 'bodies', mailbox: mb.path, done: n, total }),
     });
   } catch (e) {
-    // The batch being written still counts if it commits; the pass ends with the first error.
-    await writing.catch(() => {});
+    // The batches being written still count if they commit; the pass ends with the first error.
+    await Promise.allSettled(writing);
     throw e;
   }
-  await writing;
+  await Promise.all(writing);
   return done;
 }
