@@ -117,6 +117,5 @@ function removeFromCache(ctx: ActionContext, mailbox: MailboxRow, ids: number[])
     ctx.cache.messages.remove(ids);
     ctx.cache.mailboxes.updateCounts(mailbox.id);
   });
-  // A copy left behind (the store closing) is never read: its message's row is gone.
-  void ctx.bodies.removeMany(ids).catch(() => {});
+  ctx.bodies.discard(ids);
 }

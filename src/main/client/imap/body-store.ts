@@ -124,6 +124,14 @@ export class BodyStore {
     return this.request((seq) => ({ seq, remove: [...messageIds] }));
   }
 
+  /**
+   * removeMany() for callers that go on at once: a row it fails to remove (the store closing) is
+   * never read, because the cache marks the message kept only after a new write replaces it.
+   */
+  discard(messageIds: readonly number[]): void {
+    void this.removeMany(messageIds).catch(() => {});
+  }
+
   /** Lets the writes sent so far finish, then closes both connections. */
   close(): Promise<void> {
     if (!this.closing) {
