@@ -129,6 +129,12 @@ function searchOnce(page: Page, query: string): Promise<[number, number]> {
   }, query);
 }
 
+/**
+ * Empties the search box and waits until the folder's rows are back and painted: the next query
+ * starts from a page at rest, as a user's next search does (typing alone waits for a pause far
+ * longer than a frame). Without the frames the next query's time held the style, layout and paint
+ * of the list it replaced, and main's search ran beside that work on the same cores.
+ */
 async function clearSearch(page: Page): Promise<void> {
   await page.evaluate(() => {
     const { document, HTMLInputElement, Event } = globalThis as unknown as Win;
@@ -137,12 +143,19 @@ async function clearSearch(page: Page): Promise<void> {
     input.dispatchEvent(new Event('input', { bubbles: true }));
   });
   await page.waitForFunction(
-    () => !(globalThis as unknown as Win).document.querySelector('[data-testid="message-list"] h1')?.textContent?.startsWith('Search:'),
-    null,
-    {
-      timeout: 30_000,
+    () => {
+      const { document } = globalThis as unknown as Win;
+      if (document.querySelector('[data-testid="message-list"] h1')?.textContent?.startsWith('Search:')) return false;
+      const first = document.querySelector('[data-testid="message-list"] li');
+      return first !== null && !first.classList.contains('message-placeholder');
     },
+    null,
+    { timeout: 30_000 },
   );
+  await page.evaluate(async () => {
+    const w = globalThis as unknown as Win;
+    await new Promise<void>((r) => w.requestAnimationFrame(() => w.requestAnimationFrame(() => r())));
+  });
 }
 
 export async function searchInChromium(opts: { dataDir: string; messages: number; queries: Record<string, string[]> }): Promise<BrowserFigures> {
