@@ -24,9 +24,8 @@ import path from 'node:path';
 import type { ImapFlow } from 'imapflow';
 import { plainImapflow } from './support/plain-imapflow.ts';
 import { connect } from 'node:net';
-import { appendFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
+import { dovecot } from '../test/support/peers.ts';
+import { benchDovecotUser } from './support/dovecot-user.ts';
 import { startHearthServe, type HearthServe } from './support/hearth-serve.ts';
 import { benchTrees, processCpu } from './support/process-cpu.ts';
 import { formatInterval, median, pairedRatio } from './support/stats.ts';
@@ -244,12 +243,8 @@ async function main(): Promise<void> {
     cpu: () => processCpu(l.serve.pid),
   }));
   if (withDovecot) {
-    // The Dovecot peer is shared with test runs: start it if needed, never stop it.
-    if (!dovecotRunning()) startDovecot();
-    // A fresh Dovecot user (Dovecot re-reads its passwd-file at most once a second).
-    const du = { user: `bench${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, password: randomBytes(9).toString('base64url') };
-    appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${du.user}:{PLAIN}${du.password}\n`);
-    await new Promise((r) => setTimeout(r, 1100));
+    // The Dovecot peer is shared with test runs: started if needed, never stopped.
+    const du = await benchDovecotUser('bench');
     targets.push({ name: 'dovecot', port: dovecot.imapPort, user: du.user, pass: du.password, cpu: () => dovecotCpu(path.dirname(dovecot.maildir(du.user))) });
   }
   // Ratios against Dovecot, or against the first checkout when Dovecot is left out.

@@ -44,7 +44,7 @@ const PAGE = 50;
 const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
-  const { user, password, maildir } = await benchDovecotUser('searchbench');
+  const { user, password, maildir } = await benchDovecotUser('searchbench', { keep: process.env.BENCH_SEARCH_KEEP === '1' });
   const work = mkdtempSync(path.join(tmpdir(), 'hearth-searchbench-'));
   const corpus = path.join(work, 'corpus');
   let t = performance.now();

@@ -9,13 +9,13 @@
 // the DOM at t1 ("dom"), and the next animation frame after it is when it can be on screen
 // ("frame"). Printed: median and 95th percentile of each, and the ratio budget / p95 (> 1: within).
 // There is no peer for this one (no other mail client runs in Chromium here): the budget is the peer.
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { callApiFromPage, launchChromium } from '../test/support/browser.ts';
-import { DOVECOT_STATE, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
+import { dovecot } from '../test/support/peers.ts';
+import { benchDovecotUser } from './support/dovecot-user.ts';
 import { putIntoDovecotMaildir } from '../test/support/dovecot-mail.ts';
 import { rfc822 } from '../test/support/messages.ts';
 import { startHostProcess } from '../test/support/web-host-process.ts';
@@ -90,11 +90,7 @@ function stats(xs: number[]): { median: number; p95: number } {
 }
 
 async function main(): Promise<void> {
-  if (!dovecotRunning()) startDovecot();
-  const user = `ui${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const password = randomBytes(9).toString('base64url');
-  appendFileSync(path.join(DOVECOT_STATE, 'etc/passwd'), `${user}:{PLAIN}${password}\n`);
-  await new Promise((r) => setTimeout(r, 1100));
+  const { user, password } = await benchDovecotUser('ui');
   const now = Date.now();
   putIntoDovecotMaildir(
     user,

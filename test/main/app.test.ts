@@ -3,12 +3,10 @@
 // (loopback) smarthost refuses it; the queue is listed, retried and emptied through the API, and
 // the relay and certificate status say why and what is served.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { RunningApp } from '../../src/main/app.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { QueueItem } from '../../src/shared/api.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 let app: RunningApp | null = null;
 afterAll(async () => {
@@ -18,7 +16,7 @@ afterAll(async () => {
 describe('household server queue through the API', () => {
   it('shows a deferred message with the reason, retries it, and deletes it', async () => {
     process.env.HEARTH_SCRYPT_LN = '10';
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-app-queue-'));
+    const dataDir = tempDir('app-queue');
     app = await startTestApp(dataDir, {
       // The demo account at once, without the first-run welcome.
       welcome: false,

@@ -2,15 +2,13 @@
 // transport stand-in that calls the real dispatcher, with fake-indexeddb under dexie.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CacheDb } from '../../src/main/client/cache/cache-db.ts';
 import { seedMessages } from '../support/cache-db.ts';
 import { HearthDb } from '../../src/renderer/src/db.ts';
 import { CacheSync, writingAccountsThrough } from '../../src/renderer/src/cache-sync.ts';
 import type { Transport } from '../../src/renderer/src/api/transport.ts';
 import type { Account, ArgsOf, MethodName, ResultOf } from '../../src/shared/api.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 function transportFor(cache: () => CacheDb): Transport {
   return {
@@ -54,7 +52,7 @@ function seed(cache: CacheDb, n: number) {
 
 describe('CacheSync', () => {
   it('mirrors the journal in pages, applies removals, and resumes from its cursor', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-mirror-'));
+    const dir = tempDir('mirror');
     const cache = new CacheDb(dir);
     const { inbox, ids } = seed(cache, 2500);
     const db = new HearthDb(`t-${Math.random()}`);
@@ -80,7 +78,7 @@ describe('CacheSync', () => {
   });
 
   it('starts over when main’s store was recreated (new epoch)', async () => {
-    const dirA = mkdtempSync(path.join(os.tmpdir(), 'hearth-mirror-'));
+    const dirA = tempDir('mirror');
     let cache = new CacheDb(dirA);
     seed(cache, 5);
     const db = new HearthDb(`t-${Math.random()}`);
@@ -91,7 +89,7 @@ describe('CacheSync', () => {
     await sync.pull();
     expect(await db.messages.count()).toBe(5);
     cache.close();
-    cache = new CacheDb(mkdtempSync(path.join(os.tmpdir(), 'hearth-mirror-')));
+    cache = new CacheDb(tempDir('mirror'));
     seed(cache, 3);
     await sync.pull();
     expect(await db.messages.count()).toBe(3);

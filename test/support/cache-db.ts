@@ -1,14 +1,12 @@
 // Main's cache (CacheDb) in a temp folder, with the rows tests of its tables and ledgers need.
 import { afterEach } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CacheDb } from '../../src/main/client/cache/cache-db.ts';
 import type { Mailbox } from '../../src/shared/api.ts';
+import { tempDir } from './temp-dir.ts';
 
 /** A fresh cache; close it when done. */
 export function tempCacheDb(): CacheDb {
-  return new CacheDb(mkdtempSync(path.join(os.tmpdir(), 'hearth-cache-')));
+  return new CacheDb(tempDir('cache'));
 }
 
 /**

@@ -1,8 +1,25 @@
-// A private folder for a test's data, under the OS temp folder: hearth-<what>-XXXXXX.
-import { mkdtempSync } from 'node:fs';
+// A private folder for a test's data: hearth-<what>-XXXXXX under this run's own folder, which the
+// run's global teardown removes (test/support/global-setup.ts; HEARTH_KEEP_TMP=1 keeps it to look
+// at after a failure). Outside a vitest run, under the OS temp folder.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+/** Set by the global setup before the workers are forked, so every test file of a run shares it. */
+export const RUN_TEMP_ENV = 'HEARTH_TEST_TMP';
+
 export function tempDir(what = 'test'): string {
-  return mkdtempSync(path.join(tmpdir(), `hearth-${what}-`));
+  const root = process.env[RUN_TEMP_ENV] ?? tmpdir();
+  mkdirSync(root, { recursive: true });
+  return mkdtempSync(path.join(root, `hearth-${what}-`));
+}
+
+/** The run's folder, made by the global setup. */
+export function makeRunTempRoot(): string {
+  return mkdtempSync(path.join(tmpdir(), 'hearth-run-'));
+}
+
+export function removeRunTempRoot(root: string): void {
+  if (process.env.HEARTH_KEEP_TMP) return;
+  rmSync(root, { recursive: true, force: true });
 }

@@ -1,8 +1,7 @@
 // Dragging a message out in the browser host: the row's DownloadURL points at the host's download
 // endpoint, which gives the exact bytes to a holder of the launch secret and nothing to anyone else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startWebHost, type WebHost } from '../../../src/main/host/web-host.ts';
 import { createDispatcher, type Handlers } from '../../../src/main/api/dispatcher.ts';
@@ -11,12 +10,13 @@ import { methodNames } from '../../../src/shared/api.ts';
 import { HearthError } from '../../../src/shared/errors.ts';
 import { silentLogger } from '../../../src/main/base/log.ts';
 import { corpusMessage } from '../../support/corpus.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 let host: WebHost;
 const raw = corpusMessage('malformed-000.eml');
 
 beforeAll(async () => {
-  const staticDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-static-'));
+  const staticDir = tempDir('static');
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   const handlers = Object.fromEntries(methodNames.map((m) => [m, () => Promise.reject(new Error('unexpected'))])) as unknown as Handlers;
   handlers['messages.source'] = ({ messageId }) => {

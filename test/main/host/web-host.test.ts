@@ -1,8 +1,7 @@
 // The browser host's guard: only this host's own origin with this launch's secret can use the
 // API; everything else is refused before it reaches a handler.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startWebHost, type WebHost } from '../../../src/main/host/web-host.ts';
@@ -10,13 +9,14 @@ import { createDispatcher, type Handlers } from '../../../src/main/api/dispatche
 import { EventBus } from '../../../src/main/api/event-bus.ts';
 import { methodNames } from '../../../src/shared/api.ts';
 import { silentLogger } from '../../../src/main/base/log.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 let host: WebHost;
 const events = new EventBus();
 let calls = 0;
 
 beforeAll(async () => {
-  const staticDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-static-'));
+  const staticDir = tempDir('static');
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>t</title>');
   mkdirSync(path.join(staticDir, 'assets'));
   writeFileSync(path.join(staticDir, 'assets/app.js'), 'console.log(1)');

@@ -12,11 +12,10 @@ import { defaultDiscoveryDeps, discover, registrableDomain, type DiscoveryDeps }
 import { parseConfigXml } from '../../../../src/main/client/autoconfig/config-xml.ts';
 import { probeServer } from '../../../../src/main/client/autoconfig/probe.ts';
 import { dovecot, smtpPeers } from '../../../support/peers.ts';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import { HearthServices } from '../../../../src/main/client/hearth-services.ts';
 import { FileKeySecretBox } from '../../../../src/main/base/secret-box.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 const ISPDB = path.resolve(import.meta.dirname, '../../../../../shared/ispdb');
 
@@ -175,7 +174,7 @@ describe('account discovery', () => {
   });
 
   it('is offered through the API, validated like every method', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-discover-'));
+    const dataDir = tempDir('discover');
     const services = new HearthServices({ dataDir, host: 'web', version: 'test', secrets: new FileKeySecretBox(dataDir), log: silentLogger, discovery: deps });
     try {
       expect(await services.dispatch('accounts.discover', { email: 'ann@acme.test' })).toMatchObject({ ok: true, result: { source: 'autoconfig' } });

@@ -1,9 +1,6 @@
 // The local half of IMAP actions on a real cache: what the UI sees at once, and the ops (one per
 // folder, with its UIDVALIDITY) that will carry each action to the server.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { CacheDb } from '../../../../src/main/client/cache/cache-db.ts';
 import {
   copyLocally,
@@ -15,6 +12,7 @@ import {
 } from '../../../../src/main/client/imap/actions.ts';
 import { BodyStore } from '../../../../src/main/client/imap/body-store.ts';
 import { seedAccount, seedFolder, tempCacheDb } from '../../../support/cache-db.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 const open: CacheDb[] = [];
 afterEach(() => {
@@ -47,7 +45,7 @@ function setup() {
   });
   const [a, b, c, t] = cache.messages.upsert([message(inbox.id, 1), message(inbox.id, 2, ['\\Seen']), message(work.id, 5), message(trash.id, 7)]);
   for (const mb of [inbox, work, trash]) cache.mailboxes.updateCounts(mb.id);
-  const bodies = new BodyStore(mkdtempSync(path.join(os.tmpdir(), 'hearth-actions-')));
+  const bodies = new BodyStore(tempDir('actions'));
   const ctx: ActionContext = { accountId: 'acc', cache, bodies };
   const row = (id: number) => cache.mailboxes.get(id)!;
   return { cache, bodies, ctx, inbox: row(inbox.id), work: row(work.id), trash: row(trash.id), ids: { a: a!, b: b!, c: c!, t: t! } };

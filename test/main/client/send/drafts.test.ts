@@ -1,18 +1,16 @@
 // Drafts without a server: kept here first, the server copy replaced in the background (the
 // latest save only), removed on delete; a server that fails leaves the local draft intact.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { ComposeMessage } from '../../../../src/shared/api.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
 import { Drafts } from '../../../../src/main/client/send/drafts.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 function drafts(failServer = false) {
   const calls: { op: 'save' | 'delete'; accountId: string; messageId: string; raw?: string }[] = [];
   let clock = 1000;
   const d = new Drafts({
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'hearth-drafts-unit-')),
+    dataDir: tempDir('drafts-unit'),
     log: silentLogger,
     account: () => ({ identities: [{ name: 'Ann', email: 'ann@home.test' }] }),
     attachmentOf: () => Promise.reject(new Error('no messages here')),
