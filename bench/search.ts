@@ -25,7 +25,7 @@ import { benchDovecotUser } from './support/dovecot-user.ts';
 import { benchServices } from './support/hearth-services.ts';
 import { generateCorpusApart } from './corpus/generate.ts';
 import { QUERIES, searchQueries as queries, type Kind, type Query } from './support/search-queries.ts';
-import { searchInChromium, type BrowserFigures } from './support/search-browser.ts';
+import type { BrowserFigures } from './support/search-browser.ts';
 import { percentile } from './support/stats.ts';
 import { YOUNG_GENERATION_FLAG, youngGenerationCapped } from '../src/main/base/small-heap.ts';
 
@@ -134,6 +134,8 @@ async function main(): Promise<void> {
   if (BROWSER) {
     t = performance.now();
     const all = queries();
+    // Loaded only now: the Chromium driver is no part of main, whose memory the sync above sampled.
+    const { searchInChromium } = await import('./support/search-browser.ts');
     ui = await searchInChromium({
       dataDir,
       messages: N,
