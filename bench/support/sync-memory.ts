@@ -2,7 +2,7 @@
 // with the mailbox. The corpus is generated in a child process so this one starts clean.
 //   node --expose-gc bench/support/sync-memory.ts --messages 2000 [--snapshot]
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -29,6 +29,8 @@ const mib = (b: number) => (b / 1048576).toFixed(0).padStart(4);
 async function main(): Promise<void> {
   const { user, password, maildir } = await benchDovecotUser('syncmem');
   const work = mkdtempSync(path.join(tmpdir(), 'hearth-syncmem-'));
+  // The corpus and Hearth's data: gigabytes at 100,000 messages.
+  process.once('exit', () => rmSync(work, { recursive: true, force: true }));
   const corpus = path.join(work, 'corpus');
   generateCorpusApart({ dir: corpus, count: N, seed: 42 });
   cpSync(corpus, maildir, { recursive: true });
