@@ -13,7 +13,7 @@ import { HearthServices } from '../src/main/client/hearth-services.ts';
 import { FileKeySecretBox } from '../src/main/base/secret-box.ts';
 import { silentLogger } from '../src/main/base/log.ts';
 import { runGetmail } from './support/getmail.ts';
-import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
+import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, removeDovecotMail, startDovecot } from '../test/support/peers.ts';
 
 const N = Number(process.argv[2] ?? 5000);
 
@@ -87,5 +87,5 @@ try {
   console.log(`ratio hearth/getmail: ${(ours / theirs).toFixed(1)}x`);
 } finally {
   rmSync(work, { recursive: true, force: true });
-  rmSync(path.dirname(maildir), { recursive: true, force: true });
+  removeDovecotMail(user);
 }

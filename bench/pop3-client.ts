@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Pop3Client } from '../src/main/client/pop3/index.ts';
 import { runGetmail } from './support/getmail.ts';
-import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, startDovecot } from '../test/support/peers.ts';
+import { addDovecotUserPool, createDovecotUser, dovecot, dovecotRunning, removeDovecotMail, startDovecot } from '../test/support/peers.ts';
 
 const N = Number(process.argv[2] ?? 5000);
 const WINDOW = 32; // RETRs in flight (the client pipelines them when the server offers PIPELINING)
@@ -83,5 +83,5 @@ try {
   console.log(`ratio hearth/getmail: ${(ours / theirs).toFixed(1)}x`);
 } finally {
   rmSync(work, { recursive: true, force: true });
-  rmSync(path.dirname(maildir), { recursive: true, force: true });
+  removeDovecotMail(user);
 }

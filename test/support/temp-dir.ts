@@ -1,7 +1,7 @@
 // A private folder for a test's data: hearth-<what>-XXXXXX under this run's own folder, which the
 // run's global teardown removes (test/support/global-setup.ts; HEARTH_KEEP_TMP=1 keeps it to look
 // at after a failure). Outside a vitest run, under the OS temp folder.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -9,9 +9,7 @@ import path from 'node:path';
 export const RUN_TEMP_ENV = 'HEARTH_TEST_TMP';
 
 export function tempDir(what = 'test'): string {
-  const root = process.env[RUN_TEMP_ENV] ?? tmpdir();
-  mkdirSync(root, { recursive: true });
-  return mkdtempSync(path.join(root, `hearth-${what}-`));
+  return mkdtempSync(path.join(process.env[RUN_TEMP_ENV] ?? tmpdir(), `hearth-${what}-`));
 }
 
 /**

@@ -2,13 +2,16 @@
 // deadline: guards against a slow machine, not timing assertions.
 import { expect } from 'vitest';
 
-/** Reads until `ok` holds or `ms` have passed, and returns the last value read: the assertion that follows says what was expected. */
-export async function pollUntil<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+/**
+ * Reads every `everyMs` until `ok` holds or `ms` have passed, and returns the last value read: the
+ * assertion that follows says what was expected.
+ */
+export async function pollUntil<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000, everyMs = 50): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await read();
     if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
