@@ -380,6 +380,11 @@ export function fetchFlagsLine(msn: number, m: MessageMeta, withUid: boolean, wi
   return `* ${msn} FETCH (${withUid ? `UID ${m.uid} ` : ''}FLAGS (${flags})${withModseq ? ` MODSEQ (${m.modseq})` : ''})\r\n`;
 }
 
+/** `* N FETCH (UID u MODSEQ (m))`: what a STORE .SILENT still tells a CONDSTORE client (RFC 7162 3.1.3). */
+export function fetchModseqLine(msn: number, m: MessageMeta): string {
+  return `* ${msn} FETCH (UID ${m.uid} MODSEQ (${m.modseq}))\r\n`;
+}
+
 /** Flags in the store's order (system flags, then keywords) with \Recent after the system flags. */
 export function withRecent(flags: readonly string[]): string[] {
   let i = 0;

@@ -132,7 +132,8 @@ describe('selected', () => {
     expect(r).toMatch(/\* OK \[PERMANENTFLAGS \([^)]*\\\*\)\]/);
     expect(r).toMatch(/\* OK \[UNSEEN 2\]/);
     const f = await c.cmd('h2', 'FETCH 2 (BODY[]<0.20>)');
-    expect(f).toMatch(/\* 2 FETCH \(BODY\[\]<0> \{20\}\r\n[\s\S]{20} FLAGS \((\\Flagged \\Seen|\\Seen \\Flagged) \\Recent\)\)/);
+    // CONDSTORE is on (d2): the change names the message by UID and gives its MODSEQ (RFC 7162 3.2.4).
+    expect(f).toMatch(/\* 2 FETCH \(BODY\[\]<0> \{20\}\r\n[\s\S]{20} UID 2 FLAGS \((\\Flagged \\Seen|\\Seen \\Flagged) \\Recent\) MODSEQ \(\d+\)\)/);
   });
 
   it('FETCH data items: INTERNALDATE, RFC822.*, BINARY, BINARY.SIZE, macros, MODSEQ', async () => {
@@ -178,9 +179,12 @@ describe('selected', () => {
   });
 
   it('STORE variants, UNCHANGEDSINCE with MODIFIED, COPY/MOVE with COPYUID, UID EXPUNGE', async () => {
-    expect(await c.cmd('k1', 'STORE 1:2 +FLAGS.SILENT (\\Answered)')).not.toMatch(/FETCH/);
+    // .SILENT leaves FLAGS out, but a CONDSTORE client still learns each MODSEQ (RFC 7162 3.1.3).
+    expect(await c.cmd('k1', 'STORE 1:2 +FLAGS.SILENT (\\Answered)')).toMatch(
+      /^\* 1 FETCH \(UID 1 MODSEQ \(\d+\)\)\r\n\* 2 FETCH \(UID 2 MODSEQ \(\d+\)\)\r\n/,
+    );
     // This session's SELECT claimed the messages: \Recent stays whatever FLAGS replaces.
-    expect(await c.cmd('k2', 'STORE 3 FLAGS ($A $B)')).toMatch(/\* 3 FETCH \(FLAGS \(\\Recent \$A \$B\) MODSEQ \(\d+\)\)/);
+    expect(await c.cmd('k2', 'STORE 3 FLAGS ($A $B)')).toMatch(/\* 3 FETCH \(UID 3 FLAGS \(\\Recent \$A \$B\) MODSEQ \(\d+\)\)/);
     expect(await c.cmd('k3', 'UID STORE 3 -FLAGS ($A)')).toMatch(/\* 3 FETCH \(UID 3 FLAGS \(\\Recent \$B\) MODSEQ/);
     expect(await c.cmd('k4', 'STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\\Draft)')).toMatch(/k4 OK \[MODIFIED 1\]/);
     expect(await c.cmd('k5', 'COPY 1:2 Archive')).toMatch(/k5 OK \[COPYUID \d+ 1:2 1:2\]/);

@@ -53,7 +53,7 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
     need: structureNeed(request.items),
     envelopeOnly: request.items.every((i) => i.kind === 'metadata' || (i.kind === 'structure' && i.name === 'ENVELOPE')),
     seenChanged: seen.changed,
-    asksFlags: request.items.some((i) => i.kind === 'metadata' && i.name === 'FLAGS'),
+    seenItems: seenChangeItems(request.items, session.condstore || session.qresync),
   };
   // Metadata only (FLAGS, UID, MODSEQ, sizes, dates): no file is read, so no need to go async per message.
   if (request.items.every((i) => i.kind === 'metadata')) return writeMetadataResponses(plan, seen.metas);
@@ -73,10 +73,19 @@ interface FetchPlan {
   need: StructureNeed;
   /** The items are ENVELOPE and metadata: a kept serialised ENVELOPE answers without the structure. */
   envelopeOnly: boolean;
-  /** UIDs whose \Seen this command set: their FLAGS go along even when not asked for (RFC 3501 6.4.5). */
+  /** UIDs whose \Seen this command set: their responses carry seenItems too. */
   seenChanged: ReadonlySet<number>;
-  /** FLAGS is among the items. */
-  asksFlags: boolean;
+  seenItems: readonly MetadataName[];
+}
+
+/**
+ * What a response tells, unasked, of a message whose \Seen the command set: its FLAGS (RFC 3501
+ * 6.4.5) and, once CONDSTORE is on, its UID and new MODSEQ (RFC 7162 3.2.4).
+ */
+function seenChangeItems(items: readonly FetchItem[], condstore: boolean): MetadataName[] {
+  const asked = new Set(items.flatMap((i) => (i.kind === 'metadata' ? [i.name] : [])));
+  const told: MetadataName[] = condstore ? ['UID', 'FLAGS', 'MODSEQ'] : ['FLAGS'];
+  return told.filter((name) => !asked.has(name));
 }
 
 /** RFC 7162 3.2.6: "* VANISHED (EARLIER) uids" for the set's UIDs expunged since CHANGEDSINCE. */
@@ -125,7 +134,7 @@ function structureNeed(items: readonly FetchItem[]): StructureNeed {
 // ---- responses built from metadata alone ----
 
 /** The metadata-only responses, synchronously, written in batches of imapServerLimits.fetchBatchBytes. */
-async function writeMetadataResponses({ session, sel, items, msnByUid, seenChanged, asksFlags }: FetchPlan, metas: readonly MessageMeta[]): Promise<void> {
+async function writeMetadataResponses({ session, sel, items, msnByUid, seenChanged, seenItems }: FetchPlan, metas: readonly MessageMeta[]): Promise<void> {
   let lines: Buffer[] = [];
   let bytes = 0;
   const slice = new TimeSlice(imapServerLimits.fetchSliceMs);
@@ -135,7 +144,7 @@ async function writeMetadataResponses({ session, sel, items, msnByUid, seenChang
     const values: ImapValue[] = [];
     // runFetch sends only metadata items this way.
     for (const item of items as readonly MetadataItem[]) values.push(atom(item.name), metadataValue(item.name, meta, sel));
-    if (seenChanged.has(meta.uid) && !asksFlags) values.push(atom('FLAGS'), flagList(sel.flagsOf(meta)));
+    if (seenChanged.has(meta.uid)) for (const name of seenItems) values.push(atom(name), metadataValue(name, meta, sel));
     const line = Buffer.from(`* ${ref.msn} FETCH ${serializeToBuffer(values).toString('latin1')}\r\n`, 'latin1');
     lines.push(line);
     bytes += line.length;
@@ -201,7 +210,7 @@ function giveBackBatch(b: Buffer): void {
  * buffer, or whose file is not where the index says, goes the general way (writeResponses).
  */
 async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]): Promise<CommandResult | void> {
-  const { session, sel, items, msnByUid, seenChanged, asksFlags, handle } = plan;
+  const { session, sel, items, msnByUid, seenChanged, seenItems, handle } = plan;
   let batch = takeBatch();
   let used = 0;
   let missing = 0;
@@ -249,8 +258,11 @@ async function writeWholeMessages(plan: FetchPlan, metas: readonly MessageMeta[]
           text = '';
         }
       }
-      if (seenChanged.has(meta.uid) && !asksFlags)
-        text += `${first ? '' : ' '}FLAGS ${serializeToBuffer(flagList(sel.flagsOf(meta)), session.utf8).toString('utf8')}`;
+      if (seenChanged.has(meta.uid))
+        for (const name of seenItems) {
+          text += `${first ? '' : ' '}${name} ${serializeToBuffer(metadataValue(name, meta, sel), session.utf8).toString('utf8')}`;
+          first = false;
+        }
       texts.push(`${text})\r\n`);
       const literals = texts.length - 1;
       const need = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) + literals * meta.size + 1;
@@ -432,9 +444,9 @@ function appendKnown(
   out.push(envelope ?? plan.session.shared.structures.keepEnvelope(plan.user, plan.handle, meta, serialisedStructure(structure!, 'ENVELOPE')));
 }
 
-/** FLAGS when this command set \Seen and they were not asked for (RFC 3501 6.4.5), then the end. */
+/** The items a \Seen set by this command adds (seenChangeItems), then the end. */
 function closeResponse(out: OutputPart[], plan: FetchPlan, meta: MessageMeta): OutputPart[] {
-  if (plan.seenChanged.has(meta.uid) && !plan.asksFlags) appendValue(out, 'FLAGS', flagList(plan.sel.flagsOf(meta)), plan.session.utf8);
+  if (plan.seenChanged.has(meta.uid)) for (const name of plan.seenItems) appendValue(out, name, metadataValue(name, meta, plan.sel), plan.session.utf8);
   out.push(')\r\n');
   return out;
 }

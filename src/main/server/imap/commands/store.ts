@@ -1,7 +1,7 @@
 // STORE / UID STORE with CONDSTORE's UNCHANGEDSINCE (RFC 7162 3.1.3): parse, then execute.
 import type { CommandContext, CommandResult, CommandSpec } from '../command-types.ts';
 import { no } from '../command-types.ts';
-import { SelectedMailbox, fetchFlagsLine } from '../selected-mailbox.ts';
+import { SelectedMailbox, fetchFlagsLine, fetchModseqLine } from '../selected-mailbox.ts';
 import { formatSequenceSet } from '../protocol/sequence-set.ts';
 import { parseStoreRequest } from '../protocol/store-request.ts';
 import type { ImapSession } from '../session.ts';
@@ -23,21 +23,26 @@ async function runStore({ session, args, uid }: CommandContext): Promise<Command
     origin: session,
   });
   session.announceKeywords();
-  // With UNCHANGEDSINCE the client must learn the new MODSEQ even for .SILENT (RFC 7162 3.1.3).
-  if (!request.silent || unchangedSince !== null) sendNewFlags(session, sel, result.updated, uid);
+  // A CONDSTORE client learns the new MODSEQ even for .SILENT (RFC 7162 3.1.3), as from Dovecot.
+  if (!request.silent || session.condstore || session.qresync) sendNewFlags(session, sel, result.updated, uid, request.silent);
   if (result.failed.length) {
     const failed = uid ? result.failed : result.failed.map((u) => sel.msnOf(u)).filter(Boolean);
     return { code: `MODIFIED ${formatSequenceSet(failed)}`, text: 'Some messages were modified meanwhile' };
   }
 }
 
-/** One "* n FETCH (FLAGS ...)" line per changed message still in the session's view. */
-function sendNewFlags(session: ImapSession, sel: SelectedMailbox, updated: readonly MessageMeta[], uid: boolean): void {
-  const withModseq = session.condstore || session.qresync;
+/**
+ * One "* n FETCH (FLAGS ...)" line per changed message still in the session's view. Once CONDSTORE
+ * is on, each carries UID and MODSEQ, for STORE as for UID STORE (RFC 7162 3.2.4): a client can
+ * only place a change it can tell by UID.
+ */
+function sendNewFlags(session: ImapSession, sel: SelectedMailbox, updated: readonly MessageMeta[], uid: boolean, silent: boolean): void {
+  const condstore = session.condstore || session.qresync;
   const lines: string[] = [];
   for (const meta of updated) {
     const msn = sel.msnOf(meta.uid);
-    if (msn) lines.push(fetchFlagsLine(msn, meta, uid, withModseq, sel.isRecent(meta.uid)));
+    if (!msn) continue;
+    lines.push(silent ? fetchModseqLine(msn, meta) : fetchFlagsLine(msn, meta, uid || condstore, condstore, sel.isRecent(meta.uid)));
   }
   if (lines.length) session.send(lines);
 }
