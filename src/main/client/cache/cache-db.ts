@@ -16,9 +16,9 @@ import { HearthError } from '../../../shared/errors.ts';
 import { Accounts, rowToAccount } from './accounts.ts';
 import { Mailboxes, rowToMailboxPublic } from './mailboxes.ts';
 import { Messages, rowToMessage } from './messages.ts';
-import { SEARCH_SCHEMA, SearchIndex } from './search-index.ts';
+import { SEARCH_FLAGS_SCHEMA, SEARCH_SCHEMA, SearchIndex } from './search-index.ts';
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 /** Where the journal stands: what a `sync.changed` event tells the renderer's mirror. */
 export interface JournalPosition {
@@ -144,6 +144,14 @@ export class CacheDb {
         ${SEARCH_SCHEMA}
         CREATE INDEX messages_date ON messages (date DESC);
         UPDATE meta SET value='4' WHERE key='schema';
+        COMMIT;`);
+    }
+    if (version < 5) {
+      // v5: the search documents keep the flags is:unread and is:flagged test (about 0.1 s per 100,000).
+      this.db.exec(`
+        BEGIN;
+        ${SEARCH_FLAGS_SCHEMA}
+        UPDATE meta SET value='5' WHERE key='schema';
         COMMIT;`);
     }
   }

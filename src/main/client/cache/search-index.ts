@@ -37,6 +37,26 @@ export const SEARCH_SCHEMA = `
     UPDATE search_docs SET body_state = 0 WHERE message_id = new.id AND body_state = ${BodyState.absent};
   END;`;
 
+/** A message's flags as search_docs keeps them, so a search walks no message row for is:unread or is:flagged. */
+export const DocFlag = { seen: 1, flagged: 2 } as const;
+
+/** The DocFlag bits of a messages.flags value (a JSON array, so `"\\Seen"` in it) in SQL. */
+export function docFlagsSql(flags: string): string {
+  const has = (flag: string) => `(instr(${flags}, '${JSON.stringify(flag)}') > 0)`;
+  return `(${has('\\Seen')} * ${DocFlag.seen} + ${has('\\Flagged')} * ${DocFlag.flagged})`;
+}
+
+/**
+ * v5: search_docs.flags follows messages.flags. Added to an existing index (filled from the rows),
+ * and kept by a trigger; documents get it when they are allocated.
+ */
+export const SEARCH_FLAGS_SCHEMA = `
+  ALTER TABLE search_docs ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;
+  UPDATE search_docs SET flags = (SELECT ${docFlagsSql('m.flags')} FROM messages m WHERE m.id = search_docs.message_id);
+  CREATE TRIGGER messages_flags_to_search AFTER UPDATE OF flags ON messages WHEN old.flags IS NOT new.flags BEGIN
+    UPDATE search_docs SET flags = ${docFlagsSql('new.flags')} WHERE message_id = new.id;
+  END;`;
+
 /** The header fields a document is made of. */
 export interface IndexedSummary {
   subject: string;
@@ -275,7 +295,10 @@ export class SearchIndex {
 
   /** A free docid for the date: ties (same second) are broken by the message id, probing past collisions. */
   private allocate(messageId: number, date: number, bodyState: number = BodyState.pending): number {
-    const insert = this.c.prepared('INSERT INTO search_docs (docid, message_id, body_state) VALUES (?,?,?) ON CONFLICT (docid) DO NOTHING');
+    const insert = this.c.prepared(
+      `INSERT INTO search_docs (docid, message_id, body_state, flags) VALUES (?1, ?2, ?3, (SELECT ${docFlagsSql('flags')} FROM messages WHERE id = ?2))
+       ON CONFLICT (docid) DO NOTHING`,
+    );
     let tie = messageId % TIE_BITS;
     for (let i = 0; i < TIE_BITS; i++, tie = (tie + 1) % TIE_BITS) {
       const docid = docidOf(date, tie);

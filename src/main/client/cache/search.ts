@@ -11,7 +11,7 @@ import type { ParsedQuery, SearchTerm, TextField } from '../../../shared/search-
 import { isSingleCjk, queryTokens } from '../../../shared/search-tokens.ts';
 import { searchLimits } from '../../base/limits.ts';
 import type { CacheDb } from './cache-db.ts';
-import { dateOfDocid, docidOf } from './search-index.ts';
+import { DocFlag, dateOfDocid, docidOf } from './search-index.ts';
 import { rowToMessage } from './messages.ts';
 
 export interface SearchScope {
@@ -54,27 +54,44 @@ interface Compiled {
   exclude: string | null;
   where: string[];
   params: (string | number)[];
+  /** Some condition reads the message row (`m`), not only the search document (`d`). */
+  readsRows: boolean;
   /** Docids (dates, search-index.ts) the date terms allow: `lo <= docid < hi`, null where unbounded. */
   docids: { lo: number | null; hi: number | null };
 }
 
-/** The docids a date term allows, a superset of its dates (a docid holds the date to the second); null when unbounded. */
-function docidBounds(t: Extract<SearchTerm, { kind: 'date' }>): { lo: number | null; hi: number | null } {
+/**
+ * The docids a date term allows, a superset of its dates (a docid holds the date to the second);
+ * null when unbounded. `exact`: the bound allows exactly the term's dates (it is a whole second).
+ */
+function docidBounds(t: Extract<SearchTerm, { kind: 'date' }>): { lo: number | null; hi: number | null; exact: boolean } {
   // Negated, or outside the docid's range of seconds (which clamps): left to the row condition alone.
-  if (t.negated || t.at < 1000 || t.at + 1000 >= dateOfDocid(Number.MAX_SAFE_INTEGER)) return { lo: null, hi: null };
-  // after: date >= at, so its second >= at's. before: date < at, so its second <= at's.
-  return t.op === 'after' ? { lo: docidOf(t.at), hi: null } : { lo: null, hi: docidOf(t.at + 1000) };
+  if (t.negated || t.at < 1000 || t.at + 1000 >= dateOfDocid(Number.MAX_SAFE_INTEGER)) return { lo: null, hi: null, exact: false };
+  const whole = t.at % 1000 === 0;
+  // after: date >= at, so its second >= at's. before: date < at, so its second <= at's (< at's when at is whole).
+  return t.op === 'after' ? { lo: docidOf(t.at), hi: null, exact: whole } : { lo: null, hi: docidOf(whole ? t.at : t.at + 1000), exact: whole };
 }
 
-function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compiled {
+/**
+ * The query as SQL over the message rows (`m`), or for a MATCH (`on: 'documents'`) over the search
+ * documents (`d`) where they suffice: flags from d.flags, dates from the docid bounds where exact.
+ */
+function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope, on: 'rows' | 'documents' = 'rows'): Compiled {
   const positive: string[] = [];
   const negative: string[] = [];
   const where: string[] = [];
   const params: (string | number)[] = [];
   const docids: Compiled['docids'] = { lo: null, hi: null };
-  const cond = (sql: string, negated: boolean, ...values: (string | number)[]) => {
+  let readsRows = false;
+  /** A condition on the search document alone. */
+  const docCond = (sql: string, negated: boolean, ...values: (string | number)[]) => {
     where.push(negated ? `NOT (${sql})` : sql);
     params.push(...values);
+  };
+  /** A condition on the message row. */
+  const cond = (sql: string, negated: boolean, ...values: (string | number)[]) => {
+    docCond(sql, negated, ...values);
+    readsRows = true;
   };
   if (scope.accountId !== undefined) cond('m.account_id = ?', false, scope.accountId);
   if (scope.mailboxId !== undefined) cond('m.mailbox_id = ?', false, scope.mailboxId);
@@ -85,10 +102,13 @@ function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compi
         if (expr) (t.negated ? negative : positive).push(expr);
         break;
       }
-      case 'flag':
-        if (t.flag === 'unread' || t.flag === 'read') cond(`instr(m.flags, ?) ${t.flag === 'read' ? '>' : '='} 0`, t.negated, SEEN);
-        else cond(`instr(m.flags, ?) ${t.flag === 'flagged' ? '>' : '='} 0`, t.negated, FLAGGED);
+      case 'flag': {
+        const seen = t.flag === 'unread' || t.flag === 'read';
+        const set = t.flag === 'read' || t.flag === 'flagged';
+        if (on === 'documents') docCond(`(d.flags & ${seen ? DocFlag.seen : DocFlag.flagged}) ${set ? '<>' : '='} 0`, t.negated);
+        else cond(`instr(m.flags, ?) ${set ? '>' : '='} 0`, t.negated, seen ? SEEN : FLAGGED);
         break;
+      }
       case 'attachment':
         cond('m.has_attachments = 1', t.negated);
         break;
@@ -103,8 +123,8 @@ function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compi
         break;
       }
       case 'date': {
-        cond(t.op === 'before' ? 'm.date < ?' : 'm.date >= ?', t.negated, t.at);
-        const { lo, hi } = docidBounds(t);
+        const { lo, hi, exact } = docidBounds(t);
+        if (on === 'rows' || !exact) cond(t.op === 'before' ? 'm.date < ?' : 'm.date >= ?', t.negated, t.at);
         if (lo !== null) docids.lo = Math.max(docids.lo ?? lo, lo);
         if (hi !== null) docids.hi = Math.min(docids.hi ?? hi, hi);
         break;
@@ -120,7 +140,7 @@ function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compi
     if (match) match = `(${match}) NOT (${negative.join(' OR ')})`;
     else exclude = negative.join(' OR ');
   }
-  return { match, exclude, where, params, docids };
+  return { match, exclude, where, params, readsRows, docids };
 }
 
 /** The folders `in:NAME` means: by path, name or role (inbox, sent, drafts, trash, junk/spam, archive). */
@@ -166,16 +186,18 @@ interface TermWords {
 const fold = (token: string) => token.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /**
- * The positive text terms when one of them is a phrase of two words or more, else null. FTS5's
- * bm25() first counts such a phrase's documents over the whole index (positions checked in each):
- * about 15 ms at 100,000 messages whatever the LIMIT, while walking the newest 300 matches takes
- * 1 ms. So a query with a phrase is ranked by where its terms are instead (placeScores).
+ * The positive text terms when bm25() would cost more than walking the window, else null. FTS5's
+ * bm25() first counts every phrase's documents over the whole index, whatever the LIMIT: a phrase
+ * of two words or more (positions checked in each document) about 15 ms at 100,000 messages, and
+ * an excluded word as much as an included one (`word -word2 is:unread`: 6 ms of its 7, against
+ * 1 ms for the walk). Such a query is ranked by where its terms are instead (placeScores).
  */
-function phraseTerms(parsed: ParsedQuery): TermWords[] | null {
+function placeRankedTerms(parsed: ParsedQuery): TermWords[] | null {
   const terms = parsed.terms.flatMap((t) =>
     t.kind === 'text' && !t.negated ? [{ field: t.field, words: queryTokens(t.text).map(fold), prefix: t.prefix }] : [],
   );
-  return terms.some((t) => t.words.length > 1) ? terms : null;
+  const excludes = parsed.terms.some((t) => t.kind === 'text' && t.negated);
+  return excludes || terms.some((t) => t.words.length > 1) ? terms : null;
 }
 
 /** Whether `words` (folded) hold `term` as consecutive words, its last one maybe a prefix. */
@@ -189,37 +211,44 @@ function holds(words: string[], term: TermWords): boolean {
   return false;
 }
 
+/** A whole text folded as `fold` folds each of its words, final sigma too: it holds every word they fold to. */
+const foldText = (text: string) => fold(text).replace(/ς/g, 'σ');
+
 /**
  * Scores in bm25's sense (lower is better) from where each term is, with bm25's column weights:
  * the subject's, the sender's, To's, else (Cc, body, attachment names, which are not read) the
  * body's. A term restricted to a field scores that field's weight the same way. Reads the window's
- * subjects and addresses, not its bodies.
+ * subjects and addresses, not its bodies, and splits a field into words only when its folded text
+ * holds the term's first word (most of a window has its terms in the body alone).
  */
 function placeScores(cache: CacheDb, hits: Hit[], terms: TermWords[]): Hit[] {
   if (hits.length === 0) return hits;
   const rows = cache
     .prepared('SELECT id, subject, addrs FROM messages WHERE id IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(hits.map((h) => h.id))) as { id: number; subject: string; addrs: string }[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const words = (text: string) => queryTokens(text).map(fold);
   const people = (list: Address[]) => words(list.map((x) => `${x.name} ${x.address}`).join(' '));
-  const places = new Map(
-    rows.map((r) => {
-      const a = JSON.parse(r.addrs) as { from: Address[]; to: Address[] };
-      return [r.id, { subject: words(r.subject), from: people(a.from), to: people(a.to) }];
-    }),
-  );
+  const firstWords = terms.map((t) => foldText(t.words[0] ?? ''));
   const { subject, sender, to_addrs: to, body: elsewhere } = COLUMN_WEIGHTS;
   const fieldWeight: Partial<Record<TextField, number>> = { subject, from: sender, to };
   return hits.map((h) => {
-    const p = places.get(h.id);
+    const r = byId.get(h.id);
+    const text = r && { subject: foldText(r.subject), addrs: foldText(r.addrs) };
+    let subjectWords: string[] | undefined;
+    let addrs: { from: string[]; to: string[] } | undefined;
+    const addrWords = () => {
+      const a = JSON.parse(r!.addrs) as { from: Address[]; to: Address[] };
+      return { from: people(a.from), to: people(a.to) };
+    };
     let score = 0;
-    for (const t of terms) {
+    terms.forEach((t, i) => {
       if (t.field !== 'any') score += fieldWeight[t.field] ?? elsewhere;
-      else if (p && holds(p.subject, t)) score += subject;
-      else if (p && holds(p.from, t)) score += sender;
-      else if (p && holds(p.to, t)) score += to;
+      else if (r && text!.subject.includes(firstWords[i]!) && holds((subjectWords ??= words(r.subject)), t)) score += subject;
+      else if (r && text!.addrs.includes(firstWords[i]!) && holds((addrs ??= addrWords()).from, t)) score += sender;
+      else if (r && text!.addrs.includes(firstWords[i]!) && holds((addrs ??= addrWords()).to, t)) score += to;
       else score += elsewhere;
-    }
+    });
     return { ...h, score: -score };
   });
 }
@@ -258,41 +287,45 @@ export function searchMessages(
   scope: SearchScope,
   page: { offset: number; limit: number; now: number },
 ): MessageSummary[] {
-  const c = compile(cache, parsed, scope);
+  const c = compile(cache, parsed, scope, 'documents');
+  if (!c.match) return newestMatching(cache, parsed, scope, page);
   const extra = c.where.length ? ` AND ${c.where.join(' AND ')}` : '';
-  if (!c.match) {
-    // No text to rank by: newest first, straight from the rows.
-    const exclude = c.exclude
-      ? ` AND m.id NOT IN (SELECT d.message_id FROM search_docs d WHERE d.docid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))`
-      : '';
-    const rows = cache
-      .prepared(`SELECT m.* FROM messages m WHERE 1${extra}${exclude} ORDER BY m.date DESC, m.id DESC LIMIT ? OFFSET ?`)
-      .all(...c.params, ...(c.exclude ? [c.exclude] : []), page.limit, page.offset) as Record<string, unknown>[];
-    return rows.map(rowToMessage);
-  }
   // The window: ids, docids (dates) and bm25 only; the rows are read for the page alone. Without
-  // row conditions the messages table is not even joined.
+  // row conditions (flags and whole-second dates are the document's) the messages are not joined.
   const want = Math.max(searchLimits.rankWindow, page.offset + page.limit);
-  const join = c.where.length ? ' JOIN messages m ON m.id = d.message_id' : '';
+  const join = c.readsRows ? ' JOIN messages m ON m.id = d.message_id' : '';
   // Date terms also bound the docids, so FTS5 starts and stops its walk at their dates instead of
   // walking every older match only for the row condition to drop it.
   const bounds = (c.docids.lo !== null ? ' AND search_fts.rowid >= ?' : '') + (c.docids.hi !== null ? ' AND search_fts.rowid < ?' : '');
   const boundParams = [c.docids.lo, c.docids.hi].filter((b) => b !== null);
-  const phrases = phraseTerms(parsed);
+  const placed = placeRankedTerms(parsed);
   const window = cache
     .prepared(
-      `SELECT d.message_id AS id, search_fts.rowid AS docid, ${phrases ? '0' : `bm25(search_fts, ${WEIGHTS})`} AS score FROM search_fts
+      `SELECT d.message_id AS id, search_fts.rowid AS docid, ${placed ? '0' : `bm25(search_fts, ${WEIGHTS})`} AS score FROM search_fts
        JOIN search_docs d ON d.docid = search_fts.rowid${join}
        WHERE search_fts MATCH ?${bounds}${extra} ORDER BY search_fts.rowid DESC LIMIT ?`,
     )
     .all(c.match, ...boundParams, ...c.params, want) as { id: number; docid: number; score: number }[];
   const hits = window.map((w) => ({ id: w.id, date: dateOfDocid(w.docid), score: w.score }));
   const ranked = hits.slice(0, searchLimits.rankWindow);
-  const ordered = rank(phrases ? placeScores(cache, ranked, phrases) : ranked, page.now).concat(hits.slice(searchLimits.rankWindow));
+  const ordered = rank(placed ? placeScores(cache, ranked, placed) : ranked, page.now).concat(hits.slice(searchLimits.rankWindow));
   return rowsInOrder(
     cache,
     ordered.slice(page.offset, page.offset + page.limit).map((h) => h.id),
   );
+}
+
+/** No text to rank by: newest first, straight from the rows, less those an excluded text matches. */
+function newestMatching(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope, page: { offset: number; limit: number }): MessageSummary[] {
+  const c = compile(cache, parsed, scope);
+  const extra = c.where.length ? ` AND ${c.where.join(' AND ')}` : '';
+  const exclude = c.exclude
+    ? ` AND m.id NOT IN (SELECT d.message_id FROM search_docs d WHERE d.docid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))`
+    : '';
+  const rows = cache
+    .prepared(`SELECT m.* FROM messages m WHERE 1${extra}${exclude} ORDER BY m.date DESC, m.id DESC LIMIT ? OFFSET ?`)
+    .all(...c.params, ...(c.exclude ? [c.exclude] : []), page.limit, page.offset) as Record<string, unknown>[];
+  return rows.map(rowToMessage);
 }
 
 /** Of the messages `ids` (from a server's SEARCH), those that also pass the query's non-text conditions, newest first. */

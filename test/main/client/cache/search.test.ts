@@ -4,12 +4,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { BodyIndexer } from '../../../../src/main/client/cache/body-indexer.ts';
-import type { CacheDb } from '../../../../src/main/client/cache/cache-db.ts';
+import { CacheDb } from '../../../../src/main/client/cache/cache-db.ts';
 import type { MessageInput } from '../../../../src/main/client/cache/messages.ts';
 import { searchMessages, type SearchScope } from '../../../../src/main/client/cache/search.ts';
 import { silentLogger } from '../../../../src/main/base/log.ts';
 import { parseSearchQuery } from '../../../../src/shared/search-query.ts';
 import { seedAccount, seedFolder, seededCaches } from '../../../support/cache-db.ts';
+import { tempDir } from '../../../support/temp-dir.ts';
 
 const openCache = seededCaches();
 const NOW = new Date(2026, 2, 10).getTime();
@@ -224,6 +225,14 @@ const CASES: [string, string[]][] = [
   ['-is:read -has:attachment', ['vstrecha']],
   ['report is:unread has:attachment after:2026-02-01 from:bob', ['report']],
   ['report in:sent -is:unread', ['reply']],
+  // words with flags (the flags kept beside each document)
+  ['quarterly is:unread', ['report']],
+  ['quarterly is:read', ['reply']],
+  ['quarterly -is:unread', ['reply']],
+  ['会議 is:flagged', ['kaigi']],
+  ['会議 -is:flagged', []],
+  ['quarterly -figures is:unread', []],
+  ['quarterly -figures is:read', ['reply']],
   // words within dates (the dates also bound the index's walk)
   ['cafe after:2026-03-01', ['cafe']],
   ['cafe after:2026-03-02', []],
@@ -311,6 +320,42 @@ describe('search on a fixed corpus', () => {
     c.cache.mailboxes.remove(inbox);
     expect(find(c, 'account:a')).toEqual(['reply']);
     expect(find(c, 'revenue')).toEqual([]);
+  });
+
+  it("follows a message's flags in searches with words", async () => {
+    const c = await corpus();
+    const report = c.ids.get('report')!;
+    c.cache.messages.setFlags(report, ['\\Seen', '\\Flagged']);
+    expect(find(c, 'quarterly is:unread')).toEqual([]);
+    expect(find(c, 'quarterly is:flagged')).toEqual(['report']);
+    // Stored again by a sync with other flags: a new document, with them.
+    c.cache.messages.upsert([{ ...c.cache.messages.get(report)!, flags: [], attachmentNames: [] }]);
+    expect(find(c, 'quarterly is:unread')).toEqual(['report']);
+    expect(find(c, 'quarterly is:flagged')).toEqual([]);
+  });
+
+  it("fills the documents' flags when it opens a cache of schema 4", () => {
+    const dir = tempDir('cache-v4');
+    let cache = new CacheDb(dir);
+    seedAccount(cache, 'a');
+    const inbox = seedFolder(cache, 'a', 'INBOX', 'inbox').id;
+    const lantern = (key: string, uid: number, flags: string[]) =>
+      message({ key, folder: 'a/INBOX', input: { subject: `Lantern ${key}`, date: day(2026, 2, uid), flags }, raw: '' }, inbox, uid);
+    cache.messages.upsert([lantern('read', 1, ['\\Seen']), lantern('unread', 2, []), lantern('flagged', 3, ['\\Seen', '\\Flagged'])]);
+    // What schema 4 had: no flags beside the documents, no trigger to keep them.
+    cache.db.exec(`DROP TRIGGER messages_flags_to_search; ALTER TABLE search_docs DROP COLUMN flags; UPDATE meta SET value = '4' WHERE key = 'schema'`);
+    cache.close();
+    cache = new CacheDb(dir);
+    try {
+      const subjects = (q: string) => searchMessages(cache, parseSearchQuery(q, NOW), {}, { offset: 0, limit: 10, now: NOW }).map((m) => m.subject);
+      expect(subjects('lantern is:unread')).toEqual(['Lantern unread']);
+      expect(subjects('lantern is:flagged')).toEqual(['Lantern flagged']);
+      const [unread] = cache.messages.upsert([lantern('unread', 2, ['\\Seen'])]);
+      cache.messages.setFlags(unread!, ['\\Seen']);
+      expect(subjects('lantern is:unread')).toEqual([]);
+    } finally {
+      cache.close();
+    }
   });
 
   it('puts a message at the edge of a day on the right side of a date', async () => {
