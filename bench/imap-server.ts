@@ -8,6 +8,8 @@
 //   BENCH_CPU=1                          also the servers' CPU time per phase (see below)
 //   BENCH_TREES=pre=/work/wt/pre,...     also run `hearth serve` from other checkouts, same workload
 //   BENCH_DOVECOT=0                      leave Dovecot out (to compare checkouts only)
+//   BENCH_QRESYNC=1                      the clients enable QRESYNC (then Dovecot, too, puts UIDs
+//                                        in the FETCH lines a change causes; see bench/README.md)
 //   BENCH_PROFILE=DIR                    CPU profiles of the Hearth servers into DIR/<name>/, and
 //                                        DIR/phases.json: when each measured phase ran (profile clock)
 //
@@ -131,6 +133,7 @@ function startSessions(t: Target, messages: Buffer[]): Worker[] {
       index: i,
       appends: Array.from({ length: perSession }, (_, j) => messages[(i * perSession + j) % messages.length]!),
       slice,
+      qresync: process.env.BENCH_QRESYNC === '1',
     };
     return new Worker(SESSION_WORKER, { workerData: data });
   });

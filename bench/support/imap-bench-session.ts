@@ -16,6 +16,8 @@ export interface SessionData {
   appends: Buffer[];
   /** How many INBOX messages each session's slice holds. */
   slice: number;
+  /** ENABLE QRESYNC after login (imapflow's `qresync` option). */
+  qresync: boolean;
 }
 
 export type Phase = 'append' | 'fetchEnvelope' | 'fetchBody' | 'store' | 'expunge';
@@ -56,7 +58,7 @@ export type SessionRequest = { connect: true } | { phase: Phase } | { logout: tr
 
 parentPort!.on('message', async (msg: SessionRequest) => {
   if ('connect' in msg) {
-    c = plainImapflow(data.port, data.user, data.pass);
+    c = plainImapflow(data.port, data.user, data.pass, { qresync: data.qresync });
     await c.connect();
     return parentPort!.postMessage({ count: 0 });
   }
