@@ -243,10 +243,12 @@ function placeScores(cache: CacheDb, hits: Hit[], terms: TermWords[]): Hit[] {
     };
     let score = 0;
     terms.forEach((t, i) => {
+      const inSubject = r && text!.subject.includes(firstWords[i]!);
+      const inAddrs = r && text!.addrs.includes(firstWords[i]!);
       if (t.field !== 'any') score += fieldWeight[t.field] ?? elsewhere;
-      else if (r && text!.subject.includes(firstWords[i]!) && holds((subjectWords ??= words(r.subject)), t)) score += subject;
-      else if (r && text!.addrs.includes(firstWords[i]!) && holds((addrs ??= addrWords()).from, t)) score += sender;
-      else if (r && text!.addrs.includes(firstWords[i]!) && holds((addrs ??= addrWords()).to, t)) score += to;
+      else if (inSubject && holds((subjectWords ??= words(r.subject)), t)) score += subject;
+      else if (inAddrs && holds((addrs ??= addrWords()).from, t)) score += sender;
+      else if (inAddrs && holds((addrs ??= addrWords()).to, t)) score += to;
       else score += elsewhere;
     });
     return { ...h, score: -score };
