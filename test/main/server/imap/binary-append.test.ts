@@ -7,12 +7,11 @@
 // Where Hearth goes further: a NUL in a 7bit/8bit/quoted-printable part is converted too (Dovecot
 // stores it and sends 0x80 for it in BODY[], losing the byte), and a NUL no encoding can carry (in
 // a header) refuses the APPEND with NO [UNKNOWN-CTE] (Dovecot stores it, with 0x80 in BODY[]).
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { BinaryNotStorable, reencodeBinaryParts } from '../../../../src/main/server/imap/binary-append.ts';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { startTestServer } from '../../../support/imap-test-server.ts';
+import { serverForSuite } from '../../../support/imap-test-server.ts';
 import { RawClient, loggedIn as session } from '../../../support/imap-raw-client.ts';
-import type { TestServer } from '../../../support/imap-test-server.ts';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 const b64 = (s: string) => bytes(s).toString('base64');
@@ -146,19 +145,11 @@ async function loadShared(t: Target, box: string): Promise<RawClient> {
 }
 
 describe('APPEND of binary content, then FETCH', () => {
-  let srv: TestServer;
-  let hearth: Target;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    hearth = { port: srv.plain.port, user: srv.user, password: srv.password };
-  });
-  afterAll(async () => {
-    await srv?.close();
-  });
+  const hearth = serverForSuite();
 
   it('answers BODY[], BODYSTRUCTURE, BINARY and BINARY.SIZE exactly as Dovecot for the binary parts both convert', async () => {
     const d = createDovecotUser();
-    const ours = await loadShared(hearth, 'BinShared');
+    const ours = await loadShared(hearth(), 'BinShared');
     const theirs = await loadShared({ port: dovecot.imapPort, ...d }, 'BinShared');
     try {
       for (let i = 1; i <= SHARED.length; i++) {
@@ -179,7 +170,7 @@ describe('APPEND of binary content, then FETCH', () => {
   });
 
   it('stores every binary part so that BODY[] has no NUL, while BINARY gives the bytes back', async () => {
-    const c = await session(hearth);
+    const c = await session(hearth());
     try {
       await c.cmd('bc', 'CREATE BinOwn');
       const messages = [
@@ -209,7 +200,7 @@ describe('APPEND of binary content, then FETCH', () => {
   });
 
   it('refuses with NO [UNKNOWN-CTE] a NUL no encoding can carry, storing nothing of a MULTIAPPEND', async () => {
-    const c = await session(hearth);
+    const c = await session(hearth());
     try {
       await c.cmd('bc', 'CREATE BinRefused');
       const good = 'Content-Transfer-Encoding: binary\r\n\r\nok\0\r\n';

@@ -4,11 +4,10 @@
 // make new, unclaimed messages. The same table runs against Dovecot, whose answers it was written
 // from. Where RFC 3501 leaves a choice, the table accepts both: Dovecot sends `* n RECENT` only when
 // the count changed, Hearth with every EXISTS as well.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { createDovecotUser, dovecot } from '../../../support/peers.ts';
-import { startTestServer } from '../../../support/imap-test-server.ts';
+import { serverForSuite } from '../../../support/imap-test-server.ts';
 import { RawClient, loggedIn as session, expectInOrder } from '../../../support/imap-raw-client.ts';
-import type { TestServer } from '../../../support/imap-test-server.ts';
 
 /** A and B select read-write, C examines; D selects nothing unless a step says so. */
 type Who = 'A' | 'B' | 'C' | 'D';
@@ -197,21 +196,13 @@ async function runCase(t: Target, c: Case, box: string): Promise<void> {
 }
 
 describe('\\Recent: one session per message, as Dovecot does it', () => {
-  let srv: TestServer;
-  let hearth: Target;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    hearth = { port: srv.plain.port, user: srv.user, password: srv.password };
-  });
-  afterAll(async () => {
-    await srv?.close();
-  });
+  const hearth = serverForSuite();
 
   describe('Hearth', () => {
-    CASES.forEach((c, i) => it(c.name, () => runCase(hearth, c, `Rc${i}`)));
+    CASES.forEach((c, i) => it(c.name, () => runCase(hearth(), c, `Rc${i}`)));
 
     it('APPEND with \\Recent is BAD and stores nothing', async () => {
-      const c = await session(hearth);
+      const c = await session(hearth());
       try {
         await run(c, 'CREATE RcAppend');
         expect(await run(c, append('RcAppend', '\\Recent'))).toMatch(BAD);

@@ -6,9 +6,9 @@
 // ("Once a CONDSTORE enabling command is issued by the client, the server MUST automatically
 // include both UID and mod-sequence data in all subsequent untagged FETCH responses"), and Hearth
 // follows the RFC. Each server may put the items in its own order, or in two responses.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDovecotUser, dovecot } from '../../../../support/peers.ts';
-import { startTestServer, type TestServer } from '../../../../support/imap-test-server.ts';
+import { serverForSuite } from '../../../../support/imap-test-server.ts';
 import { loggedIn, type ImapLogin, type RawClient } from '../../../../support/imap-raw-client.ts';
 
 const body = 'Subject: s\r\n\r\nbody\r\n';
@@ -115,19 +115,11 @@ function check(answers: Record<string, string>, table: Table): void {
 }
 
 describe('FETCH responses of flag changes (RFC 7162 3.2.4)', () => {
-  let srv: TestServer;
-  let hearth: ImapLogin;
-  beforeAll(async () => {
-    srv = await startTestServer();
-    hearth = { port: srv.plain.port, user: srv.user, password: srv.password };
-  });
-  afterAll(async () => {
-    await srv?.close();
-  });
+  const hearth = serverForSuite();
 
-  it('Hearth, ENABLE CONDSTORE: UID and MODSEQ in every one', async () => check(await scenario(hearth, 'StCond', 'CONDSTORE'), CONDSTORE));
-  it('Hearth, ENABLE QRESYNC: the same', async () => check(await scenario(hearth, 'StQr', 'QRESYNC'), CONDSTORE));
-  it('Hearth, neither: RFC 3501 lines, nothing for .SILENT', async () => check(await scenario(hearth, 'StPlain', null), PLAIN));
+  it('Hearth, ENABLE CONDSTORE: UID and MODSEQ in every one', async () => check(await scenario(hearth(), 'StCond', 'CONDSTORE'), CONDSTORE));
+  it('Hearth, ENABLE QRESYNC: the same', async () => check(await scenario(hearth(), 'StQr', 'QRESYNC'), CONDSTORE));
+  it('Hearth, neither: RFC 3501 lines, nothing for .SILENT', async () => check(await scenario(hearth(), 'StPlain', null), PLAIN));
   it('Dovecot, ENABLE QRESYNC: the same table', async () =>
     check(await scenario({ port: dovecot.imapPort, ...createDovecotUser() }, 'StQr', 'QRESYNC'), CONDSTORE));
   it('Dovecot, neither: the same table', async () => check(await scenario({ port: dovecot.imapPort, ...createDovecotUser() }, 'StPlain', null), PLAIN));
