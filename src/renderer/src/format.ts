@@ -24,6 +24,11 @@ export function formatCount(n: number): string {
   return counts.format(n);
 }
 
+/** A count and what it counts, singular for one: "1 message", "1,234 messages"; `more` adds "+". */
+export function countOf(n: number, one: string, many: string, more = false): string {
+  return `${formatCount(n)}${more ? '+' : ''} ${n === 1 && !more ? one : many}`;
+}
+
 export function listDate(ms: number, now = new Date()): string {
   if (!ms) return '';
   const d = new Date(ms);

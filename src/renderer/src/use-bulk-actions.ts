@@ -5,7 +5,7 @@ import { useCallback } from 'react';
 import { MAX_MESSAGE_IDS, type Mailbox, type MessageSummary } from '../../shared/api.ts';
 import type { Transport } from './api/transport.ts';
 import type { HearthDb } from './db.ts';
-import { formatCount } from './format.ts';
+import { countOf } from './format.ts';
 import type { FlagOverlay } from './flag-overlay.ts';
 
 export type BulkAction =
@@ -25,7 +25,7 @@ export function chunks(ids: readonly number[], size = MAX_MESSAGE_IDS): number[]
 }
 
 export function countLabel(n: number): string {
-  return n === 1 ? '1 message' : `${formatCount(n)} messages`;
+  return countOf(n, 'message', 'messages');
 }
 
 /**

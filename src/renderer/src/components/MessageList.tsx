@@ -10,7 +10,7 @@ import { useLive } from '../use-live.ts';
 import { isSelected, type ClickMods, type Selection } from '../selection.ts';
 import { useThreads, type Conversations } from '../use-conversations.ts';
 import { MessageRow } from './MessageRow.tsx';
-import { formatCount } from '../format.ts';
+import { countOf } from '../format.ts';
 import type { FlagOverlay } from '../flag-overlay.ts';
 import { OVERSCAN, ROW_PX, THREAD_ROW_PX } from '../list-metrics.ts';
 
@@ -151,8 +151,7 @@ export function MessageList({
       <header className="list-header">
         <h1>{title ?? mailbox?.name ?? 'No folder'}</h1>
         <span className="muted" data-testid="message-count">
-          {formatCount(ids.length)}
-          {onNearEnd ? '+' : ''} {grouped ? 'conversations' : 'messages'}
+          {grouped ? countOf(ids.length, 'conversation', 'conversations', !!onNearEnd) : countOf(ids.length, 'message', 'messages', !!onNearEnd)}
         </span>
         {controls}
       </header>

@@ -1,7 +1,7 @@
 // The browser's offline copy in the status bar ("Offline copy: 1,204 messages, 38 MB"); a click
 // opens its settings (Settings › Checking & offline): how far back bodies are kept and how much
 // room they may take.
-import { formatCount } from '../format.ts';
+import { countOf } from '../format.ts';
 import { useEffect, useState } from 'react';
 import type { OfflineMirror, OfflineState } from '../offline-mirror.ts';
 
@@ -14,7 +14,7 @@ export function OfflineReading({ mirror, onOpenSettings }: { mirror: OfflineMirr
   return (
     <button type="button" className="link offline-copy" onClick={onOpenSettings} data-testid="offline-copy" title="Offline reading settings">
       {state.phase === 'filling' ? 'Keeping mail for offline reading: ' : 'Offline copy: '}
-      {formatCount(state.kept)} messages, {Math.ceil(state.bytes / MB)} MB
+      {countOf(state.kept, 'message', 'messages')}, {Math.ceil(state.bytes / MB)} MB
     </button>
   );
 }

@@ -1,6 +1,7 @@
 // Imports and exports under way or just ended: messages and bytes done, a cancel button while
 // running, the outcome when done.
 import type { TransferProgress } from '../../../shared/api.ts';
+import { countOf } from '../format.ts';
 
 interface Props {
   transfers: TransferProgress[];
@@ -13,7 +14,7 @@ const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 function outcome(t: TransferProgress): string {
   const verb = t.kind === 'import' ? 'Imported' : 'Exported';
   const skipped = t.skipped ? ` (${t.skipped} passed over)` : '';
-  if (t.state === 'done') return `${verb} ${t.done} messages${skipped}`;
+  if (t.state === 'done') return `${verb} ${countOf(t.done, 'message', 'messages')}${skipped}`;
   if (t.state === 'cancelled')
     return `${t.kind === 'import' ? 'Import' : 'Export'} stopped at ${t.done} of ${t.total}${t.kind === 'import' ? ' — import again to go on' : ''}`;
   if (t.state === 'failed') return `${t.kind === 'import' ? 'Import' : 'Export'} failed: ${t.error?.message ?? 'unknown error'}`;
