@@ -209,7 +209,7 @@ export class SelectedMailbox {
       // Our own changes were reported by our STORE or FETCH. A message not announced yet gets no
       // FETCH: its EXISTS comes below, and the client asks for its flags when it wants them.
       if (!byOthers || !msn || msn > told) continue;
-      out.push(fetchFlagsLine(msn, meta, true, opts.condstore || opts.qresync, this.isRecent(uid)));
+      out.push(fetchFlagsLine(msn, meta, true, opts.condstore, this.isRecent(uid)));
     }
     if (allowExpunge && this.pendingExpunge.size) {
       const before = this.uids.length;

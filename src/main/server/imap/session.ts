@@ -67,7 +67,10 @@ export class ImapSession {
   user: User | null = null;
   mail: UserMailStore | null = null;
   selected: SelectedMailbox | null = null;
-  /** Extensions the client turned on with ENABLE (or implicitly, e.g. CONDSTORE by a MODSEQ fetch). */
+  /**
+   * Extensions the client turned on with ENABLE (or implicitly, e.g. CONDSTORE by a MODSEQ fetch).
+   * ENABLE QRESYNC turns CONDSTORE on too (RFC 7162 3.2.3), so `condstore` alone says whether it is on.
+   */
   condstore = false;
   qresync = false;
   utf8 = false;

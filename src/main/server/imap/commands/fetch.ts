@@ -53,7 +53,7 @@ async function runFetch({ session, args, uid }: CommandContext): Promise<Command
     need: structureNeed(request.items),
     envelopeOnly: request.items.every((i) => i.kind === 'metadata' || (i.kind === 'structure' && i.name === 'ENVELOPE')),
     seenChanged: seen.changed,
-    seenItems: seenChangeItems(request.items, session.condstore || session.qresync),
+    seenItems: seenChangeItems(request.items, session.condstore),
   };
   // Metadata only (FLAGS, UID, MODSEQ, sizes, dates): no file is read, so no need to go async per message.
   if (request.items.every((i) => i.kind === 'metadata')) return writeMetadataResponses(plan, seen.metas);

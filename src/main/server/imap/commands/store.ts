@@ -24,7 +24,7 @@ async function runStore({ session, args, uid }: CommandContext): Promise<Command
   });
   session.announceKeywords();
   // A CONDSTORE client learns the new MODSEQ even for .SILENT (RFC 7162 3.1.3), as from Dovecot.
-  if (!request.silent || session.condstore || session.qresync) sendNewFlags(session, sel, result.updated, uid, request.silent);
+  if (!request.silent || session.condstore) sendNewFlags(session, sel, result.updated, uid, request.silent);
   if (result.failed.length) {
     const failed = uid ? result.failed : result.failed.map((u) => sel.msnOf(u)).filter(Boolean);
     return { code: `MODIFIED ${formatSequenceSet(failed)}`, text: 'Some messages were modified meanwhile' };
@@ -37,7 +37,7 @@ async function runStore({ session, args, uid }: CommandContext): Promise<Command
  * only place a change it can tell by UID.
  */
 function sendNewFlags(session: ImapSession, sel: SelectedMailbox, updated: readonly MessageMeta[], uid: boolean, silent: boolean): void {
-  const condstore = session.condstore || session.qresync;
+  const { condstore } = session;
   const lines: string[] = [];
   for (const meta of updated) {
     const msn = sel.msnOf(meta.uid);
