@@ -73,10 +73,12 @@ function docidBounds(t: Extract<SearchTerm, { kind: 'date' }>): { lo: number | n
 }
 
 /**
- * The query as SQL over the message rows (`m`), or for a MATCH (`on: 'documents'`) over the search
+ * The query as SQL over the message rows (`m`); when it has words to MATCH, over the search
  * documents (`d`) where they suffice: flags from d.flags, dates from the docid bounds where exact.
  */
-function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope, on: 'rows' | 'documents' = 'rows'): Compiled {
+function compile(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope): Compiled {
+  const matches = parsed.terms.some((t) => t.kind === 'text' && !t.negated && ftsTerm(t) !== null);
+  const on = matches ? 'documents' : 'rows';
   const positive: string[] = [];
   const negative: string[] = [];
   const where: string[] = [];
@@ -289,8 +291,8 @@ export function searchMessages(
   scope: SearchScope,
   page: { offset: number; limit: number; now: number },
 ): MessageSummary[] {
-  const c = compile(cache, parsed, scope, 'documents');
-  if (!c.match) return newestMatching(cache, parsed, scope, page);
+  const c = compile(cache, parsed, scope);
+  if (!c.match) return newestMatching(cache, c, page);
   const extra = c.where.length ? ` AND ${c.where.join(' AND ')}` : '';
   // The window: ids, docids (dates) and bm25 only; the rows are read for the page alone. Without
   // row conditions (flags and whole-second dates are the document's) the messages are not joined.
@@ -318,8 +320,7 @@ export function searchMessages(
 }
 
 /** No text to rank by: newest first, straight from the rows, less those an excluded text matches. */
-function newestMatching(cache: CacheDb, parsed: ParsedQuery, scope: SearchScope, page: { offset: number; limit: number }): MessageSummary[] {
-  const c = compile(cache, parsed, scope);
+function newestMatching(cache: CacheDb, c: Compiled, page: { offset: number; limit: number }): MessageSummary[] {
   const extra = c.where.length ? ` AND ${c.where.join(' AND ')}` : '';
   const exclude = c.exclude
     ? ` AND m.id NOT IN (SELECT d.message_id FROM search_docs d WHERE d.docid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))`
